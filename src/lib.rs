@@ -1,0 +1,16 @@
+//! peil: questionnaires, sign-ups and inventories for a regional GP organisation.
+//!
+//! Forms are declared in TOML files (`forms`), sent in rounds with personal links (`rounds`),
+//! answered in the browser (`web`) and stored (`responses`). `cli` is the binary's front door.
+
+pub mod cli;
+pub mod contacts;
+pub mod crypto;
+pub mod db;
+pub mod forms;
+pub mod responses;
+pub mod rounds;
+pub mod settings;
+pub mod setup;
+pub mod time;
+pub mod web;

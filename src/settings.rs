@@ -1,0 +1,128 @@
+//! Configuration in one place: `peil.toml` (or the file named by `PEIL_CONFIG`) overlaid with
+//! `PEIL_`-prefixed environment variables. Everything else receives a `Settings` value; nothing
+//! reads the environment on its own.
+
+use std::path::{Path, PathBuf};
+
+use rocket::figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration: {0}")]
+    Figment(#[from] Box<rocket::figment::Error>),
+    #[error("secret key file {path}: {source}")]
+    SecretFile { path: PathBuf, source: std::io::Error },
+    #[error("PEIL_SECRET_KEY must be at least 32 characters (use `openssl rand -base64 48`)")]
+    SecretTooShort,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `sqlite://data/peil.db?mode=rwc` or `postgres://user@host/db`.
+    pub database_url: String,
+    /// The public address people reach peil at; personal links start with it.
+    pub base_url: String,
+    pub address: String,
+    pub port: u16,
+    pub forms_dir: PathBuf,
+    pub jobs_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub static_dir: PathBuf,
+    /// Signs personal links and cookies. When unset, one is generated once and kept in
+    /// `data_dir/secret.key`; several instances must share one, so set it explicitly there.
+    pub secret_key: Option<Secret>,
+    /// Rounds opened by hand stay open this many days unless `--closes` says otherwise.
+    pub default_open_days: u32,
+    /// Largest request body accepted from a respondent, in bytes.
+    pub max_body_bytes: u64,
+    /// Smallest group whose wijk or role is kept with an anonymous response.
+    pub min_group_size: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://data/peil.db?mode=rwc".into(),
+            base_url: "http://127.0.0.1:8000".into(),
+            address: "127.0.0.1".into(),
+            port: 8000,
+            forms_dir: "forms".into(),
+            jobs_dir: "jobs".into(),
+            data_dir: "data".into(),
+            templates_dir: "templates".into(),
+            static_dir: "static".into(),
+            secret_key: None,
+            default_open_days: 14,
+            max_body_bytes: 256 * 1024,
+            min_group_size: 5,
+        }
+    }
+}
+
+/// A secret that never shows up in `Debug` output or logs.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Settings {
+    /// Reads `peil.toml` (or `config_file`) and the `PEIL_` environment over the defaults.
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, SettingsError> {
+        let file = config_file.map_or_else(|| PathBuf::from("peil.toml"), Path::to_path_buf);
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("PEIL_").ignore(&["config"]))
+            .extract()
+            .map_err(|e| SettingsError::Figment(Box::new(e)))
+    }
+
+    /// The secret key: configured, or read from (and first written to) `data_dir/secret.key`.
+    pub fn resolve_secret(&mut self) -> Result<Secret, SettingsError> {
+        if let Some(secret) = &self.secret_key {
+            if secret.0.len() < 32 {
+                return Err(SettingsError::SecretTooShort);
+            }
+            return Ok(secret.clone());
+        }
+        let path = self.data_dir.join("secret.key");
+        let io = |source| SettingsError::SecretFile { path: path.clone(), source };
+        let secret = match std::fs::read_to_string(&path) {
+            Ok(text) => Secret(text.trim().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data_dir).map_err(io)?;
+                let secret = Secret(crate::crypto::random_b64(48));
+                write_private(&path, &secret.0).map_err(io)?;
+                secret
+            }
+            Err(e) => return Err(io(e)),
+        };
+        self.secret_key = Some(secret.clone());
+        Ok(secret)
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
