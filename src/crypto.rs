@@ -31,6 +31,12 @@ pub fn hmac_b64(key: &str, message: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
+/// The 512-bit key Rocket signs and encrypts cookies with, derived from peil's secret key so that
+/// instances sharing the secret share cookies too.
+pub fn cookie_key_hex(secret: &str) -> String {
+    hex(&sha2::Sha512::digest(format!("peil cookies\n{secret}").as_bytes()))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

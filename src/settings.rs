@@ -1,4 +1,4 @@
-//! Configuration in one place: `peil.toml` (or the file named by `PEIL_CONFIG`) overlaid with
+//! Configuration in one place: `peil.toml` (or the file given with `--config`) overlaid with
 //! `PEIL_`-prefixed environment variables. Everything else receives a `Settings` value; nothing
 //! reads the environment on its own.
 
@@ -71,6 +71,10 @@ impl Default for Settings {
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(text: String) -> Secret {
+        Secret(text)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -57,7 +57,7 @@ CREATE TABLE responses (
     role TEXT,
     submitted_on TEXT NOT NULL,        -- a day (YYYY-MM-DD) in anonymous rounds, else a timestamp
     updated_at TEXT
-);
+) WITHOUT ROWID;                       -- no hidden insertion counter that would order anonymous rows
 CREATE INDEX responses_round ON responses(round_id);
 
 CREATE TABLE users (

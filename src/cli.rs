@@ -1,0 +1,176 @@
+//! The command line: `peil` (serve), `peil check`, `peil contacts import`, `peil round ...`.
+//! Each command loads the settings, does one thing through the domain modules, and reports.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::contacts::{self, Vocabulary};
+use crate::forms::{self, Forms};
+use crate::rounds::{self, OpenRequest, RoundId};
+use crate::settings::Settings;
+
+#[derive(Parser)]
+#[command(name = "peil", version, about = "Questionnaires, sign-ups and inventories for a regional GP organisation")]
+pub struct Cli {
+    /// Configuration file (default: peil.toml if present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the web service (the default).
+    Serve,
+    /// Check every form file and report all problems; exits 1 if there are any.
+    Check,
+    /// Manage the contact list.
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+    /// Open rounds and print their links.
+    #[command(subcommand)]
+    Round(RoundCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ContactsCommand {
+    /// Import a CSV export (name, e-mail, role, practice, wijk, gemeente); all rows or none.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub enum RoundCommand {
+    /// Open a round of a form for the matching contacts.
+    Open {
+        #[arg(long)]
+        form: String,
+        /// Invite only this role (repeatable).
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Invite only this wijk (repeatable).
+        #[arg(long = "wijk")]
+        wijken: Vec<String>,
+        /// Last day to answer, YYYY-MM-DD (default: settings.default_open_days from today).
+        #[arg(long)]
+        closes: Option<chrono::NaiveDate>,
+        /// Keep the answers unlinkable to people, whatever the form says.
+        #[arg(long)]
+        anonymous: bool,
+    },
+    /// Print every invited person's personal link.
+    Links { round: i64 },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Check => Ok(check(&settings)),
+        Command::Contacts(ContactsCommand::Import { file }) => {
+            let forms = load_forms(&settings)?;
+            let pool = crate::db::connect(&settings.database_url).await?;
+            let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
+            match contacts::import_csv(&pool, &file, &vocabulary).await {
+                Ok(summary) => {
+                    println!("{}: {summary}", file.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}\nNothing was imported.");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Round(command) => {
+            let secret = settings.resolve_secret()?;
+            let forms = load_forms(&settings)?;
+            let pool = crate::db::connect(&settings.database_url).await?;
+            round(command, &settings, &forms, &pool, &secret).await
+        }
+    }
+}
+
+async fn round(
+    command: RoundCommand,
+    settings: &Settings,
+    forms: &Forms,
+    pool: &crate::db::Pool,
+    secret: &crate::settings::Secret,
+) -> anyhow::Result<ExitCode> {
+    match command {
+        RoundCommand::Open { form, roles, wijken, closes, anonymous } => {
+            let days = chrono::Duration::days(i64::from(settings.default_open_days));
+            let last_day = closes.unwrap_or_else(|| crate::time::today() + days);
+            let request = OpenRequest { form_id: form, roles, wijken, closes_at: crate::time::end_of_day(last_day), anonymous };
+            match rounds::open(pool, forms, secret, &request).await {
+                Ok(opened) => {
+                    println!("round {} opened: {} invited, open until {}", opened.round, opened.invited, crate::time::dutch(request.closes_at));
+                    println!("print the links with: peil round links {}", opened.round);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        RoundCommand::Links { round } => {
+            match rounds::links(pool, secret, &settings.base_url, RoundId(round)).await {
+                Ok(links) => {
+                    for link in links {
+                        println!("{}\t{}\t{}", link.name, link.email, link.url);
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+fn load_forms(settings: &Settings) -> anyhow::Result<Forms> {
+    forms::load(&settings.forms_dir).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// `peil check`: every problem on stderr, a one-line verdict on stdout.
+pub fn check(settings: &Settings) -> ExitCode {
+    match forms::load(&settings.forms_dir) {
+        Ok(forms) => {
+            let ids: Vec<String> = forms.iter().map(|f| f.id.to_string()).collect();
+            println!("{} forms OK: {}", forms.len(), ids.join(", "));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
+    let forms = match forms::load(&settings.forms_dir) {
+        Ok(forms) => forms,
+        Err(e) => {
+            eprintln!("{e}\npeil does not start with broken forms; fix them and run `peil check`.");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let secret = settings.resolve_secret()?;
+    let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
+    if let Some(path) = crate::setup::first_start_link(&pool).await? {
+        // The one place a token is logged on purpose: the operator needs it, it works once.
+        tracing::warn!("no accounts yet: set the first administrator's password at {}{path} (valid 24 hours)", settings.base_url.trim_end_matches('/'));
+    }
+    tracing::info!(forms = forms.len(), address = %settings.address, port = settings.port, "peil starts");
+    let app = crate::web::App { pool, forms: Arc::new(forms), settings, secret, rounds: Default::default() };
+    crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(ExitCode::SUCCESS)
+}

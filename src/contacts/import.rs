@@ -1,0 +1,383 @@
+//! Reading a contact list the way office staff make one: exported from Excel as CSV, in UTF-8
+//! with or without BOM, split by `;` (Dutch Excel) or `,`, with Dutch or English headers.
+//! Pure: bytes in, either checked contacts or every problem with its line, so a list is fixed
+//! in one pass instead of one error per attempt.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use csv::StringRecord;
+use email_address::{EmailAddress, Options};
+
+use super::{ContactsError, NewContact, Vocabulary};
+
+/// One problem at one line of one file, shown as `FILE:LINE: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub file: String,
+    pub line: u64,
+    pub problem: Problem,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.problem)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("this line is not UTF-8 text; in Excel, use \"Save as\" and choose \"CSV UTF-8\"")]
+    NotUtf8,
+    #[error("the file has no header line; accepted headers: {accepted}", accepted = accepted_headers())]
+    NoHeader,
+    #[error("unknown column \"{0}\"; accepted headers: {accepted}", accepted = accepted_headers())]
+    UnknownColumn(String),
+    #[error("column \"{0}\" appears twice")]
+    DuplicateColumn(String),
+    #[error("missing column \"{0}\"; accepted headers: {accepted}", accepted = accepted_headers())]
+    MissingColumn(&'static str),
+    #[error("value \"{value}\" in column {column}, which has no header")]
+    OutsideColumns { column: usize, value: String },
+    #[error("the name is empty")]
+    EmptyName,
+    #[error("\"{0}\" is not a valid e-mail address")]
+    BadEmail(String),
+    #[error("e-mail {email} is also on line {first_line}")]
+    DuplicateEmail { email: String, first_line: u64 },
+    #[error("the role is empty; known roles: {known}")]
+    EmptyRole { known: String },
+    #[error("unknown role \"{value}\"; known roles: {known}")]
+    UnknownRole { value: String, known: String },
+    #[error("unknown wijk \"{value}\"; known wijken: {known}")]
+    UnknownWijk { value: String, known: String },
+    #[error("unreadable CSV: {0}")]
+    Csv(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Name,
+    Email,
+    Role,
+    Practice,
+    Wijk,
+    Gemeente,
+}
+
+const COLUMNS: [(Column, &[&str]); 6] = [
+    (Column::Name, &["naam", "name"]),
+    (Column::Email, &["e-mail", "email", "e-mailadres"]),
+    (Column::Role, &["rol", "role"]),
+    (Column::Practice, &["praktijk", "practice"]),
+    (Column::Wijk, &["wijk", "district"]),
+    (Column::Gemeente, &["gemeente", "municipality"]),
+];
+
+const REQUIRED: [Column; 3] = [Column::Name, Column::Email, Column::Role];
+
+impl Column {
+    fn from_header(header: &str) -> Option<Column> {
+        let header = header.trim().to_lowercase();
+        COLUMNS.iter().find(|(_, names)| names.contains(&header.as_str())).map(|(c, _)| *c)
+    }
+
+    fn dutch_name(self) -> &'static str {
+        COLUMNS.iter().find(|(c, _)| *c == self).map_or("", |(_, names)| names[0])
+    }
+}
+
+fn accepted_headers() -> String {
+    COLUMNS.iter().map(|(_, names)| names.join("/")).collect::<Vec<_>>().join(", ")
+}
+
+/// Checks a whole contact list; on any problem, returns all of them and no contacts.
+pub fn parse_csv(
+    file_label: &str,
+    bytes: &[u8],
+    vocab: &Vocabulary,
+) -> Result<Vec<NewContact>, ContactsError> {
+    let at = |line: u64, problem: Problem| RowError { file: file_label.to_owned(), line, problem };
+    let text = decode(bytes).map_err(|line| ContactsError::Rows(vec![at(line, Problem::NotUtf8)]))?;
+    let mut records = read_records(text).map_err(|(line, p)| ContactsError::Rows(vec![at(line, p)]))?;
+    if records.is_empty() {
+        return Err(ContactsError::Rows(vec![at(1, Problem::NoHeader)]));
+    }
+    let (header_line, header) = records.remove(0);
+    let columns = parse_header(&header).map_err(|problems| {
+        ContactsError::Rows(problems.into_iter().map(|p| at(header_line, p)).collect())
+    })?;
+
+    let mut contacts = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    for (line, record) in records {
+        match parse_row(&columns, &record, vocab) {
+            Ok(contact) => match first_line_of.get(&contact.email) {
+                Some(&first_line) => {
+                    let email = contact.email;
+                    errors.push(at(line, Problem::DuplicateEmail { email, first_line }));
+                }
+                None => {
+                    first_line_of.insert(contact.email.clone(), line);
+                    contacts.push(contact);
+                }
+            },
+            Err(problems) => errors.extend(problems.into_iter().map(|p| at(line, p))),
+        }
+    }
+    if errors.is_empty() { Ok(contacts) } else { Err(ContactsError::Rows(errors)) }
+}
+
+/// The text without BOM, or the line of the first byte that is not UTF-8. Only the first bad
+/// line is reported: a Latin-1 file has them everywhere and the fix is the same for all.
+fn decode(bytes: &[u8]) -> Result<&str, u64> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        1 + before.iter().filter(|&&b| b == b'\n').count() as u64
+    })
+}
+
+/// `;` when the header line has more of them than commas: Dutch Excel writes `;` because the
+/// comma is the decimal separator, and names like "Jansen, J." then need no quotes.
+fn detect_delimiter(text: &str) -> u8 {
+    let header = text.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
+    let count = |c: char| header.matches(c).count();
+    if count(';') > count(',') { b';' } else { b',' }
+}
+
+/// Every record that has some content, with the line it starts on. Excel writes a row it
+/// considers used but empty as `;;;;`, so those count as empty lines too.
+fn read_records(text: &str) -> Result<Vec<(u64, StringRecord)>, (u64, Problem)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(detect_delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for result in reader.records() {
+        let record = result.map_err(|e| {
+            let line = e.position().map_or(1, |p| p.line());
+            (line, Problem::Csv(e.to_string()))
+        })?;
+        let line = record.position().map_or(1, |p| p.line());
+        if record.iter().any(|cell| !cell.trim().is_empty()) {
+            records.push((line, record));
+        }
+    }
+    Ok(records)
+}
+
+/// The column each position holds; `None` for a header cell Excel left empty.
+fn parse_header(header: &StringRecord) -> Result<Vec<Option<Column>>, Vec<Problem>> {
+    let mut columns = Vec::new();
+    let mut problems = Vec::new();
+    for cell in header.iter().map(str::trim) {
+        let column = if cell.is_empty() { None } else { Column::from_header(cell) };
+        match column {
+            None if !cell.is_empty() => problems.push(Problem::UnknownColumn(cell.to_owned())),
+            Some(c) if columns.contains(&Some(c)) => {
+                problems.push(Problem::DuplicateColumn(cell.to_owned()));
+            }
+            _ => {}
+        }
+        columns.push(column);
+    }
+    for required in REQUIRED.into_iter().filter(|c| !columns.contains(&Some(*c))) {
+        problems.push(Problem::MissingColumn(required.dutch_name()));
+    }
+    if problems.is_empty() { Ok(columns) } else { Err(problems) }
+}
+
+fn parse_row(
+    columns: &[Option<Column>],
+    record: &StringRecord,
+    vocab: &Vocabulary,
+) -> Result<NewContact, Vec<Problem>> {
+    let cell = |wanted: Column| {
+        let index = columns.iter().position(|c| *c == Some(wanted));
+        index.and_then(|i| record.get(i)).unwrap_or("").trim()
+    };
+    let mut problems: Vec<Problem> = record
+        .iter()
+        .enumerate()
+        .filter(|(i, value)| columns.get(*i).is_none_or(Option::is_none) && !value.trim().is_empty())
+        .map(|(i, value)| Problem::OutsideColumns { column: i + 1, value: value.trim().to_owned() })
+        .collect();
+
+    let name = cell(Column::Name);
+    if name.is_empty() {
+        problems.push(Problem::EmptyName);
+    }
+    let (email, role, wijk) = (
+        parse_email(cell(Column::Email)),
+        parse_role(vocab, cell(Column::Role)),
+        parse_wijk(vocab, cell(Column::Wijk)),
+    );
+    match (email, role, wijk) {
+        (Ok(email), Ok(role), Ok(wijk)) if problems.is_empty() => Ok(NewContact {
+            email,
+            name: name.to_owned(),
+            role: role.to_owned(),
+            practice: cell(Column::Practice).to_owned(),
+            wijk: wijk.to_owned(),
+            gemeente: cell(Column::Gemeente).to_owned(),
+        }),
+        (email, role, wijk) => {
+            problems.extend([email.err(), role.err(), wijk.err()].into_iter().flatten());
+            Err(problems)
+        }
+    }
+}
+
+fn parse_role<'v>(vocab: &'v Vocabulary, value: &str) -> Result<&'v str, Problem> {
+    let known = || known(&vocab.roles);
+    if value.is_empty() {
+        return Err(Problem::EmptyRole { known: known() });
+    }
+    vocab.role(value).ok_or_else(|| Problem::UnknownRole { value: value.to_owned(), known: known() })
+}
+
+/// An empty wijk is fine: regional roles (coordinator, GGZ partner) belong to no wijk.
+fn parse_wijk<'v>(vocab: &'v Vocabulary, value: &str) -> Result<&'v str, Problem> {
+    if value.is_empty() {
+        return Ok("");
+    }
+    vocab.wijk(value).ok_or_else(|| Problem::UnknownWijk {
+        value: value.to_owned(),
+        known: known(&vocab.wijken),
+    })
+}
+
+/// A plain address with a top-level domain: "Jan <jan@x.nl>" or "jan@localhost" in a list
+/// are mistakes, not addresses we want to mail.
+fn parse_email(value: &str) -> Result<String, Problem> {
+    let options = Options::default().with_required_tld().without_display_text().without_domain_literal();
+    EmailAddress::parse_with_options(value, options)
+        .map(|address| address.as_str().to_lowercase())
+        .map_err(|_| Problem::BadEmail(value.to_owned()))
+}
+
+fn known(list: &[(String, String)]) -> String {
+    list.iter().map(|(value, _)| value.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        let pairs = |list: &[(&str, &str)]| {
+            list.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect()
+        };
+        Vocabulary {
+            roles: pairs(&[("huisarts", "Huisarts"), ("poh-ggz", "POH-GGZ"), ("coordinator", "Coördinator")]),
+            wijken: pairs(&[("noord", "Noord"), ("centrum", "Binnenstad")]),
+        }
+    }
+
+    fn header(line: &str) -> Result<Vec<Option<Column>>, Vec<Problem>> {
+        let records = read_records(line).expect("readable");
+        parse_header(&records[0].1)
+    }
+
+    fn messages(csv: &str) -> Vec<String> {
+        match parse_csv("l.csv", csv.as_bytes(), &vocab()) {
+            Err(ContactsError::Rows(rows)) => rows.iter().map(ToString::to_string).collect(),
+            other => panic!("expected row errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dutch_excel_semicolons_are_detected_even_with_commas_in_names() {
+        assert_eq!(detect_delimiter("Naam;E-mail;Rol\r\n\"Jansen, J.\";j@x.nl;huisarts"), b';');
+    }
+
+    #[test]
+    fn a_comma_header_means_commas() {
+        assert_eq!(detect_delimiter("name,email,role\n"), b',');
+    }
+
+    #[test]
+    fn blank_lines_before_the_header_do_not_confuse_detection() {
+        assert_eq!(detect_delimiter("\n  \nnaam;e-mail;rol\n"), b';');
+    }
+
+    #[test]
+    fn headers_match_in_either_language_whatever_the_case_and_spacing() {
+        let columns = header(" NAAM ; E-mailadres;Role;Practice; district ;Gemeente\n").expect("valid");
+        let expected = [Column::Name, Column::Email, Column::Role, Column::Practice, Column::Wijk, Column::Gemeente];
+        assert_eq!(columns, expected.map(Some));
+    }
+
+    #[test]
+    fn unknown_duplicate_and_missing_columns_are_all_reported() {
+        let problems = header("naam;telefoon;name\n").expect_err("invalid");
+        assert_eq!(
+            problems,
+            [
+                Problem::UnknownColumn("telefoon".into()),
+                Problem::DuplicateColumn("name".into()),
+                Problem::MissingColumn("e-mail"),
+                Problem::MissingColumn("rol"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_header_cell_is_ignored_until_a_row_puts_a_value_under_it() {
+        assert_eq!(header("naam;e-mail;rol;\n").expect("valid").last(), Some(&None));
+        assert_eq!(
+            messages("naam;e-mail;rol;\nAnna;a@x.nl;huisarts;\nBas;b@x.nl;huisarts;oeps\n"),
+            ["l.csv:3: value \"oeps\" in column 4, which has no header"]
+        );
+    }
+
+    #[test]
+    fn bom_labels_and_empty_wijk_give_clean_codes() {
+        let csv = "\u{feff}Naam;E-mail;Rol;Wijk\r\nAnna;Anna@X.nl; POH-GGZ ;binnenstad\r\nCees;c@x.nl;Coördinator;\r\n";
+        let contacts = parse_csv("l.csv", csv.as_bytes(), &vocab()).expect("valid");
+        let codes: Vec<_> = contacts.iter().map(|c| (&*c.email, &*c.role, &*c.wijk)).collect();
+        assert_eq!(codes, [("anna@x.nl", "poh-ggz", "centrum"), ("c@x.nl", "coordinator", "")]);
+    }
+
+    #[test]
+    fn empty_and_excel_blank_rows_are_skipped_and_lines_still_count() {
+        let csv = "naam;e-mail;rol\n\n;;\n\"Anna\nde Vries\";a@x.nl;huisarts\nBas;b@x.nl;tandarts\n";
+        assert_eq!(
+            messages(csv),
+            ["l.csv:6: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator"]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_reported() {
+        assert_eq!(
+            messages("naam,email,role,district\n,jan@localhost,,zuid\n"),
+            [
+                "l.csv:2: the name is empty",
+                "l.csv:2: \"jan@localhost\" is not a valid e-mail address",
+                "l.csv:2: the role is empty; known roles: huisarts, poh-ggz, coordinator",
+                "l.csv:2: unknown wijk \"zuid\"; known wijken: noord, centrum",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_address_with_a_display_name_is_refused() {
+        assert_eq!(
+            messages("naam;e-mail;rol\nAnna;Anna <a@x.nl>;huisarts\n"),
+            ["l.csv:2: \"Anna <a@x.nl>\" is not a valid e-mail address"]
+        );
+    }
+
+    #[test]
+    fn an_empty_file_says_which_headers_it_wants() {
+        assert_eq!(
+            messages("\u{feff}\r\n"),
+            ["l.csv:1: the file has no header line; accepted headers: naam/name, e-mail/email/e-mailadres, \
+              rol/role, praktijk/practice, wijk/district, gemeente/municipality"]
+        );
+    }
+}

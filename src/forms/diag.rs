@@ -1,0 +1,99 @@
+//! Diagnostics with `file:line:col` positions, and the "did you mean" suggestion.
+
+use std::fmt;
+
+/// One problem in a form or list file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+    }
+}
+
+/// A file's text with what is needed to turn byte offsets into lines and columns.
+pub struct Source {
+    pub file: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(file: String, text: String) -> Source {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source { file, text, line_starts }
+    }
+
+    pub fn diagnostic(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Diagnostic { file: self.file.clone(), line, col, message: message.into() }
+    }
+
+    /// Where the contents of a string value start: after `"`, `'`, `"""` or `'''`.
+    pub fn string_body(&self, span_start: usize) -> usize {
+        let rest = self.text.get(span_start..).unwrap_or_default();
+        if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+            let newline = usize::from(rest[3..].starts_with('\n'));
+            span_start + 3 + newline
+        } else {
+            span_start + 1
+        }
+    }
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_lines_and_character_columns() {
+        let src = Source::new("f.toml".into(), "a = 1\nlabel = \"é x\"\n".into());
+        let x = src.text.find('x').unwrap();
+        assert_eq!(src.diagnostic(x, "m").to_string(), "f.toml:2:12: m");
+        assert_eq!(src.diagnostic(0, "m").to_string(), "f.toml:1:1: m");
+    }
+
+    #[test]
+    fn suggests_only_near_misses() {
+        assert_eq!(nearest("reqired", ["required", "label"]), Some("required"));
+        assert_eq!(nearest("colour", ["required", "label"]), None);
+    }
+}

@@ -1,0 +1,155 @@
+//! Form files: `forms/<id>.toml`, with shared option lists in `forms/lists/`. Loading checks every
+//! file and reports every problem at once as `file:line:col: message`; a form with problems is
+//! never served.
+
+pub mod answers;
+mod diag;
+pub mod expr;
+mod fields;
+mod lexer;
+pub mod model;
+mod options;
+mod parse;
+mod question;
+mod typing;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use answers::{Answer, Answers};
+pub use diag::{Diagnostic, Source};
+pub use model::{Choice, Form, FormId, FormKind, Page, Question, QuestionKind, ScalePoint, Text};
+pub use options::Lists;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormsError {
+    #[error("{}\n{} problem(s) found in the form files", join(.0), .0.len())]
+    Invalid(Vec<Diagnostic>),
+    #[error("cannot read the forms folder {0}: {1}")]
+    Folder(String, std::io::Error),
+}
+
+fn join(diags: &[Diagnostic]) -> String {
+    diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+/// Every checked form, by id, and the shared option lists.
+#[derive(Debug, Default)]
+pub struct Forms {
+    forms: BTreeMap<FormId, Arc<Form>>,
+    pub lists: Lists,
+}
+
+impl Forms {
+    pub fn get(&self, id: &str) -> Option<&Arc<Form>> {
+        self.forms.get(&FormId(id.to_string()))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Form>> {
+        self.forms.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.forms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// (value, label) pairs of a named list, e.g. the roles or the wijken.
+    pub fn list_pairs(&self, name: &str) -> Vec<(String, String)> {
+        let options = self.lists.get(name).map(Vec::as_slice).unwrap_or_default();
+        options::choices(options).into_iter().map(|c| (c.value, c.label.nl)).collect()
+    }
+}
+
+/// Loads and checks `dir/*.toml` with the lists in `dir/lists/`.
+pub fn load(dir: &Path) -> Result<Forms, FormsError> {
+    if !dir.is_dir() {
+        let e = std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder");
+        return Err(FormsError::Folder(dir.display().to_string(), e));
+    }
+    let mut diags = Vec::new();
+    let lists = options::load_lists(&dir.join("lists"), &mut diags);
+    let mut forms = BTreeMap::new();
+    for (name, src) in toml_files(dir, &mut diags) {
+        if !is_form_id(&name) {
+            diags.push(src.diagnostic(0, format!("the file name `{name}` is the form's id: use lower-case letters, digits and - only")));
+            continue;
+        }
+        let id = FormId(name);
+        let ctx = fields::Ctx::new(&src);
+        if let Some(form) = parse::read_form(&ctx, id.clone(), &lists) {
+            forms.insert(id, Arc::new(form));
+        }
+        diags.extend(ctx.into_diagnostics());
+    }
+    if diags.is_empty() { Ok(Forms { forms, lists }) } else { Err(FormsError::Invalid(diags)) }
+}
+
+/// Checks one form's text (as if it were `file`) against `lists`: for tests and tools.
+pub fn check_text(file: &str, text: &str, lists: &Lists) -> Result<Form, Vec<Diagnostic>> {
+    let src = Source::new(file.to_string(), text.to_string());
+    let name = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("form");
+    let ctx = fields::Ctx::new(&src);
+    let form = parse::read_form(&ctx, FormId(name.to_string()), lists);
+    let diags = ctx.into_diagnostics();
+    match form {
+        Some(form) if diags.is_empty() => Ok(form),
+        _ => Err(diags),
+    }
+}
+
+/// Lists from `(name, text)` pairs: for tests and tools.
+pub fn lists_from(files: &[(&str, &str)]) -> Result<Lists, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut lists = Lists::new();
+    for (name, text) in files {
+        let src = Source::new(format!("forms/lists/{name}.toml"), text.to_string());
+        if let Some(options) = options::list_from_source(&src, &mut diags) {
+            lists.insert(name.to_string(), options);
+        }
+    }
+    if diags.is_empty() { Ok(lists) } else { Err(diags) }
+}
+
+fn is_form_id(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The `*.toml` files directly in `dir`, sorted by name, read as text.
+fn toml_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Source)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let file = path.display().to_string();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => files.push((name, Source::new(file, text))),
+            Ok(Err(e)) => diags.push(Source::new(file, String::new()).diagnostic(0, format!("the file is not UTF-8 text (byte {}); save it as UTF-8", e.utf8_error().valid_up_to()))),
+            Err(e) => diags.push(Source::new(file, String::new()).diagnostic(0, format!("cannot read: {e}"))),
+        }
+    }
+    files
+}
+
+/// The file's top-level table, or `None` after reporting its syntax errors.
+fn parse_toml<'s>(ctx: &fields::Ctx<'s>) -> Option<toml::de::DeTable<'s>> {
+    let (table, errors) = toml::de::DeTable::parse_recoverable(&ctx.src.text);
+    for e in &errors {
+        let at = e.span().map_or(0, |s| s.start);
+        let message = e.message().trim().replace('\n', " ");
+        ctx.report(at, format!("TOML syntax: {message}"));
+    }
+    errors.is_empty().then(|| table.into_inner())
+}

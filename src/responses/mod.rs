@@ -1,0 +1,173 @@
+//! Drafts and responses. A draft keeps the pages answered so far; submitting turns it into a
+//! response in one transaction. In anonymous rounds the response keeps no link to the invitation:
+//! only the invitation's "answered" flag is set, and the draft is deleted.
+
+use chrono::Utc;
+use sqlx::Row;
+
+use crate::crypto;
+use crate::db::{self, Pool};
+use crate::forms::Answers;
+use crate::rounds::{Invitation, InvitationId, Round};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResponsesError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("stored answers cannot be read: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draft {
+    /// The page to show next, counted from 0.
+    pub page: usize,
+    pub answers: Answers,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Submitted {
+    Stored,
+    /// An anonymous round already holds this person's response (a double click, another browser).
+    AlreadyAnswered,
+    Closed,
+}
+
+pub async fn draft(pool: &Pool, invitation: InvitationId) -> Result<Option<Draft>, ResponsesError> {
+    let row = sqlx::query("SELECT page, answers FROM drafts WHERE invitation_id = $1")
+        .bind(invitation.0)
+        .fetch_optional(pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let page: i64 = row.try_get("page")?;
+    let answers: String = row.try_get("answers")?;
+    Ok(Some(Draft { page: usize::try_from(page).unwrap_or(0), answers: serde_json::from_str(&answers)? }))
+}
+
+pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) -> Result<(), ResponsesError> {
+    sqlx::query(
+        "INSERT INTO drafts (invitation_id, page, answers, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (invitation_id) DO UPDATE SET page = excluded.page, answers = excluded.answers, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(invitation.0)
+    .bind(i64::try_from(draft.page).unwrap_or(0))
+    .bind(serde_json::to_string(&draft.answers)?)
+    .bind(db::now())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The stored response of an identified round, to change it.
+pub async fn submitted(pool: &Pool, invitation: InvitationId) -> Result<Option<Answers>, ResponsesError> {
+    let answers: Option<String> = sqlx::query_scalar("SELECT answers FROM responses WHERE invitation_id = $1")
+        .bind(invitation.0)
+        .fetch_optional(pool)
+        .await?;
+    Ok(match answers {
+        Some(json) => Some(serde_json::from_str(&json)?),
+        None => None,
+    })
+}
+
+/// Stores the response, committed before this returns. `min_group` is the smallest group whose
+/// wijk or role an anonymous response may keep.
+pub async fn submit(
+    pool: &Pool,
+    round: &Round,
+    invitation: &Invitation,
+    answers: &Answers,
+    min_group: u32,
+) -> Result<Submitted, ResponsesError> {
+    let json = serde_json::to_string(answers)?;
+    let now = Utc::now();
+    let mut tx = pool.begin().await?;
+    // The write comes first: on SQLite it takes the write lock at once, so two submissions queue
+    // instead of both reading and then failing to upgrade.
+    let marked = sqlx::query(
+        "UPDATE invitations SET answered = 1 WHERE id = $1 AND (answered = 0 OR $2 = 0) \
+         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $3 AND closes_at > $3)",
+    )
+    .bind(invitation.id.0)
+    .bind(i64::from(round.anonymous))
+    .bind(db::timestamp(now))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if marked == 0 {
+        tx.rollback().await?;
+        return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
+    }
+    if round.anonymous {
+        let (wijk, role) = anonymous_groups(&mut tx, invitation, min_group).await?;
+        sqlx::query(
+            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
+             VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+        )
+        .bind(crypto::random_b64(16))
+        .bind(round.id.0)
+        .bind(json)
+        .bind(wijk)
+        .bind(role)
+        .bind(crate::time::today().format("%Y-%m-%d").to_string())
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        let (wijk, role) = invitee(&mut tx, invitation.id).await?;
+        sqlx::query(
+            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (invitation_id) DO UPDATE \
+             SET answers = excluded.answers, updated_at = excluded.updated_at",
+        )
+        .bind(crypto::random_b64(16))
+        .bind(round.id.0)
+        .bind(invitation.id.0)
+        .bind(json)
+        .bind(wijk)
+        .bind(role)
+        .bind(db::timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1").bind(invitation.id.0).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Submitted::Stored)
+}
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+async fn invitee(tx: &mut Tx<'_>, invitation: InvitationId) -> Result<(String, String), sqlx::Error> {
+    let row = sqlx::query("SELECT wijk, role FROM invitations WHERE id = $1")
+        .bind(invitation.0)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((row.try_get("wijk")?, row.try_get("role")?))
+}
+
+/// The wijk and role an anonymous response may keep: each only when at least `min_group` people
+/// in the round share it, and both only when the combination is that large too; otherwise the
+/// role goes first, since results are read per wijk.
+async fn anonymous_groups(
+    tx: &mut Tx<'_>,
+    invitation: &Invitation,
+    min_group: u32,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    let (wijk, role) = invitee(tx, invitation.id).await?;
+    let row = sqlx::query(
+        "SELECT CAST(SUM(CASE WHEN wijk = $2 THEN 1 ELSE 0 END) AS BIGINT) AS wijk_n, \
+         CAST(SUM(CASE WHEN role = $3 THEN 1 ELSE 0 END) AS BIGINT) AS role_n, \
+         CAST(SUM(CASE WHEN wijk = $2 AND role = $3 THEN 1 ELSE 0 END) AS BIGINT) AS both_n \
+         FROM invitations WHERE round_id = $1",
+    )
+    .bind(invitation.round.0)
+    .bind(&wijk)
+    .bind(&role)
+    .fetch_one(&mut **tx)
+    .await?;
+    let min = i64::from(min_group);
+    let (wijk_n, role_n, both_n): (i64, i64, i64) = (row.try_get("wijk_n")?, row.try_get("role_n")?, row.try_get("both_n")?);
+    let keep_wijk = !wijk.is_empty() && wijk_n >= min;
+    let keep_role = role_n >= min && (!keep_wijk || both_n >= min);
+    Ok((keep_wijk.then_some(wijk), keep_role.then_some(role)))
+}

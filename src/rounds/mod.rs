@@ -1,0 +1,235 @@
+//! Rounds: one sending of a form to an audience, with one invitation (and personal link) per
+//! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
+//! what people in an open round are answering.
+
+pub mod token;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::contacts::{self, ContactsError};
+use crate::db::{self, Pool};
+use crate::forms::{Form, Forms};
+use crate::settings::Secret;
+pub use token::InvitationToken;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct RoundId(pub i64);
+
+impl std::fmt::Display for RoundId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InvitationId(pub i64);
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoundsError {
+    #[error("there is no form `{0}`; `peil check` lists the forms")]
+    UnknownForm(String),
+    #[error("no contacts match {0}; nothing was opened")]
+    NobodyToInvite(String),
+    #[error("the closing date must lie in the future")]
+    ClosesInThePast,
+    #[error("there is no round {0}")]
+    UnknownRound(RoundId),
+    #[error("round {0} holds a form snapshot that cannot be read: {1}")]
+    Snapshot(RoundId, serde_json::Error),
+    #[error(transparent)]
+    Contacts(#[from] ContactsError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// A round as the answering pages need it.
+#[derive(Debug)]
+pub struct Round {
+    pub id: RoundId,
+    pub form: Form,
+    pub title: String,
+    pub anonymous: bool,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl Round {
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.opens_at <= now && now < self.closes_at
+    }
+}
+
+/// Who is invited and until when.
+#[derive(Clone, Debug)]
+pub struct OpenRequest {
+    pub form_id: String,
+    pub roles: Vec<String>,
+    pub wijken: Vec<String>,
+    pub closes_at: DateTime<Utc>,
+    pub anonymous: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub round: RoundId,
+    pub invited: usize,
+}
+
+/// Opens a round and invites every matching contact, all in one transaction.
+pub async fn open(pool: &Pool, forms: &Forms, secret: &Secret, request: &OpenRequest) -> Result<Opened, RoundsError> {
+    let form = forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
+    let now = Utc::now();
+    if request.closes_at <= now {
+        return Err(RoundsError::ClosesInThePast);
+    }
+    let audience = describe_audience(request);
+    let people = contacts::matching(pool, &request.roles, &request.wijken).await?;
+    if people.is_empty() {
+        return Err(RoundsError::NobodyToInvite(audience));
+    }
+    let snapshot = serde_json::to_string(form.as_ref()).map_err(|e| RoundsError::Snapshot(RoundId(0), e))?;
+    let anonymous = request.anonymous || form.anonymous;
+    let mut tx = pool.begin().await?;
+    let round: i64 = sqlx::query_scalar(
+        "INSERT INTO rounds (form_id, form_json, title, anonymous, audience, opens_at, closes_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&form.id.0)
+    .bind(snapshot)
+    .bind(&form.title.nl)
+    .bind(i64::from(anonymous))
+    .bind(&audience)
+    .bind(db::timestamp(now))
+    .bind(db::timestamp(request.closes_at))
+    .bind(db::timestamp(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    for person in &people {
+        let nonce = token::new_nonce();
+        let hash = InvitationToken::derive(secret, &nonce).hash();
+        sqlx::query(
+            "INSERT INTO invitations (round_id, contact_id, nonce, token_hash, role, wijk, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(round)
+        .bind(person.id.0)
+        .bind(nonce)
+        .bind(hash)
+        .bind(&person.role)
+        .bind(&person.wijk)
+        .bind(db::timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Opened { round: RoundId(round), invited: people.len() })
+}
+
+fn describe_audience(request: &OpenRequest) -> String {
+    let part = |name: &str, values: &[String]| {
+        if values.is_empty() { format!("every {name}") } else { format!("{name} {}", values.join(", ")) }
+    };
+    format!("{}; {}", part("role", &request.roles), part("wijk", &request.wijken))
+}
+
+/// Reads a round with its form snapshot.
+pub async fn load(pool: &Pool, id: RoundId) -> Result<Round, RoundsError> {
+    let row = sqlx::query("SELECT form_json, title, anonymous, opens_at, closes_at FROM rounds WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(RoundsError::UnknownRound(id))?;
+    let form_json: String = row.try_get("form_json")?;
+    let form = serde_json::from_str(&form_json).map_err(|e| RoundsError::Snapshot(id, e))?;
+    let time = |column: &str| -> Result<DateTime<Utc>, sqlx::Error> {
+        let text: String = row.try_get(column)?;
+        db::parse_timestamp(&text).ok_or_else(|| sqlx::Error::Decode(format!("{column}: {text}").into()))
+    };
+    Ok(Round {
+        id,
+        form,
+        title: row.try_get("title")?,
+        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
+        opens_at: time("opens_at")?,
+        closes_at: time("closes_at")?,
+    })
+}
+
+/// An invitation found by its link.
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub round: RoundId,
+    pub answered: bool,
+}
+
+/// The invitation a token belongs to, if any. Malformed and unknown tokens look alike to callers.
+pub async fn find_invitation(pool: &Pool, token: &InvitationToken) -> Result<Option<Invitation>, RoundsError> {
+    let row = sqlx::query("SELECT id, round_id, answered FROM invitations WHERE token_hash = $1")
+        .bind(token.hash())
+        .fetch_optional(pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(Invitation {
+        id: InvitationId(row.try_get("id")?),
+        round: RoundId(row.try_get("round_id")?),
+        answered: row.try_get::<i64, _>("answered")? != 0,
+    }))
+}
+
+/// One line of `peil round links`.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub name: String,
+    pub email: String,
+    pub url: String,
+}
+
+/// Every invited person's link, derived again from the nonce and the secret key.
+pub async fn links(pool: &Pool, secret: &Secret, base_url: &str, round: RoundId) -> Result<Vec<Link>, RoundsError> {
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM rounds WHERE id = $1").bind(round.0).fetch_optional(pool).await?;
+    exists.ok_or(RoundsError::UnknownRound(round))?;
+    let rows = sqlx::query(
+        "SELECT c.name, c.email, i.nonce FROM invitations i JOIN contacts c ON c.id = i.contact_id \
+         WHERE i.round_id = $1 ORDER BY c.email",
+    )
+    .bind(round.0)
+    .fetch_all(pool)
+    .await?;
+    let base = base_url.trim_end_matches('/');
+    rows.iter()
+        .map(|row| {
+            let nonce: String = row.try_get("nonce")?;
+            let token = InvitationToken::derive(secret, &nonce);
+            Ok(Link {
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                url: format!("{base}/r/{}", token.as_str()),
+            })
+        })
+        .collect()
+}
+
+/// Rounds are read on every request; their snapshots never change, so they are parsed once.
+#[derive(Default)]
+pub struct RoundCache {
+    rounds: std::sync::RwLock<std::collections::HashMap<RoundId, Arc<Round>>>,
+}
+
+impl RoundCache {
+    pub async fn get(&self, pool: &Pool, id: RoundId) -> Result<Arc<Round>, RoundsError> {
+        if let Some(round) = self.rounds.read().ok().and_then(|r| r.get(&id).cloned()) {
+            return Ok(round);
+        }
+        let round = Arc::new(load(pool, id).await?);
+        if let Ok(mut rounds) = self.rounds.write() {
+            rounds.insert(id, round.clone());
+        }
+        Ok(round)
+    }
+}

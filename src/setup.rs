@@ -1,0 +1,111 @@
+//! The first start: with no accounts yet, peil logs a one-time link at which the first
+//! administrator chooses a password. There is no default password anywhere.
+
+use chrono::{Duration, Utc};
+
+use crate::crypto;
+use crate::db::{self, Pool};
+
+/// How long a first-start link stays valid.
+const VALID_FOR_HOURS: i64 = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("this link is not valid (used, expired or mistyped)")]
+    InvalidLink,
+    #[error("an administrator already exists")]
+    AlreadyDone,
+    #[error("Vul een geldig e-mailadres in.")]
+    BadEmail,
+    #[error("Kies een wachtwoord van ten minste 12 en hoogstens 128 tekens.")]
+    WeakPassword,
+    #[error("De twee wachtwoorden zijn niet gelijk.")]
+    Mismatch,
+    #[error("could not hash the password: {0}")]
+    Hash(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// A fresh one-time link path (`/setup/<token>`) when there are no users yet; replaces older ones.
+pub async fn first_start_link(pool: &Pool) -> Result<Option<String>, SetupError> {
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    if users > 0 {
+        return Ok(None);
+    }
+    let token = crypto::random_b64(32);
+    let expires = db::timestamp(Utc::now() + Duration::hours(VALID_FOR_HOURS));
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, $2)")
+        .bind(crypto::sha256_hex(&token))
+        .bind(expires)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(format!("/setup/{token}")))
+}
+
+/// Whether `token` is a live first-start link.
+pub async fn link_is_valid(pool: &Pool, token: &str) -> Result<bool, SetupError> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT token_hash FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
+            .bind(crypto::sha256_hex(token))
+            .bind(db::now())
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// The form on the first-start page.
+pub struct FirstAdmin<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub repeat: &'a str,
+}
+
+/// Creates the first administrator and spends the link, in one transaction.
+pub async fn create_first_admin(pool: &Pool, token: &str, admin: &FirstAdmin<'_>) -> Result<(), SetupError> {
+    let email = admin.email.trim().to_lowercase();
+    if !email_address::EmailAddress::is_valid(&email) {
+        return Err(SetupError::BadEmail);
+    }
+    let length = admin.password.chars().count();
+    if !(12..=128).contains(&length) {
+        return Err(SetupError::WeakPassword);
+    }
+    if admin.password != admin.repeat {
+        return Err(SetupError::Mismatch);
+    }
+    let hash = hash_password(admin.password)?;
+    let mut tx = pool.begin().await?;
+    let spent = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
+        .bind(crypto::sha256_hex(token))
+        .bind(db::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if spent == 0 {
+        return Err(SetupError::InvalidLink);
+    }
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    if users > 0 {
+        return Err(SetupError::AlreadyDone);
+    }
+    sqlx::query("INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, 'admin', $2, $3)")
+        .bind(email)
+        .bind(hash)
+        .bind(db::now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// argon2id with the crate's defaults (19 MiB, 2 passes), which meet OWASP's guidance.
+pub fn hash_password(password: &str) -> Result<String, SetupError> {
+    use argon2::PasswordHasher;
+    let hash: argon2::PasswordHash =
+        argon2::Argon2::default().hash_password(password.as_bytes()).map_err(|e| SetupError::Hash(e.to_string()))?;
+    Ok(hash.to_string())
+}

@@ -1,0 +1,120 @@
+//! Request bodies from respondents, read by hand: a size limit with its own Dutch page, and a
+//! strict `application/x-www-form-urlencoded` decoder that refuses what a browser never sends
+//! (bad percent escapes, invalid UTF-8) instead of guessing.
+
+use rocket::data::{Data, FromData, Outcome, ToByteUnit};
+use rocket::http::{ContentType, Status};
+use rocket::{Request, async_trait};
+
+use super::App;
+use crate::forms::validate::Posted;
+
+/// More fields than any form has; a body with more is not a browser filling in a form.
+const MAX_FIELDS: usize = 2000;
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    #[error("the body is larger than the limit")]
+    TooLarge,
+    #[error("the body is not form data")]
+    NotForm,
+    #[error("the body is not valid form data: {0}")]
+    Malformed(&'static str),
+    #[error("could not read the body: {0}")]
+    Io(String),
+}
+
+impl BodyError {
+    pub fn status(&self) -> Status {
+        match self {
+            BodyError::TooLarge => Status::PayloadTooLarge,
+            BodyError::NotForm => Status::UnsupportedMediaType,
+            BodyError::Malformed(_) | BodyError::Io(_) => Status::BadRequest,
+        }
+    }
+}
+
+/// A decoded form body: field name to every value posted under it.
+pub struct FormBody(pub Posted);
+
+#[async_trait]
+impl<'r> FromData<'r> for FormBody {
+    type Error = BodyError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let fail = |e: BodyError| Outcome::Error((e.status(), e));
+        if req.content_type().is_none_or(|ct| ct != &ContentType::Form) {
+            return fail(BodyError::NotForm);
+        }
+        let limit = req.rocket().state::<App>().map_or(256 * 1024, |app| app.settings.max_body_bytes);
+        let bytes = match data.open(limit.bytes()).into_bytes().await {
+            Ok(bytes) if bytes.is_complete() => bytes.into_inner(),
+            Ok(_) => return fail(BodyError::TooLarge),
+            Err(e) => return fail(BodyError::Io(e.kind().to_string())),
+        };
+        match decode_urlencoded(&bytes) {
+            Ok(posted) => Outcome::Success(FormBody(posted)),
+            Err(e) => fail(e),
+        }
+    }
+}
+
+pub fn decode_urlencoded(bytes: &[u8]) -> Result<Posted, BodyError> {
+    let mut posted = Posted::new();
+    let mut count = 0;
+    for pair in bytes.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(BodyError::Malformed("too many fields"));
+        }
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &[][..]),
+        };
+        let name = percent_decode(name)?;
+        if name.is_empty() {
+            return Err(BodyError::Malformed("a field without a name"));
+        }
+        posted.entry(name).or_default().push(percent_decode(value)?);
+    }
+    Ok(posted)
+}
+
+fn percent_decode(input: &[u8]) -> Result<String, BodyError> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = input.get(i + 1..i + 3).ok_or(BodyError::Malformed("a cut-off % escape"))?;
+                let text = std::str::from_utf8(hex).map_err(|_| BodyError::Malformed("a bad % escape"))?;
+                out.push(u8::from_str_radix(text, 16).map_err(|_| BodyError::Malformed("a bad % escape"))?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| BodyError::Malformed("text that is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_names_keep_every_value_in_order() {
+        let posted = decode_urlencoded(b"a=1&b=x+y&a=%C3%A9").unwrap();
+        assert_eq!(posted["a"], vec!["1", "é"]);
+        assert_eq!(posted["b"], vec!["x y"]);
+    }
+
+    #[test]
+    fn invalid_utf8_and_broken_escapes_are_refused() {
+        assert_eq!(decode_urlencoded(b"a=%FF"), Err(BodyError::Malformed("text that is not UTF-8")));
+        assert_eq!(decode_urlencoded(b"a=%4"), Err(BodyError::Malformed("a cut-off % escape")));
+        assert_eq!(decode_urlencoded(b"a=%zz"), Err(BodyError::Malformed("a bad % escape")));
+        assert_eq!(decode_urlencoded(b"=1"), Err(BodyError::Malformed("a field without a name")));
+    }
+}

@@ -1,0 +1,52 @@
+//! Dutch pages for every error status, so a respondent never sees Rocket's English defaults and
+//! a wrong link reveals nothing about any round.
+
+use rocket::http::Status;
+use rocket::{Catcher, Request, catch, catchers};
+use rocket_dyn_templates::{Template, context};
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![bad_request, not_found, too_large, unsupported, unprocessable, server_error]
+}
+
+/// Renders the error page for `status` with its Dutch title and explanation.
+pub fn page(status: Status) -> (Status, Template) {
+    let (title, text) = match status.code {
+        400 => ("Dit verzoek klopt niet", "Het formulier kwam onvolledig of beschadigd aan. Open de link opnieuw en probeer het nog eens; uw eerder opgeslagen antwoorden blijven bewaard."),
+        404 => ("Deze link werkt niet", "De link is onjuist, verlopen of onvolledig gekopieerd. Controleer of u de hele link uit de e-mail hebt gebruikt, of vraag de organisatie om een nieuwe link."),
+        413 => ("Uw antwoord is te lang", "Wat u verstuurde is groter dan wij kunnen aannemen. Maak uw antwoorden korter en probeer het opnieuw; er is niets opgeslagen van deze poging."),
+        415 => ("Dit verzoek klopt niet", "Verstuur het formulier vanuit de pagina zelf."),
+        _ => ("Er ging iets mis", "Er is niets opgeslagen van deze poging. Probeer het over een paar minuten opnieuw."),
+    };
+    (status, Template::render("errors/error", context! { title, text, code: status.code }))
+}
+
+#[catch(400)]
+fn bad_request() -> (Status, Template) {
+    page(Status::BadRequest)
+}
+
+#[catch(404)]
+fn not_found() -> (Status, Template) {
+    page(Status::NotFound)
+}
+
+#[catch(413)]
+fn too_large() -> (Status, Template) {
+    page(Status::PayloadTooLarge)
+}
+
+#[catch(415)]
+fn unsupported() -> (Status, Template) {
+    page(Status::UnsupportedMediaType)
+}
+
+#[catch(422)]
+fn unprocessable() -> (Status, Template) {
+    page(Status::BadRequest)
+}
+
+#[catch(500)]
+fn server_error(_: &Request<'_>) -> (Status, Template) {
+    page(Status::InternalServerError)
+}

@@ -1,0 +1,75 @@
+//! The web edge: Rocket routes, request guards, catchers and headers. Handlers parse the request,
+//! call one domain function and render a template; the logic lives in the domain modules.
+
+mod body;
+mod errors;
+mod headers;
+mod respond;
+mod setup;
+mod view;
+
+use std::sync::Arc;
+
+use rocket::config::LogLevel;
+use rocket::fs::FileServer;
+use rocket::serde::json::{Json, Value, json};
+use rocket::{Build, Rocket, State, get, routes};
+use rocket_dyn_templates::Template;
+
+use crate::db::Pool;
+use crate::forms::Forms;
+use crate::rounds::RoundCache;
+use crate::settings::{Secret, Settings};
+
+pub use body::{BodyError, decode_urlencoded};
+
+/// Everything a request may need, managed by Rocket.
+pub struct App {
+    pub pool: Pool,
+    pub forms: Arc<Forms>,
+    pub settings: Settings,
+    pub secret: Secret,
+    pub rounds: RoundCache,
+}
+
+/// The Rocket instance for `app`, ready to launch (or to hand to a test client).
+pub fn build(app: App) -> Rocket<Build> {
+    let settings = &app.settings;
+    let figment = rocket::Config::figment()
+        .merge(("address", settings.address.clone()))
+        .merge(("port", settings.port))
+        .merge(("secret_key", crate::crypto::cookie_key_hex(app.secret.expose())))
+        .merge(("template_dir", settings.templates_dir.clone()))
+        // Rocket's own request log prints paths, and paths hold personal tokens.
+        .merge(("log_level", LogLevel::Off))
+        .merge(("cli_colors", false));
+    let static_dir = settings.static_dir.clone();
+    rocket::custom(figment)
+        .manage(app)
+        .mount("/", routes![health, home])
+        .mount("/", respond::routes())
+        .mount("/", setup::routes())
+        .mount("/static", FileServer::from(static_dir))
+        .register("/", errors::catchers())
+        .attach(Template::fairing())
+        .attach(headers::SecurityHeaders)
+        .attach(headers::RequestLog)
+}
+
+#[get("/health")]
+async fn health(app: &State<App>) -> (rocket::http::Status, Json<Value>) {
+    let db = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&app.pool).await.is_ok();
+    let status = if db { rocket::http::Status::Ok } else { rocket::http::Status::ServiceUnavailable };
+    let body = json!({
+        "status": if db { "ok" } else { "unavailable" },
+        "database": if db { "ok" } else { "unreachable" },
+        "forms": app.forms.len(),
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    (status, Json(body))
+}
+
+#[get("/")]
+fn home() -> Template {
+    Template::render("home", view::empty())
+}

@@ -1,0 +1,249 @@
+//! `/r/<token>`: a person answering by their personal link, page by page. Every page that
+//! validates is saved as a draft; the last one turns the draft into a response.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{Responder, Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use super::App;
+use super::body::FormBody;
+use super::errors;
+use super::view::{self, PageView};
+use crate::forms::Answers;
+use crate::forms::validate::{self, FieldError, Posted};
+use crate::responses::{self, Draft, Submitted};
+use crate::rounds::{Invitation, InvitationToken, Round};
+
+pub fn routes() -> Vec<Route> {
+    routes![show, answer]
+}
+
+#[derive(Responder)]
+pub enum Reply {
+    Page((Status, Template)),
+    Redirect(Redirect),
+}
+
+/// The round and invitation behind a link.
+struct Visit {
+    round: Arc<Round>,
+    invitation: Invitation,
+    path: String,
+}
+
+fn fail(e: impl std::fmt::Display) -> Reply {
+    // Only the error kind is logged: never the token, never an answer.
+    tracing::error!(error = %e, "answering failed");
+    Reply::Page(errors::page(Status::InternalServerError))
+}
+
+async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
+    let not_found = || Reply::Page(errors::page(Status::NotFound));
+    let token = InvitationToken::parse(token).ok_or_else(not_found)?;
+    let invitation = crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
+    let round = app.rounds.get(&app.pool, invitation.round).await.map_err(fail)?;
+    Ok(Visit { round, invitation, path: format!("/r/{}", token.as_str()) })
+}
+
+/// The pages that end a visit early: closed rounds and anonymous responses already in.
+fn finished(visit: &Visit) -> Option<Reply> {
+    let round = &visit.round;
+    if !round.is_open(Utc::now()) {
+        return Some(closed(round));
+    }
+    (round.anonymous && visit.invitation.answered).then(|| thanks(round, true))
+}
+
+fn closed(round: &Round) -> Reply {
+    let closes = crate::time::dutch(round.closes_at);
+    Reply::Page((Status::Gone, Template::render("respond/closed", context! { form_title: &round.title, closes })))
+}
+
+fn thanks(round: &Round, again: bool) -> Reply {
+    let text = round.form.thanks.as_ref().map(|t| t.nl.clone());
+    let closes = crate::time::dutch(round.closes_at);
+    let context = context! { form_title: &round.title, text, again, anonymous: round.anonymous, closes };
+    Reply::Page((Status::Ok, Template::render("respond/thanks", context)))
+}
+
+/// Where this person stands: their draft, else their earlier response (to change it), else empty.
+async fn state(app: &App, visit: &Visit) -> Result<(Draft, bool), Reply> {
+    if let Some(draft) = responses::draft(&app.pool, visit.invitation.id).await.map_err(fail)? {
+        return Ok((draft, false));
+    }
+    if !visit.round.anonymous
+        && let Some(answers) = responses::submitted(&app.pool, visit.invitation.id).await.map_err(fail)?
+    {
+        return Ok((Draft { page: 0, answers }, true));
+    }
+    Ok((Draft::default(), false))
+}
+
+#[get("/r/<token>")]
+async fn show(token: &str, app: &State<App>) -> Reply {
+    let visit = match visit(app, token).await {
+        Ok(visit) => visit,
+        Err(reply) => return reply,
+    };
+    if let Some(reply) = finished(&visit) {
+        return reply;
+    }
+    let (draft, resubmitting) = match state(app, &visit).await {
+        Ok(state) => state,
+        Err(reply) => return reply,
+    };
+    let shown = validate::shown_pages(&visit.round.form, &draft.answers);
+    let page = shown.iter().copied().find(|p| *p >= draft.page).or(shown.last().copied()).unwrap_or(0);
+    let notice = resubmitting.then(|| {
+        format!("U heeft deze vragenlijst al ingevuld. U kunt uw antwoorden wijzigen tot {}.", crate::time::dutch(visit.round.closes_at))
+    });
+    let posted = view::posted_from(&visit.round.form.pages[page], &draft.answers);
+    render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok)
+}
+
+#[post("/r/<token>", data = "<body>")]
+async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
+    let visit = match visit(app, token).await {
+        Ok(visit) => visit,
+        Err(reply) => return reply,
+    };
+    if let Some(reply) = finished(&visit) {
+        return reply;
+    }
+    let Some((page, nav, posted)) = controls(body.0, visit.round.form.pages.len()) else {
+        return Reply::Page(errors::page(Status::BadRequest));
+    };
+    let (draft, _) = match state(app, &visit).await {
+        Ok(state) => state,
+        Err(reply) => return reply,
+    };
+    let form = &visit.round.form;
+    let before = validate::answers_before(form, page, &draft.answers);
+    let checked = match validate::check_page(&form.pages[page], &posted, &before) {
+        Ok(checked) => checked,
+        Err(e) => {
+            tracing::info!(error = %e, "refused a tampered or stale form");
+            return Reply::Page(errors::page(Status::BadRequest));
+        }
+    };
+    let page_answers = match checked {
+        Ok(answers) => answers,
+        // Going back never blocks on this page's mistakes; what was wrong is simply not kept.
+        Err(_) if nav == Nav::Prev => return move_to(app, &visit, previous(form, &draft.answers, page), draft.answers).await,
+        Err(errors) => return render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity),
+    };
+    let answers = merge(form, page, draft.answers, page_answers);
+    let shown = validate::shown_pages(form, &answers);
+    let next = shown.iter().copied().find(|p| *p > page);
+    match (nav, next) {
+        (Nav::Prev, _) => move_to(app, &visit, previous(form, &answers, page), answers).await,
+        (Nav::Next, Some(next)) => move_to(app, &visit, next, answers).await,
+        // The last page's button, or "next" with nothing after it: send.
+        (Nav::Next | Nav::Submit, _) => submit(app, &visit, answers).await,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nav {
+    Prev,
+    Next,
+    Submit,
+}
+
+/// Takes the page number and the button pressed out of the posted fields.
+fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
+    let page = posted.remove("_page")?;
+    let page: usize = match page.as_slice() {
+        [one] => one.parse().ok().filter(|p| *p < pages)?,
+        _ => return None,
+    };
+    let nav = match posted.remove("_nav").as_deref() {
+        None => Nav::Next,
+        Some([one]) if one == "prev" => Nav::Prev,
+        Some([one]) if one == "next" => Nav::Next,
+        Some([one]) if one == "submit" => Nav::Submit,
+        Some(_) => return None,
+    };
+    if posted.keys().any(|k| k.starts_with('_')) {
+        return None;
+    }
+    Some((page, nav, posted))
+}
+
+/// The draft's answers with this page's replaced by what was just posted.
+fn merge(form: &crate::forms::Form, page: usize, mut answers: Answers, page_answers: Answers) -> Answers {
+    for q in &form.pages[page].questions {
+        answers.remove(&q.id);
+        answers.remove(&crate::forms::answers::other_key(&q.id));
+    }
+    answers.extend(page_answers);
+    validate::prune(form, &answers)
+}
+
+fn previous(form: &crate::forms::Form, answers: &Answers, page: usize) -> usize {
+    validate::shown_pages(form, answers).into_iter().rev().find(|p| *p < page).unwrap_or(0)
+}
+
+async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Reply {
+    match responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }).await {
+        Ok(()) => Reply::Redirect(Redirect::to(visit.path.clone())),
+        Err(e) => fail(e),
+    }
+}
+
+async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
+    let form = &visit.round.form;
+    if let Some(page) = validate::first_incomplete_page(form, &answers) {
+        let errors = validate::missing(&form.pages[page], &answers);
+        if let Err(e) = responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers: answers.clone() }).await {
+            return fail(e);
+        }
+        let posted = view::posted_from(&form.pages[page], &answers);
+        return render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity);
+    }
+    let min_group = form.min_group_size.unwrap_or(app.settings.min_group_size);
+    match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group).await {
+        Ok(Submitted::Stored) => thanks(&visit.round, false),
+        Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, true),
+        Ok(Submitted::Closed) => closed(&visit.round),
+        Err(e) => fail(e),
+    }
+}
+
+fn render(
+    visit: &Visit,
+    page: usize,
+    posted: &Posted,
+    answers: &Answers,
+    errors: &[FieldError],
+    notice: Option<String>,
+    status: Status,
+) -> Reply {
+    let form = &visit.round.form;
+    let before = validate::answers_before(form, page, answers);
+    let shown = validate::shown_pages(form, answers);
+    let step = shown.iter().position(|p| *p == page).unwrap_or(0) + 1;
+    let current = &form.pages[page];
+    let view = PageView {
+        form_title: visit.round.title.clone(),
+        intro: (step == 1).then(|| form.intro.as_ref().map(|t| t.nl.clone())).flatten(),
+        page_title: current.title.as_ref().map(|t| t.nl.clone()),
+        page_intro: current.intro.as_ref().map(|t| t.nl.clone()),
+        step,
+        steps: shown.len().max(step),
+        page,
+        first: step == 1,
+        last: !shown.iter().any(|p| *p > page),
+        action: visit.path.clone(),
+        closes: crate::time::dutch(visit.round.closes_at),
+        notice,
+        earlier: view::earlier_answers(current, &before),
+        errors: view::error_views(current, errors),
+        questions: view::questions(current, posted, &before, errors),
+    };
+    Reply::Page((status, Template::render("respond/page", view)))
+}

@@ -1,0 +1,47 @@
+//! `/setup/<token>`: the first administrator sets a password through the link from the log.
+
+use rocket::http::Status;
+use rocket::{Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use super::App;
+use super::body::FormBody;
+use super::errors;
+use crate::setup::{self, FirstAdmin, SetupError};
+
+pub fn routes() -> Vec<Route> {
+    routes![show, create]
+}
+
+#[get("/setup/<token>")]
+async fn show(token: &str, app: &State<App>) -> (Status, Template) {
+    match setup::link_is_valid(&app.pool, token).await {
+        Ok(true) => (Status::Ok, Template::render("setup/first_admin", context! { action: format!("/setup/{token}") })),
+        Ok(false) => errors::page(Status::NotFound),
+        Err(e) => {
+            tracing::error!(error = %e, "setup page failed");
+            errors::page(Status::InternalServerError)
+        }
+    }
+}
+
+#[post("/setup/<token>", data = "<body>")]
+async fn create(token: &str, body: FormBody, app: &State<App>) -> (Status, Template) {
+    let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
+    let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
+    match setup::create_first_admin(&app.pool, token, &admin).await {
+        Ok(()) => {
+            tracing::info!("first administrator created");
+            (Status::Ok, Template::render("setup/done", context! {}))
+        }
+        Err(SetupError::InvalidLink | SetupError::AlreadyDone) => errors::page(Status::NotFound),
+        Err(e @ (SetupError::BadEmail | SetupError::WeakPassword | SetupError::Mismatch)) => {
+            let context = context! { action: format!("/setup/{token}"), error: e.to_string(), email: admin.email };
+            (Status::UnprocessableEntity, Template::render("setup/first_admin", context))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "creating the first administrator failed");
+            errors::page(Status::InternalServerError)
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! What the answering templates receive: a page of a form with the values to show and the errors
+//! to explain, as plain serialisable data. No HTML is built here; Tera escapes every value.
+
+use serde::Serialize;
+
+use crate::forms::answers::{Answer, Answers, other_key};
+use crate::forms::expr::references;
+use crate::forms::model::{NA, OTHER, Page, Question, QuestionKind, ScalePoint, Text, Widget};
+use crate::forms::validate::{FieldError, Posted, is_shown};
+
+pub fn empty() -> serde_json::Value {
+    serde_json::json!({})
+}
+
+#[derive(Serialize)]
+pub struct PageView {
+    pub form_title: String,
+    pub intro: Option<String>,
+    pub page_title: Option<String>,
+    pub page_intro: Option<String>,
+    pub step: usize,
+    pub steps: usize,
+    pub page: usize,
+    pub first: bool,
+    pub last: bool,
+    pub action: String,
+    pub closes: String,
+    pub notice: Option<String>,
+    /// Answers of earlier pages that live conditions on this page read, as JSON.
+    pub earlier: String,
+    pub errors: Vec<ErrorView>,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Serialize)]
+pub struct ErrorView {
+    pub id: String,
+    pub label: String,
+    pub message: String,
+}
+
+#[derive(Serialize, Default)]
+pub struct QuestionView {
+    pub id: String,
+    pub kind: &'static str,
+    pub label: String,
+    pub help: Option<String>,
+    pub required: bool,
+    pub error: Option<String>,
+    /// The condition as JSON, when it depends on an answer on this same page.
+    pub show_if: Option<String>,
+    pub value: String,
+    pub options: Vec<OptionView>,
+    pub items: Vec<ItemView>,
+    pub widget: &'static str,
+    pub other: bool,
+    pub other_value: String,
+    pub na: Option<String>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub inputmode: &'static str,
+    pub unit: Option<String>,
+    pub placeholder: Option<String>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub options: Vec<OptionView>,
+}
+
+/// The values to put back in the fields: what was just posted, or what was stored.
+pub fn posted_from(page: &Page, answers: &Answers) -> Posted {
+    let mut posted = Posted::new();
+    for q in &page.questions {
+        match answers.get(&q.id) {
+            Some(Answer::Grid(grid)) => {
+                for (item, answer) in grid {
+                    posted.insert(format!("{}.{item}", q.id), vec![plain(answer)]);
+                }
+            }
+            Some(Answer::Many(values)) => {
+                posted.insert(q.id.clone(), values.clone());
+            }
+            Some(answer) => {
+                posted.insert(q.id.clone(), vec![plain(answer)]);
+            }
+            None => {}
+        }
+        if let Some(other) = answers.get(&other_key(&q.id)) {
+            posted.insert(other_key(&q.id), vec![plain(other)]);
+        }
+    }
+    posted
+}
+
+fn plain(answer: &Answer) -> String {
+    match answer {
+        Answer::Text(t) => t.clone(),
+        Answer::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        Answer::Number(n) => n.to_string().replace('.', ","),
+        Answer::Bool(true) => "ja".into(),
+        Answer::Bool(false) => "nee".into(),
+        Answer::Many(v) => v.join(", "),
+        Answer::Grid(_) => String::new(),
+    }
+}
+
+/// The questions of `page` that are shown, given the answers of earlier pages.
+pub fn questions(page: &Page, posted: &Posted, before: &Answers, errors: &[FieldError]) -> Vec<QuestionView> {
+    let on_page: Vec<&str> = page.questions.iter().map(|q| q.id.as_str()).collect();
+    page.questions
+        .iter()
+        .filter_map(|q| {
+            let live = q.show_if.as_ref().filter(|c| {
+                let mut refs = Vec::new();
+                references(&c.expr, &mut refs);
+                refs.iter().any(|r| on_page.contains(&r.as_str()))
+            });
+            // Conditions on earlier pages only are decided here; live ones are left to the script.
+            if live.is_none() && !is_shown(q, before) {
+                return None;
+            }
+            let mut view = question(q, posted);
+            view.show_if = live.and_then(|c| serde_json::to_string(&c.expr).ok());
+            view.error = errors.iter().find(|e| e.question == q.id).map(|e| e.message.clone());
+            Some(view)
+        })
+        .collect()
+}
+
+fn first(posted: &Posted, name: &str) -> String {
+    posted.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
+}
+
+fn nl(text: &Option<Text>) -> Option<String> {
+    text.as_ref().map(|t| t.nl.clone())
+}
+
+fn question(q: &Question, posted: &Posted) -> QuestionView {
+    let chosen = posted.get(&q.id).cloned().unwrap_or_default();
+    let mut view = QuestionView {
+        id: q.id.clone(),
+        kind: q.kind.name(),
+        label: q.label.nl.clone(),
+        help: nl(&q.help),
+        required: q.required,
+        value: first(posted, &q.id),
+        widget: "radio",
+        inputmode: "text",
+        ..QuestionView::default()
+    };
+    match &q.kind {
+        QuestionKind::Text { min_length, max_length, placeholder, .. }
+        | QuestionKind::Textarea { min_length, max_length, placeholder } => {
+            view.min_length = *min_length;
+            view.max_length = Some(*max_length);
+            view.placeholder = nl(placeholder);
+        }
+        QuestionKind::Number { decimal, min, max, unit } => {
+            view.inputmode = if *decimal { "decimal" } else { "numeric" };
+            view.unit = nl(unit);
+            view.min = min.map(|m| m.to_string().replace('.', ","));
+            view.max = max.map(|m| m.to_string().replace('.', ","));
+        }
+        QuestionKind::Date { min, max } => {
+            view.min = min.map(|d| d.to_string());
+            view.max = max.map(|d| d.to_string());
+        }
+        QuestionKind::Single { options, other, .. } | QuestionKind::Multi { options, other, .. } => {
+            view.options = options
+                .iter()
+                .map(|o| OptionView { value: o.value.clone(), label: o.label.nl.clone(), checked: chosen.contains(&o.value) })
+                .collect();
+            if *other {
+                view.other = true;
+                view.other_value = first(posted, &other_key(&q.id));
+                view.options.push(OptionView {
+                    value: OTHER.into(),
+                    label: "Anders, namelijk".into(),
+                    checked: chosen.iter().any(|c| c == OTHER),
+                });
+            }
+            if let QuestionKind::Single { widget: Widget::Dropdown, .. } = &q.kind {
+                view.widget = "dropdown";
+            }
+        }
+        QuestionKind::Scale { points, na } => {
+            view.options = point_options(points, na, &view.value);
+            view.na = nl(na);
+        }
+        QuestionKind::Matrix { items, points, na } => {
+            view.na = nl(na);
+            view.items = items
+                .iter()
+                .map(|item| {
+                    let name = format!("{}.{}", q.id, item.value);
+                    let value = first(posted, &name);
+                    ItemView { id: item.value.clone(), label: item.label.nl.clone(), options: point_options(points, na, &value), name }
+                })
+                .collect();
+        }
+        QuestionKind::Email => view.inputmode = "email",
+        QuestionKind::Yesno | QuestionKind::Consent | QuestionKind::Slot { .. } => {}
+    }
+    view
+}
+
+fn point_options(points: &[ScalePoint], na: &Option<Text>, value: &str) -> Vec<OptionView> {
+    let mut options: Vec<OptionView> = points
+        .iter()
+        .map(|p| OptionView { value: p.value.to_string(), label: p.label.nl.clone(), checked: value == p.value.to_string() })
+        .collect();
+    if let Some(na) = na {
+        options.push(OptionView { value: NA.into(), label: na.nl.clone(), checked: value == NA });
+    }
+    options
+}
+
+/// The answers of earlier pages that this page's live conditions read, as JSON for the script.
+pub fn earlier_answers(page: &Page, before: &Answers) -> String {
+    let mut refs = Vec::new();
+    for q in &page.questions {
+        if let Some(c) = &q.show_if {
+            references(&c.expr, &mut refs);
+        }
+    }
+    let subset: Answers = before.iter().filter(|(k, _)| refs.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    serde_json::to_string(&subset).unwrap_or_else(|_| "{}".into())
+}
+
+pub fn error_views(page: &Page, errors: &[FieldError]) -> Vec<ErrorView> {
+    errors
+        .iter()
+        .map(|e| {
+            let label = page.questions.iter().find(|q| q.id == e.question).map_or_else(String::new, |q| q.label.nl.clone());
+            ErrorView { id: e.question.clone(), label, message: e.message.clone() }
+        })
+        .collect()
+}
