@@ -163,6 +163,12 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    for (what, dir) in [("templates", &settings.templates_dir), ("static files", &settings.static_dir)] {
+        if !dir.is_dir() {
+            eprintln!("the {what} folder {} does not exist; run peil from its repository folder or set it in peil.toml", dir.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     let secret = settings.resolve_secret()?;
     let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
     if let Some(path) = crate::setup::first_start_link(&pool).await? {

@@ -31,10 +31,10 @@ pub fn hmac_b64(key: &str, message: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-/// The 512-bit key Rocket signs and encrypts cookies with, derived from peil's secret key so that
-/// instances sharing the secret share cookies too.
+/// The 256-bit key material (64 hex digits, as Rocket reads it) for Rocket's cookie key, derived
+/// from peil's secret key so that instances sharing the secret share cookies too.
 pub fn cookie_key_hex(secret: &str) -> String {
-    hex(&sha2::Sha512::digest(format!("peil cookies\n{secret}").as_bytes()))
+    hex(&Sha256::digest(format!("peil cookies\n{secret}").as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -244,10 +244,9 @@ fn parse_wijk<'v>(vocab: &'v Vocabulary, value: &str) -> Result<&'v str, Problem
     if value.is_empty() {
         return Ok("");
     }
-    vocab.wijk(value).ok_or_else(|| Problem::UnknownWijk {
-        value: value.to_owned(),
-        known: known(&vocab.wijken),
-    })
+    vocab
+        .wijk(value)
+        .ok_or_else(|| Problem::UnknownWijk { value: value.to_owned(), known: known(&vocab.wijken) })
 }
 
 /// A plain address with a top-level domain: "Jan <jan@x.nl>" or "jan@localhost" in a list
@@ -268,9 +267,8 @@ mod tests {
     use super::*;
 
     fn vocab() -> Vocabulary {
-        let pairs = |list: &[(&str, &str)]| {
-            list.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect()
-        };
+        let pairs =
+            |list: &[(&str, &str)]| list.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
         Vocabulary {
             roles: pairs(&[("huisarts", "Huisarts"), ("poh-ggz", "POH-GGZ"), ("coordinator", "Coördinator")]),
             wijken: pairs(&[("noord", "Noord"), ("centrum", "Binnenstad")]),
@@ -307,7 +305,8 @@ mod tests {
     #[test]
     fn headers_match_in_either_language_whatever_the_case_and_spacing() {
         let columns = header(" NAAM ; E-mailadres;Role;Practice; district ;Gemeente\n").expect("valid");
-        let expected = [Column::Name, Column::Email, Column::Role, Column::Practice, Column::Wijk, Column::Gemeente];
+        let expected =
+            [Column::Name, Column::Email, Column::Role, Column::Practice, Column::Wijk, Column::Gemeente];
         assert_eq!(columns, expected.map(Some));
     }
 

@@ -101,18 +101,14 @@ pub async fn import_csv(
     vocab: &Vocabulary,
 ) -> Result<ImportSummary, ContactsError> {
     let label = path.display().to_string();
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|source| ContactsError::Read { path: label.clone(), source })?;
+    let bytes =
+        tokio::fs::read(path).await.map_err(|source| ContactsError::Read { path: label.clone(), source })?;
     let contacts = parse_csv(&label, &bytes, vocab)?;
     let mut conn = pool.acquire().await?;
     upsert(&mut conn, &contacts).await
 }
 
-async fn upsert(
-    conn: &mut AnyConnection,
-    contacts: &[NewContact],
-) -> Result<ImportSummary, ContactsError> {
+async fn upsert(conn: &mut AnyConnection, contacts: &[NewContact]) -> Result<ImportSummary, ContactsError> {
     // SQLite's plain BEGIN takes the write lock only at the first write; if another writer
     // commits after our read, that write fails with SQLITE_BUSY instead of waiting.
     let mut tx = if conn.backend_name() == "SQLite" {

@@ -52,6 +52,44 @@ impl Source {
     }
 }
 
+/// Where byte `offset` of a string's value is in the file, the string's text starting at `body`
+/// (see [`Source::string_body`]). In a "..." string an escape such as `\"` or `\u00e9`, or a `\`
+/// that joins lines, makes the value differ from the text it is written as.
+pub fn in_string(src: &Source, body: usize, offset: usize) -> usize {
+    let text = src.text.get(body..).unwrap_or_default();
+    let literal = src.text[..body].trim_end_matches('\n').ends_with('\'');
+    if literal {
+        return body + offset;
+    }
+    let mut value = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if value >= offset {
+            return body + i;
+        }
+        let escape = if c == '\\' { chars.next().map(|(_, e)| e) } else { None };
+        value += match escape {
+            None => c.len_utf8(),
+            Some('u') => escaped_char(&mut chars, 4),
+            Some('U') => escaped_char(&mut chars, 8),
+            Some('x') => escaped_char(&mut chars, 2),
+            Some(w) if w.is_whitespace() => {
+                while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+                0
+            }
+            Some(_) => 1,
+        };
+    }
+    body + text.len()
+}
+
+/// The length in the value of a `\u`-style escape with `digits` hex digits.
+fn escaped_char(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, digits: usize) -> usize {
+    let hex: String = chars.take(digits).map(|(_, c)| c).collect();
+    let c = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+    c.map_or(1, char::len_utf8)
+}
+
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
@@ -89,6 +127,15 @@ mod tests {
         let x = src.text.find('x').unwrap();
         assert_eq!(src.diagnostic(x, "m").to_string(), "f.toml:2:12: m");
         assert_eq!(src.diagnostic(0, "m").to_string(), "f.toml:1:1: m");
+    }
+
+    #[test]
+    fn offsets_in_a_string_value_account_for_escapes() {
+        let src = Source::new("f.toml".into(), "s = \"a \\\"b\\\" \\u00e9 c\"\nt = 'a \\ c'\n".into());
+        // s's value is `a "b" é c`: `c` is byte 10 of the value, after 2 escapes and a 2-byte é.
+        assert_eq!(&src.text[in_string(&src, 5, 10)..][..1], "c");
+        let t = src.text.find("'a").unwrap() + 1;
+        assert_eq!(&src.text[in_string(&src, t, 4)..][..1], "c");
     }
 
     #[test]

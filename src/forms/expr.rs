@@ -45,6 +45,20 @@ pub enum CmpOp {
     Ge,
 }
 
+impl CmpOp {
+    /// How the operator is written, for messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArithOp {
     Add,
@@ -84,6 +98,8 @@ pub enum Ty {
     /// A matrix with these item ids, on a scale with these points.
     Matrix(Vec<String>, Vec<i64>),
     Slot,
+    /// A question with problems of its own: anything goes, so they are not reported twice.
+    Any,
 }
 
 /// How a name in a condition resolves, seen from the question that holds the condition.
@@ -116,8 +132,8 @@ pub fn parse(source: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
     if let Some((offset, tok)) = parser.lexer.peek() {
         return err(offset, format!("unexpected {tok} after a complete condition"));
     }
-    if ty != Ty::Bool {
-        return err(0, "show_if must be a condition, e.g. `wijk = 'noord'` or `answered(q)`");
+    if !matches!(ty, Ty::Bool | Ty::Any) {
+        return err(0, "this is a value, not a condition; compare it, e.g. `wijk = 'noord'`, or use answered(q)");
     }
     Ok(expr)
 }
@@ -136,22 +152,24 @@ impl Parser<'_> {
         if self.depth > 64 {
             return err(self.lexer.offset(), "condition nested too deeply");
         }
+        let left_at = self.lexer.offset();
         let mut left = self.and()?;
         while self.lexer.eat_word("or") {
-            let at = self.lexer.offset();
+            let right_at = self.lexer.offset();
             let right = self.and()?;
-            left = (Expr::Or(bool_operand(left, at)?, bool_operand(right, at)?), Ty::Bool);
+            left = (Expr::Or(bool_operand(left, left_at)?, bool_operand(right, right_at)?), Ty::Bool);
         }
         self.depth -= 1;
         Ok(left)
     }
 
     fn and(&mut self) -> Result<Typed, ExprError> {
+        let left_at = self.lexer.offset();
         let mut left = self.not()?;
         while self.lexer.eat_word("and") {
-            let at = self.lexer.offset();
+            let right_at = self.lexer.offset();
             let right = self.not()?;
-            left = (Expr::And(bool_operand(left, at)?, bool_operand(right, at)?), Ty::Bool);
+            left = (Expr::And(bool_operand(left, left_at)?, bool_operand(right, right_at)?), Ty::Bool);
         }
         Ok(left)
     }
@@ -169,10 +187,11 @@ impl Parser<'_> {
     fn compare(&mut self) -> Result<Typed, ExprError> {
         let left_at = self.lexer.offset();
         let left = self.sum()?;
+        let op_at = self.lexer.offset();
         if let Some(op) = self.lexer.eat_cmp() {
             let right_at = self.lexer.offset();
             let right = self.sum()?;
-            return super::typing::comparison(op, left, left_at, right, right_at);
+            return super::typing::comparison(op, op_at, (left, left_at), (right, right_at));
         }
         let negated = self.lexer.peek_word("not");
         if negated || self.lexer.peek_word("in") {
@@ -298,9 +317,10 @@ impl Parser<'_> {
             return Ok(Ref { question, item: None });
         }
         self.lexer.next();
+        let at = self.lexer.offset();
         match self.lexer.next() {
             Some((_, Tok::Word(item))) => Ok(Ref { question, item: Some(item) }),
-            _ => err(self.lexer.offset(), "expected a matrix item id after `.`"),
+            _ => err(at, "expected a matrix item id after `.`"),
         }
     }
 
@@ -325,7 +345,7 @@ impl Parser<'_> {
             }
             "answered" => (Expr::Answered(reference), Ty::Bool),
             "count" => {
-                if !matches!(ty, Ty::Many(_) | Ty::Slot) {
+                if !matches!(ty, Ty::Many(_) | Ty::Slot | Ty::Any) {
                     return err(ref_at, "count(q) applies to a multi or slot question");
                 }
                 (Expr::Count(reference), Ty::Num)
@@ -352,7 +372,7 @@ impl Parser<'_> {
 
 fn bool_operand(typed: Typed, at: usize) -> Result<Box<Expr>, ExprError> {
     match typed.1 {
-        Ty::Bool => Ok(Box::new(typed.0)),
+        Ty::Bool | Ty::Any => Ok(Box::new(typed.0)),
         _ => err(at, "`and`, `or` and `not` join conditions, e.g. `a = 1 and b = 'x'`"),
     }
 }

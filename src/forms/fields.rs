@@ -24,8 +24,12 @@ impl<'s> Ctx<'s> {
         self.diags.borrow_mut().push(self.src.diagnostic(offset, message));
     }
 
+    /// The problems in the order of the file, which is how an editor works through them (they
+    /// are found in another order: a question's own keys before its unknown ones, say).
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diags.into_inner()
+        let mut diags = self.diags.into_inner();
+        diags.sort_by_key(|d| (d.line, d.col));
+        diags
     }
 
     pub fn has_errors(&self) -> bool {
@@ -60,6 +64,18 @@ impl<'c, 's, 't, 'i> Fields<'c, 's, 't, 'i> {
 
     pub fn has(&self, key: &str) -> bool {
         self.table.get(key).is_some()
+    }
+
+    /// Whether `key` is absent and no unknown key (one not in `known`) looks like a typo of it:
+    /// `finish` reports the typo with its correction, so "missing" would only repeat it.
+    pub fn lacks(&self, key: &str, known: &[&str]) -> bool {
+        let typo = |k: &str| !known.contains(&k) && nearest(k, known.iter().copied()) == Some(key);
+        !self.has(key) && !self.table.iter().any(|(k, _)| typo(k.get_ref()))
+    }
+
+    /// Where `key` itself is written, for problems with the key rather than its value.
+    pub fn key_at(&self, key: &str) -> Option<usize> {
+        self.table.get_key_value(key).map(|(k, _)| k.span().start)
     }
 
     pub fn get(&mut self, key: &str) -> Option<Value<'t, 'i>> {
@@ -158,11 +174,13 @@ impl<'c, 's, 't, 'i> Fields<'c, 's, 't, 'i> {
         }
     }
 
-    /// Reports every key that was not read as unknown, suggesting the nearest of `known`.
+    /// Reports every key that is neither read nor `known` as unknown, suggesting the nearest of
+    /// `known`. A known key can go unread when its table already has an error that stopped the
+    /// reading early; it is not unknown for that.
     pub fn finish(self, known: &[&str], elsewhere: impl Fn(&str) -> Option<String>) {
         for (k, _) in self.table.iter() {
             let key: &str = k.get_ref().as_ref();
-            if self.used.contains(&key) {
+            if self.used.contains(&key) || known.contains(&key) {
                 continue;
             }
             let hint = match (elsewhere(key), nearest(key, known.iter().copied())) {

@@ -26,7 +26,7 @@ impl std::fmt::Display for Tok {
             Tok::Word(w) => write!(f, "`{w}`"),
             Tok::Str(s) => write!(f, "'{s}'"),
             Tok::Num(n) => write!(f, "{n}"),
-            Tok::Cmp(op) => write!(f, "`{op:?}` comparison"),
+            Tok::Cmp(op) => write!(f, "`{}`", op.symbol()),
             Tok::Plus => f.write_str("`+`"),
             Tok::Minus => f.write_str("`-`"),
             Tok::Star => f.write_str("`*`"),

@@ -6,8 +6,8 @@ use toml::de::{DeArray, DeTable, DeValue};
 
 use super::diag::nearest;
 use super::expr::{Lookup, Scope, Ty};
-use super::fields::{Ctx, Fields};
-use super::model::{Form, FormId, FormKind, Page, Question, QuestionKind};
+use super::fields::{At, Ctx, Fields};
+use super::model::{Form, FormId, FormKind, Page, Question};
 use super::options::Lists;
 use super::question::{self, QuestionCtx};
 
@@ -44,11 +44,12 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     let table = super::parse_toml(ctx)?;
     let mut f = Fields::new(ctx, &table, 0);
     let title = f.text("title");
-    if title.is_none() && !f.has("title") {
+    if title.is_none() && f.lacks("title", FORM_KEYS) {
         ctx.report(0, "missing `title`; add e.g. title = \"Samenwerking in de wijk\"");
     }
     let intro = f.text("intro");
-    let kind = match f.str("kind") {
+    let kind_value = f.str("kind");
+    let kind = match kind_value {
         None => FormKind::Survey,
         Some(k) if k.value == "survey" => FormKind::Survey,
         Some(k) if k.value == "signup" => FormKind::Signup,
@@ -65,10 +66,11 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
             None
         })
     });
-    let pages = pages(&mut f, lists);
+    let mut seen = Seen::default();
+    let pages = pages(&mut f, lists, &mut seen);
     f.finish(FORM_KEYS, |k| (k == "sections").then(|| "unknown key `sections`; write pages as [[pages]]".into()));
+    check_kind(ctx, kind, kind_value.map_or(0, |k| k.at), &seen.slots);
     let pages = pages?;
-    check_kind(ctx, kind, &pages);
     if ctx.has_errors() {
         return None;
     }
@@ -90,14 +92,16 @@ impl<'t, 'i> PageSource<'t, 'i> {
     }
 }
 
-/// Questions seen so far in the form, in order, and where each id was first used.
+/// Questions seen so far in the form, in order; where each id was first used; where the type of
+/// each `slot` question is written.
 #[derive(Default)]
 struct Seen {
     earlier: Vec<(String, Ty)>,
     first_at: HashMap<String, usize>,
+    slots: Vec<usize>,
 }
 
-fn pages(f: &mut Fields<'_, '_, '_, '_>, lists: &Lists) -> Option<Vec<Page>> {
+fn pages(f: &mut Fields<'_, '_, '_, '_>, lists: &Lists, seen: &mut Seen) -> Option<Vec<Page>> {
     let ctx = f.ctx();
     if f.has("pages") && f.has("questions") {
         ctx.report(0, "use either [[pages]] or top-level [[questions]], not both");
@@ -117,13 +121,12 @@ fn pages(f: &mut Fields<'_, '_, '_, '_>, lists: &Lists) -> Option<Vec<Page>> {
         return None;
     };
     let all = all_question_ids(&sources);
-    let mut seen = Seen::default();
     let mut pages = Vec::new();
     for source in &sources {
         let page = match source {
-            PageSource::Table(at, table) => page(ctx, table, *at, lists, &all, &mut seen),
+            PageSource::Table(at, table) => page(ctx, table, *at, lists, &all, seen),
             PageSource::TopLevel(array) => {
-                let questions = questions(ctx, array, lists, &all, &mut seen);
+                let questions = questions(ctx, array, lists, &all, seen);
                 Some(Page { title: None, intro: None, show_if: None, questions })
             }
         };
@@ -183,29 +186,58 @@ fn page(
 fn questions(ctx: &Ctx<'_>, array: &DeArray<'_>, lists: &Lists, all: &[String], seen: &mut Seen) -> Vec<Question> {
     let mut questions = Vec::new();
     for (at, table) in tables(ctx, array.iter().map(|v| (v.span().start, v.get_ref())), "questions") {
-        let id = table.get("id").and_then(|v| v.get_ref().as_str()).map(str::to_string);
-        let scope = FormScope { earlier: &seen.earlier, all, current: id.as_deref() };
+        let id = string_at(ctx, table, "id");
+        let scope = FormScope { earlier: &seen.earlier, all, current: id.map(|i| i.value) };
         let question = question::read(ctx, table, at, &QuestionCtx { lists, scope: &scope });
         if let Some(id) = id {
-            if let Some(first) = seen.first_at.get(&id) {
+            if let Some(first) = seen.first_at.get(id.value) {
                 let line = ctx.src.diagnostic(*first, "").line;
-                ctx.report(at, format!("duplicate question id `{id}`; it is already used at line {line}; give each question its own id"));
+                let message = format!("duplicate question id `{}`; line {line} uses it already; give each question its own id", id.value);
+                ctx.report(id.at, message);
             }
-            seen.first_at.entry(id).or_insert(at);
+            seen.first_at.entry(id.value.to_string()).or_insert(id.at);
         }
-        if let Some(q) = question {
-            seen.earlier.push((q.id.clone(), question::ty_of(&q.kind)));
-            questions.push(q);
+        if let Some(t) = string_at(ctx, table, "type")
+            && t.value == "slot"
+        {
+            seen.slots.push(t.at);
+        }
+        match (question, id) {
+            (Some(q), _) => {
+                seen.earlier.push((q.id.clone(), question::ty_of(&q.kind)));
+                questions.push(q);
+            }
+            // Its problems are reported; conditions that use it should not add more.
+            (None, Some(id)) => seen.earlier.push((id.value.to_string(), Ty::Any)),
+            (None, None) => {}
         }
     }
     questions
 }
 
-fn check_kind(ctx: &Ctx<'_>, kind: FormKind, pages: &[Page]) {
-    let slots = pages.iter().flat_map(|p| &p.questions).filter(|q| matches!(q.kind, QuestionKind::Slot { .. })).count();
-    match kind {
-        FormKind::Survey if slots > 0 => ctx.report(0, "a `slot` question belongs in a sign-up form; add kind = \"signup\""),
-        FormKind::Signup if slots != 1 => ctx.report(0, format!("a sign-up form needs exactly one `slot` question; it has {slots}")),
-        _ => {}
+/// A string value of `table` and where its text starts.
+fn string_at<'t>(ctx: &Ctx<'_>, table: &'t DeTable<'_>, key: &str) -> Option<At<&'t str>> {
+    let value = table.get(key)?;
+    let text = value.get_ref().as_str()?;
+    Some(At { at: ctx.src.string_body(value.span().start), value: text })
+}
+
+/// A sign-up form has exactly one `slot` question (the sessions to choose from); a survey none.
+fn check_kind(ctx: &Ctx<'_>, kind: FormKind, kind_at: usize, slots: &[usize]) {
+    match (kind, slots) {
+        (FormKind::Survey, _) => {
+            for &at in slots {
+                ctx.report(at, "a `slot` question belongs in a sign-up form; add kind = \"signup\" at the top");
+            }
+        }
+        (FormKind::Signup, []) => {
+            ctx.report(kind_at, "a sign-up form needs a `slot` question, where people choose a session")
+        }
+        (FormKind::Signup, [first, more @ ..]) => {
+            let line = ctx.src.diagnostic(*first, "").line;
+            for &at in more {
+                ctx.report(at, format!("a sign-up form has exactly one `slot` question; line {line} has it already"));
+            }
+        }
     }
 }

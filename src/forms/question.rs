@@ -2,7 +2,7 @@
 
 use toml::de::DeTable;
 
-use super::diag::nearest;
+use super::diag::{in_string, nearest};
 use super::expr::{self, Scope, Ty};
 use super::fields::{At, Ctx, Fields};
 use super::model::{Choice, Condition, Pattern, Question, QuestionKind, Text, Widget};
@@ -47,32 +47,42 @@ pub fn read(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize, qc: &QuestionCtx<'_>)
         ctx.report(id.at, format!("question id `{}` must be lower-case letters, digits and _ (starting with a letter), e.g. `aantal_patienten`", id.value));
     }
     let type_name = f.required_str("type", "\"single\"");
+    let type_str = type_name.map_or("", |t| t.value);
+    let known = known_keys(type_str);
     let label = f.text("label");
-    if label.is_none() && !f.has("label") {
+    if label.is_none() && f.lacks("label", &known) {
         ctx.report(at, "missing `label`; add e.g. label = \"In welke wijk werkt u?\"");
     }
     let help = f.text("help");
     let required = f.bool("required");
     let show_if = f.str("show_if").and_then(|s| condition(ctx, s, qc.scope));
     let kind = type_name.and_then(|t| kind(&mut f, t, qc));
-    let type_str = type_name.map_or("", |t| t.value);
-    let mut known = COMMON.to_vec();
-    known.extend_from_slice(own_keys(type_str));
     f.finish(&known, |key| {
         let elsewhere = TYPES.iter().any(|t| own_keys(t).contains(&key));
-        (elsewhere && !type_str.is_empty())
-            .then(|| format!("`{key}` does not apply to a `{type_str}` question"))
+        elsewhere.then(|| format!("`{key}` does not apply to a `{type_str}` question"))
     });
     let kind = kind?;
     let required = required.unwrap_or(matches!(kind, QuestionKind::Consent));
     Some(Question { id: id?.value.to_string(), label: label?, help, required, show_if, kind })
 }
 
+/// The keys a question of `type_name` takes. Without a known type every type's keys are
+/// accepted: the type is reported already, and the keys may well be right for the intended one.
+fn known_keys(type_name: &str) -> Vec<&'static str> {
+    let mut known = COMMON.to_vec();
+    if TYPES.contains(&type_name) {
+        known.extend_from_slice(own_keys(type_name));
+    } else {
+        TYPES.iter().for_each(|t| known.extend_from_slice(own_keys(t)));
+    }
+    known
+}
+
 pub fn condition(ctx: &Ctx<'_>, source: At<&str>, scope: &dyn Scope) -> Option<Condition> {
     match expr::parse(source.value, scope) {
         Ok(expr) => Some(Condition { source: source.value.to_string(), expr }),
         Err(e) => {
-            ctx.report(source.at + e.offset, format!("show_if: {}", e.message));
+            ctx.report(in_string(ctx.src, source.at, e.offset), format!("show_if: {}", e.message));
             None
         }
     }
@@ -124,6 +134,7 @@ fn kind(f: &mut Fields<'_, '_, '_, '_>, type_name: At<&str>, qc: &QuestionCtx<'_
 fn text(f: &mut Fields<'_, '_, '_, '_>) -> QuestionKind {
     let ctx = f.ctx();
     let (min_length, max_length) = lengths(f, 500).unwrap_or((None, 500));
+    let message_at = f.key_at("pattern_message");
     let message = f.text("pattern_message");
     let pattern = match (f.str("pattern"), message) {
         (Some(p), message) => match super::model::anchored(p.value) {
@@ -132,18 +143,26 @@ fn text(f: &mut Fields<'_, '_, '_, '_>) -> QuestionKind {
                 message.unwrap_or_else(|| Text::nl("Het antwoord heeft niet de verwachte vorm.")),
             )),
             Err(e) => {
-                let first = e.to_string().lines().last().unwrap_or_default().to_string();
-                ctx.report(p.at, format!("`pattern` is not a valid regular expression: {first}"));
+                ctx.report(p.at, format!("`pattern` is not a valid regular expression: {}", regex_problem(&e)));
                 None
             }
         },
         (None, Some(_)) => {
-            ctx.report(f.at, "`pattern_message` without a `pattern`; add the pattern or drop the message");
+            let at = message_at.unwrap_or(f.at);
+            ctx.report(at, "`pattern_message` without a `pattern`; add the pattern or drop the message");
             None
         }
         (None, None) => None,
     };
     QuestionKind::Text { min_length, max_length, pattern, placeholder: f.text("placeholder") }
+}
+
+/// The last line of the regex crate's report, e.g. "unclosed character class"; the lines above
+/// it repeat the pattern with our anchors added, which would only confuse.
+fn regex_problem(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or_default();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 fn lengths(f: &mut Fields<'_, '_, '_, '_>, default_max: u32) -> Option<(Option<u32>, u32)> {
@@ -244,6 +263,8 @@ fn matrix(f: &mut Fields<'_, '_, '_, '_>, qc: &QuestionCtx<'_>) -> Option<Questi
     Some(QuestionKind::Matrix { items, points, na: f.text("na") })
 }
 
+const ITEM_KEYS: &[&str] = &["id", "label", "label_en"];
+
 /// The rows of a matrix: `{ id = "...", label = "..." }` each, ids unique.
 fn items(ctx: &Ctx<'_>, array: At<&toml::de::DeArray<'_>>) -> Option<Vec<Choice>> {
     let mut items: Vec<Choice> = Vec::new();
@@ -256,7 +277,8 @@ fn items(ctx: &Ctx<'_>, array: At<&toml::de::DeArray<'_>>) -> Option<Vec<Choice>
         let mut f = Fields::new(ctx, table, at);
         let id = f.required_str("id", "\"bereikbaar\"");
         let label = f.text("label");
-        f.finish(&["id", "label", "label_en"], |_| None);
+        let missing_label = label.is_none() && f.lacks("label", ITEM_KEYS);
+        f.finish(ITEM_KEYS, |_| None);
         let Some(id) = id else { continue };
         if !is_identifier(id.value) {
             ctx.report(id.at, format!("matrix item id `{}` must be lower-case letters, digits and _", id.value));
@@ -265,10 +287,11 @@ fn items(ctx: &Ctx<'_>, array: At<&toml::de::DeArray<'_>>) -> Option<Vec<Choice>
         }
         match label {
             Some(label) => items.push(Choice { value: id.value.to_string(), label }),
-            None => ctx.report(at, "this matrix item has no `label`"),
+            None if missing_label => ctx.report(at, "this matrix item has no `label`"),
+            None => {}
         }
     }
-    if items.is_empty() && !ctx.has_errors() {
+    if array.value.is_empty() {
         ctx.report(array.at, "`items` is empty; list at least one row");
     }
     (!items.is_empty()).then_some(items)

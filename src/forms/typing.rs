@@ -27,6 +27,7 @@ pub fn resolve(scope: &dyn Scope, r: &Ref, at: usize) -> Result<Ty, ExprError> {
     };
     match (&r.item, ty) {
         (None, ty) => Ok(ty),
+        (Some(_), Ty::Any) => Ok(Ty::Any),
         (Some(item), Ty::Matrix(items, points)) if items.contains(item) => Ok(Ty::Points(points)),
         (Some(item), Ty::Matrix(items, _)) => err(
             at,
@@ -36,24 +37,50 @@ pub fn resolve(scope: &dyn Scope, r: &Ref, at: usize) -> Result<Ty, ExprError> {
     }
 }
 
+/// `left op right`, each side with where it starts; `op_at` is where the operator is.
 pub fn comparison(
     op: CmpOp,
-    left: Typed,
-    left_at: usize,
-    right: Typed,
-    right_at: usize,
+    op_at: usize,
+    (left, left_at): (Typed, usize),
+    (right, right_at): (Typed, usize),
 ) -> Result<Typed, ExprError> {
-    check_value(&left.1, &right.0, right_at)?;
-    check_value(&right.1, &left.0, left_at)?;
+    check_value(&left, &right.0, right_at)?;
+    check_value(&right, &left.0, left_at)?;
     let (lc, rc) = (class(&left.1, left_at)?, class(&right.1, right_at)?);
-    if lc != rc {
+    let (lc, rc) = (as_date(lc, &left.0, rc), as_date(rc, &right.0, lc));
+    if lc != rc && lc != Class::Any && rc != Class::Any {
         return err(right_at, format!("cannot compare {} with {}", lc.name(), rc.name()));
     }
     let ordered = matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
-    if ordered && !matches!(lc, Class::Num | Class::Date) {
-        return err(left_at, format!("{} can only be compared with = or !=", lc.name()));
+    let class = if lc == Class::Any { rc } else { lc };
+    if ordered && !matches!(class, Class::Num | Class::Date | Class::Any) {
+        let what = if matches!(left.1, Ty::Choice(_)) { "a single choice" } else { class.name() };
+        let message = format!(
+            "`{}` compares numbers or dates; {} is {what}, so use = or != (or `in [...]`)",
+            op.symbol(),
+            subject(&left.0)
+        );
+        return err(op_at, message);
     }
     Ok((Expr::Cmp(op, Box::new(left.0), Box::new(right.0)), Ty::Bool))
+}
+
+/// A text literal compared with a date is a date, e.g. '2025-01-31'; `check_value` has checked
+/// that it reads as one.
+fn as_date(class: Class, expr: &Expr, other: Class) -> Class {
+    match (class, expr, other) {
+        (Class::Text, Expr::Lit(Lit::Text(_)), Class::Date) => Class::Date,
+        _ => class,
+    }
+}
+
+/// How a message names the question side of a comparison.
+fn subject(expr: &Expr) -> String {
+    match expr {
+        Expr::Ref(Ref { question, item: Some(item) }) => format!("`{question}.{item}`"),
+        Expr::Ref(Ref { question, item: None }) => format!("`{question}`"),
+        _ => "the value".to_string(),
+    }
 }
 
 pub fn membership(
@@ -65,14 +92,14 @@ pub fn membership(
     let class = class(&value.1, at)?;
     for (lit_at, lit) in &list {
         let lit_expr = Expr::Lit(lit.clone());
-        check_value(&value.1, &lit_expr, *lit_at)?;
+        check_value(&value, &lit_expr, *lit_at)?;
         let lit_class = match lit {
             Lit::Text(_) if class == Class::Date => Class::Date,
             Lit::Text(_) => Class::Text,
             Lit::Num(_) => Class::Num,
             Lit::Bool(_) => Class::Bool,
         };
-        if lit_class != class {
+        if lit_class != class && class != Class::Any {
             return err(*lit_at, format!("cannot compare {} with {}", class.name(), lit_class.name()));
         }
     }
@@ -82,7 +109,7 @@ pub fn membership(
 
 pub fn arithmetic(op: ArithOp, left: Typed, right: Typed, at: usize) -> Result<Typed, ExprError> {
     for ty in [&left.1, &right.1] {
-        if class(ty, at)? != Class::Num {
+        if !matches!(class(ty, at)?, Class::Num | Class::Any) {
             return err(at, "arithmetic (+ - * /) works on numbers only");
         }
     }
@@ -95,28 +122,30 @@ pub fn selected(r: &Ref, ty: &Ty, value: &str, at: usize, value_at: usize) -> Re
             if options.iter().any(|o| o == value) || value == super::model::OTHER {
                 Ok(())
             } else {
-                err(value_at, not_an_option(&r.question, value, options))
+                err(value_at, not_an_option(&format!("`{}`", r.question), value, options))
             }
         }
+        Ty::Any => Ok(()),
         _ => err(at, format!("selected() applies to a single or multi choice; `{}` is not", r.question)),
     }
 }
 
 /// A literal compared with a question must be a value the question can take.
-fn check_value(ty: &Ty, other: &Expr, at: usize) -> Result<(), ExprError> {
+fn check_value((expr, ty): &Typed, other: &Expr, at: usize) -> Result<(), ExprError> {
     match (ty, other) {
         (Ty::Choice(options), Expr::Lit(Lit::Text(v))) => {
             if options.contains(v) || v == super::model::OTHER {
                 return Ok(());
             }
-            err(at, not_an_option("the question", v, options))
+            err(at, not_an_option(&subject(expr), v, options))
         }
         (Ty::Points(points), Expr::Lit(Lit::Num(n))) if !points.is_empty() => {
             if points.iter().any(|p| *p as f64 == *n) {
                 return Ok(());
             }
             let values: Vec<String> = points.iter().map(i64::to_string).collect();
-            err(at, format!("{n} is not a point of this scale; its points are {}", values.join(", ")))
+            let scale = subject(expr);
+            err(at, format!("{n} is not on the scale of {scale}; its points are {}", values.join(", ")))
         }
         (Ty::Date, Expr::Lit(Lit::Text(v))) => {
             match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
@@ -134,6 +163,7 @@ enum Class {
     Num,
     Text,
     Date,
+    Any,
 }
 
 impl Class {
@@ -143,6 +173,7 @@ impl Class {
             Class::Num => "a number",
             Class::Text => "text",
             Class::Date => "a date",
+            Class::Any => "an answer",
         }
     }
 }
@@ -153,6 +184,7 @@ fn class(ty: &Ty, at: usize) -> Result<Class, ExprError> {
         Ty::Num | Ty::Points(_) => Ok(Class::Num),
         Ty::Text | Ty::Choice(_) => Ok(Class::Text),
         Ty::Date => Ok(Class::Date),
+        Ty::Any => Ok(Class::Any),
         Ty::Many(_) => err(at, "a multi question holds several values; use selected(q, 'v') or count(q)"),
         Ty::Matrix(..) => err(at, "compare one item of a matrix, e.g. `q.item >= 4`, or use answered(q)"),
         Ty::Slot => err(at, "a slot question can only be tested with answered(q) or count(q)"),

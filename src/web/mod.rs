@@ -11,7 +11,7 @@ mod view;
 use std::sync::Arc;
 
 use rocket::config::LogLevel;
-use rocket::fs::FileServer;
+use rocket::fs::{FileServer, Options};
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Build, Rocket, State, get, routes};
 use rocket_dyn_templates::Template;
@@ -49,7 +49,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", routes![health, home])
         .mount("/", respond::routes())
         .mount("/", setup::routes())
-        .mount("/static", FileServer::from(static_dir))
+        .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))
         .register("/", errors::catchers())
         .attach(Template::fairing())
         .attach(headers::SecurityHeaders)

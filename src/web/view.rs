@@ -47,6 +47,8 @@ pub struct QuestionView {
     pub help: Option<String>,
     pub required: bool,
     pub error: Option<String>,
+    /// Ids of the help and error texts, for `aria-describedby`.
+    pub described: Option<String>,
     /// The condition as JSON, when it depends on an answer on this same page.
     pub show_if: Option<String>,
     pub value: String,
@@ -135,6 +137,9 @@ pub fn questions(page: &Page, posted: &Posted, before: &Answers, errors: &[Field
             let mut view = question(q, posted);
             view.show_if = live.and_then(|c| serde_json::to_string(&c.expr).ok());
             view.error = errors.iter().find(|e| e.question == q.id).map(|e| e.message.clone());
+            let ids = [view.help.as_ref().map(|_| format!("q-{}-help", q.id)), view.error.as_ref().map(|_| format!("q-{}-error", q.id))];
+            let ids: Vec<String> = ids.into_iter().flatten().collect();
+            view.described = (!ids.is_empty()).then(|| ids.join(" "));
             Some(view)
         })
         .collect()

@@ -1,0 +1,213 @@
+//! The `peil` binary as a coordinator uses it: check, import, open a round, print links, first start.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+use crate::helpers::{CONTACTS, forms_dir, free_port, repo};
+
+/// `peil` with its own database and data folder, the shipped forms unless `forms` says otherwise.
+struct Cli {
+    dir: tempfile::TempDir,
+    forms: std::path::PathBuf,
+    port: u16,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { dir: tempfile::tempdir().unwrap(), forms: repo("forms"), port: free_port() }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_peil"));
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("PEIL_DATABASE_URL", format!("sqlite://{}?mode=rwc", self.dir.path().join("peil.db").display()))
+            .env("PEIL_FORMS_DIR", &self.forms)
+            .env("PEIL_DATA_DIR", self.dir.path().join("data"))
+            .env("PEIL_TEMPLATES_DIR", repo("templates"))
+            .env("PEIL_STATIC_DIR", repo("static"))
+            .env("PEIL_PORT", self.port.to_string())
+            .env("PEIL_BASE_URL", format!("http://127.0.0.1:{}", self.port))
+            .env("NO_COLOR", "1");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn write(&self, name: &str, text: &[u8]) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn check_accepts_the_shipped_forms() {
+    let output = Cli::new().run(&["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("8 forms OK:"), "{}", stdout(&output));
+}
+
+const BROKEN: &str = r#"titel = "Kapot"
+
+[[pages]]
+[[pages.questions]]
+id = "wijk"
+type = "singel"
+label = "Wijk?"
+
+[[pages.questions]]
+id = "x"
+type = "text"
+label = "X"
+reqired = true
+show_if = "later = 1"
+
+[[pages.questions]]
+id = "later"
+type = "number"
+label = "Later"
+min = 5
+max = 1
+"#;
+
+#[test]
+fn check_reports_every_problem_with_its_position_and_exits_1() {
+    let forms = forms_dir(&[("kapot", BROKEN), ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n")]);
+    let mut cli = Cli::new();
+    cli.forms = forms.path().to_path_buf();
+    let output = cli.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let file = forms.path().join("kapot.toml").display().to_string();
+    let report = stderr(&output);
+    for expected in [
+        format!("{file}:1:1: unknown key `titel`; did you mean `title`?"),
+        format!("{file}:6:9: unknown question type `singel`; did you mean `single`?"),
+        format!("{file}:13:1: unknown key `reqired`; did you mean `required`?"),
+        format!("{file}:14:12: show_if: `later` comes later in the form"),
+        format!("{file}:20:7: `min` (5) is larger than `max` (1); swap them"),
+    ] {
+        assert!(report.contains(&expected), "missing\n  {expected}\nin\n{report}");
+    }
+    assert!(!report.contains("goed.toml"), "{report}");
+}
+
+#[test]
+fn the_service_does_not_start_with_a_broken_form() {
+    let forms = forms_dir(&[("kapot", BROKEN)]);
+    let mut cli = Cli::new();
+    cli.forms = forms.path().to_path_buf();
+    let output = cli.run(&["serve"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("does not start with broken forms"), "{}", stderr(&output));
+}
+
+#[test]
+fn importing_contacts_reports_a_summary_and_a_bad_file_changes_nothing() {
+    let cli = Cli::new();
+    let good = cli.write("contacts.csv", CONTACTS.as_bytes());
+    let output = cli.run(&["contacts", "import", &good]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("4 added, 0 updated, 0 unchanged"), "{}", stdout(&output));
+
+    let bad = cli.write("bad.csv", "naam;e-mail;rol\nEva;geen-adres;huisarts\nAnna de Vries;anna@example.org;huisarts\n".as_bytes());
+    let output = cli.run(&["contacts", "import", &bad]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains(&format!("{bad}:2:")), "{}", stderr(&output));
+    assert!(stderr(&output).contains("Nothing was imported"));
+
+    let again = cli.run(&["contacts", "import", &good]);
+    assert!(stdout(&again).contains("0 added, 0 updated, 4 unchanged"), "{}", stdout(&again));
+}
+
+#[test]
+fn a_round_opened_from_the_command_line_prints_a_link_per_invited_person() {
+    let cli = Cli::new();
+    let csv = cli.write("contacts.csv", CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &csv]).status.success());
+    let output = cli.run(&["round", "open", "--form", "crisisdienst", "--role", "huisarts", "--wijk", "noord", "--closes", "2099-12-31"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("round 1 opened: 2 invited, open until 31 december 2099"), "{}", stdout(&output));
+
+    let links = stdout(&cli.run(&["round", "links", "1"]));
+    let lines: Vec<&str> = links.lines().collect();
+    assert_eq!(lines.len(), 2, "{links}");
+    assert!(lines[0].starts_with("Anna de Vries\tanna@example.org\thttp://127.0.0.1:"), "{links}");
+    let token = lines[0].rsplit('/').next().unwrap();
+    assert_eq!(token.len(), 43);
+    // Printed again, the same links: they are derived, not stored.
+    assert_eq!(stdout(&cli.run(&["round", "links", "1"])), links);
+}
+
+#[test]
+fn opening_a_round_for_nobody_or_an_unknown_form_is_refused() {
+    let cli = Cli::new();
+    let output = cli.run(&["round", "open", "--form", "crisisdienst"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("no contacts match"), "{}", stderr(&output));
+    let output = cli.run(&["round", "open", "--form", "bestaat-niet"]);
+    assert!(stderr(&output).contains("there is no form `bestaat-niet`"), "{}", stderr(&output));
+}
+
+/// Kills the service when the test ends, however it ends.
+struct Service(std::process::Child);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_start_logs_a_one_time_link_to_create_the_administrator() {
+    let cli = Cli::new();
+    let mut service = Service(cli.command(&["serve"]).stderr(Stdio::piped()).spawn().unwrap());
+    // The log is read on its own thread to the end, so the service never writes into a closed pipe.
+    let (found, link_rx) = std::sync::mpsc::channel();
+    let log = BufReader::new(service.0.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in log.lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://127.0.0.1:").filter(|_| line.contains("/setup/")) {
+                let _ = found.send(line[at..].split_whitespace().next().unwrap_or_default().to_string());
+            }
+        }
+    });
+    let link = link_rx.recv_timeout(std::time::Duration::from_secs(30)).ok();
+    let link = link.expect("a setup link in the log");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if client.get(&link).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(up, "service did not come up");
+    assert_eq!(client.get(&link).send().await.unwrap().status(), 200);
+
+    let weak = [("email", "beheer@example.org"), ("password", "kort"), ("repeat", "kort")];
+    let response = client.post(&link).form(&weak).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("ten minste 12"));
+
+    let good = [("email", "beheer@example.org"), ("password", "een lange zin als wachtwoord"), ("repeat", "een lange zin als wachtwoord")];
+    let response = client.post(&link).form(&good).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("Beheerder aangemaakt"));
+    // The link is spent.
+    assert_eq!(client.get(&link).send().await.unwrap().status(), 404);
+    assert_eq!(client.post(&link).form(&good).send().await.unwrap().status(), 404);
+}

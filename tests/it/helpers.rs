@@ -1,0 +1,162 @@
+//! The real app for tests: its own SQLite file, its own port, the real HTTP stack over loopback.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use peil::contacts::{self, ImportSummary, Vocabulary};
+use peil::db::Pool;
+use peil::forms::Forms;
+use peil::rounds::{self, Link, OpenRequest, RoundId};
+use peil::settings::{Secret, Settings};
+
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub pool: Pool,
+    pub forms: Arc<Forms>,
+    pub secret: Secret,
+    pub settings: Settings,
+    /// Follows no redirects, so tests see the 303 after each page.
+    pub client: reqwest::Client,
+    pub dir: tempfile::TempDir,
+    shutdown: rocket::Shutdown,
+}
+
+impl TestApp {
+    /// The app with the shipped forms.
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with_forms(&repo("forms")).await
+    }
+
+    pub async fn spawn_with_forms(forms_dir: &Path) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let settings = Settings {
+            database_url: format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display()),
+            base_url: format!("http://127.0.0.1:{port}"),
+            port,
+            forms_dir: forms_dir.to_path_buf(),
+            data_dir: dir.path().join("data"),
+            templates_dir: repo("templates"),
+            static_dir: repo("static"),
+            secret_key: Some(Secret::new(peil::crypto::random_b64(48))),
+            min_group_size: 2,
+            ..Settings::default()
+        };
+        let forms = Arc::new(peil::forms::load(forms_dir).expect("forms load"));
+        let pool = peil::db::connect(&settings.database_url).await.expect("database");
+        let secret = settings.secret_key.clone().expect("secret");
+        let app = peil::web::App {
+            pool: pool.clone(),
+            forms: forms.clone(),
+            settings: settings.clone(),
+            secret: secret.clone(),
+            rounds: Default::default(),
+        };
+        let rocket = peil::web::build(app).ignite().await.expect("ignite");
+        let shutdown = rocket.shutdown();
+        tokio::spawn(rocket.launch());
+        let url = settings.base_url.clone();
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        wait_until_up(&client, &url).await;
+        TestApp { url, pool, forms, secret, settings, client, dir, shutdown }
+    }
+
+    pub async fn import_contacts(&self, csv: &str) -> ImportSummary {
+        let path = self.dir.path().join(format!("contacts-{}.csv", peil::crypto::random_b64(6)));
+        std::fs::write(&path, csv).expect("write csv");
+        let vocabulary = Vocabulary { roles: self.forms.list_pairs("rollen"), wijken: self.forms.list_pairs("wijken") };
+        contacts::import_csv(&self.pool, &path, &vocabulary).await.expect("import")
+    }
+
+    /// Opens a round of `form` for everyone with `role` (any role when empty), closing in a week.
+    pub async fn open_round(&self, form: &str, roles: &[&str], anonymous: bool) -> RoundId {
+        let request = OpenRequest {
+            form_id: form.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            wijken: vec![],
+            closes_at: chrono::Utc::now() + chrono::Duration::days(7),
+            anonymous,
+        };
+        rounds::open(&self.pool, &self.forms, &self.secret, &request).await.expect("open round").round
+    }
+
+    pub async fn links(&self, round: RoundId) -> Vec<Link> {
+        rounds::links(&self.pool, &self.secret, &self.url, round).await.expect("links")
+    }
+
+    /// The path of the first invited person's link (`/r/...`).
+    pub async fn first_link(&self, round: RoundId) -> String {
+        let url = self.links(round).await.remove(0).url;
+        url.trim_start_matches(&self.url).to_string()
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let response = self.client.post(format!("{}{path}", self.url)).form(fields).send().await.expect("POST");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    }
+
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (u16, String) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("count")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.clone().notify();
+    }
+}
+
+async fn wait_until_up(client: &reqwest::Client, url: &str) {
+    for _ in 0..200 {
+        if client.get(format!("{url}/health")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the app did not come up at {url}");
+}
+
+/// A small contact list: two huisartsen and a POH-GGZ in Noord, a huisarts in Zuid.
+pub const CONTACTS: &str = "\u{feff}naam;e-mail;rol;praktijk;wijk;gemeente\n\
+Anna de Vries;anna@example.org;huisarts;Praktijk Noord;noord;Stad\n\
+Bram Bakker;bram@example.org;huisarts;Praktijk Noord;noord;Stad\n\
+Cor Smit;cor@example.org;poh-ggz;Praktijk Noord;noord;Stad\n\
+Dina Visser;dina@example.org;huisarts;Praktijk Zuid;zuid;Stad\n";
+
+/// Writes `forms` (name, text) and the shipped lists into a fresh forms folder.
+pub fn forms_dir(forms: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("lists")).expect("lists dir");
+    for entry in std::fs::read_dir(repo("forms/lists")).expect("shipped lists").flatten() {
+        std::fs::copy(entry.path(), dir.path().join("lists").join(entry.file_name())).expect("copy list");
+    }
+    for (name, text) in forms {
+        std::fs::write(dir.path().join(format!("{name}.toml")), text).expect("write form");
+    }
+    dir
+}

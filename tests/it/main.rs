@@ -1,0 +1,7 @@
+//! peil's integration tests: one binary, one module per area, the real app in each test.
+
+mod helpers;
+
+mod answering;
+mod cli;
+mod service;
