@@ -18,6 +18,8 @@ pub enum SettingsError {
     SecretFile { path: PathBuf, source: std::io::Error },
     #[error("PEIL_SECRET_KEY must be at least 32 characters (use `openssl rand -base64 48`)")]
     SecretTooShort,
+    #[error("min_group_size must be at least 3; smaller groups would single people out")]
+    GroupTooSmall,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -93,8 +95,11 @@ impl Settings {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("PEIL_").ignore(&["config"]))
-            .extract()
+            .extract::<Settings>()
             .map_err(|e| SettingsError::Figment(Box::new(e)))
+            .and_then(|settings| {
+                if settings.min_group_size < 3 { Err(SettingsError::GroupTooSmall) } else { Ok(settings) }
+            })
     }
 
     /// The secret key: configured, or read from (and first written to) `data_dir/secret.key`.

@@ -155,18 +155,31 @@ fn read_records(text: &str) -> Result<Vec<(u64, StringRecord)>, (u64, Problem)> 
         .flexible(true)
         .delimiter(detect_delimiter(text))
         .from_reader(text.as_bytes());
+    let line_of = line_finder(text);
     let mut records = Vec::new();
     for result in reader.records() {
         let record = result.map_err(|e| {
-            let line = e.position().map_or(1, |p| p.line());
+            let line = e.position().map_or(1, |p| line_of(p.byte()));
             (line, Problem::Csv(e.to_string()))
         })?;
-        let line = record.position().map_or(1, |p| p.line());
+        let line = record.position().map_or(1, |p| line_of(p.byte()));
         if record.iter().any(|cell| !cell.trim().is_empty()) {
             records.push((line, record));
         }
     }
     Ok(records)
+}
+
+/// Line numbers from byte offsets. csv's own `line()` lags by one after a CRLF (the record
+/// starts between `\r` and `\n`), and Excel always writes CRLF; so skip the line break the
+/// record position may sit on, then count the newlines before it.
+fn line_finder(text: &str) -> impl Fn(u64) -> u64 + '_ {
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    move |byte| {
+        let byte = usize::try_from(byte).unwrap_or(text.len()).min(text.len());
+        let skip = text.as_bytes()[byte..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        1 + newlines.partition_point(|&i| i < byte + skip) as u64
+    }
 }
 
 /// The column each position holds; `None` for a header cell Excel left empty.
@@ -347,6 +360,15 @@ mod tests {
         assert_eq!(
             messages(csv),
             ["l.csv:6: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator"]
+        );
+    }
+
+    #[test]
+    fn lines_are_counted_right_in_an_excel_file_with_crlf() {
+        let csv = "naam;e-mail;rol\r\n\r\nAnna;a@x.nl;huisarts\r\nBas;b@x.nl;tandarts\r\n";
+        assert_eq!(
+            messages(csv),
+            ["l.csv:4: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator"]
         );
     }
 

@@ -64,6 +64,11 @@ pub fn in_string(src: &Source, body: usize, offset: usize) -> usize {
     let mut value = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if c == '\\' && chars.next_if(|(_, w)| w.is_whitespace()).is_some() {
+            // A `\` at a line end joins the lines: none of it is in the value.
+            while chars.next_if(|(_, w)| w.is_whitespace()).is_some() {}
+            continue;
+        }
         if value >= offset {
             return body + i;
         }
@@ -73,10 +78,6 @@ pub fn in_string(src: &Source, body: usize, offset: usize) -> usize {
             Some('u') => escaped_char(&mut chars, 4),
             Some('U') => escaped_char(&mut chars, 8),
             Some('x') => escaped_char(&mut chars, 2),
-            Some(w) if w.is_whitespace() => {
-                while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
-                0
-            }
             Some(_) => 1,
         };
     }
@@ -131,11 +132,19 @@ mod tests {
 
     #[test]
     fn offsets_in_a_string_value_account_for_escapes() {
-        let src = Source::new("f.toml".into(), "s = \"a \\\"b\\\" \\u00e9 c\"\nt = 'a \\ c'\n".into());
-        // s's value is `a "b" é c`: `c` is byte 10 of the value, after 2 escapes and a 2-byte é.
-        assert_eq!(&src.text[in_string(&src, 5, 10)..][..1], "c");
+        let text = r#"s = "a \"b\" \u00e9 c"
+t = 'a \ c'
+u = """a \
+    c"""
+"#;
+        let src = Source::new("f.toml".into(), text.into());
+        // s's value is `a "b" é c`: `c` is byte 9 of the value, after 2 escapes and a 2-byte é.
+        assert_eq!(&src.text[in_string(&src, 5, 9)..][..1], "c");
         let t = src.text.find("'a").unwrap() + 1;
         assert_eq!(&src.text[in_string(&src, t, 4)..][..1], "c");
+        // u's value is `a c`: the `\` at the line end swallows the line break and the indent.
+        let u = src.text.find("\"\"\"a").unwrap() + 3;
+        assert_eq!(&src.text[in_string(&src, u, 2)..][..1], "c");
     }
 
     #[test]

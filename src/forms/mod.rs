@@ -4,6 +4,7 @@
 
 pub mod answers;
 mod diag;
+mod eval;
 pub mod expr;
 mod fields;
 mod lexer;

@@ -50,12 +50,12 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     let intro = f.text("intro");
     let kind_value = f.str("kind");
     let kind = match kind_value {
-        None => FormKind::Survey,
-        Some(k) if k.value == "survey" => FormKind::Survey,
-        Some(k) if k.value == "signup" => FormKind::Signup,
+        None => Some(FormKind::Survey),
+        Some(k) if k.value == "survey" => Some(FormKind::Survey),
+        Some(k) if k.value == "signup" => Some(FormKind::Signup),
         Some(k) => {
             ctx.report(k.at, format!("kind `{}` does not exist; use \"survey\" or \"signup\"", k.value));
-            FormKind::Survey
+            None
         }
     };
     let anonymous = f.bool("anonymous").unwrap_or(false);
@@ -69,12 +69,15 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     let mut seen = Seen::default();
     let pages = pages(&mut f, lists, &mut seen);
     f.finish(FORM_KEYS, |k| (k == "sections").then(|| "unknown key `sections`; write pages as [[pages]]".into()));
-    check_kind(ctx, kind, kind_value.map_or(0, |k| k.at), &seen.slots);
+    // With a misspelt kind, which slot rule applies is anyone's guess: say nothing more.
+    if let Some(kind) = kind {
+        check_kind(ctx, kind, kind_value.map_or(0, |k| k.at), &seen.slots);
+    }
     let pages = pages?;
     if ctx.has_errors() {
         return None;
     }
-    Some(Form { id, title: title?, intro, kind, anonymous, thanks, min_group_size, pages })
+    Some(Form { id, title: title?, intro, kind: kind?, anonymous, thanks, min_group_size, pages })
 }
 
 /// Where a page's questions come from: a `[[pages]]` table, or top-level `[[questions]]`.
@@ -192,7 +195,10 @@ fn questions(ctx: &Ctx<'_>, array: &DeArray<'_>, lists: &Lists, all: &[String], 
         if let Some(id) = id {
             if let Some(first) = seen.first_at.get(id.value) {
                 let line = ctx.src.diagnostic(*first, "").line;
-                let message = format!("duplicate question id `{}`; line {line} uses it already; give each question its own id", id.value);
+                let message = format!(
+                    "duplicate question id `{}`; line {line} uses it already; give each question its own id",
+                    id.value
+                );
                 ctx.report(id.at, message);
             }
             seen.first_at.entry(id.value.to_string()).or_insert(id.at);
@@ -226,18 +232,17 @@ fn string_at<'t>(ctx: &Ctx<'_>, table: &'t DeTable<'_>, key: &str) -> Option<At<
 fn check_kind(ctx: &Ctx<'_>, kind: FormKind, kind_at: usize, slots: &[usize]) {
     match (kind, slots) {
         (FormKind::Survey, _) => {
-            for &at in slots {
-                ctx.report(at, "a `slot` question belongs in a sign-up form; add kind = \"signup\" at the top");
-            }
+            let message = "a `slot` question belongs in a sign-up form; add kind = \"signup\" at the top";
+            slots.iter().for_each(|&at| ctx.report(at, message));
         }
         (FormKind::Signup, []) => {
             ctx.report(kind_at, "a sign-up form needs a `slot` question, where people choose a session")
         }
         (FormKind::Signup, [first, more @ ..]) => {
             let line = ctx.src.diagnostic(*first, "").line;
-            for &at in more {
-                ctx.report(at, format!("a sign-up form has exactly one `slot` question; line {line} has it already"));
-            }
+            let message =
+                format!("a sign-up form has exactly one `slot` question; line {line} has it already");
+            more.iter().for_each(|&at| ctx.report(at, message.clone()));
         }
     }
 }

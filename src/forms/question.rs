@@ -143,7 +143,8 @@ fn text(f: &mut Fields<'_, '_, '_, '_>) -> QuestionKind {
                 message.unwrap_or_else(|| Text::nl("Het antwoord heeft niet de verwachte vorm.")),
             )),
             Err(e) => {
-                ctx.report(p.at, format!("`pattern` is not a valid regular expression: {}", regex_problem(&e)));
+                let message = format!("`pattern` is not a valid regular expression: {}", regex_problem(&e));
+                ctx.report(p.at, message);
                 None
             }
         },

@@ -34,6 +34,8 @@ pub enum RoundsError {
     UnknownForm(String),
     #[error("no contacts match {0}; nothing was opened")]
     NobodyToInvite(String),
+    #[error("`{0}` is a sign-up form; sessions and seats arrive with the sign-up feature, so it cannot be opened yet")]
+    SignupNotYet(String),
     #[error("the closing date must lie in the future")]
     ClosesInThePast,
     #[error("there is no round {0}")]
@@ -82,6 +84,9 @@ pub struct Opened {
 /// Opens a round and invites every matching contact, all in one transaction.
 pub async fn open(pool: &Pool, forms: &Forms, secret: &Secret, request: &OpenRequest) -> Result<Opened, RoundsError> {
     let form = forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
+    if form.kind == crate::forms::FormKind::Signup {
+        return Err(RoundsError::SignupNotYet(form.id.to_string()));
+    }
     let now = Utc::now();
     if request.closes_at <= now {
         return Err(RoundsError::ClosesInThePast);

@@ -4,4 +4,6 @@ mod helpers;
 
 mod answering;
 mod cli;
+mod contacts_import;
+mod forms_check;
 mod service;

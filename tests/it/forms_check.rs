@@ -55,7 +55,7 @@ fn lines(diags: &[forms::Diagnostic]) -> String {
 
 /// The problems in a form whose only trouble is the `show_if` of its last question, `b`, which
 /// comes after a number `n`, a date `d`, a single choice `wijk` (noord, zuid, oost), a multi
-/// `platforms`, a scale `tevreden` and a matrix `grid`. `show_if` is on line 33, its text from
+/// `platforms`, a scale `tevreden` and a matrix `grid`. `show_if` is on line 35, its text from
 /// column 12.
 fn show_if_errors(condition: &str) -> Vec<String> {
     let text = format!(
@@ -99,8 +99,9 @@ show_if = "{condition}"
     errors(&text)
 }
 
-fn at(col: usize, message: &str) -> Vec<String> {
-    vec![format!("{FILE}:33:{col}: show_if: {message}")]
+/// What `show_if_errors` returns for one problem at column `col` of the `show_if` line.
+fn column(col: usize, message: &str) -> Vec<String> {
+    vec![format!("{FILE}:35:{col}: show_if: {message}")]
 }
 
 // --- TOML itself -------------------------------------------------------------------------------
@@ -301,7 +302,9 @@ type = "yesno"
 label = "B"
 "#
         ),
-        [format!("{FILE}:8:7: duplicate question id `a`; line 3 uses it already; give each question its own id")]
+        [format!(
+            "{FILE}:8:7: duplicate question id `a`; line 3 uses it already; give each question its own id"
+        )]
     );
 }
 
@@ -309,7 +312,10 @@ label = "B"
 
 #[test]
 fn show_if_naming_an_unknown_question_suggests_the_nearest() {
-    assert_eq!(show_if_errors("wyjk = 'noord'"), at(12, "there is no question `wyjk`; did you mean `wijk`?"));
+    assert_eq!(
+        show_if_errors("wyjk = 'noord'"),
+        column(12, "there is no question `wyjk`; did you mean `wijk`?")
+    );
 }
 
 #[test]
@@ -404,58 +410,70 @@ show_if = "n > 3 and n.x = 'iets' and selected(n, 'y')"
 fn show_if_comparing_a_single_choice_with_a_value_it_does_not_have_lists_its_options() {
     assert_eq!(
         show_if_errors("wijk = 'west'"),
-        at(19, "'west' is not an option of `wijk`; its options are 'noord', 'zuid', 'oost'")
+        column(19, "'west' is not an option of `wijk`; its options are 'noord', 'zuid', 'oost'")
     );
     assert_eq!(
         show_if_errors("wijk in ['noord', 'west']"),
-        at(30, "'west' is not an option of `wijk`; its options are 'noord', 'zuid', 'oost'")
+        column(30, "'west' is not an option of `wijk`; its options are 'noord', 'zuid', 'oost'")
     );
     assert_eq!(
         show_if_errors("selected(platforms, 'd')"),
-        at(32, "'d' is not an option of `platforms`; its options are 'a', 'b', 'c'")
+        column(32, "'d' is not an option of `platforms`; its options are 'a', 'b', 'c'")
     );
 }
 
 #[test]
 fn show_if_comparing_a_number_question_with_text_is_refused() {
-    assert_eq!(show_if_errors("n = 'veel'"), at(16, "cannot compare a number with text"));
-    assert_eq!(show_if_errors("n in [1, 'twee']"), at(21, "cannot compare a number with text"));
+    assert_eq!(show_if_errors("n = 'veel'"), column(16, "cannot compare a number with text"));
+    assert_eq!(show_if_errors("n in [1, 'twee']"), column(21, "cannot compare a number with text"));
 }
 
 #[test]
 fn show_if_ordering_a_single_choice_is_refused_at_the_operator() {
     assert_eq!(
         show_if_errors("wijk < 'zuid'"),
-        at(17, "`<` compares numbers or dates; `wijk` is a single choice, so use = or != (or `in [...]`)")
+        column(
+            17,
+            "`<` compares numbers or dates; `wijk` is a single choice, so use = or != (or `in [...]`)"
+        )
     );
 }
 
 #[test]
 fn show_if_checks_scale_points_matrix_items_and_dates() {
-    assert_eq!(show_if_errors("tevreden = 7"), at(23, "7 is not on the scale of `tevreden`; its points are 1, 2, 3, 4, 5"));
-    assert_eq!(show_if_errors("grid.snel = 0"), at(24, "0 is not on the scale of `grid.snel`; its points are 1, 2, 3, 4, 5"));
+    assert_eq!(
+        show_if_errors("tevreden = 7"),
+        column(23, "7 is not on the scale of `tevreden`; its points are 1, 2, 3, 4, 5")
+    );
+    assert_eq!(
+        show_if_errors("grid.snel = 0"),
+        column(24, "0 is not on the scale of `grid.snel`; its points are 1, 2, 3, 4, 5")
+    );
     assert_eq!(
         show_if_errors("grid.traag >= 4"),
-        at(12, "matrix `grid` has no item `traag`; its items are 'snel', 'vriendelijk'")
+        column(12, "matrix `grid` has no item `traag`; its items are 'snel', 'vriendelijk'")
     );
     assert_eq!(
         show_if_errors("grid >= 4"),
-        at(12, "compare one item of a matrix, e.g. `q.item >= 4`, or use answered(q)")
+        column(12, "compare one item of a matrix, e.g. `q.item >= 4`, or use answered(q)")
     );
-    assert_eq!(show_if_errors("n.snel = 1"), at(12, "`n` is not a matrix; drop the `.item`"));
-    assert_eq!(show_if_errors("d > '2025-13-01'"), at(16, "'2025-13-01' is not a date; write it as 'YYYY-MM-DD'"));
+    assert_eq!(show_if_errors("n.snel = 1"), column(12, "`n` is not a matrix; drop the `.item`"));
+    assert_eq!(
+        show_if_errors("d > '2025-13-01'"),
+        column(16, "'2025-13-01' is not a date; write it as 'YYYY-MM-DD'")
+    );
 }
 
 #[test]
 fn show_if_on_a_multi_needs_selected_or_count() {
     assert_eq!(
         show_if_errors("platforms = 'a'"),
-        at(12, "a multi question holds several values; use selected(q, 'v') or count(q)")
+        column(12, "a multi question holds several values; use selected(q, 'v') or count(q)")
     );
-    assert_eq!(show_if_errors("count(n) > 1"), at(18, "count(q) applies to a multi or slot question"));
+    assert_eq!(show_if_errors("count(n) > 1"), column(18, "count(q) applies to a multi or slot question"));
     assert_eq!(
         show_if_errors("selected(n, 'x')"),
-        at(21, "selected() applies to a single or multi choice; `n` is not")
+        column(21, "selected() applies to a single or multi choice; `n` is not")
     );
 }
 
@@ -463,38 +481,41 @@ fn show_if_on_a_multi_needs_selected_or_count() {
 fn show_if_must_be_a_condition_joined_by_and_or_not() {
     assert_eq!(
         show_if_errors("n + 1"),
-        at(12, "this is a value, not a condition; compare it, e.g. `wijk = 'noord'`, or use answered(q)")
+        column(12, "this is a value, not a condition; compare it, e.g. `wijk = 'noord'`, or use answered(q)")
     );
-    assert_eq!(show_if_errors("n or d = '2025-01-01'"), at(12, "`and`, `or` and `not` join conditions, e.g. `a = 1 and b = 'x'`"));
-    assert_eq!(show_if_errors("n + 'a' > 1"), at(14, "arithmetic (+ - * /) works on numbers only"));
+    assert_eq!(
+        show_if_errors("n or d = '2025-01-01'"),
+        column(12, "`and`, `or` and `not` join conditions, e.g. `a = 1 and b = 'x'`")
+    );
+    assert_eq!(show_if_errors("n + 'a' > 1"), column(14, "arithmetic (+ - * /) works on numbers only"));
 }
 
 // --- show_if: syntax ---------------------------------------------------------------------------
 
 #[test]
 fn a_show_if_syntax_error_points_into_the_expression() {
-    assert_eq!(show_if_errors("n > 3 and and n < 5"), at(22, "`and` needs a value before it"));
-    assert_eq!(show_if_errors("n > 3 && n < 5"), at(18, "write `and` / `or` instead of `&&` / `||`"));
-    assert_eq!(show_if_errors("(n > 3"), at(18, "expected `)`"));
-    assert_eq!(show_if_errors("n > 3 < 4"), at(18, "unexpected `<` after a complete condition"));
-    assert_eq!(show_if_errors("n > 1 and"), at(21, "the condition ends too early; expected a question id or a value"));
-    assert_eq!(show_if_errors("n in []"), at(18, "the list after `in` is empty"));
-    assert_eq!(show_if_errors("n = 1.2.3"), at(16, "`1.2.3` is not a number"));
-    assert_eq!(show_if_errors("wijk = 'noord"), at(19, "text starting here has no closing '"));
-    assert_eq!(show_if_errors("grid. = 1"), at(17, "expected a matrix item id after `.`"));
+    assert_eq!(show_if_errors("n > 3 and and n < 5"), column(22, "`and` needs a value before it"));
+    assert_eq!(show_if_errors("n > 3 && n < 5"), column(18, "write `and` / `or` instead of `&&` / `||`"));
+    assert_eq!(show_if_errors("(n > 3"), column(18, "expected `)`"));
+    assert_eq!(show_if_errors("n > 3 < 4"), column(18, "unexpected `<` after a complete condition"));
+    assert_eq!(
+        show_if_errors("n > 1 and"),
+        column(21, "the condition ends too early; expected a question id or a value")
+    );
+    assert_eq!(show_if_errors("n in []"), column(18, "the list after `in` is empty"));
+    assert_eq!(show_if_errors("n = 1.2.3"), column(16, "`1.2.3` is not a number"));
+    assert_eq!(show_if_errors("wijk = 'noord"), column(19, "text starting here has no closing '"));
+    assert_eq!(show_if_errors("grid. = 1"), column(18, "expected a matrix item id after `.`"));
     assert_eq!(
         show_if_errors("som(n) > 1"),
-        at(12, "unknown function `som`; use selected(q, 'v'), answered(q) or count(q)")
+        column(12, "unknown function `som`; use selected(q, 'v'), answered(q) or count(q)")
     );
 }
 
 #[test]
 fn a_show_if_column_counts_escapes_and_multi_line_strings_as_written() {
     // `\"` is two characters in the file but one in the condition.
-    assert_eq!(
-        show_if_errors(r#"wijk = \"noord\" and and"#),
-        at(33, "`and` needs a value before it")
-    );
+    assert_eq!(show_if_errors(r#"wijk = \"noord\" and and"#), column(33, "`and` needs a value before it"));
     let multi_line = errors(
         r#"
 title = "T"
@@ -519,15 +540,21 @@ n > 3 and
 #[test]
 fn a_named_option_list_that_does_not_exist_is_refused_with_the_lists_that_do() {
     let question = |list: &str| {
-        format!("title = \"T\"\n[[questions]]\nid = \"w\"\ntype = \"single\"\nlabel = \"W\"\noptions = \"{list}\"\n")
+        format!(
+            "title = \"T\"\n[[questions]]\nid = \"w\"\ntype = \"single\"\nlabel = \"W\"\noptions = \"{list}\"\n"
+        )
     };
     assert_eq!(
         errors(&question("wijk")),
-        [format!("{FILE}:6:12: there is no option list `wijk` (forms/lists/wijk.toml); did you mean \"wijken\"?")]
+        [format!(
+            "{FILE}:6:12: there is no option list `wijk` (forms/lists/wijk.toml); did you mean \"wijken\"?"
+        )]
     );
     assert_eq!(
         errors(&question("rollen")),
-        [format!("{FILE}:6:12: there is no option list `rollen` (forms/lists/rollen.toml); lists: eens5, wijken")]
+        [format!(
+            "{FILE}:6:12: there is no option list `rollen` (forms/lists/rollen.toml); lists: eens5, wijken"
+        )]
     );
 }
 
@@ -631,7 +658,9 @@ pattern_message = "Vul 11 cijfers in."
 #[test]
 fn a_scale_needs_whole_numbers_going_up() {
     let scale = |options: &str| {
-        format!("title = \"T\"\n[[questions]]\nid = \"s\"\ntype = \"scale\"\nlabel = \"S\"\noptions = {options}\n")
+        format!(
+            "title = \"T\"\n[[questions]]\nid = \"s\"\ntype = \"scale\"\nlabel = \"S\"\noptions = {options}\n"
+        )
     };
     assert_eq!(
         errors(&scale(r#"["laag", "hoog"]"#)),
@@ -686,7 +715,9 @@ items = [
 #[test]
 fn a_matrix_without_items_or_with_none_is_refused() {
     let matrix = |items: &str| {
-        format!("title = \"T\"\n[[questions]]\nid = \"m\"\ntype = \"matrix\"\nlabel = \"M\"\noptions = \"eens5\"\n{items}")
+        format!(
+            "title = \"T\"\n[[questions]]\nid = \"m\"\ntype = \"matrix\"\nlabel = \"M\"\noptions = \"eens5\"\n{items}"
+        )
     };
     assert_eq!(
         errors(&matrix("")),
@@ -695,7 +726,10 @@ fn a_matrix_without_items_or_with_none_is_refused() {
              \"Bereikbaarheid\" }}]"
         )]
     );
-    assert_eq!(errors(&matrix("items = []\n")), [format!("{FILE}:7:9: `items` is empty; list at least one row")]);
+    assert_eq!(
+        errors(&matrix("items = []\n")),
+        [format!("{FILE}:7:9: `items` is empty; list at least one row")]
+    );
 }
 
 // --- Sign-up forms -----------------------------------------------------------------------------
@@ -712,7 +746,9 @@ type = "slot"
 label = "Welke bijeenkomst?"
 "#
         ),
-        [format!("{FILE}:4:9: a `slot` question belongs in a sign-up form; add kind = \"signup\" at the top")]
+        [format!(
+            "{FILE}:4:9: a `slot` question belongs in a sign-up form; add kind = \"signup\" at the top"
+        )]
     );
 }
 
@@ -751,6 +787,23 @@ label = "Tweede keus"
 }
 
 // --- Everything at once ------------------------------------------------------------------------
+
+#[test]
+fn a_misspelt_kind_is_reported_without_guessing_at_slot_rules() {
+    assert_eq!(
+        errors(
+            r#"
+title = "T"
+kind = "sign-up"
+[[questions]]
+id = "sessie"
+type = "slot"
+label = "Welke bijeenkomst?"
+"#
+        ),
+        [format!("{FILE}:2:9: kind `sign-up` does not exist; use \"survey\" or \"signup\"")]
+    );
+}
 
 #[test]
 fn every_problem_in_a_file_is_reported_at_once_in_file_order() {
@@ -792,7 +845,9 @@ show_if = "wijk = 'west'"
             format!("{FILE}:1:1: unknown key `titel`; did you mean `title`?"),
             format!("{FILE}:10:1: unknown key `reqired`; did you mean `required`?"),
             format!("{FILE}:16:7: `min` (10) is larger than `max` (1); swap them"),
-            format!("{FILE}:20:7: duplicate question id `wijk`; line 6 uses it already; give each question its own id"),
+            format!(
+                "{FILE}:20:7: duplicate question id `wijk`; line 6 uses it already; give each question its own id"
+            ),
             format!("{FILE}:21:9: unknown question type `singel`; did you mean `single`?"),
         ],
         "the broken second `wijk` takes over the name, so the last show_if adds nothing"
@@ -833,7 +888,9 @@ show_if = "a = 'ja'"
         [
             format!("{FILE}:6:1: unknown key `reqired`; did you mean `required`?"),
             format!("{FILE}:11:14: `min_length` (9) is larger than `max_length` (3)"),
-            format!("{FILE}:17:12: there is no option list `eens4` (forms/lists/eens4.toml); did you mean \"eens5\"?"),
+            format!(
+                "{FILE}:17:12: there is no option list `eens4` (forms/lists/eens4.toml); did you mean \"eens5\"?"
+            ),
             format!("{FILE}:22:16: show_if: cannot compare a yes/no value (true/false) with text"),
         ]
     );
@@ -883,12 +940,12 @@ id = "wijk"
 type = "single"
 label = "Wijk"
 options = "wijken"
-[[pages]]
-show_if = "wijk in ['noord', 'zuid'] and d >= '2025-01-01'"
 [[pages.questions]]
 id = "d"
 type = "date"
 label = "Sinds"
+[[pages]]
+show_if = "wijk in ['noord', 'zuid'] and d >= '2025-01-01'"
 [[pages.questions]]
 id = "oordeel"
 type = "matrix"
@@ -900,7 +957,10 @@ na = "n.v.t."
     );
     assert_eq!(checked.pages.len(), 2);
     assert_eq!(checked.questions().count(), 4);
-    assert!(matches!(checked.question("sessie").map(|q| &q.kind), Some(QuestionKind::Slot { max_choices: 2 })));
+    assert!(matches!(
+        checked.question("sessie").map(|q| &q.kind),
+        Some(QuestionKind::Slot { max_choices: 2 })
+    ));
 }
 
 // --- Evaluating show_if ------------------------------------------------------------------------
@@ -1088,7 +1148,9 @@ fn any_comparison_with_an_unanswered_question_is_false() {
 fn a_scale_answered_not_applicable_is_answered_but_compares_as_unanswered() {
     let nvt = answers(&[("tevreden", text("nvt"))]);
     assert!(holds("answered(tevreden)", &nvt));
-    for condition in ["tevreden = 3", "tevreden != 3", "tevreden <= 5", "tevreden >= 1", "tevreden not in [1, 2]"] {
+    for condition in
+        ["tevreden = 3", "tevreden != 3", "tevreden <= 5", "tevreden >= 1", "tevreden not in [1, 2]"]
+    {
         assert!(!holds(condition, &nvt), "{condition} should be false for n.v.t.");
     }
     let three = answers(&[("tevreden", num(3.0))]);
