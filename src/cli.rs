@@ -14,7 +14,11 @@ use crate::rounds::{self, OpenRequest, RoundId};
 use crate::settings::Settings;
 
 #[derive(Parser)]
-#[command(name = "peil", version, about = "Questionnaires, sign-ups and inventories for a regional GP organisation")]
+#[command(
+    name = "peil",
+    version,
+    about = "Questionnaires, sign-ups and inventories for a regional GP organisation"
+)]
 pub struct Cli {
     /// Configuration file (default: peil.toml if present).
     #[arg(long, global = true)]
@@ -74,7 +78,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Contacts(ContactsCommand::Import { file }) => {
             let forms = load_forms(&settings)?;
             let pool = crate::db::connect(&settings.database_url).await?;
-            let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
+            let vocabulary =
+                Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
             match contacts::import_csv(&pool, &file, &vocabulary).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
@@ -106,10 +111,21 @@ async fn round(
         RoundCommand::Open { form, roles, wijken, closes, anonymous } => {
             let days = chrono::Duration::days(i64::from(settings.default_open_days));
             let last_day = closes.unwrap_or_else(|| crate::time::today() + days);
-            let request = OpenRequest { form_id: form, roles, wijken, closes_at: crate::time::end_of_day(last_day), anonymous };
+            let request = OpenRequest {
+                form_id: form,
+                roles,
+                wijken,
+                closes_at: crate::time::end_of_day(last_day),
+                anonymous,
+            };
             match rounds::open(pool, forms, secret, &request).await {
                 Ok(opened) => {
-                    println!("round {} opened: {} invited, open until {}", opened.round, opened.invited, crate::time::dutch(request.closes_at));
+                    println!(
+                        "round {} opened: {} invited, open until {}",
+                        opened.round,
+                        opened.invited,
+                        crate::time::dutch(request.closes_at)
+                    );
                     println!("print the links with: peil round links {}", opened.round);
                     Ok(ExitCode::SUCCESS)
                 }
@@ -165,7 +181,10 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
     };
     for (what, dir) in [("templates", &settings.templates_dir), ("static files", &settings.static_dir)] {
         if !dir.is_dir() {
-            eprintln!("the {what} folder {} does not exist; run peil from its repository folder or set it in peil.toml", dir.display());
+            eprintln!(
+                "the {what} folder {} does not exist; run peil from its repository folder or set it in peil.toml",
+                dir.display()
+            );
             return Ok(ExitCode::FAILURE);
         }
     }
@@ -173,7 +192,10 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
     let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
     if let Some(path) = crate::setup::first_start_link(&pool).await? {
         // The one place a token is logged on purpose: the operator needs it, it works once.
-        tracing::warn!("no accounts yet: set the first administrator's password at {}{path} (valid 24 hours)", settings.base_url.trim_end_matches('/'));
+        tracing::warn!(
+            "no accounts yet: set the first administrator's password at {}{path} (valid 24 hours)",
+            settings.base_url.trim_end_matches('/')
+        );
     }
     tracing::info!(forms = forms.len(), address = %settings.address, port = settings.port, "peil starts");
     let app = crate::web::App { pool, forms: Arc::new(forms), settings, secret, rounds: Default::default() };

@@ -25,8 +25,8 @@ pub fn sha256_hex(text: &str) -> String {
 
 /// URL-safe base64 HMAC-SHA256 of `message` under `key`.
 pub fn hmac_b64(key: &str, message: &str) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(message.as_bytes());
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }

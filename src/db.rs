@@ -67,8 +67,7 @@ fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
     if let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+        std::fs::create_dir_all(parent).map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
     }
     Ok(())
 }

@@ -105,7 +105,8 @@ pub async fn create_first_admin(pool: &Pool, token: &str, admin: &FirstAdmin<'_>
 /// argon2id with the crate's defaults (19 MiB, 2 passes), which meet OWASP's guidance.
 pub fn hash_password(password: &str) -> Result<String, SetupError> {
     use argon2::PasswordHasher;
-    let hash: argon2::PasswordHash =
-        argon2::Argon2::default().hash_password(password.as_bytes()).map_err(|e| SetupError::Hash(e.to_string()))?;
+    let hash: argon2::PasswordHash = argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| SetupError::Hash(e.to_string()))?;
     Ok(hash.to_string())
 }

@@ -4,8 +4,18 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-    "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// The first moment after `day` in Amsterdam: a round that "closes on 7 december" takes answers
@@ -14,7 +24,10 @@ pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
     let next = day.succ_opt().unwrap_or(day);
     let midnight = next.and_hms_opt(0, 0, 0).unwrap_or_default();
     // Midnight exists on every Amsterdam day (DST changes happen at 02:00 and 03:00).
-    Amsterdam.from_local_datetime(&midnight).earliest().map_or_else(|| Utc.from_utc_datetime(&midnight), |t| t.with_timezone(&Utc))
+    Amsterdam
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| Utc.from_utc_datetime(&midnight), |t| t.with_timezone(&Utc))
 }
 
 /// "7 december 2026 om 23.59 uur", in Amsterdam time.

@@ -26,9 +26,7 @@ pub struct Source {
 
 impl Source {
     pub fn new(file: String, text: String) -> Source {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Source { file, text, line_starts }
     }
 

@@ -17,8 +17,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lexer::{Lexer, Tok};
 pub use super::eval::references;
+use super::lexer::{Lexer, Tok};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Lit {
@@ -132,7 +132,8 @@ pub fn parse(source: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
         return err(offset, format!("unexpected {tok} after a complete condition"));
     }
     if !matches!(ty, Ty::Bool | Ty::Any) {
-        let message = "this is a value, not a condition; compare it, e.g. `wijk = 'noord'`, or use answered(q)";
+        let message =
+            "this is a value, not a condition; compare it, e.g. `wijk = 'noord'`, or use answered(q)";
         return err(0, message);
     }
     Ok(expr)

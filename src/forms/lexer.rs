@@ -108,10 +108,7 @@ fn tokenize(source: &str) -> Result<Vec<(usize, Tok)>, ExprError> {
             b'\'' | b'"' => string(source, i)?,
             b'0'..=b'9' => number(source, i)?,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                let len = source[i..]
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                    .count();
+                let len = source[i..].bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
                 (Tok::Word(source[i..i + len].to_string()), len)
             }
             b'=' if bytes.get(i + 1) == Some(&b'=') => (Tok::Cmp(CmpOp::Eq), 2),

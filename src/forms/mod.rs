@@ -78,7 +78,10 @@ pub fn load(dir: &Path) -> Result<Forms, FormsError> {
     let mut forms = BTreeMap::new();
     for (name, src) in toml_files(dir, &mut diags) {
         if !is_form_id(&name) {
-            diags.push(src.diagnostic(0, format!("the file name `{name}` is the form's id: use lower-case letters, digits and - only")));
+            diags.push(src.diagnostic(
+                0,
+                format!("the file name `{name}` is the form's id: use lower-case letters, digits and - only"),
+            ));
             continue;
         }
         let id = FormId(name);
@@ -137,7 +140,13 @@ fn toml_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Source)> 
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => files.push((name, Source::new(file, text))),
-            Ok(Err(e)) => diags.push(Source::new(file, String::new()).diagnostic(0, format!("the file is not UTF-8 text (byte {}); save it as UTF-8", e.utf8_error().valid_up_to()))),
+            Ok(Err(e)) => diags.push(Source::new(file, String::new()).diagnostic(
+                0,
+                format!(
+                    "the file is not UTF-8 text (byte {}); save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )),
             Err(e) => diags.push(Source::new(file, String::new()).diagnostic(0, format!("cannot read: {e}"))),
         }
     }

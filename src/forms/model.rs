@@ -122,53 +122,18 @@ pub(crate) fn anchored(source: &str) -> Result<regex::Regex, regex::Error> {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum QuestionKind {
-    Text {
-        min_length: Option<u32>,
-        max_length: u32,
-        pattern: Option<Pattern>,
-        placeholder: Option<Text>,
-    },
-    Textarea {
-        min_length: Option<u32>,
-        max_length: u32,
-        placeholder: Option<Text>,
-    },
-    Number {
-        decimal: bool,
-        min: Option<f64>,
-        max: Option<f64>,
-        unit: Option<Text>,
-    },
+    Text { min_length: Option<u32>, max_length: u32, pattern: Option<Pattern>, placeholder: Option<Text> },
+    Textarea { min_length: Option<u32>, max_length: u32, placeholder: Option<Text> },
+    Number { decimal: bool, min: Option<f64>, max: Option<f64>, unit: Option<Text> },
     Email,
-    Date {
-        min: Option<chrono::NaiveDate>,
-        max: Option<chrono::NaiveDate>,
-    },
-    Single {
-        options: Vec<Choice>,
-        widget: Widget,
-        other: bool,
-    },
-    Multi {
-        options: Vec<Choice>,
-        other: bool,
-        min_choices: Option<u32>,
-        max_choices: Option<u32>,
-    },
-    Scale {
-        points: Vec<ScalePoint>,
-        na: Option<Text>,
-    },
-    Matrix {
-        items: Vec<Choice>,
-        points: Vec<ScalePoint>,
-        na: Option<Text>,
-    },
+    Date { min: Option<chrono::NaiveDate>, max: Option<chrono::NaiveDate> },
+    Single { options: Vec<Choice>, widget: Widget, other: bool },
+    Multi { options: Vec<Choice>, other: bool, min_choices: Option<u32>, max_choices: Option<u32> },
+    Scale { points: Vec<ScalePoint>, na: Option<Text> },
+    Matrix { items: Vec<Choice>, points: Vec<ScalePoint>, na: Option<Text> },
     Yesno,
     Consent,
-    Slot {
-        max_choices: u32,
-    },
+    Slot { max_choices: u32 },
 }
 
 impl QuestionKind {

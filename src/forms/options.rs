@@ -75,7 +75,10 @@ pub fn read_inline(ctx: &Ctx<'_>, array: At<&DeArray<'_>>) -> Option<Vec<RawOpti
             DeValue::Table(t) => read_option_table(ctx, t, at),
             other => {
                 let found = other.type_str();
-                ctx.report(at, format!("an option is \"text\" or {{ value = ..., label = \"...\" }}, not {found}"));
+                ctx.report(
+                    at,
+                    format!("an option is \"text\" or {{ value = ..., label = \"...\" }}, not {found}"),
+                );
                 None
             }
         };
@@ -123,16 +126,16 @@ pub fn named<'l>(ctx: &Ctx<'_>, lists: &'l Lists, name: At<&str>) -> Option<&'l 
         None if lists.is_empty() => " (there are no lists in forms/lists/)".to_string(),
         None => format!("; lists: {}", lists.keys().cloned().collect::<Vec<_>>().join(", ")),
     };
-    ctx.report(name.at, format!("there is no option list `{}` (forms/lists/{}.toml){hint}", name.value, name.value));
+    ctx.report(
+        name.at,
+        format!("there is no option list `{}` (forms/lists/{}.toml){hint}", name.value, name.value),
+    );
     None
 }
 
 /// Options of a single or multi choice: values become text.
 pub fn choices(options: &[RawOption]) -> Vec<Choice> {
-    options
-        .iter()
-        .map(|o| Choice { value: show_plain(&o.value), label: o.label.clone() })
-        .collect()
+    options.iter().map(|o| Choice { value: show_plain(&o.value), label: o.label.clone() }).collect()
 }
 
 /// Options of a scale: whole numbers, ascending, at least two.
@@ -144,7 +147,13 @@ pub fn points(ctx: &Ctx<'_>, at: usize, options: &[RawOption]) -> Option<Vec<Sca
             return None;
         };
         if points.last().is_some_and(|p| p.value >= value) {
-            ctx.report(at, format!("scale points must go up; {value} comes after {}", points.last().map_or(0, |p| p.value)));
+            ctx.report(
+                at,
+                format!(
+                    "scale points must go up; {value} comes after {}",
+                    points.last().map_or(0, |p| p.value)
+                ),
+            );
             return None;
         }
         points.push(ScalePoint { value, label: option.label.clone() });

@@ -12,8 +12,17 @@ use super::options::Lists;
 use super::question::{self, QuestionCtx};
 
 const FORM_KEYS: &[&str] = &[
-    "title", "title_en", "intro", "intro_en", "kind", "anonymous", "thanks", "thanks_en",
-    "min_group_size", "pages", "questions",
+    "title",
+    "title_en",
+    "intro",
+    "intro_en",
+    "kind",
+    "anonymous",
+    "thanks",
+    "thanks_en",
+    "min_group_size",
+    "pages",
+    "questions",
 ];
 const PAGE_KEYS: &[&str] = &["title", "title_en", "intro", "intro_en", "show_if", "questions"];
 
@@ -68,7 +77,9 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     });
     let mut seen = Seen::default();
     let pages = pages(&mut f, lists, &mut seen);
-    f.finish(FORM_KEYS, |k| (k == "sections").then(|| "unknown key `sections`; write pages as [[pages]]".into()));
+    f.finish(FORM_KEYS, |k| {
+        (k == "sections").then(|| "unknown key `sections`; write pages as [[pages]]".into())
+    });
     // With a misspelt kind, which slot rule applies is anyone's guess: say nothing more.
     if let Some(kind) = kind {
         check_kind(ctx, kind, kind_value.map_or(0, |k| k.at), &seen.slots);
@@ -186,7 +197,13 @@ fn page(
     Some(Page { title, intro, show_if, questions })
 }
 
-fn questions(ctx: &Ctx<'_>, array: &DeArray<'_>, lists: &Lists, all: &[String], seen: &mut Seen) -> Vec<Question> {
+fn questions(
+    ctx: &Ctx<'_>,
+    array: &DeArray<'_>,
+    lists: &Lists,
+    all: &[String],
+    seen: &mut Seen,
+) -> Vec<Question> {
     let mut questions = Vec::new();
     for (at, table) in tables(ctx, array.iter().map(|v| (v.span().start, v.get_ref())), "questions") {
         let id = string_at(ctx, table, "id");

@@ -10,16 +10,21 @@ use super::options::{self, Lists, RawOption};
 
 const COMMON: &[&str] = &["id", "type", "label", "label_en", "help", "help_en", "required", "show_if"];
 pub const TYPES: &[&str] = &[
-    "text", "textarea", "number", "email", "date", "single", "multi", "scale", "matrix", "yesno",
-    "consent", "slot",
+    "text", "textarea", "number", "email", "date", "single", "multi", "scale", "matrix", "yesno", "consent",
+    "slot",
 ];
 
 /// Keys a question of `type_name` takes besides the common ones.
 fn own_keys(type_name: &str) -> &'static [&'static str] {
     match type_name {
         "text" => &[
-            "min_length", "max_length", "pattern", "pattern_message", "pattern_message_en",
-            "placeholder", "placeholder_en",
+            "min_length",
+            "max_length",
+            "pattern",
+            "pattern_message",
+            "pattern_message_en",
+            "placeholder",
+            "placeholder_en",
         ],
         "textarea" => &["min_length", "max_length", "placeholder", "placeholder_en"],
         "number" => &["decimal", "min", "max", "unit", "unit_en"],
@@ -106,7 +111,10 @@ fn kind(f: &mut Fields<'_, '_, '_, '_>, type_name: At<&str>, qc: &QuestionCtx<'_
                 Some(w) if w.value == "radio" => Widget::Radio,
                 Some(w) if w.value == "dropdown" => Widget::Dropdown,
                 Some(w) => {
-                    ctx.report(w.at, format!("widget `{}` does not exist; use \"radio\" or \"dropdown\"", w.value));
+                    ctx.report(
+                        w.at,
+                        format!("widget `{}` does not exist; use \"radio\" or \"dropdown\"", w.value),
+                    );
                     return None;
                 }
             };
@@ -196,7 +204,10 @@ fn number(f: &mut Fields<'_, '_, '_, '_>) -> Option<QuestionKind> {
     }
     for bound in [min, max].into_iter().flatten() {
         if !decimal && bound.value.fract() != 0.0 {
-            f.ctx().report(bound.at, "a whole-number question needs whole bounds; add `decimal = true` for decimals");
+            f.ctx().report(
+                bound.at,
+                "a whole-number question needs whole bounds; add `decimal = true` for decimals",
+            );
             return None;
         }
     }
@@ -255,7 +266,10 @@ fn matrix(f: &mut Fields<'_, '_, '_, '_>, qc: &QuestionCtx<'_>) -> Option<Questi
     let items = match f.array("items") {
         Some(array) => items(ctx, array)?,
         None => {
-            ctx.report(f.at, "a matrix needs `items`, e.g. items = [{ id = \"bereikbaar\", label = \"Bereikbaarheid\" }]");
+            ctx.report(
+                f.at,
+                "a matrix needs `items`, e.g. items = [{ id = \"bereikbaar\", label = \"Bereikbaarheid\" }]",
+            );
             return None;
         }
     };
@@ -282,7 +296,10 @@ fn items(ctx: &Ctx<'_>, array: At<&toml::de::DeArray<'_>>) -> Option<Vec<Choice>
         f.finish(ITEM_KEYS, |_| None);
         let Some(id) = id else { continue };
         if !is_identifier(id.value) {
-            ctx.report(id.at, format!("matrix item id `{}` must be lower-case letters, digits and _", id.value));
+            ctx.report(
+                id.at,
+                format!("matrix item id `{}` must be lower-case letters, digits and _", id.value),
+            );
         } else if items.iter().any(|i| i.value == id.value) {
             ctx.report(id.at, format!("matrix item `{}` is listed twice", id.value));
         }
@@ -315,9 +332,14 @@ fn raw_options(f: &mut Fields<'_, '_, '_, '_>, qc: &QuestionCtx<'_>) -> Option<(
             let name = At { at: ctx.src.string_body(at), value: name.as_ref() };
             options::named(ctx, qc.lists, name).map(|l| (at, l.to_vec()))
         }
-        toml::de::DeValue::Array(array) => options::read_inline(ctx, At { at, value: array }).map(|o| (at, o)),
+        toml::de::DeValue::Array(array) => {
+            options::read_inline(ctx, At { at, value: array }).map(|o| (at, o))
+        }
         other => {
-            ctx.report(at, format!("`options` must be a list [...] or the name of a list, not {}", other.type_str()));
+            ctx.report(
+                at,
+                format!("`options` must be a list [...] or the name of a list, not {}", other.type_str()),
+            );
             None
         }
     }

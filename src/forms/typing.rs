@@ -29,10 +29,9 @@ pub fn resolve(scope: &dyn Scope, r: &Ref, at: usize) -> Result<Ty, ExprError> {
         (None, ty) => Ok(ty),
         (Some(_), Ty::Any) => Ok(Ty::Any),
         (Some(item), Ty::Matrix(items, points)) if items.contains(item) => Ok(Ty::Points(points)),
-        (Some(item), Ty::Matrix(items, _)) => err(
-            at,
-            format!("matrix `{}` has no item `{item}`; its items are {}", r.question, list(&items)),
-        ),
+        (Some(item), Ty::Matrix(items, _)) => {
+            err(at, format!("matrix `{}` has no item `{item}`; its items are {}", r.question, list(&items)))
+        }
         (Some(_), _) => err(at, format!("`{}` is not a matrix; drop the `.item`", r.question)),
     }
 }
@@ -147,12 +146,10 @@ fn check_value((expr, ty): &Typed, other: &Expr, at: usize) -> Result<(), ExprEr
             let scale = subject(expr);
             err(at, format!("{n} is not on the scale of {scale}; its points are {}", values.join(", ")))
         }
-        (Ty::Date, Expr::Lit(Lit::Text(v))) => {
-            match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-                Ok(_) => Ok(()),
-                Err(_) => err(at, format!("'{v}' is not a date; write it as 'YYYY-MM-DD'")),
-            }
-        }
+        (Ty::Date, Expr::Lit(Lit::Text(v))) => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(_) => Ok(()),
+            Err(_) => err(at, format!("'{v}' is not a date; write it as 'YYYY-MM-DD'")),
+        },
         _ => Ok(()),
     }
 }

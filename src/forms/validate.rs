@@ -24,7 +24,11 @@ pub enum ValidateError {
 
 /// The answers on `page`, or every field error on it. `before` holds the answers of earlier pages
 /// for `show_if`.
-pub fn check_page(page: &Page, posted: &Posted, before: &Answers) -> Result<Result<Answers, Vec<FieldError>>, ValidateError> {
+pub fn check_page(
+    page: &Page,
+    posted: &Posted,
+    before: &Answers,
+) -> Result<Result<Answers, Vec<FieldError>>, ValidateError> {
     reject_unknown(page, posted)?;
     let mut context = before.clone();
     let mut answers = Answers::new();
@@ -94,7 +98,8 @@ pub fn missing(page: &Page, answers: &Answers) -> Vec<FieldError> {
 
 /// The answers to questions on pages before `page`, as far as they are still shown.
 pub fn answers_before(form: &Form, page: usize, answers: &Answers) -> Answers {
-    let earlier: Vec<&str> = form.pages.iter().take(page).flat_map(|p| &p.questions).map(|q| q.id.as_str()).collect();
+    let earlier: Vec<&str> =
+        form.pages.iter().take(page).flat_map(|p| &p.questions).map(|q| q.id.as_str()).collect();
     let pruned = prune(form, answers);
     pruned
         .into_iter()
@@ -116,7 +121,10 @@ fn reject_unknown(page: &Page, posted: &Posted) -> Result<(), ValidateError> {
                 && match (sub, &q.kind) {
                     (None, QuestionKind::Matrix { .. }) => false,
                     (None, _) => true,
-                    (Some("other"), QuestionKind::Single { other: true, .. } | QuestionKind::Multi { other: true, .. }) => true,
+                    (
+                        Some("other"),
+                        QuestionKind::Single { other: true, .. } | QuestionKind::Multi { other: true, .. },
+                    ) => true,
                     (Some(item), QuestionKind::Matrix { items, .. }) => items.iter().any(|i| i.value == item),
                     (Some(_), _) => false,
                 }
@@ -132,7 +140,8 @@ type Found = Vec<(String, Answer)>;
 
 /// The answer to one question (and its "anders" text), `[]` when left empty and allowed.
 fn read(q: &Question, posted: &Posted) -> Result<Found, String> {
-    let values: Vec<&str> = posted.get(&q.id).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+    let values: Vec<&str> =
+        posted.get(&q.id).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
     if let QuestionKind::Multi { options, other, min_choices, max_choices } = &q.kind {
         return multi(q, &values, posted, options, *other, *min_choices, *max_choices);
     }
@@ -182,7 +191,9 @@ fn read(q: &Question, posted: &Posted) -> Result<Found, String> {
 
 fn required_message(kind: &QuestionKind) -> &'static str {
     match kind {
-        QuestionKind::Single { .. } | QuestionKind::Scale { .. } | QuestionKind::Yesno => "Kies een antwoord.",
+        QuestionKind::Single { .. } | QuestionKind::Scale { .. } | QuestionKind::Yesno => {
+            "Kies een antwoord."
+        }
         QuestionKind::Multi { .. } | QuestionKind::Slot { .. } => "Kies ten minste één mogelijkheid.",
         QuestionKind::Matrix { .. } => "Beantwoord elke regel.",
         QuestionKind::Consent => "Vink het vakje aan om akkoord te gaan.",
@@ -217,17 +228,30 @@ fn number(raw: &str, decimal: bool, min: Option<f64>, max: Option<f64>) -> Resul
         let mut parts = digits.splitn(2, [',', '.']);
         let whole = parts.next().unwrap_or_default();
         let fraction = parts.next();
-        !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
     } else {
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
-    let value = normal.replace(',', ".").parse::<f64>().ok().filter(|v| shaped && v.is_finite() && digits.len() <= 15);
+    let value = normal
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| shaped && v.is_finite() && digits.len() <= 15);
     let Some(value) = value else {
-        return Err(if decimal { "Vul een getal in, bijvoorbeeld 2,5." } else { "Vul een geheel getal in, bijvoorbeeld 12." }.into());
+        return Err(if decimal {
+            "Vul een getal in, bijvoorbeeld 2,5."
+        } else {
+            "Vul een geheel getal in, bijvoorbeeld 12."
+        }
+        .into());
     };
     let show = |v: f64| v.to_string().replace('.', ",");
     match (min, max) {
-        (Some(lo), Some(hi)) if value < lo || value > hi => Err(format!("Vul een getal van {} tot en met {} in.", show(lo), show(hi))),
+        (Some(lo), Some(hi)) if value < lo || value > hi => {
+            Err(format!("Vul een getal van {} tot en met {} in.", show(lo), show(hi)))
+        }
         (Some(lo), None) if value < lo => Err(format!("Vul een getal van ten minste {} in.", show(lo))),
         (None, Some(hi)) if value > hi => Err(format!("Vul een getal van hoogstens {} in.", show(hi))),
         _ => Ok(value),
@@ -238,11 +262,17 @@ fn email(raw: &str) -> Result<String, String> {
     let valid = raw.len() <= 254
         && email_address::EmailAddress::is_valid(raw)
         && raw.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.'));
-    if valid { Ok(raw.to_string()) } else { Err("Vul een geldig e-mailadres in, bijvoorbeeld naam@praktijk.nl.".into()) }
+    if valid {
+        Ok(raw.to_string())
+    } else {
+        Err("Vul een geldig e-mailadres in, bijvoorbeeld naam@praktijk.nl.".into())
+    }
 }
 
 fn date(raw: &str, min: Option<chrono::NaiveDate>, max: Option<chrono::NaiveDate>) -> Result<String, String> {
-    let parsed = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"].iter().find_map(|f| chrono::NaiveDate::parse_from_str(raw, f).ok());
+    let parsed = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(raw, f).ok());
     let Some(day) = parsed else {
         return Err("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 07-12-2026.".into());
     };
@@ -259,7 +289,13 @@ fn date(raw: &str, min: Option<chrono::NaiveDate>, max: Option<chrono::NaiveDate
 
 const NOT_AN_OPTION: &str = "Kies een van de genoemde mogelijkheden.";
 
-fn single(q: &Question, raw: &str, posted: &Posted, options: &[Choice], other: bool) -> Result<Found, String> {
+fn single(
+    q: &Question,
+    raw: &str,
+    posted: &Posted,
+    options: &[Choice],
+    other: bool,
+) -> Result<Found, String> {
     if other && raw == OTHER {
         let text = other_text(q, posted)?;
         return Ok(vec![(q.id.clone(), Answer::Text(OTHER.into())), (other_key(&q.id), Answer::Text(text))]);
@@ -329,7 +365,13 @@ fn scale_point(raw: &str, points: &[ScalePoint], na: bool) -> Result<Answer, Str
     }
 }
 
-fn matrix(q: &Question, posted: &Posted, items: &[Choice], points: &[ScalePoint], na: bool) -> Result<Found, String> {
+fn matrix(
+    q: &Question,
+    posted: &Posted,
+    items: &[Choice],
+    points: &[ScalePoint],
+    na: bool,
+) -> Result<Found, String> {
     let mut grid = BTreeMap::new();
     for item in items {
         let values = posted.get(&format!("{}.{}", q.id, item.value)).cloned().unwrap_or_default();

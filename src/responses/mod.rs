@@ -61,10 +61,11 @@ pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) ->
 
 /// The stored response of an identified round, to change it.
 pub async fn submitted(pool: &Pool, invitation: InvitationId) -> Result<Option<Answers>, ResponsesError> {
-    let answers: Option<String> = sqlx::query_scalar("SELECT answers FROM responses WHERE invitation_id = $1")
-        .bind(invitation.0)
-        .fetch_optional(pool)
-        .await?;
+    let answers: Option<String> =
+        sqlx::query_scalar("SELECT answers FROM responses WHERE invitation_id = $1")
+            .bind(invitation.0)
+            .fetch_optional(pool)
+            .await?;
     Ok(match answers {
         Some(json) => Some(serde_json::from_str(&json)?),
         None => None,
@@ -130,7 +131,10 @@ pub async fn submit(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1").bind(invitation.id.0).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1")
+        .bind(invitation.id.0)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Submitted::Stored)
 }
@@ -166,7 +170,8 @@ async fn anonymous_groups(
     .fetch_one(&mut **tx)
     .await?;
     let min = i64::from(min_group);
-    let (wijk_n, role_n, both_n): (i64, i64, i64) = (row.try_get("wijk_n")?, row.try_get("role_n")?, row.try_get("both_n")?);
+    let (wijk_n, role_n, both_n): (i64, i64, i64) =
+        (row.try_get("wijk_n")?, row.try_get("role_n")?, row.try_get("both_n")?);
     let keep_wijk = !wijk.is_empty() && wijk_n >= min;
     let keep_role = role_n >= min && (!keep_wijk || both_n >= min);
     Ok((keep_wijk.then_some(wijk), keep_role.then_some(role)))

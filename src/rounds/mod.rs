@@ -34,7 +34,9 @@ pub enum RoundsError {
     UnknownForm(String),
     #[error("no contacts match {0}; nothing was opened")]
     NobodyToInvite(String),
-    #[error("`{0}` is a sign-up form; sessions and seats arrive with the sign-up feature, so it cannot be opened yet")]
+    #[error(
+        "`{0}` is a sign-up form; sessions and seats arrive with the sign-up feature, so it cannot be opened yet"
+    )]
     SignupNotYet(String),
     #[error("the closing date must lie in the future")]
     ClosesInThePast,
@@ -82,8 +84,14 @@ pub struct Opened {
 }
 
 /// Opens a round and invites every matching contact, all in one transaction.
-pub async fn open(pool: &Pool, forms: &Forms, secret: &Secret, request: &OpenRequest) -> Result<Opened, RoundsError> {
-    let form = forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
+pub async fn open(
+    pool: &Pool,
+    forms: &Forms,
+    secret: &Secret,
+    request: &OpenRequest,
+) -> Result<Opened, RoundsError> {
+    let form =
+        forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
     if form.kind == crate::forms::FormKind::Signup {
         return Err(RoundsError::SignupNotYet(form.id.to_string()));
     }
@@ -143,11 +151,12 @@ fn describe_audience(request: &OpenRequest) -> String {
 
 /// Reads a round with its form snapshot.
 pub async fn load(pool: &Pool, id: RoundId) -> Result<Round, RoundsError> {
-    let row = sqlx::query("SELECT form_json, title, anonymous, opens_at, closes_at FROM rounds WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(RoundsError::UnknownRound(id))?;
+    let row =
+        sqlx::query("SELECT form_json, title, anonymous, opens_at, closes_at FROM rounds WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(RoundsError::UnknownRound(id))?;
     let form_json: String = row.try_get("form_json")?;
     let form = serde_json::from_str(&form_json).map_err(|e| RoundsError::Snapshot(id, e))?;
     let time = |column: &str| -> Result<DateTime<Utc>, sqlx::Error> {
@@ -173,7 +182,10 @@ pub struct Invitation {
 }
 
 /// The invitation a token belongs to, if any. Malformed and unknown tokens look alike to callers.
-pub async fn find_invitation(pool: &Pool, token: &InvitationToken) -> Result<Option<Invitation>, RoundsError> {
+pub async fn find_invitation(
+    pool: &Pool,
+    token: &InvitationToken,
+) -> Result<Option<Invitation>, RoundsError> {
     let row = sqlx::query("SELECT id, round_id, answered FROM invitations WHERE token_hash = $1")
         .bind(token.hash())
         .fetch_optional(pool)
@@ -195,7 +207,12 @@ pub struct Link {
 }
 
 /// Every invited person's link, derived again from the nonce and the secret key.
-pub async fn links(pool: &Pool, secret: &Secret, base_url: &str, round: RoundId) -> Result<Vec<Link>, RoundsError> {
+pub async fn links(
+    pool: &Pool,
+    secret: &Secret,
+    base_url: &str,
+    round: RoundId,
+) -> Result<Vec<Link>, RoundsError> {
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT id FROM rounds WHERE id = $1").bind(round.0).fetch_optional(pool).await?;
     exists.ok_or(RoundsError::UnknownRound(round))?;

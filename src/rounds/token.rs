@@ -16,8 +16,8 @@ impl InvitationToken {
 
     /// The token from a URL, if it has the shape of one; anything else cannot match.
     pub fn parse(text: &str) -> Option<InvitationToken> {
-        let shaped = text.len() == 43
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let shaped =
+            text.len() == 43 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         shaped.then(|| InvitationToken(text.to_string()))
     }
 

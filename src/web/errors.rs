@@ -12,11 +12,23 @@ pub fn catchers() -> Vec<Catcher> {
 /// Renders the error page for `status` with its Dutch title and explanation.
 pub fn page(status: Status) -> (Status, Template) {
     let (title, text) = match status.code {
-        400 => ("Dit verzoek klopt niet", "Het formulier kwam onvolledig of beschadigd aan. Open de link opnieuw en probeer het nog eens; uw eerder opgeslagen antwoorden blijven bewaard."),
-        404 => ("Deze link werkt niet", "De link is onjuist, verlopen of onvolledig gekopieerd. Controleer of u de hele link uit de e-mail hebt gebruikt, of vraag de organisatie om een nieuwe link."),
-        413 => ("Uw antwoord is te lang", "Wat u verstuurde is groter dan wij kunnen aannemen. Maak uw antwoorden korter en probeer het opnieuw; er is niets opgeslagen van deze poging."),
+        400 => (
+            "Dit verzoek klopt niet",
+            "Het formulier kwam onvolledig of beschadigd aan. Open de link opnieuw en probeer het nog eens; uw eerder opgeslagen antwoorden blijven bewaard.",
+        ),
+        404 => (
+            "Deze link werkt niet",
+            "De link is onjuist, verlopen of onvolledig gekopieerd. Controleer of u de hele link uit de e-mail hebt gebruikt, of vraag de organisatie om een nieuwe link.",
+        ),
+        413 => (
+            "Uw antwoord is te lang",
+            "Wat u verstuurde is groter dan wij kunnen aannemen. Maak uw antwoorden korter en probeer het opnieuw; er is niets opgeslagen van deze poging.",
+        ),
         415 => ("Dit verzoek klopt niet", "Verstuur het formulier vanuit de pagina zelf."),
-        _ => ("Er ging iets mis", "Er is niets opgeslagen van deze poging. Probeer het over een paar minuten opnieuw."),
+        _ => (
+            "Er ging iets mis",
+            "Er is niets opgeslagen van deze poging. Probeer het over een paar minuten opnieuw.",
+        ),
     };
     (status, Template::render("errors/error", context! { title, text, code: status.code }))
 }

@@ -44,7 +44,8 @@ fn fail(e: impl std::fmt::Display) -> Reply {
 async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
     let not_found = || Reply::Page(errors::page(Status::NotFound));
     let token = InvitationToken::parse(token).ok_or_else(not_found)?;
-    let invitation = crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
+    let invitation =
+        crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
     let round = app.rounds.get(&app.pool, invitation.round).await.map_err(fail)?;
     Ok(Visit { round, invitation, path: format!("/r/{}", token.as_str()) })
 }
@@ -60,7 +61,10 @@ fn finished(visit: &Visit) -> Option<Reply> {
 
 fn closed(round: &Round) -> Reply {
     let closes = crate::time::dutch(round.closes_at);
-    Reply::Page((Status::Gone, Template::render("respond/closed", context! { form_title: &round.title, closes })))
+    Reply::Page((
+        Status::Gone,
+        Template::render("respond/closed", context! { form_title: &round.title, closes }),
+    ))
 }
 
 fn thanks(round: &Round, again: bool) -> Reply {
@@ -99,7 +103,10 @@ async fn show(token: &str, app: &State<App>) -> Reply {
     let shown = validate::shown_pages(&visit.round.form, &draft.answers);
     let page = shown.iter().copied().find(|p| *p >= draft.page).or(shown.last().copied()).unwrap_or(0);
     let notice = resubmitting.then(|| {
-        format!("U heeft deze vragenlijst al ingevuld. U kunt uw antwoorden wijzigen tot {}.", crate::time::dutch(visit.round.closes_at))
+        format!(
+            "U heeft deze vragenlijst al ingevuld. U kunt uw antwoorden wijzigen tot {}.",
+            crate::time::dutch(visit.round.closes_at)
+        )
     });
     let posted = view::posted_from(&visit.round.form.pages[page], &draft.answers);
     render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok)
@@ -133,8 +140,12 @@ async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
     let page_answers = match checked {
         Ok(answers) => answers,
         // Going back never blocks on this page's mistakes; what was wrong is simply not kept.
-        Err(_) if nav == Nav::Prev => return move_to(app, &visit, previous(form, &draft.answers, page), draft.answers).await,
-        Err(errors) => return render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity),
+        Err(_) if nav == Nav::Prev => {
+            return move_to(app, &visit, previous(form, &draft.answers, page), draft.answers).await;
+        }
+        Err(errors) => {
+            return render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity);
+        }
     };
     let answers = merge(form, page, draft.answers, page_answers);
     let shown = validate::shown_pages(form, &answers);
@@ -199,7 +210,10 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
     let form = &visit.round.form;
     if let Some(page) = validate::first_incomplete_page(form, &answers) {
         let errors = validate::missing(&form.pages[page], &answers);
-        if let Err(e) = responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers: answers.clone() }).await {
+        if let Err(e) =
+            responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers: answers.clone() })
+                .await
+        {
             return fail(e);
         }
         let posted = view::posted_from(&form.pages[page], &answers);

@@ -16,7 +16,10 @@ pub fn routes() -> Vec<Route> {
 #[get("/setup/<token>")]
 async fn show(token: &str, app: &State<App>) -> (Status, Template) {
     match setup::link_is_valid(&app.pool, token).await {
-        Ok(true) => (Status::Ok, Template::render("setup/first_admin", context! { action: format!("/setup/{token}") })),
+        Ok(true) => (
+            Status::Ok,
+            Template::render("setup/first_admin", context! { action: format!("/setup/{token}") }),
+        ),
         Ok(false) => errors::page(Status::NotFound),
         Err(e) => {
             tracing::error!(error = %e, "setup page failed");
@@ -36,7 +39,8 @@ async fn create(token: &str, body: FormBody, app: &State<App>) -> (Status, Templ
         }
         Err(SetupError::InvalidLink | SetupError::AlreadyDone) => errors::page(Status::NotFound),
         Err(e @ (SetupError::BadEmail | SetupError::WeakPassword | SetupError::Mismatch)) => {
-            let context = context! { action: format!("/setup/{token}"), error: e.to_string(), email: admin.email };
+            let context =
+                context! { action: format!("/setup/{token}"), error: e.to_string(), email: admin.email };
             (Status::UnprocessableEntity, Template::render("setup/first_admin", context))
         }
         Err(e) => {

@@ -137,7 +137,10 @@ pub fn questions(page: &Page, posted: &Posted, before: &Answers, errors: &[Field
             let mut view = question(q, posted);
             view.show_if = live.and_then(|c| serde_json::to_string(&c.expr).ok());
             view.error = errors.iter().find(|e| e.question == q.id).map(|e| e.message.clone());
-            let ids = [view.help.as_ref().map(|_| format!("q-{}-help", q.id)), view.error.as_ref().map(|_| format!("q-{}-error", q.id))];
+            let ids = [
+                view.help.as_ref().map(|_| format!("q-{}-help", q.id)),
+                view.error.as_ref().map(|_| format!("q-{}-error", q.id)),
+            ];
             let ids: Vec<String> = ids.into_iter().flatten().collect();
             view.described = (!ids.is_empty()).then(|| ids.join(" "));
             Some(view)
@@ -186,7 +189,11 @@ fn question(q: &Question, posted: &Posted) -> QuestionView {
         QuestionKind::Single { options, other, .. } | QuestionKind::Multi { options, other, .. } => {
             view.options = options
                 .iter()
-                .map(|o| OptionView { value: o.value.clone(), label: o.label.nl.clone(), checked: chosen.contains(&o.value) })
+                .map(|o| OptionView {
+                    value: o.value.clone(),
+                    label: o.label.nl.clone(),
+                    checked: chosen.contains(&o.value),
+                })
                 .collect();
             if *other {
                 view.other = true;
@@ -212,7 +219,12 @@ fn question(q: &Question, posted: &Posted) -> QuestionView {
                 .map(|item| {
                     let name = format!("{}.{}", q.id, item.value);
                     let value = first(posted, &name);
-                    ItemView { id: item.value.clone(), label: item.label.nl.clone(), options: point_options(points, na, &value), name }
+                    ItemView {
+                        id: item.value.clone(),
+                        label: item.label.nl.clone(),
+                        options: point_options(points, na, &value),
+                        name,
+                    }
                 })
                 .collect();
         }
@@ -225,7 +237,11 @@ fn question(q: &Question, posted: &Posted) -> QuestionView {
 fn point_options(points: &[ScalePoint], na: &Option<Text>, value: &str) -> Vec<OptionView> {
     let mut options: Vec<OptionView> = points
         .iter()
-        .map(|p| OptionView { value: p.value.to_string(), label: p.label.nl.clone(), checked: value == p.value.to_string() })
+        .map(|p| OptionView {
+            value: p.value.to_string(),
+            label: p.label.nl.clone(),
+            checked: value == p.value.to_string(),
+        })
         .collect();
     if let Some(na) = na {
         options.push(OptionView { value: NA.into(), label: na.nl.clone(), checked: value == NA });
@@ -241,7 +257,8 @@ pub fn earlier_answers(page: &Page, before: &Answers) -> String {
             references(&c.expr, &mut refs);
         }
     }
-    let subset: Answers = before.iter().filter(|(k, _)| refs.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let subset: Answers =
+        before.iter().filter(|(k, _)| refs.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
     serde_json::to_string(&subset).unwrap_or_else(|_| "{}".into())
 }
 
@@ -249,7 +266,11 @@ pub fn error_views(page: &Page, errors: &[FieldError]) -> Vec<ErrorView> {
     errors
         .iter()
         .map(|e| {
-            let label = page.questions.iter().find(|q| q.id == e.question).map_or_else(String::new, |q| q.label.nl.clone());
+            let label = page
+                .questions
+                .iter()
+                .find(|q| q.id == e.question)
+                .map_or_else(String::new, |q| q.label.nl.clone());
             ErrorView { id: e.question.clone(), label, message: e.message.clone() }
         })
         .collect()

@@ -22,7 +22,10 @@ impl Cli {
         command
             .args(args)
             .current_dir(self.dir.path())
-            .env("PEIL_DATABASE_URL", format!("sqlite://{}?mode=rwc", self.dir.path().join("peil.db").display()))
+            .env(
+                "PEIL_DATABASE_URL",
+                format!("sqlite://{}?mode=rwc", self.dir.path().join("peil.db").display()),
+            )
             .env("PEIL_FORMS_DIR", &self.forms)
             .env("PEIL_DATA_DIR", self.dir.path().join("data"))
             .env("PEIL_TEMPLATES_DIR", repo("templates"))
@@ -84,7 +87,10 @@ max = 1
 
 #[test]
 fn check_reports_every_problem_with_its_position_and_exits_1() {
-    let forms = forms_dir(&[("kapot", BROKEN), ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n")]);
+    let forms = forms_dir(&[
+        ("kapot", BROKEN),
+        ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n"),
+    ]);
     let mut cli = Cli::new();
     cli.forms = forms.path().to_path_buf();
     let output = cli.run(&["check"]);
@@ -121,7 +127,10 @@ fn importing_contacts_reports_a_summary_and_a_bad_file_changes_nothing() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("4 added, 0 updated, 0 unchanged"), "{}", stdout(&output));
 
-    let bad = cli.write("bad.csv", "naam;e-mail;rol\nEva;geen-adres;huisarts\nAnna de Vries;anna@example.org;huisarts\n".as_bytes());
+    let bad = cli.write(
+        "bad.csv",
+        "naam;e-mail;rol\nEva;geen-adres;huisarts\nAnna de Vries;anna@example.org;huisarts\n".as_bytes(),
+    );
     let output = cli.run(&["contacts", "import", &bad]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains(&format!("{bad}:2:")), "{}", stderr(&output));
@@ -136,9 +145,24 @@ fn a_round_opened_from_the_command_line_prints_a_link_per_invited_person() {
     let cli = Cli::new();
     let csv = cli.write("contacts.csv", CONTACTS.as_bytes());
     assert!(cli.run(&["contacts", "import", &csv]).status.success());
-    let output = cli.run(&["round", "open", "--form", "crisisdienst", "--role", "huisarts", "--wijk", "noord", "--closes", "2099-12-31"]);
+    let output = cli.run(&[
+        "round",
+        "open",
+        "--form",
+        "crisisdienst",
+        "--role",
+        "huisarts",
+        "--wijk",
+        "noord",
+        "--closes",
+        "2099-12-31",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).starts_with("round 1 opened: 2 invited, open until 31 december 2099"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("round 1 opened: 2 invited, open until 31 december 2099"),
+        "{}",
+        stdout(&output)
+    );
 
     let links = stdout(&cli.run(&["round", "links", "1"]));
     let lines: Vec<&str> = links.lines().collect();
@@ -203,7 +227,11 @@ async fn the_first_start_logs_a_one_time_link_to_create_the_administrator() {
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("ten minste 12"));
 
-    let good = [("email", "beheer@example.org"), ("password", "een lange zin als wachtwoord"), ("repeat", "een lange zin als wachtwoord")];
+    let good = [
+        ("email", "beheer@example.org"),
+        ("password", "een lange zin als wachtwoord"),
+        ("repeat", "een lange zin als wachtwoord"),
+    ];
     let response = client.post(&link).form(&good).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("Beheerder aangemaakt"));

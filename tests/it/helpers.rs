@@ -14,7 +14,10 @@ pub fn repo(path: &str) -> PathBuf {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 pub struct TestApp {
@@ -64,7 +67,8 @@ impl TestApp {
         let shutdown = rocket.shutdown();
         tokio::spawn(rocket.launch());
         let url = settings.base_url.clone();
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let client =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         wait_until_up(&client, &url).await;
         TestApp { url, pool, forms, secret, settings, client, dir, shutdown }
     }
@@ -72,7 +76,8 @@ impl TestApp {
     pub async fn import_contacts(&self, csv: &str) -> ImportSummary {
         let path = self.dir.path().join(format!("contacts-{}.csv", peil::crypto::random_b64(6)));
         std::fs::write(&path, csv).expect("write csv");
-        let vocabulary = Vocabulary { roles: self.forms.list_pairs("rollen"), wijken: self.forms.list_pairs("wijken") };
+        let vocabulary =
+            Vocabulary { roles: self.forms.list_pairs("rollen"), wijken: self.forms.list_pairs("wijken") };
         contacts::import_csv(&self.pool, &path, &vocabulary).await.expect("import")
     }
 
@@ -104,7 +109,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-        let response = self.client.post(format!("{}{path}", self.url)).form(fields).send().await.expect("POST");
+        let response =
+            self.client.post(format!("{}{path}", self.url)).form(fields).send().await.expect("POST");
         (response.status().as_u16(), response.text().await.expect("body"))
     }
 

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod answering;
+mod browser;
 mod cli;
 mod contacts_import;
 mod forms_check;
