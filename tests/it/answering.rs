@@ -325,6 +325,8 @@ async fn bodies_a_browser_would_not_send_are_refused_with_a_4xx_and_store_nothin
         "x".repeat(app.settings.max_body_bytes as usize)
     );
     assert_eq!(app.post_raw(&link, huge.into_bytes()).await.0, 413);
+    let fifty_mb = format!("_page=0&rol=huisarts&uren=1&toelichting={}", "x".repeat(50 << 20));
+    assert_eq!(app.post_raw(&link, fifty_mb.into_bytes()).await.0, 413, "a 50 MB body");
     let json = app
         .client
         .post(format!("{}{link}", app.url))
@@ -339,6 +341,9 @@ async fn bodies_a_browser_would_not_send_are_refused_with_a_4xx_and_store_nothin
         app.post(&link, &[("_page", "0"), ("rol", "huisarts"), ("rol", "poh-ggz"), ("uren", "1")]).await;
     assert_eq!(status, 422, "two answers to a one-answer question is a mistake to show");
     assert!(body.contains("Geef één antwoord."), "{body}");
+    let (status, body) = app.post(&link, &[("_page", "0"), ("rol", "tandarts"), ("uren", "1")]).await;
+    assert_eq!(status, 422, "a value outside the options");
+    assert!(body.contains(r#"id="q-rol-error""#), "{body}");
 
     assert_eq!(app.count("SELECT COUNT(*) FROM drafts").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 0);
