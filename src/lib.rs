@@ -4,10 +4,12 @@
 //! answered in the browser (`web`) and stored (`responses`). `cli` is the binary's front door.
 
 pub mod cli;
+pub mod clock;
 pub mod contacts;
 pub mod crypto;
 pub mod db;
 pub mod forms;
+pub mod jobs;
 pub mod responses;
 pub mod rounds;
 pub mod settings;
