@@ -1,4 +1,5 @@
-//! The command line: `peil` (serve), `peil check`, `peil contacts import`, `peil round ...`.
+//! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
+//! `peil round ...`.
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::contacts::{self, Vocabulary};
 use crate::forms::{self, Forms};
+use crate::jobs;
 use crate::rounds::{self, OpenRequest, RoundId};
 use crate::settings::Settings;
 
@@ -31,14 +33,22 @@ pub struct Cli {
 pub enum Command {
     /// Run the web service (the default).
     Serve,
-    /// Check every form file and report all problems; exits 1 if there are any.
+    /// Check every form and job file and report all problems; exits 1 if there are any.
     Check,
+    /// List every job with its audience and its next three runs.
+    Schedule {
+        /// Show the runs after this Amsterdam time instead of now, e.g. 2027-10-30T12:00.
+        #[arg(long, value_parser = parse_local_time)]
+        from: Option<chrono::NaiveDateTime>,
+    },
     /// Manage the contact list.
     #[command(subcommand)]
     Contacts(ContactsCommand),
     /// Open rounds and print their links.
     #[command(subcommand)]
     Round(RoundCommand),
+    /// Show the mails per round and status, and the last failures with their reasons.
+    Outbox,
 }
 
 #[derive(Subcommand)]
@@ -59,6 +69,9 @@ pub enum RoundCommand {
         /// Invite only this wijk (repeatable).
         #[arg(long = "wijk")]
         wijken: Vec<String>,
+        /// Invite only this gemeente (repeatable).
+        #[arg(long = "gemeente")]
+        gemeenten: Vec<String>,
         /// Last day to answer, YYYY-MM-DD (default: settings.default_open_days from today).
         #[arg(long)]
         closes: Option<chrono::NaiveDate>,
@@ -75,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Check => Ok(check(&settings)),
+        Command::Schedule { from } => Ok(schedule(&settings, from)),
         Command::Contacts(ContactsCommand::Import { file }) => {
             let forms = load_forms(&settings)?;
             let pool = crate::db::connect(&settings.database_url).await?;
@@ -97,6 +111,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = crate::db::connect(&settings.database_url).await?;
             round(command, &settings, &forms, &pool, &secret).await
         }
+        Command::Outbox => {
+            let pool = crate::db::connect(&settings.database_url).await?;
+            print!("{}", crate::mail::report(&pool).await?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -108,15 +127,17 @@ async fn round(
     secret: &crate::settings::Secret,
 ) -> anyhow::Result<ExitCode> {
     match command {
-        RoundCommand::Open { form, roles, wijken, closes, anonymous } => {
+        RoundCommand::Open { form, roles, wijken, gemeenten, closes, anonymous } => {
             let days = chrono::Duration::days(i64::from(settings.default_open_days));
             let last_day = closes.unwrap_or_else(|| crate::time::today() + days);
             let request = OpenRequest {
                 form_id: form,
                 roles,
                 wijken,
+                gemeenten,
                 closes_at: crate::time::end_of_day(last_day),
                 anonymous,
+                occurrence: None,
             };
             match rounds::open(pool, forms, secret, &request).await {
                 Ok(opened) => {
@@ -126,6 +147,7 @@ async fn round(
                         opened.invited,
                         crate::time::dutch(request.closes_at)
                     );
+                    println!("{} invitation mails queued; `peil serve` sends them", opened.queued);
                     println!("print the links with: peil round links {}", opened.round);
                     Ok(ExitCode::SUCCESS)
                 }
@@ -162,13 +184,47 @@ pub fn check(settings: &Settings) -> ExitCode {
         Ok(forms) => {
             let ids: Vec<String> = forms.iter().map(|f| f.id.to_string()).collect();
             println!("{} forms OK: {}", forms.len(), ids.join(", "));
+            let Some(jobs) = load_jobs(settings, &forms) else { return ExitCode::FAILURE };
+            let ids: Vec<&str> = jobs.jobs.iter().map(|j| j.id.as_str()).collect();
+            match ids.len() {
+                0 => println!("no jobs in {}", settings.jobs_dir.display()),
+                n => println!("{n} jobs OK: {}", ids.join(", ")),
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{e}\nThe job files are checked once the forms pass.");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The checked jobs, or `None` after printing their problems.
+fn load_jobs(settings: &Settings, forms: &Forms) -> Option<jobs::Jobs> {
+    jobs::load(&settings.jobs_dir, forms).inspect_err(|e| eprintln!("{e}")).ok()
+}
+
+/// `peil schedule`: what every job will do, and when.
+fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> ExitCode {
+    let forms = match forms::load(&settings.forms_dir) {
+        Ok(forms) => forms,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(jobs) = load_jobs(settings, &forms) else { return ExitCode::FAILURE };
+    if jobs.jobs.is_empty() {
+        println!("no jobs in {}", settings.jobs_dir.display());
+    }
+    let from = from.map_or_else(chrono::Utc::now, crate::time::from_amsterdam);
+    print!("{}", jobs::listing::describe(&jobs, from));
+    ExitCode::SUCCESS
+}
+
+fn parse_local_time(text: &str) -> Result<chrono::NaiveDateTime, String> {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .map_err(|e| format!("{e}; write YYYY-MM-DDTHH:MM, e.g. 2027-10-30T12:00"))
 }
 
 async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
@@ -176,6 +232,13 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
         Ok(forms) => forms,
         Err(e) => {
             eprintln!("{e}\npeil does not start with broken forms; fix them and run `peil check`.");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let jobs = match jobs::load(&settings.jobs_dir, &forms) {
+        Ok(jobs) => Arc::new(jobs),
+        Err(e) => {
+            eprintln!("{e}\npeil does not start with broken job files; fix them and run `peil check`.");
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -197,7 +260,21 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
             settings.base_url.trim_end_matches('/')
         );
     }
-    tracing::info!(forms = forms.len(), address = %settings.address, port = settings.port, "peil starts");
+    tracing::info!(
+        forms = forms.len(),
+        jobs = jobs.jobs.len(),
+        address = %settings.address,
+        port = settings.port,
+        "peil starts"
+    );
+    // Job id -> the job's own mail texts. Empty for now: every mail uses the templates. The jobs
+    // module fills this from `jobs` when job files carry mail texts.
+    let mail_texts = Arc::new(std::collections::HashMap::new());
+    let mailer =
+        crate::mail::Mailer::new(pool.clone(), &settings, secret.clone(), crate::clock::system(), mail_texts)
+            .context("setting up mail")?;
+    tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
+    let _mail_worker = mailer.spawn();
     let app = crate::web::App { pool, forms: Arc::new(forms), settings, secret, rounds: Default::default() };
     crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ExitCode::SUCCESS)

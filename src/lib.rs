@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod forms;
 pub mod jobs;
+pub mod mail;
 pub mod responses;
 pub mod rounds;
 pub mod settings;

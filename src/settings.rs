@@ -45,6 +45,15 @@ pub struct Settings {
     pub max_body_bytes: u64,
     /// Smallest group whose wijk or role is kept with an anonymous response.
     pub min_group_size: u32,
+    /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`; unset: mails are
+    /// written as `.eml` files to `data_dir/outbox/`. May hold a password, hence a `Secret`.
+    pub smtp_url: Option<Secret>,
+    /// The sender of every mail, e.g. `GGZ-werkgroep <peil@example.org>`.
+    pub mail_from: String,
+    /// At most this many mails per second leave the outbox.
+    pub mail_per_second: u32,
+    /// How often the mail worker looks for due mails, in milliseconds.
+    pub mail_poll_ms: u64,
 }
 
 impl Default for Settings {
@@ -63,6 +72,10 @@ impl Default for Settings {
             default_open_days: 14,
             max_body_bytes: 256 * 1024,
             min_group_size: 5,
+            smtp_url: None,
+            mail_from: "peil <peil@localhost>".into(),
+            mail_per_second: 20,
+            mail_poll_ms: 1000,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Time as people in the region read it: stored in UTC, shown and entered in Europe/Amsterdam.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 
 const MONTHS: [&str; 12] = [
@@ -47,6 +47,22 @@ pub fn dutch_date(day: NaiveDate) -> String {
     format!("{} {} {}", day.day(), MONTHS[day.month0() as usize], day.year())
 }
 
+const DAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
+
+/// "maandag 1 februari 2027".
+pub fn dutch_long_date(day: NaiveDate) -> String {
+    format!("{} {}", DAYS[day.weekday().num_days_from_monday() as usize], dutch_date(day))
+}
+
+/// A moment entered as Amsterdam wall-clock time. A time the clock skips when summer time
+/// starts (02:30 on the last Sunday of March) is read an hour later, as a clock would show it.
+pub fn from_amsterdam(local: NaiveDateTime) -> DateTime<Utc> {
+    let hour_later = local + chrono::Duration::hours(1);
+    let moment = Amsterdam.from_local_datetime(&local).earliest();
+    let moment = moment.or_else(|| Amsterdam.from_local_datetime(&hour_later).earliest());
+    moment.map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
+}
+
 /// Today's date in Amsterdam.
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&Amsterdam).date_naive()
@@ -67,5 +83,20 @@ mod tests {
     fn winter_times_use_the_winter_offset() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         assert_eq!(end_of_day(day).to_rfc3339(), "2026-12-07T23:00:00+00:00");
+    }
+
+    #[test]
+    fn a_long_date_starts_with_the_day_of_the_week() {
+        let day = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        assert_eq!(dutch_long_date(day), "maandag 1 februari 2027");
+    }
+
+    #[test]
+    fn amsterdam_wall_clock_times_become_utc_also_in_the_skipped_hour() {
+        let at = |s: &str| from_amsterdam(NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap());
+        assert_eq!(at("2027-01-15T12:00").to_rfc3339(), "2027-01-15T11:00:00+00:00");
+        assert_eq!(at("2027-07-15T12:00").to_rfc3339(), "2027-07-15T10:00:00+00:00");
+        // 02:30 does not exist on 28 March 2027; it is read as 03:30 summer time.
+        assert_eq!(at("2027-03-28T02:30").to_rfc3339(), "2027-03-28T01:30:00+00:00");
     }
 }

@@ -3,10 +3,10 @@
 //! never served.
 
 pub mod answers;
-mod diag;
+pub(crate) mod diag;
 mod eval;
 pub mod expr;
-mod fields;
+pub(crate) mod fields;
 mod lexer;
 pub mod model;
 mod options;
@@ -120,13 +120,13 @@ pub fn lists_from(files: &[(&str, &str)]) -> Result<Lists, Vec<Diagnostic>> {
     if diags.is_empty() { Ok(lists) } else { Err(diags) }
 }
 
-fn is_form_id(name: &str) -> bool {
+pub(crate) fn is_form_id(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The `*.toml` files directly in `dir`, sorted by name, read as text.
-fn toml_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Source)> {
+pub(crate) fn toml_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Source)> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
@@ -154,7 +154,7 @@ fn toml_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, Source)> 
 }
 
 /// The file's top-level table, or `None` after reporting its syntax errors.
-fn parse_toml<'s>(ctx: &fields::Ctx<'s>) -> Option<toml::de::DeTable<'s>> {
+pub(crate) fn parse_toml<'s>(ctx: &fields::Ctx<'s>) -> Option<toml::de::DeTable<'s>> {
     let (table, errors) = toml::de::DeTable::parse_recoverable(&ctx.src.text);
     for e in &errors {
         let at = e.span().map_or(0, |s| s.start);

@@ -1,9 +1,20 @@
 //! Job files (`jobs/*.toml`): which form goes to whom, on which schedule, open how long, with
-//! which reminders. Loaded and checked like forms; the scheduler acts on them.
-//!
-//! (Work in progress: the types below are the interface the scheduler and the mail worker use.)
+//! which reminders. Loaded and checked like forms, every problem at once as
+//! `file:line:col: message`; a service with a broken job file does not start. The scheduler acts
+//! on the checked `Jobs`; `peil schedule` lists them.
+
+mod cron;
+pub mod duration;
+pub mod listing;
+mod parse;
+mod sections;
+
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
+
+use crate::forms::fields::Ctx;
+use crate::forms::{Diagnostic, Forms, Source};
 
 /// A job, identified by its file name without `.toml`.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,9 +58,19 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// The first occurrence strictly after `after`, computed in the job's time zone.
-    pub fn next_after(&self, _after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        todo!("jobs helper")
+    /// The first occurrence strictly after `after`, computed in the job's time zone: "0 9 1 * *"
+    /// is 09:00 on the local clock in winter and in summer. `None` if the pattern cannot be read
+    /// (a loaded job's pattern always can) or has no further run.
+    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let cron = cron::compile(&self.cron).ok()?;
+        cron::next_after(&cron, &self.timezone, after)
+    }
+
+    /// The runs strictly after `after`, in order.
+    pub fn runs_after(&self, after: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+        let cron = cron::compile(&self.cron).ok();
+        let next = move |t: DateTime<Utc>| cron.as_ref().and_then(|c| cron::next_after(c, &self.timezone, t));
+        std::iter::successors(next(after), move |t| next(*t))
     }
 }
 
@@ -62,5 +83,56 @@ pub struct Jobs {
 impl Jobs {
     pub fn get(&self, id: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| j.id == id)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobsError {
+    #[error("{}\n{} problem(s) found in the job files", join(.0), .0.len())]
+    Invalid(Vec<Diagnostic>),
+    #[error("cannot read the jobs folder {0}: {1}")]
+    Folder(String, std::io::Error),
+}
+
+fn join(diags: &[Diagnostic]) -> String {
+    diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+/// Loads and checks `dir/*.toml` against the checked `forms`. No folder means no jobs: rounds
+/// can still be opened by hand.
+pub fn load(dir: &Path, forms: &Forms) -> Result<Jobs, JobsError> {
+    if !dir.exists() {
+        return Ok(Jobs::default());
+    }
+    if !dir.is_dir() {
+        let e = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
+        return Err(JobsError::Folder(dir.display().to_string(), e));
+    }
+    let mut diags = Vec::new();
+    let mut jobs = Vec::new();
+    for (name, src) in crate::forms::toml_files(dir, &mut diags) {
+        if !crate::forms::is_form_id(&name) {
+            let message =
+                format!("the file name `{name}` is the job's id: use lower-case letters, digits and - only");
+            diags.push(src.diagnostic(0, message));
+            continue;
+        }
+        let ctx = Ctx::new(&src);
+        jobs.extend(parse::read_job(&ctx, name, forms));
+        diags.extend(ctx.into_diagnostics());
+    }
+    if diags.is_empty() { Ok(Jobs { jobs }) } else { Err(JobsError::Invalid(diags)) }
+}
+
+/// Checks one job's text (as if it were `file`) against `forms`: for tests and tools.
+pub fn check_text(file: &str, text: &str, forms: &Forms) -> Result<Job, Vec<Diagnostic>> {
+    let src = Source::new(file.to_string(), text.to_string());
+    let name = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("job");
+    let ctx = Ctx::new(&src);
+    let job = parse::read_job(&ctx, name.to_string(), forms);
+    let diags = ctx.into_diagnostics();
+    match job {
+        Some(job) if diags.is_empty() => Ok(job),
+        _ => Err(diags),
     }
 }

@@ -38,6 +38,8 @@ pub enum RoundsError {
         "`{0}` is a sign-up form; sessions and seats arrive with the sign-up feature, so it cannot be opened yet"
     )]
     SignupNotYet(String),
+    #[error("this occurrence of the job already has its round")]
+    AlreadyOpen,
     #[error("the closing date must lie in the future")]
     ClosesInThePast,
     #[error("there is no round {0}")]
@@ -46,6 +48,8 @@ pub enum RoundsError {
     Snapshot(RoundId, serde_json::Error),
     #[error(transparent)]
     Contacts(#[from] ContactsError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -73,54 +77,92 @@ pub struct OpenRequest {
     pub form_id: String,
     pub roles: Vec<String>,
     pub wijken: Vec<String>,
+    pub gemeenten: Vec<String>,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
+    /// Set when a job opens the round: at most one round per occurrence (and wijk).
+    pub occurrence: Option<Occurrence>,
+}
+
+/// The scheduled moment a job's round belongs to; `part` is the wijk for `per = "wijk"` jobs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub job_id: String,
+    pub at: DateTime<Utc>,
+    pub part: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Opened {
     pub round: RoundId,
     pub invited: usize,
+    /// Invitation mails written to the outbox (contacts who opted out get none).
+    pub queued: u64,
 }
 
-/// Opens a round and invites every matching contact, all in one transaction.
+/// Opens a round now and invites every matching contact, all in one transaction.
 pub async fn open(
     pool: &Pool,
     forms: &Forms,
     secret: &Secret,
     request: &OpenRequest,
 ) -> Result<Opened, RoundsError> {
+    open_at(pool, forms, secret, request, Utc::now()).await
+}
+
+/// Opens a round at `now` (the scheduler's clock). A job's round whose occurrence is already
+/// open gives `AlreadyOpen`, whoever opened it: the unique index decides, not a prior read.
+pub async fn open_at(
+    pool: &Pool,
+    forms: &Forms,
+    secret: &Secret,
+    request: &OpenRequest,
+    now: DateTime<Utc>,
+) -> Result<Opened, RoundsError> {
     let form =
         forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
     if form.kind == crate::forms::FormKind::Signup {
         return Err(RoundsError::SignupNotYet(form.id.to_string()));
     }
-    let now = Utc::now();
     if request.closes_at <= now {
         return Err(RoundsError::ClosesInThePast);
     }
     let audience = describe_audience(request);
-    let people = contacts::matching(pool, &request.roles, &request.wijken).await?;
+    let mut people = contacts::matching(pool, &request.roles, &request.wijken).await?;
+    people.retain(|p| request.gemeenten.is_empty() || request.gemeenten.contains(&p.gemeente));
     if people.is_empty() {
         return Err(RoundsError::NobodyToInvite(audience));
     }
     let snapshot = serde_json::to_string(form.as_ref()).map_err(|e| RoundsError::Snapshot(RoundId(0), e))?;
     let anonymous = request.anonymous || form.anonymous;
+    let (job, at, part) = match &request.occurrence {
+        Some(o) => (Some(o.job_id.as_str()), Some(db::timestamp(o.at)), o.part.as_str()),
+        None => (None, None, ""),
+    };
+    let opens_at = request.occurrence.as_ref().map_or(now, |o| o.at.min(now));
     let mut tx = pool.begin().await?;
-    let round: i64 = sqlx::query_scalar(
-        "INSERT INTO rounds (form_id, form_json, title, anonymous, audience, opens_at, closes_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    let round: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO rounds (form_id, form_json, title, anonymous, audience, opens_at, closes_at, created_at, \
+         job_id, occurrence, part) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (job_id, occurrence, part) DO NOTHING RETURNING id",
     )
     .bind(&form.id.0)
     .bind(snapshot)
     .bind(&form.title.nl)
     .bind(i64::from(anonymous))
     .bind(&audience)
-    .bind(db::timestamp(now))
+    .bind(db::timestamp(opens_at))
     .bind(db::timestamp(request.closes_at))
     .bind(db::timestamp(now))
-    .fetch_one(&mut *tx)
+    .bind(job)
+    .bind(at)
+    .bind(part)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(round) = round else {
+        tx.rollback().await?;
+        return Err(RoundsError::AlreadyOpen);
+    };
     for person in &people {
         let nonce = token::new_nonce();
         let hash = InvitationToken::derive(secret, &nonce).hash();
@@ -138,15 +180,21 @@ pub async fn open(
         .execute(&mut *tx)
         .await?;
     }
+    // The invitation mails commit with the round, or neither exists.
+    let queued = crate::mail::queue_invitations(&mut tx, RoundId(round), now, now).await?;
     tx.commit().await?;
-    Ok(Opened { round: RoundId(round), invited: people.len() })
+    Ok(Opened { round: RoundId(round), invited: people.len(), queued })
 }
 
 fn describe_audience(request: &OpenRequest) -> String {
     let part = |name: &str, values: &[String]| {
         if values.is_empty() { format!("every {name}") } else { format!("{name} {}", values.join(", ")) }
     };
-    format!("{}; {}", part("role", &request.roles), part("wijk", &request.wijken))
+    let mut text = format!("{}; {}", part("role", &request.roles), part("wijk", &request.wijken));
+    if !request.gemeenten.is_empty() {
+        text.push_str(&format!("; gemeente {}", request.gemeenten.join(", ")));
+    }
+    text
 }
 
 /// Reads a round with its form snapshot.

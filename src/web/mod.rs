@@ -6,6 +6,7 @@ mod errors;
 mod headers;
 mod respond;
 mod setup;
+mod unsubscribe;
 mod view;
 
 use std::sync::Arc;
@@ -49,6 +50,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", routes![health, home])
         .mount("/", respond::routes())
         .mount("/", setup::routes())
+        .mount("/", unsubscribe::routes())
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))
         .register("/", errors::catchers())
         .attach(Template::fairing())

@@ -87,8 +87,10 @@ impl TestApp {
             form_id: form.into(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
             wijken: vec![],
+            gemeenten: vec![],
             closes_at: chrono::Utc::now() + chrono::Duration::days(7),
             anonymous,
+            occurrence: None,
         };
         rounds::open(&self.pool, &self.forms, &self.secret, &request).await.expect("open round").round
     }

@@ -7,4 +7,6 @@ mod browser;
 mod cli;
 mod contacts_import;
 mod forms_check;
+mod jobs_check;
+mod mail;
 mod service;

@@ -1,0 +1,92 @@
+//! `peil-bench`: measures the release build of peil as people use it. Three workloads: respond
+//! (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server under
+//! the same load, to see what share of the cost is peil's own) and lean (memory, start-up, check
+//! time, binary size). Prints Markdown tables and writes `target/bench.json`.
+//!
+//! Run with `cargo run --release --bin peil-bench` (add `-- --quick` for a run under two minutes).
+
+mod client;
+mod db;
+mod floor;
+mod lean;
+mod load;
+mod report;
+mod respond;
+mod server;
+mod site;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "peil-bench", about = "Benchmarks the release build of peil")]
+struct Args {
+    /// Fewer responses per level: the whole run takes under two minutes.
+    #[arg(long)]
+    quick: bool,
+    #[command(subcommand)]
+    command: Option<Hidden>,
+}
+
+#[derive(Subcommand)]
+enum Hidden {
+    /// The floor server; started by the benchmark itself.
+    #[command(hide = true)]
+    FloorServer {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let outcome = match args.command {
+        Some(Hidden::FloorServer { port, db }) => floor::serve(port, &db),
+        None => tokio::runtime::Runtime::new()
+            .map_err(anyhow::Error::from)
+            .and_then(|rt| rt.block_on(bench(args.quick))),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("peil-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn bench(quick: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let paths = server::Paths::find()?;
+    let plan = load::plan(quick);
+    let mut report = report::Report::new(&paths.repo, quick);
+    println!("peil-bench{}: {}", if quick { " --quick" } else { "" }, paths.peil.display());
+    println!("{}", report.meta_line());
+
+    println!("respond: peil serve, SQLite, GET + POST of a 10-question page per response");
+    let respond = respond::run_workload(&paths, &plan).await?;
+    println!("floor: Rocket + one INSERT per POST, same load");
+    let mut floor = floor::run_workload(&plan).await?;
+    floor.compare(&respond.levels);
+    println!("lean: start-up and check with 100 forms");
+    let lean = lean::run_workload(&paths, (respond.idle_rss_mib, respond.peak_rss_mib)).await?;
+
+    report.add("respond", respond.to_json());
+    report.add("floor", floor.to_json());
+    report.add("lean", lean.to_json());
+    let seconds = started.elapsed().as_secs_f64();
+    report.set_seconds(seconds);
+    let json = paths.target.join("bench.json");
+    report.write(&json)?;
+
+    println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean));
+    let (targets, _all_met) = report::targets(&respond, &floor, &lean);
+    println!("targets:\n{targets}");
+    println!("took {seconds:.0} s; written to {}", json.display());
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! The respond workload: the real `peil serve` on a fresh SQLite file, set up through the real
+//! CLI (contacts import, round open, round links), then people answering the bench form by
+//! their personal links. Afterwards the stored responses are counted against the acknowledged
+//! ones, and the server's memory is read.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+
+use crate::load::{self, Level};
+use crate::server::{Paths, copy_files, run};
+use crate::site::Site;
+
+/// All ten answers of `benches/forms/bench.toml`, as a browser posts the page's "send" button.
+pub const ANSWERS: &str = "_page=0&_nav=submit&wijk=noord&kanalen=telefoon&kanalen=email&tevreden=4\
+    &stellingen.bereikbaar=4&stellingen.snel=3&stellingen.duidelijk=5&overleg=ja&patienten=120\
+    &wachttijd=2%2C5&laatste_overleg=2026-01-15&functie=Huisarts+in+een+duopraktijk\
+    &opmerking=Korte+lijnen+met+het+wijkteam%2C+maar+de+wachttijd+voor+een+eerste+gesprek+is+lang.";
+
+/// Values from forms/lists/rollen.toml and wijken.toml; the import refuses anything else.
+const ROLES: [&str; 3] = ["huisarts", "poh-ggz", "vs-ggz"];
+const WIJKEN: [&str; 8] = ["centrum", "noord", "oost", "zuid", "west", "haven", "beekdal", "dorpen"];
+
+pub struct Respond {
+    pub levels: Vec<Level>,
+    pub verified: bool,
+    pub stored: i64,
+    pub idle_rss_mib: f64,
+    pub peak_rss_mib: f64,
+}
+
+impl Respond {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "levels": self.levels.iter().map(Level::to_json).collect::<Vec<_>>(),
+            "verified": self.verified,
+            "stored_responses": self.stored,
+            "idle_rss_mb": load::round1(self.idle_rss_mib),
+            "peak_rss_mb": load::round1(self.peak_rss_mib),
+        })
+    }
+}
+
+pub async fn run_workload(paths: &Paths, plan: &[(usize, usize)]) -> anyhow::Result<Respond> {
+    let site = Site::new(paths, "respond")?;
+    install_form(paths, &site)?;
+    let total: usize = plan.iter().map(|(_, count)| count).sum();
+    let links = open_round(&site, total)?;
+    let (server, _) = site.serve().await?;
+    // Let start-up work (migrations, template compilation) settle before reading idle memory.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (idle_rss_mib, _) = server.rss_mib()?;
+    let levels = load::run_plan(&server, links, ANSWERS.as_bytes(), plan)
+        .await
+        .with_context(|| format!("peil's log ends with:\n{}", server.log_tail()))?;
+    let (_, peak_rss_mib) = server.rss_mib()?;
+    let stored = crate::db::count(&site.database_url(), "SELECT COUNT(*) FROM responses").await?;
+    if stored != total as i64 {
+        bail!("{total} responses were acknowledged but the database holds {stored}");
+    }
+    Ok(Respond { levels, verified: true, stored, idle_rss_mib, peak_rss_mib })
+}
+
+/// The bench form and the shipped lists in the site's forms folder, checked by `peil check`.
+fn install_form(paths: &Paths, site: &Site) -> anyhow::Result<()> {
+    std::fs::copy(paths.repo.join("benches/forms/bench.toml"), site.forms_dir().join("bench.toml"))?;
+    copy_files(&paths.repo.join("forms/lists"), &site.forms_dir().join("lists"))?;
+    run(site.command(&["check"])).context("the bench form does not pass `peil check`")?;
+    Ok(())
+}
+
+/// Imports `count` contacts, opens one round for all of them and returns their link paths.
+fn open_round(site: &Site, count: usize) -> anyhow::Result<Vec<String>> {
+    let csv = site.dir().join("contacts.csv");
+    std::fs::write(&csv, contacts_csv(count))?;
+    run(site.command(&["contacts", "import", &csv.to_string_lossy()]))?;
+    let closes =
+        (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    let opened = run(site.command(&["round", "open", "--form", "bench", "--closes", &closes]))?;
+    let round = round_id(&opened)?;
+    let listed = run(site.command(&["round", "links", &round]))?;
+    let base = format!("http://{}", site.addr);
+    let links: Vec<String> = listed
+        .lines()
+        .filter_map(|line| line.split('\t').nth(2))
+        .filter_map(|url| url.strip_prefix(&base).map(str::to_string))
+        .collect();
+    if links.len() != count {
+        bail!("{count} contacts imported but `peil round links` printed {} links", links.len());
+    }
+    Ok(links)
+}
+
+/// `round 3 opened: ...` gives `3`.
+fn round_id(opened: &str) -> anyhow::Result<String> {
+    let id = opened.strip_prefix("round ").and_then(|rest| rest.split_whitespace().next());
+    id.map(str::to_string).with_context(|| format!("unexpected output of `peil round open`: {opened}"))
+}
+
+fn contacts_csv(count: usize) -> String {
+    let mut csv = String::from("naam;e-mail;rol;praktijk;wijk;gemeente\n");
+    for i in 0..count {
+        let (role, wijk) = (ROLES[i % ROLES.len()], WIJKEN[i % WIJKEN.len()]);
+        let _ = writeln!(
+            csv,
+            "Deelnemer {i:05};deelnemer{i:05}@bench.example;{role};Praktijk {};{wijk};Benchstad",
+            i / 4
+        );
+    }
+    csv
+}

@@ -1,0 +1,84 @@
+//! One peil installation in a scratch folder: its own SQLite file, forms folder and port, set
+//! through the same `PEIL_` environment an operator would use, for both the CLI and the server.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::server::{ChildGuard, Paths, Scratch, free_addr};
+
+/// Long enough for peil's 32-character minimum; fixed, so links stay valid across commands.
+const SECRET_KEY: &str = "peil-bench-secret-key-not-for-production-use-0123456789";
+
+pub struct Site<'p> {
+    paths: &'p Paths,
+    dir: Scratch,
+    forms: PathBuf,
+    pub addr: SocketAddr,
+}
+
+impl<'p> Site<'p> {
+    /// A fresh installation whose forms live in its own (still empty) `forms` folder.
+    pub fn new(paths: &'p Paths, label: &str) -> anyhow::Result<Site<'p>> {
+        let dir = Scratch::new(label)?;
+        let forms = dir.path().join("forms");
+        std::fs::create_dir_all(&forms)?;
+        Ok(Site { paths, dir, forms, addr: free_addr()? })
+    }
+
+    /// A fresh installation that reads its forms from a folder shared with other runs.
+    pub fn with_forms(paths: &'p Paths, label: &str, forms: &Path) -> anyhow::Result<Site<'p>> {
+        let mut site = Site::new(paths, label)?;
+        site.forms = forms.to_path_buf();
+        Ok(site)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn forms_dir(&self) -> &Path {
+        &self.forms
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.dir().join("peil.db")
+    }
+
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}?mode=rwc", self.database().display())
+    }
+
+    /// `peil <args>` configured for this installation.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.paths.peil);
+        command.args(args).current_dir(self.dir());
+        // Settings of the person running the benchmark must not leak into it.
+        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("PEIL_")) {
+            command.env_remove(name);
+        }
+        let dir = self.dir();
+        command
+            .env("PEIL_DATABASE_URL", self.database_url())
+            .env("PEIL_BASE_URL", format!("http://{}", self.addr))
+            .env("PEIL_ADDRESS", self.addr.ip().to_string())
+            .env("PEIL_PORT", self.addr.port().to_string())
+            .env("PEIL_FORMS_DIR", &self.forms)
+            .env("PEIL_JOBS_DIR", dir.join("jobs"))
+            .env("PEIL_DATA_DIR", dir.join("data"))
+            .env("PEIL_TEMPLATES_DIR", self.paths.repo.join("templates"))
+            .env("PEIL_STATIC_DIR", self.paths.repo.join("static"))
+            .env("PEIL_SECRET_KEY", SECRET_KEY);
+        command
+    }
+
+    /// Starts `peil serve` and waits for `/health`; also returns the time that took.
+    pub async fn serve(&self) -> anyhow::Result<(ChildGuard, std::time::Duration)> {
+        let log = self.dir().join("serve.log");
+        let started = Instant::now();
+        let mut server = ChildGuard::spawn(self.command(&["serve"]), self.addr, log)?;
+        let took = server.wait_healthy(started).await?;
+        Ok((server, took))
+    }
+}

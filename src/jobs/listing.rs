@@ -1,0 +1,74 @@
+//! `peil schedule`: every job with its form, audience, open time, reminders and next runs, so a
+//! coordinator can see what a job file will do (across a daylight-saving change too) before the
+//! scheduler does it.
+
+use chrono::{DateTime, Timelike, Utc};
+use chrono_tz::Tz;
+
+use super::{Audience, Job, Jobs, duration};
+
+/// How many coming runs the listing shows per scheduled job.
+pub const RUNS_SHOWN: usize = 3;
+
+/// The listing, one block per job, the runs strictly after `from`.
+pub fn describe(jobs: &Jobs, from: DateTime<Utc>) -> String {
+    let blocks: Vec<String> = jobs.jobs.iter().map(|job| describe_job(job, from)).collect();
+    blocks.join("\n")
+}
+
+fn describe_job(job: &Job, from: DateTime<Utc>) -> String {
+    let mut out = format!("{}\n", job.id);
+    row(&mut out, "formulier", &job.form);
+    row(&mut out, "doelgroep", &audience(&job.audience));
+    row(&mut out, "open", &duration::dutch(job.open_for));
+    row(&mut out, "herinneringen", &reminders(&job.reminders));
+    if let Some(anonymous) = job.anonymous {
+        row(&mut out, "anoniem", if anonymous { "ja" } else { "nee" });
+    }
+    let Some(schedule) = &job.schedule else {
+        row(&mut out, "schema", "alleen handmatig");
+        return out;
+    };
+    row(&mut out, "schema", &format!("{} ({})", schedule.cron, schedule.timezone.name()));
+    for (i, run) in schedule.runs_after(from).take(RUNS_SHOWN).enumerate() {
+        row(&mut out, if i == 0 { "volgende" } else { "" }, &moment(run, schedule.timezone));
+    }
+    out
+}
+
+fn row(out: &mut String, label: &str, value: &str) {
+    out.push_str(&format!("  {label:<15}{value}\n"));
+}
+
+fn audience(audience: &Audience) -> String {
+    let mut parts = Vec::new();
+    for (label, values) in
+        [("rollen", &audience.roles), ("wijken", &audience.wijken), ("gemeenten", &audience.gemeenten)]
+    {
+        if !values.is_empty() {
+            parts.push(format!("{label} {}", values.join(", ")));
+        }
+    }
+    if parts.is_empty() {
+        parts.push("alle contactpersonen".to_string());
+    }
+    if audience.per_wijk {
+        parts.push("een ronde per wijk".to_string());
+    }
+    parts.join("; ")
+}
+
+fn reminders(reminders: &[chrono::Duration]) -> String {
+    if reminders.is_empty() {
+        return "geen".to_string();
+    }
+    let after: Vec<String> = reminders.iter().map(|d| format!("na {}", duration::dutch(*d))).collect();
+    after.join(", ")
+}
+
+/// "maandag 1 februari 2027 09:00 (Europe/Amsterdam)", on the job's own clock.
+fn moment(t: DateTime<Utc>, tz: Tz) -> String {
+    let local = t.with_timezone(&tz);
+    let time = if local.second() == 0 { local.format("%H:%M") } else { local.format("%H:%M:%S") };
+    format!("{} {time} ({})", crate::time::dutch_long_date(local.date_naive()), tz.name())
+}

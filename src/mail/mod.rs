@@ -1,0 +1,107 @@
+//! E-mail: the outbox, its worker, the transports and the messages themselves.
+//!
+//! Whatever causes a mail (a round opening, a reminder falling due) writes an outbox row in its
+//! own transaction (`outbox`); the worker (`worker`, with `rows`) claims due rows, checks they
+//! still make sense, renders them (`render`, `message`) and hands them to SMTP or to `.eml` files
+//! (`transport`). The outbox never holds a personal link or a body: both are derived again at
+//! send time.
+
+mod backoff;
+mod message;
+mod optout;
+mod outbox;
+mod render;
+mod report;
+mod rows;
+mod transport;
+mod worker;
+
+pub use backoff::{MAX_ATTEMPTS, backoff};
+pub use optout::opt_out;
+pub use outbox::{queue_invitations, queue_reminders};
+pub use report::{Failure, Report, RoundCounts, report};
+pub use transport::{SendError, Transport};
+pub use worker::{Delivery, Mailer};
+
+/// Why something in the mail module did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("mail templates: {0}")]
+    Template(#[from] rocket_dyn_templates::tera::Error),
+    #[error("mail_from `{0}` is not an address like `peil <peil@example.org>`")]
+    From(String),
+    #[error("the SMTP URL is not usable: {0}")]
+    SmtpUrl(String),
+    #[error("cannot create the mail folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("outbox row {0} has an unknown {1}")]
+    Corrupt(i64, &'static str),
+}
+
+/// What an outbox row is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    Invitation,
+    Reminder,
+    /// "We received your answers". Nothing queues it yet: it arrives with confirmations on
+    /// submission, and the worker and templates already handle it.
+    Confirmation,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "invitation",
+            MailKind::Reminder => "reminder",
+            MailKind::Confirmation => "confirmation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MailKind> {
+        [MailKind::Invitation, MailKind::Reminder, MailKind::Confirmation]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// Where an outbox row stands: pending -> sending -> sent | failed | cancelled, and back from
+/// sending to pending for a retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] =
+        [Status::Pending, Status::Sending, Status::Sent, Status::Failed, Status::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// An outbox row's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OutboxId(pub i64);
+
+impl std::fmt::Display for OutboxId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}

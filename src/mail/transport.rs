@@ -1,0 +1,109 @@
+//! Where messages go: an SMTP relay (with lettre's connection pool) when `smtp_url` is set,
+//! otherwise `.eml` files in `data_dir/outbox/`, so a fresh install shows its mails without any
+//! mail server. Failures are sorted into the ones worth retrying and the ones that are final.
+
+use std::path::Path;
+use std::time::Duration;
+
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::MailError;
+use crate::settings::Settings;
+
+/// An SMTP conversation that hangs longer than this counts as a temporary failure.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub enum Transport {
+    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, described: String },
+    Files { transport: AsyncFileTransport<Tokio1Executor>, described: String },
+}
+
+/// How a send failed, as far as retrying is concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// Worth trying again later. `connection` says the relay itself is unreachable, so the
+    /// other messages of the batch would fail alike.
+    Temporary { reason: String, connection: bool },
+    /// The relay refused this message for good (5xx): trying again changes nothing.
+    Permanent(String),
+}
+
+impl Transport {
+    pub fn from_settings(settings: &Settings) -> Result<Transport, MailError> {
+        match &settings.smtp_url {
+            Some(url) => Transport::smtp(url.expose()),
+            None => Transport::files(&settings.data_dir.join("outbox")),
+        }
+    }
+
+    /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`, ...
+    pub fn smtp(url: &str) -> Result<Transport, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            // lettre's message would quote the URL, password included.
+            .map_err(|_| MailError::SmtpUrl(redact(url)))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Transport::Smtp { transport, described: format!("SMTP via {}", redact(url)) })
+    }
+
+    pub fn files(dir: &Path) -> Result<Transport, MailError> {
+        std::fs::create_dir_all(dir).map_err(|e| MailError::Folder(dir.display().to_string(), e))?;
+        let described = format!(".eml files in {} (no smtp_url set)", dir.display());
+        Ok(Transport::Files { transport: AsyncFileTransport::new(dir), described })
+    }
+
+    /// For the log: the kind and address of the transport, never a password.
+    pub fn describe(&self) -> &str {
+        match self {
+            Transport::Smtp { described, .. } | Transport::Files { described, .. } => described,
+        }
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(classify),
+            Transport::Files { transport, .. } => transport.send(message).await.map(drop).map_err(|e| {
+                SendError::Temporary { reason: format!("writing the .eml file: {e}"), connection: true }
+            }),
+        }
+    }
+}
+
+fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    let reason = e.to_string();
+    if e.is_permanent() {
+        SendError::Permanent(reason)
+    } else {
+        // A 4xx concerns this message; anything without a reply code (refused, reset, timed out,
+        // TLS) means the relay is not there for any message right now.
+        SendError::Temporary { reason, connection: !e.is_transient() }
+    }
+}
+
+/// The URL without its user and password.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return "an unreadable URL".into() };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_reach_the_description() {
+        assert_eq!(redact("smtps://user:p%40ss@mail.example.org:465"), "smtps://mail.example.org:465");
+        assert_eq!(redact("smtp://relay:25?tls=required"), "smtp://relay:25?tls=required");
+        assert_eq!(redact("nonsense"), "an unreadable URL");
+    }
+
+    #[test]
+    fn an_unknown_scheme_is_refused_without_echoing_the_password() {
+        let Err(e) = Transport::smtp("ftp://u:secret@host") else { panic!("accepted") };
+        assert!(!e.to_string().contains("secret"), "{e}");
+    }
+}

@@ -1,0 +1,271 @@
+//! The mail worker: claims due outbox rows, checks each still makes sense, sends it, and records
+//! the outcome right after its send. A crash between a send and its record leaves the row
+//! `sending` until its lease runs out, and then it is sent again: at most the message in flight
+//! can arrive twice, never a whole batch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use lettre::Message;
+use lettre::message::Mailbox;
+
+use super::backoff::backoff;
+use super::message::{self, Envelope};
+use super::render::{Letter, Templates};
+use super::rows::{self, Claimed, Details};
+use super::transport::{SendError, Transport};
+use super::{MailError, MailKind, Status};
+use crate::clock::SharedClock;
+use crate::db::{Backend, Pool};
+use crate::jobs::MailTexts;
+use crate::rounds::InvitationToken;
+use crate::settings::{Secret, Settings};
+
+/// Rows claimed at a time: at the default rate a batch takes a few seconds, well inside a lease.
+const BATCH: i64 = 50;
+
+/// What one run did with the rows it claimed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: u32,
+    pub retried: u32,
+    pub failed: u32,
+    pub cancelled: u32,
+}
+
+impl Delivery {
+    pub fn total(&self) -> u32 {
+        self.sent + self.retried + self.failed + self.cancelled
+    }
+}
+
+pub struct Mailer {
+    pool: Pool,
+    backend: Backend,
+    transport: Transport,
+    /// Job id -> that job's own subjects and texts; rounds opened by hand use the templates.
+    texts: Arc<HashMap<String, MailTexts>>,
+    templates: Templates,
+    base_url: String,
+    from: Mailbox,
+    pace: Duration,
+    poll: Duration,
+    secret: Secret,
+    clock: SharedClock,
+}
+
+impl Mailer {
+    /// The mailer `settings` describe, with SMTP or `.eml` files as `smtp_url` says.
+    pub fn new(
+        pool: Pool,
+        settings: &Settings,
+        secret: Secret,
+        clock: SharedClock,
+        texts: Arc<HashMap<String, MailTexts>>,
+    ) -> Result<Mailer, MailError> {
+        let from = settings.mail_from.parse().map_err(|_| MailError::From(settings.mail_from.clone()))?;
+        Ok(Mailer {
+            backend: Backend::of(&settings.database_url),
+            transport: Transport::from_settings(settings)?,
+            templates: Templates::load(&settings.templates_dir)?,
+            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            from,
+            pace: Duration::from_secs(1) / settings.mail_per_second.max(1),
+            poll: Duration::from_millis(settings.mail_poll_ms.max(10)),
+            pool,
+            texts,
+            secret,
+            clock,
+        })
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// Claims the due rows and settles each one.
+    pub async fn run_once(&self) -> Result<Delivery, MailError> {
+        let claimed = rows::claim(&self.pool, self.backend, self.clock.now(), BATCH).await?;
+        let mut delivery = Delivery::default();
+        let mut unreachable: Option<String> = None;
+        let mut last_send: Option<tokio::time::Instant> = None;
+        for row in &claimed {
+            // With the relay gone, trying the rest of the batch would only wait on timeouts.
+            if let Some(reason) = &unreachable {
+                self.temporary(row, reason).await?;
+                delivery.retried += 1;
+                continue;
+            }
+            match self.deliver(row, &mut last_send).await? {
+                Outcome::Sent => delivery.sent += 1,
+                Outcome::Cancelled => delivery.cancelled += 1,
+                Outcome::Failed => delivery.failed += 1,
+                Outcome::Retried { unreachable: gone } => {
+                    delivery.retried += 1;
+                    unreachable = gone;
+                }
+            }
+        }
+        Ok(delivery)
+    }
+
+    /// Runs the worker until the process ends: a run, then a short pause unless the run was full.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once().await {
+                    Ok(delivery) if delivery.total() > 0 => {
+                        tracing::info!(
+                            sent = delivery.sent,
+                            retried = delivery.retried,
+                            failed = delivery.failed,
+                            cancelled = delivery.cancelled,
+                            "mail run"
+                        );
+                        if i64::from(delivery.total()) >= BATCH {
+                            continue;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "mail run failed; trying again"),
+                }
+                tokio::time::sleep(self.poll).await;
+            }
+        })
+    }
+
+    async fn deliver(
+        &self,
+        row: &Claimed,
+        last_send: &mut Option<tokio::time::Instant>,
+    ) -> Result<Outcome, MailError> {
+        let now = self.clock.now();
+        let Some(details) = rows::details(&self.pool, row.id).await? else {
+            return self.settle(row, Status::Failed, "the row has no invitation").await;
+        };
+        if let Some(reason) = obsolete(row.kind, &details, now) {
+            return self.settle(row, Status::Cancelled, reason).await;
+        }
+        let (message, message_id) = match self.compose(row, &details, now) {
+            Ok(composed) => composed,
+            Err(Compose::Address) => return self.settle(row, Status::Failed, "invalid e-mail address").await,
+            Err(Compose::Mail(e)) => return Err(e),
+        };
+        if let Some(last) = *last_send {
+            tokio::time::sleep_until(last + self.pace).await;
+        }
+        *last_send = Some(tokio::time::Instant::now());
+        match self.transport.send(message).await {
+            Ok(()) => {
+                rows::mark_sent(&self.pool, row.id, &message_id, self.clock.now()).await?;
+                tracing::info!(outbox = %row.id, kind = row.kind.as_str(), "mail sent");
+                Ok(Outcome::Sent)
+            }
+            Err(SendError::Permanent(reason)) => self.settle(row, Status::Failed, &reason).await,
+            Err(SendError::Temporary { reason, connection }) => {
+                // Logged for the mail that was tried; the rest of an unreachable batch only
+                // shows in the run's summary.
+                tracing::warn!(outbox = %row.id, attempt = row.attempts, error = %reason, "mail not sent; will retry");
+                let outcome = self.temporary(row, &reason).await?;
+                Ok(match outcome {
+                    Outcome::Retried { .. } => Outcome::Retried { unreachable: connection.then_some(reason) },
+                    other => other,
+                })
+            }
+        }
+    }
+
+    /// Schedules the next attempt, or gives up after the last one.
+    async fn temporary(&self, row: &Claimed, reason: &str) -> Result<Outcome, MailError> {
+        let now = self.clock.now();
+        match backoff(row.attempts) {
+            Some(wait) => {
+                rows::retry_at(&self.pool, row.id, now + wait, reason).await?;
+                Ok(Outcome::Retried { unreachable: None })
+            }
+            None => {
+                let reason = format!("gave up after {} attempts: {reason}", row.attempts);
+                self.settle(row, Status::Failed, &reason).await
+            }
+        }
+    }
+
+    async fn settle(&self, row: &Claimed, status: Status, reason: &str) -> Result<Outcome, MailError> {
+        rows::finish(&self.pool, row.id, status, reason, self.clock.now()).await?;
+        if status == Status::Failed {
+            tracing::warn!(outbox = %row.id, kind = row.kind.as_str(), error = reason, "mail failed");
+            Ok(Outcome::Failed)
+        } else {
+            tracing::info!(outbox = %row.id, kind = row.kind.as_str(), reason, "mail cancelled");
+            Ok(Outcome::Cancelled)
+        }
+    }
+
+    /// The message with its personal link, derived again from the nonce and the secret key.
+    fn compose(
+        &self,
+        row: &Claimed,
+        details: &Details,
+        now: DateTime<Utc>,
+    ) -> Result<(Message, String), Compose> {
+        let address = details.email.parse().map_err(|_| Compose::Address)?;
+        let to = Mailbox::new(Some(super::render::one_line(&details.name)), address);
+        let token = InvitationToken::derive(&self.secret, &details.nonce);
+        let link = format!("{}/r/{}", self.base_url, token.as_str());
+        let unsubscribe = format!("{link}/afmelden");
+        let sender = self.from.name.clone().unwrap_or_else(|| self.from.email.to_string());
+        let letter = Letter {
+            kind: row.kind,
+            name: &details.name,
+            title: &details.title,
+            closes_at: details.closes_at,
+            anonymous: details.anonymous,
+            link: &link,
+            unsubscribe: &unsubscribe,
+            sender: &sender,
+        };
+        let texts = details.job_id.as_ref().and_then(|job| self.texts.get(job));
+        let rendered = self.templates.render(&letter, texts).map_err(Compose::Mail)?;
+        let message_id =
+            format!("<peil.{}.{}@{}>", row.id, crate::crypto::random_b64(9), self.from.email.domain());
+        let envelope = Envelope {
+            from: &self.from,
+            to,
+            message_id: message_id.clone(),
+            date: now,
+            unsubscribe: &unsubscribe,
+        };
+        let message = message::build(envelope, rendered).map_err(|_| Compose::Address)?;
+        Ok((message, message_id))
+    }
+}
+
+enum Outcome {
+    Sent,
+    Cancelled,
+    Failed,
+    /// `unreachable` carries the reason when the relay itself is gone.
+    Retried {
+        unreachable: Option<String>,
+    },
+}
+
+enum Compose {
+    /// The address, or the message built around it, cannot be sent anywhere.
+    Address,
+    Mail(MailError),
+}
+
+/// Why a claimed row should no longer be sent, judged now rather than when it was queued.
+fn obsolete(kind: MailKind, details: &Details, now: DateTime<Utc>) -> Option<&'static str> {
+    if details.opted_out {
+        return Some("the contact opted out");
+    }
+    match kind {
+        MailKind::Invitation | MailKind::Reminder if details.closes_at <= now => Some("the round has closed"),
+        MailKind::Invitation | MailKind::Reminder if details.answered => Some("already answered"),
+        _ => None,
+    }
+}

@@ -1,0 +1,205 @@
+//! The scheduler. A tick only *records due work* in the database, idempotently: it opens the round
+//! of every job occurrence that fell due (one per job, occurrence and wijk, enforced by a unique
+//! index, with its invitations queued in the same transaction) and queues the reminders that are
+//! due. Mail goes out through the outbox worker. So a restart, a second tick or a second instance
+//! never opens a round twice, and work that fell due while the service was down is done once on
+//! the next tick.
+//!
+//! tokio-cron-scheduler only supplies a heartbeat in UTC: it freezes a time zone's offset when a
+//! job is created and forgets runs missed while down, so the real schedules are computed here,
+//! in each job's own time zone, from what the database remembers.
+
+mod occurrences;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::clock::SharedClock;
+use crate::db::{self, Pool};
+use crate::forms::Forms;
+use crate::jobs::{Job, Jobs};
+use crate::rounds::{self, OpenRequest, Occurrence, RoundId, RoundsError};
+use crate::settings::Secret;
+pub use occurrences::due_occurrences;
+
+/// How often the heartbeat ticks (a 6-field cron in UTC).
+const HEARTBEAT: &str = "*/15 * * * * *";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("opening a round: {0}")]
+    Rounds(#[from] RoundsError),
+    #[error("queueing mail: {0}")]
+    Mail(#[from] crate::mail::MailError),
+    #[error("the heartbeat: {0}")]
+    Heartbeat(#[from] tokio_cron_scheduler::JobSchedulerError),
+}
+
+/// What one tick did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tick {
+    pub opened: Vec<RoundId>,
+    pub reminders_queued: u64,
+}
+
+pub struct Scheduler {
+    pool: Pool,
+    forms: Arc<Forms>,
+    jobs: Arc<Jobs>,
+    secret: Secret,
+    clock: SharedClock,
+    /// Occurrences that could not open (nobody to invite, a sign-up form): warned about once.
+    refused: Mutex<HashSet<(String, DateTime<Utc>, String)>>,
+    /// Ticks do not overlap within one process (across processes the database decides).
+    running: tokio::sync::Mutex<()>,
+}
+
+impl Scheduler {
+    pub fn new(pool: Pool, forms: Arc<Forms>, jobs: Arc<Jobs>, secret: Secret, clock: SharedClock) -> Self {
+        Scheduler { pool, forms, jobs, secret, clock, refused: Mutex::default(), running: Default::default() }
+    }
+
+    /// Records everything that is due at the clock's now.
+    pub async fn tick(&self) -> Result<Tick, ScheduleError> {
+        let _one_at_a_time = self.running.lock().await;
+        let now = self.clock.now();
+        let mut tick = Tick::default();
+        for job in &self.jobs.jobs {
+            let Some(schedule) = &job.schedule else { continue };
+            let since = self.since(job, now).await?;
+            for at in due_occurrences(schedule, job.open_for, since, now) {
+                self.open_occurrence(job, at, now, &mut tick).await?;
+            }
+        }
+        tick.reminders_queued = self.remind(now).await?;
+        Ok(tick)
+    }
+
+    /// Ticks once at once (the catch-up after downtime), then on every heartbeat. The returned
+    /// scheduler must be kept alive.
+    pub async fn start(self: Arc<Self>) -> Result<tokio_cron_scheduler::JobScheduler, ScheduleError> {
+        self.tick_logged().await;
+        let heartbeat = tokio_cron_scheduler::JobScheduler::new().await?;
+        let me = self.clone();
+        let job = tokio_cron_scheduler::Job::new_async(HEARTBEAT, move |_, _| {
+            let me = me.clone();
+            Box::pin(async move { me.tick_logged().await })
+        })?;
+        heartbeat.add(job).await?;
+        heartbeat.start().await?;
+        Ok(heartbeat)
+    }
+
+    async fn tick_logged(&self) {
+        match self.tick().await {
+            Ok(tick) if tick != Tick::default() => {
+                tracing::info!(opened = tick.opened.len(), reminders = tick.reminders_queued, "scheduler tick")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "scheduler tick failed; it is retried on the next one"),
+        }
+    }
+
+    /// The moment the scheduler first knew `job`; occurrences before it are not caught up.
+    async fn since(&self, job: &Job, now: DateTime<Utc>) -> Result<DateTime<Utc>, ScheduleError> {
+        sqlx::query("INSERT INTO job_state (job_id, since) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING")
+            .bind(&job.id)
+            .bind(db::timestamp(now))
+            .execute(&self.pool)
+            .await?;
+        let since: String = sqlx::query_scalar("SELECT since FROM job_state WHERE job_id = $1")
+            .bind(&job.id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(db::parse_timestamp(&since).unwrap_or(now))
+    }
+
+    async fn open_occurrence(
+        &self,
+        job: &Job,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        tick: &mut Tick,
+    ) -> Result<(), ScheduleError> {
+        for (part, wijken) in self.parts(job).await? {
+            let request = OpenRequest {
+                form_id: job.form.clone(),
+                roles: job.audience.roles.clone(),
+                wijken,
+                gemeenten: job.audience.gemeenten.clone(),
+                closes_at: at + job.open_for,
+                anonymous: job.anonymous.unwrap_or(false),
+                occurrence: Some(Occurrence { job_id: job.id.clone(), at, part: part.clone() }),
+            };
+            match rounds::open_at(&self.pool, &self.forms, &self.secret, &request, now).await {
+                Ok(opened) => {
+                    tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
+                    tick.opened.push(opened.round);
+                }
+                Err(RoundsError::AlreadyOpen) => {}
+                Err(RoundsError::Db(e)) => return Err(e.into()),
+                Err(e) => self.refuse_once(job, at, &part, &e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The rounds one occurrence opens: one, or one per wijk with matching contacts.
+    async fn parts(&self, job: &Job) -> Result<Vec<(String, Vec<String>)>, ScheduleError> {
+        if !job.audience.per_wijk {
+            return Ok(vec![(String::new(), job.audience.wijken.clone())]);
+        }
+        let people = crate::contacts::matching(&self.pool, &job.audience.roles, &job.audience.wijken)
+            .await
+            .map_err(RoundsError::from)?;
+        let mut wijken: Vec<String> = people
+            .into_iter()
+            .filter(|p| job.audience.gemeenten.is_empty() || job.audience.gemeenten.contains(&p.gemeente))
+            .map(|p| p.wijk)
+            .filter(|w| !w.is_empty())
+            .collect();
+        wijken.sort();
+        wijken.dedup();
+        Ok(wijken.into_iter().map(|w| (w.clone(), vec![w])).collect())
+    }
+
+    fn refuse_once(&self, job: &Job, at: DateTime<Utc>, part: &str, error: &RoundsError) {
+        let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        if refused.insert((job.id.clone(), at, part.to_string())) {
+            tracing::warn!(job = %job.id, at = %db::timestamp(at), wijk = part, error = %error, "job round not opened");
+        }
+    }
+
+    /// Queues, for every open round of a job, its latest reminder that is due. Only the latest:
+    /// after downtime a person gets one reminder, not every one that was missed.
+    async fn remind(&self, now: DateTime<Utc>) -> Result<u64, ScheduleError> {
+        let rows = sqlx::query(
+            "SELECT id, job_id, created_at FROM rounds \
+             WHERE job_id IS NOT NULL AND opens_at <= $1 AND closes_at > $1",
+        )
+        .bind(db::timestamp(now))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut queued = 0;
+        for row in rows {
+            let job_id: String = row.try_get("job_id")?;
+            let Some(job) = self.jobs.get(&job_id) else { continue };
+            let created: String = row.try_get("created_at")?;
+            let Some(sent) = db::parse_timestamp(&created) else { continue };
+            // Counted from when the invitations were queued, so a round opened late by a
+            // catch-up does not get its reminder together with its invitation.
+            let Some(number) = job.reminders.iter().rposition(|offset| sent + *offset <= now) else { continue };
+            let round = RoundId(row.try_get("id")?);
+            let mut tx = self.pool.begin().await?;
+            let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
+            queued += crate::mail::queue_reminders(&mut tx, round, number, now, now).await?;
+            tx.commit().await?;
+        }
+        Ok(queued)
+    }
+}

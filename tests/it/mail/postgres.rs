@@ -1,0 +1,125 @@
+//! The outbox on PostgreSQL: the same queueing, claiming and opting out, with two workers side by
+//! side (`FOR UPDATE SKIP LOCKED`). Each test gets its own database, dropped afterwards. Skipped
+//! with a note when no PostgreSQL answers at `PEIL_TEST_POSTGRES_URL` (default: the local one).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Duration;
+use peil::clock::{Clock, ManualClock};
+use peil::contacts::{self, Vocabulary};
+use peil::db::Pool;
+use peil::mail::{Delivery, Mailer};
+use peil::rounds::{self, OpenRequest};
+use peil::settings::{Secret, Settings};
+use sqlx::Connection;
+
+use super::smtp::SmtpServer;
+use crate::helpers::{CONTACTS, repo};
+
+struct Database {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Database {
+    /// A fresh database, or `None` when PostgreSQL is not there.
+    async fn create() -> Option<Database> {
+        sqlx::any::install_default_drivers();
+        let admin = std::env::var("PEIL_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
+            eprintln!("no PostgreSQL at {admin}; skipping the PostgreSQL mail test");
+            return None;
+        };
+        let name =
+            format!("peil_mail_{}", peil::crypto::random_b64(9).to_lowercase().replace(['-', '_'], "x"));
+        let create = sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"));
+        sqlx::query(create).execute(&mut conn).await.expect("create database");
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+        let url = format!("{base}/{name}");
+        Some(Database { admin, name, url })
+    }
+
+    async fn drop(self, pool: Pool) {
+        pool.close().await;
+        let mut conn = sqlx::AnyConnection::connect(&self.admin).await.expect("admin connection");
+        let drop = sqlx::AssertSqlSafe(format!("DROP DATABASE {} WITH (FORCE)", self.name));
+        sqlx::query(drop).execute(&mut conn).await.expect("drop database");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_two_workers_share_the_outbox_and_send_every_mail_once() {
+    let Some(database) = Database::create().await else { return };
+    let pool = peil::db::connect(&database.url).await.expect("migrated database");
+    let forms = peil::forms::load(&repo("forms")).expect("forms");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(&csv, CONTACTS).expect("csv");
+    let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
+    contacts::import_csv(&pool, &csv, &vocabulary).await.expect("import");
+
+    let clock = ManualClock::at(chrono::Utc::now());
+    let secret = Secret::new(peil::crypto::random_b64(48));
+    let server = SmtpServer::started().await;
+    let settings = Settings {
+        database_url: database.url.clone(),
+        smtp_url: Some(Secret::new(server.url())),
+        mail_per_second: 1000,
+        templates_dir: repo("templates"),
+        data_dir: dir.path().join("data"),
+        ..Settings::default()
+    };
+    let mailer = || {
+        Mailer::new(pool.clone(), &settings, secret.clone(), clock.clone(), Arc::new(HashMap::new()))
+            .expect("mailer")
+    };
+    let request = OpenRequest {
+        form_id: "crisisdienst".into(),
+        roles: vec![],
+        wijken: vec![],
+        gemeenten: vec![],
+        closes_at: clock.now() + Duration::days(7),
+        anonymous: false,
+        occurrence: None,
+    };
+    let opened = rounds::open_at(&pool, &forms, &secret, &request, clock.now()).await.expect("open");
+    assert_eq!(opened.queued, 4);
+
+    let (one, two) = (mailer(), mailer());
+    let (a, b) = tokio::join!(one.run_once(), two.run_once());
+    assert_eq!(a.expect("run").sent + b.expect("run").sent, 4);
+    let mut to: Vec<String> = server.received().into_iter().flat_map(|m| m.to).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!((to.len(), server.received().len()), (4, 4), "every mail once");
+
+    let mut tx = pool.begin().await.expect("begin");
+    let due = clock.now() + Duration::days(1);
+    assert_eq!(
+        peil::mail::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
+        4
+    );
+    assert_eq!(
+        peil::mail::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
+        0
+    );
+    tx.commit().await.expect("commit");
+    let anna: i64 = sqlx::query_scalar(
+        "SELECT i.id FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE c.email = 'anna@example.org'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("anna");
+    let cancelled =
+        peil::mail::opt_out(&pool, rounds::InvitationId(anna), clock.now()).await.expect("opt out");
+    assert_eq!(cancelled, 1);
+    clock.advance(Duration::days(2));
+    assert_eq!(one.run_once().await.expect("run"), Delivery { sent: 3, ..Delivery::default() });
+
+    let report = peil::mail::report(&pool).await.expect("report");
+    assert_eq!(report.rounds[0].counts, [0, 0, 7, 0, 1]);
+    database.drop(pool).await;
+}

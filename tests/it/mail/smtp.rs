@@ -1,0 +1,181 @@
+//! A real SMTP server on loopback for the mail tests: mailin's protocol engine (the state machine
+//! of mailin-embedded, with its dot-unstuffing) on a tokio listener. Tests choose its port, start
+//! it late to play a relay that is down, refuse chosen recipients with 4xx or 5xx, and read every
+//! message and every RCPT it was offered.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, Mutex};
+
+use mailin::{Action, Handler, Response, SessionBuilder};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A message as the server took it in, dot-unstuffed.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl Received {
+    /// The header section, up to the first empty line.
+    pub fn headers(&self) -> &str {
+        self.data.split("\r\n\r\n").next().unwrap_or_default()
+    }
+}
+
+struct Refusal {
+    code: u16,
+    text: String,
+    /// How many more times to refuse; `None` for always.
+    times: Option<u32>,
+}
+
+#[derive(Default)]
+struct Shared {
+    received: Vec<Received>,
+    offered: Vec<String>,
+    refusals: HashMap<String, Refusal>,
+}
+
+pub struct SmtpServer {
+    pub port: u16,
+    shared: Arc<Mutex<Shared>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SmtpServer {
+    /// A server for `port` that does not listen until `start`.
+    pub fn on(port: u16) -> SmtpServer {
+        SmtpServer { port, shared: Arc::default(), task: None }
+    }
+
+    pub async fn started() -> SmtpServer {
+        let mut server = SmtpServer::on(crate::helpers::free_port());
+        server.start().await;
+        server
+    }
+
+    pub async fn start(&mut self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.expect("bind the SMTP port");
+        let shared = self.shared.clone();
+        self.task = Some(tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, shared.clone()));
+            }
+        }));
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Answers `RCPT TO:<address>` with `code`, `times` times (always when `None`).
+    pub fn refuse(&self, address: &str, code: u16, text: &str, times: Option<u32>) {
+        let refusal = Refusal { code, text: text.to_string(), times };
+        self.lock().refusals.insert(address.to_string(), refusal);
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.lock().received.clone()
+    }
+
+    /// Every recipient offered with RCPT, accepted or not.
+    pub fn offered(&self) -> Vec<String> {
+        self.lock().offered.clone()
+    }
+
+    /// Messages received for `address`.
+    pub fn to(&self, address: &str) -> Vec<Received> {
+        self.received().into_iter().filter(|m| m.to.iter().any(|t| t == address)).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
+    let (reader, mut writer) = stream.into_split();
+    let mut reader = BufReader::new(reader);
+    let handler = Connection { shared, to: Vec::new(), data: Vec::new() };
+    let mut session = SessionBuilder::new("smtp.test").build(IpAddr::V4(Ipv4Addr::LOCALHOST), handler);
+    if writer.write_all(&session.greeting().buffer().expect("greeting")).await.is_err() {
+        return;
+    }
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let response = session.process(&line);
+        if response.action != Action::NoReply
+            && writer.write_all(&response.buffer().expect("response")).await.is_err()
+        {
+            return;
+        }
+        if matches!(response.action, Action::Close | Action::UpgradeTls) {
+            return;
+        }
+    }
+}
+
+/// One connection's transaction; what it accepts goes to the shared record.
+struct Connection {
+    shared: Arc<Mutex<Shared>>,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Connection {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Handler for Connection {
+    fn rcpt(&mut self, to: &str) -> Response {
+        let mut shared = self.lock();
+        shared.offered.push(to.to_string());
+        if let Some(refusal) = shared.refusals.get_mut(to)
+            && refusal.times != Some(0)
+        {
+            if let Some(times) = &mut refusal.times {
+                *times -= 1;
+            }
+            return Response::custom(refusal.code, refusal.text.clone());
+        }
+        mailin::response::OK
+    }
+
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        mailin::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let received = Received {
+            to: std::mem::take(&mut self.to),
+            data: String::from_utf8_lossy(&std::mem::take(&mut self.data)).into_owned(),
+        };
+        self.lock().received.push(received);
+        mailin::response::OK
+    }
+}
