@@ -267,15 +267,24 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
         port = settings.port,
         "peil starts"
     );
-    // Job id -> the job's own mail texts. Empty for now: every mail uses the templates. The jobs
-    // module fills this from `jobs` when job files carry mail texts.
-    let mail_texts = Arc::new(std::collections::HashMap::new());
+    // Job id -> the job's own mail texts, for the rounds that job opens.
+    let mail_texts = Arc::new(jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect());
     let mailer =
         crate::mail::Mailer::new(pool.clone(), &settings, secret.clone(), crate::clock::system(), mail_texts)
             .context("setting up mail")?;
     tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
     let _mail_worker = mailer.spawn();
-    let app = crate::web::App { pool, forms: Arc::new(forms), settings, secret, rounds: Default::default() };
+    let forms = Arc::new(forms);
+    let scheduler = crate::schedule::Scheduler::new(
+        pool.clone(),
+        forms.clone(),
+        jobs,
+        secret.clone(),
+        crate::clock::system(),
+    );
+    // Kept alive for as long as the service runs; its first tick catches up on missed work.
+    let _heartbeat = Arc::new(scheduler).start().await.context("starting the scheduler")?;
+    let app = crate::web::App { pool, forms, settings, secret, rounds: Default::default() };
     crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod mail;
 pub mod responses;
 pub mod rounds;
+pub mod schedule;
 pub mod settings;
 pub mod setup;
 pub mod time;

@@ -93,18 +93,17 @@ impl Mailer {
         let mut last_send: Option<tokio::time::Instant> = None;
         for row in &claimed {
             // With the relay gone, trying the rest of the batch would only wait on timeouts.
-            if let Some(reason) = &unreachable {
-                self.temporary(row, reason).await?;
-                delivery.retried += 1;
-                continue;
-            }
-            match self.deliver(row, &mut last_send).await? {
+            let outcome = match &unreachable {
+                Some(reason) => self.temporary(row, reason).await?,
+                None => self.deliver(row, &mut last_send).await?,
+            };
+            match outcome {
                 Outcome::Sent => delivery.sent += 1,
                 Outcome::Cancelled => delivery.cancelled += 1,
                 Outcome::Failed => delivery.failed += 1,
                 Outcome::Retried { unreachable: gone } => {
                     delivery.retried += 1;
-                    unreachable = gone;
+                    unreachable = unreachable.or(gone);
                 }
             }
         }

@@ -204,6 +204,31 @@ async fn mails_queued_while_the_smtp_server_is_down_arrive_once_after_it_returns
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_hangs_up_is_tried_once_per_run_not_once_per_mail() {
+    let (app, clock) = app().await;
+    // Accepts and hangs up at once, before any greeting: a relay in trouble.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("smtp://{}", listener.local_addr().expect("address"));
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    let relay = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let mailer = mailer(&app, &clock, Some(url), HashMap::new());
+    open(&app, &clock, "crisisdienst", &["huisarts"]).await;
+
+    assert_eq!(mailer.run_once().await.expect("run"), Delivery { retried: 3, ..Delivery::default() });
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "one try for the batch");
+    let due: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT due_at FROM outbox").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(due, vec![peil::db::timestamp(clock.now() + Duration::minutes(1))], "all wait alike");
+    relay.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recipient_refused_for_good_is_marked_failed_and_not_retried_while_the_others_are_sent() {
     let (app, clock) = app().await;
     let server = SmtpServer::started().await;

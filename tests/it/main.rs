@@ -9,4 +9,5 @@ mod contacts_import;
 mod forms_check;
 mod jobs_check;
 mod mail;
+mod schedule;
 mod service;
