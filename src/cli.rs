@@ -49,6 +49,15 @@ pub enum Command {
     Round(RoundCommand),
     /// Show the mails per round and status, and the last failures with their reasons.
     Outbox,
+    /// Start jobs by hand.
+    #[command(subcommand)]
+    Job(JobCommand),
+}
+
+#[derive(Subcommand)]
+pub enum JobCommand {
+    /// Open a job's rounds now and queue their invitations: how a one-off job is run.
+    Start { job: String },
 }
 
 #[derive(Subcommand)]
@@ -89,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve => serve(settings).await,
         Command::Check => Ok(check(&settings)),
         Command::Schedule { from } => Ok(schedule(&settings, from)),
+        Command::Job(JobCommand::Start { job }) => start_job(&mut settings, &job).await,
         Command::Contacts(ContactsCommand::Import { file }) => {
             let forms = load_forms(&settings)?;
             let pool = crate::db::connect(&settings.database_url).await?;
@@ -287,4 +297,27 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
     let app = crate::web::App { pool, forms, settings, secret, rounds: Default::default() };
     crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn start_job(settings: &mut Settings, job: &str) -> anyhow::Result<ExitCode> {
+    let forms = Arc::new(load_forms(settings)?);
+    let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let secret = settings.resolve_secret()?;
+    let pool = crate::db::connect(&settings.database_url).await?;
+    let scheduler = crate::schedule::Scheduler::new(pool, forms, jobs, secret, crate::clock::system());
+    match scheduler.start_job(job).await {
+        Ok(rounds) if rounds.is_empty() => {
+            println!("job {job}: its rounds for this moment are already open");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(rounds) => {
+            let ids: Vec<String> = rounds.iter().map(ToString::to_string).collect();
+            println!("job {job}: opened round(s) {}; invitations are queued", ids.join(", "));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("job {job}: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

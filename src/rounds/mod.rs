@@ -38,6 +38,8 @@ pub enum RoundsError {
         "`{0}` is a sign-up form; sessions and seats arrive with the sign-up feature, so it cannot be opened yet"
     )]
     SignupNotYet(String),
+    #[error("there is no job `{0}`; `peil schedule` lists the jobs")]
+    UnknownJob(String),
     #[error("this occurrence of the job already has its round")]
     AlreadyOpen,
     #[error("the closing date must lie in the future")]

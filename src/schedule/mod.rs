@@ -21,7 +21,7 @@ use crate::clock::SharedClock;
 use crate::db::{self, Pool};
 use crate::forms::Forms;
 use crate::jobs::{Job, Jobs};
-use crate::rounds::{self, OpenRequest, Occurrence, RoundId, RoundsError};
+use crate::rounds::{self, Occurrence, OpenRequest, RoundId, RoundsError};
 use crate::settings::Secret;
 pub use occurrences::due_occurrences;
 
@@ -80,6 +80,45 @@ impl Scheduler {
         Ok(tick)
     }
 
+    /// Opens the rounds of `job_id` now, by hand: how one-off jobs (no `schedule`) are started,
+    /// and how a scheduled job is run early. Reminders then follow on the heartbeat like any
+    /// job's. Starting the same job twice within one second opens one set of rounds.
+    pub async fn start_job(&self, job_id: &str) -> Result<Vec<RoundId>, ScheduleError> {
+        let job = self.jobs.get(job_id).ok_or_else(|| RoundsError::UnknownJob(job_id.to_string()))?;
+        let now = self.clock.now();
+        // Whole seconds: the occurrence key is stored as RFC 3339 text without fractions.
+        let at = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+        let mut tick = Tick::default();
+        for (part, wijken) in self.parts(job).await? {
+            match rounds::open_at(
+                &self.pool,
+                &self.forms,
+                &self.secret,
+                &self.request(job, at, part, wijken),
+                now,
+            )
+            .await
+            {
+                Ok(opened) => tick.opened.push(opened.round),
+                Err(RoundsError::AlreadyOpen) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(tick.opened)
+    }
+
+    fn request(&self, job: &Job, at: DateTime<Utc>, part: String, wijken: Vec<String>) -> OpenRequest {
+        OpenRequest {
+            form_id: job.form.clone(),
+            roles: job.audience.roles.clone(),
+            wijken,
+            gemeenten: job.audience.gemeenten.clone(),
+            closes_at: at + job.open_for,
+            anonymous: job.anonymous.unwrap_or(false),
+            occurrence: Some(Occurrence { job_id: job.id.clone(), at, part }),
+        }
+    }
+
     /// Ticks once at once (the catch-up after downtime), then on every heartbeat. The returned
     /// scheduler must be kept alive.
     pub async fn start(self: Arc<Self>) -> Result<tokio_cron_scheduler::JobScheduler, ScheduleError> {
@@ -98,7 +137,11 @@ impl Scheduler {
     async fn tick_logged(&self) {
         match self.tick().await {
             Ok(tick) if tick != Tick::default() => {
-                tracing::info!(opened = tick.opened.len(), reminders = tick.reminders_queued, "scheduler tick")
+                tracing::info!(
+                    opened = tick.opened.len(),
+                    reminders = tick.reminders_queued,
+                    "scheduler tick"
+                )
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "scheduler tick failed; it is retried on the next one"),
@@ -127,15 +170,7 @@ impl Scheduler {
         tick: &mut Tick,
     ) -> Result<(), ScheduleError> {
         for (part, wijken) in self.parts(job).await? {
-            let request = OpenRequest {
-                form_id: job.form.clone(),
-                roles: job.audience.roles.clone(),
-                wijken,
-                gemeenten: job.audience.gemeenten.clone(),
-                closes_at: at + job.open_for,
-                anonymous: job.anonymous.unwrap_or(false),
-                occurrence: Some(Occurrence { job_id: job.id.clone(), at, part: part.clone() }),
-            };
+            let request = self.request(job, at, part.clone(), wijken);
             match rounds::open_at(&self.pool, &self.forms, &self.secret, &request, now).await {
                 Ok(opened) => {
                     tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
@@ -193,7 +228,9 @@ impl Scheduler {
             let Some(sent) = db::parse_timestamp(&created) else { continue };
             // Counted from when the invitations were queued, so a round opened late by a
             // catch-up does not get its reminder together with its invitation.
-            let Some(number) = job.reminders.iter().rposition(|offset| sent + *offset <= now) else { continue };
+            let Some(number) = job.reminders.iter().rposition(|offset| sent + *offset <= now) else {
+                continue;
+            };
             let round = RoundId(row.try_get("id")?);
             let mut tx = self.pool.begin().await?;
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);

@@ -11,7 +11,12 @@ const MAX_DUE: usize = 100;
 
 /// The occurrences after `since` and not after `now` whose round would still be open at `now`
 /// (occurrence + `open_for` > now), oldest first. A window that has passed is not opened late.
-pub fn due_occurrences(schedule: &Schedule, open_for: Duration, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+pub fn due_occurrences(
+    schedule: &Schedule,
+    open_for: Duration,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
     let mut from = since.max(now - open_for);
     let mut due = Vec::new();
     while let Some(at) = schedule.next_after(from) {

@@ -58,7 +58,13 @@ impl World {
     /// A scheduler as one service instance has it; a new one is a restart or another instance.
     fn instance(&self) -> Scheduler {
         let app = &self.app;
-        Scheduler::new(app.pool.clone(), app.forms.clone(), self.jobs.clone(), app.secret.clone(), self.clock.clone())
+        Scheduler::new(
+            app.pool.clone(),
+            app.forms.clone(),
+            self.jobs.clone(),
+            app.secret.clone(),
+            self.clock.clone(),
+        )
     }
 
     async fn tick_at(&self, at: DateTime<Utc>) -> peil::schedule::Tick {
@@ -99,7 +105,8 @@ async fn a_monthly_round_opens_once_however_often_and_wherever_it_ticks() {
     assert_eq!(world.occurrences().await, vec![("2027-02-01T08:00:00Z".into(), String::new())]);
     assert_eq!(world.app.count("SELECT COUNT(*) FROM invitations").await, 4, "everyone once");
     assert_eq!(world.app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await, 4);
-    let closes: String = sqlx::query_scalar("SELECT closes_at FROM rounds").fetch_one(&world.app.pool).await.unwrap();
+    let closes: String =
+        sqlx::query_scalar("SELECT closes_at FROM rounds").fetch_one(&world.app.pool).await.unwrap();
     assert_eq!(closes, "2027-02-11T08:00:00Z", "open for 10 days from the occurrence");
 }
 
@@ -191,4 +198,20 @@ async fn after_downtime_only_the_latest_due_reminder_goes_out() {
     // Down from day 1 to day 6: both reminders fell due; people get one.
     world.tick_at(opens + Duration::days(6)).await;
     assert_eq!((world.reminders(1).await, world.reminders(2).await), (0, 4));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_off_job_is_started_by_hand_and_never_by_the_clock() {
+    let mut one_off = job("0 9 1 * *", Duration::days(14), &[7]);
+    one_off.schedule = None;
+    let world = World::new(vec![one_off], utc(2027, 5, 3, 10, 0)).await;
+    assert!(world.tick_at(utc(2027, 6, 1, 8, 0)).await.opened.is_empty(), "no schedule, no round");
+
+    let started = world.instance().start_job("maandelijks").await.expect("start");
+    assert_eq!(started.len(), 1);
+    assert!(world.instance().start_job("maandelijks").await.expect("again").is_empty(), "same moment: once");
+    assert_eq!(world.app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await, 4);
+    // Its reminder follows on the heartbeat like a scheduled job's.
+    assert_eq!(world.tick_at(utc(2027, 6, 8, 8, 0)).await.reminders_queued, 4);
+    assert!(world.instance().start_job("bestaat-niet").await.is_err());
 }
