@@ -469,3 +469,55 @@ async fn without_smtp_the_running_worker_writes_eml_files_to_the_data_folder() {
     assert!(to[0].ends_with("<anna@example.org>"), "{to:?}");
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_round_opens_by_itself_and_its_mails_carry_the_jobs_texts_and_working_links() {
+    use chrono::Timelike;
+    use peil::jobs::{Audience, Job, Jobs, Schedule};
+    let (app, clock) = app().await;
+    let server = SmtpServer::started().await;
+    // Hourly, at the minute that began one to two minutes ago: exactly one occurrence falls
+    // between the first tick (three minutes ago) and now, and the round is open in real time.
+    let minute = (chrono::Utc::now() - Duration::seconds(90)).minute();
+    let texts = MailTexts {
+        invitation_subject: Some("Peiling samenwerking crisisdienst".into()),
+        ..MailTexts::default()
+    };
+    let job = Job {
+        id: "crisis-elk-uur".into(),
+        form: "crisisdienst".into(),
+        schedule: Some(Schedule {
+            cron: format!("{minute} * * * *"),
+            timezone: chrono_tz::Europe::Amsterdam,
+        }),
+        audience: Audience { roles: vec!["huisarts".into()], ..Audience::default() },
+        open_for: Duration::days(7),
+        reminders: vec![],
+        anonymous: None,
+        mail: texts.clone(),
+    };
+    let jobs = Arc::new(Jobs { jobs: vec![job] });
+    let scheduler = peil::schedule::Scheduler::new(
+        app.pool.clone(),
+        app.forms.clone(),
+        jobs,
+        app.secret.clone(),
+        clock.clone(),
+    );
+    let now = clock.now();
+    clock.set(now - Duration::minutes(3));
+    assert!(scheduler.tick().await.expect("tick").opened.is_empty());
+    clock.set(now);
+    assert_eq!(scheduler.tick().await.expect("tick").opened.len(), 1);
+    assert!(scheduler.tick().await.expect("tick").opened.is_empty(), "once");
+
+    let mailer =
+        mailer(&app, &clock, Some(server.url()), HashMap::from([("crisis-elk-uur".to_string(), texts)]));
+    assert_eq!(mailer.run_once().await.expect("run"), sent(3));
+    for address in HUISARTSEN {
+        let mails = server.to(address);
+        assert_eq!(mails.len(), 1, "{address} gets exactly one mail");
+        assert_eq!(header(&mails[0], "Subject"), vec!["Peiling samenwerking crisisdienst"]);
+        assert_eq!(app.get(&link_path(&app, &mails[0])).await.0, 200, "the link opens the form");
+    }
+}
