@@ -239,3 +239,25 @@ async fn the_first_start_logs_a_one_time_link_to_create_the_administrator() {
     assert_eq!(client.get(&link).send().await.unwrap().status(), 404);
     assert_eq!(client.post(&link).form(&good).send().await.unwrap().status(), 404);
 }
+
+#[test]
+fn a_one_off_job_is_started_by_hand_and_its_mails_wait_in_the_outbox() {
+    let cli = Cli::new();
+    let contacts = cli.write("contacts.csv", CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let start =
+        |job: &str| cli.command(&["job", "start", job]).env("PEIL_JOBS_DIR", repo("jobs")).output().unwrap();
+
+    let output = start("crisisdienst");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("opened round(s) 1; invitations are queued"), "{}", stdout(&output));
+    let outbox = cli.run(&["outbox"]);
+    assert!(outbox.status.success(), "{}", stderr(&outbox));
+    let row: Vec<String> =
+        stdout(&outbox).lines().nth(1).unwrap_or_default().split_whitespace().map(String::from).collect();
+    assert_eq!(row, ["1", "3", "0", "0", "0", "0"], "round 1: the three huisartsen's invitations pending");
+
+    let output = start("bestaat-niet");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("there is no job `bestaat-niet`"), "{}", stderr(&output));
+}
