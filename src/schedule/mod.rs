@@ -122,10 +122,18 @@ impl Scheduler {
     /// Ticks once at once (the catch-up after downtime), then on every heartbeat. The returned
     /// scheduler must be kept alive.
     pub async fn start(self: Arc<Self>) -> Result<tokio_cron_scheduler::JobScheduler, ScheduleError> {
+        self.start_with(HEARTBEAT).await
+    }
+
+    /// `start` with another heartbeat (a 6-field UTC cron), for tests that cannot wait 15 s.
+    pub async fn start_with(
+        self: Arc<Self>,
+        beat: &str,
+    ) -> Result<tokio_cron_scheduler::JobScheduler, ScheduleError> {
         self.tick_logged().await;
         let heartbeat = tokio_cron_scheduler::JobScheduler::new().await?;
         let me = self.clone();
-        let job = tokio_cron_scheduler::Job::new_async(HEARTBEAT, move |_, _| {
+        let job = tokio_cron_scheduler::Job::new_async(beat, move |_, _| {
             let me = me.clone();
             Box::pin(async move { me.tick_logged().await })
         })?;

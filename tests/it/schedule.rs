@@ -215,3 +215,30 @@ async fn a_one_off_job_is_started_by_hand_and_never_by_the_clock() {
     assert_eq!(world.tick_at(utc(2027, 6, 8, 8, 0)).await.reminders_queued, 4);
     assert!(world.instance().start_job("bestaat-niet").await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_heartbeat_ticks_by_itself_in_a_running_service() {
+    // Every two seconds, on the system clock: the first tick at start only notes the job, a
+    // heartbeat tick after the next occurrence opens its round.
+    let every_two_seconds = job("*/2 * * * * *", Duration::hours(1), &[]);
+    let world = World::new(vec![every_two_seconds], Utc::now()).await;
+    let app = &world.app;
+    let scheduler = Scheduler::new(
+        app.pool.clone(),
+        app.forms.clone(),
+        world.jobs.clone(),
+        app.secret.clone(),
+        peil::clock::system(),
+    );
+    let mut heartbeat = Arc::new(scheduler).start_with("* * * * * *").await.expect("start");
+    let mut rounds = 0;
+    for _ in 0..100 {
+        rounds = app.count("SELECT COUNT(*) FROM rounds").await;
+        if rounds > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    heartbeat.shutdown().await.expect("stop");
+    assert!(rounds > 0, "no round opened within 5 seconds");
+}
