@@ -54,10 +54,11 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Sends one GET+POST pair per path, `concurrency` at a time. Any reply other than the expected
-/// one stops the level with an error: a benchmark of failing requests measures nothing.
-pub async fn run_level(
-    addr: SocketAddr,
+/// Sends one GET+POST pair per path, `concurrency` at a time, and reads the server's CPU time
+/// around it. Any reply other than the expected one stops the level with an error: a benchmark
+/// of failing requests measures nothing.
+async fn run_level(
+    server: &ChildGuard,
     paths: Vec<String>,
     body: Arc<Vec<u8>>,
     concurrency: usize,
@@ -65,15 +66,17 @@ pub async fn run_level(
     let count = paths.len();
     let paths = Arc::new(paths);
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = cpu_seconds(server.pid())?;
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| tokio::spawn(worker(addr, paths.clone(), body.clone(), next.clone())))
+        .map(|_| tokio::spawn(worker(server.addr, paths.clone(), body.clone(), next.clone())))
         .collect();
     let mut latencies = Vec::with_capacity(count);
     for worker in workers {
         latencies.extend(worker.await.context("a client task panicked")??);
     }
     let elapsed = started.elapsed();
+    let cpu = cpu_seconds(server.pid())? - cpu_before;
     latencies.sort_unstable();
     Ok(Level {
         concurrency,
@@ -81,7 +84,7 @@ pub async fn run_level(
         per_second: count as f64 / elapsed.as_secs_f64(),
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
-        cpu_ms: 0.0,
+        cpu_ms: cpu * 1000.0 / count as f64,
     })
 }
 
@@ -136,9 +139,7 @@ pub async fn run_plan(
             bail!("{count} links needed for concurrency {concurrency}, {} left", paths.len());
         }
         let rest = paths.split_off(count);
-        let cpu_before = cpu_seconds(server.pid())?;
-        let mut level = run_level(server.addr, paths, body.clone(), concurrency).await?;
-        level.cpu_ms = (cpu_seconds(server.pid())? - cpu_before) * 1000.0 / count as f64;
+        let level = run_level(server, paths, body.clone(), concurrency).await?;
         println!(
             "  c={:<3} {:>6} responses  {:>8.1}/s  p50 {:>6.2} ms  p99 {:>6.2} ms  server CPU {:.2} ms/response",
             level.concurrency, level.count, level.per_second, level.p50_ms, level.p99_ms, level.cpu_ms
@@ -147,4 +148,18 @@ pub async fn run_plan(
         paths = rest;
     }
     Ok(levels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let sorted: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&sorted, 0.50), 50.0);
+        assert_eq!(percentile(&sorted, 0.99), 99.0);
+        assert_eq!(percentile(&sorted[..1], 0.99), 1.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
 }

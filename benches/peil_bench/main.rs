@@ -85,8 +85,7 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
     report.write(&json)?;
 
     println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean));
-    let (targets, _all_met) = report::targets(&respond, &floor, &lean);
-    println!("targets:\n{targets}");
+    println!("targets:\n{}", report::targets(&respond, &floor, &lean));
     println!("took {seconds:.0} s; written to {}", json.display());
     Ok(())
 }

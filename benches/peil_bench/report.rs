@@ -128,8 +128,9 @@ pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean) -> String {
     out
 }
 
-/// The aims from the issue, each with its measured value; returns the lines and whether all hold.
-pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean) -> (String, bool) {
+/// The aims from the issue, each with its measured value. A missed aim is reported, not fatal:
+/// the figures are worth keeping either way.
+pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean) -> String {
     let at8 = respond.levels.iter().position(|l| l.concurrency == 8);
     let level8: Option<&Level> = at8.map(|i| &respond.levels[i]);
     let fraction8 = at8.and_then(|i| floor.fraction.get(i)).copied().unwrap_or(0.0);
@@ -152,5 +153,5 @@ pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean) -> (String, bool) 
     for (aim, value, met) in &checks {
         let _ = writeln!(out, "  {} {aim} (measured {value:.2})", if *met { "met   " } else { "MISSED" });
     }
-    (out, checks.iter().all(|(_, _, met)| *met))
+    out
 }

@@ -110,3 +110,20 @@ fn contacts_csv(count: usize) -> String {
     }
     csv
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_round_id_is_read_from_what_round_open_prints() {
+        let printed = "round 12 opened: 3 invited, open until 23 december 2026\nprint the links with: ...\n";
+        assert_eq!(super::round_id(printed).unwrap(), "12");
+        assert!(super::round_id("no round").is_err());
+    }
+
+    #[test]
+    fn generated_contacts_have_a_header_and_one_line_each() {
+        let csv = super::contacts_csv(3);
+        assert_eq!(csv.lines().count(), 4);
+        assert!(csv.starts_with("naam;e-mail;rol;praktijk;wijk;gemeente\n"));
+    }
+}

@@ -69,7 +69,11 @@ impl<'p> Site<'p> {
             .env("PEIL_DATA_DIR", dir.join("data"))
             .env("PEIL_TEMPLATES_DIR", self.paths.repo.join("templates"))
             .env("PEIL_STATIC_DIR", self.paths.repo.join("static"))
-            .env("PEIL_SECRET_KEY", SECRET_KEY);
+            .env("PEIL_SECRET_KEY", SECRET_KEY)
+            // `round open` queues an invitation mail per person. Sending them is a workload of
+            // its own; at one a second the mail worker runs, as in production, but stays out of
+            // the figures of the others.
+            .env("PEIL_MAIL_PER_SECOND", "1");
         command
     }
 
