@@ -33,15 +33,45 @@ pub enum Submitted {
     Closed,
 }
 
-pub async fn draft(pool: &Pool, invitation: InvitationId) -> Result<Option<Draft>, ResponsesError> {
-    let row = sqlx::query("SELECT page, answers FROM drafts WHERE invitation_id = $1")
-        .bind(invitation.0)
-        .fetch_optional(pool)
-        .await?;
+/// Everything a visit to a personal link needs, read in one query: the invitation, its draft and
+/// (identified rounds) its stored response. `None` for an unknown token.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    pub invitation: Invitation,
+    pub draft: Option<Draft>,
+    pub response: Option<Answers>,
+}
+
+pub async fn visit(
+    pool: &Pool,
+    token: &crate::rounds::InvitationToken,
+) -> Result<Option<Visit>, ResponsesError> {
+    let row = sqlx::query(
+        "SELECT i.id, i.round_id, i.answered, d.page, d.answers AS draft, r.answers AS response \
+         FROM invitations i LEFT JOIN drafts d ON d.invitation_id = i.id \
+         LEFT JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = $1",
+    )
+    .bind(token.hash())
+    .fetch_optional(pool)
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let page: i64 = row.try_get("page")?;
-    let answers: String = row.try_get("answers")?;
-    Ok(Some(Draft { page: usize::try_from(page).unwrap_or(0), answers: serde_json::from_str(&answers)? }))
+    let invitation = Invitation {
+        id: InvitationId(row.try_get("id")?),
+        round: crate::rounds::RoundId(row.try_get("round_id")?),
+        answered: row.try_get::<i64, _>("answered")? != 0,
+    };
+    let draft = match row.try_get::<Option<String>, _>("draft")? {
+        Some(json) => {
+            let page: i64 = row.try_get("page")?;
+            Some(Draft { page: usize::try_from(page).unwrap_or(0), answers: serde_json::from_str(&json)? })
+        }
+        None => None,
+    };
+    let response = match row.try_get::<Option<String>, _>("response")? {
+        Some(json) => Some(serde_json::from_str(&json)?),
+        None => None,
+    };
+    Ok(Some(Visit { invitation, draft, response }))
 }
 
 pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) -> Result<(), ResponsesError> {
@@ -57,19 +87,6 @@ pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) ->
     .execute(pool)
     .await?;
     Ok(())
-}
-
-/// The stored response of an identified round, to change it.
-pub async fn submitted(pool: &Pool, invitation: InvitationId) -> Result<Option<Answers>, ResponsesError> {
-    let answers: Option<String> =
-        sqlx::query_scalar("SELECT answers FROM responses WHERE invitation_id = $1")
-            .bind(invitation.0)
-            .fetch_optional(pool)
-            .await?;
-    Ok(match answers {
-        Some(json) => Some(serde_json::from_str(&json)?),
-        None => None,
-    })
 }
 
 /// Stores the response, committed before this returns. `min_group` is the smallest group whose
@@ -88,20 +105,21 @@ pub async fn submit(
     // instead of both reading and then failing to upgrade.
     let marked = sqlx::query(
         "UPDATE invitations SET answered = 1 WHERE id = $1 AND (answered = 0 OR $2 = 0) \
-         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $3 AND closes_at > $3)",
+         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $3 AND closes_at > $3) \
+         RETURNING wijk, role",
     )
     .bind(invitation.id.0)
     .bind(i64::from(round.anonymous))
     .bind(db::timestamp(now))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if marked == 0 {
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(marked) = marked else {
         tx.rollback().await?;
         return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
-    }
+    };
+    let (wijk, role): (String, String) = (marked.try_get("wijk")?, marked.try_get("role")?);
     if round.anonymous {
-        let (wijk, role) = anonymous_groups(&mut tx, invitation, min_group).await?;
+        let (wijk, role) = anonymous_groups(&mut tx, invitation, wijk, role, min_group).await?;
         sqlx::query(
             "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
              VALUES ($1, $2, NULL, $3, $4, $5, $6)",
@@ -115,7 +133,6 @@ pub async fn submit(
         .execute(&mut *tx)
         .await?;
     } else {
-        let (wijk, role) = invitee(&mut tx, invitation.id).await?;
         sqlx::query(
             "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (invitation_id) DO UPDATE \
@@ -141,23 +158,16 @@ pub async fn submit(
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
-async fn invitee(tx: &mut Tx<'_>, invitation: InvitationId) -> Result<(String, String), sqlx::Error> {
-    let row = sqlx::query("SELECT wijk, role FROM invitations WHERE id = $1")
-        .bind(invitation.0)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok((row.try_get("wijk")?, row.try_get("role")?))
-}
-
 /// The wijk and role an anonymous response may keep: each only when at least `min_group` people
 /// in the round share it, and both only when the combination is that large too; otherwise the
 /// role goes first, since results are read per wijk.
 async fn anonymous_groups(
     tx: &mut Tx<'_>,
     invitation: &Invitation,
+    wijk: String,
+    role: String,
     min_group: u32,
 ) -> Result<(Option<String>, Option<String>), sqlx::Error> {
-    let (wijk, role) = invitee(tx, invitation.id).await?;
     let row = sqlx::query(
         "SELECT CAST(SUM(CASE WHEN wijk = $2 THEN 1 ELSE 0 END) AS BIGINT) AS wijk_n, \
          CAST(SUM(CASE WHEN role = $3 THEN 1 ELSE 0 END) AS BIGINT) AS role_n, \

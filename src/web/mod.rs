@@ -31,6 +31,8 @@ pub struct App {
     pub settings: Settings,
     pub secret: Secret,
     pub rounds: RoundCache,
+    /// Respondents' writes queue here on SQLite; see `WriteGate`.
+    pub writes: crate::db::WriteGate,
 }
 
 /// The Rocket instance for `app`, ready to launch (or to hand to a test client).

@@ -28,10 +28,12 @@ pub enum Reply {
     Redirect(Redirect),
 }
 
-/// The round and invitation behind a link.
+/// The round and invitation behind a link, with the draft and response as they were read.
 struct Visit {
     round: Arc<Round>,
     invitation: Invitation,
+    draft: Option<Draft>,
+    response: Option<Answers>,
     path: String,
 }
 
@@ -44,10 +46,15 @@ fn fail(e: impl std::fmt::Display) -> Reply {
 async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
     let not_found = || Reply::Page(errors::page(Status::NotFound));
     let token = InvitationToken::parse(token).ok_or_else(not_found)?;
-    let invitation =
-        crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
-    let round = app.rounds.get(&app.pool, invitation.round).await.map_err(fail)?;
-    Ok(Visit { round, invitation, path: format!("/r/{}", token.as_str()) })
+    let found = responses::visit(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
+    let round = app.rounds.get(&app.pool, found.invitation.round).await.map_err(fail)?;
+    Ok(Visit {
+        round,
+        invitation: found.invitation,
+        draft: found.draft,
+        response: found.response,
+        path: format!("/r/{}", token.as_str()),
+    })
 }
 
 /// The pages that end a visit early: closed rounds and anonymous responses already in.
@@ -75,16 +82,14 @@ fn thanks(round: &Round, again: bool) -> Reply {
 }
 
 /// Where this person stands: their draft, else their earlier response (to change it), else empty.
-async fn state(app: &App, visit: &Visit) -> Result<(Draft, bool), Reply> {
-    if let Some(draft) = responses::draft(&app.pool, visit.invitation.id).await.map_err(fail)? {
-        return Ok((draft, false));
+fn state(visit: &Visit) -> (Draft, bool) {
+    if let Some(draft) = &visit.draft {
+        return (draft.clone(), false);
     }
-    if !visit.round.anonymous
-        && let Some(answers) = responses::submitted(&app.pool, visit.invitation.id).await.map_err(fail)?
-    {
-        return Ok((Draft { page: 0, answers }, true));
+    match &visit.response {
+        Some(answers) if !visit.round.anonymous => (Draft { page: 0, answers: answers.clone() }, true),
+        _ => (Draft::default(), false),
     }
-    Ok((Draft::default(), false))
 }
 
 #[get("/r/<token>")]
@@ -96,10 +101,7 @@ async fn show(token: &str, app: &State<App>) -> Reply {
     if let Some(reply) = finished(&visit) {
         return reply;
     }
-    let (draft, resubmitting) = match state(app, &visit).await {
-        Ok(state) => state,
-        Err(reply) => return reply,
-    };
+    let (draft, resubmitting) = state(&visit);
     let shown = validate::shown_pages(&visit.round.form, &draft.answers);
     let page = shown.iter().copied().find(|p| *p >= draft.page).or(shown.last().copied()).unwrap_or(0);
     let notice = resubmitting.then(|| {
@@ -124,10 +126,7 @@ async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
     let Some((page, nav, posted)) = controls(body.0, visit.round.form.pages.len()) else {
         return Reply::Page(errors::page(Status::BadRequest));
     };
-    let (draft, _) = match state(app, &visit).await {
-        Ok(state) => state,
-        Err(reply) => return reply,
-    };
+    let (draft, _) = state(&visit);
     let form = &visit.round.form;
     let before = validate::answers_before(form, page, &draft.answers);
     let checked = match validate::check_page(&form.pages[page], &posted, &before) {
@@ -200,6 +199,7 @@ fn previous(form: &crate::forms::Form, answers: &Answers, page: usize) -> usize 
 }
 
 async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Reply {
+    let _turn = app.writes.turn().await;
     match responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }).await {
         Ok(()) => Reply::Redirect(Redirect::to(visit.path.clone())),
         Err(e) => fail(e),
@@ -210,16 +210,19 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
     let form = &visit.round.form;
     if let Some(page) = validate::first_incomplete_page(form, &answers) {
         let errors = validate::missing(&form.pages[page], &answers);
-        if let Err(e) =
-            responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers: answers.clone() })
-                .await
-        {
+        let draft = Draft { page, answers: answers.clone() };
+        let saved = {
+            let _turn = app.writes.turn().await;
+            responses::save_draft(&app.pool, visit.invitation.id, &draft).await
+        };
+        if let Err(e) = saved {
             return fail(e);
         }
         let posted = view::posted_from(&form.pages[page], &answers);
         return render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity);
     }
     let min_group = form.min_group_size.unwrap_or(app.settings.min_group_size);
+    let _turn = app.writes.turn().await;
     match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group).await {
         Ok(Submitted::Stored) => thanks(&visit.round, false),
         Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, true),

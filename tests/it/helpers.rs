@@ -62,6 +62,7 @@ impl TestApp {
             settings: settings.clone(),
             secret: secret.clone(),
             rounds: Default::default(),
+            writes: peil::db::WriteGate::for_url(&settings.database_url),
         };
         let rocket = peil::web::build(app).ignite().await.expect("ignite");
         let shutdown = rocket.shutdown();
