@@ -4,6 +4,7 @@
 //! there a missing browser fails the run; on a developer machine without it the test says it
 //! skipped and passes.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -36,6 +37,8 @@ impl Browser {
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            // Its own process group, so the Chromium it starts can be ended with it.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -123,10 +126,21 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Ends the session, which closes Chromium, before the driver goes.
+    async fn quit(mut self) {
+        if let Some(client) = self.client.take() {
+            client.close().await.expect("the session ends");
+        }
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The session ends with the driver; killing it also ends its Chromium.
-        let _ = self.driver.kill();
+        // Killing chromedriver alone leaves its Chromium running (after a failed test, say):
+        // end the whole process group.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
@@ -212,4 +226,5 @@ async fn a_poh_ggz_answers_on_a_phone_with_live_conditions_and_clear_errors() {
         stored,
         json!({"rol": "poh-ggz", "toelichting": "Jongeren met angstklachten", "uren": 2.5, "oordeel": 4.0})
     );
+    browser.quit().await;
 }
