@@ -54,6 +54,8 @@ pub struct Settings {
     pub mail_per_second: u32,
     /// How often the mail worker looks for due mails, in milliseconds.
     pub mail_poll_ms: u64,
+    /// Mails sent at the same time, each over its own pooled SMTP connection.
+    pub mail_concurrency: u32,
 }
 
 impl Default for Settings {
@@ -76,6 +78,7 @@ impl Default for Settings {
             mail_from: "peil <peil@localhost>".into(),
             mail_per_second: 20,
             mail_poll_ms: 1000,
+            mail_concurrency: 8,
         }
     }
 }

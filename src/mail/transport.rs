@@ -32,17 +32,18 @@ pub enum SendError {
 impl Transport {
     pub fn from_settings(settings: &Settings) -> Result<Transport, MailError> {
         match &settings.smtp_url {
-            Some(url) => Transport::smtp(url.expose()),
+            Some(url) => Transport::smtp(url.expose(), settings.mail_concurrency.max(1)),
             None => Transport::files(&settings.data_dir.join("outbox")),
         }
     }
 
     /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`, ...
-    pub fn smtp(url: &str) -> Result<Transport, MailError> {
+    pub fn smtp(url: &str, connections: u32) -> Result<Transport, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             // lettre's message would quote the URL, password included.
             .map_err(|_| MailError::SmtpUrl(redact(url)))?
             .timeout(Some(SMTP_TIMEOUT))
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(connections))
             .build();
         Ok(Transport::Smtp { transport, described: format!("SMTP via {}", redact(url)) })
     }
@@ -103,7 +104,7 @@ mod tests {
 
     #[test]
     fn an_unknown_scheme_is_refused_without_echoing_the_password() {
-        let Err(e) = Transport::smtp("ftp://u:secret@host") else { panic!("accepted") };
+        let Err(e) = Transport::smtp("ftp://u:secret@host", 1) else { panic!("accepted") };
         assert!(!e.to_string().contains("secret"), "{e}");
     }
 }

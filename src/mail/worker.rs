@@ -52,6 +52,7 @@ pub struct Mailer {
     from: Mailbox,
     pace: Duration,
     poll: Duration,
+    concurrency: usize,
     secret: Secret,
     clock: SharedClock,
 }
@@ -74,6 +75,7 @@ impl Mailer {
             from,
             pace: Duration::from_secs(1) / settings.mail_per_second.max(1),
             poll: Duration::from_millis(settings.mail_poll_ms.max(10)),
+            concurrency: usize::try_from(settings.mail_concurrency.max(1)).unwrap_or(1),
             pool,
             texts,
             secret,
@@ -85,25 +87,42 @@ impl Mailer {
         &self.transport
     }
 
-    /// Claims the due rows and settles each one.
+    /// Claims the due rows and settles each one, `concurrency` at a time. The first goes alone:
+    /// with the relay gone, the rest of the batch learns it from one attempt instead of each
+    /// waiting on its own timeout.
     pub async fn run_once(&self) -> Result<Delivery, MailError> {
         let claimed = rows::claim(&self.pool, self.backend, self.clock.now(), BATCH).await?;
         let mut delivery = Delivery::default();
         let mut unreachable: Option<String> = None;
-        let mut last_send: Option<tokio::time::Instant> = None;
-        for row in &claimed {
-            // With the relay gone, trying the rest of the batch would only wait on timeouts.
-            let outcome = match &unreachable {
-                Some(reason) => self.temporary(row, reason).await?,
-                None => self.deliver(row, &mut last_send).await?,
+        let mut next_start = tokio::time::Instant::now();
+        let split = claimed.len().min(1);
+        let groups = std::iter::once(&claimed[..split]).chain(claimed[split..].chunks(self.concurrency));
+        for group in groups.filter(|g| !g.is_empty()) {
+            let outcomes = match &unreachable {
+                Some(reason) => {
+                    let mut outcomes = Vec::new();
+                    for row in group {
+                        outcomes.push(self.temporary(row, reason).await);
+                    }
+                    outcomes
+                }
+                None => {
+                    // Pacing per group: k mails now, then k / rate seconds before the next.
+                    tokio::time::sleep_until(next_start).await;
+                    next_start =
+                        tokio::time::Instant::now() + self.pace * u32::try_from(group.len()).unwrap_or(1);
+                    futures_util::future::join_all(group.iter().map(|row| self.deliver(row))).await
+                }
             };
-            match outcome {
-                Outcome::Sent => delivery.sent += 1,
-                Outcome::Cancelled => delivery.cancelled += 1,
-                Outcome::Failed => delivery.failed += 1,
-                Outcome::Retried { unreachable: gone } => {
-                    delivery.retried += 1;
-                    unreachable = unreachable.or(gone);
+            for outcome in outcomes {
+                match outcome? {
+                    Outcome::Sent => delivery.sent += 1,
+                    Outcome::Cancelled => delivery.cancelled += 1,
+                    Outcome::Failed => delivery.failed += 1,
+                    Outcome::Retried { unreachable: gone } => {
+                        delivery.retried += 1;
+                        unreachable = unreachable.or(gone);
+                    }
                 }
             }
         }
@@ -135,11 +154,7 @@ impl Mailer {
         })
     }
 
-    async fn deliver(
-        &self,
-        row: &Claimed,
-        last_send: &mut Option<tokio::time::Instant>,
-    ) -> Result<Outcome, MailError> {
+    async fn deliver(&self, row: &Claimed) -> Result<Outcome, MailError> {
         let now = self.clock.now();
         let Some(details) = rows::details(&self.pool, row.id).await? else {
             return self.settle(row, Status::Failed, "the row has no invitation").await;
@@ -152,10 +167,6 @@ impl Mailer {
             Err(Compose::Address) => return self.settle(row, Status::Failed, "invalid e-mail address").await,
             Err(Compose::Mail(e)) => return Err(e),
         };
-        if let Some(last) = *last_send {
-            tokio::time::sleep_until(last + self.pace).await;
-        }
-        *last_send = Some(tokio::time::Instant::now());
         match self.transport.send(message).await {
             Ok(()) => {
                 rows::mark_sent(&self.pool, row.id, &message_id, self.clock.now()).await?;
