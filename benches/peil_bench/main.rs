@@ -1,7 +1,8 @@
-//! `peil-bench`: measures the release build of peil as people use it. Three workloads: respond
+//! `peil-bench`: measures the release build of peil as people use it. Four workloads: respond
 //! (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server under
-//! the same load, to see what share of the cost is peil's own) and lean (memory, start-up, check
-//! time, binary size). Prints Markdown tables and writes `target/bench.json`.
+//! the same load, to see what share of the cost is peil's own), lean (memory, start-up, check
+//! time, binary size) and mail (a round's invitation mails from the outbox to a local SMTP
+//! sink). Prints Markdown tables and writes `target/bench.json`.
 //!
 //! Run with `cargo run --release --bin peil-bench` (add `-- --quick` for a run under two minutes).
 
@@ -10,10 +11,12 @@ mod db;
 mod floor;
 mod lean;
 mod load;
+mod mail;
 mod report;
 mod respond;
 mod server;
 mod site;
+mod smtp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,17 +78,21 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
     floor.compare(&respond.levels);
     println!("lean: start-up and check with 100 forms");
     let lean = lean::run_workload(&paths, (respond.idle_rss_mib, respond.peak_rss_mib)).await?;
+    let messages = mail::count(quick);
+    println!("mail: {messages} invitation mails from the outbox over SMTP to a local sink");
+    let mail = mail::run_workload(&paths, messages).await?;
 
     report.add("respond", respond.to_json());
     report.add("floor", floor.to_json());
     report.add("lean", lean.to_json());
+    report.add("mail", mail.to_json());
     let seconds = started.elapsed().as_secs_f64();
     report.set_seconds(seconds);
     let json = paths.target.join("bench.json");
     report.write(&json)?;
 
-    println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean));
-    println!("targets:\n{}", report::targets(&respond, &floor, &lean));
+    println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean, &mail));
+    println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail));
     println!("took {seconds:.0} s; written to {}", json.display());
     Ok(())
 }

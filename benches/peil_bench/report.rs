@@ -1,6 +1,6 @@
 //! What the benchmark prints and keeps: Markdown tables on stdout (ready for the README), the
 //! issue's targets met or missed, and `target/bench.json` with one key per workload so later
-//! workloads (mail, signup, results, postgres) are new keys next to the existing ones.
+//! workloads (signup, results, postgres) are new keys next to the existing ones.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::floor::Floor;
 use crate::lean::Lean;
 use crate::load::Level;
+use crate::mail::{self, Mail};
 use crate::respond::Respond;
 
 pub struct Report {
@@ -83,8 +84,8 @@ fn meta(repo: &Path, quick: bool) -> Value {
     })
 }
 
-/// The respond and floor levels side by side, and the lean figures, as Markdown.
-pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean) -> String {
+/// The respond and floor levels side by side, the lean figures and the mail figures, as Markdown.
+pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail) -> String {
     let mut out = String::new();
     out.push_str(
         "| concurrency | responses | peil /s | p50 ms | p99 ms | CPU ms/resp. \
@@ -125,12 +126,33 @@ pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean) -> String {
         if respond.verified { "yes" } else { "no" },
         respond.stored
     );
+    out.push('\n');
+    out.push_str(&mail_table(mail));
+    out
+}
+
+fn mail_table(mail: &Mail) -> String {
+    let mut out = String::from("| mail | value |\n| --- | ---: |\n");
+    let _ = writeln!(out, "| invitation mails, outbox to the local SMTP sink | {} |", mail.messages);
+    let _ = writeln!(out, "| start of `peil serve` to the last message accepted | {:.2} s |", mail.seconds);
+    let _ = writeln!(out, "| start of `peil serve` to the first message | {:.0} ms |", mail.first_ms);
+    let _ = writeln!(out, "| messages per second | {:.0} |", mail.per_second);
+    let _ = writeln!(out, "| server CPU per message | {:.2} ms |", mail.cpu_ms);
+    let _ = writeln!(out, "| peak RSS of peil during the workload | {:.1} MiB |", mail.peak_rss_mib);
+    let _ = writeln!(out, "| mean message size | {:.0} bytes |", mail.mean_bytes);
+    let _ = writeln!(out, "| SMTP connections opened | {} |", mail.connections);
+    let _ = writeln!(
+        out,
+        "| sent in the outbox = received = distinct recipients | {} ({}) |",
+        if mail.verified { "yes" } else { "no" },
+        mail.messages
+    );
     out
 }
 
 /// The aims from the issue, each with its measured value. A missed aim is reported, not fatal:
 /// the figures are worth keeping either way.
-pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean) -> String {
+pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail) -> String {
     let at8 = respond.levels.iter().position(|l| l.concurrency == 8);
     let level8: Option<&Level> = at8.map(|i| &respond.levels[i]);
     let fraction8 = at8.and_then(|i| floor.fraction.get(i)).copied().unwrap_or(0.0);
@@ -148,6 +170,7 @@ pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean) -> String {
         ),
         ("idle RSS < 30 MiB", lean.idle_rss_mib, lean.idle_rss_mib < 30.0),
         ("start-up with 100 forms < 200 ms", lean.startup_ms, lean.startup_ms < 200.0),
+        ("mail >= 1000 messages/s", mail.per_second, mail.per_second >= mail::AIM_PER_SECOND),
     ];
     let mut out = String::new();
     for (aim, value, met) in &checks {

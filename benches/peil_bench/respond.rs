@@ -63,7 +63,7 @@ pub async fn run_workload(paths: &Paths, plan: &[(usize, usize)]) -> anyhow::Res
 }
 
 /// The bench form and the shipped lists in the site's forms folder, checked by `peil check`.
-fn install_form(paths: &Paths, site: &Site) -> anyhow::Result<()> {
+pub fn install_form(paths: &Paths, site: &Site) -> anyhow::Result<()> {
     std::fs::copy(paths.repo.join("benches/forms/bench.toml"), site.forms_dir().join("bench.toml"))?;
     copy_files(&paths.repo.join("forms/lists"), &site.forms_dir().join("lists"))?;
     run(site.command(&["check"])).context("the bench form does not pass `peil check`")?;
@@ -72,13 +72,7 @@ fn install_form(paths: &Paths, site: &Site) -> anyhow::Result<()> {
 
 /// Imports `count` contacts, opens one round for all of them and returns their link paths.
 fn open_round(site: &Site, count: usize) -> anyhow::Result<Vec<String>> {
-    let csv = site.dir().join("contacts.csv");
-    std::fs::write(&csv, contacts_csv(count))?;
-    run(site.command(&["contacts", "import", &csv.to_string_lossy()]))?;
-    let closes =
-        (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
-    let opened = run(site.command(&["round", "open", "--form", "bench", "--closes", &closes]))?;
-    let round = round_id(&opened)?;
+    let round = invite(site, count)?;
     let listed = run(site.command(&["round", "links", &round]))?;
     let base = format!("http://{}", site.addr);
     let links: Vec<String> = listed
@@ -90,6 +84,18 @@ fn open_round(site: &Site, count: usize) -> anyhow::Result<Vec<String>> {
         bail!("{count} contacts imported but `peil round links` printed {} links", links.len());
     }
     Ok(links)
+}
+
+/// Imports `count` contacts and opens one round of the bench form for all of them, which also
+/// queues an invitation mail to each; returns the round's id.
+pub fn invite(site: &Site, count: usize) -> anyhow::Result<String> {
+    let csv = site.dir().join("contacts.csv");
+    std::fs::write(&csv, contacts_csv(count))?;
+    run(site.command(&["contacts", "import", &csv.to_string_lossy()]))?;
+    let closes =
+        (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    let opened = run(site.command(&["round", "open", "--form", "bench", "--closes", &closes]))?;
+    round_id(&opened)
 }
 
 /// `round 3 opened: ...` gives `3`.

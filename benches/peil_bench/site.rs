@@ -70,18 +70,28 @@ impl<'p> Site<'p> {
             .env("PEIL_TEMPLATES_DIR", self.paths.repo.join("templates"))
             .env("PEIL_STATIC_DIR", self.paths.repo.join("static"))
             .env("PEIL_SECRET_KEY", SECRET_KEY)
-            // `round open` queues an invitation mail per person. Sending them is a workload of
-            // its own; at one a second the mail worker runs, as in production, but stays out of
-            // the figures of the others.
+            // `round open` queues an invitation mail per person. At one a second the mail worker
+            // runs, as in production, but stays out of the other workloads' figures; the mail
+            // workload raises the rate for its own server.
             .env("PEIL_MAIL_PER_SECOND", "1");
         command
     }
 
     /// Starts `peil serve` and waits for `/health`; also returns the time that took.
     pub async fn serve(&self) -> anyhow::Result<(ChildGuard, std::time::Duration)> {
+        self.serve_with(&[]).await
+    }
+
+    /// `serve` with some settings of this installation replaced, e.g. `PEIL_SMTP_URL`.
+    pub async fn serve_with(
+        &self,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<(ChildGuard, std::time::Duration)> {
         let log = self.dir().join("serve.log");
+        let mut command = self.command(&["serve"]);
+        command.envs(env.iter().copied());
         let started = Instant::now();
-        let mut server = ChildGuard::spawn(self.command(&["serve"]), self.addr, log)?;
+        let mut server = ChildGuard::spawn(command, self.addr, log)?;
         let took = server.wait_healthy(started).await?;
         Ok((server, took))
     }
