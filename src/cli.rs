@@ -279,9 +279,11 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
     );
     // Job id -> the job's own mail texts, for the rounds that job opens.
     let mail_texts = Arc::new(jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect());
+    let writes = crate::db::WriteGate::for_url(&settings.database_url);
     let mailer =
         crate::mail::Mailer::new(pool.clone(), &settings, secret.clone(), crate::clock::system(), mail_texts)
-            .context("setting up mail")?;
+            .context("setting up mail")?
+            .share_writes(writes.clone());
     tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
     let _mail_worker = mailer.spawn();
     let forms = Arc::new(forms);
@@ -294,7 +296,6 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
     );
     // Kept alive for as long as the service runs; its first tick catches up on missed work.
     let _heartbeat = Arc::new(scheduler).start().await.context("starting the scheduler")?;
-    let writes = crate::db::WriteGate::for_url(&settings.database_url);
     let app = crate::web::App { pool, forms, settings, secret, rounds: Default::default(), writes };
     crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ExitCode::SUCCESS)

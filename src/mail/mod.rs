@@ -10,6 +10,7 @@ mod backoff;
 mod message;
 mod optout;
 mod outbox;
+mod relay;
 mod render;
 mod report;
 mod rows;

@@ -13,10 +13,20 @@ use crate::settings::Settings;
 /// An SMTP conversation that hangs longer than this counts as a temporary failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Clone)]
 pub enum Transport {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, described: String },
-    Files { transport: AsyncFileTransport<Tokio1Executor>, described: String },
+    /// Plain SMTP on peil's own NODELAY connections; see `relay`.
+    Relay {
+        relay: super::relay::Relay,
+        described: String,
+    },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        described: String,
+    },
+    Files {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        described: String,
+    },
 }
 
 /// How a send failed, as far as retrying is concerned.
@@ -39,6 +49,9 @@ impl Transport {
 
     /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`, ...
     pub fn smtp(url: &str, connections: u32) -> Result<Transport, MailError> {
+        if let Some(relay) = super::relay::Relay::for_url(url, connections, SMTP_TIMEOUT) {
+            return Ok(Transport::Relay { relay, described: format!("SMTP via {url}") });
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             // lettre's message would quote the URL, password included.
             .map_err(|_| MailError::SmtpUrl(redact(url)))?
@@ -57,12 +70,15 @@ impl Transport {
     /// For the log: the kind and address of the transport, never a password.
     pub fn describe(&self) -> &str {
         match self {
-            Transport::Smtp { described, .. } | Transport::Files { described, .. } => described,
+            Transport::Relay { described, .. }
+            | Transport::Smtp { described, .. }
+            | Transport::Files { described, .. } => described,
         }
     }
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
+            Transport::Relay { relay, .. } => relay.send(&message).await,
             Transport::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(classify),
             Transport::Files { transport, .. } => transport.send(message).await.map(drop).map_err(|e| {
                 SendError::Temporary { reason: format!("writing the .eml file: {e}"), connection: true }
@@ -71,7 +87,7 @@ impl Transport {
     }
 }
 
-fn classify(e: lettre::transport::smtp::Error) -> SendError {
+pub(super) fn classify(e: lettre::transport::smtp::Error) -> SendError {
     let reason = e.to_string();
     if e.is_permanent() {
         SendError::Permanent(reason)

@@ -53,6 +53,9 @@ pub struct Mailer {
     pace: Duration,
     poll: Duration,
     concurrency: usize,
+    /// Shared with the web app on SQLite, so the worker's writes queue instead of sleeping in
+    /// SQLite's busy handler; see `WriteGate`.
+    writes: crate::db::WriteGate,
     secret: Secret,
     clock: SharedClock,
 }
@@ -76,11 +79,18 @@ impl Mailer {
             pace: Duration::from_secs(1) / settings.mail_per_second.max(1),
             poll: Duration::from_millis(settings.mail_poll_ms.max(10)),
             concurrency: usize::try_from(settings.mail_concurrency.max(1)).unwrap_or(1),
+            writes: crate::db::WriteGate::for_url(&settings.database_url),
             pool,
             texts,
             secret,
             clock,
         })
+    }
+
+    /// Queues this worker's writes behind the same gate as the web app's.
+    pub fn share_writes(mut self, writes: crate::db::WriteGate) -> Mailer {
+        self.writes = writes;
+        self
     }
 
     pub fn transport(&self) -> &Transport {
@@ -91,7 +101,10 @@ impl Mailer {
     /// with the relay gone, the rest of the batch learns it from one attempt instead of each
     /// waiting on its own timeout.
     pub async fn run_once(&self) -> Result<Delivery, MailError> {
-        let claimed = rows::claim(&self.pool, self.backend, self.clock.now(), BATCH).await?;
+        let claimed = {
+            let _turn = self.writes.turn().await;
+            rows::claim(&self.pool, self.backend, self.clock.now(), BATCH).await?
+        };
         let mut delivery = Delivery::default();
         let mut unreachable: Option<String> = None;
         let mut next_start = tokio::time::Instant::now();
@@ -108,7 +121,10 @@ impl Mailer {
                 }
                 None => {
                     // Pacing per group: k mails now, then k / rate seconds before the next.
-                    tokio::time::sleep_until(next_start).await;
+                    // Only when needed: tokio's timer rounds even a past deadline up to 1 ms.
+                    if next_start > tokio::time::Instant::now() {
+                        tokio::time::sleep_until(next_start).await;
+                    }
                     next_start =
                         tokio::time::Instant::now() + self.pace * u32::try_from(group.len()).unwrap_or(1);
                     futures_util::future::join_all(group.iter().map(|row| self.deliver(row))).await
@@ -169,7 +185,10 @@ impl Mailer {
         };
         match self.transport.send(message).await {
             Ok(()) => {
-                rows::mark_sent(&self.pool, row.id, &message_id, self.clock.now()).await?;
+                {
+                    let _turn = self.writes.turn().await;
+                    rows::mark_sent(&self.pool, row.id, &message_id, self.clock.now()).await?;
+                }
                 tracing::info!(outbox = %row.id, kind = row.kind.as_str(), "mail sent");
                 Ok(Outcome::Sent)
             }
@@ -192,7 +211,10 @@ impl Mailer {
         let now = self.clock.now();
         match backoff(row.attempts) {
             Some(wait) => {
-                rows::retry_at(&self.pool, row.id, now + wait, reason).await?;
+                {
+                    let _turn = self.writes.turn().await;
+                    rows::retry_at(&self.pool, row.id, now + wait, reason).await?;
+                }
                 Ok(Outcome::Retried { unreachable: None })
             }
             None => {
@@ -203,7 +225,10 @@ impl Mailer {
     }
 
     async fn settle(&self, row: &Claimed, status: Status, reason: &str) -> Result<Outcome, MailError> {
-        rows::finish(&self.pool, row.id, status, reason, self.clock.now()).await?;
+        {
+            let _turn = self.writes.turn().await;
+            rows::finish(&self.pool, row.id, status, reason, self.clock.now()).await?;
+        }
         if status == Status::Failed {
             tracing::warn!(outbox = %row.id, kind = row.kind.as_str(), error = reason, "mail failed");
             Ok(Outcome::Failed)
