@@ -28,6 +28,17 @@ impl Backend {
     }
 }
 
+/// What every SQLite connection is set to. WAL lets readers go on while one writer commits;
+/// FULL keeps every acknowledged commit through a power loss; foreign keys are off by default;
+/// deleted drafts of anonymous rounds should not linger in free pages.
+pub const SQLITE_PRAGMAS: [&str; 5] = [
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA secure_delete = ON",
+];
+
 /// Connects, sets SQLite up for durability and concurrency, and runs the migrations.
 pub async fn connect(url: &str) -> Result<Pool, DbError> {
     install_default_drivers();
@@ -43,14 +54,9 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // WAL lets readers go on while one writer commits; FULL keeps every
-                    // acknowledged commit through a power loss; foreign keys are off by default.
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = FULL").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    // Deleted drafts of anonymous rounds should not linger in free pages.
-                    conn.execute("PRAGMA secure_delete = ON").await?;
+                    for pragma in SQLITE_PRAGMAS {
+                        conn.execute(pragma).await?;
+                    }
                 }
                 Ok(())
             })

@@ -11,11 +11,9 @@ pub async fn connect_like_peil(url: &str) -> anyhow::Result<AnyPool> {
         .max_connections(8)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
-                conn.execute("PRAGMA journal_mode = WAL").await?;
-                conn.execute("PRAGMA synchronous = FULL").await?;
-                conn.execute("PRAGMA foreign_keys = ON").await?;
-                conn.execute("PRAGMA busy_timeout = 10000").await?;
-                conn.execute("PRAGMA secure_delete = ON").await?;
+                for pragma in peil::db::SQLITE_PRAGMAS {
+                    conn.execute(pragma).await?;
+                }
                 Ok(())
             })
         })

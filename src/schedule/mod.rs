@@ -88,23 +88,11 @@ impl Scheduler {
         let now = self.clock.now();
         // Whole seconds: the occurrence key is stored as RFC 3339 text without fractions.
         let at = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
-        let mut tick = Tick::default();
+        let mut opened = Vec::new();
         for (part, wijken) in self.parts(job).await? {
-            match rounds::open_at(
-                &self.pool,
-                &self.forms,
-                &self.secret,
-                &self.request(job, at, part, wijken),
-                now,
-            )
-            .await
-            {
-                Ok(opened) => tick.opened.push(opened.round),
-                Err(RoundsError::AlreadyOpen) => {}
-                Err(e) => return Err(e.into()),
-            }
+            opened.extend(self.open_part(job, at, part, wijken, now).await?);
         }
-        Ok(tick.opened)
+        Ok(opened)
     }
 
     fn request(&self, job: &Job, at: DateTime<Utc>, part: String, wijken: Vec<String>) -> OpenRequest {
@@ -178,18 +166,33 @@ impl Scheduler {
         tick: &mut Tick,
     ) -> Result<(), ScheduleError> {
         for (part, wijken) in self.parts(job).await? {
-            let request = self.request(job, at, part.clone(), wijken);
-            match rounds::open_at(&self.pool, &self.forms, &self.secret, &request, now).await {
-                Ok(opened) => {
-                    tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
-                    tick.opened.push(opened.round);
-                }
-                Err(RoundsError::AlreadyOpen) => {}
+            match self.open_part(job, at, part.clone(), wijken, now).await {
+                Ok(opened) => tick.opened.extend(opened),
                 Err(RoundsError::Db(e)) => return Err(e.into()),
                 Err(e) => self.refuse_once(job, at, &part, &e),
             }
         }
         Ok(())
+    }
+
+    /// Opens one round of an occurrence; `None` when it was already open.
+    async fn open_part(
+        &self,
+        job: &Job,
+        at: DateTime<Utc>,
+        part: String,
+        wijken: Vec<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<RoundId>, RoundsError> {
+        let request = self.request(job, at, part, wijken);
+        match rounds::open_at(&self.pool, &self.forms, &self.secret, &request, now).await {
+            Ok(opened) => {
+                tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
+                Ok(Some(opened.round))
+            }
+            Err(RoundsError::AlreadyOpen) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// The rounds one occurrence opens: one, or one per wijk with matching contacts.
