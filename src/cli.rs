@@ -148,6 +148,7 @@ async fn round(
                 closes_at: crate::time::end_of_day(last_day),
                 anonymous,
                 occurrence: None,
+                signup: None,
             };
             match rounds::open(pool, forms, secret, &request).await {
                 Ok(opened) => {

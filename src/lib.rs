@@ -16,5 +16,6 @@ pub mod rounds;
 pub mod schedule;
 pub mod settings;
 pub mod setup;
+pub mod signup;
 pub mod time;
 pub mod web;

@@ -57,9 +57,14 @@ pub fn dutch_long_date(day: NaiveDate) -> String {
 /// A moment entered as Amsterdam wall-clock time. A time the clock skips when summer time
 /// starts (02:30 on the last Sunday of March) is read an hour later, as a clock would show it.
 pub fn from_amsterdam(local: NaiveDateTime) -> DateTime<Utc> {
+    from_local(Amsterdam, local)
+}
+
+/// A wall-clock time in `tz`, read as `from_amsterdam` reads Amsterdam's.
+pub fn from_local(tz: chrono_tz::Tz, local: NaiveDateTime) -> DateTime<Utc> {
     let hour_later = local + chrono::Duration::hours(1);
-    let moment = Amsterdam.from_local_datetime(&local).earliest();
-    let moment = moment.or_else(|| Amsterdam.from_local_datetime(&hour_later).earliest());
+    let moment = tz.from_local_datetime(&local).earliest();
+    let moment = moment.or_else(|| tz.from_local_datetime(&hour_later).earliest());
     moment.map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
 }
 
@@ -98,5 +103,16 @@ mod tests {
         assert_eq!(at("2027-07-15T12:00").to_rfc3339(), "2027-07-15T10:00:00+00:00");
         // 02:30 does not exist on 28 March 2027; it is read as 03:30 summer time.
         assert_eq!(at("2027-03-28T02:30").to_rfc3339(), "2027-03-28T01:30:00+00:00");
+    }
+}
+
+/// "dinsdag 9 maart 2027, 13.30–15.30 uur": a session on one day, in Amsterdam time.
+pub fn dutch_span(starts: DateTime<Utc>, ends: DateTime<Utc>) -> String {
+    let (from, to) = (starts.with_timezone(&Amsterdam), ends.with_timezone(&Amsterdam));
+    let day = dutch_long_date(from.date_naive());
+    if from.date_naive() == to.date_naive() {
+        format!("{day}, {}\u{2013}{} uur", from.format("%H.%M"), to.format("%H.%M"))
+    } else {
+        format!("{day} {} uur tot {} {} uur", from.format("%H.%M"), dutch_long_date(to.date_naive()), to.format("%H.%M"))
     }
 }

@@ -91,7 +91,6 @@ pub fn missing(page: &Page, answers: &Answers) -> Vec<FieldError> {
     page.questions
         .iter()
         .filter(|q| q.required && is_shown(q, answers) && !answers.contains_key(&q.id))
-        .filter(|q| !matches!(q.kind, QuestionKind::Slot { .. }))
         .map(|q| FieldError { question: q.id.clone(), message: required_message(&q.kind).into() })
         .collect()
 }
@@ -148,6 +147,9 @@ fn read(q: &Question, posted: &Posted) -> Result<Found, String> {
     if let QuestionKind::Matrix { items, points, na } = &q.kind {
         return matrix(q, posted, items, points, na.is_some());
     }
+    if let QuestionKind::Slot { max_choices } = &q.kind {
+        return slot(q, &values, *max_choices);
+    }
     if values.len() > 1 {
         return Err("Geef één antwoord.".into());
     }
@@ -181,10 +183,10 @@ fn read(q: &Question, posted: &Posted) -> Result<Found, String> {
         },
         QuestionKind::Consent if raw == "ja" => Answer::Bool(true),
         QuestionKind::Consent => return Err("Vink het vakje aan om akkoord te gaan.".into()),
-        // Sessions come with sign-ups; until then a slot question takes no answer.
-        QuestionKind::Slot { .. } => return Ok(vec![]),
         // Read above, before the one-value checks.
-        QuestionKind::Multi { .. } | QuestionKind::Matrix { .. } => return Ok(vec![]),
+        QuestionKind::Multi { .. } | QuestionKind::Matrix { .. } | QuestionKind::Slot { .. } => {
+            return Ok(vec![]);
+        }
     };
     Ok(vec![(q.id.clone(), answer)])
 }
@@ -194,7 +196,8 @@ fn required_message(kind: &QuestionKind) -> &'static str {
         QuestionKind::Single { .. } | QuestionKind::Scale { .. } | QuestionKind::Yesno => {
             "Kies een antwoord."
         }
-        QuestionKind::Multi { .. } | QuestionKind::Slot { .. } => "Kies ten minste één mogelijkheid.",
+        QuestionKind::Multi { .. } => "Kies ten minste één mogelijkheid.",
+        QuestionKind::Slot { .. } => "Kies een bijeenkomst.",
         QuestionKind::Matrix { .. } => "Beantwoord elke regel.",
         QuestionKind::Consent => "Vink het vakje aan om akkoord te gaan.",
         _ => "Vul dit in.",
@@ -353,6 +356,30 @@ fn multi(
     }
     found.push((q.id.clone(), Answer::Many(chosen)));
     Ok(found)
+}
+
+/// The sessions chosen, by code. Which codes the round offers is the sign-up's business
+/// (`signup::check_choices`); here only the shape: distinct codes, no more than allowed.
+fn slot(q: &Question, values: &[&str], max: u32) -> Result<Found, String> {
+    let mut chosen: Vec<String> = Vec::new();
+    for value in values {
+        let plausible = !value.is_empty()
+            && value.len() <= 40
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !plausible {
+            return Err(NOT_AN_OPTION.into());
+        }
+        if !chosen.iter().any(|c| c == value) {
+            chosen.push(value.to_string());
+        }
+    }
+    if chosen.is_empty() {
+        return if q.required { Err(required_message(&q.kind).into()) } else { Ok(vec![]) };
+    }
+    if chosen.len() > max as usize {
+        return Err(if max == 1 { "Kies één bijeenkomst.".into() } else { format!("Kies er hoogstens {max}.") });
+    }
+    Ok(vec![(q.id.clone(), Answer::Many(chosen))])
 }
 
 fn scale_point(raw: &str, points: &[ScalePoint], na: bool) -> Result<Answer, String> {

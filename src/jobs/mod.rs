@@ -8,6 +8,7 @@ pub mod duration;
 pub mod listing;
 mod parse;
 mod sections;
+pub mod signup;
 
 use std::path::Path;
 
@@ -30,6 +31,8 @@ pub struct Job {
     /// Overrides the form's `anonymous` when set.
     pub anonymous: Option<bool>,
     pub mail: MailTexts,
+    /// For a sign-up form: its sessions and rules.
+    pub signup: Option<signup::SignupRules>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -9,13 +9,24 @@ use toml::de::DeTable;
 
 use super::duration;
 use super::sections::{self, Section};
+use super::signup::SignupRules;
 use super::{Audience, Job, Schedule, cron};
 use crate::forms::diag::{in_string, nearest};
 use crate::forms::fields::{Ctx, Fields};
 use crate::forms::{Form, Forms};
 
-pub const JOB_KEYS: &[&str] =
-    &["form", "schedule", "timezone", "audience", "open_for", "reminders", "anonymous", "mail"];
+pub const JOB_KEYS: &[&str] = &[
+    "form",
+    "schedule",
+    "timezone",
+    "audience",
+    "open_for",
+    "reminders",
+    "anonymous",
+    "mail",
+    "signup",
+    "sessions",
+];
 
 const DEFAULT_OPEN_FOR: Duration = Duration::days(14);
 
@@ -34,6 +45,7 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
     let mail = sub_table(&mut f, "mail", "invitation_subject = \"...\"")
         .map(|(t, at)| sections::mail(ctx, t, at))
         .unwrap_or_default();
+    let signup = signup(&mut f, form);
     f.finish(JOB_KEYS, |key| sections::belongs_elsewhere(key, Section::Top));
     if ctx.has_errors() {
         return None;
@@ -47,7 +59,38 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
         reminders,
         anonymous,
         mail,
+        signup,
     })
+}
+
+/// `[signup]` and `[[sessions]]`: required for a sign-up form, refused for a survey.
+fn signup(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>) -> Option<SignupRules> {
+    let ctx = f.ctx();
+    let is_signup = form.map(|form| form.kind == crate::forms::FormKind::Signup);
+    let rules_table = sub_table(f, "signup", "cancel_until = \"24h\"");
+    let sessions_at = f.key_at("sessions");
+    let sessions = f.array("sessions");
+    if is_signup == Some(false) {
+        for at in [rules_table.map(|(_, at)| at), sessions_at].into_iter().flatten() {
+            ctx.report(at, "the form is a survey: only a job for a sign-up form (kind = \"signup\") has sessions");
+        }
+        return None;
+    }
+    let mut rules = super::signup::rules(ctx, rules_table);
+    for value in sessions.iter().flat_map(|a| a.value.iter()) {
+        match value.get_ref().as_table() {
+            Some(table) => rules.sessions.extend(super::signup::session(ctx, table, value.span().start)),
+            None => ctx.report(value.span().start, "write each session as a [[sessions]] table"),
+        }
+    }
+    if is_signup == Some(true) && sessions.is_none() {
+        ctx.report(
+            0,
+            "the form is a sign-up form: add the sessions each round offers as [[sessions]] tables \
+             (title, date or weekday and week, time, place, capacity)",
+        );
+    }
+    (is_signup == Some(true)).then_some(rules)
 }
 
 /// The table under `key` (`[audience]`, `[mail]`) and where it is written.

@@ -19,7 +19,7 @@ mod worker;
 
 pub use backoff::{MAX_ATTEMPTS, backoff};
 pub use optout::opt_out;
-pub use outbox::{queue_invitations, queue_reminders};
+pub use outbox::{queue_invitations, queue_registration, queue_reminders, queue_seat_mail};
 pub use report::{Failure, Report, RoundCounts, report};
 pub use transport::{SendError, Transport};
 pub use worker::{Delivery, Mailer};
@@ -49,21 +49,63 @@ pub enum MailKind {
     /// "We received your answers". Nothing queues it yet: it arrives with confirmations on
     /// submission, and the worker and templates already handle it.
     Confirmation,
+    /// An open registration's link, sent to the address given: following it confirms the
+    /// address and leads to the sign-up form.
+    Registration,
+    /// A seat is yours (with a calendar file).
+    SeatConfirmed,
+    /// The session is full: you are on the waiting list at place n.
+    SeatWaiting,
+    /// A seat came free and is now yours (with a calendar file).
+    SeatPromoted,
+    /// You cancelled (the calendar entry is withdrawn).
+    SeatCancelled,
+    /// The coordinator cancelled the session.
+    SessionCancelled,
+    /// The session's time or place changed (with an updated calendar file).
+    SessionChanged,
+    /// The session is soon (by default tomorrow).
+    SessionReminder,
 }
 
 impl MailKind {
+    pub const ALL: [MailKind; 11] = [
+        MailKind::Invitation,
+        MailKind::Reminder,
+        MailKind::Confirmation,
+        MailKind::Registration,
+        MailKind::SeatConfirmed,
+        MailKind::SeatWaiting,
+        MailKind::SeatPromoted,
+        MailKind::SeatCancelled,
+        MailKind::SessionCancelled,
+        MailKind::SessionChanged,
+        MailKind::SessionReminder,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::Invitation => "invitation",
             MailKind::Reminder => "reminder",
             MailKind::Confirmation => "confirmation",
+            MailKind::Registration => "registration",
+            MailKind::SeatConfirmed => "seat-confirmed",
+            MailKind::SeatWaiting => "seat-waiting",
+            MailKind::SeatPromoted => "seat-promoted",
+            MailKind::SeatCancelled => "seat-cancelled",
+            MailKind::SessionCancelled => "session-cancelled",
+            MailKind::SessionChanged => "session-changed",
+            MailKind::SessionReminder => "session-reminder",
         }
     }
 
     pub fn parse(text: &str) -> Option<MailKind> {
-        [MailKind::Invitation, MailKind::Reminder, MailKind::Confirmation]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        MailKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Mails about a seat: they name one and may carry a calendar file.
+    pub fn is_about_a_seat(self) -> bool {
+        !matches!(self, MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation | MailKind::Registration)
     }
 }
 

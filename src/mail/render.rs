@@ -126,7 +126,7 @@ fn overrides(kind: MailKind, texts: Option<&MailTexts>) -> (Option<&str>, Option
     match kind {
         MailKind::Invitation => (texts.invitation_subject.as_deref(), texts.invitation_text.as_deref()),
         MailKind::Reminder => (texts.reminder_subject.as_deref(), texts.reminder_text.as_deref()),
-        MailKind::Confirmation => (None, None),
+        _ => (None, None),
     }
 }
 

@@ -14,6 +14,8 @@ use crate::rounds::{Invitation, InvitationId, Round};
 pub enum ResponsesError {
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Signup(crate::signup::SignupError),
     #[error("stored answers cannot be read: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -25,11 +27,16 @@ pub struct Draft {
     pub answers: Answers,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Submitted {
     Stored,
-    /// An anonymous round already holds this person's response (a double click, another browser).
+    /// A sign-up stored, with the seat (or waiting-list place) taken in each chosen session.
+    SignedUp(Vec<crate::signup::Taken>),
+    /// An anonymous round or a sign-up already holds this person's response (a double click,
+    /// another browser).
     AlreadyAnswered,
+    /// A chosen session was cancelled in the meantime; nothing was stored.
+    NotOffered(String),
     Closed,
 }
 
@@ -90,7 +97,8 @@ pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) ->
 }
 
 /// Stores the response, committed before this returns. `min_group` is the smallest group whose
-/// wijk or role an anonymous response may keep.
+/// wijk or role an anonymous response may keep. A sign-up takes its seats in the same
+/// transaction, and only once: it cannot be sent again to take more.
 pub async fn submit(
     pool: &Pool,
     round: &Round,
@@ -100,6 +108,7 @@ pub async fn submit(
 ) -> Result<Submitted, ResponsesError> {
     let json = serde_json::to_string(answers)?;
     let now = Utc::now();
+    let signup = round.form.kind == crate::forms::FormKind::Signup;
     let mut tx = pool.begin().await?;
     // The write comes first: on SQLite it takes the write lock at once, so two submissions queue
     // instead of both reading and then failing to upgrade.
@@ -109,7 +118,7 @@ pub async fn submit(
          RETURNING wijk, role",
     )
     .bind(invitation.id.0)
-    .bind(i64::from(round.anonymous))
+    .bind(i64::from(round.anonymous || signup))
     .bind(db::timestamp(now))
     .fetch_optional(&mut *tx)
     .await?;
@@ -152,8 +161,23 @@ pub async fn submit(
         .bind(invitation.id.0)
         .execute(&mut *tx)
         .await?;
+    if !signup {
+        tx.commit().await?;
+        return Ok(Submitted::Stored);
+    }
+    let mut taken = Vec::new();
+    for code in crate::signup::choices::chosen(&round.form, answers) {
+        match crate::signup::seats::take(&mut tx, round.id, &code, invitation.id, now).await {
+            Ok(seat) => taken.push(seat),
+            Err(crate::signup::SignupError::NotOffered(code)) => {
+                tx.rollback().await?;
+                return Ok(Submitted::NotOffered(code));
+            }
+            Err(e) => return Err(ResponsesError::Signup(e)),
+        }
+    }
     tx.commit().await?;
-    Ok(Submitted::Stored)
+    Ok(Submitted::SignedUp(taken))
 }
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;

@@ -35,9 +35,16 @@ pub enum RoundsError {
     #[error("no contacts match {0}; nothing was opened")]
     NobodyToInvite(String),
     #[error(
-        "`{0}` is a sign-up form; sessions and seats arrive with the sign-up feature, so it cannot be opened yet"
+        "`{0}` is a sign-up form and needs sessions: declare them in a job file ([[sessions]]) and \
+         start it with `peil job start JOB`"
     )]
-    SignupNotYet(String),
+    SignupNeedsSessions(String),
+    #[error("the session \"{0}\" starts before the round opens; update its date in the job file")]
+    SessionInThePast(String),
+    #[error("`{0}` is not a sign-up form, so it takes no sessions")]
+    NotASignupForm(String),
+    #[error(transparent)]
+    Signup(#[from] crate::signup::SignupError),
     #[error("there is no job `{0}`; `peil schedule` lists the jobs")]
     UnknownJob(String),
     #[error("this occurrence of the job already has its round")]
@@ -84,6 +91,20 @@ pub struct OpenRequest {
     pub anonymous: bool,
     /// Set when a job opens the round: at most one round per occurrence (and wijk).
     pub occurrence: Option<Occurrence>,
+    /// The sessions and rules of a sign-up round; `None` for a survey.
+    pub signup: Option<SignupRound>,
+}
+
+/// What a sign-up round offers besides its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignupRound {
+    pub sessions: Vec<crate::signup::NewSession>,
+    /// A seat can be cancelled by its link until this long before its session.
+    pub cancel_until: chrono::Duration,
+    /// Confirmed people get a reminder this long before their session (zero: none).
+    pub remind_before: chrono::Duration,
+    /// Anyone with the round's public link (`/f/<slug>`) may register, besides the invited.
+    pub open_registration: bool,
 }
 
 /// The scheduled moment a job's round belongs to; `part` is the wijk for `per = "wijk"` jobs.
@@ -123,8 +144,13 @@ pub async fn open_at(
 ) -> Result<Opened, RoundsError> {
     let form =
         forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
-    if form.kind == crate::forms::FormKind::Signup {
-        return Err(RoundsError::SignupNotYet(form.id.to_string()));
+    if let Some(past) = request.signup.iter().flat_map(|s| &s.sessions).find(|s| s.starts_at <= now) {
+        return Err(RoundsError::SessionInThePast(past.title.clone()));
+    }
+    match (form.kind, &request.signup) {
+        (crate::forms::FormKind::Signup, None) => return Err(RoundsError::SignupNeedsSessions(form.id.to_string())),
+        (crate::forms::FormKind::Survey, Some(_)) => return Err(RoundsError::NotASignupForm(form.id.to_string())),
+        _ => {}
     }
     if request.closes_at <= now {
         return Err(RoundsError::ClosesInThePast);
@@ -132,7 +158,8 @@ pub async fn open_at(
     let audience = describe_audience(request);
     let mut people = contacts::matching(pool, &request.roles, &request.wijken).await?;
     people.retain(|p| request.gemeenten.is_empty() || request.gemeenten.contains(&p.gemeente));
-    if people.is_empty() {
+    let open_registration = request.signup.as_ref().is_some_and(|s| s.open_registration);
+    if people.is_empty() && !open_registration {
         return Err(RoundsError::NobodyToInvite(audience));
     }
     let snapshot = serde_json::to_string(form.as_ref()).map_err(|e| RoundsError::Snapshot(RoundId(0), e))?;
@@ -182,10 +209,44 @@ pub async fn open_at(
         .execute(&mut *tx)
         .await?;
     }
+    if let Some(signup) = &request.signup {
+        signup_parts(&mut tx, RoundId(round), signup, request, now).await?;
+    }
     // The invitation mails commit with the round, or neither exists.
     let queued = crate::mail::queue_invitations(&mut tx, RoundId(round), now, now).await?;
     tx.commit().await?;
     Ok(Opened { round: RoundId(round), invited: people.len(), queued })
+}
+
+/// A sign-up round's sessions, rules and public slug, in the round's transaction.
+async fn signup_parts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    round: RoundId,
+    signup: &SignupRound,
+    request: &OpenRequest,
+    now: DateTime<Utc>,
+) -> Result<(), RoundsError> {
+    crate::signup::sessions::insert(tx, round, &signup.sessions, now).await?;
+    let slug = signup.open_registration.then(|| slug(request, now));
+    sqlx::query("UPDATE rounds SET cancel_until_secs = $2, remind_before_secs = $3, slug = $4 WHERE id = $1")
+        .bind(round.0)
+        .bind(signup.cancel_until.num_seconds())
+        .bind(signup.remind_before.num_seconds())
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The public name of an open registration: readable in a newsletter, one per job occurrence
+/// ("scholing-2027-01"), with a random tail for rounds opened by hand.
+fn slug(request: &OpenRequest, now: DateTime<Utc>) -> String {
+    let local = |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Amsterdam);
+    match &request.occurrence {
+        Some(o) if o.part.is_empty() => format!("{}-{}", o.job_id, local(o.at).format("%Y-%m")),
+        Some(o) => format!("{}-{}-{}", o.job_id, local(o.at).format("%Y-%m"), o.part),
+        None => format!("{}-{}-{}", request.form_id, local(now).format("%Y-%m-%d"), token::new_nonce()[..6].to_lowercase()),
+    }
 }
 
 fn describe_audience(request: &OpenRequest) -> String {

@@ -104,6 +104,9 @@ impl Scheduler {
             closes_at: at + job.open_for,
             anonymous: job.anonymous.unwrap_or(false),
             occurrence: Some(Occurrence { job_id: job.id.clone(), at, part }),
+            signup: job.signup.as_ref().map(|rules| {
+                rules.round(at, job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone))
+            }),
         }
     }
 

@@ -6,6 +6,7 @@ mod errors;
 mod headers;
 mod respond;
 mod setup;
+mod signup;
 mod unsubscribe;
 mod view;
 
@@ -51,6 +52,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .manage(app)
         .mount("/", routes![health, home])
         .mount("/", respond::routes())
+        .mount("/", signup::routes())
         .mount("/", setup::routes())
         .mount("/", unsubscribe::routes())
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))

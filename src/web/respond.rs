@@ -15,8 +15,10 @@ use super::errors;
 use super::view::{self, PageView};
 use crate::forms::Answers;
 use crate::forms::validate::{self, FieldError, Posted};
+use crate::forms::FormKind;
 use crate::responses::{self, Draft, Submitted};
 use crate::rounds::{Invitation, InvitationToken, Round};
+use crate::signup::{self, Session};
 
 pub fn routes() -> Vec<Route> {
     routes![show, answer]
@@ -29,37 +31,55 @@ pub enum Reply {
 }
 
 /// The round and invitation behind a link, with the draft and response as they were read.
-struct Visit {
-    round: Arc<Round>,
-    invitation: Invitation,
+#[derive(Clone)]
+pub(super) struct Visit {
+    pub round: Arc<Round>,
+    pub invitation: Invitation,
     draft: Option<Draft>,
     response: Option<Answers>,
-    path: String,
+    /// A sign-up round's sessions, with their seats as they are now.
+    sessions: Vec<Session>,
+    pub path: String,
 }
 
-fn fail(e: impl std::fmt::Display) -> Reply {
+impl Visit {
+    fn is_signup(&self) -> bool {
+        self.round.form.kind == FormKind::Signup
+    }
+}
+
+pub(super) fn fail(e: impl std::fmt::Display) -> Reply {
     // Only the error kind is logged: never the token, never an answer.
     tracing::error!(error = %e, "answering failed");
     Reply::Page(errors::page(Status::InternalServerError))
 }
 
-async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
+pub(super) async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
     let not_found = || Reply::Page(errors::page(Status::NotFound));
     let token = InvitationToken::parse(token).ok_or_else(not_found)?;
     let found = responses::visit(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
     let round = app.rounds.get(&app.pool, found.invitation.round).await.map_err(fail)?;
+    let sessions = match round.form.kind {
+        FormKind::Signup => signup::sessions::of_round(&app.pool, round.id).await.map_err(fail)?,
+        FormKind::Survey => Vec::new(),
+    };
     Ok(Visit {
         round,
         invitation: found.invitation,
         draft: found.draft,
         response: found.response,
+        sessions,
         path: format!("/r/{}", token.as_str()),
     })
 }
 
-/// The pages that end a visit early: closed rounds and anonymous responses already in.
-fn finished(visit: &Visit) -> Option<Reply> {
+/// The pages that end a visit early: a sign-up already made (its seats, to see or cancel),
+/// closed rounds, and anonymous responses already in.
+async fn finished(app: &App, visit: &Visit) -> Option<Reply> {
     let round = &visit.round;
+    if visit.is_signup() && visit.invitation.answered {
+        return Some(super::signup::status(app, visit).await);
+    }
     if !round.is_open(Utc::now()) {
         return Some(closed(round));
     }
@@ -98,7 +118,7 @@ async fn show(token: &str, app: &State<App>) -> Reply {
         Ok(visit) => visit,
         Err(reply) => return reply,
     };
-    if let Some(reply) = finished(&visit) {
+    if let Some(reply) = finished(app, &visit).await {
         return reply;
     }
     let (draft, resubmitting) = state(&visit);
@@ -120,7 +140,7 @@ async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
         Ok(visit) => visit,
         Err(reply) => return reply,
     };
-    if let Some(reply) = finished(&visit) {
+    if let Some(reply) = finished(app, &visit).await {
         return reply;
     }
     let Some((page, nav, posted)) = controls(body.0, visit.round.form.pages.len()) else {
@@ -136,6 +156,11 @@ async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
             return Reply::Page(errors::page(Status::BadRequest));
         }
     };
+    // A session chosen on this page must still be offered.
+    let checked = checked.and_then(|answers| {
+        let errors = signup::choices::check(&form.pages[page], &answers, &visit.sessions);
+        if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    });
     let page_answers = match checked {
         Ok(answers) => answers,
         // Going back never blocks on this page's mistakes; what was wrong is simply not kept.
@@ -225,10 +250,32 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
     let _turn = app.writes.turn().await;
     match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group).await {
         Ok(Submitted::Stored) => thanks(&visit.round, false),
+        // The sign-up's own page shows the seats; a reload there takes no second seat.
+        Ok(Submitted::SignedUp(_)) => Reply::Redirect(Redirect::to(visit.path.clone())),
+        Ok(Submitted::AlreadyAnswered) if visit.is_signup() => Reply::Redirect(Redirect::to(visit.path.clone())),
         Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, true),
+        Ok(Submitted::NotOffered(_)) => {
+            drop(_turn);
+            not_offered(app, visit, &answers).await
+        }
         Ok(Submitted::Closed) => closed(&visit.round),
         Err(e) => fail(e),
     }
+}
+
+/// A chosen session was cancelled while this person was filling in the form: back to its page,
+/// with the sessions as they are now and a message at the question.
+async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Reply {
+    let sessions = match signup::sessions::of_round(&app.pool, visit.round.id).await {
+        Ok(sessions) => sessions,
+        Err(e) => return fail(e),
+    };
+    let form = &visit.round.form;
+    let page = form.pages.iter().position(|p| !signup::choices::check(p, answers, &sessions).is_empty()).unwrap_or(0);
+    let errors = signup::choices::check(&form.pages[page], answers, &sessions);
+    let posted = view::posted_from(&form.pages[page], answers);
+    let visit = Visit { sessions, ..visit.clone() };
+    render(&visit, page, &posted, answers, &errors, None, Status::UnprocessableEntity)
 }
 
 fn render(
@@ -260,7 +307,7 @@ fn render(
         notice,
         earlier: view::earlier_answers(current, &before),
         errors: view::error_views(current, errors),
-        questions: view::questions(current, posted, &before, errors),
+        questions: view::questions(current, posted, &before, errors, &visit.sessions),
     };
     Reply::Page((status, Template::render("respond/page", view)))
 }

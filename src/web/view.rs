@@ -7,6 +7,7 @@ use crate::forms::answers::{Answer, Answers, other_key};
 use crate::forms::expr::references;
 use crate::forms::model::{NA, OTHER, Page, Question, QuestionKind, ScalePoint, Text, Widget};
 use crate::forms::validate::{FieldError, Posted, is_shown};
+use crate::signup::Session;
 
 pub fn empty() -> serde_json::Value {
     serde_json::json!({})
@@ -67,11 +68,14 @@ pub struct QuestionView {
     pub max: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 pub struct OptionView {
     pub value: String,
     pub label: String,
     pub checked: bool,
+    /// A session's date, place and seats left, shown under its title.
+    pub details: Vec<String>,
+    pub full: bool,
 }
 
 #[derive(Serialize)]
@@ -120,7 +124,13 @@ fn plain(answer: &Answer) -> String {
 }
 
 /// The questions of `page` that are shown, given the answers of earlier pages.
-pub fn questions(page: &Page, posted: &Posted, before: &Answers, errors: &[FieldError]) -> Vec<QuestionView> {
+pub fn questions(
+    page: &Page,
+    posted: &Posted,
+    before: &Answers,
+    errors: &[FieldError],
+    sessions: &[Session],
+) -> Vec<QuestionView> {
     let on_page: Vec<&str> = page.questions.iter().map(|q| q.id.as_str()).collect();
     page.questions
         .iter()
@@ -134,7 +144,7 @@ pub fn questions(page: &Page, posted: &Posted, before: &Answers, errors: &[Field
             if live.is_none() && !is_shown(q, before) {
                 return None;
             }
-            let mut view = question(q, posted);
+            let mut view = question(q, posted, sessions);
             view.show_if = live.and_then(|c| serde_json::to_string(&c.expr).ok());
             view.error = errors.iter().find(|e| e.question == q.id).map(|e| e.message.clone());
             let ids = [
@@ -156,7 +166,7 @@ fn nl(text: &Option<Text>) -> Option<String> {
     text.as_ref().map(|t| t.nl.clone())
 }
 
-fn question(q: &Question, posted: &Posted) -> QuestionView {
+fn question(q: &Question, posted: &Posted, sessions: &[Session]) -> QuestionView {
     let chosen = posted.get(&q.id).cloned().unwrap_or_default();
     let mut view = QuestionView {
         id: q.id.clone(),
@@ -193,6 +203,7 @@ fn question(q: &Question, posted: &Posted) -> QuestionView {
                     value: o.value.clone(),
                     label: o.label.nl.clone(),
                     checked: chosen.contains(&o.value),
+                    ..OptionView::default()
                 })
                 .collect();
             if *other {
@@ -202,6 +213,7 @@ fn question(q: &Question, posted: &Posted) -> QuestionView {
                     value: OTHER.into(),
                     label: "Anders, namelijk".into(),
                     checked: chosen.iter().any(|c| c == OTHER),
+                    ..OptionView::default()
                 });
             }
             if let QuestionKind::Single { widget: Widget::Dropdown, .. } = &q.kind {
@@ -229,9 +241,36 @@ fn question(q: &Question, posted: &Posted) -> QuestionView {
                 .collect();
         }
         QuestionKind::Email => view.inputmode = "email",
-        QuestionKind::Yesno | QuestionKind::Consent | QuestionKind::Slot { .. } => {}
+        QuestionKind::Slot { max_choices } => {
+            view.widget = if *max_choices > 1 { "checkbox" } else { "radio" };
+            view.options = slot_options(sessions, &chosen);
+        }
+        QuestionKind::Yesno | QuestionKind::Consent => {}
     }
     view
+}
+
+/// The sessions still offered, each with when and where, and how many seats are left.
+fn slot_options(sessions: &[Session], chosen: &[String]) -> Vec<OptionView> {
+    sessions
+        .iter()
+        .filter(|s| !s.cancelled)
+        .map(|s| {
+            let mut details = vec![s.when()];
+            details.extend([&s.place, &s.leader].into_iter().filter(|t| !t.is_empty()).cloned());
+            if !s.online_url.is_empty() {
+                details.push("Online".into());
+            }
+            let full = s.seats_left() == 0;
+            details.push(match s.seats_left() {
+                0 if s.waiting > 0 => format!("Vol \u{2014} wachtlijst ({} wachtend)", s.waiting),
+                0 => "Vol \u{2014} u komt op de wachtlijst".into(),
+                1 => "Nog 1 plaats".into(),
+                n => format!("Nog {n} plaatsen"),
+            });
+            OptionView { value: s.code.clone(), label: s.title.clone(), checked: chosen.contains(&s.code), details, full }
+        })
+        .collect()
 }
 
 fn point_options(points: &[ScalePoint], na: &Option<Text>, value: &str) -> Vec<OptionView> {
@@ -241,10 +280,11 @@ fn point_options(points: &[ScalePoint], na: &Option<Text>, value: &str) -> Vec<O
             value: p.value.to_string(),
             label: p.label.nl.clone(),
             checked: value == p.value.to_string(),
+            ..OptionView::default()
         })
         .collect();
     if let Some(na) = na {
-        options.push(OptionView { value: NA.into(), label: na.nl.clone(), checked: value == NA });
+        options.push(OptionView { value: NA.into(), label: na.nl.clone(), checked: value == NA, ..OptionView::default() });
     }
     options
 }

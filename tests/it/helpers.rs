@@ -92,6 +92,7 @@ impl TestApp {
             closes_at: chrono::Utc::now() + chrono::Duration::days(7),
             anonymous,
             occurrence: None,
+            signup: None,
         };
         rounds::open(&self.pool, &self.forms, &self.secret, &request).await.expect("open round").round
     }

@@ -375,6 +375,7 @@ async fn a_scheduled_round_opens_by_itself_and_its_mails_carry_the_jobs_texts_an
         reminders: vec![],
         anonymous: None,
         mail: texts.clone(),
+        signup: None,
     };
     let jobs = Arc::new(Jobs { jobs: vec![job] });
     let scheduler = peil::schedule::Scheduler::new(

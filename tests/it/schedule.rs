@@ -33,6 +33,7 @@ fn job(cron: &str, open_for: Duration, reminders: &[i64]) -> Job {
         reminders: reminders.iter().map(|d| Duration::days(*d)).collect(),
         anonymous: None,
         mail: MailTexts::default(),
+        signup: None,
     }
 }
 

@@ -71,6 +71,7 @@ pub(super) async fn open(
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,
+        signup: None,
     };
     rounds::open_at(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
 }

@@ -1,0 +1,42 @@
+//! The link between a form's `slot` questions and a round's sessions: which codes an answer
+//! chose, and whether the round (still) offers them.
+
+use super::Session;
+use crate::forms::answers::{Answer, Answers};
+use crate::forms::model::{Form, Page, QuestionKind};
+use crate::forms::validate::FieldError;
+
+/// Every session code chosen in `answers`, over all slot questions of the form, in order.
+pub fn chosen(form: &Form, answers: &Answers) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for q in form.pages.iter().flat_map(|p| &p.questions) {
+        if !matches!(q.kind, QuestionKind::Slot { .. }) {
+            continue;
+        }
+        if let Some(Answer::Many(values)) = answers.get(&q.id) {
+            for code in values {
+                if !codes.contains(code) {
+                    codes.push(code.clone());
+                }
+            }
+        }
+    }
+    codes
+}
+
+/// An error for each slot question on `page` whose answer names a session the round does not
+/// offer: cancelled since the page was shown, or never there (a tampered form).
+pub fn check(page: &Page, answers: &Answers, sessions: &[Session]) -> Vec<FieldError> {
+    let offered = |code: &str| sessions.iter().any(|s| s.code == code && !s.cancelled);
+    page.questions
+        .iter()
+        .filter(|q| matches!(q.kind, QuestionKind::Slot { .. }))
+        .filter_map(|q| match answers.get(&q.id) {
+            Some(Answer::Many(values)) if values.iter().any(|v| !offered(v)) => Some(FieldError {
+                question: q.id.clone(),
+                message: "Deze bijeenkomst gaat niet door of bestaat niet meer. Kies een andere.".into(),
+            }),
+            _ => None,
+        })
+        .collect()
+}

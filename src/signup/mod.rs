@@ -1,0 +1,110 @@
+//! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
+//! waiting list behind each (`seats`).
+//!
+//! How a seat is never given twice: every change to a session's seats starts by updating that
+//! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
+//! capacity`, one statement that either takes a seat or does not; cancelling locks the row the
+//! same way before it frees a seat and moves the first person on the waiting list up. On SQLite
+//! the write lock and on PostgreSQL the row lock put these steps one after another, and the
+//! `CHECK (taken <= capacity)` on the table refuses any write that would overbook, whatever the
+//! code does. A seat's id is its place in the queue, so the waiting list keeps arrival order.
+
+pub mod choices;
+pub mod seats;
+pub mod sessions;
+
+use chrono::{DateTime, Utc};
+
+pub use seats::{Cancelled, Taken};
+pub use sessions::{NewSession, Session, SessionChange};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct SessionId(pub i64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct SeatId(pub i64);
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::fmt::Display for SeatId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeatStatus {
+    Confirmed,
+    Waiting,
+    Cancelled,
+}
+
+impl SeatStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeatStatus::Confirmed => "confirmed",
+            SeatStatus::Waiting => "waiting",
+            SeatStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SeatStatus> {
+        [SeatStatus::Confirmed, SeatStatus::Waiting, SeatStatus::Cancelled].into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// As the attendance list and the personal page say it.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            SeatStatus::Confirmed => "aangemeld",
+            SeatStatus::Waiting => "wachtlijst",
+            SeatStatus::Cancelled => "afgemeld",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignupError {
+    #[error("there is no session {0}")]
+    UnknownSession(SessionId),
+    #[error("there is no seat {0}")]
+    UnknownSeat(SeatId),
+    /// The chosen session is not (or no longer) offered: unknown code or cancelled.
+    #[error("session `{0}` is not offered in this round")]
+    NotOffered(String),
+    #[error("session {0} is cancelled")]
+    SessionCancelled(SessionId),
+    #[error("the seat was already cancelled")]
+    AlreadyCancelled,
+    /// Cancelling by link closes `cancel_until` before the session starts.
+    #[error("seats can be cancelled until {}", crate::time::dutch(*.deadline))]
+    TooLate { deadline: DateTime<Utc> },
+    #[error("the session already has {taken} confirmed seats; a capacity of {capacity} would overbook it")]
+    CapacityBelowTaken { capacity: u32, taken: u32 },
+    #[error("a session ends after it starts")]
+    EndsBeforeStart,
+    #[error("round {0} has a session with code `{1}` already")]
+    DuplicateCode(crate::rounds::RoundId, String),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+fn decode(column: &str, text: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("{column}: {text}").into())
+}
+
+pub(crate) fn time(row: &sqlx::any::AnyRow, column: &str) -> Result<DateTime<Utc>, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = row.try_get(column)?;
+    crate::db::parse_timestamp(&text).ok_or_else(|| decode(column, &text))
+}

@@ -1,0 +1,245 @@
+//! The sessions of a sign-up round: created with the round (from the job's rules) or added by a
+//! coordinator, changed, cancelled. Every change people must hear of raises `revision`, the
+//! calendar files' SEQUENCE, and queues a mail per seat in the same transaction.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{SessionId, SignupError, Tx, seats, time};
+use crate::db::{self, Pool};
+use crate::mail::{MailKind, queue_seat_mail};
+use crate::rounds::RoundId;
+
+/// A session to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSession {
+    /// What a slot answer stores; unique within the round.
+    pub code: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub online_url: String,
+    pub leader: String,
+    pub activity_id: String,
+    pub capacity: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Session {
+    pub id: SessionId,
+    pub round: RoundId,
+    pub code: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub online_url: String,
+    pub leader: String,
+    pub activity_id: String,
+    pub capacity: u32,
+    /// Confirmed seats.
+    pub taken: u32,
+    pub waiting: u32,
+    pub cancelled: bool,
+    pub revision: u32,
+}
+
+impl Session {
+    pub fn seats_left(&self) -> u32 {
+        self.capacity.saturating_sub(self.taken)
+    }
+
+    /// "dinsdag 9 maart 2027, 13.30–15.30 uur".
+    pub fn when(&self) -> String {
+        crate::time::dutch_span(self.starts_at, self.ends_at)
+    }
+}
+
+/// What a coordinator may change; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionChange {
+    pub title: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub leader: Option<String>,
+    pub capacity: Option<u32>,
+}
+
+const COLUMNS: &str = "s.id, s.round_id, s.code, s.title, s.starts_at, s.ends_at, s.place, s.online_url, \
+     s.leader, s.activity_id, s.capacity, s.taken, s.cancelled, s.revision, \
+     (SELECT COUNT(*) FROM seats w WHERE w.session_id = s.id AND w.status = 'waiting') AS waiting";
+
+fn count(row: &AnyRow, column: &str) -> Result<u32, sqlx::Error> {
+    let n: i64 = row.try_get(column)?;
+    Ok(u32::try_from(n).unwrap_or(0))
+}
+
+fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: SessionId(row.try_get("id")?),
+        round: RoundId(row.try_get("round_id")?),
+        code: row.try_get("code")?,
+        title: row.try_get("title")?,
+        starts_at: time(row, "starts_at")?,
+        ends_at: time(row, "ends_at")?,
+        place: row.try_get("place")?,
+        online_url: row.try_get("online_url")?,
+        leader: row.try_get("leader")?,
+        activity_id: row.try_get("activity_id")?,
+        capacity: count(row, "capacity")?,
+        taken: count(row, "taken")?,
+        waiting: count(row, "waiting")?,
+        cancelled: row.try_get::<i64, _>("cancelled")? != 0,
+        revision: count(row, "revision")?,
+    })
+}
+
+/// Creates `sessions` for `round` in the caller's transaction (the round's own, when it opens).
+pub async fn insert(
+    tx: &mut Tx<'_>,
+    round: RoundId,
+    sessions: &[NewSession],
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionId>, SignupError> {
+    let mut ids = Vec::new();
+    for s in sessions {
+        if s.ends_at <= s.starts_at {
+            return Err(SignupError::EndsBeforeStart);
+        }
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO sessions (round_id, code, title, starts_at, ends_at, place, online_url, leader, \
+             activity_id, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (round_id, code) DO NOTHING RETURNING id",
+        )
+        .bind(round.0)
+        .bind(&s.code)
+        .bind(&s.title)
+        .bind(db::timestamp(s.starts_at))
+        .bind(db::timestamp(s.ends_at))
+        .bind(&s.place)
+        .bind(&s.online_url)
+        .bind(&s.leader)
+        .bind(&s.activity_id)
+        .bind(i64::from(s.capacity))
+        .bind(db::timestamp(now))
+        .fetch_optional(&mut **tx)
+        .await?;
+        ids.push(SessionId(id.ok_or_else(|| SignupError::DuplicateCode(round, s.code.clone()))?));
+    }
+    Ok(ids)
+}
+
+/// Adds one session to an open round.
+pub async fn add(pool: &Pool, round: RoundId, new: &NewSession, now: DateTime<Utc>) -> Result<SessionId, SignupError> {
+    let mut tx = pool.begin().await?;
+    let ids = insert(&mut tx, round, std::slice::from_ref(new), now).await?;
+    tx.commit().await?;
+    Ok(ids[0])
+}
+
+/// The round's sessions in date order, cancelled ones included.
+pub async fn of_round(pool: &Pool, round: RoundId) -> Result<Vec<Session>, SignupError> {
+    let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.round_id = $1 ORDER BY s.starts_at, s.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round.0).fetch_all(pool).await?;
+    Ok(rows.iter().map(session).collect::<Result<_, _>>()?)
+}
+
+pub async fn get(pool: &Pool, id: SessionId) -> Result<Session, SignupError> {
+    let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?;
+    session(&row.ok_or(SignupError::UnknownSession(id))?).map_err(Into::into)
+}
+
+/// Takes the session's row for this transaction: on PostgreSQL a row lock, on SQLite the write
+/// lock. Every change to a session's seats starts here, so those changes never interleave.
+pub(crate) async fn lock(tx: &mut Tx<'_>, id: SessionId) -> Result<(), SignupError> {
+    let locked: Option<i64> = sqlx::query_scalar("UPDATE sessions SET revision = revision WHERE id = $1 RETURNING id")
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    locked.map(|_| ()).ok_or(SignupError::UnknownSession(id))
+}
+
+/// Changes a session. A new time or place raises the revision and tells every confirmed and
+/// waiting person (with a new calendar file); a larger capacity moves people up from the
+/// waiting list; a capacity below the confirmed seats is refused.
+pub async fn change(pool: &Pool, id: SessionId, change: &SessionChange, now: DateTime<Utc>) -> Result<Session, SignupError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, id).await?;
+    let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1");
+    let before = session(&sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_one(&mut *tx).await?)?;
+    if before.cancelled {
+        return Err(SignupError::SessionCancelled(id));
+    }
+    let capacity = change.capacity.unwrap_or(before.capacity);
+    if capacity < before.taken {
+        return Err(SignupError::CapacityBelowTaken { capacity, taken: before.taken });
+    }
+    let starts_at = change.starts_at.unwrap_or(before.starts_at);
+    let ends_at = change.ends_at.unwrap_or(before.ends_at);
+    if ends_at <= starts_at {
+        return Err(SignupError::EndsBeforeStart);
+    }
+    let place = change.place.clone().unwrap_or_else(|| before.place.clone());
+    let online_url = change.online_url.clone().unwrap_or_else(|| before.online_url.clone());
+    let moved = starts_at != before.starts_at || ends_at != before.ends_at || place != before.place || online_url != before.online_url;
+    sqlx::query(
+        "UPDATE sessions SET title = $2, starts_at = $3, ends_at = $4, place = $5, online_url = $6, leader = $7, \
+         capacity = $8, revision = revision + $9 WHERE id = $1",
+    )
+    .bind(id.0)
+    .bind(change.title.clone().unwrap_or_else(|| before.title.clone()))
+    .bind(db::timestamp(starts_at))
+    .bind(db::timestamp(ends_at))
+    .bind(place)
+    .bind(online_url)
+    .bind(change.leader.clone().unwrap_or_else(|| before.leader.clone()))
+    .bind(i64::from(capacity))
+    .bind(i64::from(moved))
+    .execute(&mut *tx)
+    .await?;
+    if moved {
+        let revision = before.revision + 1;
+        for (seat, _) in seats::active(&mut tx, id).await? {
+            queue_seat_mail(&mut tx, MailKind::SessionChanged, seat, &revision.to_string(), now).await?;
+        }
+    }
+    // New seats go to the waiting list first, in its order.
+    for _ in before.taken..capacity {
+        if seats::promote_first(&mut tx, id, now).await?.is_none() {
+            break;
+        }
+        sqlx::query("UPDATE sessions SET taken = taken + 1 WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    get(pool, id).await
+}
+
+/// Cancels a session: every seat and place on its waiting list ends, and each person is told.
+/// Returns how many people were told.
+pub async fn cancel(pool: &Pool, id: SessionId, now: DateTime<Utc>) -> Result<u32, SignupError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, id).await?;
+    let done = sqlx::query("UPDATE sessions SET cancelled = 1, taken = 0, revision = revision + 1 WHERE id = $1 AND cancelled = 0")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(SignupError::SessionCancelled(id));
+    }
+    let active = seats::active(&mut tx, id).await?;
+    for (seat, _) in &active {
+        sqlx::query("UPDATE seats SET status = 'cancelled', updated_at = $2 WHERE id = $1")
+            .bind(seat.0)
+            .bind(db::timestamp(now))
+            .execute(&mut *tx)
+            .await?;
+        queue_seat_mail(&mut tx, MailKind::SessionCancelled, *seat, "", now).await?;
+    }
+    tx.commit().await?;
+    Ok(u32::try_from(active.len()).unwrap_or(u32::MAX))
+}

@@ -1,0 +1,121 @@
+//! A person's own sign-up: `/r/<token>` once they signed up shows their seats and places on a
+//! waiting list; `/r/<token>/plaats/<seat>` (the link in every seat mail) shows one seat with a
+//! button to cancel it, which posts to `.../afzeggen`.
+
+use chrono::{DateTime, Utc};
+use rocket::http::Status;
+use rocket::{Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+use serde::Serialize;
+
+use super::App;
+use super::errors;
+use super::respond::{Reply, Visit, fail, visit};
+use crate::signup::seats::{self, By, MySeat};
+use crate::signup::{SeatId, SeatStatus, SignupError};
+
+pub fn routes() -> Vec<Route> {
+    routes![seat, cancel]
+}
+
+#[derive(Serialize)]
+struct SeatView {
+    title: String,
+    when: String,
+    place: String,
+    online_url: String,
+    leader: String,
+    status: SeatStatus,
+    status_text: String,
+    can_cancel: bool,
+    cancel_until: String,
+    url: String,
+}
+
+fn seat_view(visit: &Visit, seat: &MySeat, now: DateTime<Utc>) -> SeatView {
+    let session = &seat.session;
+    let status_text = match (seat.status, seat.position) {
+        (SeatStatus::Confirmed, _) => "U bent aangemeld.".to_string(),
+        (SeatStatus::Waiting, Some(p)) => format!("U staat op de wachtlijst, op plaats {p}."),
+        (SeatStatus::Waiting, None) => "U staat op de wachtlijst.".to_string(),
+        (SeatStatus::Cancelled, _) if session.cancelled => "Deze bijeenkomst gaat niet door.".to_string(),
+        (SeatStatus::Cancelled, _) => "U bent afgemeld.".to_string(),
+    };
+    SeatView {
+        title: session.title.clone(),
+        when: session.when(),
+        place: session.place.clone(),
+        online_url: session.online_url.clone(),
+        leader: session.leader.clone(),
+        status: seat.status,
+        status_text,
+        can_cancel: seat.status != SeatStatus::Cancelled && now < seat.cancel_until,
+        cancel_until: crate::time::dutch(seat.cancel_until),
+        url: format!("{}/plaats/{}", visit.path, seat.seat.0),
+    }
+}
+
+/// The seats of a person who signed up.
+pub(super) async fn status(app: &App, visit: &Visit) -> Reply {
+    let seats = match seats::of_invitation(&app.pool, visit.invitation.id).await {
+        Ok(seats) => seats,
+        Err(e) => return fail(e),
+    };
+    let now = Utc::now();
+    let views: Vec<SeatView> = seats.iter().map(|s| seat_view(visit, s, now)).collect();
+    let context = context! { form_title: &visit.round.title, seats: views };
+    Reply::Page((Status::Ok, Template::render("respond/signup_status", context)))
+}
+
+async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Reply> {
+    let seats = seats::of_invitation(&app.pool, visit.invitation.id).await.map_err(fail)?;
+    seats.into_iter().find(|s| s.seat == SeatId(seat)).ok_or_else(|| Reply::Page(errors::page(Status::NotFound)))
+}
+
+#[get("/r/<token>/plaats/<seat>")]
+async fn seat(token: &str, seat: i64, app: &State<App>) -> Reply {
+    let visit = match visit(app, token).await {
+        Ok(visit) => visit,
+        Err(reply) => return reply,
+    };
+    let seat = match my_seat(app, &visit, seat).await {
+        Ok(seat) => seat,
+        Err(reply) => return reply,
+    };
+    let view = seat_view(&visit, &seat, Utc::now());
+    let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path };
+    Reply::Page((Status::Ok, Template::render("respond/seat", context)))
+}
+
+#[post("/r/<token>/plaats/<seat>/afzeggen")]
+async fn cancel(token: &str, seat: i64, app: &State<App>) -> Reply {
+    let visit = match visit(app, token).await {
+        Ok(visit) => visit,
+        Err(reply) => return reply,
+    };
+    let cancelled = {
+        let _turn = app.writes.turn().await;
+        seats::cancel(&app.pool, SeatId(seat), By::Person(visit.invitation.id), Utc::now()).await
+    };
+    let (status, message) = match cancelled {
+        Ok(_) => (Status::Ok, "U bent afgemeld. U krijgt een bevestiging per e-mail.".to_string()),
+        Err(SignupError::AlreadyCancelled) => (Status::Ok, "U was al afgemeld.".to_string()),
+        Err(SignupError::TooLate { deadline }) => (
+            Status::Conflict,
+            format!(
+                "Afmelden via deze link kon tot {}. Kunt u toch niet komen? Laat het de organisatie \
+                 of de gespreksleider zo snel mogelijk weten, dan kan een ander uw plaats nog krijgen.",
+                crate::time::dutch(deadline)
+            ),
+        ),
+        Err(SignupError::UnknownSeat(_)) => return Reply::Page(errors::page(Status::NotFound)),
+        Err(e) => return fail(e),
+    };
+    let seat = match my_seat(app, &visit, seat).await {
+        Ok(seat) => seat,
+        Err(reply) => return reply,
+    };
+    let view = seat_view(&visit, &seat, Utc::now());
+    let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path, message };
+    Reply::Page((status, Template::render("respond/seat", context)))
+}
