@@ -113,6 +113,11 @@ pub fn dutch_span(starts: DateTime<Utc>, ends: DateTime<Utc>) -> String {
     if from.date_naive() == to.date_naive() {
         format!("{day}, {}\u{2013}{} uur", from.format("%H.%M"), to.format("%H.%M"))
     } else {
-        format!("{day} {} uur tot {} {} uur", from.format("%H.%M"), dutch_long_date(to.date_naive()), to.format("%H.%M"))
+        format!(
+            "{day} {} uur tot {} {} uur",
+            from.format("%H.%M"),
+            dutch_long_date(to.date_naive()),
+            to.format("%H.%M")
+        )
     }
 }

@@ -377,7 +377,11 @@ fn slot(q: &Question, values: &[&str], max: u32) -> Result<Found, String> {
         return if q.required { Err(required_message(&q.kind).into()) } else { Ok(vec![]) };
     }
     if chosen.len() > max as usize {
-        return Err(if max == 1 { "Kies één bijeenkomst.".into() } else { format!("Kies er hoogstens {max}.") });
+        return Err(if max == 1 {
+            "Kies één bijeenkomst.".into()
+        } else {
+            format!("Kies er hoogstens {max}.")
+        });
     }
     Ok(vec![(q.id.clone(), Answer::Many(chosen))])
 }

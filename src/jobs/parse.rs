@@ -72,7 +72,10 @@ fn signup(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>) -> Option<Si
     let sessions = f.array("sessions");
     if is_signup == Some(false) {
         for at in [rules_table.map(|(_, at)| at), sessions_at].into_iter().flatten() {
-            ctx.report(at, "the form is a survey: only a job for a sign-up form (kind = \"signup\") has sessions");
+            ctx.report(
+                at,
+                "the form is a survey: only a job for a sign-up form (kind = \"signup\") has sessions",
+            );
         }
         return None;
     }

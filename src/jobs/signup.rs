@@ -14,8 +14,9 @@ use crate::rounds::SignupRound;
 use crate::signup::NewSession;
 
 pub const SIGNUP_KEYS: &[&str] = &["cancel_until", "remind_before", "open_registration"];
-pub const SESSION_KEYS: &[&str] =
-    &["title", "date", "month", "week", "weekday", "time", "place", "online", "leader", "activity", "capacity"];
+pub const SESSION_KEYS: &[&str] = &[
+    "title", "date", "month", "week", "weekday", "time", "place", "online", "leader", "activity", "capacity",
+];
 
 /// A room or group larger than this is a typo.
 const MOST_SEATS: u32 = 2000;
@@ -57,7 +58,11 @@ pub enum Day {
     Date(NaiveDate),
     /// The `week`th (or, with `week = -1`, the last) `weekday` of the month `months_ahead`
     /// after the one the round opens in.
-    Relative { months_ahead: u32, week: i8, weekday: Weekday },
+    Relative {
+        months_ahead: u32,
+        week: i8,
+        weekday: Weekday,
+    },
 }
 
 impl SignupRules {
@@ -97,7 +102,9 @@ impl Day {
         match *self {
             Day::Date(date) => date,
             Day::Relative { months_ahead, week, weekday } => {
-                let first = opening_month.checked_add_months(chrono::Months::new(months_ahead)).unwrap_or(opening_month);
+                let first = opening_month
+                    .checked_add_months(chrono::Months::new(months_ahead))
+                    .unwrap_or(opening_month);
                 nth_weekday(first, week, weekday)
             }
         }
@@ -171,7 +178,17 @@ pub fn session(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize) -> Option<SessionR
         return None;
     }
     let (starts, ends) = times?;
-    Some(SessionRule { title: title?, day: day?, starts, ends, place, online, leader, activity, capacity: capacity? })
+    Some(SessionRule {
+        title: title?,
+        day: day?,
+        starts,
+        ends,
+        place,
+        online,
+        leader,
+        activity,
+        capacity: capacity?,
+    })
 }
 
 fn day(f: &mut Fields<'_, '_, '_, '_>) -> Option<Day> {
@@ -190,7 +207,10 @@ fn day(f: &mut Fields<'_, '_, '_, '_>) -> Option<Day> {
         };
     }
     if !f.has("weekday") {
-        ctx.report(f.at, "missing the day: add date = \"2027-03-09\", or weekday = \"dinsdag\" with week = 2");
+        ctx.report(
+            f.at,
+            "missing the day: add date = \"2027-03-09\", or weekday = \"dinsdag\" with week = 2",
+        );
         return None;
     }
     let weekday = f.str("weekday").and_then(|w| weekday(ctx, w));
@@ -253,7 +273,10 @@ fn span(ctx: &Ctx<'_>, text: At<&str>) -> Option<(NaiveTime, NaiveTime)> {
             None
         }
         None => {
-            ctx.report(text.at, format!("\"{}\" is not a time span; write it as \"13:30-15:30\"", text.value));
+            ctx.report(
+                text.at,
+                format!("\"{}\" is not a time span; write it as \"13:30-15:30\"", text.value),
+            );
             None
         }
     }

@@ -105,7 +105,10 @@ impl MailKind {
 
     /// Mails about a seat: they name one and may carry a calendar file.
     pub fn is_about_a_seat(self) -> bool {
-        !matches!(self, MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation | MailKind::Registration)
+        !matches!(
+            self,
+            MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation | MailKind::Registration
+        )
     }
 }
 

@@ -148,8 +148,12 @@ pub async fn open_at(
         return Err(RoundsError::SessionInThePast(past.title.clone()));
     }
     match (form.kind, &request.signup) {
-        (crate::forms::FormKind::Signup, None) => return Err(RoundsError::SignupNeedsSessions(form.id.to_string())),
-        (crate::forms::FormKind::Survey, Some(_)) => return Err(RoundsError::NotASignupForm(form.id.to_string())),
+        (crate::forms::FormKind::Signup, None) => {
+            return Err(RoundsError::SignupNeedsSessions(form.id.to_string()));
+        }
+        (crate::forms::FormKind::Survey, Some(_)) => {
+            return Err(RoundsError::NotASignupForm(form.id.to_string()));
+        }
         _ => {}
     }
     if request.closes_at <= now {
@@ -245,7 +249,12 @@ fn slug(request: &OpenRequest, now: DateTime<Utc>) -> String {
     match &request.occurrence {
         Some(o) if o.part.is_empty() => format!("{}-{}", o.job_id, local(o.at).format("%Y-%m")),
         Some(o) => format!("{}-{}-{}", o.job_id, local(o.at).format("%Y-%m"), o.part),
-        None => format!("{}-{}-{}", request.form_id, local(now).format("%Y-%m-%d"), token::new_nonce()[..6].to_lowercase()),
+        None => format!(
+            "{}-{}-{}",
+            request.form_id,
+            local(now).format("%Y-%m-%d"),
+            token::new_nonce()[..6].to_lowercase()
+        ),
     }
 }
 

@@ -56,7 +56,9 @@ impl SeatStatus {
     }
 
     pub fn parse(text: &str) -> Option<SeatStatus> {
-        [SeatStatus::Confirmed, SeatStatus::Waiting, SeatStatus::Cancelled].into_iter().find(|s| s.as_str() == text)
+        [SeatStatus::Confirmed, SeatStatus::Waiting, SeatStatus::Cancelled]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 
     /// As the attendance list and the personal page say it.

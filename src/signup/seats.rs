@@ -108,12 +108,15 @@ pub enum By {
 /// calendar entry withdrawn).
 pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Result<Cancelled, SignupError> {
     let mut tx = pool.begin().await?;
-    let session: Option<i64> = sqlx::query_scalar("SELECT session_id FROM seats WHERE id = $1")
-        .bind(seat.0)
-        .fetch_optional(&mut *tx)
-        .await?;
+    // The first statement writes: a SQLite transaction that read first could not upgrade to a
+    // writer while another process writes, and would fail instead of waiting its turn.
+    let session: Option<i64> = sqlx::query_scalar(
+        "UPDATE sessions SET revision = revision WHERE id = (SELECT session_id FROM seats WHERE id = $1) RETURNING id",
+    )
+    .bind(seat.0)
+    .fetch_optional(&mut *tx)
+    .await?;
     let session = SessionId(session.ok_or(SignupError::UnknownSeat(seat))?);
-    sessions::lock(&mut tx, session).await?;
     // Read again under the lock: another cancellation may have come first.
     let row = sqlx::query(
         "SELECT st.status, st.invitation_id, s.starts_at, r.cancel_until_secs FROM seats st \
@@ -123,12 +126,14 @@ pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Re
     .fetch_one(&mut *tx)
     .await?;
     let status: String = row.try_get("status")?;
-    let was = SeatStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+    let was =
+        SeatStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
     if let By::Person(invitation) = by {
         if row.try_get::<i64, _>("invitation_id")? != invitation.0 {
             return Err(SignupError::UnknownSeat(seat));
         }
-        let deadline = super::time(&row, "starts_at")? - chrono::Duration::seconds(row.try_get("cancel_until_secs")?);
+        let deadline =
+            super::time(&row, "starts_at")? - chrono::Duration::seconds(row.try_get("cancel_until_secs")?);
         if was != SeatStatus::Cancelled && now >= deadline {
             return Err(SignupError::TooLate { deadline });
         }
@@ -146,7 +151,10 @@ pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Re
     if was == SeatStatus::Confirmed {
         promoted = promote_first(&mut tx, session, now).await?;
         if promoted.is_none() {
-            sqlx::query("UPDATE sessions SET taken = taken - 1 WHERE id = $1").bind(session.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE sessions SET taken = taken - 1 WHERE id = $1")
+                .bind(session.0)
+                .execute(&mut *tx)
+                .await?;
         }
     }
     tx.commit().await?;
@@ -155,7 +163,11 @@ pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Re
 
 /// Moves the first person on the waiting list into a seat and queues their mail. The caller
 /// holds the session's lock and keeps `taken` right.
-pub(crate) async fn promote_first(tx: &mut Tx<'_>, session: SessionId, now: DateTime<Utc>) -> Result<Option<SeatId>, SignupError> {
+pub(crate) async fn promote_first(
+    tx: &mut Tx<'_>,
+    session: SessionId,
+    now: DateTime<Utc>,
+) -> Result<Option<SeatId>, SignupError> {
     let promoted: Option<i64> = sqlx::query_scalar(
         "UPDATE seats SET status = 'confirmed', updated_at = $2 WHERE id = \
          (SELECT id FROM seats WHERE session_id = $1 AND status = 'waiting' ORDER BY id LIMIT 1) RETURNING id",
@@ -170,15 +182,21 @@ pub(crate) async fn promote_first(tx: &mut Tx<'_>, session: SessionId, now: Date
 }
 
 /// The seats of a session that still hold a place, in queue order.
-pub(crate) async fn active(tx: &mut Tx<'_>, session: SessionId) -> Result<Vec<(SeatId, SeatStatus)>, SignupError> {
-    let rows = sqlx::query("SELECT id, status FROM seats WHERE session_id = $1 AND status <> 'cancelled' ORDER BY id")
-        .bind(session.0)
-        .fetch_all(&mut **tx)
-        .await?;
+pub(crate) async fn active(
+    tx: &mut Tx<'_>,
+    session: SessionId,
+) -> Result<Vec<(SeatId, SeatStatus)>, SignupError> {
+    let rows = sqlx::query(
+        "SELECT id, status FROM seats WHERE session_id = $1 AND status <> 'cancelled' ORDER BY id",
+    )
+    .bind(session.0)
+    .fetch_all(&mut **tx)
+    .await?;
     let mut seats = Vec::new();
     for row in &rows {
         let status: String = row.try_get("status")?;
-        let status = SeatStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+        let status = SeatStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
         seats.push((SeatId(row.try_get("id")?), status));
     }
     Ok(seats)
@@ -209,7 +227,8 @@ pub async fn of_invitation(pool: &Pool, invitation: InvitationId) -> Result<Vec<
     for row in &rows {
         let seat = SeatId(row.try_get("id")?);
         let status: String = row.try_get("status")?;
-        let status = SeatStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+        let status = SeatStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
         let session = sessions::get(pool, SessionId(row.try_get("session_id")?)).await?;
         let position = match status {
             SeatStatus::Waiting => Some(position(pool, session.id, seat).await?),
@@ -241,6 +260,7 @@ pub async fn queue_session_reminders(pool: &Pool, now: DateTime<Utc>) -> Result<
         }
         let session = SessionId(row.try_get("id")?);
         let mut tx = pool.begin().await?;
+        sessions::lock(&mut tx, session).await?;
         for (seat, status) in active(&mut tx, session).await? {
             if status == SeatStatus::Confirmed {
                 queued += queue_seat_mail(&mut tx, MailKind::SessionReminder, seat, "", now).await?;

@@ -134,7 +134,12 @@ pub async fn insert(
 }
 
 /// Adds one session to an open round.
-pub async fn add(pool: &Pool, round: RoundId, new: &NewSession, now: DateTime<Utc>) -> Result<SessionId, SignupError> {
+pub async fn add(
+    pool: &Pool,
+    round: RoundId,
+    new: &NewSession,
+    now: DateTime<Utc>,
+) -> Result<SessionId, SignupError> {
     let mut tx = pool.begin().await?;
     let ids = insert(&mut tx, round, std::slice::from_ref(new), now).await?;
     tx.commit().await?;
@@ -157,17 +162,23 @@ pub async fn get(pool: &Pool, id: SessionId) -> Result<Session, SignupError> {
 /// Takes the session's row for this transaction: on PostgreSQL a row lock, on SQLite the write
 /// lock. Every change to a session's seats starts here, so those changes never interleave.
 pub(crate) async fn lock(tx: &mut Tx<'_>, id: SessionId) -> Result<(), SignupError> {
-    let locked: Option<i64> = sqlx::query_scalar("UPDATE sessions SET revision = revision WHERE id = $1 RETURNING id")
-        .bind(id.0)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let locked: Option<i64> =
+        sqlx::query_scalar("UPDATE sessions SET revision = revision WHERE id = $1 RETURNING id")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
     locked.map(|_| ()).ok_or(SignupError::UnknownSession(id))
 }
 
 /// Changes a session. A new time or place raises the revision and tells every confirmed and
 /// waiting person (with a new calendar file); a larger capacity moves people up from the
 /// waiting list; a capacity below the confirmed seats is refused.
-pub async fn change(pool: &Pool, id: SessionId, change: &SessionChange, now: DateTime<Utc>) -> Result<Session, SignupError> {
+pub async fn change(
+    pool: &Pool,
+    id: SessionId,
+    change: &SessionChange,
+    now: DateTime<Utc>,
+) -> Result<Session, SignupError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, id).await?;
     let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1");
@@ -186,7 +197,10 @@ pub async fn change(pool: &Pool, id: SessionId, change: &SessionChange, now: Dat
     }
     let place = change.place.clone().unwrap_or_else(|| before.place.clone());
     let online_url = change.online_url.clone().unwrap_or_else(|| before.online_url.clone());
-    let moved = starts_at != before.starts_at || ends_at != before.ends_at || place != before.place || online_url != before.online_url;
+    let moved = starts_at != before.starts_at
+        || ends_at != before.ends_at
+        || place != before.place
+        || online_url != before.online_url;
     sqlx::query(
         "UPDATE sessions SET title = $2, starts_at = $3, ends_at = $4, place = $5, online_url = $6, leader = $7, \
          capacity = $8, revision = revision + $9 WHERE id = $1",
@@ -213,7 +227,10 @@ pub async fn change(pool: &Pool, id: SessionId, change: &SessionChange, now: Dat
         if seats::promote_first(&mut tx, id, now).await?.is_none() {
             break;
         }
-        sqlx::query("UPDATE sessions SET taken = taken + 1 WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("UPDATE sessions SET taken = taken + 1 WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     get(pool, id).await

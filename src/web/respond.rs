@@ -14,8 +14,8 @@ use super::body::FormBody;
 use super::errors;
 use super::view::{self, PageView};
 use crate::forms::Answers;
-use crate::forms::validate::{self, FieldError, Posted};
 use crate::forms::FormKind;
+use crate::forms::validate::{self, FieldError, Posted};
 use crate::responses::{self, Draft, Submitted};
 use crate::rounds::{Invitation, InvitationToken, Round};
 use crate::signup::{self, Session};
@@ -252,7 +252,9 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
         Ok(Submitted::Stored) => thanks(&visit.round, false),
         // The sign-up's own page shows the seats; a reload there takes no second seat.
         Ok(Submitted::SignedUp(_)) => Reply::Redirect(Redirect::to(visit.path.clone())),
-        Ok(Submitted::AlreadyAnswered) if visit.is_signup() => Reply::Redirect(Redirect::to(visit.path.clone())),
+        Ok(Submitted::AlreadyAnswered) if visit.is_signup() => {
+            Reply::Redirect(Redirect::to(visit.path.clone()))
+        }
         Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, true),
         Ok(Submitted::NotOffered(_)) => {
             drop(_turn);
@@ -271,7 +273,11 @@ async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Reply {
         Err(e) => return fail(e),
     };
     let form = &visit.round.form;
-    let page = form.pages.iter().position(|p| !signup::choices::check(p, answers, &sessions).is_empty()).unwrap_or(0);
+    let page = form
+        .pages
+        .iter()
+        .position(|p| !signup::choices::check(p, answers, &sessions).is_empty())
+        .unwrap_or(0);
     let errors = signup::choices::check(&form.pages[page], answers, &sessions);
     let posted = view::posted_from(&form.pages[page], answers);
     let visit = Visit { sessions, ..visit.clone() };

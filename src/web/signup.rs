@@ -69,7 +69,10 @@ pub(super) async fn status(app: &App, visit: &Visit) -> Reply {
 
 async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Reply> {
     let seats = seats::of_invitation(&app.pool, visit.invitation.id).await.map_err(fail)?;
-    seats.into_iter().find(|s| s.seat == SeatId(seat)).ok_or_else(|| Reply::Page(errors::page(Status::NotFound)))
+    seats
+        .into_iter()
+        .find(|s| s.seat == SeatId(seat))
+        .ok_or_else(|| Reply::Page(errors::page(Status::NotFound)))
 }
 
 #[get("/r/<token>/plaats/<seat>")]

@@ -268,7 +268,13 @@ fn slot_options(sessions: &[Session], chosen: &[String]) -> Vec<OptionView> {
                 1 => "Nog 1 plaats".into(),
                 n => format!("Nog {n} plaatsen"),
             });
-            OptionView { value: s.code.clone(), label: s.title.clone(), checked: chosen.contains(&s.code), details, full }
+            OptionView {
+                value: s.code.clone(),
+                label: s.title.clone(),
+                checked: chosen.contains(&s.code),
+                details,
+                full,
+            }
         })
         .collect()
 }
@@ -284,7 +290,12 @@ fn point_options(points: &[ScalePoint], na: &Option<Text>, value: &str) -> Vec<O
         })
         .collect();
     if let Some(na) = na {
-        options.push(OptionView { value: NA.into(), label: na.nl.clone(), checked: value == NA, ..OptionView::default() });
+        options.push(OptionView {
+            value: NA.into(),
+            label: na.nl.clone(),
+            checked: value == NA,
+            ..OptionView::default()
+        });
     }
     options
 }

@@ -1,6 +1,7 @@
 //! peil's integration tests: one binary, one module per area, the real app in each test.
 
 mod helpers;
+mod pg;
 
 mod answering;
 mod browser;
@@ -11,3 +12,4 @@ mod jobs_check;
 mod mail;
 mod schedule;
 mod service;
+mod signup;

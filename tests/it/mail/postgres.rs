@@ -8,47 +8,13 @@ use std::sync::Arc;
 use chrono::Duration;
 use peil::clock::{Clock, ManualClock};
 use peil::contacts::{self, Vocabulary};
-use peil::db::Pool;
 use peil::mail::{Delivery, Mailer};
 use peil::rounds::{self, OpenRequest};
 use peil::settings::{Secret, Settings};
-use sqlx::Connection;
 
 use super::smtp::SmtpServer;
 use crate::helpers::{CONTACTS, repo};
-
-struct Database {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    /// A fresh database, or `None` when PostgreSQL is not there.
-    async fn create() -> Option<Database> {
-        sqlx::any::install_default_drivers();
-        let admin = std::env::var("PEIL_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
-            eprintln!("no PostgreSQL at {admin}; skipping the PostgreSQL mail test");
-            return None;
-        };
-        let name =
-            format!("peil_mail_{}", peil::crypto::random_b64(9).to_lowercase().replace(['-', '_'], "x"));
-        let create = sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"));
-        sqlx::query(create).execute(&mut conn).await.expect("create database");
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-        let url = format!("{base}/{name}");
-        Some(Database { admin, name, url })
-    }
-
-    async fn drop(self, pool: Pool) {
-        pool.close().await;
-        let mut conn = sqlx::AnyConnection::connect(&self.admin).await.expect("admin connection");
-        let drop = sqlx::AssertSqlSafe(format!("DROP DATABASE {} WITH (FORCE)", self.name));
-        sqlx::query(drop).execute(&mut conn).await.expect("drop database");
-    }
-}
+use crate::pg::Database;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgresql_two_workers_share_the_outbox_and_send_every_mail_once() {

@@ -1,0 +1,132 @@
+//! The seat rules held by the database alone: concurrent transactions straight on the pool,
+//! without the web app's write gate, as several processes (or instances on PostgreSQL) would
+//! run them. The same scenario on a SQLite file and, when it answers, on PostgreSQL.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use futures_util::future::join_all;
+use peil::contacts::{self, Vocabulary};
+use peil::db::Pool;
+use peil::rounds::{InvitationId, RoundId};
+use peil::signup::seats::{self, By};
+use peil::signup::{SeatId, SeatStatus};
+
+use super::{poh_contacts, session};
+use crate::helpers::repo;
+use crate::pg::Database;
+
+struct World {
+    pool: Pool,
+    round: RoundId,
+    invitations: Vec<InvitationId>,
+}
+
+async fn world(pool: Pool, dir: &tempfile::TempDir, people: usize, capacity: u32) -> World {
+    let forms = peil::forms::load(&repo("forms")).expect("forms");
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(&csv, poh_contacts(people)).expect("csv");
+    let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
+    contacts::import_csv(&pool, &csv, &vocabulary).await.expect("import");
+    let secret = peil::settings::Secret::new(peil::crypto::random_b64(48));
+    let request = peil::rounds::OpenRequest {
+        form_id: "intervisie".into(),
+        roles: vec!["poh-ggz".into()],
+        wijken: vec![],
+        gemeenten: vec![],
+        closes_at: Utc::now() + Duration::days(10),
+        anonymous: false,
+        occurrence: None,
+        signup: Some(peil::rounds::SignupRound {
+            sessions: vec![session("s1", capacity, Utc::now() + Duration::days(20))],
+            cancel_until: Duration::hours(24),
+            remind_before: Duration::hours(24),
+            open_registration: false,
+        }),
+    };
+    let round = peil::rounds::open(&pool, &forms, &secret, &request).await.expect("open").round;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE round_id = $1 ORDER BY id")
+        .bind(round.0)
+        .fetch_all(&pool)
+        .await
+        .expect("invitations");
+    World { pool, round, invitations: ids.into_iter().map(InvitationId).collect() }
+}
+
+async fn take(world: Arc<World>, invitation: InvitationId) -> seats::Taken {
+    let mut tx = world.pool.begin().await.expect("begin");
+    let taken = seats::take(&mut tx, world.round, "s1", invitation, Utc::now()).await.expect("take");
+    tx.commit().await.expect("commit");
+    taken
+}
+
+async fn state(pool: &Pool) -> (Vec<(i64, String)>, i64) {
+    let seats =
+        sqlx::query_as("SELECT id, status FROM seats ORDER BY id").fetch_all(pool).await.expect("seats");
+    let taken = sqlx::query_scalar("SELECT taken FROM sessions").fetch_one(pool).await.expect("taken");
+    (seats, taken)
+}
+
+/// 50 take 8 seats at once; then 5 confirmed cancel while 10 more sign up, at once.
+async fn races(world: World) {
+    let world = Arc::new(world);
+    let first: Vec<_> =
+        world.invitations[..50].iter().map(|i| tokio::spawn(take(world.clone(), *i))).collect();
+    let taken: Vec<seats::Taken> = join_all(first).await.into_iter().map(|r| r.expect("task")).collect();
+    let confirmed: Vec<SeatId> =
+        taken.iter().filter(|t| t.status == SeatStatus::Confirmed).map(|t| t.seat).collect();
+    assert_eq!(confirmed.len(), 8);
+    let mut positions: Vec<u32> = taken.iter().filter_map(|t| t.position).collect();
+    positions.sort_unstable();
+    assert_eq!(positions, (1..=42).collect::<Vec<u32>>(), "each waiting place given once");
+    let (seats, count) = state(&world.pool).await;
+    assert_eq!(count, 8);
+    let first_waiting: Vec<i64> =
+        seats.iter().filter(|(_, s)| s == "waiting").map(|(id, _)| *id).take(5).collect();
+
+    let cancels: Vec<_> = confirmed[..5]
+        .iter()
+        .map(|seat| {
+            let pool = world.pool.clone();
+            let seat = *seat;
+            tokio::spawn(async move {
+                seats::cancel(&pool, seat, By::Coordinator, Utc::now()).await.expect("cancel")
+            })
+        })
+        .collect();
+    let joins: Vec<_> =
+        world.invitations[50..].iter().map(|i| tokio::spawn(take(world.clone(), *i))).collect();
+    let cancelled: Vec<_> = join_all(cancels).await.into_iter().map(|r| r.expect("task")).collect();
+    let joined: Vec<_> = join_all(joins).await.into_iter().map(|r| r.expect("task")).collect();
+
+    let mut promoted: Vec<i64> =
+        cancelled.iter().map(|c| c.promoted.expect("each cancellation promotes").0).collect();
+    promoted.sort_unstable();
+    assert_eq!(promoted, first_waiting, "the first five waiting, each once");
+    assert!(joined.iter().all(|t| t.status == SeatStatus::Waiting), "newcomers queue behind");
+    let (seats, count) = state(&world.pool).await;
+    let confirmed_now = seats.iter().filter(|(_, s)| s == "confirmed").count();
+    assert_eq!((confirmed_now, count), (8, 8), "seats = capacity");
+    let promoted_mails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'seat-promoted'")
+        .fetch_one(&world.pool)
+        .await
+        .expect("outbox");
+    assert_eq!(promoted_mails, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_sqlite_file_concurrent_transactions_never_overbook_and_promote_once_each() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display());
+    let pool = peil::db::connect(&url).await.expect("database");
+    races(world(pool, &dir, 60, 8).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_concurrent_transactions_never_overbook_and_promote_once_each() {
+    let Some(database) = Database::create().await else { return };
+    let pool = peil::db::connect(&database.url).await.expect("migrated database");
+    let dir = tempfile::tempdir().expect("temp dir");
+    races(world(pool.clone(), &dir, 60, 8).await).await;
+    database.drop(pool).await;
+}
