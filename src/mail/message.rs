@@ -1,13 +1,16 @@
-//! A rendered mail as a MIME message: one recipient, plain text and HTML as alternatives, and
-//! the one-click unsubscribe headers (RFC 2369, RFC 8058). Addresses and header values go through
-//! lettre's typed headers, which encode them; no header line is ever formatted here by hand.
+//! A rendered mail as a MIME message: one recipient, plain text and HTML as alternatives, the
+//! one-click unsubscribe headers (RFC 2369, RFC 8058) on mails a contact can opt out of, and a
+//! calendar file as an attachment where the mail has one (then the message is multipart/mixed).
+//! Addresses and header values go through lettre's typed headers, which encode them; no header
+//! line is ever formatted here by hand.
 
 use chrono::{DateTime, Utc};
 use lettre::Message;
 use lettre::message::header::{ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 
 use super::render::Rendered;
+use crate::signup::ics::Method;
 
 /// Everything about a message except its words.
 pub struct Envelope<'a> {
@@ -15,25 +18,60 @@ pub struct Envelope<'a> {
     pub to: Mailbox,
     pub message_id: String,
     pub date: DateTime<Utc>,
-    /// The `https://.../afmelden` address.
-    pub unsubscribe: &'a str,
+    /// The `https://.../afmelden` address, on the mails an opt-out stops.
+    pub unsubscribe: Option<&'a str>,
 }
 
-pub fn build(envelope: Envelope<'_>, rendered: Rendered) -> Result<Message, lettre::error::Error> {
+/// An iCalendar text and what the receiving calendar should do with it.
+pub struct Calendar {
+    pub method: Method,
+    pub text: String,
+}
+
+/// Why a message could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// In practice the recipient's address: everything else comes from checked settings.
+    #[error(transparent)]
+    Message(#[from] lettre::error::Error),
+    #[error("the calendar file cannot be attached")]
+    Attachment,
+}
+
+pub fn build(
+    envelope: Envelope<'_>,
+    rendered: Rendered,
+    calendar: Option<Calendar>,
+) -> Result<Message, BuildError> {
     let Envelope { from, to, message_id, date, unsubscribe } = envelope;
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(rendered.subject)
         .message_id(Some(message_id))
-        .date(date.into())
-        .header(ListUnsubscribe(format!("<{unsubscribe}>")))
-        .header(ListUnsubscribePost)
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(part(ContentType::TEXT_PLAIN, rendered.text))
-                .singlepart(part(ContentType::TEXT_HTML, rendered.html)),
-        )
+        .date(date.into());
+    if let Some(unsubscribe) = unsubscribe {
+        builder = builder.header(ListUnsubscribe(format!("<{unsubscribe}>"))).header(ListUnsubscribePost);
+    }
+    let words = MultiPart::alternative()
+        .singlepart(part(ContentType::TEXT_PLAIN, rendered.text))
+        .singlepart(part(ContentType::TEXT_HTML, rendered.html));
+    let message = match calendar {
+        None => builder.multipart(words)?,
+        Some(calendar) => {
+            builder.multipart(MultiPart::mixed().multipart(words).singlepart(attachment(calendar)?))?
+        }
+    };
+    Ok(message)
+}
+
+/// `bijeenkomst.ics`, base64 so that its CRLF line ends arrive exactly as written.
+fn attachment(calendar: Calendar) -> Result<SinglePart, BuildError> {
+    let content_type = format!("text/calendar; charset=utf-8; method={}", calendar.method.as_str());
+    let content_type = ContentType::parse(&content_type).map_err(|_| BuildError::Attachment)?;
+    let body = Body::new_with_encoding(calendar.text, ContentTransferEncoding::Base64)
+        .map_err(|_| BuildError::Attachment)?;
+    Ok(Attachment::new("bijeenkomst.ics".to_string()).body(body, content_type))
 }
 
 /// Quoted-printable always: readable where it is plain ASCII, and a body line of a single `.`

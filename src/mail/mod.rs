@@ -2,12 +2,14 @@
 //!
 //! Whatever causes a mail (a round opening, a reminder falling due) writes an outbox row in its
 //! own transaction (`outbox`); the worker (`worker`, with `rows`) claims due rows, checks they
-//! still make sense, renders them (`render`, `message`) and hands them to SMTP or to `.eml` files
-//! (`transport`). The outbox never holds a personal link or a body: both are derived again at
+//! still make sense (`obsolete`), renders them (`render`, `message`, `calendar`) and hands them to
+//! SMTP or to `.eml` files (`transport`). The outbox never holds a personal link or a body: both are derived again at
 //! send time.
 
 mod backoff;
+mod calendar;
 mod message;
+mod obsolete;
 mod optout;
 mod outbox;
 mod relay;
@@ -101,6 +103,12 @@ impl MailKind {
 
     pub fn parse(text: &str) -> Option<MailKind> {
         MailKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The mails a contact's opt-out stops (and which carry the unsubscribe headers): those the
+    /// organisation sends on its own initiative. Registrations and seat mails were asked for.
+    pub fn follows_opt_out(self) -> bool {
+        matches!(self, MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation)
     }
 
     /// Mails about a seat: they name one and may carry a calendar file.

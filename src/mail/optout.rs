@@ -1,6 +1,7 @@
-//! Unsubscribing: the contact behind an invitation is marked opted out and every mail still
-//! waiting for them is cancelled, together. A mail already claimed by the worker is caught by its
-//! own check just before sending.
+//! Unsubscribing: the contact behind an invitation is marked opted out and every invitation and
+//! reminder still waiting for them is cancelled, together. A mail already claimed by the worker
+//! is caught by its own check just before sending. Mails the person asked for (a registration,
+//! their seats) are not stopped: see `MailKind::follows_opt_out`.
 
 use chrono::{DateTime, Utc};
 
@@ -23,7 +24,8 @@ pub async fn opt_out(pool: &Pool, invitation: InvitationId, now: DateTime<Utc>) 
     .await?;
     let cancelled = sqlx::query(
         "UPDATE outbox SET status = 'cancelled', last_error = 'the contact opted out', due_at = $2 \
-         WHERE status = 'pending' AND invitation_id IN (SELECT i.id FROM invitations i \
+         WHERE status = 'pending' AND kind IN ('invitation', 'reminder', 'confirmation') \
+           AND invitation_id IN (SELECT i.id FROM invitations i \
            WHERE i.contact_id = (SELECT contact_id FROM invitations WHERE id = $1))",
     )
     .bind(invitation.0)

@@ -1,6 +1,7 @@
 //! The words of each mail: `templates/mail/<kind>/{subject.txt,text.txt,html.html}.tera`, in
 //! Dutch, with a job's own subject and text in place of the default ones where it has them.
 //! Only `html.html` is escaped; a job's text reaches it as paragraphs and lines, never as HTML.
+//! A mail about a seat also gets its session (`SessionView`), as prepared text and plain values.
 
 use std::path::Path;
 
@@ -8,10 +9,12 @@ use chrono::{DateTime, Utc};
 use rocket_dyn_templates::tera::{Context, Tera};
 use serde::Serialize;
 
+use super::rows::SeatFacts;
 use super::{MailError, MailKind};
 use crate::jobs::MailTexts;
+use crate::signup::SeatStatus;
 
-const KINDS: [MailKind; 3] = [MailKind::Invitation, MailKind::Reminder, MailKind::Confirmation];
+const KINDS: [MailKind; 11] = MailKind::ALL;
 // Rocket's template loader sees these files too and names them without both extensions, so the
 // parts need distinct stems ("text", "html") for it to load every one without complaint.
 const PARTS: [&str; 3] = ["subject.txt", "text.txt", "html.html"];
@@ -31,6 +34,20 @@ pub struct Letter<'a> {
     pub link: &'a str,
     pub unsubscribe: &'a str,
     pub sender: &'a str,
+    /// The seat of a seat mail.
+    pub seat: Option<SeatLetter<'a>>,
+    /// When the mail is written: "morgen" and whether cancelling is still possible depend on it.
+    pub now: DateTime<Utc>,
+}
+
+/// What a seat mail says about its seat, besides the facts read from the database.
+#[derive(Clone, Copy, Debug)]
+pub struct SeatLetter<'a> {
+    pub facts: &'a SeatFacts,
+    /// The seat's own page, with its cancel button.
+    pub page: &'a str,
+    /// Whether a calendar file goes with the mail.
+    pub calendar: bool,
 }
 
 /// A rendered mail, ready to be put into a message.
@@ -53,6 +70,36 @@ struct View<'a> {
     /// A job's own text: as is for the plain part, as paragraphs of lines for the HTML part.
     text: Option<String>,
     paragraphs: Vec<Vec<String>>,
+    session: Option<SessionView<'a>>,
+}
+
+/// The session of a seat mail, as the templates show it.
+#[derive(Serialize)]
+struct SessionView<'a> {
+    title: String,
+    /// "dinsdag 9 maart 2027, 13.30–15.30 uur".
+    when: String,
+    /// "Vandaag", "Morgen" or "Op dinsdag 9 maart 2027": how a reminder names the day.
+    day: String,
+    /// Wanneer, waar, online, gespreksleider: the lines that apply, in that order.
+    details: Vec<Detail>,
+    confirmed: bool,
+    waiting: bool,
+    position: Option<u32>,
+    page: &'a str,
+    can_cancel: bool,
+    cancel_until: String,
+    calendar: bool,
+    /// A calendar entry for the seat went out before.
+    published: bool,
+}
+
+#[derive(Serialize)]
+struct Detail {
+    label: &'static str,
+    value: String,
+    /// An http(s) address, to be shown as a link in the HTML part.
+    link: bool,
 }
 
 impl Templates {
@@ -73,26 +120,57 @@ impl Templates {
         Ok(templates)
     }
 
-    /// Renders every kind once, so a template mistake stops the start instead of every mail.
+    /// Renders every kind, a seat mail once per seat status and on both sides of the cancel
+    /// deadline, so a template mistake in any branch stops the start instead of every mail.
     fn check(&self) -> Result<(), MailError> {
+        let texts = MailTexts {
+            invitation_text: Some("Tekst".into()),
+            reminder_text: Some("Tekst".into()),
+            ..MailTexts::default()
+        };
+        let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        let starts_at = epoch + chrono::Duration::days(2);
         for kind in KINDS {
             let letter = Letter {
                 kind,
                 name: "Naam",
                 title: "Titel",
-                closes_at: DateTime::<Utc>::UNIX_EPOCH,
+                closes_at: epoch,
                 anonymous: false,
                 link: "https://example.org/r/x",
                 unsubscribe: "https://example.org/r/x/afmelden",
                 sender: "peil",
+                seat: None,
+                now: epoch,
             };
-            let texts = MailTexts {
-                invitation_text: Some("Tekst".into()),
-                reminder_text: Some("Tekst".into()),
-                ..MailTexts::default()
-            };
-            self.render(&letter, None)?;
-            self.render(&letter, Some(&texts))?;
+            if !kind.is_about_a_seat() {
+                self.render(&letter, None)?;
+                self.render(&letter, Some(&texts))?;
+                continue;
+            }
+            for (status, now) in [SeatStatus::Confirmed, SeatStatus::Waiting, SeatStatus::Cancelled]
+                .into_iter()
+                .flat_map(|status| [(status, epoch), (status, starts_at)])
+            {
+                let facts = SeatFacts {
+                    id: crate::signup::SeatId(1),
+                    status,
+                    position: (status == SeatStatus::Waiting).then_some(1),
+                    session: "Sessie".into(),
+                    starts_at,
+                    ends_at: starts_at + chrono::Duration::hours(2),
+                    place: "Plaats".into(),
+                    online_url: "https://example.org/online".into(),
+                    leader: "Leider".into(),
+                    cancelled: false,
+                    revision: 0,
+                    cancel_until: starts_at - chrono::Duration::days(1),
+                    published: status != SeatStatus::Waiting,
+                };
+                let seat =
+                    SeatLetter { facts: &facts, page: "https://example.org/r/x/plaats/1", calendar: true };
+                self.render(&Letter { seat: Some(seat), now, ..letter.clone() }, None)?;
+            }
         }
         Ok(())
     }
@@ -110,6 +188,7 @@ impl Templates {
             sender: one_line(letter.sender),
             paragraphs: text.as_deref().map(paragraphs).unwrap_or_default(),
             text,
+            session: letter.seat.map(|seat| session_view(seat, letter.now)),
         };
         let context = Context::from_serialize(&view)?;
         let part = |name: &str| self.0.render(&format!("{}/{name}", letter.kind.as_str()), &context);
@@ -118,6 +197,44 @@ impl Templates {
             None => part("subject.txt")?,
         };
         Ok(Rendered { subject: one_line(&subject), text: part("text.txt")?, html: part("html.html")? })
+    }
+}
+
+fn session_view(seat: SeatLetter<'_>, now: DateTime<Utc>) -> SessionView<'_> {
+    use chrono_tz::Europe::Amsterdam;
+    let facts = seat.facts;
+    let day = facts.starts_at.with_timezone(&Amsterdam).date_naive();
+    let today = now.with_timezone(&Amsterdam).date_naive();
+    let day = match (day - today).num_days() {
+        0 => "Vandaag".to_string(),
+        1 => "Morgen".to_string(),
+        _ => format!("Op {}", crate::time::dutch_long_date(day)),
+    };
+    let when = crate::time::dutch_span(facts.starts_at, facts.ends_at);
+    let online = one_line(&facts.online_url);
+    let details = [
+        ("Wanneer", when.clone(), false),
+        ("Waar", one_line(&facts.place), false),
+        ("Online", online.clone(), online.starts_with("https://") || online.starts_with("http://")),
+        ("Gespreksleider", one_line(&facts.leader), false),
+    ];
+    SessionView {
+        title: one_line(&facts.session),
+        when,
+        day,
+        details: details
+            .into_iter()
+            .filter(|(_, value, _)| !value.is_empty())
+            .map(|(label, value, link)| Detail { label, value, link })
+            .collect(),
+        confirmed: facts.status == SeatStatus::Confirmed,
+        waiting: facts.status == SeatStatus::Waiting,
+        position: facts.position,
+        page: seat.page,
+        can_cancel: facts.status != SeatStatus::Cancelled && now < facts.cancel_until,
+        cancel_until: crate::time::dutch(facts.cancel_until),
+        calendar: seat.calendar,
+        published: facts.published,
     }
 }
 
@@ -145,71 +262,4 @@ fn paragraphs(text: &str) -> Vec<Vec<String>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_breaks_and_controls_become_single_spaces() {
-        assert_eq!(one_line("Anna\r\nBcc: evil@example.org"), "Anna Bcc: evil@example.org");
-        assert_eq!(one_line("  a\t\u{0}b  "), "a b");
-    }
-
-    fn shipped() -> Templates {
-        Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).expect("templates")
-    }
-
-    fn letter(kind: MailKind) -> Letter<'static> {
-        Letter {
-            kind,
-            name: "Anna <b>",
-            title: "Zorg & welzijn",
-            closes_at: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 7, 23, 0, 0).unwrap(),
-            anonymous: false,
-            link: "https://peil.example.org/r/abc",
-            unsubscribe: "https://peil.example.org/r/abc/afmelden",
-            sender: "GGZ-werkgroep",
-        }
-    }
-
-    #[test]
-    fn html_is_escaped_and_plain_text_is_not() {
-        let texts = MailTexts {
-            invitation_text: Some("Zie <script>x</script>\nregel 2".into()),
-            ..Default::default()
-        };
-        let mail = shipped().render(&letter(MailKind::Invitation), Some(&texts)).unwrap();
-        assert_eq!(mail.subject, "Uitnodiging: Zorg & welzijn");
-        assert!(
-            mail.text.starts_with("Beste Anna <b>,\n\nZie <script>x</script>\nregel 2\n"),
-            "{}",
-            mail.text
-        );
-        assert!(mail.text.contains("tot 7 december 2026 om 23.59 uur"), "{}", mail.text);
-        assert!(
-            mail.html.contains("<p>Zie &lt;script&gt;x&lt;&#x2F;script&gt;<br>regel 2</p>"),
-            "{}",
-            mail.html
-        );
-        assert!(
-            mail.html.contains("Beste Anna &lt;b&gt;,") && !mail.html.contains("<script>"),
-            "{}",
-            mail.html
-        );
-    }
-
-    #[test]
-    fn every_kind_names_the_round_and_the_link() {
-        for kind in KINDS {
-            let mail = shipped().render(&letter(kind), None).unwrap();
-            assert!(mail.subject.ends_with("Zorg & welzijn"), "{kind:?}: {}", mail.subject);
-            assert!(mail.text.contains("https://peil.example.org/r/abc/afmelden"), "{kind:?}");
-            assert!(mail.html.contains("Zorg &amp; welzijn"), "{kind:?}");
-        }
-    }
-
-    #[test]
-    fn a_job_text_splits_into_paragraphs_of_lines() {
-        let text = "Eerste regel\ntweede regel\n\n\nNieuwe alinea\n";
-        assert_eq!(paragraphs(text), vec![vec!["Eerste regel", "tweede regel"], vec!["Nieuwe alinea"]]);
-    }
-}
+mod tests;

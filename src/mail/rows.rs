@@ -1,5 +1,6 @@
 //! The worker's reads and writes of outbox rows: claiming due rows with a lease, reading what a
-//! message needs, and recording how each attempt ended.
+//! message needs (for a seat mail also the seat and its session as they are now), and recording
+//! how each attempt ended.
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -7,6 +8,7 @@ use sqlx::any::AnyRow;
 
 use super::{MailError, MailKind, OutboxId};
 use crate::db::{self, Backend, Pool};
+use crate::signup::{SeatId, SeatStatus};
 
 /// How long a claim holds: a worker that dies mid-batch leaves its rows to others after this.
 pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
@@ -78,13 +80,39 @@ pub struct Details {
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
     pub job_id: Option<String>,
+    /// The seat a seat mail is about, as it stands now.
+    pub seat: Option<SeatFacts>,
+}
+
+/// A seat and its session at send time: what the mail says, whether it still applies, and what
+/// its calendar file holds.
+#[derive(Clone, Debug)]
+pub struct SeatFacts {
+    pub id: SeatId,
+    pub status: SeatStatus,
+    /// Place on the waiting list, counted from 1, for a waiting seat.
+    pub position: Option<u32>,
+    pub session: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub online_url: String,
+    pub leader: String,
+    pub cancelled: bool,
+    /// The calendar SEQUENCE of the session as it is now.
+    pub revision: u32,
+    /// Until when the person's link can cancel the seat.
+    pub cancel_until: DateTime<Utc>,
+    /// Whether a calendar file for this seat went out already (a confirmation or promotion was
+    /// sent): only then is there an entry for a cancellation to withdraw.
+    pub published: bool,
 }
 
 /// The row's invitation, contact and round; `None` when it has no invitation.
 pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailError> {
     let row = sqlx::query(
-        "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.closes_at, r.anonymous, r.job_id \
-         FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
+        "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.closes_at, r.anonymous, r.job_id, \
+         o.seat_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
          JOIN contacts c ON c.id = i.contact_id JOIN rounds r ON r.id = i.round_id WHERE o.id = $1",
     )
     .bind(id.0)
@@ -92,6 +120,10 @@ pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailE
     .await?;
     let Some(row) = row else { return Ok(None) };
     let closes_at: String = row.try_get("closes_at")?;
+    let seat = match row.try_get::<Option<i64>, _>("seat_id")? {
+        Some(seat) => Some(seat_facts(pool, id, SeatId(seat)).await?),
+        None => None,
+    };
     Ok(Some(Details {
         name: row.try_get("name")?,
         email: row.try_get("email")?,
@@ -102,7 +134,51 @@ pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailE
         closes_at: db::parse_timestamp(&closes_at).ok_or(MailError::Corrupt(id.0, "round closing time"))?,
         anonymous: row.try_get::<i64, _>("anonymous")? != 0,
         job_id: row.try_get("job_id")?,
+        seat,
     }))
+}
+
+/// The seat of outbox row `id`, with its waiting place counted now.
+async fn seat_facts(pool: &Pool, id: OutboxId, seat: SeatId) -> Result<SeatFacts, MailError> {
+    let row = sqlx::query(
+        "SELECT st.status, s.title, s.starts_at, s.ends_at, s.place, s.online_url, s.leader, s.cancelled, \
+         s.revision, r.cancel_until_secs, \
+         (SELECT COUNT(*) FROM seats w WHERE w.session_id = st.session_id AND w.status = 'waiting' \
+           AND w.id <= st.id) AS position, \
+         (SELECT COUNT(*) FROM outbox p WHERE p.seat_id = st.id AND p.status = 'sent' \
+           AND p.kind IN ('seat-confirmed', 'seat-promoted')) AS published \
+         FROM seats st JOIN sessions s ON s.id = st.session_id JOIN rounds r ON r.id = s.round_id \
+         WHERE st.id = $1",
+    )
+    .bind(seat.0)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(MailError::Corrupt(id.0, "seat"))?;
+    let status: String = row.try_get("status")?;
+    let status = SeatStatus::parse(&status).ok_or(MailError::Corrupt(id.0, "seat status"))?;
+    let time = |column: &str| -> Result<DateTime<Utc>, MailError> {
+        let text: String = row.try_get(column)?;
+        db::parse_timestamp(&text).ok_or(MailError::Corrupt(id.0, "session time"))
+    };
+    let starts_at = time("starts_at")?;
+    let count = |column: &str| -> Result<u32, MailError> {
+        Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+    };
+    Ok(SeatFacts {
+        id: seat,
+        status,
+        position: (status == SeatStatus::Waiting).then(|| count("position")).transpose()?,
+        session: row.try_get("title")?,
+        starts_at,
+        ends_at: time("ends_at")?,
+        place: row.try_get("place")?,
+        online_url: row.try_get("online_url")?,
+        leader: row.try_get("leader")?,
+        cancelled: row.try_get::<i64, _>("cancelled")? != 0,
+        revision: count("revision")?,
+        cancel_until: starts_at - chrono::Duration::seconds(row.try_get("cancel_until_secs")?),
+        published: count("published")? > 0,
+    })
 }
 
 // Every transition below requires the row to still be `sending`: a row whose lease ran out and

@@ -12,11 +12,11 @@ use lettre::Message;
 use lettre::message::Mailbox;
 
 use super::backoff::backoff;
-use super::message::{self, Envelope};
-use super::render::{Letter, Templates};
+use super::message::{self, BuildError, Envelope};
+use super::render::{Letter, SeatLetter, Templates};
 use super::rows::{self, Claimed, Details};
 use super::transport::{SendError, Transport};
-use super::{MailError, MailKind, Status};
+use super::{MailError, Status};
 use crate::clock::SharedClock;
 use crate::db::{Backend, Pool};
 use crate::jobs::MailTexts;
@@ -175,12 +175,18 @@ impl Mailer {
         let Some(details) = rows::details(&self.pool, row.id).await? else {
             return self.settle(row, Status::Failed, "the row has no invitation").await;
         };
-        if let Some(reason) = obsolete(row.kind, &details, now) {
+        if row.kind.is_about_a_seat() && details.seat.is_none() {
+            return self.settle(row, Status::Failed, "the row has no seat").await;
+        }
+        if let Some(reason) = super::obsolete::obsolete(row.kind, &details, now) {
             return self.settle(row, Status::Cancelled, reason).await;
         }
         let (message, message_id) = match self.compose(row, &details, now) {
             Ok(composed) => composed,
             Err(Compose::Address) => return self.settle(row, Status::Failed, "invalid e-mail address").await,
+            Err(Compose::Attachment) => {
+                return self.settle(row, Status::Failed, "the calendar file cannot be attached").await;
+            }
             Err(Compose::Mail(e)) => return Err(e),
         };
         match self.transport.send(message).await {
@@ -251,6 +257,12 @@ impl Mailer {
         let link = format!("{}/r/{}", self.base_url, token.as_str());
         let unsubscribe = format!("{link}/afmelden");
         let sender = self.from.name.clone().unwrap_or_else(|| self.from.email.to_string());
+        let domain = self.from.email.domain();
+        let facts = details.seat.as_ref();
+        let page = facts.map(|seat| format!("{link}/plaats/{}", seat.id));
+        let seat_and_page = facts.zip(page.as_deref());
+        let calendar = seat_and_page
+            .and_then(|(seat, page)| super::calendar::for_seat(row.kind, seat, page, domain, now));
         let letter = Letter {
             kind: row.kind,
             name: &details.name,
@@ -260,19 +272,23 @@ impl Mailer {
             link: &link,
             unsubscribe: &unsubscribe,
             sender: &sender,
+            seat: seat_and_page.map(|(facts, page)| SeatLetter { facts, page, calendar: calendar.is_some() }),
+            now,
         };
         let texts = details.job_id.as_ref().and_then(|job| self.texts.get(job));
         let rendered = self.templates.render(&letter, texts).map_err(Compose::Mail)?;
-        let message_id =
-            format!("<peil.{}.{}@{}>", row.id, crate::crypto::random_b64(9), self.from.email.domain());
+        let message_id = format!("<peil.{}.{}@{domain}>", row.id, crate::crypto::random_b64(9));
         let envelope = Envelope {
             from: &self.from,
             to,
             message_id: message_id.clone(),
             date: now,
-            unsubscribe: &unsubscribe,
+            unsubscribe: row.kind.follows_opt_out().then_some(unsubscribe.as_str()),
         };
-        let message = message::build(envelope, rendered).map_err(|_| Compose::Address)?;
+        let message = message::build(envelope, rendered, calendar).map_err(|e| match e {
+            BuildError::Message(_) => Compose::Address,
+            BuildError::Attachment => Compose::Attachment,
+        })?;
         Ok((message, message_id))
     }
 }
@@ -290,17 +306,8 @@ enum Outcome {
 enum Compose {
     /// The address, or the message built around it, cannot be sent anywhere.
     Address,
+    /// The calendar file did not fit into the message (its type and encoding are fixed, so this
+    /// would be a bug, reported on the row rather than retried).
+    Attachment,
     Mail(MailError),
-}
-
-/// Why a claimed row should no longer be sent, judged now rather than when it was queued.
-fn obsolete(kind: MailKind, details: &Details, now: DateTime<Utc>) -> Option<&'static str> {
-    if details.opted_out {
-        return Some("the contact opted out");
-    }
-    match kind {
-        MailKind::Invitation | MailKind::Reminder if details.closes_at <= now => Some("the round has closed"),
-        MailKind::Invitation | MailKind::Reminder if details.answered => Some("already answered"),
-        _ => None,
-    }
 }

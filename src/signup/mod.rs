@@ -1,5 +1,5 @@
 //! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
-//! waiting list behind each (`seats`).
+//! waiting list behind each (`seats`), and the calendar files their mails carry (`ics`).
 //!
 //! How a seat is never given twice: every change to a session's seats starts by updating that
 //! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
@@ -10,6 +10,7 @@
 //! code does. A seat's id is its place in the queue, so the waiting list keeps arrival order.
 
 pub mod choices;
+pub mod ics;
 pub mod seats;
 pub mod sessions;
 

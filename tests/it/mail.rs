@@ -3,8 +3,8 @@
 //! and unsubscribing stops everything still waiting.
 
 mod postgres;
-mod smtp;
-mod support;
+pub(crate) mod smtp;
+pub(crate) mod support;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -13,3 +13,4 @@ mod mail;
 mod schedule;
 mod service;
 mod signup;
+mod signup_mail;

@@ -15,10 +15,10 @@ use super::smtp::Received;
 use crate::helpers::{CONTACTS, TestApp};
 
 /// The huisartsen of `CONTACTS`: everyone a round for `huisarts` invites.
-pub(super) const HUISARTSEN: [&str; 3] = ["anna@example.org", "bram@example.org", "dina@example.org"];
+pub(crate) const HUISARTSEN: [&str; 3] = ["anna@example.org", "bram@example.org", "dina@example.org"];
 
 /// One required text question, so a test can answer in one POST.
-pub(super) const SHORT: &str = r#"
+pub(crate) const SHORT: &str = r#"
 title = "Korte peiling"
 
 [[pages]]
@@ -33,13 +33,13 @@ required = true
 
 /// The app with the contacts imported, and a clock standing at the real now (the answering
 /// pages read the system clock; the worker reads this one).
-pub(super) async fn app() -> (TestApp, Arc<ManualClock>) {
+pub(crate) async fn app() -> (TestApp, Arc<ManualClock>) {
     let app = TestApp::spawn().await;
     app.import_contacts(CONTACTS).await;
     (app, ManualClock::at(chrono::Utc::now()))
 }
 
-pub(super) fn mailer(
+pub(crate) fn mailer(
     app: &TestApp,
     clock: &Arc<ManualClock>,
     smtp: Option<String>,
@@ -57,7 +57,7 @@ pub(super) fn mailer(
 }
 
 /// Opens a round of `form` for `roles` at the clock's time, closing a week later.
-pub(super) async fn open(
+pub(crate) async fn open(
     app: &TestApp,
     clock: &Arc<ManualClock>,
     form: &str,
@@ -76,7 +76,7 @@ pub(super) async fn open(
     rounds::open_at(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
 }
 
-pub(super) async fn queue_reminders(
+pub(crate) async fn queue_reminders(
     app: &TestApp,
     round: RoundId,
     number: u32,
@@ -88,7 +88,7 @@ pub(super) async fn queue_reminders(
     queued
 }
 
-pub(super) async fn statuses(app: &TestApp) -> Vec<(String, String)> {
+pub(crate) async fn statuses(app: &TestApp) -> Vec<(String, String)> {
     sqlx::query_as(
         "SELECT c.email, o.status FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
          JOIN contacts c ON c.id = i.contact_id ORDER BY o.id",
@@ -98,12 +98,12 @@ pub(super) async fn statuses(app: &TestApp) -> Vec<(String, String)> {
     .expect("statuses")
 }
 
-pub(super) fn sent(n: u32) -> Delivery {
+pub(crate) fn sent(n: u32) -> Delivery {
     Delivery { sent: n, ..Delivery::default() }
 }
 
 /// The message body with quoted-printable undone.
-pub(super) fn decoded(mail: &Received) -> String {
+pub(crate) fn decoded(mail: &Received) -> String {
     let text = mail.data.replace("=\r\n", "");
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -125,13 +125,13 @@ pub(super) fn decoded(mail: &Received) -> String {
 }
 
 /// The path of the personal link in a mail (`/r/<token>`).
-pub(super) fn link_path(app: &TestApp, mail: &Received) -> String {
+pub(crate) fn link_path(app: &TestApp, mail: &Received) -> String {
     let body = decoded(mail);
     let start = body.find(&format!("{}/r/", app.url)).expect("a personal link in the mail") + app.url.len();
     body[start..start + 3 + 43].to_string()
 }
 
-pub(super) fn header<'a>(mail: &'a Received, name: &str) -> Vec<&'a str> {
+pub(crate) fn header<'a>(mail: &'a Received, name: &str) -> Vec<&'a str> {
     let prefix = format!("{}:", name.to_lowercase());
     mail.headers()
         .split("\r\n")

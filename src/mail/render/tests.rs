@@ -1,0 +1,236 @@
+//! The shipped mail templates, rendered: Dutch words, escaped HTML, the links each mail needs.
+use super::*;
+
+#[test]
+fn line_breaks_and_controls_become_single_spaces() {
+    assert_eq!(one_line("Anna\r\nBcc: evil@example.org"), "Anna Bcc: evil@example.org");
+    assert_eq!(one_line("  a\t\u{0}b  "), "a b");
+}
+
+fn shipped() -> Templates {
+    Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).expect("templates")
+}
+
+fn letter(kind: MailKind) -> Letter<'static> {
+    Letter {
+        kind,
+        name: "Anna <b>",
+        title: "Zorg & welzijn",
+        closes_at: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 7, 23, 0, 0).unwrap(),
+        anonymous: false,
+        link: "https://peil.example.org/r/abc",
+        unsubscribe: "https://peil.example.org/r/abc/afmelden",
+        sender: "GGZ-werkgroep",
+        seat: None,
+        now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 9, 0, 0).unwrap(),
+    }
+}
+
+#[test]
+fn html_is_escaped_and_plain_text_is_not() {
+    let texts =
+        MailTexts { invitation_text: Some("Zie <script>x</script>\nregel 2".into()), ..Default::default() };
+    let mail = shipped().render(&letter(MailKind::Invitation), Some(&texts)).unwrap();
+    assert_eq!(mail.subject, "Uitnodiging: Zorg & welzijn");
+    assert!(mail.text.starts_with("Beste Anna <b>,\n\nZie <script>x</script>\nregel 2\n"), "{}", mail.text);
+    assert!(mail.text.contains("tot 7 december 2026 om 23.59 uur"), "{}", mail.text);
+    assert!(mail.html.contains("<p>Zie &lt;script&gt;x&lt;&#x2F;script&gt;<br>regel 2</p>"), "{}", mail.html);
+    assert!(mail.html.contains("Beste Anna &lt;b&gt;,") && !mail.html.contains("<script>"), "{}", mail.html);
+}
+
+#[test]
+fn every_round_mail_names_the_round_and_the_unsubscribe_link() {
+    for kind in [MailKind::Invitation, MailKind::Reminder, MailKind::Confirmation] {
+        let mail = shipped().render(&letter(kind), None).unwrap();
+        assert!(mail.subject.ends_with("Zorg & welzijn"), "{kind:?}: {}", mail.subject);
+        assert!(mail.text.contains("https://peil.example.org/r/abc/afmelden"), "{kind:?}");
+        assert!(mail.html.contains("Zorg &amp; welzijn"), "{kind:?}");
+    }
+}
+
+#[test]
+fn a_job_text_splits_into_paragraphs_of_lines() {
+    let text = "Eerste regel\ntweede regel\n\n\nNieuwe alinea\n";
+    assert_eq!(paragraphs(text), vec![vec!["Eerste regel", "tweede regel"], vec!["Nieuwe alinea"]]);
+}
+
+mod seats {
+    use super::*;
+    use crate::signup::SeatId;
+
+    const PAGE: &str = "https://peil.example.org/r/abc/plaats/7";
+    const WHEN: &str = "dinsdag 9 maart 2027, 13.30\u{2013}15.30 uur";
+
+    fn amsterdam(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        let local =
+            chrono::TimeZone::with_ymd_and_hms(&chrono_tz::Europe::Amsterdam, 2027, 3, day, hour, minute, 0);
+        local.unwrap().with_timezone(&Utc)
+    }
+
+    fn facts(status: SeatStatus) -> SeatFacts {
+        SeatFacts {
+            id: SeatId(7),
+            status,
+            position: (status == SeatStatus::Waiting).then_some(2),
+            session: "Intervisie <script>x</script>".into(),
+            starts_at: amsterdam(9, 13, 30),
+            ends_at: amsterdam(9, 15, 30),
+            place: "Huisartsenpost West, zaal 2".into(),
+            online_url: String::new(),
+            leader: "K. de Graaf".into(),
+            cancelled: false,
+            revision: 1,
+            cancel_until: amsterdam(8, 13, 30),
+            published: true,
+        }
+    }
+
+    /// The status a seat has when a mail of `kind` goes out about it.
+    fn status_for(kind: MailKind) -> SeatStatus {
+        match kind {
+            MailKind::SeatWaiting => SeatStatus::Waiting,
+            MailKind::SeatCancelled | MailKind::SessionCancelled => SeatStatus::Cancelled,
+            _ => SeatStatus::Confirmed,
+        }
+    }
+
+    fn render(kind: MailKind, facts: &SeatFacts, now: DateTime<Utc>) -> Rendered {
+        let calendar = !matches!(kind, MailKind::SeatWaiting | MailKind::SessionReminder);
+        let seat = SeatLetter { facts, page: PAGE, calendar };
+        shipped().render(&Letter { seat: Some(seat), now, ..letter(kind) }, None).unwrap()
+    }
+
+    fn seat_kinds() -> impl Iterator<Item = MailKind> {
+        MailKind::ALL.into_iter().filter(|k| k.is_about_a_seat())
+    }
+
+    #[test]
+    fn every_seat_mail_names_its_session_and_its_time_in_dutch() {
+        for kind in seat_kinds() {
+            let mail = render(kind, &facts(status_for(kind)), amsterdam(1, 9, 0));
+            assert!(mail.subject.ends_with("Intervisie <script>x</script>"), "{kind:?}: {}", mail.subject);
+            assert!(mail.text.starts_with("Beste Anna <b>,\n\n"), "{kind:?}: {}", mail.text);
+            assert!(mail.text.contains("\"Intervisie <script>x</script>\""), "{kind:?}: {}", mail.text);
+            assert!(mail.text.contains(WHEN), "{kind:?}: {}", mail.text);
+            assert!(mail.html.contains(WHEN), "{kind:?}: {}", mail.html);
+            assert!(mail.text.contains("Met vriendelijke groet,\nGGZ-werkgroep"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_session_title_is_escaped_in_html_and_never_appears_raw() {
+        for kind in seat_kinds() {
+            let mail = render(kind, &facts(status_for(kind)), amsterdam(1, 9, 0));
+            assert!(!mail.html.contains("<script>"), "{kind:?}: {}", mail.html);
+            assert!(mail.html.contains("Intervisie &lt;script&gt;x&lt;&#x2F;script&gt;"), "{kind:?}");
+            assert!(mail.html.contains("<title>Intervisie &lt;script&gt;"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn every_mail_about_a_seat_still_held_links_the_seat_page_to_cancel_it() {
+        let html_page = PAGE.replace('/', "&#x2F;");
+        for kind in seat_kinds().filter(|k| status_for(*k) != SeatStatus::Cancelled) {
+            let mail = render(kind, &facts(status_for(kind)), amsterdam(1, 9, 0));
+            assert!(mail.text.contains(PAGE), "{kind:?}: {}", mail.text);
+            assert!(mail.html.contains(&format!("href=\"{html_page}\"")), "{kind:?}: {}", mail.html);
+            assert!(mail.text.contains("Afmelden kan tot 8 maart 2027 om 13.30 uur"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn mails_about_a_seat_have_no_unsubscribe_footer() {
+        for kind in seat_kinds() {
+            let mail = render(kind, &facts(status_for(kind)), amsterdam(1, 9, 0));
+            assert!(!mail.text.contains("/afmelden") && !mail.html.contains("&#x2F;afmelden"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_confirmation_gives_place_leader_and_says_the_calendar_file_is_attached() {
+        let mail = render(MailKind::SeatConfirmed, &facts(SeatStatus::Confirmed), amsterdam(1, 9, 0));
+        assert_eq!(mail.subject, "U bent aangemeld: Intervisie <script>x</script>");
+        for line in ["Waar: Huisartsenpost West, zaal 2", "Gespreksleider: K. de Graaf"] {
+            assert!(mail.text.contains(line), "{line}: {}", mail.text);
+        }
+        assert!(mail.text.contains("Het agenda-bestand zit als bijlage bij deze e-mail"), "{}", mail.text);
+        assert!(mail.text.contains("https://peil.example.org/r/abc\n"), "the personal page: {}", mail.text);
+    }
+
+    #[test]
+    fn an_online_link_is_a_link_in_html_only_when_it_is_http() {
+        let mut online = facts(SeatStatus::Confirmed);
+        online.online_url = "https://meet.example.org/abc".into();
+        let mail = render(MailKind::SeatConfirmed, &online, amsterdam(1, 9, 0));
+        assert!(mail.text.contains("Online: https://meet.example.org/abc"), "{}", mail.text);
+        assert!(
+            mail.html.contains("<a href=\"https:&#x2F;&#x2F;meet.example.org&#x2F;abc\">"),
+            "{}",
+            mail.html
+        );
+        online.online_url = "javascript:alert(1)".into();
+        let mail = render(MailKind::SeatConfirmed, &online, amsterdam(1, 9, 0));
+        assert!(!mail.html.contains("href=\"javascript"), "{}", mail.html);
+    }
+
+    #[test]
+    fn the_waiting_list_mail_gives_the_place_in_the_queue() {
+        let mail = render(MailKind::SeatWaiting, &facts(SeatStatus::Waiting), amsterdam(1, 9, 0));
+        assert_eq!(mail.subject, "Wachtlijst: Intervisie <script>x</script>");
+        assert!(mail.text.contains("op plaats 2"), "{}", mail.text);
+        assert!(mail.html.contains("op plaats 2"), "{}", mail.html);
+    }
+
+    #[test]
+    fn a_promotion_and_a_change_say_what_happened_in_the_subject() {
+        let confirmed = facts(SeatStatus::Confirmed);
+        let promoted = render(MailKind::SeatPromoted, &confirmed, amsterdam(1, 9, 0));
+        assert_eq!(
+            promoted.subject,
+            "Er is een plaats vrijgekomen: u bent aangemeld voor Intervisie <script>x</script>"
+        );
+        let changed = render(MailKind::SessionChanged, &confirmed, amsterdam(1, 9, 0));
+        assert_eq!(changed.subject, "Gewijzigd: Intervisie <script>x</script>");
+        assert!(changed.text.contains("bijgewerkte agenda-bestand"), "{}", changed.text);
+    }
+
+    #[test]
+    fn cancellations_apologise_or_confirm_and_mention_the_calendar_entry() {
+        let cancelled = facts(SeatStatus::Cancelled);
+        let mine = render(MailKind::SeatCancelled, &cancelled, amsterdam(1, 9, 0));
+        assert_eq!(mine.subject, "Afgemeld: Intervisie <script>x</script>");
+        let theirs = render(MailKind::SessionCancelled, &cancelled, amsterdam(1, 9, 0));
+        assert_eq!(theirs.subject, "Gaat niet door: Intervisie <script>x</script>");
+        assert!(theirs.text.contains("excuses"), "{}", theirs.text);
+        for mail in [&mine, &theirs] {
+            assert!(mail.text.contains("uit uw agenda"), "{}", mail.text);
+            assert!(!mail.text.contains(PAGE), "nothing left to cancel: {}", mail.text);
+        }
+    }
+
+    #[test]
+    fn a_reminder_says_tomorrow_the_day_before_and_the_date_earlier() {
+        let confirmed = facts(SeatStatus::Confirmed);
+        let mail = render(MailKind::SessionReminder, &confirmed, amsterdam(8, 10, 0));
+        assert_eq!(mail.subject, "Morgen: Intervisie <script>x</script>");
+        let mail = render(MailKind::SessionReminder, &confirmed, amsterdam(6, 10, 0));
+        assert_eq!(mail.subject, "Op dinsdag 9 maart 2027: Intervisie <script>x</script>");
+    }
+
+    #[test]
+    fn a_reminder_after_the_deadline_offers_no_cancel_link() {
+        let mail = render(MailKind::SessionReminder, &facts(SeatStatus::Confirmed), amsterdam(8, 20, 0));
+        assert!(!mail.text.contains(PAGE) && !mail.text.contains("Afmelden kan tot"), "{}", mail.text);
+        assert!(mail.text.contains("zo snel mogelijk"), "{}", mail.text);
+    }
+}
+
+#[test]
+fn a_registration_asks_to_confirm_by_the_link_and_holds_no_seat_yet() {
+    let mail = shipped().render(&letter(MailKind::Registration), None).unwrap();
+    assert_eq!(mail.subject, "Bevestig uw aanmelding voor Zorg & welzijn");
+    assert!(mail.text.contains("https://peil.example.org/r/abc\n"), "{}", mail.text);
+    assert!(mail.text.contains("nog geen plaats"), "{}", mail.text);
+    assert!(mail.text.contains("negeren"), "{}", mail.text);
+    assert!(mail.html.contains("Zorg &amp; welzijn") && !mail.html.contains("/afmelden"), "{}", mail.html);
+}
