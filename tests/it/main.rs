@@ -11,3 +11,4 @@ mod jobs_check;
 mod mail;
 mod schedule;
 mod service;
+mod signup_cli;
