@@ -1,6 +1,8 @@
 //! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
-//! `peil round ...`.
+//! `peil round ...`, `peil session ...` (in `session`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
+
+mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +54,9 @@ pub enum Command {
     /// Start jobs by hand.
     #[command(subcommand)]
     Job(JobCommand),
+    /// The sessions of sign-up rounds: list, add, change, cancel, attendance.
+    #[command(subcommand)]
+    Session(session::SessionCommand),
 }
 
 #[derive(Subcommand)]
@@ -120,6 +125,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let forms = load_forms(&settings)?;
             let pool = crate::db::connect(&settings.database_url).await?;
             round(command, &settings, &forms, &pool, &secret).await
+        }
+        Command::Session(command) => {
+            let pool = crate::db::connect(&settings.database_url).await?;
+            session::run(command, &settings, &pool).await
         }
         Command::Outbox => {
             let pool = crate::db::connect(&settings.database_url).await?;

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod contacts;
 pub mod crypto;
 pub mod db;
+pub mod export;
 pub mod forms;
 pub mod jobs;
 pub mod mail;

@@ -121,22 +121,3 @@ mod tests {
         assert_eq!(at("2027-03-28T02:30").to_rfc3339(), "2027-03-28T01:30:00+00:00");
     }
 }
-<<<<<<< HEAD
-
-/// "dinsdag 9 maart 2027, 13.30–15.30 uur": a session on one day, in Amsterdam time.
-pub fn dutch_span(starts: DateTime<Utc>, ends: DateTime<Utc>) -> String {
-    let (from, to) = (starts.with_timezone(&Amsterdam), ends.with_timezone(&Amsterdam));
-    let day = dutch_long_date(from.date_naive());
-    if from.date_naive() == to.date_naive() {
-        format!("{day}, {}\u{2013}{} uur", from.format("%H.%M"), to.format("%H.%M"))
-    } else {
-        format!(
-            "{day} {} uur tot {} {} uur",
-            from.format("%H.%M"),
-            dutch_long_date(to.date_naive()),
-            to.format("%H.%M")
-        )
-    }
-}
-=======
->>>>>>> signup-mail

@@ -117,7 +117,7 @@ async fn worker(
 }
 
 /// The nearest-rank percentile of sorted latencies, in milliseconds.
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

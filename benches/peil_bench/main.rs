@@ -1,8 +1,9 @@
-//! `peil-bench`: measures the release build of peil as people use it. Four workloads: respond
+//! `peil-bench`: measures the release build of peil as people use it. Five workloads: respond
 //! (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server under
 //! the same load, to see what share of the cost is peil's own), lean (memory, start-up, check
-//! time, binary size) and mail (a round's invitation mails from the outbox to a local SMTP
-//! sink). Prints Markdown tables and writes `target/bench.json`.
+//! time, binary size), mail (a round's invitation mails from the outbox to a local SMTP sink)
+//! and signup (500 people racing for 40 seats within a second). Prints Markdown tables and
+//! writes `target/bench.json`.
 //!
 //! Run with `cargo run --release --bin peil-bench` (add `-- --quick` for a run under two minutes).
 
@@ -15,6 +16,7 @@ mod mail;
 mod report;
 mod respond;
 mod server;
+mod signup;
 mod site;
 mod smtp;
 
@@ -81,18 +83,25 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
     let messages = mail::count(quick);
     println!("mail: {messages} invitation mails from the outbox over SMTP to a local sink");
     let mail = mail::run_workload(&paths, messages).await?;
+    println!(
+        "signup: {} people sign up for one session of {} seats within one second",
+        signup::PEOPLE,
+        signup::SEATS
+    );
+    let signup = signup::run_workload(&paths).await?;
 
     report.add("respond", respond.to_json());
     report.add("floor", floor.to_json());
     report.add("lean", lean.to_json());
     report.add("mail", mail.to_json());
+    report.add("signup", signup.to_json());
     let seconds = started.elapsed().as_secs_f64();
     report.set_seconds(seconds);
     let json = paths.target.join("bench.json");
     report.write(&json)?;
 
-    println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean, &mail));
-    println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail));
+    println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean, &mail, &signup));
+    println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail, &signup));
     println!("took {seconds:.0} s; written to {}", json.display());
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! What the benchmark prints and keeps: Markdown tables on stdout (ready for the README), the
 //! issue's targets met or missed, and `target/bench.json` with one key per workload so later
-//! workloads (signup, results, postgres) are new keys next to the existing ones.
+//! workloads (results, postgres) are new keys next to the existing ones.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -13,6 +13,7 @@ use crate::lean::Lean;
 use crate::load::Level;
 use crate::mail::{self, Mail};
 use crate::respond::Respond;
+use crate::signup::{self, Signup};
 
 pub struct Report {
     root: Map<String, Value>,
@@ -84,8 +85,8 @@ fn meta(repo: &Path, quick: bool) -> Value {
     })
 }
 
-/// The respond and floor levels side by side, the lean figures and the mail figures, as Markdown.
-pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail) -> String {
+/// The respond and floor levels side by side, the lean, mail and signup figures, as Markdown.
+pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail, signup: &Signup) -> String {
     let mut out = String::new();
     out.push_str(
         "| concurrency | responses | peil /s | p50 ms | p99 ms | CPU ms/resp. \
@@ -128,6 +129,8 @@ pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail) -> Str
     );
     out.push('\n');
     out.push_str(&mail_table(mail));
+    out.push('\n');
+    out.push_str(&signup::table(signup));
     out
 }
 
@@ -152,7 +155,7 @@ fn mail_table(mail: &Mail) -> String {
 
 /// The aims from the issue, each with its measured value. A missed aim is reported, not fatal:
 /// the figures are worth keeping either way.
-pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail) -> String {
+pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail, signup: &Signup) -> String {
     let at8 = respond.levels.iter().position(|l| l.concurrency == 8);
     let level8: Option<&Level> = at8.map(|i| &respond.levels[i]);
     let fraction8 = at8.and_then(|i| floor.fraction.get(i)).copied().unwrap_or(0.0);
@@ -171,6 +174,12 @@ pub fn targets(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail) -> St
         ("idle RSS < 30 MiB", lean.idle_rss_mib, lean.idle_rss_mib < 30.0),
         ("start-up with 100 forms < 200 ms", lean.startup_ms, lean.startup_ms < 200.0),
         ("mail >= 1000 messages/s", mail.per_second, mail.per_second >= mail::AIM_PER_SECOND),
+        ("signup errors = 0", signup.errors as f64, signup.errors == 0),
+        (
+            "signup seats given = 40 (confirmed seats and sessions.taken)",
+            signup.confirmed.min(signup.taken) as f64,
+            signup.seats_right(),
+        ),
     ];
     let mut out = String::new();
     for (aim, value, met) in &checks {

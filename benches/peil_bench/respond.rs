@@ -73,7 +73,12 @@ pub fn install_form(paths: &Paths, site: &Site) -> anyhow::Result<()> {
 /// Imports `count` contacts, opens one round for all of them and returns their link paths.
 fn open_round(site: &Site, count: usize) -> anyhow::Result<Vec<String>> {
     let round = invite(site, count)?;
-    let listed = run(site.command(&["round", "links", &round]))?;
+    links(site, &round, count)
+}
+
+/// The link paths (`/r/...`) of a round's `count` invited people, as `peil round links` prints them.
+pub fn links(site: &Site, round: &str, count: usize) -> anyhow::Result<Vec<String>> {
+    let listed = run(site.command(&["round", "links", round]))?;
     let base = format!("http://{}", site.addr);
     let links: Vec<String> = listed
         .lines()
@@ -89,13 +94,19 @@ fn open_round(site: &Site, count: usize) -> anyhow::Result<Vec<String>> {
 /// Imports `count` contacts and opens one round of the bench form for all of them, which also
 /// queues an invitation mail to each; returns the round's id.
 pub fn invite(site: &Site, count: usize) -> anyhow::Result<String> {
-    let csv = site.dir().join("contacts.csv");
-    std::fs::write(&csv, contacts_csv(count))?;
-    run(site.command(&["contacts", "import", &csv.to_string_lossy()]))?;
+    import_contacts(site, count)?;
     let closes =
         (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
     let opened = run(site.command(&["round", "open", "--form", "bench", "--closes", &closes]))?;
     round_id(&opened)
+}
+
+/// Imports `count` generated contacts through `peil contacts import`.
+pub fn import_contacts(site: &Site, count: usize) -> anyhow::Result<()> {
+    let csv = site.dir().join("contacts.csv");
+    std::fs::write(&csv, contacts_csv(count))?;
+    run(site.command(&["contacts", "import", &csv.to_string_lossy()]))?;
+    Ok(())
 }
 
 /// `round 3 opened: ...` gives `3`.

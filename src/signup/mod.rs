@@ -9,6 +9,7 @@
 //! `CHECK (taken <= capacity)` on the table refuses any write that would overbook, whatever the
 //! code does. A seat's id is its place in the queue, so the waiting list keeps arrival order.
 
+pub mod attendance;
 pub mod choices;
 pub mod ics;
 pub mod seats;

@@ -13,4 +13,5 @@ mod mail;
 mod schedule;
 mod service;
 mod signup;
+mod signup_cli;
 mod signup_mail;

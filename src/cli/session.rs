@@ -1,0 +1,443 @@
+//! `peil session ...`: a coordinator's hold on the sessions of a sign-up round: list, add,
+//! change, cancel, the attendance list, and recording who came. Parsing and printing live here;
+//! the work is done by `crate::signup`. What coordinators read is Dutch.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono_tz::Europe::Amsterdam;
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
+
+use crate::db::Pool;
+use crate::export;
+use crate::forms::FormKind;
+use crate::rounds::{self, RoundId};
+use crate::settings::Settings;
+use crate::signup::{NewSession, Session, SessionChange, SessionId, attendance, sessions};
+
+/// A room or group larger than this is a typo (as in job files).
+const MOST_SEATS: i64 = 2000;
+
+#[derive(Subcommand)]
+pub enum SessionCommand {
+    /// List a round's sessions with their seats and waiting lists.
+    List { round: i64 },
+    /// Add a session to an open sign-up round.
+    Add(AddArgs),
+    /// Change a session; people with a seat hear of a new time or place.
+    Change(ChangeArgs),
+    /// Cancel a session; everyone with a seat or on its waiting list is told.
+    Cancel { session: i64 },
+    /// The attendance list (presentielijst) of a session, for accreditation.
+    Attendance {
+        session: i64,
+        /// csv (the default, or xlsx when --output ends in .xlsx) or xlsx.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write to this file instead of stdout (required for xlsx).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Record who attended, by the e-mail address of their confirmed seat; all or nothing.
+    Attended {
+        session: i64,
+        #[arg(required = true)]
+        emails: Vec<String>,
+        /// Record them as absent instead.
+        #[arg(long)]
+        absent: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("where").required(true).multiple(true).args(["place", "online"])))]
+pub struct AddArgs {
+    round: i64,
+    #[arg(long)]
+    title: String,
+    /// The day, e.g. 2027-03-09.
+    #[arg(long, value_parser = parse_date)]
+    date: NaiveDate,
+    /// Start and end, Amsterdam time, e.g. 13:30-15:30.
+    #[arg(long, value_parser = parse_span)]
+    time: Span,
+    #[arg(long)]
+    place: Option<String>,
+    /// The link of an online session.
+    #[arg(long, value_parser = parse_url)]
+    online: Option<String>,
+    #[arg(long)]
+    leader: Option<String>,
+    /// The accreditation activity id (GAIA), printed on the attendance list.
+    #[arg(long)]
+    activity: Option<String>,
+    /// The number of seats.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MOST_SEATS))]
+    capacity: u32,
+}
+
+#[derive(Args)]
+pub struct ChangeArgs {
+    session: i64,
+    #[arg(long)]
+    title: Option<String>,
+    /// A new day, e.g. 2027-03-16; the times stay unless --time is given.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<NaiveDate>,
+    /// New start and end, e.g. 14:00-16:00.
+    #[arg(long, value_parser = parse_span)]
+    time: Option<Span>,
+    /// A new place; "" removes it.
+    #[arg(long)]
+    place: Option<String>,
+    /// A new online link; "" removes it.
+    #[arg(long, value_parser = parse_url)]
+    online: Option<String>,
+    #[arg(long)]
+    leader: Option<String>,
+    /// The number of seats; more seats move people up from the waiting list.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MOST_SEATS))]
+    capacity: Option<u32>,
+}
+
+/// A session's start and end on one day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    starts: NaiveTime,
+    ends: NaiveTime,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("\"{text}\" is not a date; write it as 2027-03-09"))
+}
+
+/// "13:30-15:30", also with dots ("13.30-15.30") or an en dash.
+fn parse_span(text: &str) -> Result<Span, String> {
+    let read = |t: &str| NaiveTime::parse_from_str(&t.trim().replace('.', ":"), "%H:%M").ok();
+    let parsed = text.split_once(['-', '\u{2013}']).and_then(|(a, b)| Some((read(a)?, read(b)?)));
+    match parsed {
+        Some((starts, ends)) if starts < ends => Ok(Span { starts, ends }),
+        Some(_) => Err(format!("\"{text}\" ends before it starts")),
+        None => Err(format!("\"{text}\" is not a time span; write it as 13:30-15:30")),
+    }
+}
+
+/// An online link people can click; empty removes one.
+fn parse_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with("https://") || text.starts_with("http://") {
+        Ok(text.to_string())
+    } else {
+        Err(format!("\"{text}\" is not a link; write it as https://..."))
+    }
+}
+
+pub async fn run(command: SessionCommand, settings: &Settings, pool: &Pool) -> anyhow::Result<ExitCode> {
+    let outcome = match command {
+        SessionCommand::List { round } => list(pool, RoundId(round)).await,
+        SessionCommand::Add(args) => add(pool, args).await,
+        SessionCommand::Change(args) => change(pool, args).await,
+        SessionCommand::Cancel { session } => cancel(pool, SessionId(session)).await,
+        SessionCommand::Attendance { session, format, output } => {
+            attendance(settings, pool, SessionId(session), format, output.as_deref()).await
+        }
+        SessionCommand::Attended { session, emails, absent } => {
+            attended(pool, SessionId(session), &emails, !absent).await
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("{e:#}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// "1 persoon", "3 personen".
+fn people(n: u32) -> String {
+    if n == 1 { "1 persoon".to_string() } else { format!("{n} personen") }
+}
+
+/// Where a session takes place, as one line.
+fn place(session: &Session) -> String {
+    match (session.place.as_str(), session.online_url.as_str()) {
+        (place, "") => place.to_string(),
+        ("", url) => format!("online: {url}"),
+        (place, url) => format!("{place} en online: {url}"),
+    }
+}
+
+/// "bijeenkomst 3 (s1, Intervisiegroep West)".
+fn name(session: &Session) -> String {
+    format!("bijeenkomst {} ({}, {})", session.id, session.code, session.title)
+}
+
+async fn list(pool: &Pool, round: RoundId) -> anyhow::Result<()> {
+    rounds::load(pool, round).await?;
+    let sessions = sessions::of_round(pool, round).await?;
+    if sessions.is_empty() {
+        println!("ronde {round} heeft geen bijeenkomsten");
+        return Ok(());
+    }
+    let header = ["id", "code", "titel", "wanneer", "plaats", "bezet", "wachtlijst", ""].map(String::from);
+    let rows = sessions.iter().map(|s| {
+        [
+            s.id.to_string(),
+            s.code.clone(),
+            s.title.clone(),
+            s.when(),
+            place(s),
+            format!("{}/{}", s.taken, s.capacity),
+            s.waiting.to_string(),
+            if s.cancelled { "geannuleerd".to_string() } else { String::new() },
+        ]
+    });
+    print!("{}", table(std::iter::once(header).chain(rows).collect()));
+    Ok(())
+}
+
+/// Left-aligned columns two spaces apart, without trailing spaces.
+fn table<const N: usize>(rows: Vec<[String; N]>) -> String {
+    let mut widths = [0; N];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(widths) {
+            line.push_str(&format!("{cell:<width$}  "));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+async fn add(pool: &Pool, args: AddArgs) -> anyhow::Result<()> {
+    let round = RoundId(args.round);
+    let loaded = rounds::load(pool, round).await?;
+    if loaded.form.kind != FormKind::Signup {
+        anyhow::bail!("round {round} is a survey, not a sign-up; it has no sessions");
+    }
+    let now = Utc::now();
+    if loaded.closes_at <= now {
+        anyhow::bail!(
+            "round {round} closed on {}; nobody can sign up any more",
+            crate::time::dutch(loaded.closes_at)
+        );
+    }
+    let title = args.title.trim().to_string();
+    if title.is_empty() {
+        anyhow::bail!("a session needs a --title");
+    }
+    let (starts_at, ends_at) = moments(args.date, args.time);
+    if starts_at <= now {
+        anyhow::bail!("{} has already begun; give a later --date or --time", crate::time::dutch(starts_at));
+    }
+    let existing = sessions::of_round(pool, round).await?;
+    let new = NewSession {
+        code: next_code(&existing),
+        title,
+        starts_at,
+        ends_at,
+        place: args.place.unwrap_or_default().trim().to_string(),
+        online_url: args.online.unwrap_or_default(),
+        leader: args.leader.unwrap_or_default().trim().to_string(),
+        activity_id: args.activity.unwrap_or_default().trim().to_string(),
+        capacity: args.capacity,
+    };
+    let id = sessions::add(pool, round, &new, now).await?;
+    let session = sessions::get(pool, id).await?;
+    println!("{} toegevoegd aan ronde {round}", name(&session));
+    println!("  {}, {}, {} plaatsen", session.when(), place(&session), session.capacity);
+    Ok(())
+}
+
+/// The first `sN` after every `sN` code in the round.
+fn next_code(existing: &[Session]) -> String {
+    let highest = existing.iter().filter_map(|s| s.code.strip_prefix('s')?.parse::<u32>().ok()).max();
+    format!("s{}", highest.unwrap_or(0) + 1)
+}
+
+/// A day and a span as moments; Amsterdam wall-clock time, as people entered it.
+fn moments(date: NaiveDate, span: Span) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
+    (
+        crate::time::from_amsterdam(date.and_time(span.starts)),
+        crate::time::from_amsterdam(date.and_time(span.ends)),
+    )
+}
+
+async fn change(pool: &Pool, args: ChangeArgs) -> anyhow::Result<()> {
+    let id = SessionId(args.session);
+    let before = sessions::get(pool, id).await?;
+    let wanted = session_change(&before, &args)?;
+    if wanted == SessionChange::default() {
+        anyhow::bail!(
+            "nothing to change; give one or more of --title, --date, --time, --place, --online, --leader, --capacity"
+        );
+    }
+    let place = wanted.place.as_deref().unwrap_or(&before.place);
+    let online = wanted.online_url.as_deref().unwrap_or(&before.online_url);
+    if place.trim().is_empty() && online.is_empty() {
+        anyhow::bail!("a session needs a place or an online link (or both)");
+    }
+    if let Some(starts) = wanted.starts_at.filter(|s| *s != before.starts_at && *s <= Utc::now()) {
+        anyhow::bail!("{} has already begun; give a later --date or --time", crate::time::dutch(starts));
+    }
+    let after = sessions::change(pool, id, &wanted, Utc::now()).await?;
+    let changes = differences(&before, &after);
+    if changes.is_empty() {
+        println!("{}: niets gewijzigd, alles was al zo", name(&after));
+        return Ok(());
+    }
+    println!("{} gewijzigd:", name(&after));
+    for line in &changes {
+        println!("  {line}");
+    }
+    // Read around the change rather than inside it: exact unless someone signed up or cancelled
+    // in the same instant, which a coordinator's command can live with.
+    if after.revision > before.revision {
+        println!(
+            "{} (aangemeld of op de wachtlijst) krijgen bericht met de nieuwe gegevens",
+            people(before.taken + before.waiting)
+        );
+    }
+    let moved_up = after.taken.saturating_sub(before.taken).min(before.waiting);
+    if moved_up > 0 {
+        println!("{} van de wachtlijst naar een plaats; zij krijgen bericht", people(moved_up));
+    }
+    Ok(())
+}
+
+/// What the arguments ask to change, with a new day or time applied to the session's own.
+fn session_change(before: &Session, args: &ChangeArgs) -> anyhow::Result<SessionChange> {
+    let (starts_at, ends_at) = if args.date.is_some() || args.time.is_some() {
+        let (from, to) =
+            (before.starts_at.with_timezone(&Amsterdam), before.ends_at.with_timezone(&Amsterdam));
+        if from.date_naive() != to.date_naive() && args.time.is_none() {
+            anyhow::bail!("this session runs past midnight; give --time with --date");
+        }
+        let date = args.date.unwrap_or(from.date_naive());
+        let span = args.time.unwrap_or(Span { starts: from.time(), ends: to.time() });
+        let (starts, ends) = moments(date, span);
+        (Some(starts), Some(ends))
+    } else {
+        (None, None)
+    };
+    let title = args.title.as_ref().map(|t| t.trim().to_string());
+    if title.as_ref().is_some_and(String::is_empty) {
+        anyhow::bail!("a session needs a title; --title cannot be empty");
+    }
+    Ok(SessionChange {
+        title,
+        starts_at,
+        ends_at,
+        place: args.place.as_ref().map(|p| p.trim().to_string()),
+        online_url: args.online.clone(),
+        leader: args.leader.as_ref().map(|l| l.trim().to_string()),
+        capacity: args.capacity,
+    })
+}
+
+/// "titel: oud → nieuw" for every field that differs.
+fn differences(before: &Session, after: &Session) -> Vec<String> {
+    let fields = [
+        ("titel", before.title.clone(), after.title.clone()),
+        ("wanneer", before.when(), after.when()),
+        ("plaats", before.place.clone(), after.place.clone()),
+        ("online", before.online_url.clone(), after.online_url.clone()),
+        ("gespreksleider", before.leader.clone(), after.leader.clone()),
+        ("plaatsen", before.capacity.to_string(), after.capacity.to_string()),
+    ];
+    let shown = |value: String| if value.is_empty() { "(geen)".to_string() } else { value };
+    fields
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(field, old, new)| format!("{field}: {} \u{2192} {}", shown(old), shown(new)))
+        .collect()
+}
+
+async fn cancel(pool: &Pool, id: SessionId) -> anyhow::Result<()> {
+    let session = sessions::get(pool, id).await?;
+    let told = sessions::cancel(pool, id, Utc::now()).await?;
+    println!("{} op {} geannuleerd", name(&session), session.when());
+    println!("{} (aangemeld of op de wachtlijst) krijgen bericht", people(told));
+    Ok(())
+}
+
+async fn attendance(
+    settings: &Settings,
+    pool: &Pool,
+    id: SessionId,
+    format: Option<Format>,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let xlsx_name = output.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")));
+    let format = format.unwrap_or(if xlsx_name { Format::Xlsx } else { Format::Csv });
+    if format == Format::Xlsx && output.is_none() {
+        anyhow::bail!("an XLSX file is not written to the terminal; add --output FILE.xlsx");
+    }
+    // The role names people read; without readable forms the codes do.
+    let roles = crate::forms::load(&settings.forms_dir).map(|f| f.list_pairs("rollen")).unwrap_or_default();
+    let sheet = attendance::list(pool, id, &roles).await?;
+    let bytes = match format {
+        Format::Csv => export::csv(&sheet),
+        Format::Xlsx => export::xlsx(&sheet)?,
+    };
+    let Some(path) = output else {
+        std::io::stdout().lock().write_all(&bytes)?;
+        return Ok(());
+    };
+    std::fs::write(path, &bytes).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+    println!(
+        "presentielijst van bijeenkomst {id} geschreven naar {}: {}",
+        path.display(),
+        people(sheet.rows.len() as u32)
+    );
+    Ok(())
+}
+
+async fn attended(pool: &Pool, id: SessionId, emails: &[String], attended: bool) -> anyhow::Result<()> {
+    let recorded = attendance::record(pool, id, emails, attended).await?;
+    let session = sessions::get(pool, id).await?;
+    let what = if attended { "aanwezig" } else { "afwezig" };
+    println!("{} als {what} genoteerd bij {}:", people(recorded.len() as u32), name(&session));
+    for person in &recorded {
+        println!("  {} <{}>", person.name, person.email);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_spans_are_read_with_colons_dots_or_a_dash_and_must_end_after_they_start() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(parse_span("13:30-15:30"), Ok(Span { starts: t(13, 30), ends: t(15, 30) }));
+        assert_eq!(parse_span("9.00 \u{2013} 10.15"), Ok(Span { starts: t(9, 0), ends: t(10, 15) }));
+        assert_eq!(parse_span("15:30-13:30"), Err("\"15:30-13:30\" ends before it starts".to_string()));
+        assert!(parse_span("25:00-26:00").unwrap_err().contains("write it as 13:30-15:30"));
+        assert!(parse_span("13:30").is_err());
+    }
+
+    #[test]
+    fn a_table_pads_columns_by_characters_and_trims_the_line_end() {
+        let rows = vec![["a".to_string(), "wachtlijst".to_string()], ["één".to_string(), String::new()]];
+        assert_eq!(table(rows), "a    wachtlijst\néén\n");
+    }
+}
