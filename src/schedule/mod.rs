@@ -36,6 +36,8 @@ pub enum ScheduleError {
     Rounds(#[from] RoundsError),
     #[error("queueing mail: {0}")]
     Mail(#[from] crate::mail::MailError),
+    #[error("sign-ups: {0}")]
+    Signup(#[from] crate::signup::SignupError),
     #[error("the heartbeat: {0}")]
     Heartbeat(#[from] tokio_cron_scheduler::JobSchedulerError),
 }
@@ -77,6 +79,8 @@ impl Scheduler {
             }
         }
         tick.reminders_queued = self.remind(now).await?;
+        // Sign-ups: the reminder before each session, to the people with a seat.
+        tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.pool, now).await?;
         Ok(tick)
     }
 

@@ -140,6 +140,10 @@ async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
         Ok(visit) => visit,
         Err(reply) => return reply,
     };
+    // A sign-up already made: a second post (a double click) lands on the same page as the first.
+    if visit.is_signup() && visit.invitation.answered {
+        return Reply::Redirect(Redirect::to(visit.path.clone()));
+    }
     if let Some(reply) = finished(app, &visit).await {
         return reply;
     }

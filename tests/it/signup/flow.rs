@@ -153,3 +153,23 @@ async fn a_session_cancelled_while_the_form_was_open_is_refused_and_nothing_is_s
     assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations WHERE answered = 1").await, 0);
 }
+
+#[tokio::test]
+async fn the_reminder_before_a_session_is_queued_once_and_only_for_confirmed_seats_within_its_window() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(&poh_contacts(3)).await;
+    let soon = session("s1", 1, Utc::now() + Duration::hours(20));
+    let later = session("s2", 4, Utc::now() + Duration::days(3));
+    let round = open_signup(&app, vec![soon, later], Duration::hours(2)).await;
+    let paths = link_paths(&app, round).await;
+    sign_up(&app, &paths[0], "s1").await;
+    sign_up(&app, &paths[1], "s1").await; // waiting: no reminder
+    sign_up(&app, &paths[2], "s2").await; // three days away: not yet
+    let confirmed = seat_of(&app, &paths[0]).await;
+
+    let now = Utc::now();
+    let first = peil::signup::seats::queue_session_reminders(&app.pool, now).await.expect("queue");
+    let again = peil::signup::seats::queue_session_reminders(&app.pool, now).await.expect("queue");
+    assert_eq!((first, again), (1, 0));
+    assert_eq!(mails(&app, "session-reminder").await, vec![confirmed]);
+}
