@@ -134,7 +134,7 @@ async fn upsert(conn: &mut AnyConnection, contacts: &[NewContact]) -> Result<Imp
             Some(_) => {
                 summary.updated += 1;
                 "UPDATE contacts SET name = $2, role = $3, practice = $4, wijk = $5, \
-                 gemeente = $6, updated_at = $7 WHERE email = $1"
+                 gemeente = $6, updated_at = $7, self_registered = 0 WHERE email = $1"
             }
             None => {
                 summary.added += 1;
@@ -179,7 +179,7 @@ pub async fn matching(
     // contacts, and the SQL stays one static string for both backends.
     let rows = sqlx::query(
         "SELECT id, email, name, role, practice, wijk, gemeente, opted_out \
-         FROM contacts WHERE opted_out = 0",
+         FROM contacts WHERE opted_out = 0 AND self_registered = 0",
     )
     .fetch_all(pool)
     .await?;

@@ -12,6 +12,7 @@
 pub mod attendance;
 pub mod choices;
 pub mod ics;
+pub mod registration;
 pub mod seats;
 pub mod sessions;
 

@@ -4,6 +4,7 @@
 mod body;
 mod errors;
 mod headers;
+mod register;
 mod respond;
 mod setup;
 mod signup;
@@ -53,6 +54,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", routes![health, home])
         .mount("/", respond::routes())
         .mount("/", signup::routes())
+        .mount("/", register::routes())
         .mount("/", setup::routes())
         .mount("/", unsubscribe::routes())
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))

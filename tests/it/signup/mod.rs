@@ -4,6 +4,7 @@
 mod database;
 mod flow;
 mod race;
+mod registration;
 
 use chrono::{DateTime, Duration, Utc};
 use peil::rounds::{self, OpenRequest, RoundId, SignupRound};

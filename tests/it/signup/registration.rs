@@ -1,0 +1,88 @@
+//! Open registration by a public link: details in, a link mailed out, and no seat held until
+//! the person chooses a session through that link.
+
+use chrono::{Duration, Utc};
+use peil::rounds::{self, OpenRequest, SignupRound};
+
+use super::{poh_contacts, seats, session, sign_up};
+use crate::helpers::TestApp;
+
+async fn open_round(app: &TestApp) -> (peil::rounds::RoundId, String) {
+    let request = OpenRequest {
+        form_id: "intervisie".into(),
+        roles: vec!["poh-ggz".into()],
+        wijken: vec![],
+        gemeenten: vec![],
+        closes_at: Utc::now() + Duration::days(10),
+        anonymous: false,
+        occurrence: None,
+        signup: Some(SignupRound {
+            sessions: vec![session("s1", 1, Utc::now() + Duration::days(20))],
+            cancel_until: Duration::hours(24),
+            remind_before: Duration::hours(24),
+            open_registration: true,
+        }),
+    };
+    let round = rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open").round;
+    let slug: String = sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1")
+        .bind(round.0)
+        .fetch_one(&app.pool)
+        .await
+        .expect("slug");
+    (round, slug)
+}
+
+#[tokio::test]
+async fn an_open_registration_without_a_confirmed_address_holds_no_seat() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(&poh_contacts(1)).await;
+    let (round, slug) = open_round(&app).await;
+    let (status, page) = app.get(&format!("/f/{slug}")).await;
+    assert_eq!(status, 200, "{page}");
+
+    let fields =
+        [("naam", "Eva Nieuw"), ("email", "Eva@Example.org"), ("rol", "poh-ggz"), ("praktijk", "De Brug")];
+    let (status, page) = app.post(&format!("/f/{slug}"), &fields).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Kijk in uw e-mail"), "{page}");
+    // Posting again (or flooding) queues no second mail within the window.
+    app.post(&format!("/f/{slug}"), &fields).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'registration'").await, 1);
+    assert!(seats(&app, round, "s1").await.is_empty(), "no seat before the link is used");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM contacts WHERE email = 'eva@example.org' AND self_registered = 1")
+            .await,
+        1
+    );
+
+    // The invited POH takes the only seat; the registrant's link would only reach the waiting list.
+    let invited = app.links(round).await.into_iter().find(|l| l.email == "poh01@example.org").expect("link");
+    assert_eq!(sign_up(&app, invited.url.trim_start_matches(&app.url), "s1").await, 303);
+    let eva = app.links(round).await.into_iter().find(|l| l.email == "eva@example.org").expect("eva's link");
+    assert_eq!(sign_up(&app, eva.url.trim_start_matches(&app.url), "s1").await, 303);
+    let statuses: Vec<String> = seats(&app, round, "s1").await.into_iter().map(|(_, s)| s).collect();
+    assert_eq!(statuses, ["confirmed", "waiting"]);
+
+    // A self-registered person never joins an audience.
+    let audience = peil::contacts::matching(&app.pool, &["poh-ggz".into()], &[]).await.expect("matching");
+    assert!(audience.iter().all(|c| c.email != "eva@example.org"));
+}
+
+#[tokio::test]
+async fn a_registration_with_mistakes_is_refused_with_dutch_messages_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(&poh_contacts(1)).await;
+    let (_, slug) = open_round(&app).await;
+    let (status, page) = app
+        .post(&format!("/f/{slug}"), &[("naam", ""), ("email", "geen-adres"), ("rol", "x"), ("praktijk", "")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Vul uw naam in.")
+            && page.contains("geldig e-mailadres")
+            && page.contains("Kies uw functie."),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 1);
+    assert_eq!(app.get("/f/bestaat-niet").await.0, 404);
+}
