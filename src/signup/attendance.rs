@@ -112,9 +112,7 @@ fn big_question(form: &Form) -> Option<&'static str> {
 }
 
 fn attendee(row: &AnyRow, big: Option<&str>) -> Result<Attendee, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    let status =
-        SeatStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+    let status = super::seat_status(row)?;
     let answers: Option<String> = row.try_get("answers")?;
     let big_number = match (big, answers) {
         (Some(question), Some(json)) => big_number(&json, question),

@@ -113,3 +113,10 @@ pub(crate) fn time(row: &sqlx::any::AnyRow, column: &str) -> Result<DateTime<Utc
     let text: String = row.try_get(column)?;
     crate::db::parse_timestamp(&text).ok_or_else(|| decode(column, &text))
 }
+
+/// A row's `status` column as a `SeatStatus`; the table's CHECK allows no other text.
+pub(crate) fn seat_status(row: &sqlx::any::AnyRow) -> Result<SeatStatus, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = row.try_get("status")?;
+    SeatStatus::parse(&text).ok_or_else(|| decode("status", &text))
+}

@@ -125,9 +125,7 @@ pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Re
     .bind(seat.0)
     .fetch_one(&mut *tx)
     .await?;
-    let status: String = row.try_get("status")?;
-    let was =
-        SeatStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+    let was = super::seat_status(&row)?;
     if let By::Person(invitation) = by {
         if row.try_get::<i64, _>("invitation_id")? != invitation.0 {
             return Err(SignupError::UnknownSeat(seat));
@@ -194,9 +192,7 @@ pub(crate) async fn active(
     .await?;
     let mut seats = Vec::new();
     for row in &rows {
-        let status: String = row.try_get("status")?;
-        let status = SeatStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+        let status = super::seat_status(row)?;
         seats.push((SeatId(row.try_get("id")?), status));
     }
     Ok(seats)
@@ -226,9 +222,7 @@ pub async fn of_invitation(pool: &Pool, invitation: InvitationId) -> Result<Vec<
     let mut seats = Vec::new();
     for row in &rows {
         let seat = SeatId(row.try_get("id")?);
-        let status: String = row.try_get("status")?;
-        let status = SeatStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("status: {status}").into()))?;
+        let status = super::seat_status(row)?;
         let session = sessions::get(pool, SessionId(row.try_get("session_id")?)).await?;
         let position = match status {
             SeatStatus::Waiting => Some(position(pool, session.id, seat).await?),

@@ -154,8 +154,16 @@ pub async fn of_round(pool: &Pool, round: RoundId) -> Result<Vec<Session>, Signu
 }
 
 pub async fn get(pool: &Pool, id: SessionId) -> Result<Session, SignupError> {
+    fetch(pool, id).await
+}
+
+/// One session, read through a pool or inside a transaction.
+async fn fetch<'e, E>(db: E, id: SessionId) -> Result<Session, SignupError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db).await?;
     session(&row.ok_or(SignupError::UnknownSession(id))?).map_err(Into::into)
 }
 
@@ -181,8 +189,7 @@ pub async fn change(
 ) -> Result<Session, SignupError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, id).await?;
-    let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1");
-    let before = session(&sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_one(&mut *tx).await?)?;
+    let before = fetch(&mut *tx, id).await?;
     if before.cancelled {
         return Err(SignupError::SessionCancelled(id));
     }
