@@ -3,6 +3,7 @@
 //! Forms are declared in TOML files (`forms`), sent in rounds with personal links (`rounds`),
 //! answered in the browser (`web`) and stored (`responses`). `cli` is the binary's front door.
 
+pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod contacts;
@@ -13,6 +14,7 @@ pub mod forms;
 pub mod jobs;
 pub mod mail;
 pub mod responses;
+pub mod results;
 pub mod rounds;
 pub mod schedule;
 pub mod settings;

@@ -1,0 +1,105 @@
+//! Results for the werkgroep: what a round's respondents answered, per question, per wijk and
+//! role, and over a job's rounds; with every group smaller than the threshold suppressed.
+//!
+//! The pieces: `tally` folds stored answers into per-question summaries in one pass; `privacy`
+//! decides which groups may be shown (primary and complementary suppression); `trend` turns
+//! summaries into one figure per round for trend lines; `load` reads the database; `export`
+//! makes CSV/XLSX sheets of responses and summaries.
+
+pub mod export;
+pub mod load;
+pub mod privacy;
+pub mod tally;
+pub mod trend;
+
+use crate::forms::Form;
+
+/// What a suppressed figure shows instead of itself.
+pub const TOO_FEW: &str = "te weinig antwoorden";
+
+/// The smallest group of respondents whose results may be shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Threshold(pub u32);
+
+impl Threshold {
+    /// The configured minimum (never below 3, checked in settings), raised by the form's own
+    /// `min_group_size` when that is larger; a form can never lower it.
+    pub fn of(form: &Form, configured: u32) -> Threshold {
+        let form_minimum = form.min_group_size.unwrap_or(0);
+        Threshold(configured.max(form_minimum).max(3))
+    }
+}
+
+/// Which respondents a result covers: everyone, or one wijk and/or one role.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Filter {
+    pub wijk: Option<String>,
+    pub role: Option<String>,
+}
+
+/// One option (or scale point) and how many respondents chose it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Count {
+    /// The stored value ("ja", "3", "_anders", ...).
+    pub value: String,
+    /// The label shown ("Ja", "3 - eens", "Anders", ...).
+    pub label: String,
+    pub count: u64,
+}
+
+/// What a question's answers add up to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Summary {
+    /// single, multi, yesno, consent: a count per option in form order ("Anders" last).
+    /// Percentages are of `answered` (for multi the counts add up to more than that).
+    Choices { options: Vec<Count>, answered: u64, multiple: bool, other_texts: Vec<String> },
+    /// scale: a count per point, low to high; "n.v.t." apart; the mean over the points.
+    Scale { points: Vec<Count>, na: u64, answered: u64, mean: Option<f64> },
+    /// matrix: one row per item, each with a count per point (same order as `points`).
+    Matrix { points: Vec<String>, rows: Vec<MatrixRow> },
+    /// number: a histogram and the median.
+    Numbers(Numbers),
+    /// text, textarea: the answers themselves, in no particular order.
+    Texts(Vec<String>),
+    /// email, date, slot: only how many answered.
+    Answered(u64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixRow {
+    pub value: String,
+    pub label: String,
+    pub counts: Vec<u64>,
+    pub na: u64,
+    pub answered: u64,
+    pub mean: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Numbers {
+    pub answered: u64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub unit: Option<String>,
+    pub bins: Vec<Bin>,
+}
+
+/// A histogram bar: values `low <= v < high` (the last bin includes its `high`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bin {
+    pub low: f64,
+    pub high: f64,
+    pub count: u64,
+}
+
+/// One question's result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionResult {
+    pub id: String,
+    pub label: String,
+    /// `QuestionKind::name()`: "single", "scale", ...
+    pub kind: &'static str,
+    pub summary: Summary,
+}
