@@ -47,6 +47,13 @@ pub fn dutch_date(day: NaiveDate) -> String {
     format!("{} {} {}", day.day(), MONTHS[day.month0() as usize], day.year())
 }
 
+/// "apr 2027": a month on a chart axis ("mei" and "juni" are short already).
+pub fn dutch_short_month(day: NaiveDate) -> String {
+    let name: String = MONTHS[day.month0() as usize].chars().take(4).collect();
+    let name = if name == "juni" || name == "juli" { name } else { name.chars().take(3).collect() };
+    format!("{name} {}", day.year())
+}
+
 const DAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
 
 /// "maandag 1 februari 2027".

@@ -1,1 +1,293 @@
-//! Reading results from the database. (lead)
+//! Reading results from the database: the rounds overview, response rates, and the answers of a
+//! round (or of a job's rounds) folded into summaries. Answers are streamed through one
+//! [`Tally`] per group, never collected per chart.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use sqlx::Row;
+
+use super::privacy::{Disclosure, Table};
+use super::tally::Tally;
+use super::{Filter, QuestionResult, Threshold};
+use crate::db::{self, Pool};
+use crate::forms::Form;
+use crate::rounds::{Round, RoundId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("round {0} has an unreadable form snapshot: {1}")]
+    Snapshot(i64, serde_json::Error),
+    #[error("round {0} has an unreadable time")]
+    Time(i64),
+    #[error("a stored response cannot be read: {0}")]
+    Answers(#[from] serde_json::Error),
+}
+
+/// A round as the overview lists it.
+#[derive(Clone, Debug)]
+pub struct RoundRow {
+    pub id: RoundId,
+    pub title: String,
+    pub form_id: String,
+    pub job_id: Option<String>,
+    pub occurrence: Option<String>,
+    /// The wijk of a per-wijk round, else empty.
+    pub part: String,
+    pub anonymous: bool,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub invited: u64,
+    pub answered: u64,
+    /// The form's own `min_group_size`, if it raises the threshold.
+    pub min_group_size: Option<u32>,
+}
+
+impl RoundRow {
+    pub fn is_closed(&self, now: DateTime<Utc>) -> bool {
+        self.closes_at <= now
+    }
+}
+
+const ROUND_ROWS: &str = "SELECT r.id, r.title, r.form_id, r.job_id, r.occurrence, r.part, r.anonymous, \
+     r.opens_at, r.closes_at, r.form_json, CAST(COALESCE(c.invited, 0) AS BIGINT) AS invited, \
+     CAST(COALESCE(c.answered, 0) AS BIGINT) AS answered FROM rounds r LEFT JOIN \
+     (SELECT round_id, COUNT(*) AS invited, SUM(answered) AS answered FROM invitations GROUP BY round_id) c \
+     ON c.round_id = r.id";
+
+/// Every round, newest first, with its invitation and answer counts.
+pub async fn rounds(pool: &Pool) -> Result<Vec<RoundRow>, LoadError> {
+    let sql = format!("{ROUND_ROWS} ORDER BY r.opens_at DESC, r.id DESC");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?;
+    rows.iter().map(round_row).collect()
+}
+
+/// One round's row, `None` when there is no such round.
+pub async fn one_round(pool: &Pool, id: RoundId) -> Result<Option<RoundRow>, LoadError> {
+    let sql = format!("{ROUND_ROWS} WHERE r.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?;
+    row.as_ref().map(round_row).transpose()
+}
+
+/// A job's rounds, oldest first.
+pub async fn job_rounds(pool: &Pool, job: &str) -> Result<Vec<RoundRow>, LoadError> {
+    let sql = format!("{ROUND_ROWS} WHERE r.job_id = $1 ORDER BY r.opens_at, r.part, r.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(job).fetch_all(pool).await?;
+    rows.iter().map(round_row).collect()
+}
+
+fn round_row(row: &sqlx::any::AnyRow) -> Result<RoundRow, LoadError> {
+    let id: i64 = row.try_get("id")?;
+    let time = |column: &str| -> Result<DateTime<Utc>, LoadError> {
+        let text: String = row.try_get(column)?;
+        db::parse_timestamp(&text).ok_or(LoadError::Time(id))
+    };
+    Ok(RoundRow {
+        id: RoundId(id),
+        title: row.try_get("title")?,
+        form_id: row.try_get("form_id")?,
+        job_id: row.try_get("job_id")?,
+        occurrence: row.try_get("occurrence")?,
+        part: row.try_get("part")?,
+        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
+        opens_at: time("opens_at")?,
+        closes_at: time("closes_at")?,
+        invited: count(row, "invited")?,
+        answered: count(row, "answered")?,
+        min_group_size: minimum(&row.try_get::<String, _>("form_json")?),
+    })
+}
+
+/// Reads only `min_group_size` from a form snapshot.
+fn minimum(form_json: &str) -> Option<u32> {
+    #[derive(serde::Deserialize)]
+    struct Minimum {
+        min_group_size: Option<u32>,
+    }
+    serde_json::from_str::<Minimum>(form_json).ok().and_then(|m| m.min_group_size)
+}
+
+fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<u64, sqlx::Error> {
+    Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+}
+
+/// Who was invited and who answered, per (wijk, role), from the invitations: the basis of the
+/// response rates. `answered` is what the threshold protects.
+#[derive(Clone, Debug, Default)]
+pub struct Invited {
+    pub invited: BTreeMap<(String, String), u64>,
+    pub answered: Table,
+}
+
+pub async fn invited(pool: &Pool, round: RoundId) -> Result<Invited, LoadError> {
+    let rows = sqlx::query(
+        "SELECT wijk, role, COUNT(*) AS invited, CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered \
+         FROM invitations WHERE round_id = $1 GROUP BY wijk, role",
+    )
+    .bind(round.0)
+    .fetch_all(pool)
+    .await?;
+    let mut result = Invited::default();
+    for row in &rows {
+        let (wijk, role): (String, String) = (row.try_get("wijk")?, row.try_get("role")?);
+        result.answered.add(&wijk, &role, count(row, "answered")?);
+        result.invited.insert((wijk, role), count(row, "invited")?);
+    }
+    Ok(result)
+}
+
+/// Respondents per (wijk, role) as the responses keep them (an anonymous response in a small
+/// group keeps neither): the table the results' disclosure is decided on.
+pub async fn respondents(pool: &Pool, rounds: &[RoundId]) -> Result<Table, LoadError> {
+    let mut table = Table::default();
+    for round in rounds {
+        let rows = sqlx::query(
+            "SELECT COALESCE(wijk, '') AS wijk, COALESCE(role, '') AS role, COUNT(*) AS n \
+             FROM responses WHERE round_id = $1 GROUP BY wijk, role",
+        )
+        .bind(round.0)
+        .fetch_all(pool)
+        .await?;
+        for row in &rows {
+            table.add(&row.try_get::<String, _>("wijk")?, &row.try_get::<String, _>("role")?, count(row, "n")?);
+        }
+    }
+    Ok(table)
+}
+
+/// A round's results for one group, or `None` when the group may not be shown.
+pub struct RoundResults {
+    pub respondents: u64,
+    pub questions: Vec<QuestionResult>,
+}
+
+/// Folds the answers of `filter`'s respondents in `round` into summaries, in one pass.
+pub async fn round_results(
+    pool: &Pool,
+    round: &Round,
+    filter: &Filter,
+    disclosure: &Disclosure,
+) -> Result<Option<RoundResults>, LoadError> {
+    if !disclosure.allows(filter) {
+        return Ok(None);
+    }
+    let mut tally = Tally::new(&round.form);
+    stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
+    Ok(Some(RoundResults { respondents: tally.respondents(), questions: tally.finish() }))
+}
+
+/// Calls `each` with every stored answer object of the group, without collecting them.
+async fn stream_answers(
+    pool: &Pool,
+    round: RoundId,
+    filter: &Filter,
+    mut each: impl FnMut(&str) -> Result<(), serde_json::Error>,
+) -> Result<(), LoadError> {
+    let mut rows = sqlx::query(
+        "SELECT answers FROM responses WHERE round_id = $1 \
+         AND ($2 = '' OR COALESCE(wijk, '') = $2) AND ($3 = '' OR COALESCE(role, '') = $3)",
+    )
+    .bind(round.0)
+    .bind(filter.wijk.clone().unwrap_or_default())
+    .bind(filter.role.clone().unwrap_or_default())
+    .fetch(pool);
+    while let Some(row) = rows.try_next().await? {
+        let json: String = row.try_get("answers")?;
+        each(&json)?;
+    }
+    Ok(())
+}
+
+/// One occurrence of a job (a round, or the per-wijk rounds opened together) with each group's
+/// summaries: the region as a whole and every wijk, `None` where suppressed.
+pub struct Occasion {
+    pub rounds: Vec<RoundRow>,
+    pub form: Form,
+    pub region: Option<GroupResults>,
+    pub wijken: BTreeMap<String, Option<GroupResults>>,
+}
+
+pub struct GroupResults {
+    pub respondents: u64,
+    pub questions: Vec<QuestionResult>,
+}
+
+/// A job's closed occurrences, oldest first, each folded per wijk in one pass over its answers.
+pub async fn job_history(
+    pool: &Pool,
+    rounds: &[RoundRow],
+    threshold_of: impl Fn(&Form) -> Threshold,
+    now: DateTime<Utc>,
+) -> Result<Vec<Occasion>, LoadError> {
+    let mut history = Vec::new();
+    for group in occurrences(rounds) {
+        if group.iter().any(|r| !r.is_closed(now)) {
+            continue;
+        }
+        let form = snapshot(pool, group[0].id).await?;
+        let ids: Vec<RoundId> = group.iter().map(|r| r.id).collect();
+        let disclosure = Disclosure::new(&respondents(pool, &ids).await?, threshold_of(&form));
+        let (region, wijken) = fold_by_wijk(pool, &ids, &form).await?;
+        let region = disclosure.allows(&Filter::default()).then_some(region);
+        let wijken = wijken
+            .into_iter()
+            .filter(|(wijk, _)| !wijk.is_empty())
+            .map(|(wijk, group)| {
+                let allowed = disclosure.allows(&Filter { wijk: Some(wijk.clone()), role: None });
+                (wijk, allowed.then_some(group))
+            })
+            .collect();
+        history.push(Occasion { rounds: group, form, region, wijken });
+    }
+    Ok(history)
+}
+
+/// Rounds grouped by the occurrence that opened them (per-wijk rounds share one); rounds opened
+/// by hand stand alone.
+fn occurrences(rounds: &[RoundRow]) -> Vec<Vec<RoundRow>> {
+    let mut groups: Vec<Vec<RoundRow>> = Vec::new();
+    for round in rounds {
+        match groups.last_mut() {
+            Some(last)
+                if round.occurrence.is_some()
+                    && last[0].occurrence == round.occurrence
+                    && last[0].job_id == round.job_id =>
+            {
+                last.push(round.clone())
+            }
+            _ => groups.push(vec![round.clone()]),
+        }
+    }
+    groups
+}
+
+async fn snapshot(pool: &Pool, round: RoundId) -> Result<Form, LoadError> {
+    let json: String =
+        sqlx::query_scalar("SELECT form_json FROM rounds WHERE id = $1").bind(round.0).fetch_one(pool).await?;
+    serde_json::from_str(&json).map_err(|e| LoadError::Snapshot(round.0, e))
+}
+
+/// One pass over the answers of `rounds`: the region's tally and one per wijk.
+async fn fold_by_wijk(
+    pool: &Pool,
+    rounds: &[RoundId],
+    form: &Form,
+) -> Result<(GroupResults, BTreeMap<String, GroupResults>), LoadError> {
+    let mut region = Tally::new(form);
+    let mut wijken: BTreeMap<String, Tally> = BTreeMap::new();
+    for round in rounds {
+        let mut rows = sqlx::query("SELECT COALESCE(wijk, '') AS wijk, answers FROM responses WHERE round_id = $1")
+            .bind(round.0)
+            .fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            let (wijk, json): (String, String) = (row.try_get("wijk")?, row.try_get("answers")?);
+            region.add(&json)?;
+            wijken.entry(wijk).or_insert_with(|| Tally::new(form)).add(&json)?;
+        }
+    }
+    let finish = |tally: Tally| GroupResults { respondents: tally.respondents(), questions: tally.finish() };
+    Ok((finish(region), wijken.into_iter().map(|(w, t)| (w, finish(t))).collect()))
+}

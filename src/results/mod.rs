@@ -7,6 +7,8 @@
 //! makes CSV/XLSX sheets of responses and summaries.
 
 pub mod export;
+pub mod figures;
+pub mod history;
 pub mod load;
 pub mod privacy;
 pub mod tally;

@@ -15,3 +15,4 @@ mod service;
 mod signup;
 mod signup_cli;
 mod signup_mail;
+mod results;

@@ -1,0 +1,70 @@
+//! The werkgroep's start page as template data: every job with its rounds (newest first), then
+//! the rounds opened by hand; each with its period, state and response rate.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::results::figures::percent;
+use crate::results::load::RoundRow;
+use crate::settings::Settings;
+
+#[derive(Serialize)]
+pub struct OverviewRound {
+    pub id: i64,
+    pub title: String,
+    pub part: String,
+    pub period: String,
+    pub state: &'static str,
+    pub invited: u64,
+    /// `None` when fewer than the threshold answered: even that count is not shown.
+    pub answered: Option<u64>,
+    pub rate: String,
+}
+
+#[derive(Serialize)]
+pub struct JobGroup {
+    /// `None` for rounds opened by hand.
+    pub job: Option<String>,
+    pub rounds: Vec<OverviewRound>,
+}
+
+/// Rounds grouped per job in the order the jobs last ran; hand-opened rounds last.
+pub fn overview(rows: &[RoundRow], settings: &Settings, now: DateTime<Utc>) -> Vec<JobGroup> {
+    let mut groups: Vec<JobGroup> = Vec::new();
+    let mut by_hand = Vec::new();
+    for row in rows {
+        let round = overview_round(row, settings.min_group_size, now);
+        match &row.job_id {
+            None => by_hand.push(round),
+            Some(job) => match groups.iter_mut().find(|g| g.job.as_deref() == Some(job)) {
+                Some(group) => group.rounds.push(round),
+                None => groups.push(JobGroup { job: Some(job.clone()), rounds: vec![round] }),
+            },
+        }
+    }
+    if !by_hand.is_empty() {
+        groups.push(JobGroup { job: None, rounds: by_hand });
+    }
+    groups
+}
+
+fn overview_round(row: &RoundRow, configured: u32, now: DateTime<Utc>) -> OverviewRound {
+    let threshold = u64::from(configured.max(row.min_group_size.unwrap_or(0)).max(3));
+    let answered = (row.answered == 0 || row.answered >= threshold).then_some(row.answered);
+    OverviewRound {
+        id: row.id.0,
+        title: row.title.clone(),
+        part: row.part.clone(),
+        period: crate::time::dutch_span(row.opens_at, row.closes_at),
+        state: if now < row.opens_at {
+            "gepland"
+        } else if now < row.closes_at {
+            "open"
+        } else {
+            "gesloten"
+        },
+        invited: row.invited,
+        rate: answered.map(|a| percent(a, row.invited)).unwrap_or_default(),
+        answered,
+    }
+}

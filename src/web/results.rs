@@ -1,0 +1,213 @@
+//! The werkgroep's result pages: the rounds overview, a round's results with filters, its free
+//! text, chart downloads and a printable report. Every route needs a logged-in member; every
+//! figure passes the round's disclosure first.
+
+use chrono::Utc;
+use rocket::http::{ContentType, Header, Status};
+use rocket::{Responder, Route, State, get, routes};
+use rocket_dyn_templates::{Template, context};
+
+use super::App;
+use super::auth::Member;
+use super::errors;
+use super::results_view::{self as view, QuestionView};
+use crate::audit::{self, AuditAction};
+use crate::results::load::{self, LoadError};
+use crate::results::privacy::Disclosure;
+use crate::results::{Filter, Summary, Threshold, figures};
+use crate::rounds::{Round, RoundId};
+
+pub fn routes() -> Vec<Route> {
+    routes![overview, round_page, report, free_text, chart]
+}
+
+type Page = (Status, Template);
+
+pub(super) fn failed(e: impl std::fmt::Display) -> Page {
+    tracing::error!(error = %e, "results page failed");
+    errors::page(Status::InternalServerError)
+}
+
+#[get("/werkgroep")]
+async fn overview(member: Member, app: &State<App>) -> Page {
+    let rows = match load::rounds(&app.pool).await {
+        Ok(rows) => rows,
+        Err(e) => return failed(e),
+    };
+    let context = super::overview_view::overview(&rows, &app.settings, Utc::now());
+    (Status::Ok, Template::render("werkgroep/overview", context! { page: context, account: member.view() }))
+}
+
+/// Everything a round page needs, read once.
+struct Loaded {
+    round: Round,
+    threshold: Threshold,
+    invited: load::Invited,
+    disclosure: Disclosure,
+    row: Option<load::RoundRow>,
+}
+
+async fn loaded(app: &App, id: i64) -> Result<Option<Loaded>, LoadError> {
+    let round = match crate::rounds::load(&app.pool, RoundId(id)).await {
+        Ok(round) => round,
+        Err(crate::rounds::RoundsError::UnknownRound(_)) => return Ok(None),
+        Err(crate::rounds::RoundsError::Db(e)) => return Err(e.into()),
+        Err(_) => return Ok(None),
+    };
+    let threshold = Threshold::of(&round.form, app.settings.min_group_size);
+    let invited = load::invited(&app.pool, round.id).await?;
+    let disclosure = Disclosure::new(&load::respondents(&app.pool, &[round.id]).await?, threshold);
+    let row = load::one_round(&app.pool, round.id).await?;
+    Ok(Some(Loaded { round, threshold, invited, disclosure, row }))
+}
+
+fn filter(wijk: Option<String>, rol: Option<String>) -> Filter {
+    let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    Filter { wijk: keep(wijk), role: keep(rol) }
+}
+
+#[get("/werkgroep/ronde/<id>?<wijk>&<rol>")]
+async fn round_page(id: i64, wijk: Option<String>, rol: Option<String>, member: Member, app: &State<App>) -> Page {
+    render_round(id, filter(wijk, rol), member, app, "werkgroep/round").await
+}
+
+#[get("/werkgroep/ronde/<id>/rapport?<wijk>&<rol>")]
+async fn report(id: i64, wijk: Option<String>, rol: Option<String>, member: Member, app: &State<App>) -> Page {
+    render_round(id, filter(wijk, rol), member, app, "werkgroep/report").await
+}
+
+async fn render_round(id: i64, filter: Filter, member: Member, app: &App, template: &'static str) -> Page {
+    let data = match loaded(app, id).await {
+        Ok(Some(data)) => data,
+        Ok(None) => return errors::page(Status::NotFound),
+        Err(e) => return failed(e),
+    };
+    let now = Utc::now();
+    let head = view::head(&data.round, data.row.as_ref(), now);
+    let rates_disclosure = Disclosure::new(&data.invited.answered, data.threshold);
+    let rates = view::rates(&data.invited, &rates_disclosure);
+    let filters = view::filter_view(&data.invited, &data.disclosure, &filter);
+    let results = if head.closed {
+        match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
+            Ok(results) => results,
+            Err(e) => return failed(e),
+        }
+    } else {
+        None
+    };
+    let respondents = results.as_ref().map(|r| r.respondents);
+    let questions: Vec<QuestionView> =
+        results.map(|r| r.questions.iter().map(view::question).collect()).unwrap_or_default();
+    let context = context! {
+        round: head,
+        rates,
+        filters,
+        wijk: filter.wijk,
+        rol: filter.role,
+        respondents,
+        questions,
+        threshold: data.threshold.0,
+        too_few: crate::results::TOO_FEW,
+        print: template == "werkgroep/report",
+        account: member.view(),
+    };
+    (Status::Ok, Template::render(template, context))
+}
+
+#[get("/werkgroep/ronde/<id>/vrije-tekst/<question>?<wijk>&<rol>")]
+async fn free_text(
+    id: i64,
+    question: &str,
+    wijk: Option<String>,
+    rol: Option<String>,
+    member: Member,
+    app: &State<App>,
+) -> Page {
+    let filter = filter(wijk, rol);
+    let data = match loaded(app, id).await {
+        Ok(Some(data)) => data,
+        Ok(None) => return errors::page(Status::NotFound),
+        Err(e) => return failed(e),
+    };
+    let Some(label) = data.round.form.question(question).map(|q| q.label.nl.clone()) else {
+        return errors::page(Status::NotFound);
+    };
+    let closed = data.round.closes_at <= Utc::now();
+    let results = if closed {
+        match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
+            Ok(results) => results,
+            Err(e) => return failed(e),
+        }
+    } else {
+        None
+    };
+    let texts = results.and_then(|r| r.questions.into_iter().find(|q| q.id == question)).map(|q| match q.summary {
+        Summary::Texts(texts) => texts,
+        Summary::Choices { other_texts, .. } => other_texts,
+        _ => Vec::new(),
+    });
+    if texts.is_some() {
+        let detail = format!("ronde {id}, vraag {question}");
+        if let Err(e) = audit::record(&app.pool, Some(member.email()), AuditAction::FreeTextViewed, &detail).await {
+            return failed(e);
+        }
+    }
+    let context = context! {
+        round: view::head(&data.round, data.row.as_ref(), Utc::now()),
+        label,
+        texts,
+        query: view::query(&filter),
+        too_few: crate::results::TOO_FEW,
+        account: member.view(),
+    };
+    (Status::Ok, Template::render("werkgroep/free_text", context))
+}
+
+#[derive(Responder)]
+pub(super) enum Download {
+    File(Vec<u8>, ContentType, Header<'static>),
+    Page(Page),
+}
+
+#[get("/werkgroep/ronde/<id>/grafiek/<question>/<format>?<wijk>&<rol>")]
+async fn chart(
+    id: i64,
+    question: &str,
+    format: &str,
+    wijk: Option<String>,
+    rol: Option<String>,
+    _member: Member,
+    app: &State<App>,
+) -> Download {
+    let filter = filter(wijk, rol);
+    let data = match loaded(app, id).await {
+        Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
+        Ok(_) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
+        Ok(Some(results)) => results,
+        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    let Some(chart) = results.questions.iter().find(|q| q.id == question).and_then(figures::chart) else {
+        return Download::Page(errors::page(Status::NotFound));
+    };
+    let name = format!("ronde-{id}-{question}");
+    let file = match format {
+        "svg" => crate::charts::svg(&chart).map(|s| (s.into_bytes(), ContentType::SVG)),
+        "png" => crate::charts::png(&chart).map(|p| (p, ContentType::PNG)),
+        _ => return Download::Page(errors::page(Status::NotFound)),
+    };
+    match file {
+        Ok((bytes, kind)) => Download::File(bytes, kind, attachment(&name, format)),
+        Err(e) => Download::Page(failed(e)),
+    }
+}
+
+/// `Content-Disposition: attachment` with a file name made only of safe characters.
+pub fn attachment(name: &str, extension: &str) -> Header<'static> {
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    Header::new("Content-Disposition", format!("attachment; filename=\"{safe}.{extension}\""))
+}

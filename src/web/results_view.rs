@@ -1,0 +1,262 @@
+//! What the werkgroep's round pages show, as template data: the response rates with suppressed
+//! cells, the filter choices that may be offered, and a chart and table per question.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::charts;
+use crate::results::figures::{self, Row, decimal, percent};
+use crate::results::load::{Invited, RoundRow};
+use crate::results::privacy::Disclosure;
+use crate::results::{Filter, QuestionResult, Summary, TOO_FEW};
+use crate::rounds::Round;
+
+#[derive(Serialize)]
+pub struct RoundHead {
+    pub id: i64,
+    pub title: String,
+    pub period: String,
+    pub anonymous: bool,
+    pub closed: bool,
+    pub job: Option<String>,
+    pub part: String,
+}
+
+pub fn head(round: &Round, row: Option<&RoundRow>, now: DateTime<Utc>) -> RoundHead {
+    RoundHead {
+        id: round.id.0,
+        title: round.title.clone(),
+        period: crate::time::dutch_span(round.opens_at, round.closes_at),
+        anonymous: round.anonymous,
+        closed: round.closes_at <= now,
+        job: row.and_then(|r| r.job_id.clone()),
+        part: row.map(|r| r.part.clone()).unwrap_or_default(),
+    }
+}
+
+/// One line of the response-rate table; `answered` is `None` when suppressed.
+#[derive(Serialize)]
+pub struct RateRow {
+    pub group: String,
+    pub invited: u64,
+    pub answered: Option<u64>,
+    pub rate: String,
+}
+
+#[derive(Serialize)]
+pub struct Rates {
+    pub total: RateRow,
+    pub wijken: Vec<RateRow>,
+    pub roles: Vec<RateRow>,
+    pub too_few: &'static str,
+}
+
+/// Response rates overall, per wijk and per role, with the answered counts the threshold hides.
+pub fn rates(invited: &Invited, disclosure: &Disclosure) -> Rates {
+    let row = |group: String, filter: Filter| {
+        let matches = |(w, r): &(String, String)| {
+            filter.wijk.as_ref().is_none_or(|x| x == w) && filter.role.as_ref().is_none_or(|x| x == r)
+        };
+        let invited_n: u64 = invited.invited.iter().filter(|(k, _)| matches(k)).map(|(_, n)| n).sum();
+        let answered = disclosure.count(&filter);
+        let rate = answered.map(|a| percent(a, invited_n)).unwrap_or_default();
+        RateRow { group, invited: invited_n, answered, rate }
+    };
+    let (wijken, roles) = groups(invited.invited.keys());
+    Rates {
+        total: row("Totaal".into(), Filter::default()),
+        wijken: wijken.into_iter().map(|w| row(shown(&w), Filter { wijk: Some(w), role: None })).collect(),
+        roles: roles.into_iter().map(|r| row(shown(&r), Filter { wijk: None, role: Some(r) })).collect(),
+        too_few: TOO_FEW,
+    }
+}
+
+fn groups<'a>(keys: impl Iterator<Item = &'a (String, String)>) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut wijken = BTreeSet::new();
+    let mut roles = BTreeSet::new();
+    for (w, r) in keys {
+        wijken.insert(w.clone());
+        roles.insert(r.clone());
+    }
+    (wijken, roles)
+}
+
+fn shown(group: &str) -> String {
+    if group.is_empty() { "(onbekend)".to_string() } else { group.to_string() }
+}
+
+#[derive(Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct FilterView {
+    pub wijken: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub active: bool,
+    /// The query string that repeats the filter on links ("?wijk=Noord&rol=huisarts").
+    pub query: String,
+}
+
+/// The filter choices: only wijken and roles whose own group may be shown.
+pub fn filter_view(invited: &Invited, disclosure: &Disclosure, filter: &Filter) -> FilterView {
+    let (wijken, roles) = groups(invited.invited.keys());
+    let choice = |value: String, current: &Option<String>| Choice { selected: current.as_ref() == Some(&value), value };
+    FilterView {
+        wijken: wijken
+            .into_iter()
+            .filter(|w| !w.is_empty() && disclosure.allows(&Filter { wijk: Some(w.clone()), role: None }))
+            .map(|w| choice(w, &filter.wijk))
+            .collect(),
+        roles: roles
+            .into_iter()
+            .filter(|r| !r.is_empty() && disclosure.allows(&Filter { wijk: None, role: Some(r.clone()) }))
+            .map(|r| choice(r, &filter.role))
+            .collect(),
+        active: filter.wijk.is_some() || filter.role.is_some(),
+        query: query(filter),
+    }
+}
+
+/// The filter as a query string, each value percent-encoded.
+pub fn query(filter: &Filter) -> String {
+    let mut parts = Vec::new();
+    if let Some(w) = &filter.wijk {
+        parts.push(format!("wijk={}", encode(w)));
+    }
+    if let Some(r) = &filter.role {
+        parts.push(format!("rol={}", encode(r)));
+    }
+    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A question as the round page shows it.
+#[derive(Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub label: String,
+    pub kind: &'static str,
+    /// The chart as inline SVG (text escaped by the chart code); empty when there is none.
+    pub svg: String,
+    pub rows: Vec<Row>,
+    /// Matrix: one table per item would be long; a row per item with the points as columns.
+    pub grid: Option<Grid>,
+    pub answered: u64,
+    /// "gemiddelde 3,8" / "mediaan 12 (min 2, max 40)".
+    pub figures: String,
+    pub texts: usize,
+}
+
+#[derive(Serialize)]
+pub struct Grid {
+    pub points: Vec<String>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Serialize)]
+pub struct GridRow {
+    pub label: String,
+    pub cells: Vec<String>,
+    pub answered: u64,
+    pub mean: String,
+}
+
+pub fn question(result: &QuestionResult) -> QuestionView {
+    let svg = figures::chart(result).and_then(|c| charts::svg(&c).ok()).unwrap_or_default();
+    let mut view = QuestionView {
+        id: result.id.clone(),
+        label: result.label.clone(),
+        kind: result.kind,
+        svg,
+        rows: Vec::new(),
+        grid: None,
+        answered: 0,
+        figures: String::new(),
+        texts: 0,
+    };
+    match &result.summary {
+        Summary::Choices { options, answered, other_texts, .. } => {
+            view.rows = figures::rows(options, *answered);
+            view.answered = *answered;
+            view.texts = other_texts.len();
+        }
+        Summary::Scale { points, na, answered, mean } => {
+            view.rows = figures::rows(points, *answered);
+            view.answered = *answered;
+            view.figures = scale_figures(*mean, *na);
+        }
+        Summary::Matrix { points, rows } => {
+            view.answered = rows.iter().map(|r| r.answered).max().unwrap_or(0);
+            view.grid = Some(grid(points, rows));
+        }
+        Summary::Numbers(n) => {
+            view.answered = n.answered;
+            view.rows = n
+                .bins
+                .iter()
+                .map(|b| Row {
+                    label: format!("{} tot {}", decimal(b.low, 2), decimal(b.high, 2)),
+                    count: b.count,
+                    percent: percent(b.count, n.answered),
+                })
+                .collect();
+            view.figures = number_figures(n);
+        }
+        Summary::Texts(texts) => {
+            view.answered = texts.len() as u64;
+            view.texts = texts.len();
+        }
+        Summary::Answered(n) => view.answered = *n,
+    }
+    view
+}
+
+fn scale_figures(mean: Option<f64>, na: u64) -> String {
+    let mut text = mean.map(|m| format!("gemiddelde {}", decimal(m, 1))).unwrap_or_default();
+    if na > 0 {
+        text.push_str(&format!("; n.v.t.: {na}"));
+    }
+    text
+}
+
+fn number_figures(n: &crate::results::Numbers) -> String {
+    let unit = n.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    match (n.median, n.min, n.max, n.mean) {
+        (Some(median), Some(min), Some(max), Some(mean)) => format!(
+            "mediaan {}{unit} (gemiddelde {}, laagste {}, hoogste {})",
+            decimal(median, 1),
+            decimal(mean, 1),
+            decimal(min, 2),
+            decimal(max, 2)
+        ),
+        _ => String::new(),
+    }
+}
+
+fn grid(points: &[String], rows: &[crate::results::MatrixRow]) -> Grid {
+    Grid {
+        points: points.to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| GridRow {
+                label: r.label.clone(),
+                cells: r.counts.iter().map(|c| format!("{c} ({})", percent(*c, r.answered))).collect(),
+                answered: r.answered,
+                mean: r.mean.map(|m| decimal(m, 1)).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,195 @@
+//! A job over time (`/werkgroep/job/<job>`): for every question a trend line for the region and
+//! small multiples per wijk, a table with n per point, and the change since the previous round.
+
+use chrono::Utc;
+use rocket::http::{ContentType, Status};
+use rocket::{Route, State, get, routes};
+use rocket_dyn_templates::{Template, context};
+use serde::Serialize;
+
+use super::App;
+use super::auth::Member;
+use super::errors;
+use super::results::{Download, attachment, failed};
+use crate::charts::{self, Chart, Series};
+use crate::results::figures::decimal;
+use crate::results::history::{self, History};
+use crate::results::load::{self, Occasion};
+use crate::results::trend::{self, Measure};
+use crate::results::{TOO_FEW, Threshold};
+
+pub fn routes() -> Vec<Route> {
+    routes![job_page, job_chart]
+}
+
+type Page = (Status, Template);
+
+async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, load::LoadError> {
+    let rows = load::job_rounds(&app.pool, job).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let configured = app.settings.min_group_size;
+    let history = load::job_history(&app.pool, &rows, |form| Threshold::of(form, configured), Utc::now()).await?;
+    Ok(Some(history))
+}
+
+#[derive(Serialize)]
+struct MeasureView {
+    key: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct QuestionTrend {
+    id: String,
+    label: String,
+    measure: String,
+    measures: Vec<MeasureView>,
+    region_svg: String,
+    wijken_svg: String,
+    table: Vec<TableRow>,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct TableRow {
+    group: String,
+    cells: Vec<String>,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct OccasionView {
+    label: String,
+    rounds: Vec<RoundLink>,
+}
+
+#[derive(Serialize)]
+struct RoundLink {
+    id: i64,
+    part: String,
+    invited: u64,
+}
+
+#[get("/werkgroep/job/<job>?<vraag>&<maat>")]
+async fn job_page(job: &str, vraag: Option<String>, maat: Option<String>, member: Member, app: &State<App>) -> Page {
+    let history = match history_of(app, job).await {
+        Ok(Some(history)) => history,
+        Ok(None) => return errors::page(Status::NotFound),
+        Err(e) => return failed(e),
+    };
+    let questions: Vec<QuestionTrend> = history::questions(&history)
+        .iter()
+        .map(|q| {
+            let measures = trend::measures(q);
+            let chosen = (vraag.as_deref() == Some(q.id.as_str())).then_some(maat.as_deref()).flatten();
+            let measure = measures.iter().find(|m| Some(m.key.as_str()) == chosen).unwrap_or(&measures[0]);
+            question_trend(&history::follow(&history, q, measure), &measures)
+        })
+        .collect();
+    let x_labels = history::labels(&history);
+    let context = context! {
+        job,
+        title: history.last().map(|o| o.form.title.nl.clone()).unwrap_or_default(),
+        occasions: occasions(&history, &x_labels),
+        questions,
+        x_labels,
+        too_few: TOO_FEW,
+        account: member.view(),
+    };
+    (Status::Ok, Template::render("werkgroep/job", context))
+}
+
+fn occasions(history: &[Occasion], labels: &[String]) -> Vec<OccasionView> {
+    history
+        .iter()
+        .zip(labels)
+        .map(|(o, label)| OccasionView {
+            label: label.clone(),
+            rounds: o
+                .rounds
+                .iter()
+                .map(|r| RoundLink { id: r.id.0, part: r.part.clone(), invited: r.invited })
+                .collect(),
+        })
+        .collect()
+}
+
+fn question_trend(h: &History, measures: &[Measure]) -> QuestionTrend {
+    let svg = |chart: Chart| charts::svg(&chart).unwrap_or_default();
+    let format = |s: &Series| TableRow {
+        group: s.name.clone(),
+        cells: s.points.iter().map(|p| p.map(|p| format!("{} (n={})", shown(h, p.value), p.n)).unwrap_or("–".into())).collect(),
+        change: history::change(s).map(|d| signed(h, d)).unwrap_or_default(),
+    };
+    let mut table = vec![format(&h.region)];
+    table.extend(h.wijken.iter().map(format));
+    QuestionTrend {
+        id: h.question.clone(),
+        label: h.label.clone(),
+        measure: h.measure.label.clone(),
+        measures: measures
+            .iter()
+            .map(|m| MeasureView { key: m.key.clone(), label: m.label.clone(), selected: m.key == h.measure.key })
+            .collect(),
+        region_svg: svg(Chart::Trend(h.region_chart())),
+        wijken_svg: if h.wijken.is_empty() { String::new() } else { svg(Chart::Multiples(h.wijken_chart())) },
+        change: history::change(&h.region).map(|d| signed(h, d)).unwrap_or_default(),
+        table,
+    }
+}
+
+fn shown(h: &History, value: f64) -> String {
+    if h.measure.percent { format!("{}%", (value * 100.0).round()) } else { decimal(value, 1) }
+}
+
+/// "+0,4" or "−12 procentpunt".
+fn signed(h: &History, delta: f64) -> String {
+    let text = if h.measure.percent {
+        format!("{} procentpunt", (delta * 100.0).round().abs())
+    } else {
+        decimal(delta.abs(), 1)
+    };
+    let sign = if delta > 0.0 { "+" } else if delta < 0.0 { "−" } else { "±" };
+    format!("{sign}{text}")
+}
+
+#[get("/werkgroep/job/<job>/grafiek/<question>/<maat>/<kind>/<format>")]
+async fn job_chart(
+    job: &str,
+    question: &str,
+    maat: &str,
+    kind: &str,
+    format: &str,
+    _member: Member,
+    app: &State<App>,
+) -> Download {
+    let history = match history_of(app, job).await {
+        Ok(Some(history)) => history,
+        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    let Some(q) = history::questions(&history).into_iter().find(|q| q.id == question) else {
+        return Download::Page(errors::page(Status::NotFound));
+    };
+    let Some(measure) = trend::measures(&q).into_iter().find(|m| m.key == maat) else {
+        return Download::Page(errors::page(Status::NotFound));
+    };
+    let h = history::follow(&history, &q, &measure);
+    let chart = match kind {
+        "regio" => Chart::Trend(h.region_chart()),
+        "wijken" => Chart::Multiples(h.wijken_chart()),
+        _ => return Download::Page(errors::page(Status::NotFound)),
+    };
+    let file = match format {
+        "svg" => charts::svg(&chart).map(|s| (s.into_bytes(), ContentType::SVG)),
+        "png" => charts::png(&chart).map(|p| (p, ContentType::PNG)),
+        _ => return Download::Page(errors::page(Status::NotFound)),
+    };
+    match file {
+        Ok((bytes, content)) => Download::File(bytes, content, attachment(&format!("{job}-{question}-{kind}"), format)),
+        Err(e) => Download::Page(failed(e)),
+    }
+}

@@ -1,0 +1,50 @@
+//! The werkgroep's result pages against the real app: hand-computed figures, suppression of
+//! small groups, escaping of free text, and refusal of anyone not logged in.
+
+mod pages;
+mod scenario;
+
+use peil::forms::{Answer, Answers};
+use peil::rounds::{self, InvitationToken, RoundId};
+
+use crate::helpers::TestApp;
+
+/// Stores `answers` for the invitation behind `link`, through the same function the answer page
+/// uses.
+pub async fn submit(app: &TestApp, round: RoundId, link: &str, answers: Answers) {
+    let token = InvitationToken::parse(link.rsplit('/').next().expect("token")).expect("token");
+    let invitation = rounds::find_invitation(&app.pool, &token).await.expect("lookup").expect("invitation");
+    let round = rounds::load(&app.pool, round).await.expect("round");
+    peil::responses::submit(&app.pool, &round, &invitation, &answers, 5).await.expect("submit");
+}
+
+pub fn answers(pairs: &[(&str, Answer)]) -> Answers {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+/// Moves a round into the past so that it is closed, as the clock would.
+pub async fn close(app: &TestApp, round: RoundId, opens: &str, closes: &str) {
+    sqlx::query("UPDATE rounds SET opens_at = $1, closes_at = $2 WHERE id = $3")
+        .bind(opens)
+        .bind(closes)
+        .bind(round.0)
+        .execute(&app.pool)
+        .await
+        .expect("close round");
+}
+
+/// `n` huisartsen in each given wijk, as a contacts CSV.
+pub fn huisartsen(wijken: &[(&str, usize)]) -> String {
+    let mut csv = String::from("naam;e-mail;rol;praktijk;wijk;gemeente\n");
+    for (wijk, n) in wijken {
+        for i in 0..*n {
+            csv.push_str(&format!("Arts {wijk} {i};arts{i}@{wijk}.example.org;huisarts;Praktijk {wijk};{wijk};Stad\n"));
+        }
+    }
+    csv
+}
+
+/// Tera writes `/` as `&#x2F;` inside HTML text.
+pub fn unescape(html: &str) -> String {
+    html.replace("&#x2F;", "/").replace("&amp;", "&")
+}
