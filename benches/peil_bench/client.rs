@@ -12,6 +12,8 @@ use tokio::net::TcpStream;
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The first `Set-Cookie`'s `name=value`, if any.
+    pub cookie: Option<String>,
 }
 
 impl Reply {
@@ -41,10 +43,20 @@ impl Conn {
         self.send(head.into_bytes()).await
     }
 
+    /// A GET with a session cookie (`name=value`).
+    pub async fn get_with_cookie(&mut self, path: &str, cookie: &str) -> anyhow::Result<Reply> {
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: peil-bench\r\nCookie: {cookie}\r\n\r\n",
+            self.addr
+        );
+        self.send(head.into_bytes()).await
+    }
+
     pub async fn post_form(&mut self, path: &str, body: &[u8]) -> anyhow::Result<Reply> {
         let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: peil-bench\r\n\
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: peil-bench\r\nOrigin: http://{}\r\n\
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+            self.addr,
             self.addr,
             body.len()
         );
@@ -81,6 +93,7 @@ async fn read_reply(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Reply,
     let mut length = None;
     let mut chunked = false;
     let mut keep = true;
+    let mut cookie = None;
     loop {
         let line = read_line(stream).await?;
         if line.is_empty() {
@@ -92,6 +105,7 @@ async fn read_reply(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Reply,
             "content-length" => length = Some(value.parse::<usize>().context("Content-Length")?),
             "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
             "connection" => keep = !value.eq_ignore_ascii_case("close"),
+            "set-cookie" if cookie.is_none() => cookie = value.split(';').next().map(str::to_string),
             _ => {}
         }
     }
@@ -101,7 +115,7 @@ async fn read_reply(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Reply,
         (false, None) if status == 204 || status == 304 => Vec::new(),
         (false, None) => bail!("a response without a length (status {status})"),
     };
-    Ok((Reply { status, body }, keep))
+    Ok((Reply { status, body, cookie }, keep))
 }
 
 fn parse_status(line: &str) -> anyhow::Result<u16> {

@@ -15,6 +15,7 @@ mod load;
 mod mail;
 mod report;
 mod respond;
+mod results;
 mod server;
 mod signup;
 mod site;
@@ -32,6 +33,9 @@ struct Args {
     /// Fewer responses per level: the whole run takes under two minutes.
     #[arg(long)]
     quick: bool,
+    /// Run only the results workload (the results page over 10,000 and 100,000 responses).
+    #[arg(long)]
+    only_results: bool,
     #[command(subcommand)]
     command: Option<Hidden>,
 }
@@ -54,7 +58,11 @@ fn main() -> ExitCode {
         Some(Hidden::FloorServer { port, db }) => floor::serve(port, &db),
         None => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(bench(args.quick))),
+            .and_then(|rt| {
+                rt.block_on(async {
+                    if args.only_results { bench_results(args.quick).await } else { bench(args.quick).await }
+                })
+            }),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,19 +97,45 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
         signup::SEATS
     );
     let signup = signup::run_workload(&paths).await?;
+    println!("results: a round's results page, 20 questions, over 10,000 and 100,000 responses");
+    let results = results::run_workload(&paths, quick).await?;
 
     report.add("respond", respond.to_json());
     report.add("floor", floor.to_json());
     report.add("lean", lean.to_json());
     report.add("mail", mail.to_json());
     report.add("signup", signup.to_json());
+    report.add("results", results.to_json());
     let seconds = started.elapsed().as_secs_f64();
     report.set_seconds(seconds);
     let json = paths.target.join("bench.json");
     report.write(&json)?;
 
     println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean, &mail, &signup));
+    println!("results page:\n\n{}", results.table());
     println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail, &signup));
+    println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
     println!("took {seconds:.0} s; written to {}", json.display());
     Ok(())
+}
+
+/// Only the results workload: its table, and `target/bench-results.json`.
+async fn bench_results(quick: bool) -> anyhow::Result<()> {
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, quick);
+    println!("{}", report.meta_line());
+    let results = results::run_workload(&paths, quick).await?;
+    report.add("results", results.to_json());
+    report.write(&paths.target.join("bench-results.json"))?;
+    println!("\n{}", results.table());
+    println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
+    Ok(())
+}
+
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "missed",
+        None => "not measured",
+    }
 }

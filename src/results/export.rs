@@ -1,1 +1,183 @@
-//! Sheets of a round's responses and of its summaries, for CSV and XLSX. (helper D)
+//! A round's responses as a sheet for CSV/XLSX (`crate::export` writes the files and neutralises
+//! formulas). Nothing is exported for a round below the threshold; an anonymous round exports no
+//! identity; a wijk or role whose group may not be shown reads "te weinig antwoorden"; names and
+//! e-mail addresses only go to administrators of identified rounds.
+
+use futures_util::TryStreamExt;
+use sqlx::Row;
+
+use super::load::LoadError;
+use super::privacy::Disclosure;
+use super::{Filter, TOO_FEW};
+use crate::db::Pool;
+use crate::export::{Cell, Sheet};
+use crate::forms::answers::other_key;
+use crate::forms::model::{NA, OTHER};
+use crate::forms::{Answer, Answers, Question, QuestionKind};
+use crate::rounds::Round;
+
+/// Who is asking: identity columns are for administrators only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Admin,
+    Werkgroep,
+}
+
+/// The round's responses, one row each in no meaningful order; `None` when the round as a
+/// whole has too few respondents to show anything.
+pub async fn responses(
+    pool: &Pool,
+    round: &Round,
+    disclosure: &Disclosure,
+    reader: Reader,
+) -> Result<Option<Sheet>, LoadError> {
+    if !disclosure.allows(&Filter::default()) {
+        return Ok(None);
+    }
+    let identity = reader == Reader::Admin && !round.anonymous;
+    let questions: Vec<&Question> = round.form.questions().collect();
+    let mut headers = Vec::new();
+    if identity {
+        headers.extend(["Naam".to_string(), "E-mailadres".to_string()]);
+    }
+    headers.extend(["Wijk".to_string(), "Rol".to_string(), "Ingevuld op".to_string()]);
+    for q in &questions {
+        headers.extend(columns(q, identity));
+    }
+    let mut rows = Vec::new();
+    let mut stream = sqlx::query(
+        "SELECT r.answers, COALESCE(r.wijk, '') AS wijk, COALESCE(r.role, '') AS role, r.submitted_on, \
+         COALESCE(c.name, '') AS name, COALESCE(c.email, '') AS email FROM responses r \
+         LEFT JOIN invitations i ON i.id = r.invitation_id LEFT JOIN contacts c ON c.id = i.contact_id \
+         WHERE r.round_id = $1 ORDER BY r.id",
+    )
+    .bind(round.id.0)
+    .fetch(pool);
+    while let Some(row) = stream.try_next().await? {
+        let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
+        let mut cells = Vec::new();
+        if identity {
+            cells.push(Cell::Text(row.try_get("name")?));
+            cells.push(Cell::Text(row.try_get("email")?));
+        }
+        let wijk: String = row.try_get("wijk")?;
+        let role: String = row.try_get("role")?;
+        cells.extend(group(disclosure, wijk, role));
+        let submitted: String = row.try_get("submitted_on")?;
+        cells.push(Cell::Text(submitted.chars().take(10).collect()));
+        for q in &questions {
+            cells.extend(answer_cells(q, &answers, identity));
+        }
+        rows.push(cells);
+    }
+    Ok(Some(Sheet { name: "Antwoorden".to_string(), headers, rows }))
+}
+
+/// The wijk and role cells of a row: both shown only when their combination may be shown. Then
+/// the rows that hide them form a group the disclosure protects as a whole (all respondents
+/// minus the shown combinations, or a wijk minus its shown roles), never a smaller one.
+fn group(disclosure: &Disclosure, wijk: String, role: String) -> [Cell; 2] {
+    let cross = Filter { wijk: Some(wijk.clone()), role: Some(role.clone()) };
+    if !wijk.is_empty() && !role.is_empty() && disclosure.allows(&cross) {
+        [Cell::Text(wijk), Cell::Text(role)]
+    } else {
+        [Cell::Text(TOO_FEW.to_string()), Cell::Text(TOO_FEW.to_string())]
+    }
+}
+
+/// The header(s) of a question: one per matrix item, and one for an "Anders" text.
+fn columns(q: &Question, identity: bool) -> Vec<String> {
+    let label = &q.label.nl;
+    match &q.kind {
+        QuestionKind::Matrix { items, .. } => items.iter().map(|i| format!("{label} – {}", i.label.nl)).collect(),
+        QuestionKind::Single { other: true, .. } | QuestionKind::Multi { other: true, .. } => {
+            vec![label.clone(), format!("{label} (anders)")]
+        }
+        QuestionKind::Email if !identity => Vec::new(),
+        _ => vec![label.clone()],
+    }
+}
+
+fn answer_cells(q: &Question, answers: &Answers, identity: bool) -> Vec<Cell> {
+    let given = answers.get(&q.id);
+    match &q.kind {
+        QuestionKind::Matrix { items, .. } => items
+            .iter()
+            .map(|item| match given {
+                Some(Answer::Grid(grid)) => grid.get(&item.value).map_or(Cell::Empty, scalar),
+                _ => Cell::Empty,
+            })
+            .collect(),
+        QuestionKind::Single { options, other, .. } | QuestionKind::Multi { options, other, .. } => {
+            let label = |value: &str| {
+                if value == OTHER {
+                    "Anders".to_string()
+                } else {
+                    options.iter().find(|o| o.value == value).map_or(value.to_string(), |o| o.label.nl.clone())
+                }
+            };
+            let chosen = match given {
+                Some(Answer::Text(v)) => Cell::Text(label(v)),
+                Some(Answer::Many(vs)) => Cell::Text(vs.iter().map(|v| label(v)).collect::<Vec<_>>().join("; ")),
+                _ => Cell::Empty,
+            };
+            let mut cells = vec![chosen];
+            if *other {
+                cells.push(answers.get(&other_key(&q.id)).map_or(Cell::Empty, scalar));
+            }
+            cells
+        }
+        QuestionKind::Email if !identity => Vec::new(),
+        QuestionKind::Yesno | QuestionKind::Consent => vec![match given {
+            Some(Answer::Bool(true)) => Cell::Text(if matches!(q.kind, QuestionKind::Yesno) { "ja" } else { "akkoord" }.into()),
+            Some(Answer::Bool(false)) => Cell::Text("nee".into()),
+            _ => Cell::Empty,
+        }],
+        _ => vec![given.map_or(Cell::Empty, scalar)],
+    }
+}
+
+fn scalar(answer: &Answer) -> Cell {
+    match answer {
+        Answer::Number(n) => Cell::Number(*n),
+        Answer::Text(t) if t == NA => Cell::Text("n.v.t.".into()),
+        Answer::Text(t) => Cell::Text(t.clone()),
+        Answer::Bool(b) => Cell::Text(if *b { "ja" } else { "nee" }.into()),
+        Answer::Many(vs) => Cell::Text(vs.join("; ")),
+        Answer::Grid(_) => Cell::Empty,
+    }
+}
+
+/// The summaries of a round as one sheet: question, answer, count, percentage; what the page
+/// shows, for a report.
+pub fn summary(questions: &[super::QuestionResult]) -> Sheet {
+    use super::Summary;
+    use super::figures::percent;
+    let mut rows = Vec::new();
+    let mut line = |q: &str, a: String, n: u64, base: u64| {
+        rows.push(vec![Cell::Text(q.to_string()), Cell::Text(a), Cell::Number(n as f64), Cell::Text(percent(n, base))]);
+    };
+    for q in questions {
+        match &q.summary {
+            Summary::Choices { options, answered, .. } | Summary::Scale { points: options, answered, .. } => {
+                options.iter().for_each(|o| line(&q.label, o.label.clone(), o.count, *answered));
+            }
+            Summary::Matrix { points, rows: items } => {
+                for item in items {
+                    for (point, n) in points.iter().zip(&item.counts) {
+                        line(&format!("{} – {}", q.label, item.label), point.clone(), *n, item.answered);
+                    }
+                }
+            }
+            Summary::Numbers(numbers) => {
+                for bin in &numbers.bins {
+                    line(&q.label, format!("{} tot {}", bin.low, bin.high), bin.count, numbers.answered);
+                }
+            }
+            Summary::Texts(texts) => line(&q.label, "toelichtingen".into(), texts.len() as u64, texts.len() as u64),
+            Summary::Answered(n) => line(&q.label, "beantwoord".into(), *n, *n),
+        }
+    }
+    let headers = ["Vraag", "Antwoord", "Aantal", "Percentage"].map(String::from).to_vec();
+    Sheet { name: "Samenvatting".to_string(), headers, rows }
+}

@@ -14,14 +14,21 @@ use super::results_view::{self as view, QuestionView};
 use crate::audit::{self, AuditAction};
 use crate::results::load::{self, LoadError};
 use crate::results::privacy::Disclosure;
+use crate::export::Sheet;
+use crate::results::export::{self, Reader};
 use crate::results::{Filter, Summary, Threshold, figures};
 use crate::rounds::{Round, RoundId};
 
 pub fn routes() -> Vec<Route> {
-    routes![overview, round_page, report, free_text, chart]
+    routes![overview, round_page, report, free_text, chart, download]
 }
 
 type Page = (Status, Template);
+
+/// The logged-in account for the page header (its logout form needs the CSRF token).
+pub(super) fn account(member: &Member) -> serde_json::Value {
+    serde_json::json!({ "email": member.email, "csrf": member.csrf() })
+}
 
 pub(super) fn failed(e: impl std::fmt::Display) -> Page {
     tracing::error!(error = %e, "results page failed");
@@ -35,7 +42,7 @@ async fn overview(member: Member, app: &State<App>) -> Page {
         Err(e) => return failed(e),
     };
     let context = super::overview_view::overview(&rows, &app.settings, Utc::now());
-    (Status::Ok, Template::render("werkgroep/overview", context! { page: context, account: member.view() }))
+    (Status::Ok, Template::render("werkgroep/overview", context! { page: context, account: account(&member) }))
 }
 
 /// Everything a round page needs, read once.
@@ -109,7 +116,7 @@ async fn render_round(id: i64, filter: Filter, member: Member, app: &App, templa
         threshold: data.threshold.0,
         too_few: crate::results::TOO_FEW,
         print: template == "werkgroep/report",
-        account: member.view(),
+        account: super::results::account(&member),
     };
     (Status::Ok, Template::render(template, context))
 }
@@ -148,7 +155,7 @@ async fn free_text(
     });
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
-        if let Err(e) = audit::record(&app.pool, Some(member.email()), AuditAction::FreeTextViewed, &detail).await {
+        if let Err(e) = audit::record(&app.pool, Some(&member.email), AuditAction::FreeTextViewed, &detail).await {
             return failed(e);
         }
     }
@@ -158,7 +165,7 @@ async fn free_text(
         texts,
         query: view::query(&filter),
         too_few: crate::results::TOO_FEW,
-        account: member.view(),
+        account: super::results::account(&member),
     };
     (Status::Ok, Template::render("werkgroep/free_text", context))
 }
@@ -210,4 +217,75 @@ pub fn attachment(name: &str, extension: &str) -> Header<'static> {
     let safe: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
     Header::new("Content-Disposition", format!("attachment; filename=\"{safe}.{extension}\""))
+}
+
+/// `antwoorden.csv`, `samenvatting.xlsx`, ...: what and in which format.
+fn download_name(name: &str) -> Option<(&str, &str)> {
+    let (what, format) = name.split_once('.')?;
+    (matches!(what, "antwoorden" | "samenvatting") && matches!(format, "csv" | "xlsx")).then_some((what, format))
+}
+
+#[get("/werkgroep/ronde/<id>/download/<name>?<wijk>&<rol>")]
+async fn download(
+    id: i64,
+    name: &str,
+    wijk: Option<String>,
+    rol: Option<String>,
+    member: Member,
+    app: &State<App>,
+) -> Download {
+    match download_name(name) {
+        Some(("antwoorden", format)) => export_responses(id, format, member, app).await,
+        Some((_, format)) => export_summary(id, format, filter(wijk, rol), member, app).await,
+        None => Download::Page(errors::page(Status::NotFound)),
+    }
+}
+
+async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> Download {
+    let data = match loaded(app, id).await {
+        Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
+        Ok(_) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    let reader = if member.is_admin() { Reader::Admin } else { Reader::Werkgroep };
+    let sheet = match export::responses(&app.pool, &data.round, &data.disclosure, reader).await {
+        Ok(Some(sheet)) => sheet,
+        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    file(app, &member, id, "antwoorden", format, &sheet).await
+}
+
+async fn export_summary(id: i64, format: &str, filter: Filter, member: Member, app: &App) -> Download {
+    let data = match loaded(app, id).await {
+        Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
+        Ok(_) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
+        Ok(Some(results)) => results,
+        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Err(e) => return Download::Page(failed(e)),
+    };
+    file(app, &member, id, "samenvatting", format, &export::summary(&results.questions)).await
+}
+
+/// The sheet as CSV or XLSX, recorded in the audit log before it leaves.
+async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, sheet: &Sheet) -> Download {
+    let made = match format {
+        "csv" => Ok((crate::export::csv(sheet), ContentType::new("text", "csv").with_params(("charset", "utf-8")))),
+        "xlsx" => crate::export::xlsx(sheet).map(|bytes| {
+            (bytes, ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        }),
+        _ => return Download::Page(errors::page(Status::NotFound)),
+    };
+    let (bytes, content) = match made {
+        Ok(made) => made,
+        Err(e) => return Download::Page(failed(e)),
+    };
+    let detail = format!("ronde {id}, {what}.{format}");
+    if let Err(e) = audit::record(&app.pool, Some(&member.email), AuditAction::Exported, &detail).await {
+        return Download::Page(failed(e));
+    }
+    Download::File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format))
 }

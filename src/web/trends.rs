@@ -97,7 +97,7 @@ async fn job_page(job: &str, vraag: Option<String>, maat: Option<String>, member
         questions,
         x_labels,
         too_few: TOO_FEW,
-        account: member.view(),
+        account: super::results::account(&member),
     };
     (Status::Ok, Template::render("werkgroep/job", context))
 }

@@ -53,6 +53,9 @@ async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
             if *wijk == "noord" && i == 0 {
                 given.push(("opmerking", Answer::Text("<script>alert(1)</script>".into())));
             }
+            if *wijk == "noord" && i == 1 {
+                given.push(("opmerking", Answer::Text("=HYPERLINK(\"http://evil.example\",\"klik\")".into())));
+            }
             submit(&app, round, &link.url, answers(&given)).await;
         }
     }
@@ -157,7 +160,7 @@ async fn every_results_route_refuses_anyone_not_logged_in() {
         format!("/werkgroep/ronde/{id}/rapport"),
         format!("/werkgroep/ronde/{id}/vrije-tekst/opmerking"),
         format!("/werkgroep/ronde/{id}/grafiek/ervaring/svg"),
-        format!("/werkgroep/ronde/{id}/export.csv"),
+        format!("/werkgroep/ronde/{id}/download/antwoorden.csv"),
         "/werkgroep/job/samenwerking-per-wijk".to_string(),
     ] {
         let (status, body) = app.get(&path).await;
@@ -175,4 +178,40 @@ async fn the_report_page_prints_every_question_without_controls() {
     assert!(page.contains("/static/print.css") || unescape(&page).contains("/static/print.css"));
     assert!(page.contains("gemiddelde 3,1"), "{page}");
     assert!(!page.contains("<form"), "{page}");
+}
+
+#[tokio::test]
+async fn the_csv_export_neutralises_formulas_keeps_text_and_hides_identity_and_small_groups() {
+    let (app, round, _forms) = closed_round().await;
+    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let csv = session.get_bytes(&format!("/werkgroep/ronde/{}/download/antwoorden.csv", round.0)).await;
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.starts_with('\u{feff}'), "a BOM for Dutch Excel");
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(!text.contains(";=HYPERLINK"), "{text}");
+    assert!(text.contains("<script>alert(1)</script>"), "kept as the text it is: {text}");
+    assert!(!text.contains("example.org") && !text.contains("Arts "), "no identity for the werkgroep: {text}");
+    assert_eq!(text.lines().count(), 14, "a header and 13 responses: {text}");
+    // oost (2) and zuid (hidden beside it) never appear as a wijk.
+    assert!(!text.contains(";oost;") && !text.contains(";zuid;"), "{text}");
+    assert!(text.contains("te weinig antwoorden"), "{text}");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'exported'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("audit");
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn an_administrator_exports_names_of_an_identified_round_as_xlsx() {
+    let (app, round, _forms) = closed_round().await;
+    let admin = app.login_as("beheer@example.org", "admin").await;
+    let xlsx = admin.get_bytes(&format!("/werkgroep/ronde/{}/download/antwoorden.xlsx", round.0)).await;
+    assert_eq!(&xlsx[..2], b"PK", "an XLSX (zip) file");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
+    use calamine::Reader;
+    let sheet = book.worksheet_range("Antwoorden").expect("sheet");
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c.ends_with("@noord.example.org")), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "'=HYPERLINK(\"http://evil.example\",\"klik\")"), "{cells:?}");
 }
