@@ -73,11 +73,12 @@ pub async fn login(
 async fn throttled(pool: &Pool, email: &str, ip: &str, now: DateTime<Utc>) -> Result<bool, AccountsError> {
     let since = db::timestamp(now - Duration::minutes(RATE_WINDOW_MINUTES));
     sqlx::query("DELETE FROM login_attempts WHERE at <= $1").bind(&since).execute(pool).await?;
-    let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2")
-        .bind(email)
-        .bind(&since)
-        .fetch_one(pool)
-        .await?;
+    let by_email: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2")
+            .bind(email)
+            .bind(&since)
+            .fetch_one(pool)
+            .await?;
     if by_email >= MAX_FAILURES_PER_EMAIL {
         return Ok(true);
     }

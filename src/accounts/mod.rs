@@ -120,8 +120,10 @@ pub async fn add_user(
 ) -> Result<String, AccountsError> {
     let email = normalise_email(email)?;
     let mut tx = pool.begin().await?;
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(AccountsError::Duplicate);
     }

@@ -40,11 +40,17 @@ pub(super) async fn insert_link(
 }
 
 /// A new link for an existing account (a forgotten password); earlier links stop working.
-pub async fn new_password_link(pool: &Pool, email: &str, actor: Option<&str>) -> Result<String, AccountsError> {
+pub async fn new_password_link(
+    pool: &Pool,
+    email: &str,
+    actor: Option<&str>,
+) -> Result<String, AccountsError> {
     let email = normalise_email(email)?;
     let mut tx = pool.begin().await?;
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
     let id = id.ok_or(AccountsError::UnknownUser)?;
     let path = insert_link(&mut tx, UserId(id), Utc::now()).await?;
     audit::record(&mut *tx, actor, AuditAction::PasswordLinkCreated, &email).await?;

@@ -83,7 +83,10 @@ pub async fn session_user(
         return Ok(None);
     };
     if expired(created, seen, now) {
-        sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1").bind(&token_hash).execute(pool).await?;
+        sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
+            .bind(&token_hash)
+            .execute(pool)
+            .await?;
         return Ok(None);
     }
     if now - seen >= Duration::seconds(TOUCH_SECONDS) {
@@ -110,7 +113,10 @@ fn expired(created: DateTime<Utc>, seen: DateTime<Utc>, now: DateTime<Utc>) -> b
 /// Ends the session with `token_hash` (see `SessionUser`) and records it for `email`.
 pub async fn logout(pool: &Pool, token_hash: &str, email: &str) -> Result<(), AccountsError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?;
     audit::record(&mut *tx, Some(email), AuditAction::Logout, "").await?;
     tx.commit().await?;
     Ok(())

@@ -46,7 +46,10 @@ pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyh
         UserCommand::Add { email, role } => match accounts::add_user(pool, &email, role.into(), None).await {
             Ok(path) => {
                 println!("{base}{path}");
-                eprintln!("Give this link to {}; it sets a password once and is valid for {hours} hours.", email.trim());
+                eprintln!(
+                    "Give this link to {}; it sets a password once and is valid for {hours} hours.",
+                    email.trim()
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => refuse(&e),
@@ -54,7 +57,9 @@ pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyh
         UserCommand::Link { email } => match accounts::new_password_link(pool, &email, None).await {
             Ok(path) => {
                 println!("{base}{path}");
-                eprintln!("Earlier links for this account no longer work; this one is valid for {hours} hours.");
+                eprintln!(
+                    "Earlier links for this account no longer work; this one is valid for {hours} hours."
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => refuse(&e),

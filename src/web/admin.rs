@@ -27,7 +27,8 @@ async fn index(admin: Admin, app: &State<App>) -> (Status, Template) {
 
 #[post("/beheer/gebruikers", data = "<form>")]
 async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> (Status, Template) {
-    let typed = Form { email: form.field("email").to_owned(), role: form.field("role").to_owned(), error: None };
+    let typed =
+        Form { email: form.field("email").to_owned(), role: form.field("role").to_owned(), error: None };
     let Some(role) = Role::parse(&typed.role) else {
         let error = Some("Kies een rol.".to_owned());
         return page(&admin, app, Status::UnprocessableEntity, Form { error, ..typed }).await;
@@ -83,11 +84,12 @@ struct AuditRow {
 }
 
 async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> (Status, Template) {
-    let (users, entries) = match (accounts::list_users(&app.pool).await, audit::list(&app.pool, AUDIT_ROWS).await) {
-        (Ok(users), Ok(entries)) => (users, entries),
-        (Err(e), _) => return failed(&e),
-        (_, Err(e)) => return failed(&e),
-    };
+    let (users, entries) =
+        match (accounts::list_users(&app.pool).await, audit::list(&app.pool, AUDIT_ROWS).await) {
+            (Ok(users), Ok(entries)) => (users, entries),
+            (Err(e), _) => return failed(&e),
+            (_, Err(e)) => return failed(&e),
+        };
     let users: Vec<UserRow> = users
         .into_iter()
         .map(|u| UserRow {

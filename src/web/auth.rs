@@ -146,7 +146,8 @@ impl<'r> FromRequest<'r> for SameOrigin {
     type Error = AuthError;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let base_url = req.rocket().state::<App>().map(|app| app.settings.base_url.as_str()).unwrap_or_default();
+        let base_url =
+            req.rocket().state::<App>().map(|app| app.settings.base_url.as_str()).unwrap_or_default();
         if same_origin(req.headers().get_one("Sec-Fetch-Site"), req.headers().get_one("Origin"), base_url) {
             Outcome::Success(SameOrigin)
         } else {
@@ -199,7 +200,9 @@ impl<'r> FromData<'r> for CsrfForm {
         }
         let body = match FormBody::from_data(req, data).await {
             rocket::data::Outcome::Success(body) => body,
-            rocket::data::Outcome::Error((status, e)) => return rocket::data::Outcome::Error((status, e.into())),
+            rocket::data::Outcome::Error((status, e)) => {
+                return rocket::data::Outcome::Error((status, e.into()));
+            }
             rocket::data::Outcome::Forward(f) => return rocket::data::Outcome::Forward(f),
         };
         if !accounts::csrf_matches(member.csrf(), field(&body, "csrf")) {
@@ -266,7 +269,11 @@ async fn login(
 }
 
 #[post("/uitloggen", data = "<form>")]
-async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, (Status, Template)> {
+async fn logout(
+    form: CsrfForm,
+    cookies: &CookieJar<'_>,
+    app: &State<App>,
+) -> Result<Redirect, (Status, Template)> {
     if let Err(e) = accounts::logout(&app.pool, &form.member.token_hash, &form.member.email).await {
         tracing::error!(error = %e, "logout failed");
         return Err(errors::page(Status::InternalServerError));
@@ -280,7 +287,10 @@ async fn password_page(token: &str, app: &State<App>) -> (Status, Template) {
     match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
         Ok(Some(link)) => (
             Status::Ok,
-            Template::render("auth/password", context! { action: format!("/wachtwoord/{token}"), email: link.email }),
+            Template::render(
+                "auth/password",
+                context! { action: format!("/wachtwoord/{token}"), email: link.email },
+            ),
         ),
         Ok(None) => errors::page(Status::NotFound),
         Err(e) => {
@@ -291,7 +301,12 @@ async fn password_page(token: &str, app: &State<App>) -> (Status, Template) {
 }
 
 #[post("/wachtwoord/<token>", data = "<body>")]
-async fn password_set(token: &str, _origin: SameOrigin, body: FormBody, app: &State<App>) -> (Status, Template) {
+async fn password_set(
+    token: &str,
+    _origin: SameOrigin,
+    body: FormBody,
+    app: &State<App>,
+) -> (Status, Template) {
     let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
     match accounts::set_password(&app.pool, token, password, repeat, chrono::Utc::now()).await {
         Ok(email) => (Status::Ok, Template::render("auth/password_done", context! { email })),
