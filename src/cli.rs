@@ -1,8 +1,9 @@
 //! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
-//! `peil round ...`, `peil session ...` (in `session`).
+//! `peil round ...`, `peil session ...` (in `session`), `peil user ...` and `peil audit` (in `user`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 mod session;
+mod user;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,15 @@ pub enum Command {
     /// The sessions of sign-up rounds: list, add, change, cancel, attendance.
     #[command(subcommand)]
     Session(session::SessionCommand),
+    /// Accounts of administrators and werkgroep members: add, new password link, list.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Print the audit log (logins, accounts, views of results), newest first.
+    Audit {
+        /// How many rows.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -129,6 +139,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Session(command) => {
             let pool = crate::db::connect(&settings.database_url).await?;
             session::run(command, &settings, &pool).await
+        }
+        Command::User(command) => {
+            let pool = crate::db::connect(&settings.database_url).await?;
+            user::run(command, &settings, &pool).await
+        }
+        Command::Audit { limit } => {
+            let pool = crate::db::connect(&settings.database_url).await?;
+            user::audit(&pool, limit).await
         }
         Command::Outbox => {
             let pool = crate::db::connect(&settings.database_url).await?;

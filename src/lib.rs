@@ -3,6 +3,8 @@
 //! Forms are declared in TOML files (`forms`), sent in rounds with personal links (`rounds`),
 //! answered in the browser (`web`) and stored (`responses`). `cli` is the binary's front door.
 
+pub mod accounts;
+pub mod audit;
 pub mod charts;
 pub mod cli;
 pub mod clock;

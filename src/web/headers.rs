@@ -46,7 +46,7 @@ impl Fairing for RequestLog {
 pub fn redact(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
     for i in 1..parts.len() {
-        if matches!(parts[i - 1], "r" | "setup") && i == 2 {
+        if matches!(parts[i - 1], "r" | "setup" | "wachtwoord") && i == 2 {
             parts[i] = "…";
         }
     }
@@ -59,6 +59,7 @@ mod tests {
     fn tokens_never_reach_the_log() {
         assert_eq!(super::redact("/r/abcdef"), "/r/…");
         assert_eq!(super::redact("/setup/abcdef"), "/setup/…");
+        assert_eq!(super::redact("/wachtwoord/abcdef"), "/wachtwoord/…");
         assert_eq!(super::redact("/health"), "/health");
     }
 }

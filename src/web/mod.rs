@@ -1,6 +1,8 @@
 //! The web edge: Rocket routes, request guards, catchers and headers. Handlers parse the request,
 //! call one domain function and render a template; the logic lives in the domain modules.
 
+mod admin;
+mod auth;
 mod body;
 mod errors;
 mod headers;
@@ -49,6 +51,8 @@ pub fn build(app: App) -> Rocket<Build> {
         .merge(("log_level", LogLevel::Off))
         .merge(("cli_colors", false));
     let static_dir = settings.static_dir.clone();
+    // The dummy hash that unknown addresses are checked against, made before the first login.
+    crate::accounts::warm_up();
     rocket::custom(figment)
         .manage(app)
         .mount("/", routes![health, home])
@@ -57,8 +61,11 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", register::routes())
         .mount("/", setup::routes())
         .mount("/", unsubscribe::routes())
+        .mount("/", auth::routes())
+        .mount("/", admin::routes())
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))
         .register("/", errors::catchers())
+        .register("/", auth::catchers())
         .attach(Template::fairing())
         .attach(headers::SecurityHeaders)
         .attach(headers::RequestLog)

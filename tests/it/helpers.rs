@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use peil::accounts::{self, Role};
 use peil::contacts::{self, ImportSummary, Vocabulary};
 use peil::db::Pool;
 use peil::forms::Forms;
@@ -132,6 +133,93 @@ impl TestApp {
 
     pub async fn count(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("count")
+    }
+}
+
+/// The password of every account made by `TestApp::create_user` and `TestApp::login_as`.
+pub const PASSWORD: &str = "een lange zin als wachtwoord";
+
+impl TestApp {
+    /// An account with `PASSWORD`, made through the domain functions (link, then password). An
+    /// address that already has an account is left as it is.
+    pub async fn create_user(&self, email: &str, role: Role) {
+        let path = match accounts::add_user(&self.pool, email, role, None).await {
+            Ok(path) => path,
+            Err(accounts::AccountsError::Duplicate) => return,
+            Err(e) => panic!("add user: {e}"),
+        };
+        let token = path.trim_start_matches("/wachtwoord/");
+        accounts::set_password(&self.pool, token, PASSWORD, PASSWORD, chrono::Utc::now())
+            .await
+            .expect("password");
+    }
+
+    /// Logs in over HTTP as `email` (made with `role` first if new) and returns the browser.
+    pub async fn login_as(&self, email: &str, role: Role) -> Session {
+        self.create_user(email, role).await;
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let response = client
+            .post(format!("{}/inloggen", self.url))
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("POST /inloggen");
+        assert_eq!(response.status(), 303, "login as {email}");
+        let mut session = Session { url: self.url.clone(), client, jar, csrf: String::new() };
+        let token_hash = peil::crypto::sha256_hex(&session.cookie().expect("a session cookie"));
+        session.csrf = sqlx::query_scalar("SELECT csrf_token FROM login_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the session row");
+        session
+    }
+}
+
+/// A logged-in browser: keeps its cookies, follows no redirects.
+pub struct Session {
+    pub url: String,
+    pub client: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    csrf: String,
+}
+
+impl Session {
+    /// The session's CSRF token, as its pages put it in their forms.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    /// The value of the session cookie, while the browser holds one.
+    pub fn cookie(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.url.parse().expect("url");
+        let header = self.jar.cookies(&url)?;
+        let header = header.to_str().ok()?;
+        header.split("; ").find_map(|pair| pair.strip_prefix("peil_sessie=")).map(str::to_owned)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    }
+
+    /// Posts `fields` plus the session's `csrf` field, as peil's own forms do.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let mut fields = fields.to_vec();
+        fields.push(("csrf", &self.csrf));
+        self.post_without_csrf(path, &fields).await
+    }
+
+    pub async fn post_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let response =
+            self.client.post(format!("{}{path}", self.url)).form(fields).send().await.expect("POST");
+        (response.status().as_u16(), response.text().await.expect("body"))
     }
 }
 

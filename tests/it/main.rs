@@ -3,6 +3,7 @@
 mod helpers;
 mod pg;
 
+mod accounts;
 mod answering;
 mod browser;
 mod cli;

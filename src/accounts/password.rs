@@ -1,0 +1,182 @@
+//! Passwords: one-time links to set one (`/wachtwoord/<token>`, stored as a SHA-256), the length
+//! rule, and argon2id hashing and verifying off the async threads.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+use super::{AccountsError, UserId, normalise_email};
+use crate::audit::{self, AuditAction};
+use crate::crypto;
+use crate::db::{self, Pool};
+use crate::setup::{self, SetupError};
+
+/// How long a password link stays valid: a long weekend between handing it over and using it.
+pub const LINK_VALID_HOURS: i64 = 72;
+
+/// The account a live link belongs to.
+#[derive(Clone, Debug)]
+pub struct LinkInfo {
+    pub user: UserId,
+    pub email: String,
+}
+
+/// Replaces the user's earlier links with a fresh one and returns its path.
+pub(super) async fn insert_link(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<String, AccountsError> {
+    let token = crypto::random_b64(32);
+    sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(user.0).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO password_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(crypto::sha256_hex(&token))
+        .bind(user.0)
+        .bind(db::timestamp(now + Duration::hours(LINK_VALID_HOURS)))
+        .execute(&mut **tx)
+        .await?;
+    Ok(format!("/wachtwoord/{token}"))
+}
+
+/// A new link for an existing account (a forgotten password); earlier links stop working.
+pub async fn new_password_link(
+    pool: &Pool,
+    email: &str,
+    actor: Option<&str>,
+) -> Result<String, AccountsError> {
+    let email = normalise_email(email)?;
+    let mut tx = pool.begin().await?;
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let id = id.ok_or(AccountsError::UnknownUser)?;
+    let path = insert_link(&mut tx, UserId(id), Utc::now()).await?;
+    audit::record(&mut *tx, actor, AuditAction::PasswordLinkCreated, &email).await?;
+    tx.commit().await?;
+    Ok(path)
+}
+
+/// The account behind `token`, when the link is live.
+pub async fn password_link(
+    pool: &Pool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<LinkInfo>, AccountsError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email FROM password_links l JOIN users u ON u.id = l.user_id \
+         WHERE l.token_hash = $1 AND l.expires_at > $2",
+    )
+    .bind(crypto::sha256_hex(token))
+    .bind(db::timestamp(now))
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(LinkInfo { user: UserId(row.try_get("id")?), email: row.try_get("email")? })),
+        None => Ok(None),
+    }
+}
+
+/// Sets the password through a live link and spends it. Every login session of the account ends,
+/// so a reset also throws out whoever knew the old password. Returns the account's e-mail.
+pub async fn set_password(
+    pool: &Pool,
+    token: &str,
+    password: &str,
+    repeat: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AccountsError> {
+    check_length(password)?;
+    if password != repeat {
+        return Err(AccountsError::Mismatch);
+    }
+    let Some(link) = password_link(pool, token, now).await? else {
+        return Err(AccountsError::InvalidLink);
+    };
+    let hash = hash(password.to_owned()).await?;
+    let mut tx = pool.begin().await?;
+    let spent = sqlx::query("DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2")
+        .bind(crypto::sha256_hex(token))
+        .bind(db::timestamp(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if spent == 0 {
+        // Used by a second tab in the meantime.
+        return Err(AccountsError::InvalidLink);
+    }
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(link.user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM login_sessions WHERE user_id = $1").bind(link.user.0).execute(&mut *tx).await?;
+    audit::record(&mut *tx, Some(&link.email), AuditAction::PasswordSet, "").await?;
+    tx.commit().await?;
+    Ok(link.email)
+}
+
+/// 12 to 128 characters: long enough for a passphrase, short enough that hashing stays cheap.
+pub(super) fn check_length(password: &str) -> Result<(), AccountsError> {
+    let length = password.chars().count();
+    if (12..=128).contains(&length) { Ok(()) } else { Err(AccountsError::WeakPassword) }
+}
+
+async fn hash(password: String) -> Result<String, AccountsError> {
+    let hashed = tokio::task::spawn_blocking(move || setup::hash_password(&password))
+        .await
+        .map_err(|e| AccountsError::Hash(e.to_string()))?;
+    hashed.map_err(|e| match e {
+        SetupError::Hash(text) => AccountsError::Hash(text),
+        other => AccountsError::Hash(other.to_string()),
+    })
+}
+
+/// Whether `password` matches `stored`. Without a usable stored hash (no account, or no password
+/// set yet) the password is checked against a dummy hash with the same parameters, so the answer
+/// takes as long as for a real account and timing does not tell which addresses exist.
+pub(super) async fn verify(password: String, stored: Option<String>) -> bool {
+    let outcome = tokio::task::spawn_blocking(move || {
+        use argon2::PasswordVerifier;
+        let real = stored.filter(|hash| !hash.is_empty());
+        let target = real.as_deref().unwrap_or_else(|| dummy_hash());
+        let matches = argon2::Argon2::default().verify_password(password.as_bytes(), target).is_ok();
+        matches && real.is_some()
+    })
+    .await;
+    outcome.unwrap_or(false)
+}
+
+/// A hash of a random password, made once per process with the parameters real hashes use.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| setup::hash_password(&crypto::random_b64(24)).unwrap_or_default())
+}
+
+/// Hashes the dummy now, so the first unknown address at a login is not slower than the rest.
+pub fn warm_up() {
+    let _ = dummy_hash();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_must_be_12_to_128_characters() {
+        assert!(check_length("elf tekens.").is_err());
+        assert!(check_length("twaalf tekens").is_ok());
+        assert!(check_length(&"é".repeat(128)).is_ok());
+        assert!(check_length(&"é".repeat(129)).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let stored = setup::hash_password("een lange zin als wachtwoord").unwrap();
+        assert!(verify("een lange zin als wachtwoord".into(), Some(stored.clone())).await);
+        assert!(!verify("een andere zin als wachtwoord".into(), Some(stored)).await);
+        assert!(!verify("een lange zin als wachtwoord".into(), Some(String::new())).await);
+        assert!(!verify("een lange zin als wachtwoord".into(), None).await);
+    }
+}

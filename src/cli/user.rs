@@ -1,0 +1,95 @@
+//! `peil user ...` and `peil audit`: accounts from the command line, for the administrator who
+//! has shell access (adding the first werkgroep members, or an administrator who lost access),
+//! and the audit log for whoever has to answer "who saw what, when".
+
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+
+use crate::accounts::{self, AccountsError, Role};
+use crate::db::Pool;
+use crate::settings::Settings;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add an account and print its one-time link to choose a password.
+    Add {
+        email: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// A new password link for an existing account (a forgotten password).
+    Link { email: String },
+    /// List every account with its role.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Werkgroep,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Werkgroep => Role::Werkgroep,
+        }
+    }
+}
+
+pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyhow::Result<ExitCode> {
+    let base = settings.base_url.trim_end_matches('/');
+    let hours = accounts::LINK_VALID_HOURS;
+    match command {
+        UserCommand::Add { email, role } => match accounts::add_user(pool, &email, role.into(), None).await {
+            Ok(path) => {
+                println!("{base}{path}");
+                eprintln!(
+                    "Give this link to {}; it sets a password once and is valid for {hours} hours.",
+                    email.trim()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => refuse(&e),
+        },
+        UserCommand::Link { email } => match accounts::new_password_link(pool, &email, None).await {
+            Ok(path) => {
+                println!("{base}{path}");
+                eprintln!(
+                    "Earlier links for this account no longer work; this one is valid for {hours} hours."
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => refuse(&e),
+        },
+        UserCommand::List => {
+            for user in accounts::list_users(pool).await? {
+                let password = if user.has_password { "" } else { "\t(no password yet)" };
+                println!("{}\t{}{password}", user.email, user.role.as_str());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The reasons a person can act on, in English like the rest of the command line.
+fn refuse(e: &AccountsError) -> anyhow::Result<ExitCode> {
+    match e {
+        AccountsError::BadEmail => eprintln!("That is not a valid e-mail address."),
+        AccountsError::Duplicate => eprintln!("An account with this e-mail address already exists."),
+        AccountsError::UnknownUser => eprintln!("There is no account with this e-mail address."),
+        other => return Err(anyhow::anyhow!("{other}")),
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// `peil audit`: the newest `limit` rows, newest first, tab-separated.
+pub async fn audit(pool: &Pool, limit: i64) -> anyhow::Result<ExitCode> {
+    for entry in crate::audit::list(pool, limit).await? {
+        let actor = entry.actor.as_deref().unwrap_or("-");
+        println!("{}\t{actor}\t{}\t{}", crate::db::timestamp(entry.at), entry.action, entry.detail);
+    }
+    Ok(ExitCode::SUCCESS)
+}

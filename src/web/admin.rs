@@ -1,0 +1,125 @@
+//! `/beheer`: the administrator's page. Lists the accounts and the recent audit log, and adds an
+//! account, showing its one-time password link to hand over (peil does not mail it: the link is
+//! a key, and the administrator knows best how to pass it on).
+
+use rocket::http::Status;
+use rocket::{Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+use serde::Serialize;
+
+use super::App;
+use super::auth::{Admin, CsrfForm};
+use super::errors;
+use crate::accounts::{self, AccountsError, Role};
+use crate::audit;
+
+/// Audit rows shown on the page; `peil audit --limit` reads further back.
+const AUDIT_ROWS: i64 = 50;
+
+pub fn routes() -> Vec<Route> {
+    routes![index, add_user]
+}
+
+#[get("/beheer")]
+async fn index(admin: Admin, app: &State<App>) -> (Status, Template) {
+    page(&admin, app, Status::Ok, Form::default()).await
+}
+
+#[post("/beheer/gebruikers", data = "<form>")]
+async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> (Status, Template) {
+    let typed =
+        Form { email: form.field("email").to_owned(), role: form.field("role").to_owned(), error: None };
+    let Some(role) = Role::parse(&typed.role) else {
+        let error = Some("Kies een rol.".to_owned());
+        return page(&admin, app, Status::UnprocessableEntity, Form { error, ..typed }).await;
+    };
+    match accounts::add_user(&app.pool, &typed.email, role, Some(&admin.email)).await {
+        Ok(path) => {
+            let link = format!("{}{path}", app.settings.base_url.trim_end_matches('/'));
+            let context = context! {
+                email: accounts::normalise_email(&typed.email).unwrap_or_default(),
+                role: role.label(),
+                link,
+                hours: accounts::LINK_VALID_HOURS,
+                account_email: &admin.email,
+                csrf: admin.csrf(),
+            };
+            (Status::Ok, Template::render("admin/user_added", context))
+        }
+        Err(e @ (AccountsError::BadEmail | AccountsError::Duplicate)) => {
+            page(&admin, app, Status::UnprocessableEntity, Form { error: Some(e.to_string()), ..typed }).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "adding a user failed");
+            errors::page(Status::InternalServerError)
+        }
+    }
+}
+
+/// What was typed into the add-user form, to show again with its error.
+#[derive(Default, Serialize)]
+struct Form {
+    email: String,
+    role: String,
+    error: Option<String>,
+}
+
+/// An account as the page shows it.
+#[derive(Serialize)]
+struct UserRow {
+    email: String,
+    role: &'static str,
+    has_password: bool,
+    created: String,
+    /// The administrator looking at the page.
+    is_you: bool,
+}
+
+#[derive(Serialize)]
+struct AuditRow {
+    at: String,
+    actor: String,
+    action: String,
+    detail: String,
+}
+
+async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> (Status, Template) {
+    let (users, entries) =
+        match (accounts::list_users(&app.pool).await, audit::list(&app.pool, AUDIT_ROWS).await) {
+            (Ok(users), Ok(entries)) => (users, entries),
+            (Err(e), _) => return failed(&e),
+            (_, Err(e)) => return failed(&e),
+        };
+    let users: Vec<UserRow> = users
+        .into_iter()
+        .map(|u| UserRow {
+            email: u.email,
+            role: u.role.label(),
+            has_password: u.has_password,
+            created: crate::time::dutch(u.created_at),
+            is_you: u.id == admin.id,
+        })
+        .collect();
+    let audit: Vec<AuditRow> = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            at: crate::time::dutch(e.at),
+            actor: e.actor.unwrap_or_else(|| "opdrachtregel".to_owned()),
+            action: e.action,
+            detail: e.detail,
+        })
+        .collect();
+    let context = context! {
+        users,
+        audit,
+        form,
+        account_email: &admin.email,
+        csrf: admin.csrf(),
+    };
+    (status, Template::render("admin/index", context))
+}
+
+fn failed(e: &dyn std::fmt::Display) -> (Status, Template) {
+    tracing::error!(error = %e, "the administration page failed");
+    errors::page(Status::InternalServerError)
+}

@@ -1,0 +1,384 @@
+//! Logging in and out, setting a password through a link, and the guards every staff page uses:
+//! `Member` (any logged-in account), `Admin` (administrators only), `SameOrigin` and the CSRF data
+//! guard `CsrfForm`. Rocket has no CSRF protection of its own; this module is it.
+//!
+//! CSRF defence, in two layers. (1) Every state-changing form of a logged-in user carries the
+//! session's synchronizer token (`csrf` field), compared in constant time. (2) A POST must come
+//! from peil's own pages: `Sec-Fetch-Site`, when sent, must be `same-origin` or `none`, and
+//! `Origin`, when sent, must equal the origin of `base_url`. Browsers set both headers themselves
+//! and scripts cannot forge them. The login form has no session yet, so it is protected by (2)
+//! alone (login CSRF, logging a victim into an attacker's account): every browser that could be
+//! lured into a cross-site POST sends `Origin` with it, which made a signed double-submit cookie
+//! unnecessary. The session cookie's `SameSite=Strict` is a third layer, not relied on alone.
+
+use std::net::IpAddr;
+
+use rocket::data::{Data, FromData};
+use rocket::http::{Cookie, CookieJar, Method, SameSite, Status};
+use rocket::request::{FromRequest, Outcome};
+use rocket::response::Redirect;
+use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes, uri};
+use rocket_dyn_templates::{Template, context};
+
+use super::App;
+use super::body::{BodyError, FormBody};
+use super::errors;
+use crate::accounts::{self, AccountsError, Role, UserId};
+
+/// The session cookie: a random token whose SHA-256 is the session's key in the database.
+pub const SESSION_COOKIE: &str = "peil_sessie";
+/// Where a login goes when the login page was not reached from another page.
+const HOME: &str = "/werkgroep";
+
+pub fn routes() -> Vec<Route> {
+    routes![login_page, login, logout, password_page, password_set]
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![not_logged_in, forbidden]
+}
+
+/// A logged-in account. As a guard: not logged in fails with 401, which the catcher turns into a
+/// redirect to the login page for a GET and a 403 for anything else.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub id: UserId,
+    pub email: String,
+    pub role: Role,
+    csrf: String,
+    token_hash: String,
+}
+
+impl Member {
+    /// The session's CSRF token, for the hidden `csrf` field of every form on the page.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// The session looked up once per request, whichever guards ask.
+struct Looked(Result<Option<Member>, ()>);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("not logged in")]
+    NotLoggedIn,
+    #[error("this page is for administrators")]
+    NotAdmin,
+    #[error("the request did not come from peil's own pages")]
+    CrossSite,
+    #[error("the form's CSRF token is missing or wrong")]
+    BadToken,
+    #[error("{0}")]
+    Body(#[from] BodyError),
+    #[error("could not look up the session")]
+    Lookup,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Member {
+    type Error = AuthError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match &req.local_cache_async(async { Looked(look_up(req).await) }).await.0 {
+            Ok(Some(member)) => Outcome::Success(member.clone()),
+            Ok(None) => Outcome::Error((Status::Unauthorized, AuthError::NotLoggedIn)),
+            Err(()) => Outcome::Error((Status::InternalServerError, AuthError::Lookup)),
+        }
+    }
+}
+
+async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
+    let Some(token) = req.cookies().get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    let app = req.rocket().state::<App>().ok_or(())?;
+    match accounts::session_user(&app.pool, &token, chrono::Utc::now()).await {
+        Ok(found) => Ok(found.map(|s| Member {
+            id: s.user,
+            email: s.email,
+            role: s.role,
+            csrf: s.csrf,
+            token_hash: s.token_hash,
+        })),
+        Err(e) => {
+            tracing::error!(error = %e, "session look-up failed");
+            Err(())
+        }
+    }
+}
+
+/// An administrator. A logged-in werkgroep member gets 403.
+#[derive(Clone, Debug)]
+pub struct Admin(pub Member);
+
+impl std::ops::Deref for Admin {
+    type Target = Member;
+
+    fn deref(&self) -> &Member {
+        &self.0
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Admin {
+    type Error = AuthError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match Member::from_request(req).await {
+            Outcome::Success(member) if member.is_admin() => Outcome::Success(Admin(member)),
+            Outcome::Success(_) => Outcome::Error((Status::Forbidden, AuthError::NotAdmin)),
+            Outcome::Error(e) => Outcome::Error(e),
+            Outcome::Forward(status) => Outcome::Forward(status),
+        }
+    }
+}
+
+/// The request came from peil's own pages (see the module comment); 403 otherwise.
+pub struct SameOrigin;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for SameOrigin {
+    type Error = AuthError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let base_url =
+            req.rocket().state::<App>().map(|app| app.settings.base_url.as_str()).unwrap_or_default();
+        if same_origin(req.headers().get_one("Sec-Fetch-Site"), req.headers().get_one("Origin"), base_url) {
+            Outcome::Success(SameOrigin)
+        } else {
+            Outcome::Error((Status::Forbidden, AuthError::CrossSite))
+        }
+    }
+}
+
+fn same_origin(fetch_site: Option<&str>, origin: Option<&str>, base_url: &str) -> bool {
+    let site_ok = fetch_site.is_none_or(|site| matches!(site, "same-origin" | "none"));
+    let origin_ok = origin.is_none_or(|origin| origin.eq_ignore_ascii_case(origin_of(base_url)));
+    site_ok && origin_ok
+}
+
+/// `https://host:port` of a URL, without path or trailing slash.
+fn origin_of(url: &str) -> &str {
+    let Some(scheme_end) = url.find("://") else { return url };
+    let authority_start = scheme_end + 3;
+    match url[authority_start..].find(['/', '?', '#']) {
+        Some(end) => &url[..authority_start + end],
+        None => url,
+    }
+}
+
+/// A form posted by a logged-in user from peil's own pages with the session's CSRF token: the
+/// data guard for every state-changing POST. Refuses with 403 otherwise, before the handler runs.
+pub struct CsrfForm {
+    pub member: Member,
+    pub body: FormBody,
+}
+
+impl CsrfForm {
+    /// The first value posted under `name`, or "".
+    pub fn field(&self, name: &str) -> &str {
+        field(&self.body, name)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for CsrfForm {
+    type Error = AuthError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        let refuse = |e: AuthError| rocket::data::Outcome::Error((Status::Forbidden, e));
+        let Outcome::Success(member) = req.guard::<Member>().await else {
+            return refuse(AuthError::NotLoggedIn);
+        };
+        if !matches!(req.guard::<SameOrigin>().await, Outcome::Success(_)) {
+            return refuse(AuthError::CrossSite);
+        }
+        let body = match FormBody::from_data(req, data).await {
+            rocket::data::Outcome::Success(body) => body,
+            rocket::data::Outcome::Error((status, e)) => {
+                return rocket::data::Outcome::Error((status, e.into()));
+            }
+            rocket::data::Outcome::Forward(f) => return rocket::data::Outcome::Forward(f),
+        };
+        if !accounts::csrf_matches(member.csrf(), field(&body, "csrf")) {
+            return refuse(AuthError::BadToken);
+        }
+        rocket::data::Outcome::Success(CsrfForm { member, body })
+    }
+}
+
+/// The first value posted under `name`, or "".
+pub fn field<'a>(body: &'a FormBody, name: &str) -> &'a str {
+    body.0.get(name).and_then(|values| values.first()).map_or("", String::as_str)
+}
+
+/// `terug` when it is a path on this site; anything else (`//evil.example`, `https://...`,
+/// `/\evil`) would turn the login into an open redirect.
+fn local_path(terug: &str) -> Option<&str> {
+    let local = terug.starts_with('/')
+        && !terug.starts_with("//")
+        && !terug.contains('\\')
+        && !terug.chars().any(char::is_control);
+    local.then_some(terug)
+}
+
+#[get("/inloggen?<terug>")]
+fn login_page(terug: Option<&str>) -> Template {
+    let terug = terug.and_then(local_path).unwrap_or(HOME);
+    Template::render("auth/login", context! { terug })
+}
+
+#[post("/inloggen", data = "<body>")]
+async fn login(
+    _origin: SameOrigin,
+    body: FormBody,
+    ip: Option<IpAddr>,
+    cookies: &CookieJar<'_>,
+    app: &State<App>,
+) -> Result<Redirect, (Status, Template)> {
+    let (email, terug) = (field(&body, "email"), local_path(field(&body, "terug")).unwrap_or(HOME));
+    let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
+    match accounts::login(&app.pool, email, field(&body, "password"), &ip, chrono::Utc::now()).await {
+        Ok(session) => {
+            let cookie = Cookie::build((SESSION_COOKIE, session.token))
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .path("/")
+                .secure(app.settings.base_url.starts_with("https://"));
+            cookies.add(cookie);
+            Ok(Redirect::to(terug.to_owned()))
+        }
+        Err(e @ (AccountsError::WrongCredentials | AccountsError::TooManyAttempts)) => {
+            let status = match e {
+                AccountsError::TooManyAttempts => Status::TooManyRequests,
+                _ => Status::UnprocessableEntity,
+            };
+            let context = context! { terug, email, error: e.to_string() };
+            Err((status, Template::render("auth/login", context)))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "login failed");
+            Err(errors::page(Status::InternalServerError))
+        }
+    }
+}
+
+#[post("/uitloggen", data = "<form>")]
+async fn logout(
+    form: CsrfForm,
+    cookies: &CookieJar<'_>,
+    app: &State<App>,
+) -> Result<Redirect, (Status, Template)> {
+    if let Err(e) = accounts::logout(&app.pool, &form.member.token_hash, &form.member.email).await {
+        tracing::error!(error = %e, "logout failed");
+        return Err(errors::page(Status::InternalServerError));
+    }
+    cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
+}
+
+#[get("/wachtwoord/<token>")]
+async fn password_page(token: &str, app: &State<App>) -> (Status, Template) {
+    match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
+        Ok(Some(link)) => (
+            Status::Ok,
+            Template::render(
+                "auth/password",
+                context! { action: format!("/wachtwoord/{token}"), email: link.email },
+            ),
+        ),
+        Ok(None) => errors::page(Status::NotFound),
+        Err(e) => {
+            tracing::error!(error = %e, "password page failed");
+            errors::page(Status::InternalServerError)
+        }
+    }
+}
+
+#[post("/wachtwoord/<token>", data = "<body>")]
+async fn password_set(
+    token: &str,
+    _origin: SameOrigin,
+    body: FormBody,
+    app: &State<App>,
+) -> (Status, Template) {
+    let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
+    match accounts::set_password(&app.pool, token, password, repeat, chrono::Utc::now()).await {
+        Ok(email) => (Status::Ok, Template::render("auth/password_done", context! { email })),
+        Err(AccountsError::InvalidLink) => errors::page(Status::NotFound),
+        Err(e @ (AccountsError::WeakPassword | AccountsError::Mismatch)) => {
+            let email = match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
+                Ok(Some(link)) => link.email,
+                _ => return errors::page(Status::NotFound),
+            };
+            let context = context! { action: format!("/wachtwoord/{token}"), email, error: e.to_string() };
+            (Status::UnprocessableEntity, Template::render("auth/password", context))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "setting a password failed");
+            errors::page(Status::InternalServerError)
+        }
+    }
+}
+
+/// Not logged in: a page asks for the login first and comes back; anything else is refused.
+#[catch(401)]
+fn not_logged_in(req: &Request<'_>) -> Result<Redirect, (Status, Template)> {
+    if req.method() == Method::Get {
+        let here = req.uri().to_string();
+        Ok(Redirect::to(uri!(login_page(terug = Some(here.as_str())))))
+    } else {
+        Err(forbidden_page())
+    }
+}
+
+#[catch(403)]
+fn forbidden() -> (Status, Template) {
+    forbidden_page()
+}
+
+fn forbidden_page() -> (Status, Template) {
+    let context = context! {
+        title: "Geen toegang",
+        text: "U hebt geen toegang tot deze pagina, of het formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+        code: 403,
+    };
+    (Status::Forbidden, Template::render("errors/error", context))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_a_login() {
+        assert_eq!(local_path("/beheer?x=1"), Some("/beheer?x=1"));
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "beheer", "/a\nb", ""] {
+            assert_eq!(local_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_origin_of_the_base_url_is_scheme_and_authority() {
+        assert_eq!(origin_of("https://peil.example.org/"), "https://peil.example.org");
+        assert_eq!(origin_of("http://127.0.0.1:8000"), "http://127.0.0.1:8000");
+        assert_eq!(origin_of("https://example.org/peil?x"), "https://example.org");
+    }
+
+    #[test]
+    fn posts_from_other_sites_are_refused() {
+        let base = "https://peil.example.org";
+        assert!(same_origin(None, None, base));
+        assert!(same_origin(Some("same-origin"), Some("https://peil.example.org"), base));
+        assert!(same_origin(Some("none"), None, base));
+        assert!(!same_origin(Some("cross-site"), None, base));
+        assert!(!same_origin(Some("same-site"), None, base));
+        assert!(!same_origin(None, Some("https://evil.example"), base));
+        assert!(!same_origin(None, Some("null"), base));
+    }
+}
