@@ -70,14 +70,12 @@ pub fn value(measure: &Measure, summary: &Summary) -> Option<f64> {
         },
         Summary::Matrix { rows, .. } => {
             let keys = keys(rows.iter().map(|r| r.value.as_str()));
-            let (row, what) = rows.iter().zip(keys).find_map(|(row, k)| {
-                let what = key.strip_prefix("item-")?.strip_prefix(k.as_str())?.strip_prefix('-')?;
-                Some((row, what))
-            })?;
-            match what {
-                MEAN => row.mean,
-                AGREE => agree(&row.counts),
-                _ => None,
+            // Matched whole: "item-a-2-eens" must not be taken for item "a".
+            let row = |what: &str| rows.iter().zip(&keys).find(|(_, k)| key == format!("item-{k}-{what}"));
+            if let Some((row, _)) = row(MEAN) {
+                row.mean
+            } else {
+                row(AGREE).and_then(|(row, _)| agree(&row.counts))
             }
         }
         Summary::Choices { options, answered, .. } => {

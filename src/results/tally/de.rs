@@ -39,7 +39,7 @@ impl<'de> Visitor<'de> for Response<'_> {
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
         let keys = self.keys;
-        while let Some(target) = map.next_key_seed(Scalar(|leaf| match leaf {
+        while let Some(target) = map.next_key_seed(Scalar(|leaf: Leaf<'_>| match leaf {
             Leaf::Str(key) => keys.get(key).copied(),
             _ => None,
         }))? {
@@ -47,7 +47,7 @@ impl<'de> Visitor<'de> for Response<'_> {
                 Some(Target::Answer(i)) => map.next_value_seed(Answer(&mut self.accs[i]))?,
                 Some(Target::Other(i)) => {
                     let acc = &mut self.accs[i];
-                    map.next_value_seed(Scalar(|leaf| {
+                    map.next_value_seed(Scalar(|leaf: Leaf<'_>| {
                         if let Leaf::Str(text) = leaf {
                             acc.other_text(text);
                         }
@@ -117,7 +117,7 @@ impl<'de> Visitor<'de> for Answer<'_> {
         }
         let mut list = acc.start_list();
         while seq
-            .next_element_seed(Scalar(|leaf| {
+            .next_element_seed(Scalar(|leaf: Leaf<'_>| {
                 if let Leaf::Str(value) = leaf {
                     acc.list_item(&mut list, value);
                 }
@@ -134,13 +134,13 @@ impl<'de> Visitor<'de> for Answer<'_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(());
         }
-        while let Some(item) = map.next_key_seed(Scalar(|leaf| match leaf {
+        while let Some(item) = map.next_key_seed(Scalar(|leaf: Leaf<'_>| match leaf {
             Leaf::Str(item) => acc.grid_item(item),
             _ => None,
         }))? {
             match item.flatten() {
                 Some(row) => {
-                    map.next_value_seed(Scalar(|leaf| acc.grid_value(row, leaf)))?;
+                    map.next_value_seed(Scalar(|leaf: Leaf<'_>| acc.grid_value(row, leaf)))?;
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
