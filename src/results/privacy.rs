@@ -51,11 +51,8 @@ impl Disclosure {
         let k = u64::from(threshold.0);
         let mut hidden: Vec<bool> = views.list.iter().map(|v| v.n < k).collect();
         views.complement(&mut hidden, k);
-        let escalations: [fn(&Filter) -> bool; 3] = [
-            |f| f.wijk.is_some() && f.role.is_some(),
-            |f| f.role.is_some(),
-            |f| f.wijk.is_some(),
-        ];
+        let escalations: [fn(&Filter) -> bool; 3] =
+            [|f| f.wijk.is_some() && f.role.is_some(), |f| f.role.is_some(), |f| f.wijk.is_some()];
         for hide in escalations {
             if views.audit(&hidden, k) {
                 break;
@@ -64,10 +61,8 @@ impl Disclosure {
                 *h |= hide(&v.filter);
             }
         }
-        let shown = (views.list.into_iter().zip(hidden))
-            .filter(|(_, h)| !h)
-            .map(|(v, _)| (v.filter, v.n))
-            .collect();
+        let shown =
+            (views.list.into_iter().zip(hidden)).filter(|(_, h)| !h).map(|(v, _)| (v.filter, v.n)).collect();
         Disclosure { shown }
     }
 
@@ -108,8 +103,12 @@ struct Views {
 
 impl Views {
     fn of(table: &Table) -> Views {
-        let cells: Vec<(&str, &str, u64)> =
-            table.cells.iter().filter(|(_, n)| **n > 0).map(|((w, r), n)| (w.as_str(), r.as_str(), *n)).collect();
+        let cells: Vec<(&str, &str, u64)> = table
+            .cells
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|((w, r), n)| (w.as_str(), r.as_str(), *n))
+            .collect();
         let wijken: BTreeSet<&str> = cells.iter().map(|c| c.0).filter(|w| !w.is_empty()).collect();
         let roles: BTreeSet<&str> = cells.iter().map(|c| c.1).filter(|r| !r.is_empty()).collect();
         let mut list = Vec::new();
@@ -128,7 +127,8 @@ impl Views {
         let by_role: Vec<usize> = roles.iter().map(|r| view(None, Some(r))).collect();
         let cross: Vec<Vec<usize>> =
             wijken.iter().map(|w| roles.iter().map(|r| view(Some(w), Some(r))).collect()).collect();
-        let rest = |pick: &dyn Fn(&(&str, &str, u64)) -> bool| cells.iter().filter(|c| pick(c)).map(|c| c.2).sum();
+        let rest =
+            |pick: &dyn Fn(&(&str, &str, u64)) -> bool| cells.iter().filter(|c| pick(c)).map(|c| c.2).sum();
         let mut relations = vec![
             Relation { parent: total, children: by_wijk.clone(), rest: rest(&|c| c.0.is_empty()) },
             Relation { parent: total, children: by_role.clone(), rest: rest(&|c| c.1.is_empty()) },
@@ -154,7 +154,8 @@ impl Views {
     /// The view to hide next for this relation to be safe, if it is not.
     fn missing(&self, rel: &Relation, hidden: &[bool], k: u64) -> Option<usize> {
         let n = |v: usize| self.list[v].n;
-        let hidden_children: Vec<usize> = rel.children.iter().copied().filter(|&c| hidden[c] && n(c) > 0).collect();
+        let hidden_children: Vec<usize> =
+            rel.children.iter().copied().filter(|&c| hidden[c] && n(c) > 0).collect();
         let hidden_sum = hidden_children.iter().map(|&c| n(c)).sum::<u64>() + rel.rest;
         let terms = hidden_children.len() + usize::from(rel.rest > 0);
         let safe = if hidden[rel.parent] {
@@ -166,7 +167,8 @@ impl Views {
         if safe {
             return None;
         }
-        let mut shown: Vec<usize> = rel.children.iter().copied().filter(|&c| !hidden[c] && n(c) > 0).collect();
+        let mut shown: Vec<usize> =
+            rel.children.iter().copied().filter(|&c| !hidden[c] && n(c) > 0).collect();
         shown.sort_by_key(|&c| n(c));
         let enough = shown.iter().copied().find(|&c| hidden[rel.parent] || hidden_sum + n(c) >= k);
         match (enough, shown.last()) {

@@ -34,18 +34,23 @@ pub fn measures(question: &Question) -> Vec<Measure> {
             let range = range(points.iter().map(|p| p.value));
             let keys = keys(items.iter().map(|i| i.value.as_str()));
             (items.iter().zip(keys))
-                .flat_map(|(item, key)| scale_measures(&format!("item-{key}-"), &format!("{}: ", item.label.nl), range))
+                .flat_map(|(item, key)| {
+                    scale_measures(&format!("item-{key}-"), &format!("{}: ", item.label.nl), range)
+                })
                 .collect()
         }
         QuestionKind::Yesno => vec![share("optie-ja".into(), "% ja".into())],
         QuestionKind::Consent => vec![share("optie-akkoord".into(), "% akkoord".into())],
         QuestionKind::Single { options, other, .. } | QuestionKind::Multi { options, other, .. } => {
-            let mut labelled: Vec<(&str, &str)> = options.iter().map(|o| (o.value.as_str(), o.label.nl.as_str())).collect();
+            let mut labelled: Vec<(&str, &str)> =
+                options.iter().map(|o| (o.value.as_str(), o.label.nl.as_str())).collect();
             if *other {
                 labelled.push((OTHER, "Anders"));
             }
             let keys = keys(labelled.iter().map(|(v, _)| *v));
-            (labelled.iter().zip(keys)).map(|((_, label), key)| share(format!("optie-{key}"), format!("% {label}"))).collect()
+            (labelled.iter().zip(keys))
+                .map(|((_, label), key)| share(format!("optie-{key}"), format!("% {label}")))
+                .collect()
         }
         QuestionKind::Number { .. } => vec![
             Measure { key: MEAN.into(), label: MEAN.into(), percent: false, y_range: None },
@@ -121,7 +126,8 @@ fn scale_measures(key_prefix: &str, label_prefix: &str, range: Option<(i64, i64)
 /// after the middle one, so 4 and 5 of 1–5, 3 and 4 of 1–4. Counts are low to high.
 fn agree(counts: &[u64]) -> Option<f64> {
     let total: u64 = counts.iter().sum();
-    let upper: u64 = counts.iter().enumerate().filter(|(i, _)| 2 * i + 1 > counts.len()).map(|(_, c)| c).sum();
+    let upper: u64 =
+        counts.iter().enumerate().filter(|(i, _)| 2 * i + 1 > counts.len()).map(|(_, c)| c).sum();
     (total > 0).then(|| upper as f64 / total as f64)
 }
 

@@ -178,7 +178,8 @@ fn search(
         for (s, x) in sum.iter_mut().zip(&sigs[c]) {
             *s = s.checked_add(*x)?;
         }
-        let found = sum.iter().all(|&x| x == 0) || search(cells, i + 1, sigs, counts, k, n + counts[c], sum, budget)?;
+        let found =
+            sum.iter().all(|&x| x == 0) || search(cells, i + 1, sigs, counts, k, n + counts[c], sum, budget)?;
         for (s, x) in sum.iter_mut().zip(&sigs[c]) {
             *s -= *x;
         }

@@ -143,7 +143,9 @@ fn check(t: &Table, d: &Disclosure, k: u64) -> Result<(), String> {
         let v: Vec<i128> = cells.iter().map(|c| i128::from(covers(filter, c))).collect();
         let n: u64 = cells.iter().filter(|c| covers(filter, c)).map(|c| c.2).sum();
         match d.count(filter) {
-            Some(shown) if shown != n || n < k => return Err(format!("{filter:?} shown with {shown} of {n}")),
+            Some(shown) if shown != n || n < k => {
+                return Err(format!("{filter:?} shown with {shown} of {n}"));
+            }
             Some(_) => span.insert(v).ok_or("overflow")?,
             None => hidden_views.push((v, n)),
         }

@@ -16,12 +16,26 @@ pub(super) struct Acc {
 
 enum Body {
     Choices(Choices),
-    Scale { scale: Scale, counts: Vec<u64>, na: u64 },
-    Matrix { items: Vec<(String, String)>, scale: Scale, rows: Vec<Row> },
-    Numbers { values: Vec<f64>, unit: Option<String> },
+    Scale {
+        scale: Scale,
+        counts: Vec<u64>,
+        na: u64,
+    },
+    Matrix {
+        items: Vec<(String, String)>,
+        scale: Scale,
+        rows: Vec<Row>,
+    },
+    Numbers {
+        values: Vec<f64>,
+        unit: Option<String>,
+    },
     Texts(Vec<String>),
     /// email and date (a string), slot (a list of session codes).
-    Answered { count: u64, list: bool },
+    Answered {
+        count: u64,
+        list: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -63,10 +77,14 @@ pub(super) struct List(u64);
 impl Scale {
     /// The points low to high, whatever order the form lists them in.
     fn new(points: &[ScalePoint]) -> Scale {
-        let label = |p: &ScalePoint| if p.label.nl.is_empty() { p.value.to_string() } else { p.label.nl.clone() };
+        let label =
+            |p: &ScalePoint| if p.label.nl.is_empty() { p.value.to_string() } else { p.label.nl.clone() };
         let mut sorted: Vec<&ScalePoint> = points.iter().collect();
         sorted.sort_by_key(|p| p.value);
-        Scale { values: sorted.iter().map(|p| p.value).collect(), labels: sorted.iter().map(|p| label(p)).collect() }
+        Scale {
+            values: sorted.iter().map(|p| p.value).collect(),
+            labels: sorted.iter().map(|p| label(p)).collect(),
+        }
     }
 
     fn hit(&self, leaf: Leaf) -> Option<Hit> {

@@ -5,7 +5,14 @@ use crate::results::{Bin, Count, MatrixRow, Numbers, Summary};
 use super::Tally;
 
 pub(crate) fn question(id: &str, kind: QuestionKind) -> Question {
-    Question { id: id.into(), label: Text::nl(&format!("Vraag {id}")), help: None, required: false, show_if: None, kind }
+    Question {
+        id: id.into(),
+        label: Text::nl(&format!("Vraag {id}")),
+        help: None,
+        required: false,
+        show_if: None,
+        kind,
+    }
 }
 
 pub(crate) fn form(questions: Vec<Question>) -> Form {
@@ -45,27 +52,47 @@ fn count(value: &str, label: &str, count: u64) -> Count {
 #[test]
 fn choices_are_counted_per_option_with_anders_last_and_its_texts_collected() {
     let f = form(vec![
-        question("s", QuestionKind::Single { options: options(&["a", "b"]), widget: Widget::Radio, other: true }),
-        question("m", QuestionKind::Multi { options: options(&["x", "y"]), other: false, min_choices: None, max_choices: None }),
+        question(
+            "s",
+            QuestionKind::Single { options: options(&["a", "b"]), widget: Widget::Radio, other: true },
+        ),
+        question(
+            "m",
+            QuestionKind::Multi {
+                options: options(&["x", "y"]),
+                other: false,
+                min_choices: None,
+                max_choices: None,
+            },
+        ),
     ]);
-    let got = tally(&f, &[
-        r#"{"s": "a", "m": ["x", "y"]}"#,
-        r#"{"s": "_anders", "s.other": "  De buurvrouw ", "m": ["y"]}"#,
-        r#"{"s": "weg", "m": ["weg"], "onbekend": {"a": [1]}}"#,
-        r#"{"s.other": "   "}"#,
-    ]);
-    assert_eq!(got[0], Summary::Choices {
-        options: vec![count("a", "A", 1), count("b", "B", 0), count("_anders", "Anders", 1)],
-        answered: 2,
-        multiple: false,
-        other_texts: vec!["De buurvrouw".into()],
-    });
-    assert_eq!(got[1], Summary::Choices {
-        options: vec![count("x", "X", 1), count("y", "Y", 2)],
-        answered: 2,
-        multiple: true,
-        other_texts: vec![],
-    });
+    let got = tally(
+        &f,
+        &[
+            r#"{"s": "a", "m": ["x", "y"]}"#,
+            r#"{"s": "_anders", "s.other": "  De buurvrouw ", "m": ["y"]}"#,
+            r#"{"s": "weg", "m": ["weg"], "onbekend": {"a": [1]}}"#,
+            r#"{"s.other": "   "}"#,
+        ],
+    );
+    assert_eq!(
+        got[0],
+        Summary::Choices {
+            options: vec![count("a", "A", 1), count("b", "B", 0), count("_anders", "Anders", 1)],
+            answered: 2,
+            multiple: false,
+            other_texts: vec!["De buurvrouw".into()],
+        }
+    );
+    assert_eq!(
+        got[1],
+        Summary::Choices {
+            options: vec![count("x", "X", 1), count("y", "Y", 2)],
+            answered: 2,
+            multiple: true,
+            other_texts: vec![],
+        }
+    );
 }
 
 #[test]
@@ -80,8 +107,10 @@ fn yes_no_and_consent_are_read_from_booleans() {
 
 #[test]
 fn a_scale_counts_points_low_to_high_keeps_nvt_apart_and_averages_without_it() {
-    let f = form(vec![question("sc", QuestionKind::Scale { points: points(1, 5), na: Some(Text::nl("nvt")) })]);
-    let got = tally(&f, &[r#"{"sc": 5.0}"#, r#"{"sc": 4}"#, r#"{"sc": "nvt"}"#, r#"{"sc": 9}"#, r#"{"sc": 2.0}"#]);
+    let f =
+        form(vec![question("sc", QuestionKind::Scale { points: points(1, 5), na: Some(Text::nl("nvt")) })]);
+    let got =
+        tally(&f, &[r#"{"sc": 5.0}"#, r#"{"sc": 4}"#, r#"{"sc": "nvt"}"#, r#"{"sc": 9}"#, r#"{"sc": 2.0}"#]);
     let Summary::Scale { points, na, answered, mean } = &got[0] else { panic!("{got:?}") };
     assert_eq!(points.iter().map(|p| p.count).collect::<Vec<_>>(), vec![0, 1, 0, 1, 1]);
     assert_eq!(points[0], count("1", "p1", 0));
@@ -90,33 +119,61 @@ fn a_scale_counts_points_low_to_high_keeps_nvt_apart_and_averages_without_it() {
 
 #[test]
 fn a_matrix_gets_a_row_per_item() {
-    let kind = QuestionKind::Matrix { items: options(&["i1", "i2"]), points: points(1, 3), na: Some(Text::nl("nvt")) };
+    let kind = QuestionKind::Matrix {
+        items: options(&["i1", "i2"]),
+        points: points(1, 3),
+        na: Some(Text::nl("nvt")),
+    };
     let f = form(vec![question("mx", kind)]);
-    let got = tally(&f, &[r#"{"mx": {"i1": 3.0, "i2": "nvt"}}"#, r#"{"mx": {"i1": 1.0, "oud": 2.0}}"#, r#"{"mx": 2}"#]);
-    assert_eq!(got[0], Summary::Matrix {
-        points: vec!["p1".into(), "p2".into(), "p3".into()],
-        rows: vec![
-            MatrixRow { value: "i1".into(), label: "I1".into(), counts: vec![1, 0, 1], na: 0, answered: 2, mean: Some(2.0) },
-            MatrixRow { value: "i2".into(), label: "I2".into(), counts: vec![0, 0, 0], na: 1, answered: 1, mean: None },
-        ],
-    });
+    let got = tally(
+        &f,
+        &[r#"{"mx": {"i1": 3.0, "i2": "nvt"}}"#, r#"{"mx": {"i1": 1.0, "oud": 2.0}}"#, r#"{"mx": 2}"#],
+    );
+    assert_eq!(
+        got[0],
+        Summary::Matrix {
+            points: vec!["p1".into(), "p2".into(), "p3".into()],
+            rows: vec![
+                MatrixRow {
+                    value: "i1".into(),
+                    label: "I1".into(),
+                    counts: vec![1, 0, 1],
+                    na: 0,
+                    answered: 2,
+                    mean: Some(2.0)
+                },
+                MatrixRow {
+                    value: "i2".into(),
+                    label: "I2".into(),
+                    counts: vec![0, 0, 0],
+                    na: 1,
+                    answered: 1,
+                    mean: None
+                },
+            ],
+        }
+    );
 }
 
 #[test]
 fn numbers_get_their_extremes_mean_median_and_bins() {
     let kind = QuestionKind::Number { decimal: false, min: None, max: None, unit: Some(Text::nl("weken")) };
     let f = form(vec![question("n", kind)]);
-    let got = tally(&f, &[r#"{"n": 3.0}"#, r#"{"n": 1}"#, r#"{"n": 6.0}"#, r#"{"n": 2.0}"#, r#"{"n": "veel"}"#]);
+    let got =
+        tally(&f, &[r#"{"n": 3.0}"#, r#"{"n": 1}"#, r#"{"n": 6.0}"#, r#"{"n": 2.0}"#, r#"{"n": "veel"}"#]);
     let bin = |low: f64, count| Bin { low, high: low + 1.0, count };
-    assert_eq!(got[0], Summary::Numbers(Numbers {
-        answered: 4,
-        min: Some(1.0),
-        max: Some(6.0),
-        mean: Some(3.0),
-        median: Some(2.5),
-        unit: Some("weken".into()),
-        bins: vec![bin(1.0, 1), bin(2.0, 1), bin(3.0, 1), bin(4.0, 0), bin(5.0, 0), bin(6.0, 1)],
-    }));
+    assert_eq!(
+        got[0],
+        Summary::Numbers(Numbers {
+            answered: 4,
+            min: Some(1.0),
+            max: Some(6.0),
+            mean: Some(3.0),
+            median: Some(2.5),
+            unit: Some("weken".into()),
+            bins: vec![bin(1.0, 1), bin(2.0, 1), bin(3.0, 1), bin(4.0, 0), bin(5.0, 0), bin(6.0, 1)],
+        })
+    );
 }
 
 #[test]
@@ -127,17 +184,23 @@ fn texts_are_trimmed_and_empty_ones_dropped_and_other_kinds_only_counted() {
         question("d", QuestionKind::Date { min: None, max: None }),
         question("sl", QuestionKind::Slot { max_choices: 2 }),
     ]);
-    let got = tally(&f, &[
-        r#"{"t": " Goed \n", "e": "a@b.nl", "d": "2026-03-01", "sl": ["s1"]}"#,
-        r#"{"t": "  ", "e": 3, "sl": []}"#,
-        r#"{"t": ["lijst"], "sl": "s2"}"#,
-    ]);
-    assert_eq!(got, vec![
-        Summary::Texts(vec!["Goed".into()]),
-        Summary::Answered(1),
-        Summary::Answered(1),
-        Summary::Answered(1),
-    ]);
+    let got = tally(
+        &f,
+        &[
+            r#"{"t": " Goed \n", "e": "a@b.nl", "d": "2026-03-01", "sl": ["s1"]}"#,
+            r#"{"t": "  ", "e": 3, "sl": []}"#,
+            r#"{"t": ["lijst"], "sl": "s2"}"#,
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            Summary::Texts(vec!["Goed".into()]),
+            Summary::Answered(1),
+            Summary::Answered(1),
+            Summary::Answered(1),
+        ]
+    );
 }
 
 #[test]
@@ -167,18 +230,33 @@ fn big_round(n: usize) -> (Form, Vec<String>) {
     let mut qs = Vec::new();
     for i in 0..4 {
         let opts = options(&["a", "b", "c", "d", "e"]);
-        qs.push(question(&format!("s{i}"), QuestionKind::Single { options: opts, widget: Widget::Radio, other: true }));
-        qs.push(question(&format!("sc{i}"), QuestionKind::Scale { points: points(1, 5), na: Some(Text::nl("nvt")) }));
+        qs.push(question(
+            &format!("s{i}"),
+            QuestionKind::Single { options: opts, widget: Widget::Radio, other: true },
+        ));
+        qs.push(question(
+            &format!("sc{i}"),
+            QuestionKind::Scale { points: points(1, 5), na: Some(Text::nl("nvt")) },
+        ));
     }
     for i in 0..3 {
         let opts = options(&["a", "b", "c", "d", "e", "f"]);
-        qs.push(question(&format!("m{i}"), QuestionKind::Multi { options: opts, other: false, min_choices: None, max_choices: None }));
+        qs.push(question(
+            &format!("m{i}"),
+            QuestionKind::Multi { options: opts, other: false, min_choices: None, max_choices: None },
+        ));
     }
     for i in 0..2 {
         let items = options(&["i1", "i2", "i3", "i4", "i5"]);
-        qs.push(question(&format!("mx{i}"), QuestionKind::Matrix { items, points: points(1, 5), na: Some(Text::nl("nvt")) }));
+        qs.push(question(
+            &format!("mx{i}"),
+            QuestionKind::Matrix { items, points: points(1, 5), na: Some(Text::nl("nvt")) },
+        ));
         qs.push(question(&format!("j{i}"), QuestionKind::Yesno));
-        qs.push(question(&format!("n{i}"), QuestionKind::Number { decimal: true, min: None, max: None, unit: None }));
+        qs.push(question(
+            &format!("n{i}"),
+            QuestionKind::Number { decimal: true, min: None, max: None, unit: None },
+        ));
     }
     qs.push(question("t", QuestionKind::Textarea { min_length: None, max_length: 500, placeholder: None }));
     let f = form(qs);
@@ -194,10 +272,14 @@ fn big_round(n: usize) -> (Form, Vec<String>) {
             let mut o = serde_json::Map::new();
             for i in 0..4 {
                 o.insert(format!("s{i}"), ["a", "b", "c", "d", "_anders"][next(5) as usize].into());
-                o.insert(format!("sc{i}"), if next(8) == 0 { "nvt".into() } else { ((next(5) + 1) as f64).into() });
+                o.insert(
+                    format!("sc{i}"),
+                    if next(8) == 0 { "nvt".into() } else { ((next(5) + 1) as f64).into() },
+                );
             }
             for i in 0..3 {
-                let chosen: Vec<&str> = ["a", "b", "c", "d", "e", "f"].into_iter().filter(|_| next(2) == 0).collect();
+                let chosen: Vec<&str> =
+                    ["a", "b", "c", "d", "e", "f"].into_iter().filter(|_| next(2) == 0).collect();
                 o.insert(format!("m{i}"), chosen.into());
             }
             for i in 0..2 {
