@@ -258,6 +258,8 @@ fn big_round(n: usize) -> (Form, Vec<String>) {
             QuestionKind::Number { decimal: true, min: None, max: None, unit: None },
         ));
     }
+    qs.push(question("e0", QuestionKind::Email));
+    qs.push(question("d0", QuestionKind::Date { min: None, max: None }));
     qs.push(question("t", QuestionKind::Textarea { min_length: None, max_length: 500, placeholder: None }));
     let f = form(qs);
     let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -290,6 +292,8 @@ fn big_round(n: usize) -> (Form, Vec<String>) {
                 o.insert(format!("n{i}"), (next(1000) as f64 / 10.0).into());
             }
             o.insert("s0.other".into(), "Iets anders".into());
+            o.insert("e0".into(), "iemand@praktijk.nl".into());
+            o.insert("d0".into(), "2026-03-01".into());
             o.insert("t".into(), "Prima samenwerking met de POH-GGZ.".into());
             serde_json::Value::Object(o).to_string()
         })
