@@ -30,7 +30,7 @@ impl Domain {
 
 pub(super) fn domain(chart: &Bars) -> Domain {
     let max = chart.bars.iter().map(|b| b.count).max().unwrap_or(0);
-    let widest = |label: &str| text::wrap(label, f64::INFINITY, LABEL_SIZE, 1);
+    let widest = |label: &str| text::label(label, f64::INFINITY, LABEL_SIZE, 1);
     let label_width = chart
         .bars
         .iter()
@@ -82,7 +82,7 @@ pub(super) fn labels<DB: DrawingBackend>(
     (right, middle): (f64, f64),
     width: f64,
 ) -> Result<(), ChartError> {
-    let lines = text::wrap(label, width, LABEL_SIZE, 2);
+    let lines = text::label(label, width, LABEL_SIZE, 2);
     let first = middle - (lines.len() as f64 - 1.0) * LINE / 2.0;
     for (j, line) in lines.iter().enumerate() {
         let font = Font::new(LABEL_SIZE, INK).align(HPos::Right);

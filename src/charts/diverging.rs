@@ -25,10 +25,7 @@ pub(super) struct Domain {
 
 impl Domain {
     pub fn merge(self, other: &Self) -> Self {
-        Self {
-            extent: self.extent.max(other.extent),
-            label_width: self.label_width.max(other.label_width),
-        }
+        Self { extent: self.extent.max(other.extent), label_width: self.label_width.max(other.label_width) }
     }
 }
 
@@ -49,7 +46,7 @@ pub(super) fn domain(chart: &Diverging) -> Domain {
     let label_width = chart
         .rows
         .iter()
-        .flat_map(|r| text::wrap(&r.label, f64::INFINITY, LABEL_SIZE, 1))
+        .flat_map(|r| text::label(&r.label, f64::INFINITY, LABEL_SIZE, 1))
         .map(|line| text_width(&line, LABEL_SIZE))
         .fold(0.0, f64::max);
     Domain { extent, label_width }

@@ -17,8 +17,7 @@ static REGISTERED: OnceLock<bool> = OnceLock::new();
 
 /// Registers the font on first use; later calls only read the outcome.
 pub(super) fn register() -> Result<(), ChartError> {
-    let ok = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FAMILY, FontStyle::Normal, DEJAVU_SANS).is_ok()
-    });
+    let ok = *REGISTERED
+        .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, DEJAVU_SANS).is_ok());
     if ok { Ok(()) } else { Err(ChartError::Font) }
 }

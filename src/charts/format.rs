@@ -12,11 +12,7 @@ pub(super) fn number(value: f64) -> String {
     let frac = frac.trim_end_matches('0');
     let sign = if rounded < 0.0 { "-" } else { "" };
     let int = group_thousands(int);
-    if frac.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int},{frac}")
-    }
+    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int},{frac}") }
 }
 
 /// "40%" for a share of 0.4.
@@ -27,11 +23,7 @@ pub(super) fn percent(share: f64) -> String {
 /// "12 (40%)" for 12 of 30; just "12" when there is nothing to take a share of.
 pub(super) fn count_share(count: u64, base: u64) -> String {
     let count_text = number(count as f64);
-    if base == 0 {
-        count_text
-    } else {
-        format!("{count_text} ({})", percent(count as f64 / base as f64))
-    }
+    if base == 0 { count_text } else { format!("{count_text} ({})", percent(count as f64 / base as f64)) }
 }
 
 // Four-digit numbers stay ungrouped ("2027", "1500"), as in Dutch running text.

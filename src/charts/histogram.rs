@@ -24,11 +24,7 @@ pub(super) struct Domain {
 
 impl Domain {
     pub fn merge(self, other: &Self) -> Self {
-        Self {
-            low: self.low.min(other.low),
-            high: self.high.max(other.high),
-            max: self.max.max(other.max),
-        }
+        Self { low: self.low.min(other.low), high: self.high.max(other.high), max: self.max.max(other.max) }
     }
 }
 
@@ -98,7 +94,12 @@ fn edges<DB: DrawingBackend>(
     Ok(())
 }
 
-fn median_line<DB: DrawingBackend>(canvas: &Canvas<DB>, plot: Rect, median: f64, x: f64) -> Result<(), ChartError> {
+fn median_line<DB: DrawingBackend>(
+    canvas: &Canvas<DB>,
+    plot: Rect,
+    median: f64,
+    x: f64,
+) -> Result<(), ChartError> {
     canvas.dashed((x, plot.y - 4.0), (x, plot.bottom()), INK, 2.0)?;
     let label = format!("mediaan {}", format::number(median));
     let near_right = x + text_width(&label, 15.0) + 6.0 > plot.right();

@@ -116,7 +116,11 @@ pub(super) fn draw_body<DB: DrawingBackend>(
 }
 
 /// A line of grey text in the middle of `frame`, for charts with nothing to show.
-pub(super) fn message<DB: DrawingBackend>(canvas: &Canvas<DB>, frame: Rect, text: &str) -> Result<(), ChartError> {
+pub(super) fn message<DB: DrawingBackend>(
+    canvas: &Canvas<DB>,
+    frame: Rect,
+    text: &str,
+) -> Result<(), ChartError> {
     let font = Font::new(17.0, MUTED).align(HPos::Center);
     canvas.text(text, (frame.x + frame.w / 2.0, frame.y + frame.h / 2.0), font)
 }

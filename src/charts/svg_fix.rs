@@ -56,7 +56,11 @@ mod tests {
     fn the_root_gets_a_viewbox_a_fluid_width_and_an_escaped_title() {
         let raw = "<svg width=\"800\" height=\"90\" viewBox=\"0 0 800 90\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/>\n</svg>\n";
         let svg = finish(raw, 800, 90, "A & <b>").unwrap();
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 90\" width=\"100%\""));
+        assert!(
+            svg.starts_with(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 90\" width=\"100%\""
+            )
+        );
         assert!(svg.contains("aria-label=\"A &amp; &lt;b&gt;\""));
         assert!(svg.contains("<title>A &amp; &lt;b&gt;</title>"));
         assert!(!svg.contains("height="));

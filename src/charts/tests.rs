@@ -38,7 +38,13 @@ fn histogram() -> Chart {
     Chart::Histogram(Histogram {
         title: "Wachttijd tot intake".to_owned(),
         unit: Some("weken".to_owned()),
-        bins: vec![bin(0.0, 2.5, 3), bin(2.5, 5.0, 7), bin(5.0, 7.5, 11), bin(7.5, 10.0, 6), bin(10.0, 12.5, 2)],
+        bins: vec![
+            bin(0.0, 2.5, 3),
+            bin(2.5, 5.0, 7),
+            bin(5.0, 7.5, 11),
+            bin(7.5, 10.0, 6),
+            bin(10.0, 12.5, 2),
+        ],
         median: Some(6.5),
     })
 }

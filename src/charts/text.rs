@@ -8,10 +8,14 @@ use super::canvas::text_width;
 const MAX_CHARS: usize = 40;
 const ELLIPSIS: char = '…';
 
+/// A category label: cut at 40 characters, then wrapped like [`wrap`].
+pub(super) fn label(text: &str, width: f64, size: f64, max_lines: usize) -> Vec<String> {
+    wrap(&cut_chars(text.trim(), MAX_CHARS), width, size, max_lines)
+}
+
 /// `text` in at most `max_lines` lines of at most `width` pixels; the last line ends in an
 /// ellipsis when something was left out.
 pub(super) fn wrap(text: &str, width: f64, size: f64, max_lines: usize) -> Vec<String> {
-    let text = cut_chars(text.trim(), MAX_CHARS);
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
@@ -68,14 +72,14 @@ mod tests {
     #[test]
     fn short_labels_stay_on_one_line() {
         super::super::font::register().unwrap();
-        assert_eq!(wrap("Ja", 200.0, 16.0, 2), vec!["Ja"]);
+        assert_eq!(label("Ja", 200.0, 16.0, 2), vec!["Ja"]);
     }
 
     #[test]
     fn long_labels_wrap_and_end_in_an_ellipsis() {
         super::super::font::register().unwrap();
         let label = "Ik kan de huisartsenpraktijk goed bereiken voor vragen over ggz en meer";
-        let lines = wrap(label, 150.0, 16.0, 2);
+        let lines = super::label(label, 150.0, 16.0, 2);
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with('…'), "{lines:?}");
         assert!(lines.iter().all(|l| text_width(l, 16.0) <= 150.0));

@@ -72,7 +72,8 @@ pub(super) fn draw<DB: DrawingBackend>(
     chart: &Trend,
     domain: &Domain,
 ) -> Result<(), ChartError> {
-    let entries: Vec<_> = names(chart).into_iter().enumerate().map(|(i, n)| (n, palette::series(i))).collect();
+    let entries: Vec<_> =
+        names(chart).into_iter().enumerate().map(|(i, n)| (n, palette::series(i))).collect();
     legend::draw(canvas, frame, &entries, Key::Line { width: 2.0 })?;
     let below_legend = frame.below(legend::height(&names(chart), frame.w, Key::Line { width: 2.0 }));
     let plot = below_legend.inset(LEFT, TOP, RIGHT, BOTTOM);
