@@ -2,6 +2,65 @@
 //! no system fonts are needed. Each chart is described by plain data (below); the drawing code
 //! knows nothing about forms or rounds.
 
+mod axis;
+mod bars;
+mod canvas;
+mod diverging;
+mod font;
+mod format;
+mod histogram;
+mod legend;
+mod multiples;
+mod palette;
+mod png;
+mod render;
+mod svg_fix;
+mod text;
+mod trend;
+
+#[cfg(test)]
+mod tests;
+
+/// Why a chart could not be drawn. Neither should happen for a well-formed description; a page
+/// shows the table instead and logs the error.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The bundled font could not be parsed or registered with plotters.
+    #[error("het lettertype voor grafieken kon niet worden geladen")]
+    Font,
+    /// plotters failed while drawing (the backend's own error, as text: the SVG and bitmap
+    /// backends have different error types).
+    #[error("grafiek tekenen mislukt: {0}")]
+    Draw(String),
+    /// Writing or reading the temporary PNG file failed.
+    #[error("PNG maken mislukt: {0}")]
+    Png(#[from] std::io::Error),
+    /// The SVG plotters produced did not have the shape the clean-up expects.
+    #[error("onverwachte SVG-uitvoer: {0}")]
+    Svg(&'static str),
+}
+
+/// The chart as an SVG document that can be inlined in a page under a strict CSP: no `style`
+/// attributes or elements, a `viewBox` with a fluid width, `role="img"` and the title as
+/// `<title>` and `aria-label`.
+pub fn svg(chart: &Chart) -> Result<String, ChartError> {
+    font::register()?;
+    let (width, height) = render::size(chart);
+    let mut out = String::new();
+    {
+        let backend = plotters::prelude::SVGBackend::with_string(&mut out, (width, height));
+        render::draw(backend, chart, 1.0)?;
+    }
+    svg_fix::finish(&out, width, height, render::title(chart))
+}
+
+/// The chart as PNG bytes at twice the SVG's size, sharp enough for a report or a beamer.
+pub fn png(chart: &Chart) -> Result<Vec<u8>, ChartError> {
+    font::register()?;
+    let (width, height) = render::size(chart);
+    png::render(chart, (width * png::SCALE, height * png::SCALE))
+}
+
 /// A chart to draw.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chart {
