@@ -2,6 +2,7 @@
 //! `peil round ...`, `peil session ...` (in `session`), `peil user ...` and `peil audit` (in `user`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
+mod export;
 mod session;
 mod user;
 
@@ -61,6 +62,8 @@ pub enum Command {
     /// Accounts of administrators and werkgroep members: add, new password link, list.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Export a closed round's responses as CSV or XLSX (threshold rules apply).
+    Export(export::ExportArgs),
     /// Print the audit log (logins, accounts, views of results), newest first.
     Audit {
         /// How many rows.
@@ -144,6 +147,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = crate::db::connect(&settings.database_url).await?;
             user::run(command, &settings, &pool).await
         }
+        Command::Export(args) => export::run(args, &settings).await,
         Command::Audit { limit } => {
             let pool = crate::db::connect(&settings.database_url).await?;
             user::audit(&pool, limit).await

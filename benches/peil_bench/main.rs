@@ -56,13 +56,11 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let outcome = match args.command {
         Some(Hidden::FloorServer { port, db }) => floor::serve(port, &db),
-        None => tokio::runtime::Runtime::new()
-            .map_err(anyhow::Error::from)
-            .and_then(|rt| {
-                rt.block_on(async {
-                    if args.only_results { bench_results(args.quick).await } else { bench(args.quick).await }
-                })
-            }),
+        None => tokio::runtime::Runtime::new().map_err(anyhow::Error::from).and_then(|rt| {
+            rt.block_on(async {
+                if args.only_results { bench_results(args.quick).await } else { bench(args.quick).await }
+            })
+        }),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -91,7 +91,8 @@ async fn level(paths: &Paths, responses: usize, requests: usize) -> anyhow::Resu
     std::fs::write(site.forms_dir().join("bench-results.toml"), form())?;
     crate::server::copy_files(&paths.repo.join("forms/lists"), &site.forms_dir().join("lists"))?;
     import_contacts(&site, 16)?;
-    let closes = (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    let closes =
+        (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
     let opened = run(site.command(&["round", "open", "--form", "bench-results", "--closes", &closes]))?;
     let round = opened
         .strip_prefix("round ")
@@ -140,7 +141,9 @@ async fn log_in(conn: &mut Conn, printed: &str) -> anyhow::Result<String> {
     }
     let body = format!("email=bench%40example.org&password={PASSWORD}");
     let reply = conn.post_form("/inloggen", body.as_bytes()).await?;
-    reply.cookie.clone().with_context(|| format!("no session cookie after logging in ({}): {}", reply.status, reply.excerpt()))
+    reply.cookie.clone().with_context(|| {
+        format!("no session cookie after logging in ({}): {}", reply.status, reply.excerpt())
+    })
 }
 
 /// `count` responses spread over the wijken and roles, with answers for all 20 questions.
@@ -182,7 +185,10 @@ fn answers(i: usize) -> Value {
         answers.insert(format!("keuze{s}"), json!(["a", "b", "c", "d"][pick(10 + s, 4)]));
     }
     for s in 0..2 {
-        answers.insert(format!("meer{s}"), [json!(["a"]), json!(["a", "b"]), json!(["c"]), json!(["b", "d"])][pick(20 + s, 4)].clone());
+        answers.insert(
+            format!("meer{s}"),
+            [json!(["a"]), json!(["a", "b"]), json!(["c"]), json!(["b", "d"])][pick(20 + s, 4)].clone(),
+        );
         answers.insert(
             format!("matrix{s}"),
             json!({ "x": 1 + pick(30 + s, 5), "y": 1 + pick(40 + s, 5), "z": 1 + pick(50 + s, 5) }),
@@ -204,7 +210,10 @@ fn form() -> String {
     let mut toml = String::from("title = \"Bench: resultaten\"\nanonymous = false\n\n[[pages]]\n");
     let options = r#"options = [{ value = "a", label = "A" }, { value = "b", label = "B" }, { value = "c", label = "C" }, { value = "d", label = "D" }]"#;
     let mut question = |id: String, kind: &str, extra: &str| {
-        let _ = write!(toml, "\n[[pages.questions]]\nid = \"{id}\"\ntype = \"{kind}\"\nlabel = \"Vraag {id}\"\n{extra}\n");
+        let _ = write!(
+            toml,
+            "\n[[pages.questions]]\nid = \"{id}\"\ntype = \"{kind}\"\nlabel = \"Vraag {id}\"\n{extra}\n"
+        );
     };
     for s in 0..6 {
         question(format!("schaal{s}"), "scale", "options = \"eens5\"");

@@ -44,10 +44,16 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
         "csv" => crate::export::csv(&sheet),
         _ => crate::export::xlsx(&sheet)?,
     };
-    let out = args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{}-antwoorden.{}", args.round, args.format)));
+    let out =
+        args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{}-antwoorden.{}", args.round, args.format)));
     std::fs::write(&out, bytes)?;
-    crate::audit::record(&pool, None, crate::audit::AuditAction::Exported, &format!("ronde {} (peil export)", args.round))
-        .await?;
+    crate::audit::record(
+        &pool,
+        None,
+        crate::audit::AuditAction::Exported,
+        &format!("ronde {} (peil export)", args.round),
+    )
+    .await?;
     println!("{}: {} responses", out.display(), sheet.rows.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -89,7 +89,9 @@ fn group(disclosure: &Disclosure, wijk: String, role: String) -> [Cell; 2] {
 fn columns(q: &Question, identity: bool) -> Vec<String> {
     let label = &q.label.nl;
     match &q.kind {
-        QuestionKind::Matrix { items, .. } => items.iter().map(|i| format!("{label} – {}", i.label.nl)).collect(),
+        QuestionKind::Matrix { items, .. } => {
+            items.iter().map(|i| format!("{label} – {}", i.label.nl)).collect()
+        }
         QuestionKind::Single { other: true, .. } | QuestionKind::Multi { other: true, .. } => {
             vec![label.clone(), format!("{label} (anders)")]
         }
@@ -113,12 +115,17 @@ fn answer_cells(q: &Question, answers: &Answers, identity: bool) -> Vec<Cell> {
                 if value == OTHER {
                     "Anders".to_string()
                 } else {
-                    options.iter().find(|o| o.value == value).map_or(value.to_string(), |o| o.label.nl.clone())
+                    options
+                        .iter()
+                        .find(|o| o.value == value)
+                        .map_or(value.to_string(), |o| o.label.nl.clone())
                 }
             };
             let chosen = match given {
                 Some(Answer::Text(v)) => Cell::Text(label(v)),
-                Some(Answer::Many(vs)) => Cell::Text(vs.iter().map(|v| label(v)).collect::<Vec<_>>().join("; ")),
+                Some(Answer::Many(vs)) => {
+                    Cell::Text(vs.iter().map(|v| label(v)).collect::<Vec<_>>().join("; "))
+                }
                 _ => Cell::Empty,
             };
             let mut cells = vec![chosen];
@@ -129,7 +136,9 @@ fn answer_cells(q: &Question, answers: &Answers, identity: bool) -> Vec<Cell> {
         }
         QuestionKind::Email if !identity => Vec::new(),
         QuestionKind::Yesno | QuestionKind::Consent => vec![match given {
-            Some(Answer::Bool(true)) => Cell::Text(if matches!(q.kind, QuestionKind::Yesno) { "ja" } else { "akkoord" }.into()),
+            Some(Answer::Bool(true)) => {
+                Cell::Text(if matches!(q.kind, QuestionKind::Yesno) { "ja" } else { "akkoord" }.into())
+            }
             Some(Answer::Bool(false)) => Cell::Text("nee".into()),
             _ => Cell::Empty,
         }],
@@ -155,7 +164,12 @@ pub fn summary(questions: &[super::QuestionResult]) -> Sheet {
     use super::figures::percent;
     let mut rows = Vec::new();
     let mut line = |q: &str, a: String, n: u64, base: u64| {
-        rows.push(vec![Cell::Text(q.to_string()), Cell::Text(a), Cell::Number(n as f64), Cell::Text(percent(n, base))]);
+        rows.push(vec![
+            Cell::Text(q.to_string()),
+            Cell::Text(a),
+            Cell::Number(n as f64),
+            Cell::Text(percent(n, base)),
+        ]);
     };
     for q in questions {
         match &q.summary {
@@ -174,7 +188,9 @@ pub fn summary(questions: &[super::QuestionResult]) -> Sheet {
                     line(&q.label, format!("{} tot {}", bin.low, bin.high), bin.count, numbers.answered);
                 }
             }
-            Summary::Texts(texts) => line(&q.label, "toelichtingen".into(), texts.len() as u64, texts.len() as u64),
+            Summary::Texts(texts) => {
+                line(&q.label, "toelichtingen".into(), texts.len() as u64, texts.len() as u64)
+            }
             Summary::Answered(n) => line(&q.label, "beantwoord".into(), *n, *n),
         }
     }

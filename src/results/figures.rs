@@ -25,7 +25,10 @@ pub fn chart(question: &QuestionResult) -> Option<Chart> {
         Summary::Matrix { points, rows } => Some(Chart::Diverging(Diverging {
             title,
             points: points.clone(),
-            rows: rows.iter().map(|r| DivergingRow { label: r.label.clone(), counts: r.counts.clone() }).collect(),
+            rows: rows
+                .iter()
+                .map(|r| DivergingRow { label: r.label.clone(), counts: r.counts.clone() })
+                .collect(),
         })),
         Summary::Numbers(numbers) => Some(Chart::Histogram(Histogram {
             title,
@@ -46,7 +49,10 @@ pub struct Row {
 }
 
 pub fn rows(counts: &[Count], base: u64) -> Vec<Row> {
-    counts.iter().map(|c| Row { label: c.label.clone(), count: c.count, percent: percent(c.count, base) }).collect()
+    counts
+        .iter()
+        .map(|c| Row { label: c.label.clone(), count: c.count, percent: percent(c.count, base) })
+        .collect()
 }
 
 /// "40%", rounded to whole percents; empty when there is nothing to divide by.
@@ -60,7 +66,8 @@ pub fn percent(count: u64, base: u64) -> String {
 /// A number the Dutch way: a decimal comma and at most `decimals` decimals ("3,4", "12").
 pub fn decimal(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
+    let text =
+        if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
     text.replace('.', ",")
 }
 

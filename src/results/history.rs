@@ -36,7 +36,8 @@ pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> H
     let wijken: BTreeSet<&String> = history.iter().flat_map(|o| o.wijken.keys()).collect();
     let point = |group: Option<&GroupResults>| -> Option<TrendPoint> {
         let group = group?;
-        let result = group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
+        let result =
+            group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
         let value = trend::value(measure, &result.summary)?;
         Some(TrendPoint { value, n: answered(&result.summary) })
     };
@@ -103,7 +104,10 @@ impl History {
             .map(|wijk| {
                 let shown = wijk.points.iter().any(Option::is_some);
                 let chart = self.trend(wijk.name.clone(), vec![wijk.clone(), self.region.clone()]);
-                Panel { name: wijk.name.clone(), chart: shown.then(|| Box::new(crate::charts::Chart::Trend(chart))) }
+                Panel {
+                    name: wijk.name.clone(),
+                    chart: shown.then(|| Box::new(crate::charts::Chart::Trend(chart))),
+                }
             })
             .collect();
         Multiples { title: format!("{} – per wijk", self.label), panels }

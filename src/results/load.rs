@@ -152,7 +152,11 @@ pub async fn respondents(pool: &Pool, rounds: &[RoundId]) -> Result<Table, LoadE
         .fetch_all(pool)
         .await?;
         for row in &rows {
-            table.add(&row.try_get::<String, _>("wijk")?, &row.try_get::<String, _>("role")?, count(row, "n")?);
+            table.add(
+                &row.try_get::<String, _>("wijk")?,
+                &row.try_get::<String, _>("role")?,
+                count(row, "n")?,
+            );
         }
     }
     Ok(table)
@@ -265,8 +269,10 @@ fn occurrences(rounds: &[RoundRow]) -> Vec<Vec<RoundRow>> {
 }
 
 async fn snapshot(pool: &Pool, round: RoundId) -> Result<Form, LoadError> {
-    let json: String =
-        sqlx::query_scalar("SELECT form_json FROM rounds WHERE id = $1").bind(round.0).fetch_one(pool).await?;
+    let json: String = sqlx::query_scalar("SELECT form_json FROM rounds WHERE id = $1")
+        .bind(round.0)
+        .fetch_one(pool)
+        .await?;
     serde_json::from_str(&json).map_err(|e| LoadError::Snapshot(round.0, e))
 }
 
@@ -279,9 +285,10 @@ async fn fold_by_wijk(
     let mut region = Tally::new(form);
     let mut wijken: BTreeMap<String, Tally> = BTreeMap::new();
     for round in rounds {
-        let mut rows = sqlx::query("SELECT COALESCE(wijk, '') AS wijk, answers FROM responses WHERE round_id = $1")
-            .bind(round.0)
-            .fetch(pool);
+        let mut rows =
+            sqlx::query("SELECT COALESCE(wijk, '') AS wijk, answers FROM responses WHERE round_id = $1")
+                .bind(round.0)
+                .fetch(pool);
         while let Some(row) = rows.try_next().await? {
             let (wijk, json): (String, String) = (row.try_get("wijk")?, row.try_get("answers")?);
             region.add(&json)?;

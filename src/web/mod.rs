@@ -6,10 +6,14 @@ mod auth;
 mod body;
 mod errors;
 mod headers;
+mod overview_view;
 mod register;
 mod respond;
+mod results;
+mod results_view;
 mod setup;
 mod signup;
+mod trends;
 mod unsubscribe;
 mod view;
 
@@ -63,6 +67,8 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", unsubscribe::routes())
         .mount("/", auth::routes())
         .mount("/", admin::routes())
+        .mount("/", results::routes())
+        .mount("/", trends::routes())
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))
         .register("/", errors::catchers())
         .register("/", auth::catchers())

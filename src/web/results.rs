@@ -12,10 +12,10 @@ use super::auth::Member;
 use super::errors;
 use super::results_view::{self as view, QuestionView};
 use crate::audit::{self, AuditAction};
-use crate::results::load::{self, LoadError};
-use crate::results::privacy::Disclosure;
 use crate::export::Sheet;
 use crate::results::export::{self, Reader};
+use crate::results::load::{self, LoadError};
+use crate::results::privacy::Disclosure;
 use crate::results::{Filter, Summary, Threshold, figures};
 use crate::rounds::{Round, RoundId};
 
@@ -42,7 +42,10 @@ async fn overview(member: Member, app: &State<App>) -> Page {
         Err(e) => return failed(e),
     };
     let context = super::overview_view::overview(&rows, &app.settings, Utc::now());
-    (Status::Ok, Template::render("werkgroep/overview", context! { page: context, account: account(&member) }))
+    (
+        Status::Ok,
+        Template::render("werkgroep/overview", context! { page: context, account: account(&member) }),
+    )
 }
 
 /// Everything a round page needs, read once.
@@ -74,12 +77,24 @@ fn filter(wijk: Option<String>, rol: Option<String>) -> Filter {
 }
 
 #[get("/werkgroep/ronde/<id>?<wijk>&<rol>")]
-async fn round_page(id: i64, wijk: Option<String>, rol: Option<String>, member: Member, app: &State<App>) -> Page {
+async fn round_page(
+    id: i64,
+    wijk: Option<String>,
+    rol: Option<String>,
+    member: Member,
+    app: &State<App>,
+) -> Page {
     render_round(id, filter(wijk, rol), member, app, "werkgroep/round").await
 }
 
 #[get("/werkgroep/ronde/<id>/rapport?<wijk>&<rol>")]
-async fn report(id: i64, wijk: Option<String>, rol: Option<String>, member: Member, app: &State<App>) -> Page {
+async fn report(
+    id: i64,
+    wijk: Option<String>,
+    rol: Option<String>,
+    member: Member,
+    app: &State<App>,
+) -> Page {
     render_round(id, filter(wijk, rol), member, app, "werkgroep/report").await
 }
 
@@ -148,14 +163,17 @@ async fn free_text(
     } else {
         None
     };
-    let texts = results.and_then(|r| r.questions.into_iter().find(|q| q.id == question)).map(|q| match q.summary {
-        Summary::Texts(texts) => texts,
-        Summary::Choices { other_texts, .. } => other_texts,
-        _ => Vec::new(),
-    });
+    let texts =
+        results.and_then(|r| r.questions.into_iter().find(|q| q.id == question)).map(|q| match q.summary {
+            Summary::Texts(texts) => texts,
+            Summary::Choices { other_texts, .. } => other_texts,
+            _ => Vec::new(),
+        });
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
-        if let Err(e) = audit::record(&app.pool, Some(&member.email), AuditAction::FreeTextViewed, &detail).await {
+        if let Err(e) =
+            audit::record(&app.pool, Some(&member.email), AuditAction::FreeTextViewed, &detail).await
+        {
             return failed(e);
         }
     }
@@ -222,7 +240,8 @@ pub fn attachment(name: &str, extension: &str) -> Header<'static> {
 /// `antwoorden.csv`, `samenvatting.xlsx`, ...: what and in which format.
 fn download_name(name: &str) -> Option<(&str, &str)> {
     let (what, format) = name.split_once('.')?;
-    (matches!(what, "antwoorden" | "samenvatting") && matches!(format, "csv" | "xlsx")).then_some((what, format))
+    (matches!(what, "antwoorden" | "samenvatting") && matches!(format, "csv" | "xlsx"))
+        .then_some((what, format))
 }
 
 #[get("/werkgroep/ronde/<id>/download/<name>?<wijk>&<rol>")]
@@ -273,7 +292,9 @@ async fn export_summary(id: i64, format: &str, filter: Filter, member: Member, a
 /// The sheet as CSV or XLSX, recorded in the audit log before it leaves.
 async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, sheet: &Sheet) -> Download {
     let made = match format {
-        "csv" => Ok((crate::export::csv(sheet), ContentType::new("text", "csv").with_params(("charset", "utf-8")))),
+        "csv" => {
+            Ok((crate::export::csv(sheet), ContentType::new("text", "csv").with_params(("charset", "utf-8"))))
+        }
         "xlsx" => crate::export::xlsx(sheet).map(|bytes| {
             (bytes, ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         }),

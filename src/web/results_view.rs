@@ -105,7 +105,10 @@ pub struct FilterView {
 /// The filter choices: only wijken and roles whose own group may be shown.
 pub fn filter_view(invited: &Invited, disclosure: &Disclosure, filter: &Filter) -> FilterView {
     let (wijken, roles) = groups(invited.invited.keys());
-    let choice = |value: String, current: &Option<String>| Choice { selected: current.as_ref() == Some(&value), value };
+    let choice = |value: String, current: &Option<String>| Choice {
+        selected: current.as_ref() == Some(&value),
+        value,
+    };
     FilterView {
         wijken: wijken
             .into_iter()

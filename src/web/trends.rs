@@ -30,7 +30,8 @@ async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, load:
         return Ok(None);
     }
     let configured = app.settings.min_group_size;
-    let history = load::job_history(&app.pool, &rows, |form| Threshold::of(form, configured), Utc::now()).await?;
+    let history =
+        load::job_history(&app.pool, &rows, |form| Threshold::of(form, configured), Utc::now()).await?;
     Ok(Some(history))
 }
 
@@ -74,7 +75,13 @@ struct RoundLink {
 }
 
 #[get("/werkgroep/job/<job>?<vraag>&<maat>")]
-async fn job_page(job: &str, vraag: Option<String>, maat: Option<String>, member: Member, app: &State<App>) -> Page {
+async fn job_page(
+    job: &str,
+    vraag: Option<String>,
+    maat: Option<String>,
+    member: Member,
+    app: &State<App>,
+) -> Page {
     let history = match history_of(app, job).await {
         Ok(Some(history)) => history,
         Ok(None) => return errors::page(Status::NotFound),
@@ -121,7 +128,11 @@ fn question_trend(h: &History, measures: &[Measure]) -> QuestionTrend {
     let svg = |chart: Chart| charts::svg(&chart).unwrap_or_default();
     let format = |s: &Series| TableRow {
         group: s.name.clone(),
-        cells: s.points.iter().map(|p| p.map(|p| format!("{} (n={})", shown(h, p.value), p.n)).unwrap_or("–".into())).collect(),
+        cells: s
+            .points
+            .iter()
+            .map(|p| p.map(|p| format!("{} (n={})", shown(h, p.value), p.n)).unwrap_or("–".into()))
+            .collect(),
         change: history::change(s).map(|d| signed(h, d)).unwrap_or_default(),
     };
     let mut table = vec![format(&h.region)];
@@ -132,7 +143,11 @@ fn question_trend(h: &History, measures: &[Measure]) -> QuestionTrend {
         measure: h.measure.label.clone(),
         measures: measures
             .iter()
-            .map(|m| MeasureView { key: m.key.clone(), label: m.label.clone(), selected: m.key == h.measure.key })
+            .map(|m| MeasureView {
+                key: m.key.clone(),
+                label: m.label.clone(),
+                selected: m.key == h.measure.key,
+            })
             .collect(),
         region_svg: svg(Chart::Trend(h.region_chart())),
         wijken_svg: if h.wijken.is_empty() { String::new() } else { svg(Chart::Multiples(h.wijken_chart())) },
@@ -152,7 +167,13 @@ fn signed(h: &History, delta: f64) -> String {
     } else {
         decimal(delta.abs(), 1)
     };
-    let sign = if delta > 0.0 { "+" } else if delta < 0.0 { "−" } else { "±" };
+    let sign = if delta > 0.0 {
+        "+"
+    } else if delta < 0.0 {
+        "−"
+    } else {
+        "±"
+    };
     format!("{sign}{text}")
 }
 
@@ -189,7 +210,9 @@ async fn job_chart(
         _ => return Download::Page(errors::page(Status::NotFound)),
     };
     match file {
-        Ok((bytes, content)) => Download::File(bytes, content, attachment(&format!("{job}-{question}-{kind}"), format)),
+        Ok((bytes, content)) => {
+            Download::File(bytes, content, attachment(&format!("{job}-{question}-{kind}"), format))
+        }
         Err(e) => Download::Page(failed(e)),
     }
 }

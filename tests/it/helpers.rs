@@ -209,6 +209,13 @@ impl Session {
         (response.status().as_u16(), response.text().await.expect("body"))
     }
 
+    /// The body as bytes, for downloads (PNG, XLSX); panics unless the status is 200.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.bytes().await.expect("body").to_vec()
+    }
+
     /// Posts `fields` plus the session's `csrf` field, as peil's own forms do.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
         let mut fields = fields.to_vec();

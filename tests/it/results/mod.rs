@@ -38,7 +38,9 @@ pub fn huisartsen(wijken: &[(&str, usize)]) -> String {
     let mut csv = String::from("naam;e-mail;rol;praktijk;wijk;gemeente\n");
     for (wijk, n) in wijken {
         for i in 0..*n {
-            csv.push_str(&format!("Arts {wijk} {i};arts{i}@{wijk}.example.org;huisarts;Praktijk {wijk};{wijk};Stad\n"));
+            csv.push_str(&format!(
+                "Arts {wijk} {i};arts{i}@{wijk}.example.org;huisarts;Praktijk {wijk};{wijk};Stad\n"
+            ));
         }
     }
     csv

@@ -4,6 +4,8 @@
 use peil::forms::Answer;
 
 use super::{answers, close, huisartsen, submit, unescape};
+use peil::accounts::Role;
+
 use crate::helpers::{TestApp, forms_dir};
 
 const PEILING: &str = r#"
@@ -44,7 +46,8 @@ async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
     let scores = [("noord", vec![5, 5, 4, 4, 3, 2]), ("zuid", vec![4, 4, 4, 1, 2]), ("oost", vec![1, 1])];
     let links = app.links(round).await;
     for (wijk, wijk_scores) in &scores {
-        let mine: Vec<_> = links.iter().filter(|l| l.email.ends_with(&format!("@{wijk}.example.org"))).collect();
+        let mine: Vec<_> =
+            links.iter().filter(|l| l.email.ends_with(&format!("@{wijk}.example.org"))).collect();
         for (i, (link, score)) in mine.iter().zip(wijk_scores).enumerate() {
             let mut given = vec![
                 ("ervaring", Answer::Number(f64::from(*score))),
@@ -54,7 +57,8 @@ async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
                 given.push(("opmerking", Answer::Text("<script>alert(1)</script>".into())));
             }
             if *wijk == "noord" && i == 1 {
-                given.push(("opmerking", Answer::Text("=HYPERLINK(\"http://evil.example\",\"klik\")".into())));
+                given
+                    .push(("opmerking", Answer::Text("=HYPERLINK(\"http://evil.example\",\"klik\")".into())));
             }
             submit(&app, round, &link.url, answers(&given)).await;
         }
@@ -66,18 +70,26 @@ async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
 #[tokio::test]
 async fn a_round_shows_hand_computed_figures_and_hides_small_wijken_with_their_complement() {
     let (app, round, _forms) = closed_round().await;
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (status, page) = session.get(&format!("/werkgroep/ronde/{}", round.0)).await;
     assert_eq!(status, 200, "{page}");
     // 13 respondents; points 1..5 counted 3, 2, 1, 5, 2; mean 40/13.
     assert!(page.contains("13 respondenten"), "{page}");
     assert!(page.contains("gemiddelde 3,1"), "{page}");
-    assert!(page.contains("<th scope=\"row\">Helemaal oneens</th><td class=\"num\">3</td><td class=\"num\">23%</td>"), "{page}");
+    assert!(
+        page.contains(
+            "<th scope=\"row\">Helemaal oneens</th><td class=\"num\">3</td><td class=\"num\">23%</td>"
+        ),
+        "{page}"
+    );
     // Rates: noord shows 6; oost (2) is below 5, and zuid (5) is hidden too, or total minus
     // noord minus zuid would give oost.
     assert!(page.contains("<th scope=\"row\">noord</th><td class=\"num\">6</td>"), "{page}");
     assert_eq!(page.matches("te weinig antwoorden").count() >= 2, true, "{page}");
-    assert!(!page.contains("<th scope=\"row\">zuid</th><td class=\"num\">5</td>\n      <td class=\"num\">5</td>"), "{page}");
+    assert!(
+        !page.contains("<th scope=\"row\">zuid</th><td class=\"num\">5</td>\n      <td class=\"num\">5</td>"),
+        "{page}"
+    );
     // Only noord may be chosen as a filter.
     assert!(page.contains("<option value=\"noord\""), "{page}");
     assert!(!page.contains("<option value=\"zuid\""), "{page}");
@@ -87,7 +99,7 @@ async fn a_round_shows_hand_computed_figures_and_hides_small_wijken_with_their_c
 #[tokio::test]
 async fn a_filter_shows_its_own_figures_and_a_small_group_shows_too_few() {
     let (app, round, _forms) = closed_round().await;
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (_, noord) = session.get(&format!("/werkgroep/ronde/{}?wijk=noord", round.0)).await;
     assert!(noord.contains("6 respondenten in noord"), "{noord}");
     assert!(noord.contains("gemiddelde 3,8"), "{noord}");
@@ -102,7 +114,7 @@ async fn a_filter_shows_its_own_figures_and_a_small_group_shows_too_few() {
 #[tokio::test]
 async fn free_text_is_shown_as_text_and_its_reading_is_audited() {
     let (app, round, _forms) = closed_round().await;
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (_, page) = session.get(&format!("/werkgroep/ronde/{}", round.0)).await;
     let link = format!("/werkgroep/ronde/{}/vrije-tekst/opmerking", round.0);
     assert!(unescape(&page).contains(&link), "{page}");
@@ -120,7 +132,7 @@ async fn free_text_is_shown_as_text_and_its_reading_is_audited() {
 #[tokio::test]
 async fn charts_download_as_svg_and_png() {
     let (app, round, _forms) = closed_round().await;
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (status, svg) = session.get(&format!("/werkgroep/ronde/{}/grafiek/ervaring/svg", round.0)).await;
     assert_eq!(status, 200);
     assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{svg}");
@@ -128,7 +140,8 @@ async fn charts_download_as_svg_and_png() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let (status, _) = session.get(&format!("/werkgroep/ronde/{}/grafiek/opmerking/png", round.0)).await;
     assert_eq!(status, 404, "free text has no chart");
-    let (status, _) = session.get(&format!("/werkgroep/ronde/{}/grafiek/ervaring/png?wijk=oost", round.0)).await;
+    let (status, _) =
+        session.get(&format!("/werkgroep/ronde/{}/grafiek/ervaring/png?wijk=oost", round.0)).await;
     assert_eq!(status, 404, "a suppressed group has no chart");
 }
 
@@ -141,7 +154,7 @@ async fn an_open_round_shows_response_rates_but_no_answers_yet() {
     for link in app.links(round).await {
         submit(&app, round, &link.url, answers(&[("ervaring", Answer::Number(4.0))])).await;
     }
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (_, page) = session.get(&format!("/werkgroep/ronde/{}", round.0)).await;
     assert!(page.contains("verschijnen als de ronde gesloten is"), "{page}");
     assert!(!page.contains("gemiddelde"), "{page}");
@@ -172,7 +185,7 @@ async fn every_results_route_refuses_anyone_not_logged_in() {
 #[tokio::test]
 async fn the_report_page_prints_every_question_without_controls() {
     let (app, round, _forms) = closed_round().await;
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (status, page) = session.get(&format!("/werkgroep/ronde/{}/rapport", round.0)).await;
     assert_eq!(status, 200);
     assert!(page.contains("/static/print.css") || unescape(&page).contains("/static/print.css"));
@@ -183,14 +196,17 @@ async fn the_report_page_prints_every_question_without_controls() {
 #[tokio::test]
 async fn the_csv_export_neutralises_formulas_keeps_text_and_hides_identity_and_small_groups() {
     let (app, round, _forms) = closed_round().await;
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let csv = session.get_bytes(&format!("/werkgroep/ronde/{}/download/antwoorden.csv", round.0)).await;
     let text = String::from_utf8(csv).expect("utf-8");
     assert!(text.starts_with('\u{feff}'), "a BOM for Dutch Excel");
     assert!(text.contains("'=HYPERLINK("), "{text}");
     assert!(!text.contains(";=HYPERLINK"), "{text}");
     assert!(text.contains("<script>alert(1)</script>"), "kept as the text it is: {text}");
-    assert!(!text.contains("example.org") && !text.contains("Arts "), "no identity for the werkgroep: {text}");
+    assert!(
+        !text.contains("example.org") && !text.contains("Arts "),
+        "no identity for the werkgroep: {text}"
+    );
     assert_eq!(text.lines().count(), 14, "a header and 13 responses: {text}");
     // oost (2) and zuid (hidden beside it) never appear as a wijk.
     assert!(!text.contains(";oost;") && !text.contains(";zuid;"), "{text}");
@@ -205,10 +221,11 @@ async fn the_csv_export_neutralises_formulas_keeps_text_and_hides_identity_and_s
 #[tokio::test]
 async fn an_administrator_exports_names_of_an_identified_round_as_xlsx() {
     let (app, round, _forms) = closed_round().await;
-    let admin = app.login_as("beheer@example.org", "admin").await;
+    let admin = app.login_as("beheer@example.org", Role::Admin).await;
     let xlsx = admin.get_bytes(&format!("/werkgroep/ronde/{}/download/antwoorden.xlsx", round.0)).await;
     assert_eq!(&xlsx[..2], b"PK", "an XLSX (zip) file");
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
     use calamine::Reader;
     let sheet = book.worksheet_range("Antwoorden").expect("sheet");
     let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();

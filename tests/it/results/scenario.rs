@@ -10,6 +10,8 @@ use peil::rounds::RoundId;
 use peil::schedule::Scheduler;
 
 use super::{answers, close, huisartsen, submit};
+use peil::accounts::Role;
+
 use crate::helpers::{TestApp, repo};
 
 const JOB: &str = "samenwerking-per-wijk";
@@ -20,7 +22,8 @@ async fn quarter(app: &TestApp, scheduler: &Scheduler, yes: &[(&str, usize)], op
     let rounds: Vec<RoundId> = scheduler.start_job(JOB).await.expect("start job");
     for round in rounds {
         let links = app.links(round).await;
-        let wijk = links[0].email.split('@').nth(1).and_then(|d| d.split('.').next()).expect("wijk").to_string();
+        let wijk =
+            links[0].email.split('@').nth(1).and_then(|d| d.split('.').next()).expect("wijk").to_string();
         let wanted = yes.iter().find(|(w, _)| *w == wijk).map_or(0, |(_, n)| *n);
         for (i, link) in links.iter().enumerate() {
             let given = answers(&[("contact_wijkteam", Answer::Bool(i < wanted))]);
@@ -36,16 +39,19 @@ async fn the_werkgroep_reads_per_wijk_charts_and_the_trend_against_last_quarter(
     app.import_contacts(&huisartsen(&[("noord", 6), ("zuid", 7), ("oost", 2)])).await;
     let jobs = Arc::new(peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs"));
     let clock = ManualClock::at(Utc::now() - Duration::hours(2));
-    let scheduler = Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
+    let scheduler =
+        Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
     // July: 3 of noord's 6 and 3 of zuid's 7 had contact; October: 5 and 6.
-    quarter(&app, &scheduler, &[("noord", 3), ("zuid", 3)], "2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z").await;
+    quarter(&app, &scheduler, &[("noord", 3), ("zuid", 3)], "2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z")
+        .await;
     clock.advance(Duration::minutes(30));
-    quarter(&app, &scheduler, &[("noord", 5), ("zuid", 6)], "2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z").await;
+    quarter(&app, &scheduler, &[("noord", 5), ("zuid", 6)], "2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z")
+        .await;
 
-    let session = app.login_as("lid@example.org", "werkgroep").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (status, page) = session.get(&format!("/werkgroep/job/{JOB}")).await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("jul 2026") && page.contains("okt 2026"), "{page}");
+    assert!(page.contains("juli 2026") && page.contains("okt 2026"), "{page}");
     // The region: 6 of 15 in July (40%), 11 of 15 in October (73%): up 33 points.
     assert!(page.contains("40% (n=15)"), "{page}");
     assert!(page.contains("73% (n=15)"), "{page}");
@@ -57,6 +63,7 @@ async fn the_werkgroep_reads_per_wijk_charts_and_the_trend_against_last_quarter(
     assert!(!page.contains("(n=6)") && !page.contains("(n=2)"), "{page}");
     assert!(page.contains("<svg"), "the trend and the per-wijk panels are drawn: {page}");
 
-    let (status, _) = session.get(&format!("/werkgroep/job/{JOB}/grafiek/contact_wijkteam/ja/wijken/png")).await;
+    let (status, _) =
+        session.get(&format!("/werkgroep/job/{JOB}/grafiek/contact_wijkteam/ja/wijken/png")).await;
     assert!(status == 200 || status == 404, "the measure key comes from trend::measures");
 }
