@@ -83,7 +83,7 @@ fn edges<DB: DrawingBackend>(
     let widest = labels.iter().map(|l| text_width(l, TICK_SIZE)).fold(0.0, f64::max);
     let every = ((widest + 10.0) * labels.len() as f64 / plot.w).ceil().max(1.0) as usize;
     for (i, (value, label)) in values.iter().zip(&labels).enumerate() {
-        if i % every != 0 {
+        if !i.is_multiple_of(every) {
             continue;
         }
         let x = x_of(*value);

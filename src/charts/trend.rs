@@ -117,7 +117,7 @@ fn draw_series<DB: DrawingBackend>(
     }
     flush(canvas, &mut run, color, width)?;
     // Above the dot for the first, third, ... series, below for the others.
-    let dy = if index % 2 == 0 { -(radius + 9.0) } else { radius + 9.0 };
+    let dy = if index.is_multiple_of(2) { -(radius + 9.0) } else { radius + 9.0 };
     for (i, point) in series.points.iter().enumerate() {
         if let Some(p) = point {
             let (x, y) = at(i, p.value);
