@@ -30,6 +30,13 @@ pub const SESSION_COOKIE: &str = "peil_sessie";
 /// Where a login goes when the login page was not reached from another page.
 const HOME: &str = "/werkgroep";
 
+/// A redirect, or a page with its status.
+#[derive(rocket::Responder)]
+enum Answer {
+    Redirect(Redirect),
+    Page((Status, Template)),
+}
+
 pub fn routes() -> Vec<Route> {
     routes![login_page, login, logout, password_page, password_set]
 }
@@ -240,7 +247,7 @@ async fn login(
     ip: Option<IpAddr>,
     cookies: &CookieJar<'_>,
     app: &State<App>,
-) -> Result<Redirect, (Status, Template)> {
+) -> Answer {
     let (email, terug) = (field(&body, "email"), local_path(field(&body, "terug")).unwrap_or(HOME));
     let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
     match accounts::login(&app.pool, email, field(&body, "password"), &ip, chrono::Utc::now()).await {
@@ -251,7 +258,7 @@ async fn login(
                 .path("/")
                 .secure(app.settings.base_url.starts_with("https://"));
             cookies.add(cookie);
-            Ok(Redirect::to(terug.to_owned()))
+            Answer::Redirect(Redirect::to(terug.to_owned()))
         }
         Err(e @ (AccountsError::WrongCredentials | AccountsError::TooManyAttempts)) => {
             let status = match e {
@@ -259,27 +266,23 @@ async fn login(
                 _ => Status::UnprocessableEntity,
             };
             let context = context! { terug, email, error: e.to_string() };
-            Err((status, Template::render("auth/login", context)))
+            Answer::Page((status, Template::render("auth/login", context)))
         }
         Err(e) => {
             tracing::error!(error = %e, "login failed");
-            Err(errors::page(Status::InternalServerError))
+            Answer::Page(errors::page(Status::InternalServerError))
         }
     }
 }
 
 #[post("/uitloggen", data = "<form>")]
-async fn logout(
-    form: CsrfForm,
-    cookies: &CookieJar<'_>,
-    app: &State<App>,
-) -> Result<Redirect, (Status, Template)> {
+async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
     if let Err(e) = accounts::logout(&app.pool, &form.member.token_hash, &form.member.email).await {
         tracing::error!(error = %e, "logout failed");
-        return Err(errors::page(Status::InternalServerError));
+        return Answer::Page(errors::page(Status::InternalServerError));
     }
     cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
+    Answer::Redirect(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
 }
 
 #[get("/wachtwoord/<token>")]
@@ -328,12 +331,12 @@ async fn password_set(
 
 /// Not logged in: a page asks for the login first and comes back; anything else is refused.
 #[catch(401)]
-fn not_logged_in(req: &Request<'_>) -> Result<Redirect, (Status, Template)> {
+fn not_logged_in(req: &Request<'_>) -> Answer {
     if req.method() == Method::Get {
         let here = req.uri().to_string();
-        Ok(Redirect::to(uri!(login_page(terug = Some(here.as_str())))))
+        Answer::Redirect(Redirect::to(uri!(login_page(terug = Some(here.as_str())))))
     } else {
-        Err(forbidden_page())
+        Answer::Page(forbidden_page())
     }
 }
 
