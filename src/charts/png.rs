@@ -1,11 +1,9 @@
-//! PNG output. plotters' bitmap backend encodes PNG only when saving to a file (its encoder,
-//! the `image` crate, is not re-exported), so the picture is drawn into a uniquely named
-//! temporary file, read back and removed. This keeps the crate free of a direct `image`
-//! dependency; adding one would allow encoding in memory.
+//! PNG output: the chart is drawn into an RGB buffer by plotters' bitmap backend and encoded in
+//! memory with the `image` crate (plotters itself only encodes when saving to a file, which
+//! would need a writable temporary directory on the server).
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-
+use image::ImageEncoder;
+use image::codecs::png::PngEncoder;
 use plotters::prelude::BitMapBackend;
 
 use super::{Chart, ChartError, render};
@@ -13,19 +11,13 @@ use super::{Chart, ChartError, render};
 /// PNGs are drawn at twice the SVG's size, for reports and projectors.
 pub(super) const SCALE: u32 = 2;
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A file name no other render in this or another process uses.
-fn temp_path() -> PathBuf {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("peil-chart-{}-{n}.png", std::process::id()))
-}
-
 pub(super) fn render(chart: &Chart, size: (u32, u32)) -> Result<Vec<u8>, ChartError> {
-    let path = temp_path();
-    let drawn = render::draw(BitMapBackend::new(&path, size), chart, f64::from(SCALE));
-    let bytes = drawn.and_then(|()| std::fs::read(&path).map_err(ChartError::from));
-    // Best effort: a failed draw may not have created the file.
-    let _ = std::fs::remove_file(&path);
-    bytes
+    let (width, height) = size;
+    let mut pixels = vec![0u8; width as usize * height as usize * 3];
+    render::draw(BitMapBackend::with_buffer(&mut pixels, size), chart, f64::from(SCALE))?;
+    let mut png = Vec::new();
+    PngEncoder::new(&mut png)
+        .write_image(&pixels, width, height, image::ColorType::Rgb8)
+        .map_err(|e| ChartError::Draw(e.to_string()))?;
+    Ok(png)
 }
