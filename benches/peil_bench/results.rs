@@ -198,7 +198,7 @@ fn answers(i: usize) -> Value {
     for s in 0..3 {
         answers.insert(format!("getal{s}"), json!(pick(70 + s, 40)));
     }
-    if i % 10 == 0 {
+    if i.is_multiple_of(10) {
         answers.insert("toelichting".into(), json!(format!("Opmerking nummer {i}")));
     }
     Value::Object(answers)
