@@ -165,7 +165,11 @@ impl<'r> FromRequest<'r> for SameOrigin {
 
 fn same_origin(fetch_site: Option<&str>, origin: Option<&str>, base_url: &str) -> bool {
     let site_ok = fetch_site.is_none_or(|site| matches!(site, "same-origin" | "none"));
-    let origin_ok = origin.is_none_or(|origin| origin.eq_ignore_ascii_case(origin_of(base_url)));
+    // Under `Referrer-Policy: no-referrer` (every peil page) browsers send `Origin: null` even
+    // for a same-origin form post; then `Sec-Fetch-Site`, which they also send, must vouch.
+    let vouched_null = origin == Some("null") && fetch_site == Some("same-origin");
+    let origin_ok =
+        vouched_null || origin.is_none_or(|origin| origin.eq_ignore_ascii_case(origin_of(base_url)));
     site_ok && origin_ok
 }
 
@@ -383,5 +387,10 @@ mod tests {
         assert!(!same_origin(Some("same-site"), None, base));
         assert!(!same_origin(None, Some("https://evil.example"), base));
         assert!(!same_origin(None, Some("null"), base));
+        assert!(!same_origin(Some("cross-site"), Some("null"), base));
+        assert!(
+            same_origin(Some("same-origin"), Some("null"), base),
+            "what Chromium sends under no-referrer"
+        );
     }
 }

@@ -228,3 +228,44 @@ async fn a_poh_ggz_answers_on_a_phone_with_live_conditions_and_clear_errors() {
     );
     browser.quit().await;
 }
+
+/// The werkgroep in a laptop-sized Chromium: logging in through the form, the round's charts
+/// drawn inline under the strict CSP, and a pasted script that stays text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_werkgroep_member_logs_in_and_reads_charts_and_free_text_in_chromium() {
+    let Some(browser) = Browser::start().await else { return };
+    let (app, round, _forms) = crate::results::pages::closed_round().await;
+    app.create_user("lid@example.org", peil::accounts::Role::Werkgroep).await;
+    let client = browser.client();
+    client.set_window_size(1280, 900).await.expect("window size");
+    client.goto(&format!("{}/werkgroep/ronde/{}", app.url, round.0)).await.expect("open the round");
+    browser.wait_for_text("Inloggen").await;
+    browser.type_into("#email", "lid@example.org").await;
+    browser.type_into("#password", crate::helpers::PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_text("Resultaten per vraag").await;
+
+    // Every chart is an inline SVG that the browser lays out at a real size.
+    let drawn = browser
+        .script(
+            "return Array.from(document.querySelectorAll('figure.chart svg'))\
+             .map(s => s.getBoundingClientRect()).filter(r => r.width > 300 && r.height > 50).length;",
+        )
+        .await;
+    assert_eq!(drawn, json!(2), "the scale and the choice question each have a drawn chart");
+    assert!(browser.fits_the_width().await);
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("peil-werkgroep-round.png"), png);
+    }
+
+    browser.click("a[href*='vrije-tekst/opmerking']").await;
+    browser.wait_for_text("willekeurige volgorde").await;
+    assert!(client.get_alert_text().await.is_err(), "no script ran: no alert is open");
+    let items = browser
+        .script("return Array.from(document.querySelectorAll('ul.free-text li')).map(li => li.textContent);")
+        .await;
+    assert!(items.as_array().expect("a list").iter().any(|t| t == "<script>alert(1)</script>"), "{items}");
+    let scripts = browser.script("return document.querySelectorAll('main script').length;").await;
+    assert_eq!(scripts, json!(0));
+    browser.quit().await;
+}

@@ -38,7 +38,7 @@ max_length = 1000
 
 /// noord 6, zuid 5, oost 2 huisartsen, all answering `ervaring` as below; one free text is a
 /// script. Returns the app and the round.
-async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
+pub(crate) async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
     let forms = forms_dir(&[("peiling", PEILING)]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
     app.import_contacts(&huisartsen(&[("noord", 6), ("zuid", 5), ("oost", 2)])).await;
