@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::results::export::{self, Reader};
-use crate::results::{Threshold, load, privacy::Disclosure};
+use crate::results::{Filter, Threshold, load, privacy::Disclosure};
 use crate::rounds::RoundId;
 use crate::settings::Settings;
 
@@ -35,8 +35,11 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
         return Ok(ExitCode::FAILURE);
     }
     let threshold = Threshold::of(&round.form, settings.min_group_size);
-    let disclosure = Disclosure::new(&load::respondents(&pool, &[round.id]).await?, threshold);
-    let Some(sheet) = export::responses(&pool, &round, &disclosure, Reader::Admin).await? else {
+    let Some(row) = load::one_round(&pool, round.id).await? else { anyhow::bail!("no round {}", args.round) };
+    let siblings = load::siblings(&pool, &row).await?;
+    let disclosure = Disclosure::new(&load::respondents(&pool, &siblings).await?, threshold);
+    let scope = Filter { wijk: (!row.part.is_empty()).then(|| row.part.clone()), role: None };
+    let Some(sheet) = export::responses(&pool, &round, &disclosure, &scope, Reader::Admin).await? else {
         eprintln!("round {} has fewer than {} respondents: nothing is exported", args.round, threshold.0);
         return Ok(ExitCode::FAILURE);
     };

@@ -23,15 +23,16 @@ pub enum Reader {
     Werkgroep,
 }
 
-/// The round's responses, one row each in no meaningful order; `None` when the round as a
-/// whole has too few respondents to show anything.
+/// The round's responses, one row each in no meaningful order; `None` when the round's group
+/// (`scope`: everyone, or the wijk of a per-wijk round) may not be shown.
 pub async fn responses(
     pool: &Pool,
     round: &Round,
     disclosure: &Disclosure,
+    scope: &Filter,
     reader: Reader,
 ) -> Result<Option<Sheet>, LoadError> {
-    if !disclosure.allows(&Filter::default()) {
+    if !disclosure.allows(scope) {
         return Ok(None);
     }
     let identity = reader == Reader::Admin && !round.anonymous;

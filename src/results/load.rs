@@ -122,21 +122,40 @@ pub struct Invited {
     pub answered: Table,
 }
 
-pub async fn invited(pool: &Pool, round: RoundId) -> Result<Invited, LoadError> {
-    let rows = sqlx::query(
-        "SELECT wijk, role, COUNT(*) AS invited, CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered \
-         FROM invitations WHERE round_id = $1 GROUP BY wijk, role",
-    )
-    .bind(round.0)
-    .fetch_all(pool)
-    .await?;
+pub async fn invited(pool: &Pool, rounds: &[RoundId]) -> Result<Invited, LoadError> {
     let mut result = Invited::default();
-    for row in &rows {
-        let (wijk, role): (String, String) = (row.try_get("wijk")?, row.try_get("role")?);
-        result.answered.add(&wijk, &role, count(row, "answered")?);
-        result.invited.insert((wijk, role), count(row, "invited")?);
+    for round in rounds {
+        let rows = sqlx::query(
+            "SELECT wijk, role, COUNT(*) AS invited, CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered \
+             FROM invitations WHERE round_id = $1 GROUP BY wijk, role",
+        )
+        .bind(round.0)
+        .fetch_all(pool)
+        .await?;
+        for row in &rows {
+            let (wijk, role): (String, String) = (row.try_get("wijk")?, row.try_get("role")?);
+            result.answered.add(&wijk, &role, count(row, "answered")?);
+            *result.invited.entry((wijk, role)).or_default() += count(row, "invited")?;
+        }
     }
     Ok(result)
+}
+
+/// The rounds whose figures must be judged together with `row`'s: for a per-wijk round, every
+/// round its job opened at the same moment (the region minus the other wijken would otherwise
+/// give a hidden wijk); otherwise the round alone.
+pub async fn siblings(pool: &Pool, row: &RoundRow) -> Result<Vec<RoundId>, LoadError> {
+    let (Some(job), Some(occurrence)) = (&row.job_id, &row.occurrence) else { return Ok(vec![row.id]) };
+    if row.part.is_empty() {
+        return Ok(vec![row.id]);
+    }
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM rounds WHERE job_id = $1 AND occurrence = $2 ORDER BY id")
+            .bind(job)
+            .bind(occurrence)
+            .fetch_all(pool)
+            .await?;
+    Ok(ids.into_iter().map(RoundId).collect())
 }
 
 /// Respondents per (wijk, role) as the responses keep them (an anonymous response in a small

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::results::figures::percent;
 use crate::results::load::RoundRow;
+use crate::results::privacy::{Disclosure, Table};
+use crate::results::{Filter, Threshold};
 use crate::settings::Settings;
 
 #[derive(Serialize)]
@@ -33,7 +35,8 @@ pub fn overview(rows: &[RoundRow], settings: &Settings, now: DateTime<Utc>) -> V
     let mut groups: Vec<JobGroup> = Vec::new();
     let mut by_hand = Vec::new();
     for row in rows {
-        let round = overview_round(row, settings.min_group_size, now);
+        let shown = answered_shown(row, rows, settings.min_group_size);
+        let round = overview_round(row, shown, now);
         match &row.job_id {
             None => by_hand.push(round),
             Some(job) => match groups.iter_mut().find(|g| g.job.as_deref() == Some(job)) {
@@ -48,9 +51,25 @@ pub fn overview(rows: &[RoundRow], settings: &Settings, now: DateTime<Utc>) -> V
     groups
 }
 
-fn overview_round(row: &RoundRow, configured: u32, now: DateTime<Utc>) -> OverviewRound {
-    let threshold = u64::from(configured.max(row.min_group_size.unwrap_or(0)).max(3));
-    let answered = (row.answered == 0 || row.answered >= threshold).then_some(row.answered);
+/// Whether a round's answer count may be shown. A per-wijk round is judged with the other wijken
+/// of its occurrence, whose counts would otherwise add up to the hidden one.
+fn answered_shown(row: &RoundRow, rows: &[RoundRow], configured: u32) -> bool {
+    let threshold = Threshold(configured.max(row.min_group_size.unwrap_or(0)).max(3));
+    if row.answered == 0 {
+        return true;
+    }
+    if row.part.is_empty() || row.occurrence.is_none() {
+        return row.answered >= u64::from(threshold.0);
+    }
+    let mut table = Table::default();
+    for sibling in rows.iter().filter(|r| r.job_id == row.job_id && r.occurrence == row.occurrence) {
+        table.add(&sibling.part, "", sibling.answered);
+    }
+    Disclosure::new(&table, threshold).allows(&Filter { wijk: Some(row.part.clone()), role: None })
+}
+
+fn overview_round(row: &RoundRow, shown: bool, now: DateTime<Utc>) -> OverviewRound {
+    let answered = shown.then_some(row.answered);
     OverviewRound {
         id: row.id.0,
         title: row.title.clone(),

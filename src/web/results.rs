@@ -64,16 +64,24 @@ async fn loaded(app: &App, id: i64) -> Result<Option<Loaded>, LoadError> {
         Err(crate::rounds::RoundsError::Db(e)) => return Err(e.into()),
         Err(_) => return Ok(None),
     };
+    let Some(row) = load::one_round(&app.pool, round.id).await? else { return Ok(None) };
     let threshold = Threshold::of(&round.form, app.settings.min_group_size);
-    let invited = load::invited(&app.pool, round.id).await?;
-    let disclosure = Disclosure::new(&load::respondents(&app.pool, &[round.id]).await?, threshold);
-    let row = load::one_round(&app.pool, round.id).await?;
-    Ok(Some(Loaded { round, threshold, invited, disclosure, row }))
+    let siblings = load::siblings(&app.pool, &row).await?;
+    let invited = load::invited(&app.pool, &siblings).await?;
+    let disclosure = Disclosure::new(&load::respondents(&app.pool, &siblings).await?, threshold);
+    Ok(Some(Loaded { round, threshold, invited, disclosure, row: Some(row) }))
 }
 
-fn filter(wijk: Option<String>, rol: Option<String>) -> Filter {
-    let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-    Filter { wijk: keep(wijk), role: keep(rol) }
+impl Loaded {
+    /// The group a request asks for: in a per-wijk round always that wijk (a part of its
+    /// occurrence), with the role chosen; otherwise the filter as given.
+    fn scope(&self, (wijk, rol): Asked) -> Filter {
+        let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        match self.row.as_ref().map(|r| r.part.clone()).filter(|p| !p.is_empty()) {
+            Some(part) => Filter { wijk: Some(part), role: keep(rol) },
+            None => Filter { wijk: keep(wijk), role: keep(rol) },
+        }
+    }
 }
 
 #[get("/werkgroep/ronde/<id>?<wijk>&<rol>")]
@@ -84,7 +92,7 @@ async fn round_page(
     member: Member,
     app: &State<App>,
 ) -> Page {
-    render_round(id, filter(wijk, rol), member, app, "werkgroep/round").await
+    render_round(id, (wijk, rol), member, app, "werkgroep/round").await
 }
 
 #[get("/werkgroep/ronde/<id>/rapport?<wijk>&<rol>")]
@@ -95,20 +103,24 @@ async fn report(
     member: Member,
     app: &State<App>,
 ) -> Page {
-    render_round(id, filter(wijk, rol), member, app, "werkgroep/report").await
+    render_round(id, (wijk, rol), member, app, "werkgroep/report").await
 }
 
-async fn render_round(id: i64, filter: Filter, member: Member, app: &App, template: &'static str) -> Page {
+/// The `wijk` and `rol` of a request's query.
+type Asked = (Option<String>, Option<String>);
+
+async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template: &'static str) -> Page {
     let data = match loaded(app, id).await {
         Ok(Some(data)) => data,
         Ok(None) => return errors::page(Status::NotFound),
         Err(e) => return failed(e),
     };
+    let filter = data.scope(asked);
     let now = Utc::now();
     let head = view::head(&data.round, data.row.as_ref(), now);
     let rates_disclosure = Disclosure::new(&data.invited.answered, data.threshold);
     let rates = view::rates(&data.invited, &rates_disclosure);
-    let filters = view::filter_view(&data.invited, &data.disclosure, &filter);
+    let filters = view::filter_view(&data.invited, &data.disclosure, &filter, &head.part);
     let results = if head.closed {
         match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
             Ok(results) => results,
@@ -145,12 +157,12 @@ async fn free_text(
     member: Member,
     app: &State<App>,
 ) -> Page {
-    let filter = filter(wijk, rol);
     let data = match loaded(app, id).await {
         Ok(Some(data)) => data,
         Ok(None) => return errors::page(Status::NotFound),
         Err(e) => return failed(e),
     };
+    let filter = data.scope((wijk, rol));
     let Some(label) = data.round.form.question(question).map(|q| q.label.nl.clone()) else {
         return errors::page(Status::NotFound);
     };
@@ -204,12 +216,12 @@ async fn chart(
     _member: Member,
     app: &State<App>,
 ) -> Download {
-    let filter = filter(wijk, rol);
     let data = match loaded(app, id).await {
         Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
         Ok(_) => return Download::Page(errors::page(Status::NotFound)),
         Err(e) => return Download::Page(failed(e)),
     };
+    let filter = data.scope((wijk, rol));
     let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
         Ok(Some(results)) => results,
         Ok(None) => return Download::Page(errors::page(Status::NotFound)),
@@ -255,7 +267,7 @@ async fn download(
 ) -> Download {
     match download_name(name) {
         Some(("antwoorden", format)) => export_responses(id, format, member, app).await,
-        Some((_, format)) => export_summary(id, format, filter(wijk, rol), member, app).await,
+        Some((_, format)) => export_summary(id, format, (wijk, rol), member, app).await,
         None => Download::Page(errors::page(Status::NotFound)),
     }
 }
@@ -267,7 +279,8 @@ async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> D
         Err(e) => return Download::Page(failed(e)),
     };
     let reader = if member.is_admin() { Reader::Admin } else { Reader::Werkgroep };
-    let sheet = match export::responses(&app.pool, &data.round, &data.disclosure, reader).await {
+    let scope = data.scope((None, None));
+    let sheet = match export::responses(&app.pool, &data.round, &data.disclosure, &scope, reader).await {
         Ok(Some(sheet)) => sheet,
         Ok(None) => return Download::Page(errors::page(Status::NotFound)),
         Err(e) => return Download::Page(failed(e)),
@@ -275,12 +288,13 @@ async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> D
     file(app, &member, id, "antwoorden", format, &sheet).await
 }
 
-async fn export_summary(id: i64, format: &str, filter: Filter, member: Member, app: &App) -> Download {
+async fn export_summary(id: i64, format: &str, asked: Asked, member: Member, app: &App) -> Download {
     let data = match loaded(app, id).await {
         Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
         Ok(_) => return Download::Page(errors::page(Status::NotFound)),
         Err(e) => return Download::Page(failed(e)),
     };
+    let filter = data.scope(asked);
     let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
         Ok(Some(results)) => results,
         Ok(None) => return Download::Page(errors::page(Status::NotFound)),

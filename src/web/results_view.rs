@@ -103,8 +103,12 @@ pub struct FilterView {
 }
 
 /// The filter choices: only wijken and roles whose own group may be shown.
-pub fn filter_view(invited: &Invited, disclosure: &Disclosure, filter: &Filter) -> FilterView {
-    let (wijken, roles) = groups(invited.invited.keys());
+pub fn filter_view(invited: &Invited, disclosure: &Disclosure, filter: &Filter, part: &str) -> FilterView {
+    let (mut wijken, roles) = groups(invited.invited.keys());
+    if !part.is_empty() {
+        // A per-wijk round is about its own wijk only.
+        wijken.clear();
+    }
     let choice = |value: String, current: &Option<String>| Choice {
         selected: current.as_ref() == Some(&value),
         value,
