@@ -2,10 +2,23 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Rocket's and hyper's debug output holds whole request paths and headers, and with them
+/// personal links and session cookies: whatever `PEIL_LOG` asks, they stay at `warn`.
+const QUIET: [&str; 5] = ["rocket", "rocket_http", "hyper", "hyper_util", "h2"];
+
+fn log_filter(asked: Option<String>) -> String {
+    let asked = asked.unwrap_or_else(|| "info,sqlx=warn,tokio_cron_scheduler=warn".to_string());
+    let mut directives: Vec<String> = asked
+        .split(',')
+        .filter(|d| !QUIET.iter().any(|target| d.trim().split('=').next() == Some(*target)))
+        .map(str::to_string)
+        .collect();
+    directives.extend(QUIET.iter().map(|target| format!("{target}=warn")));
+    directives.join(",")
+}
+
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PEIL_LOG").unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,sqlx=warn,rocket=warn,tokio_cron_scheduler=warn")
-    });
+    let filter = tracing_subscriber::EnvFilter::new(log_filter(std::env::var("PEIL_LOG").ok()));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = peil::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -21,5 +34,17 @@ fn main() -> ExitCode {
             eprintln!("peil: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_web_stack_stays_at_warn_whatever_peil_log_asks() {
+        assert_eq!(
+            super::log_filter(Some("debug,hyper=trace".into())),
+            "debug,rocket=warn,rocket_http=warn,hyper=warn,hyper_util=warn,h2=warn"
+        );
+        assert!(super::log_filter(None).starts_with("info,sqlx=warn"));
     }
 }

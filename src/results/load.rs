@@ -202,7 +202,9 @@ pub async fn round_results(
     Ok(Some(RoundResults { respondents: tally.respondents(), questions: tally.finish() }))
 }
 
-/// Calls `each` with every stored answer object of the group, without collecting them.
+/// Calls `each` with every stored answer object of the group, without collecting them. Ordered
+/// by the random response id, so free texts never come in the order they were given (a heap
+/// scan on PostgreSQL would follow insertion).
 async fn stream_answers(
     pool: &Pool,
     round: RoundId,
@@ -211,7 +213,7 @@ async fn stream_answers(
 ) -> Result<(), LoadError> {
     let mut rows = sqlx::query(
         "SELECT answers FROM responses WHERE round_id = $1 \
-         AND ($2 = '' OR COALESCE(wijk, '') = $2) AND ($3 = '' OR COALESCE(role, '') = $3)",
+         AND ($2 = '' OR COALESCE(wijk, '') = $2) AND ($3 = '' OR COALESCE(role, '') = $3) ORDER BY id",
     )
     .bind(round.0)
     .bind(filter.wijk.clone().unwrap_or_default())
@@ -304,10 +306,11 @@ async fn fold_by_wijk(
     let mut region = Tally::new(form);
     let mut wijken: BTreeMap<String, Tally> = BTreeMap::new();
     for round in rounds {
-        let mut rows =
-            sqlx::query("SELECT COALESCE(wijk, '') AS wijk, answers FROM responses WHERE round_id = $1")
-                .bind(round.0)
-                .fetch(pool);
+        let mut rows = sqlx::query(
+            "SELECT COALESCE(wijk, '') AS wijk, answers FROM responses WHERE round_id = $1 ORDER BY id",
+        )
+        .bind(round.0)
+        .fetch(pool);
         while let Some(row) = rows.try_next().await? {
             let (wijk, json): (String, String) = (row.try_get("wijk")?, row.try_get("answers")?);
             region.add(&json)?;
