@@ -250,7 +250,8 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
         let posted = view::posted_from(&form.pages[page], &answers);
         return render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity);
     }
-    let min_group = form.min_group_size.unwrap_or(app.settings.min_group_size);
+    // The same threshold the results use: a form may raise the configured one, never lower it.
+    let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
     let _turn = app.writes.turn().await;
     match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group).await {
         Ok(Submitted::Stored) => thanks(&visit.round, false),
