@@ -2,6 +2,7 @@
 //! small groups, escaping of free text, and refusal of anyone not logged in.
 
 pub(crate) mod pages;
+mod postgres;
 mod scenario;
 
 use peil::forms::{Answer, Answers};

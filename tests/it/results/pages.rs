@@ -8,7 +8,7 @@ use peil::accounts::Role;
 
 use crate::helpers::{TestApp, forms_dir};
 
-const PEILING: &str = r#"
+pub(crate) const PEILING: &str = r#"
 title = "Peiling samenwerking"
 anonymous = false
 min_group_size = 5
