@@ -27,8 +27,12 @@ impl Threshold {
     /// The configured minimum (never below 3, checked in settings), raised by the form's own
     /// `min_group_size` when that is larger; a form can never lower it.
     pub fn of(form: &Form, configured: u32) -> Threshold {
-        let form_minimum = form.min_group_size.unwrap_or(0);
-        Threshold(configured.max(form_minimum).max(3))
+        Threshold::new(configured, form.min_group_size)
+    }
+
+    /// The same rule from the form's `min_group_size` alone (a round row keeps only that).
+    pub fn new(configured: u32, form_minimum: Option<u32>) -> Threshold {
+        Threshold(configured.max(form_minimum.unwrap_or(0)).max(3))
     }
 }
 

@@ -54,7 +54,7 @@ pub fn overview(rows: &[RoundRow], settings: &Settings, now: DateTime<Utc>) -> V
 /// Whether a round's answer count may be shown. A per-wijk round is judged with the other wijken
 /// of its occurrence, whose counts would otherwise add up to the hidden one.
 fn answered_shown(row: &RoundRow, rows: &[RoundRow], configured: u32) -> bool {
-    let threshold = Threshold(configured.max(row.min_group_size.unwrap_or(0)).max(3));
+    let threshold = Threshold::new(configured, row.min_group_size);
     if row.answered == 0 {
         return true;
     }
