@@ -202,6 +202,23 @@ pub async fn round_results(
     Ok(Some(RoundResults { respondents: tally.respondents(), questions: tally.finish() }))
 }
 
+/// One question's result for the group, tallying only that question (a free-text page, a
+/// chart download); `None` when the group may not be shown or the form has no such question.
+pub async fn question_result(
+    pool: &Pool,
+    round: &Round,
+    filter: &Filter,
+    disclosure: &Disclosure,
+    question: &str,
+) -> Result<Option<QuestionResult>, LoadError> {
+    if !disclosure.allows(filter) {
+        return Ok(None);
+    }
+    let mut tally = Tally::only(&round.form, question);
+    stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
+    Ok(tally.finish().into_iter().next())
+}
+
 /// Calls `each` with every stored answer object of the group, without collecting them. Ordered
 /// by the random response id, so free texts never come in the order they were given (a heap
 /// scan on PostgreSQL would follow insertion).

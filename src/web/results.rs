@@ -167,20 +167,19 @@ async fn free_text(
         return errors::page(Status::NotFound);
     };
     let closed = data.round.closes_at <= Utc::now();
-    let results = if closed {
-        match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
-            Ok(results) => results,
+    let result = if closed {
+        match load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await {
+            Ok(result) => result,
             Err(e) => return failed(e),
         }
     } else {
         None
     };
-    let texts =
-        results.and_then(|r| r.questions.into_iter().find(|q| q.id == question)).map(|q| match q.summary {
-            Summary::Texts(texts) => texts,
-            Summary::Choices { other_texts, .. } => other_texts,
-            _ => Vec::new(),
-        });
+    let texts = result.map(|q| match q.summary {
+        Summary::Texts(texts) => texts,
+        Summary::Choices { other_texts, .. } => other_texts,
+        _ => Vec::new(),
+    });
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
         if let Err(e) =
@@ -222,12 +221,12 @@ async fn chart(
         Err(e) => return Download::Page(failed(e)),
     };
     let filter = data.scope((wijk, rol));
-    let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
-        Ok(Some(results)) => results,
-        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
-        Err(e) => return Download::Page(failed(e)),
-    };
-    let Some(chart) = results.questions.iter().find(|q| q.id == question).and_then(figures::chart) else {
+    let result =
+        match load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await {
+            Ok(result) => result,
+            Err(e) => return Download::Page(failed(e)),
+        };
+    let Some(chart) = result.as_ref().and_then(figures::chart) else {
         return Download::Page(errors::page(Status::NotFound));
     };
     let name = format!("ronde-{id}-{question}");
