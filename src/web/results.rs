@@ -12,6 +12,7 @@ use super::auth::Member;
 use super::errors;
 use super::results_view::{self as view, QuestionView};
 use crate::audit::{self, AuditAction};
+use crate::charts::{self, Chart};
 use crate::export::Sheet;
 use crate::results::export::{self, Reader};
 use crate::results::load::{self, LoadError};
@@ -215,10 +216,9 @@ async fn chart(
     _member: Member,
     app: &State<App>,
 ) -> Download {
-    let data = match loaded(app, id).await {
-        Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
-        Ok(_) => return Download::Page(errors::page(Status::NotFound)),
-        Err(e) => return Download::Page(failed(e)),
+    let data = match closed_round(app, id).await {
+        Ok(data) => data,
+        Err(answer) => return answer,
     };
     let filter = data.scope((wijk, rol));
     let result =
@@ -227,16 +227,35 @@ async fn chart(
             Err(e) => return Download::Page(failed(e)),
         };
     let Some(chart) = result.as_ref().and_then(figures::chart) else {
-        return Download::Page(errors::page(Status::NotFound));
+        return missing();
     };
-    let name = format!("ronde-{id}-{question}");
+    chart_file(&chart, &format!("ronde-{id}-{question}"), format)
+}
+
+/// The answer for something that is not there (or not to be shown): the 404 page.
+pub(super) fn missing() -> Download {
+    Download::Page(errors::page(Status::NotFound))
+}
+
+/// A closed round's data for a download; otherwise the answer to give instead (a round still
+/// open has nothing to download yet).
+async fn closed_round(app: &App, id: i64) -> Result<Loaded, Download> {
+    match loaded(app, id).await {
+        Ok(Some(data)) if data.round.closes_at <= Utc::now() => Ok(data),
+        Ok(_) => Err(missing()),
+        Err(e) => Err(Download::Page(failed(e))),
+    }
+}
+
+/// A chart as an SVG or PNG download named `name`; any other format is not there.
+pub(super) fn chart_file(chart: &Chart, name: &str, format: &str) -> Download {
     let file = match format {
-        "svg" => crate::charts::svg(&chart).map(|s| (s.into_bytes(), ContentType::SVG)),
-        "png" => crate::charts::png(&chart).map(|p| (p, ContentType::PNG)),
-        _ => return Download::Page(errors::page(Status::NotFound)),
+        "svg" => charts::svg(chart).map(|s| (s.into_bytes(), ContentType::SVG)),
+        "png" => charts::png(chart).map(|p| (p, ContentType::PNG)),
+        _ => return missing(),
     };
     match file {
-        Ok((bytes, kind)) => Download::File(bytes, kind, attachment(&name, format)),
+        Ok((bytes, kind)) => Download::File(bytes, kind, attachment(name, format)),
         Err(e) => Download::Page(failed(e)),
     }
 }
@@ -267,36 +286,34 @@ async fn download(
     match download_name(name) {
         Some(("antwoorden", format)) => export_responses(id, format, member, app).await,
         Some((_, format)) => export_summary(id, format, (wijk, rol), member, app).await,
-        None => Download::Page(errors::page(Status::NotFound)),
+        None => missing(),
     }
 }
 
 async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> Download {
-    let data = match loaded(app, id).await {
-        Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
-        Ok(_) => return Download::Page(errors::page(Status::NotFound)),
-        Err(e) => return Download::Page(failed(e)),
+    let data = match closed_round(app, id).await {
+        Ok(data) => data,
+        Err(answer) => return answer,
     };
     let reader = if member.is_admin() { Reader::Admin } else { Reader::Werkgroep };
     let scope = data.scope((None, None));
     let sheet = match export::responses(&app.pool, &data.round, &data.disclosure, &scope, reader).await {
         Ok(Some(sheet)) => sheet,
-        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Ok(None) => return missing(),
         Err(e) => return Download::Page(failed(e)),
     };
     file(app, &member, id, "antwoorden", format, &sheet).await
 }
 
 async fn export_summary(id: i64, format: &str, asked: Asked, member: Member, app: &App) -> Download {
-    let data = match loaded(app, id).await {
-        Ok(Some(data)) if data.round.closes_at <= Utc::now() => data,
-        Ok(_) => return Download::Page(errors::page(Status::NotFound)),
-        Err(e) => return Download::Page(failed(e)),
+    let data = match closed_round(app, id).await {
+        Ok(data) => data,
+        Err(answer) => return answer,
     };
     let filter = data.scope(asked);
     let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
         Ok(Some(results)) => results,
-        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Ok(None) => return missing(),
         Err(e) => return Download::Page(failed(e)),
     };
     file(app, &member, id, "samenvatting", format, &export::summary(&results.questions)).await
@@ -311,7 +328,7 @@ async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, she
         "xlsx" => crate::export::xlsx(sheet).map(|bytes| {
             (bytes, ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         }),
-        _ => return Download::Page(errors::page(Status::NotFound)),
+        _ => return missing(),
     };
     let (bytes, content) = match made {
         Ok(made) => made,

@@ -2,7 +2,7 @@
 //! small multiples per wijk, a table with n per point, and the change since the previous round.
 
 use chrono::Utc;
-use rocket::http::{ContentType, Status};
+use rocket::http::Status;
 use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::App;
 use super::auth::Member;
 use super::errors;
-use super::results::{Download, attachment, failed};
+use super::results::{Download, chart_file, failed, missing};
 use crate::charts::{self, Chart, Series};
 use crate::results::figures::decimal;
 use crate::results::history::{self, History};
@@ -189,30 +189,20 @@ async fn job_chart(
 ) -> Download {
     let history = match history_of(app, job).await {
         Ok(Some(history)) => history,
-        Ok(None) => return Download::Page(errors::page(Status::NotFound)),
+        Ok(None) => return missing(),
         Err(e) => return Download::Page(failed(e)),
     };
     let Some(q) = history::questions(&history).into_iter().find(|q| q.id == question) else {
-        return Download::Page(errors::page(Status::NotFound));
+        return missing();
     };
     let Some(measure) = trend::measures(&q).into_iter().find(|m| m.key == maat) else {
-        return Download::Page(errors::page(Status::NotFound));
+        return missing();
     };
     let h = history::follow(&history, &q, &measure);
     let chart = match kind {
         "regio" => Chart::Trend(h.region_chart()),
         "wijken" => Chart::Multiples(h.wijken_chart()),
-        _ => return Download::Page(errors::page(Status::NotFound)),
+        _ => return missing(),
     };
-    let file = match format {
-        "svg" => charts::svg(&chart).map(|s| (s.into_bytes(), ContentType::SVG)),
-        "png" => charts::png(&chart).map(|p| (p, ContentType::PNG)),
-        _ => return Download::Page(errors::page(Status::NotFound)),
-    };
-    match file {
-        Ok((bytes, content)) => {
-            Download::File(bytes, content, attachment(&format!("{job}-{question}-{kind}"), format))
-        }
-        Err(e) => Download::Page(failed(e)),
-    }
+    chart_file(&chart, &format!("{job}-{question}-{kind}"), format)
 }
