@@ -47,6 +47,13 @@ pub fn huisartsen(wijken: &[(&str, usize)]) -> String {
     csv
 }
 
+/// The table row of `page` from `marker` (a row header, a link) up to the row's end.
+pub fn row_from(page: &str, marker: &str) -> String {
+    let start = page.find(marker).unwrap_or_else(|| panic!("no row with {marker}: {page}"));
+    let end = page[start..].find("</tr>").map_or(page.len(), |e| start + e);
+    page[start..end].to_string()
+}
+
 /// Tera writes `/` as `&#x2F;` inside HTML text.
 pub fn unescape(html: &str) -> String {
     html.replace("&#x2F;", "/").replace("&amp;", "&")

@@ -3,7 +3,7 @@
 
 use peil::forms::Answer;
 
-use super::{answers, close, huisartsen, submit, unescape};
+use super::{answers, close, huisartsen, row_from, submit, unescape};
 use peil::accounts::Role;
 
 use crate::helpers::{TestApp, forms_dir};
@@ -99,11 +99,7 @@ async fn a_round_shows_hand_computed_figures_and_hides_small_wijken_with_their_c
 
 /// The response-rate row of `group` (its `<th>` up to the end of the row).
 fn rate_row(page: &str, group: &str) -> String {
-    let start = page
-        .find(&format!("<th scope=\"row\">{group}</th>"))
-        .unwrap_or_else(|| panic!("no row {group}: {page}"));
-    let end = page[start..].find("</tr>").map_or(page.len(), |e| start + e);
-    page[start..end].to_string()
+    row_from(page, &format!("<th scope=\"row\">{group}</th>"))
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use peil::forms::Answer;
 use peil::rounds::RoundId;
 use peil::schedule::Scheduler;
 
-use super::{answers, close, huisartsen, submit};
+use super::{answers, close, huisartsen, row_from, submit};
 use peil::accounts::Role;
 
 use crate::helpers::{TestApp, repo};
@@ -33,14 +33,21 @@ async fn quarter(app: &TestApp, scheduler: &Scheduler, yes: &[(&str, usize)], op
     }
 }
 
-#[tokio::test]
-async fn the_werkgroep_reads_per_wijk_charts_and_the_trend_against_last_quarter() {
+/// The shipped forms and jobs, GPs in noord (6), zuid (7) and oost (2), and a scheduler on a
+/// clock two hours back (each quarter's rounds are opened by hand, then moved into the past).
+async fn region() -> (TestApp, Scheduler, Arc<ManualClock>) {
     let app = TestApp::spawn().await;
     app.import_contacts(&huisartsen(&[("noord", 6), ("zuid", 7), ("oost", 2)])).await;
     let jobs = Arc::new(peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs"));
     let clock = ManualClock::at(Utc::now() - Duration::hours(2));
     let scheduler =
         Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
+    (app, scheduler, clock)
+}
+
+#[tokio::test]
+async fn the_werkgroep_reads_per_wijk_charts_and_the_trend_against_last_quarter() {
+    let (app, scheduler, clock) = region().await;
     // July: 3 of noord's 6 and 3 of zuid's 7 had contact; October: 5 and 6.
     quarter(&app, &scheduler, &[("noord", 3), ("zuid", 3)], "2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z")
         .await;
@@ -79,11 +86,7 @@ async fn october(app: &TestApp) -> Vec<(String, i64)> {
 
 #[tokio::test]
 async fn a_per_wijk_round_is_judged_with_the_other_wijken_of_its_quarter() {
-    let app = TestApp::spawn().await;
-    app.import_contacts(&huisartsen(&[("noord", 6), ("zuid", 7), ("oost", 2)])).await;
-    let jobs = Arc::new(peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs"));
-    let clock = ManualClock::at(Utc::now() - Duration::hours(1));
-    let scheduler = Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock);
+    let (app, scheduler, _clock) = region().await;
     quarter(&app, &scheduler, &[("noord", 5), ("zuid", 6)], "2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z")
         .await;
     let session = app.login_as("lid@example.org", Role::Werkgroep).await;
@@ -101,12 +104,7 @@ async fn a_per_wijk_round_is_judged_with_the_other_wijken_of_its_quarter() {
     assert!(zuid.contains("7 respondenten in zuid"), "{zuid}");
 
     let (_, overview) = session.get("/werkgroep").await;
-    let row = |id: i64| {
-        let start =
-            overview.find(&format!("ronde/{id}\"")).unwrap_or_else(|| panic!("round {id}: {overview}"));
-        let end = overview[start..].find("</tr>").map_or(overview.len(), |e| start + e);
-        overview[start..end].to_string()
-    };
+    let row = |id: i64| row_from(&overview, &format!("ronde/{id}\""));
     assert!(row(id("noord")).contains("te weinig antwoorden"), "{overview}");
     assert!(row(id("oost")).contains("te weinig antwoorden"), "{overview}");
     assert!(
