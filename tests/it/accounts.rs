@@ -328,6 +328,7 @@ async fn an_account_added_on_the_command_line_sets_its_password_and_nothing_secr
     use std::process::{Command, Stdio};
 
     let dir = tempfile::tempdir().unwrap();
+    let db = crate::pg::TestDb::new(dir.path());
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let peil = |args: &[&str]| {
@@ -335,7 +336,7 @@ async fn an_account_added_on_the_command_line_sets_its_password_and_nothing_secr
         command
             .args(args)
             .current_dir(dir.path())
-            .env("PEIL_DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display()))
+            .env("PEIL_DATABASE_URL", &db.url)
             .env("PEIL_FORMS_DIR", repo("forms"))
             .env("PEIL_DATA_DIR", dir.path().join("data"))
             .env("PEIL_TEMPLATES_DIR", repo("templates"))
@@ -410,34 +411,4 @@ async fn an_account_added_on_the_command_line_sets_its_password_and_nothing_secr
     let actions: Vec<&str> = audit.lines().map(|line| line.split('\t').nth(2).unwrap_or_default()).collect();
     assert_eq!(actions, ["login", "login_failed", "password_set"], "{audit}");
     assert!(!audit.contains("geheim"));
-}
-
-#[tokio::test]
-async fn accounts_sessions_and_the_audit_log_work_on_postgresql() {
-    use peil::accounts::{self, AccountsError};
-    let Some(database) = crate::pg::Database::create().await else { return };
-    let pool = peil::db::connect(&database.url).await.expect("migrations on PostgreSQL");
-    let now = chrono::Utc::now();
-
-    let path =
-        accounts::add_user(&pool, "anna@example.org", Role::Werkgroep, Some("beheer@example.org")).await;
-    let token = path.unwrap().trim_start_matches("/wachtwoord/").to_owned();
-    assert!(matches!(
-        accounts::add_user(&pool, "ANNA@example.org", Role::Admin, None).await,
-        Err(AccountsError::Duplicate)
-    ));
-    accounts::set_password(&pool, &token, PASSWORD, PASSWORD, now).await.unwrap();
-    let wrong =
-        accounts::login(&pool, "anna@example.org", "niet het goede wachtwoord", "192.0.2.1", now).await;
-    assert!(matches!(wrong, Err(AccountsError::WrongCredentials)));
-    let session = accounts::login(&pool, "anna@example.org", PASSWORD, "192.0.2.1", now).await.unwrap();
-    let user = accounts::session_user(&pool, &session.token, now).await.unwrap().expect("a live session");
-    assert_eq!((user.email.as_str(), user.role), ("anna@example.org", Role::Werkgroep));
-    let later = now + chrono::Duration::hours(3);
-    assert!(accounts::session_user(&pool, &session.token, later).await.unwrap().is_none(), "idle");
-
-    let entries = audit::list(&pool, 10).await.unwrap();
-    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["login", "login_failed", "password_set", "user_added"]);
-    database.drop(pool).await;
 }

@@ -8,13 +8,15 @@ use crate::helpers::{CONTACTS, forms_dir, free_port, repo};
 /// `peil` with its own database and data folder, the shipped forms unless `forms` says otherwise.
 struct Cli {
     dir: tempfile::TempDir,
+    db: crate::pg::TestDb,
     forms: std::path::PathBuf,
     port: u16,
 }
 
 impl Cli {
     fn new() -> Cli {
-        Cli { dir: tempfile::tempdir().unwrap(), forms: repo("forms"), port: free_port() }
+        let dir = tempfile::tempdir().unwrap();
+        Cli { db: crate::pg::TestDb::new(dir.path()), dir, forms: repo("forms"), port: free_port() }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -22,10 +24,7 @@ impl Cli {
         command
             .args(args)
             .current_dir(self.dir.path())
-            .env(
-                "PEIL_DATABASE_URL",
-                format!("sqlite://{}?mode=rwc", self.dir.path().join("peil.db").display()),
-            )
+            .env("PEIL_DATABASE_URL", &self.db.url)
             .env("PEIL_FORMS_DIR", &self.forms)
             .env("PEIL_DATA_DIR", self.dir.path().join("data"))
             .env("PEIL_TEMPLATES_DIR", repo("templates"))

@@ -1,4 +1,4 @@
-//! Importing the office's contact list into a real SQLite file, and picking audiences from it.
+//! Importing the office's contact list into a real database, and picking audiences from it.
 
 use std::path::{Path, PathBuf};
 
@@ -13,14 +13,15 @@ const BOM: &str = "\u{feff}";
 struct App {
     dir: TempDir,
     pool: Pool,
+    _db: crate::pg::TestDb,
 }
 
 impl App {
     async fn new() -> App {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display());
-        let pool = peil::db::connect(&url).await.expect("database");
-        App { dir, pool }
+        let db = crate::pg::TestDb::new(dir.path());
+        let pool = db.pool().await;
+        App { dir, pool, _db: db }
     }
 
     fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {

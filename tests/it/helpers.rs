@@ -1,4 +1,5 @@
-//! The real app for tests: its own SQLite file, its own port, the real HTTP stack over loopback.
+//! The real app for tests: its own database (a SQLite file, or a PostgreSQL database in the
+//! `postgres` binary), its own port, the real HTTP stack over loopback.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +10,8 @@ use peil::db::Pool;
 use peil::forms::Forms;
 use peil::rounds::{self, Link, OpenRequest, RoundId};
 use peil::settings::{Secret, Settings};
+
+pub use crate::pg::TestDb;
 
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -31,6 +34,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
     shutdown: rocket::Shutdown,
+    /// Last, so that it is dropped after everything else that holds the database.
+    _db: TestDb,
 }
 
 impl TestApp {
@@ -42,8 +47,9 @@ impl TestApp {
     pub async fn spawn_with_forms(forms_dir: &Path) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
+        let db = TestDb::new(dir.path());
         let settings = Settings {
-            database_url: format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display()),
+            database_url: db.url.clone(),
             base_url: format!("http://127.0.0.1:{port}"),
             port,
             forms_dir: forms_dir.to_path_buf(),
@@ -72,7 +78,7 @@ impl TestApp {
         let client =
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         wait_until_up(&client, &url).await;
-        TestApp { url, pool, forms, secret, settings, client, dir, shutdown }
+        TestApp { url, pool, forms, secret, settings, client, dir, shutdown, _db: db }
     }
 
     pub async fn import_contacts(&self, csv: &str) -> ImportSummary {

@@ -2,7 +2,7 @@
 //! server on loopback, links in the mails work, failures are retried or given up as they should,
 //! and unsubscribing stops everything still waiting.
 
-mod postgres;
+mod workers;
 pub(crate) mod smtp;
 pub(crate) mod support;
 

@@ -26,6 +26,7 @@ const BIG_ANNA: &str = "01234567890";
 /// pointed at the same database.
 struct Desk {
     dir: tempfile::TempDir,
+    db: crate::pg::TestDb,
     pool: Pool,
     forms: Forms,
     secret: Secret,
@@ -34,20 +35,21 @@ struct Desk {
 impl Desk {
     async fn new() -> Desk {
         let dir = tempfile::tempdir().unwrap();
-        let pool = peil::db::connect(&database_url(&dir)).await.unwrap();
+        let db = crate::pg::TestDb::new(dir.path());
+        let pool = db.pool().await;
         let forms = peil::forms::load(&repo("forms")).unwrap();
         let csv = dir.path().join("contacts.csv");
         std::fs::write(&csv, PEOPLE).unwrap();
         let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
         contacts::import_csv(&pool, &csv, &vocabulary).await.unwrap();
-        Desk { dir, pool, forms, secret: Secret::new(peil::crypto::random_b64(48)) }
+        Desk { dir, db, pool, forms, secret: Secret::new(peil::crypto::random_b64(48)) }
     }
 
     fn peil(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_peil"))
             .args(args)
             .current_dir(self.dir.path())
-            .env("PEIL_DATABASE_URL", database_url(&self.dir))
+            .env("PEIL_DATABASE_URL", &self.db.url)
             .env("PEIL_FORMS_DIR", repo("forms"))
             .env("PEIL_DATA_DIR", self.dir.path().join("data"))
             .env("NO_COLOR", "1")
@@ -141,10 +143,6 @@ impl Desk {
         .unwrap();
         row
     }
-}
-
-fn database_url(dir: &tempfile::TempDir) -> String {
-    format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display())
 }
 
 fn stdout(output: &Output) -> String {

@@ -2,7 +2,6 @@
 //! small groups, escaping of free text, and refusal of anyone not logged in.
 
 pub(crate) mod pages;
-mod postgres;
 mod scenario;
 
 use peil::forms::{Answer, Answers};

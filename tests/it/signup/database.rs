@@ -1,6 +1,6 @@
 //! The seat rules held by the database alone: concurrent transactions straight on the pool,
 //! without the web app's write gate, as several processes (or instances on PostgreSQL) would
-//! run them. The same scenario on a SQLite file and, when it answers, on PostgreSQL.
+//! run them.
 
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use peil::signup::{SeatId, SeatStatus};
 
 use super::{poh_contacts, session};
 use crate::helpers::repo;
-use crate::pg::Database;
+use crate::pg::TestDb;
 
 struct World {
     pool: Pool,
@@ -115,18 +115,8 @@ async fn races(world: World) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_a_sqlite_file_concurrent_transactions_never_overbook_and_promote_once_each() {
+async fn concurrent_transactions_never_overbook_and_promote_once_each() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("peil.db").display());
-    let pool = peil::db::connect(&url).await.expect("database");
-    races(world(pool, &dir, 60, 8).await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_postgresql_concurrent_transactions_never_overbook_and_promote_once_each() {
-    let Some(database) = Database::create().await else { return };
-    let pool = peil::db::connect(&database.url).await.expect("migrated database");
-    let dir = tempfile::tempdir().expect("temp dir");
-    races(world(pool.clone(), &dir, 60, 8).await).await;
-    database.drop(pool).await;
+    let database = TestDb::new(dir.path());
+    races(world(database.pool().await, &dir, 60, 8).await).await;
 }

@@ -1,6 +1,6 @@
-//! The outbox on PostgreSQL: the same queueing, claiming and opting out, with two workers side by
-//! side (`FOR UPDATE SKIP LOCKED`). Each test gets its own database, dropped afterwards. Skipped
-//! with a note when no PostgreSQL answers at `PEIL_TEST_POSTGRES_URL` (default: the local one).
+//! Two mail workers side by side on one database, as two instances run them: each claims its own
+//! rows (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, on SQLite under its write lock), and
+//! queueing, claiming and opting out keep every mail to one send.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,14 +14,14 @@ use peil::settings::{Secret, Settings};
 
 use super::smtp::SmtpServer;
 use crate::helpers::{CONTACTS, repo};
-use crate::pg::Database;
+use crate::pg::TestDb;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_postgresql_two_workers_share_the_outbox_and_send_every_mail_once() {
-    let Some(database) = Database::create().await else { return };
-    let pool = peil::db::connect(&database.url).await.expect("migrated database");
-    let forms = peil::forms::load(&repo("forms")).expect("forms");
+async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDb::new(dir.path());
+    let pool = database.pool().await;
+    let forms = peil::forms::load(&repo("forms")).expect("forms");
     let csv = dir.path().join("contacts.csv");
     std::fs::write(&csv, CONTACTS).expect("csv");
     let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
@@ -88,5 +88,4 @@ async fn on_postgresql_two_workers_share_the_outbox_and_send_every_mail_once() {
 
     let report = peil::mail::report(&pool).await.expect("report");
     assert_eq!(report.rounds[0].counts, [0, 0, 7, 0, 1]);
-    database.drop(pool).await;
 }
