@@ -70,6 +70,15 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
+    /// The secret key the database is used with.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Make this configuration's secret key the database's key; links of earlier rounds stop working.
+    Adopt,
 }
 
 #[derive(Subcommand)]
@@ -134,10 +143,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Round(command) => {
-            let secret = settings.resolve_secret()?;
             let forms = load_forms(&settings)?;
-            let pool = crate::db::connect(&settings.database_url).await?;
+            let (pool, secret) = keyed(&mut settings).await?;
             round(command, &settings, &forms, &pool, &secret).await
+        }
+        Command::Key(KeyCommand::Adopt) => {
+            let secret = settings.resolve_secret()?;
+            let pool = crate::db::connect(&settings.database_url).await?;
+            crate::keycheck::adopt(&pool, &secret).await?;
+            println!("this secret key is now the database's key; links of rounds opened before no longer work");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Session(command) => {
             let pool = crate::db::connect(&settings.database_url).await?;
@@ -293,8 +308,7 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    let secret = settings.resolve_secret()?;
-    let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
+    let (pool, secret) = keyed(&mut settings).await?;
     if let Some(path) = crate::setup::first_start_link(&pool).await? {
         // The one place a token is logged on purpose: the operator needs it, it works once.
         tracing::warn!(
@@ -333,11 +347,19 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The database and the secret key, for commands that make or read personal links: refused when
+/// the key is not the one the database is used with.
+async fn keyed(settings: &mut Settings) -> anyhow::Result<(crate::db::Pool, crate::settings::Secret)> {
+    let secret = settings.resolve_secret()?;
+    let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
+    crate::keycheck::check(&pool, &secret).await?;
+    Ok((pool, secret))
+}
+
 async fn start_job(settings: &mut Settings, job: &str) -> anyhow::Result<ExitCode> {
     let forms = Arc::new(load_forms(settings)?);
     let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(|e| anyhow::anyhow!("{e}"))?);
-    let secret = settings.resolve_secret()?;
-    let pool = crate::db::connect(&settings.database_url).await?;
+    let (pool, secret) = keyed(settings).await?;
     let scheduler = crate::schedule::Scheduler::new(pool, forms, jobs, secret, crate::clock::system());
     match scheduler.start_job(job).await {
         Ok(rounds) if rounds.is_empty() => {

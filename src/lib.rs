@@ -14,6 +14,7 @@ pub mod db;
 pub mod export;
 pub mod forms;
 pub mod jobs;
+pub mod keycheck;
 pub mod mail;
 pub mod responses;
 pub mod results;
