@@ -46,8 +46,13 @@ impl TestApp {
 
     pub async fn spawn_with_forms(forms_dir: &Path) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let port = free_port();
         let db = TestDb::new(dir.path());
+        TestApp::spawn_on(forms_dir, dir, db, Secret::new(peil::crypto::random_b64(48))).await
+    }
+
+    /// The app on a database that may already hold data (a restored backup, say), with `secret`.
+    pub async fn spawn_on(forms_dir: &Path, dir: tempfile::TempDir, db: TestDb, secret: Secret) -> TestApp {
+        let port = free_port();
         let settings = Settings {
             database_url: db.url.clone(),
             base_url: format!("http://127.0.0.1:{port}"),
@@ -56,7 +61,7 @@ impl TestApp {
             data_dir: dir.path().join("data"),
             templates_dir: repo("templates"),
             static_dir: repo("static"),
-            secret_key: Some(Secret::new(peil::crypto::random_b64(48))),
+            secret_key: Some(secret),
             min_group_size: 2,
             ..Settings::default()
         };

@@ -5,6 +5,7 @@ mod pg;
 
 mod accounts;
 mod answering;
+mod backup;
 mod browser;
 mod cli;
 mod contacts_import;
