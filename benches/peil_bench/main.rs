@@ -9,6 +9,7 @@
 
 mod client;
 mod db;
+mod driver;
 mod floor;
 mod lean;
 mod load;
@@ -36,6 +37,10 @@ struct Args {
     /// Run only the results workload (the results page over 10,000 and 100,000 responses).
     #[arg(long)]
     only_results: bool,
+    /// Run only the driver comparison: sqlx's Any driver against the native one, on SQLite and
+    /// (when it answers at the local default) PostgreSQL.
+    #[arg(long)]
+    only_driver: bool,
     #[command(subcommand)]
     command: Option<Hidden>,
 }
@@ -58,7 +63,13 @@ fn main() -> ExitCode {
         Some(Hidden::FloorServer { port, db }) => floor::serve(port, &db),
         None => tokio::runtime::Runtime::new().map_err(anyhow::Error::from).and_then(|rt| {
             rt.block_on(async {
-                if args.only_results { bench_results(args.quick).await } else { bench(args.quick).await }
+                if args.only_driver {
+                    bench_driver().await
+                } else if args.only_results {
+                    bench_results(args.quick).await
+                } else {
+                    bench(args.quick).await
+                }
             })
         }),
     };
@@ -127,6 +138,25 @@ async fn bench_results(quick: bool) -> anyhow::Result<()> {
     report.write(&paths.target.join("bench-results.json"))?;
     println!("\n{}", results.table());
     println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
+    Ok(())
+}
+
+/// Only the driver comparison: its table, and `target/bench-driver.json`.
+async fn bench_driver() -> anyhow::Result<()> {
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, false);
+    println!("{}", report.meta_line());
+    let dir = std::env::temp_dir().join(format!("peil-bench-driver-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    sqlx::any::install_default_drivers();
+    let admin = "postgres://postgres@127.0.0.1:5432/postgres";
+    let postgres = <sqlx::AnyConnection as sqlx::Connection>::connect(admin).await.is_ok().then_some(admin);
+    let cost = driver::run_workload(&dir, postgres).await;
+    std::fs::remove_dir_all(&dir)?;
+    let cost = cost?;
+    report.add("driver", cost.to_json());
+    report.write(&paths.target.join("bench-driver.json"))?;
+    println!("\n{}", cost.table());
     Ok(())
 }
 
