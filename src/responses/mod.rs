@@ -10,6 +10,8 @@ use crate::db::{self, Pool};
 use crate::forms::Answers;
 use crate::rounds::{Invitation, InvitationId, Round};
 
+mod mixing;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ResponsesError {
     #[error("database: {0}")]
@@ -110,6 +112,10 @@ pub async fn submit(
     let now = Utc::now();
     let signup = round.form.kind == crate::forms::FormKind::Signup;
     let mut tx = pool.begin().await?;
+    let mix = round.anonymous && mixing::needed(&mut tx);
+    if mix {
+        mixing::lock_round(&mut tx, round.id).await?;
+    }
     // The write comes first: on SQLite it takes the write lock at once, so two submissions queue
     // instead of both reading and then failing to upgrade.
     let marked = sqlx::query(
@@ -141,6 +147,9 @@ pub async fn submit(
         .bind(crate::time::today().format("%Y-%m-%d").to_string())
         .execute(&mut *tx)
         .await?;
+        if mix {
+            mixing::mix(&mut tx, round.id).await?;
+        }
     } else {
         sqlx::query(
             "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \

@@ -18,3 +18,4 @@ mod service;
 mod signup;
 mod signup_cli;
 mod signup_mail;
+mod unlinkable;
