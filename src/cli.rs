@@ -151,7 +151,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let secret = settings.resolve_secret()?;
             let pool = crate::db::connect(&settings.database_url).await?;
             crate::keycheck::adopt(&pool, &secret).await?;
-            println!("this secret key is now the database's key; links of rounds opened before no longer work");
+            println!(
+                "this secret key is now the database's key; links of rounds opened before no longer work"
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Session(command) => {

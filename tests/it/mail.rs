@@ -2,9 +2,9 @@
 //! server on loopback, links in the mails work, failures are retried or given up as they should,
 //! and unsubscribing stops everything still waiting.
 
-mod workers;
 pub(crate) mod smtp;
 pub(crate) mod support;
+mod workers;
 
 use std::collections::HashMap;
 use std::sync::Arc;

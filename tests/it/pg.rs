@@ -59,7 +59,8 @@ impl Drop for TestDb {
 }
 
 fn admin_url() -> String {
-    std::env::var("PEIL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("PEIL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// Runs one statement on the server's admin database, on a thread of its own so that it works
