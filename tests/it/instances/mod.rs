@@ -5,7 +5,9 @@
 //! when its test ends, however it ends.
 
 mod keys;
+mod mail;
 mod schedule;
+mod signup;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
