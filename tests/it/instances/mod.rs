@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::helpers::within;
 use crate::helpers::{free_port, repo};
 use crate::pg::TestDb;
 
@@ -172,20 +173,4 @@ impl Drop for Instance {
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Polls `check` until it gives a value, or panics with `what` after `seconds`.
-pub async fn within<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "not within {seconds} s: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
