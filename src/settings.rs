@@ -56,6 +56,9 @@ pub struct Settings {
     pub mail_poll_ms: u64,
     /// Mails sent at the same time, each over its own pooled SMTP connection.
     pub mail_concurrency: u32,
+    /// How long a worker's claim on a mail holds, in seconds. An instance that dies mid-send
+    /// leaves its claimed mails `sending`; another instance takes them over after this.
+    pub mail_lease_seconds: u64,
 }
 
 impl Default for Settings {
@@ -79,6 +82,7 @@ impl Default for Settings {
             mail_per_second: 20,
             mail_poll_ms: 1000,
             mail_concurrency: 8,
+            mail_lease_seconds: 300,
         }
     }
 }

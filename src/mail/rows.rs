@@ -10,9 +10,6 @@ use super::{MailError, MailKind, OutboxId};
 use crate::db::{self, Backend, Pool};
 use crate::signup::{SeatId, SeatStatus};
 
-/// How long a claim holds: a worker that dies mid-batch leaves its rows to others after this.
-pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
-
 /// Due rows, plus rows whose claim ran out (a worker crashed), marked `sending` in one statement.
 /// On PostgreSQL, `SKIP LOCKED` lets instances claim side by side without waiting or overlap; on
 /// SQLite the statement runs under the database's single write lock.
@@ -35,10 +32,13 @@ pub struct Claimed {
     pub attempts: u32,
 }
 
+/// Claims up to `limit` due rows for `lease` (`mail_lease_seconds`): a worker that dies mid-batch
+/// leaves its rows to others after that.
 pub async fn claim(
     pool: &Pool,
     backend: Backend,
     now: DateTime<Utc>,
+    lease: chrono::Duration,
     limit: i64,
 ) -> Result<Vec<Claimed>, MailError> {
     let sql = match backend {
@@ -46,7 +46,7 @@ pub async fn claim(
         Backend::Postgres => CLAIM_POSTGRES,
     };
     let rows = sqlx::query(sql)
-        .bind(db::timestamp(now + LEASE))
+        .bind(db::timestamp(now + lease))
         .bind(db::timestamp(now))
         .bind(limit)
         .fetch_all(pool)
@@ -179,6 +179,22 @@ async fn seat_facts(pool: &Pool, id: OutboxId, seat: SeatId) -> Result<SeatFacts
         cancel_until: starts_at - chrono::Duration::seconds(row.try_get("cancel_until_secs")?),
         published: count("published")? > 0,
     })
+}
+
+/// Extends this worker's claim on `row` until `until`, right before its send; `false` when the
+/// claim ran out and another worker took the row over (its attempt count moved on), so that the
+/// row is sent by that worker alone. Without it, a batch that outlasts a short lease would be
+/// sent by two workers.
+pub async fn renew(pool: &Pool, row: &Claimed, until: DateTime<Utc>) -> Result<bool, MailError> {
+    let renewed = sqlx::query(
+        "UPDATE outbox SET claimed_until = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2",
+    )
+    .bind(row.id.0)
+    .bind(i64::from(row.attempts))
+    .bind(db::timestamp(until))
+    .execute(pool)
+    .await?;
+    Ok(renewed.rows_affected() == 1)
 }
 
 // Every transition below requires the row to still be `sending`: a row whose lease ran out and

@@ -1,7 +1,8 @@
 //! The mail worker: claims due outbox rows, checks each still makes sense, sends it, and records
 //! the outcome right after its send. A crash between a send and its record leaves the row
-//! `sending` until its lease runs out, and then it is sent again: at most the message in flight
-//! can arrive twice, never a whole batch.
+//! `sending` until its lease (`mail_lease_seconds`) runs out, and then it is sent again, with the
+//! same Message-ID: at most the messages in flight can arrive twice, never a whole batch. Each
+//! send first renews its claim, so a batch that outlasts the lease is not sent twice either.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +24,8 @@ use crate::jobs::MailTexts;
 use crate::rounds::InvitationToken;
 use crate::settings::{Secret, Settings};
 
-/// Rows claimed at a time: at the default rate a batch takes a few seconds, well inside a lease.
+/// Rows claimed at a time: at the default rate a batch takes a few seconds, well inside the
+/// default lease (and each send renews its claim).
 const BATCH: i64 = 50;
 
 /// What one run did with the rows it claimed.
@@ -53,6 +55,8 @@ pub struct Mailer {
     pace: Duration,
     poll: Duration,
     concurrency: usize,
+    /// How long a claim holds (`mail_lease_seconds`).
+    lease: chrono::Duration,
     /// Shared with the web app on SQLite, so the worker's writes queue instead of sleeping in
     /// SQLite's busy handler; see `WriteGate`.
     writes: crate::db::WriteGate,
@@ -79,6 +83,9 @@ impl Mailer {
             pace: Duration::from_secs(1) / settings.mail_per_second.max(1),
             poll: Duration::from_millis(settings.mail_poll_ms.max(10)),
             concurrency: usize::try_from(settings.mail_concurrency.max(1)).unwrap_or(1),
+            lease: chrono::Duration::seconds(
+                i64::try_from(settings.mail_lease_seconds.max(1)).unwrap_or(300),
+            ),
             writes: crate::db::WriteGate::for_url(&settings.database_url),
             pool,
             texts,
@@ -103,7 +110,7 @@ impl Mailer {
     pub async fn run_once(&self) -> Result<Delivery, MailError> {
         let claimed = {
             let _turn = self.writes.turn().await;
-            rows::claim(&self.pool, self.backend, self.clock.now(), BATCH).await?
+            rows::claim(&self.pool, self.backend, self.clock.now(), self.lease, BATCH).await?
         };
         let mut delivery = Delivery::default();
         let mut unreachable: Option<String> = None;
@@ -135,6 +142,7 @@ impl Mailer {
                     Outcome::Sent => delivery.sent += 1,
                     Outcome::Cancelled => delivery.cancelled += 1,
                     Outcome::Failed => delivery.failed += 1,
+                    Outcome::TakenOver => {}
                     Outcome::Retried { unreachable: gone } => {
                         delivery.retried += 1;
                         unreachable = unreachable.or(gone);
@@ -189,6 +197,14 @@ impl Mailer {
             }
             Err(Compose::Mail(e)) => return Err(e),
         };
+        let renewed = {
+            let _turn = self.writes.turn().await;
+            rows::renew(&self.pool, row, self.clock.now() + self.lease).await?
+        };
+        if !renewed {
+            tracing::info!(outbox = %row.id, "mail taken over by another worker after its lease ran out");
+            return Ok(Outcome::TakenOver);
+        }
         match self.transport.send(message).await {
             Ok(()) => {
                 {
@@ -277,7 +293,7 @@ impl Mailer {
         };
         let texts = details.job_id.as_ref().and_then(|job| self.texts.get(job));
         let rendered = self.templates.render(&letter, texts).map_err(Compose::Mail)?;
-        let message_id = format!("<peil.{}.{}@{domain}>", row.id, crate::crypto::random_b64(9));
+        let message_id = self.message_id(row.id, domain);
         let envelope = Envelope {
             from: &self.from,
             to,
@@ -293,10 +309,22 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// The same for every attempt at one outbox row, so that a mail sent again after a crash
+    /// carries the Message-ID of the copy that may have arrived, and mail programs drop the
+    /// second. The HMAC keeps ids of different databases apart and reveals nothing.
+    fn message_id(&self, id: super::OutboxId, domain: &str) -> String {
+        let mac = crate::crypto::hmac_b64(self.secret.expose(), &format!("peil message-id {id}"));
+        format!("<peil.{id}.{}@{domain}>", &mac[..16])
+    }
+}
+
 enum Outcome {
     Sent,
     Cancelled,
     Failed,
+    /// The claim ran out before the send and another worker holds the row now.
+    TakenOver,
     /// `unreachable` carries the reason when the relay itself is gone.
     Retried {
         unreachable: Option<String>,

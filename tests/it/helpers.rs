@@ -276,3 +276,19 @@ pub fn forms_dir(forms: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Polls `check` until it gives a value, or panics with `what` after `seconds`.
+pub async fn within<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(std::time::Instant::now() < deadline, "not within {seconds} s: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod contacts_import;
 mod forms_check;
+mod instances;
 mod jobs_check;
 mod mail;
 mod results;
