@@ -1,5 +1,6 @@
 //! SQLite as peil opens it (sqlx's Any driver, same pool size and pragmas as src/db.rs), for the
-//! floor server; and a row count to check what the servers acknowledged against what they stored.
+//! floor server; and a row count, on either backend, to check what the servers acknowledged
+//! against what they stored.
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -117,7 +117,9 @@ pub async fn run_workload(plan: &[(usize, usize)]) -> anyhow::Result<Floor> {
     server.wait_healthy(Instant::now()).await?;
     let total: usize = plan.iter().map(|(_, count)| count).sum();
     let links = (0..total).map(|i| format!("/r/floor-{i:06}")).collect();
-    let levels = load::run_plan(&server, links, crate::respond::ANSWERS.as_bytes(), plan).await?;
+    let levels =
+        load::run_plan(std::slice::from_ref(&server), links, crate::respond::ANSWERS.as_bytes(), plan)
+            .await?;
     let url = format!("sqlite://{}?mode=rwc", db.display());
     let stored = crate::db::count(&url, "SELECT COUNT(*) FROM posts").await?;
     if stored != total as i64 {

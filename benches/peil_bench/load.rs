@@ -1,6 +1,8 @@
 //! The load both the respond and the floor workloads apply: `concurrency` keep-alive
 //! connections, each taking the next unused link and sending a GET and then a POST of the
-//! answers. One completed response is that pair; its latency is the time for both.
+//! answers. One completed response is that pair; its latency is the time for both. With several
+//! servers (instances on one database), connection `i` goes to server `i mod n`, as a
+//! round-robin proxy would spread them.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,7 +31,7 @@ pub struct Level {
     pub per_second: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
-    /// The server's CPU time (all threads, user + system) per response.
+    /// The servers' CPU time (all threads of every instance, user + system) per response.
     pub cpu_ms: f64,
 }
 
@@ -54,11 +56,16 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Sends one GET+POST pair per path, `concurrency` at a time, and reads the server's CPU time
+/// The CPU time all `servers` have used so far, in seconds.
+pub fn servers_cpu_seconds(servers: &[ChildGuard]) -> anyhow::Result<f64> {
+    servers.iter().map(|server| cpu_seconds(server.pid())).sum()
+}
+
+/// Sends one GET+POST pair per path, `concurrency` at a time, and reads the servers' CPU time
 /// around it. Any reply other than the expected one stops the level with an error: a benchmark
 /// of failing requests measures nothing.
 async fn run_level(
-    server: &ChildGuard,
+    servers: &[ChildGuard],
     paths: Vec<String>,
     body: Arc<Vec<u8>>,
     concurrency: usize,
@@ -66,17 +73,20 @@ async fn run_level(
     let count = paths.len();
     let paths = Arc::new(paths);
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu_before = cpu_seconds(server.pid())?;
+    let cpu_before = servers_cpu_seconds(servers)?;
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| tokio::spawn(worker(server.addr, paths.clone(), body.clone(), next.clone())))
+        .map(|i| {
+            let addr = servers[i % servers.len()].addr;
+            tokio::spawn(worker(addr, paths.clone(), body.clone(), next.clone()))
+        })
         .collect();
     let mut latencies = Vec::with_capacity(count);
     for worker in workers {
         latencies.extend(worker.await.context("a client task panicked")??);
     }
     let elapsed = started.elapsed();
-    let cpu = cpu_seconds(server.pid())? - cpu_before;
+    let cpu = servers_cpu_seconds(servers)? - cpu_before;
     latencies.sort_unstable();
     Ok(Level {
         concurrency,
@@ -125,9 +135,9 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[rank - 1].as_secs_f64() * 1000.0
 }
 
-/// Runs every level of the plan against `server`, each on its own slice of fresh paths.
+/// Runs every level of the plan against `servers`, each on its own slice of fresh paths.
 pub async fn run_plan(
-    server: &ChildGuard,
+    servers: &[ChildGuard],
     mut paths: Vec<String>,
     body: &[u8],
     plan: &[(usize, usize)],
@@ -139,7 +149,7 @@ pub async fn run_plan(
             bail!("{count} links needed for concurrency {concurrency}, {} left", paths.len());
         }
         let rest = paths.split_off(count);
-        let level = run_level(server, paths, body.clone(), concurrency).await?;
+        let level = run_level(servers, paths, body.clone(), concurrency).await?;
         println!(
             "  c={:<3} {:>6} responses  {:>8.1}/s  p50 {:>6.2} ms  p99 {:>6.2} ms  server CPU {:.2} ms/response",
             level.concurrency, level.count, level.per_second, level.p50_ms, level.p99_ms, level.cpu_ms

@@ -1,19 +1,22 @@
 //! The mail workload: a round of the bench form opened for 10,000 contacts (`--quick`: 2,000)
 //! through the real CLI, which queues one invitation mail each in the outbox, and then the real
 //! `peil serve` delivering them over plain SMTP to the bench's own sink on loopback, with the
-//! rate limit out of the way and peil's default `mail_concurrency`. Timed from starting `peil serve` (start-up included, tens of ms)
-//! to the sink accepting the last message. Afterwards the outbox must say `sent` for every row,
-//! and the sink must hold exactly that many messages, to as many distinct recipients: a message
-//! sent twice, or one marked sent but never received, fails the run.
+//! rate limit out of the way and peil's default `mail_concurrency`. On PostgreSQL also with two
+//! instances claiming from the one outbox. Timed from starting `peil serve` (start-up included,
+//! tens of ms) to the sink accepting the last message. Afterwards the outbox must say `sent` for
+//! every row, and the sink must hold exactly that many messages, to as many distinct recipients:
+//! a message sent twice (by one instance or by both), or one marked sent but never received,
+//! fails the run.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use crate::load::{round1, round2};
+use crate::backend::Target;
+use crate::load::{round1, round2, servers_cpu_seconds};
 use crate::respond::{install_form, invite};
-use crate::server::{ChildGuard, Paths, cpu_seconds};
+use crate::server::{ChildGuard, Paths, logs_tail, peak_rss_mib};
 use crate::site::Site;
 use crate::smtp::Sink;
 
@@ -29,8 +32,10 @@ pub struct Mail {
     /// From starting `peil serve` to the first message: start-up and the first claim.
     pub first_ms: f64,
     pub per_second: f64,
+    /// The highest of the instances'.
     pub peak_rss_mib: f64,
-    /// The server's CPU time (all threads, user + system) per message, start-up included.
+    /// The servers' CPU time (all threads of every instance, user + system) per message,
+    /// start-up included.
     pub cpu_ms: f64,
     pub mean_bytes: f64,
     pub connections: u64,
@@ -57,8 +62,8 @@ pub fn count(quick: bool) -> usize {
     if quick { 2_000 } else { 10_000 }
 }
 
-pub async fn run_workload(paths: &Paths, count: usize) -> anyhow::Result<Mail> {
-    let site = Site::new(paths, "mail")?;
+pub async fn run_workload(paths: &Paths, count: usize, target: &Target) -> anyhow::Result<Mail> {
+    let site = Site::on(paths, "mail", &target.backend)?;
     install_form(paths, &site)?;
     invite(&site, count)?;
     let url = site.database_url();
@@ -75,13 +80,13 @@ pub async fn run_workload(paths: &Paths, count: usize) -> anyhow::Result<Mail> {
         ("PEIL_MAIL_POLL_MS", "50"),
     ];
     let started = Instant::now();
-    let (mut server, _) = site.serve_with(&settings).await?;
-    wait_for(&sink, count as u64, &mut server).await?;
+    let mut servers = site.serve_many(target.instances, &settings).await?;
+    wait_for(&sink, count as u64, &mut servers).await?;
     let (first, last) = sink.first_message().zip(sink.last_message()).context("the sink saw no message")?;
     let seconds = last.duration_since(started).as_secs_f64();
-    let (_, peak_rss_mib) = server.rss_mib()?;
-    let cpu = cpu_seconds(server.pid())?;
-    verify(&sink, count, &url, &server).await?;
+    let peak_rss_mib = peak_rss_mib(&servers)?;
+    let cpu = servers_cpu_seconds(&servers)?;
+    verify(&sink, count, &url, &servers).await?;
     let messages = sink.messages();
     Ok(Mail {
         messages,
@@ -96,19 +101,21 @@ pub async fn run_workload(paths: &Paths, count: usize) -> anyhow::Result<Mail> {
     })
 }
 
-/// Waits until the sink holds `count` messages; fails when the server dies or stalls.
-async fn wait_for(sink: &Sink, count: u64, server: &mut ChildGuard) -> anyhow::Result<()> {
+/// Waits until the sink holds `count` messages; fails when a server dies or they stall.
+async fn wait_for(sink: &Sink, count: u64, servers: &mut [ChildGuard]) -> anyhow::Result<()> {
     let (mut seen, mut progress) = (0, Instant::now());
     while sink.messages() < count {
-        if let Some(status) = server.exited()? {
-            bail!("peil exited ({status}) after {seen} of {count} mails:\n{}", server.log_tail());
+        for server in servers.iter_mut() {
+            if let Some(status) = server.exited()? {
+                bail!("peil exited ({status}) after {seen} of {count} mails:\n{}", server.log_tail());
+            }
         }
         if sink.messages() > seen {
             (seen, progress) = (sink.messages(), Instant::now());
         } else if progress.elapsed() > STALL {
             bail!(
                 "no mail for {STALL:?} after {seen} of {count}; peil's log ends with:\n{}",
-                server.log_tail()
+                logs_tail(servers)
             );
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -117,7 +124,7 @@ async fn wait_for(sink: &Sink, count: u64, server: &mut ChildGuard) -> anyhow::R
 }
 
 /// The outbox and the sink agree, and nothing arrives twice.
-async fn verify(sink: &Sink, count: usize, url: &str, server: &ChildGuard) -> anyhow::Result<()> {
+async fn verify(sink: &Sink, count: usize, url: &str, servers: &[ChildGuard]) -> anyhow::Result<()> {
     // A row is marked sent right after the sink's 250, so the last few may lag the count.
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut sent = 0;
@@ -135,7 +142,7 @@ async fn verify(sink: &Sink, count: usize, url: &str, server: &ChildGuard) -> an
         bail!(
             "{count} mails queued: {sent} marked sent, {received} received, {distinct} distinct \
              recipients; peil's log ends with:\n{}",
-            server.log_tail()
+            logs_tail(servers)
         );
     }
     Ok(())

@@ -1,19 +1,23 @@
-//! `peil-bench`: measures the release build of peil as people use it. Five workloads: respond
-//! (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server under
-//! the same load, to see what share of the cost is peil's own), lean (memory, start-up, check
-//! time, binary size), mail (a round's invitation mails from the outbox to a local SMTP sink)
-//! and signup (500 people racing for 40 seats within a second). Prints Markdown tables and
-//! writes `target/bench.json`.
+//! `peil-bench`: measures the release build of peil as people use it. Six workloads on SQLite:
+//! respond (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server
+//! under the same load, to see what share of the cost is peil's own), lean (memory, start-up,
+//! check time, binary size), mail (a round's invitation mails from the outbox to a local SMTP
+//! sink), signup (500 people racing for 40 seats within a second) and results (a round's results
+//! page). Then respond, mail, signup and results again on PostgreSQL, with one and two instances
+//! on one database (`postgres`). Prints Markdown tables and writes `target/bench.json`.
 //!
-//! Run with `cargo run --release --bin peil-bench` (add `-- --quick` for a run under two minutes).
+//! Run with `cargo run --release --bin peil-bench` (add `-- --quick` for a shorter run).
 
+mod backend;
 mod client;
+mod compare;
 mod db;
 mod driver;
 mod floor;
 mod lean;
 mod load;
 mod mail;
+mod postgres;
 mod report;
 mod respond;
 mod results;
@@ -28,6 +32,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+use crate::backend::{Backend, Target};
+use crate::postgres::Postgres;
+
 #[derive(Parser)]
 #[command(name = "peil-bench", about = "Benchmarks the release build of peil")]
 struct Args {
@@ -35,12 +42,23 @@ struct Args {
     #[arg(long)]
     quick: bool,
     /// Run only the results workload (the results page over 10,000 and 100,000 responses).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "only_postgres")]
     only_results: bool,
     /// Run only the driver comparison: sqlx's Any driver against the native one, on SQLite and
     /// (when it answers at the local default) PostgreSQL.
     #[arg(long)]
     only_driver: bool,
+    /// The PostgreSQL server for the PostgreSQL workloads, as the URL of a database on it to
+    /// connect to for `CREATE DATABASE` [default: postgres://postgres@127.0.0.1:5432/postgres,
+    /// skipped with a note when it does not answer].
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Leave the PostgreSQL workloads out.
+    #[arg(long, conflicts_with_all = ["postgres", "only_postgres"])]
+    no_postgres: bool,
+    /// Run only the PostgreSQL workloads; writes `target/bench-postgres.json`.
+    #[arg(long)]
+    only_postgres: bool,
     #[command(subcommand)]
     command: Option<Hidden>,
 }
@@ -67,8 +85,15 @@ fn main() -> ExitCode {
                     bench_driver().await
                 } else if args.only_results {
                     bench_results(args.quick).await
+                } else if args.only_postgres {
+                    bench_postgres(args.quick, args.postgres.as_deref()).await
                 } else {
-                    bench(args.quick).await
+                    let postgres = if args.no_postgres {
+                        Err("left out with --no-postgres".into())
+                    } else {
+                        postgres::server(args.postgres.as_deref())?
+                    };
+                    bench(args.quick, postgres).await
                 }
             })
         }),
@@ -82,7 +107,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn bench(quick: bool) -> anyhow::Result<()> {
+/// Everything; the PostgreSQL part on the server `postgres` names, or skipped for the reason given.
+async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<()> {
     let started = Instant::now();
     let paths = server::Paths::find()?;
     let plan = load::plan(quick);
@@ -91,7 +117,7 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
     println!("{}", report.meta_line());
 
     println!("respond: peil serve, SQLite, GET + POST of a 10-question page per response");
-    let respond = respond::run_workload(&paths, &plan).await?;
+    let respond = respond::run_workload(&paths, &plan, &Target::sqlite()).await?;
     println!("floor: Rocket + one INSERT per POST, same load");
     let mut floor = floor::run_workload(&plan).await?;
     floor.compare(&respond.levels);
@@ -99,15 +125,22 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
     let lean = lean::run_workload(&paths, (respond.idle_rss_mib, respond.peak_rss_mib)).await?;
     let messages = mail::count(quick);
     println!("mail: {messages} invitation mails from the outbox over SMTP to a local sink");
-    let mail = mail::run_workload(&paths, messages).await?;
+    let mail = mail::run_workload(&paths, messages, &Target::sqlite()).await?;
     println!(
         "signup: {} people sign up for one session of {} seats within one second",
         signup::PEOPLE,
         signup::SEATS
     );
-    let signup = signup::run_workload(&paths).await?;
+    let signup = signup::run_workload(&paths, &Target::sqlite()).await?;
     println!("results: a round's results page, 20 questions, over 10,000 and 100,000 responses");
-    let results = results::run_workload(&paths, quick).await?;
+    let results = results::run_workload(&paths, quick, &Backend::Sqlite).await?;
+    let pg = match postgres {
+        Ok(admin) => Ok(postgres::run(&paths, quick, &admin).await?),
+        Err(reason) => {
+            println!("postgres: skipped, {reason}");
+            Err(reason)
+        }
+    };
 
     report.add("respond", respond.to_json());
     report.add("floor", floor.to_json());
@@ -115,6 +148,8 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
     report.add("mail", mail.to_json());
     report.add("signup", signup.to_json());
     report.add("results", results.to_json());
+    report
+        .add("postgres", pg.as_ref().map_or_else(|reason| postgres::skipped_json(reason), Postgres::to_json));
     let seconds = started.elapsed().as_secs_f64();
     report.set_seconds(seconds);
     let json = paths.target.join("bench.json");
@@ -122,8 +157,21 @@ async fn bench(quick: bool) -> anyhow::Result<()> {
 
     println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean, &mail, &signup));
     println!("results page:\n\n{}", results.table());
+    if let Ok(pg) = &pg {
+        let mut side = compare::Figures::default();
+        side.sqlite(&respond, &mail, &signup, &results);
+        side.postgres(pg);
+        println!("SQLite and PostgreSQL (one and two instances on one database):\n\n{}", side.tables());
+    }
     println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail, &signup));
     println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
+    if let Ok(pg) = &pg {
+        println!(
+            "- PostgreSQL signup: exactly {} seats, no errors: {}",
+            signup::SEATS,
+            verdict(Some(pg.seats_right()))
+        );
+    }
     println!("took {seconds:.0} s; written to {}", json.display());
     Ok(())
 }
@@ -133,7 +181,7 @@ async fn bench_results(quick: bool) -> anyhow::Result<()> {
     let paths = server::Paths::find()?;
     let mut report = report::Report::new(&paths.repo, quick);
     println!("{}", report.meta_line());
-    let results = results::run_workload(&paths, quick).await?;
+    let results = results::run_workload(&paths, quick, &Backend::Sqlite).await?;
     report.add("results", results.to_json());
     report.write(&paths.target.join("bench-results.json"))?;
     println!("\n{}", results.table());
@@ -157,6 +205,27 @@ async fn bench_driver() -> anyhow::Result<()> {
     report.add("driver", cost.to_json());
     report.write(&paths.target.join("bench-driver.json"))?;
     println!("\n{}", cost.table());
+    Ok(())
+}
+
+/// Only the PostgreSQL workloads: their tables, and `target/bench-postgres.json`. Without a
+/// server to run on this fails, as it was asked for.
+async fn bench_postgres(quick: bool, asked: Option<&str>) -> anyhow::Result<()> {
+    let admin = postgres::server(asked)?.map_err(anyhow::Error::msg)?;
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, quick);
+    println!("{}", report.meta_line());
+    let started = Instant::now();
+    let pg = postgres::run(&paths, quick, &admin).await?;
+    report.add("postgres", pg.to_json());
+    report.set_seconds(started.elapsed().as_secs_f64());
+    let json = paths.target.join("bench-postgres.json");
+    report.write(&json)?;
+    let mut side = compare::Figures::default();
+    side.postgres(&pg);
+    println!("\n{}\n\n{}", report.meta_line(), side.tables());
+    println!("- signup: exactly {} seats, no errors: {}", signup::SEATS, verdict(Some(pg.seats_right())));
+    println!("took {:.0} s; written to {}", started.elapsed().as_secs_f64(), json.display());
     Ok(())
 }
 

@@ -1,15 +1,17 @@
-//! The respond workload: the real `peil serve` on a fresh SQLite file, set up through the real
-//! CLI (contacts import, round open, round links), then people answering the bench form by
-//! their personal links. Afterwards the stored responses are counted against the acknowledged
-//! ones, and the server's memory is read.
+//! The respond workload: the real `peil serve` on a fresh database (a SQLite file, or a
+//! PostgreSQL database with one or more instances on it), set up through the real CLI (contacts
+//! import, round open, round links), then people answering the bench form by their personal
+//! links. Afterwards the stored responses are counted against the acknowledged ones, and the
+//! server's memory is read.
 
 use std::fmt::Write as _;
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
+use crate::backend::Target;
 use crate::load::{self, Level};
-use crate::server::{Paths, copy_files, run};
+use crate::server::{Paths, copy_files, logs_tail, peak_rss_mib, run};
 use crate::site::Site;
 
 /// All ten answers of `benches/forms/bench.toml`, as a browser posts the page's "send" button.
@@ -26,7 +28,9 @@ pub struct Respond {
     pub levels: Vec<Level>,
     pub verified: bool,
     pub stored: i64,
+    /// Of the first instance.
     pub idle_rss_mib: f64,
+    /// The highest of the instances'.
     pub peak_rss_mib: f64,
 }
 
@@ -42,19 +46,23 @@ impl Respond {
     }
 }
 
-pub async fn run_workload(paths: &Paths, plan: &[(usize, usize)]) -> anyhow::Result<Respond> {
-    let site = Site::new(paths, "respond")?;
+pub async fn run_workload(
+    paths: &Paths,
+    plan: &[(usize, usize)],
+    target: &Target,
+) -> anyhow::Result<Respond> {
+    let site = Site::on(paths, "respond", &target.backend)?;
     install_form(paths, &site)?;
     let total: usize = plan.iter().map(|(_, count)| count).sum();
     let links = open_round(&site, total)?;
-    let (server, _) = site.serve().await?;
+    let servers = site.serve_many(target.instances, &[]).await?;
     // Let start-up work (migrations, template compilation) settle before reading idle memory.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let (idle_rss_mib, _) = server.rss_mib()?;
-    let levels = load::run_plan(&server, links, ANSWERS.as_bytes(), plan)
+    let (idle_rss_mib, _) = servers[0].rss_mib()?;
+    let levels = load::run_plan(&servers, links, ANSWERS.as_bytes(), plan)
         .await
-        .with_context(|| format!("peil's log ends with:\n{}", server.log_tail()))?;
-    let (_, peak_rss_mib) = server.rss_mib()?;
+        .with_context(|| format!("peil's log ends with:\n{}", logs_tail(&servers)))?;
+    let peak_rss_mib = peak_rss_mib(&servers)?;
     let stored = crate::db::count(&site.database_url(), "SELECT COUNT(*) FROM responses").await?;
     if stored != total as i64 {
         bail!("{total} responses were acknowledged but the database holds {stored}");

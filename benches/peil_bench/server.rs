@@ -135,6 +135,22 @@ impl Drop for ChildGuard {
     }
 }
 
+/// The end of every server's log, each under its address: what to show when instances fail.
+pub fn logs_tail(servers: &[ChildGuard]) -> String {
+    let tails: Vec<String> =
+        servers.iter().map(|server| format!("[{}]\n{}", server.addr, server.log_tail())).collect();
+    tails.join("\n")
+}
+
+/// The highest peak resident memory (`VmHWM`) of the servers, in MiB.
+pub fn peak_rss_mib(servers: &[ChildGuard]) -> anyhow::Result<f64> {
+    let mut peak = 0.0_f64;
+    for server in servers {
+        peak = peak.max(server.rss_mib()?.1);
+    }
+    Ok(peak)
+}
+
 /// CPU time (user + system) a process and all its threads have used so far, in seconds.
 pub fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;

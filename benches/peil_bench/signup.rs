@@ -3,7 +3,9 @@
 //! against the real `peil serve`, 500 clients (each on its own connection) open their personal
 //! link and post a sign-up for that session, their start times spread evenly over one second.
 //! Afterwards the database must show exactly 40 confirmed seats, `sessions.taken` = 40, the
-//! other 460 on the waiting list, and one seat mail queued per sign-up.
+//! other 460 on the waiting list, and one seat mail queued per sign-up. More seats given than
+//! the session has, or two counts of them that disagree, fail the run. On PostgreSQL the same
+//! race also runs against two instances on one database, the clients alternating between them.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
+use crate::backend::Target;
 use crate::client::Conn;
 use crate::load::{percentile, round2};
 use crate::respond::{import_contacts, links};
@@ -66,14 +69,14 @@ impl Signup {
     }
 }
 
-pub async fn run_workload(paths: &Paths) -> anyhow::Result<Signup> {
-    let site = Site::new(paths, "signup")?;
+pub async fn run_workload(paths: &Paths, target: &Target) -> anyhow::Result<Signup> {
+    let site = Site::on(paths, "signup", &target.backend)?;
     install(paths, &site)?;
     import_contacts(&site, PEOPLE)?;
     let started = run(site.command(&["job", "start", "bench-signup"]))?;
     let round = round_id(&started)?;
     let links = links(&site, &round, PEOPLE)?;
-    let (server, _) = site.serve().await?;
+    let servers = site.serve_many(target.instances, &[]).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let release = tokio::time::Instant::now() + Duration::from_millis(50);
@@ -81,7 +84,10 @@ pub async fn run_workload(paths: &Paths) -> anyhow::Result<Signup> {
     let clients: Vec<_> = links
         .into_iter()
         .enumerate()
-        .map(|(i, path)| tokio::spawn(sign_up(server.addr, path, release + step * i as u32)))
+        .map(|(i, path)| {
+            let addr = servers[i % servers.len()].addr;
+            tokio::spawn(sign_up(addr, path, release + step * i as u32))
+        })
         .collect();
     let (mut latencies, mut errors, mut first_error) = (Vec::new(), 0, None);
     for client in clients {
@@ -98,19 +104,28 @@ pub async fn run_workload(paths: &Paths) -> anyhow::Result<Signup> {
 
     let url = site.database_url();
     let count = |sql: &'static str| crate::db::count(&url, sql);
-    Ok(Signup {
+    let signup = Signup {
         people: PEOPLE,
         errors,
         first_error,
         confirmed: count("SELECT COUNT(*) FROM seats WHERE status = 'confirmed'").await?,
-        taken: count("SELECT COALESCE(SUM(taken), 0) FROM sessions").await?,
+        // PostgreSQL sums a BIGINT column to a NUMERIC; the cast keeps it an integer on both.
+        taken: count("SELECT CAST(COALESCE(SUM(taken), 0) AS BIGINT) FROM sessions").await?,
         waiting: count("SELECT COUNT(*) FROM seats WHERE status = 'waiting'").await?,
         seat_mails: count("SELECT COUNT(*) FROM outbox WHERE kind IN ('seat-confirmed', 'seat-waiting')")
             .await?,
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
         wall_s,
-    })
+    };
+    if signup.confirmed > SEATS || signup.taken > SEATS || signup.confirmed != signup.taken {
+        bail!(
+            "overbooked or miscounted ({target}): {} confirmed seats, sessions.taken {}, capacity {SEATS}",
+            signup.confirmed,
+            signup.taken
+        );
+    }
+    Ok(signup)
 }
 
 /// The shipped intervisie form and lists, and a one-off job with one session a month ahead.

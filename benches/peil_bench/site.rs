@@ -1,30 +1,42 @@
-//! One peil installation in a scratch folder: its own SQLite file, forms folder and port, set
-//! through the same `PEIL_` environment an operator would use, for both the CLI and the server.
+//! One peil installation in a scratch folder: its own database (a SQLite file there, or a fresh
+//! PostgreSQL database), forms folder and port, set through the same `PEIL_` environment an
+//! operator would use, for both the CLI and the server. Several `peil serve` of one installation
+//! share its database and key, each on a port of its own.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use crate::backend::{Backend, Database};
 use crate::server::{ChildGuard, Paths, Scratch, free_addr};
 
-/// Long enough for peil's 32-character minimum; fixed, so links stay valid across commands.
+/// Long enough for peil's 32-character minimum; fixed, so links stay valid across commands, and
+/// shared by all instances, as a database refuses a second key (`src/keycheck.rs`).
 const SECRET_KEY: &str = "peil-bench-secret-key-not-for-production-use-0123456789";
 
 pub struct Site<'p> {
     paths: &'p Paths,
+    // Before `dir`, so a PostgreSQL database is dropped before its folder goes: fields drop in order.
+    database: Database,
     dir: Scratch,
     forms: PathBuf,
     pub addr: SocketAddr,
 }
 
 impl<'p> Site<'p> {
-    /// A fresh installation whose forms live in its own (still empty) `forms` folder.
+    /// A fresh installation on SQLite whose forms live in its own (still empty) `forms` folder.
     pub fn new(paths: &'p Paths, label: &str) -> anyhow::Result<Site<'p>> {
+        Site::on(paths, label, &Backend::Sqlite)
+    }
+
+    /// A fresh installation on a fresh database of `backend`.
+    pub fn on(paths: &'p Paths, label: &str, backend: &Backend) -> anyhow::Result<Site<'p>> {
         let dir = Scratch::new(label)?;
         let forms = dir.path().join("forms");
         std::fs::create_dir_all(&forms)?;
-        Ok(Site { paths, dir, forms, addr: free_addr()? })
+        let database = Database::create(backend, &dir.path().join("peil.db"))?;
+        Ok(Site { paths, database, dir, forms, addr: free_addr()? })
     }
 
     /// A fresh installation that reads its forms from a folder shared with other runs.
@@ -42,12 +54,8 @@ impl<'p> Site<'p> {
         &self.forms
     }
 
-    pub fn database(&self) -> PathBuf {
-        self.dir().join("peil.db")
-    }
-
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}?mode=rwc", self.database().display())
+        self.database.url.clone()
     }
 
     /// `peil <args>` configured for this installation.
@@ -87,12 +95,38 @@ impl<'p> Site<'p> {
         &self,
         env: &[(&str, &str)],
     ) -> anyhow::Result<(ChildGuard, std::time::Duration)> {
-        let log = self.dir().join("serve.log");
-        let mut command = self.command(&["serve"]);
-        command.envs(env.iter().copied());
         let started = Instant::now();
-        let mut server = ChildGuard::spawn(command, self.addr, log)?;
+        let mut server = self.spawn(self.addr, 0, env)?;
         let took = server.wait_healthy(started).await?;
         Ok((server, took))
+    }
+
+    /// `count` instances of `peil serve` on this installation's database, the first on `addr`
+    /// and the others on free ports, all started before any is waited for (as an operator's
+    /// service manager would), then each waited for on `/health`.
+    pub async fn serve_many(&self, count: usize, env: &[(&str, &str)]) -> anyhow::Result<Vec<ChildGuard>> {
+        let started = Instant::now();
+        let mut servers = Vec::with_capacity(count);
+        for i in 0..count {
+            let addr = if i == 0 { self.addr } else { free_addr()? };
+            servers.push(self.spawn(addr, i, env)?);
+        }
+        for server in &mut servers {
+            server.wait_healthy(started).await?;
+        }
+        Ok(servers)
+    }
+
+    /// Starts `peil serve` number `i` on `addr`. Each instance's `base_url` is its own address,
+    /// which is the origin the load generator's POSTs carry.
+    fn spawn(&self, addr: SocketAddr, i: usize, env: &[(&str, &str)]) -> anyhow::Result<ChildGuard> {
+        let log = self.dir().join(if i == 0 { "serve.log".to_string() } else { format!("serve-{i}.log") });
+        let mut command = self.command(&["serve"]);
+        command
+            .env("PEIL_BASE_URL", format!("http://{addr}"))
+            .env("PEIL_ADDRESS", addr.ip().to_string())
+            .env("PEIL_PORT", addr.port().to_string())
+            .envs(env.iter().copied());
+        ChildGuard::spawn(command, addr, log)
     }
 }
