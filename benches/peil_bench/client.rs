@@ -14,6 +14,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// The first `Set-Cookie`'s `name=value`, if any.
     pub cookie: Option<String>,
+    /// The `Location` of a redirect.
+    pub location: Option<String>,
 }
 
 impl Reply {
@@ -94,6 +96,7 @@ async fn read_reply(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Reply,
     let mut chunked = false;
     let mut keep = true;
     let mut cookie = None;
+    let mut location = None;
     loop {
         let line = read_line(stream).await?;
         if line.is_empty() {
@@ -106,6 +109,7 @@ async fn read_reply(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Reply,
             "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
             "connection" => keep = !value.eq_ignore_ascii_case("close"),
             "set-cookie" if cookie.is_none() => cookie = value.split(';').next().map(str::to_string),
+            "location" => location = Some(value.to_string()),
             _ => {}
         }
     }
@@ -115,7 +119,7 @@ async fn read_reply(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Reply,
         (false, None) if status == 204 || status == 304 => Vec::new(),
         (false, None) => bail!("a response without a length (status {status})"),
     };
-    Ok((Reply { status, body, cookie }, keep))
+    Ok((Reply { status, body, cookie, location }, keep))
 }
 
 fn parse_status(line: &str) -> anyhow::Result<u16> {

@@ -2,6 +2,7 @@
 //! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
 //! what people in an open round are answering.
 
+pub mod guesses;
 pub mod token;
 
 use std::sync::Arc;

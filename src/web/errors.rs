@@ -20,11 +20,19 @@ pub fn page(status: Status) -> (Status, Template) {
             "Deze link werkt niet",
             "De link is onjuist, verlopen of onvolledig gekopieerd. Controleer of u de hele link uit de e-mail hebt gebruikt, of vraag de organisatie om een nieuwe link.",
         ),
+        403 => (
+            "Open uw persoonlijke link opnieuw",
+            "Deze pagina opent alleen in de browser waarin u uw persoonlijke link opende, en alleen een week lang. Open de link uit de e-mail opnieuw; uw eerder opgeslagen antwoorden blijven bewaard.",
+        ),
         413 => (
             "Uw antwoord is te lang",
             "Wat u verstuurde is groter dan wij kunnen aannemen. Maak uw antwoorden korter en probeer het opnieuw; er is niets opgeslagen van deze poging.",
         ),
         415 => ("Dit verzoek klopt niet", "Verstuur het formulier vanuit de pagina zelf."),
+        429 => (
+            "Te veel onjuiste links",
+            "Vanaf uw adres zijn in korte tijd te veel links geprobeerd die niet bestaan. Probeer het over een kwartier opnieuw met de hele link uit de e-mail.",
+        ),
         _ => (
             "Er ging iets mis",
             "Er is niets opgeslagen van deze poging. Probeer het over een paar minuten opnieuw.",

@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod errors;
 mod headers;
+mod link;
 mod overview_view;
 mod register;
 mod respond;

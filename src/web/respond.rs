@@ -1,10 +1,11 @@
-//! `/r/<token>`: a person answering by their personal link, page by page. Every page that
-//! validates is saved as a draft; the last one turns the draft into a response.
+//! A person answering by their personal link, page by page: `/r/<token>` from the mail is
+//! exchanged for a cookie and `/antwoord/<handle>` (see `link`). Every page that validates is
+//! saved as a draft; the last one turns the draft into a response.
 
 use std::sync::Arc;
 
 use chrono::Utc;
-use rocket::http::Status;
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{Responder, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
@@ -12,16 +13,17 @@ use rocket_dyn_templates::{Template, context};
 use super::App;
 use super::body::FormBody;
 use super::errors;
+use super::link::{self, Caller};
 use super::view::{self, PageView};
 use crate::forms::Answers;
 use crate::forms::FormKind;
 use crate::forms::validate::{self, FieldError, Posted};
 use crate::responses::{self, Draft, Submitted};
-use crate::rounds::{Invitation, InvitationToken, Round};
+use crate::rounds::{Invitation, InvitationToken, Round, guesses};
 use crate::signup::{self, Session};
 
 pub fn routes() -> Vec<Route> {
-    routes![show, answer]
+    routes![exchange, show, answer, answer_by_link]
 }
 
 #[derive(Responder)]
@@ -54,10 +56,39 @@ pub(super) fn fail(e: impl std::fmt::Display) -> Reply {
     Reply::Page(errors::page(Status::InternalServerError))
 }
 
-pub(super) async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
+/// The invitation behind `token`, unless the caller already tried too many wrong links: then
+/// nothing is looked up, so the limit cannot be used to test a link either.
+pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Result<InvitationToken, Reply> {
+    let now = Utc::now();
+    if guesses::throttled(&app.pool, &caller.client, now).await.map_err(fail)? {
+        return Err(Reply::Page(errors::page(Status::TooManyRequests)));
+    }
+    let found = match InvitationToken::parse(token) {
+        Some(token) => crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.map(|_| token),
+        None => None,
+    };
+    match found {
+        Some(token) => Ok(token),
+        None => {
+            guesses::missed(&app.pool, &caller.client, now).await.map_err(fail)?;
+            Err(Reply::Page(errors::page(Status::NotFound)))
+        }
+    }
+}
+
+/// The token of the link whose pages `handle` names, from this browser's cookie.
+pub(super) fn recall(cookies: &CookieJar<'_>, handle: &str) -> Option<InvitationToken> {
+    link::recall(cookies, handle)
+}
+
+/// The page for a link's address without its cookie: another browser, or a week later.
+pub(super) fn open_link_again() -> Reply {
+    Reply::Page(errors::page(Status::Forbidden))
+}
+
+pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Reply> {
     let not_found = || Reply::Page(errors::page(Status::NotFound));
-    let token = InvitationToken::parse(token).ok_or_else(not_found)?;
-    let found = responses::visit(&app.pool, &token).await.map_err(fail)?.ok_or_else(not_found)?;
+    let found = responses::visit(&app.pool, token).await.map_err(fail)?.ok_or_else(not_found)?;
     let round = app.rounds.get(&app.pool, found.invitation.round).await.map_err(fail)?;
     let sessions = match round.form.kind {
         FormKind::Signup => signup::sessions::of_round(&app.pool, round.id).await.map_err(fail)?,
@@ -69,8 +100,30 @@ pub(super) async fn visit(app: &App, token: &str) -> Result<Visit, Reply> {
         draft: found.draft,
         response: found.response,
         sessions,
-        path: format!("/r/{}", token.as_str()),
+        path: link::path(token),
     })
+}
+
+/// A link from a mail: `/r/<token>`, `/r/<token>/plaats/<seat>`, `/r/<token>/afmelden`. Its token
+/// goes into a cookie and the browser on to the same page under `/antwoord/<handle>`.
+#[get("/r/<token>/<rest..>")]
+async fn exchange(
+    token: &str,
+    rest: std::path::PathBuf,
+    cookies: &CookieJar<'_>,
+    caller: Caller,
+    app: &State<App>,
+) -> Reply {
+    let Some(rest) = link::rest(&rest) else {
+        return Reply::Page(errors::page(Status::NotFound));
+    };
+    match invitation(app, token, &caller).await {
+        Ok(token) => {
+            link::remember(cookies, &token, caller.secure);
+            Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token))))
+        }
+        Err(reply) => reply,
+    }
 }
 
 /// The pages that end a visit early: a sign-up already made (its seats, to see or cancel),
@@ -112,9 +165,13 @@ fn state(visit: &Visit) -> (Draft, bool) {
     }
 }
 
-#[get("/r/<token>")]
-async fn show(token: &str, app: &State<App>) -> Reply {
-    let visit = match visit(app, token).await {
+#[get("/antwoord/<handle>")]
+async fn show(handle: &str, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
+    let visit = match recall(cookies, handle).ok_or_else(open_link_again) {
+        Ok(token) => visit(app, &token).await,
+        Err(reply) => Err(reply),
+    };
+    let visit = match visit {
         Ok(visit) => visit,
         Err(reply) => return reply,
     };
@@ -134,8 +191,34 @@ async fn show(token: &str, app: &State<App>) -> Reply {
     render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok)
 }
 
+#[post("/antwoord/<handle>", data = "<body>")]
+async fn answer(handle: &str, body: FormBody, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
+    match recall(cookies, handle).ok_or_else(open_link_again) {
+        Ok(token) => post_page(app, &token, body).await,
+        Err(reply) => reply,
+    }
+}
+
+/// A page posted to the mailed address itself (a page opened before links were exchanged for
+/// cookies, or a client without cookies): the same as posting under `/antwoord`.
 #[post("/r/<token>", data = "<body>")]
-async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
+async fn answer_by_link(
+    token: &str,
+    body: FormBody,
+    cookies: &CookieJar<'_>,
+    caller: Caller,
+    app: &State<App>,
+) -> Reply {
+    match invitation(app, token, &caller).await {
+        Ok(token) => {
+            link::remember(cookies, &token, caller.secure);
+            post_page(app, &token, body).await
+        }
+        Err(reply) => reply,
+    }
+}
+
+async fn post_page(app: &App, token: &InvitationToken, body: FormBody) -> Reply {
     let visit = match visit(app, token).await {
         Ok(visit) => visit,
         Err(reply) => return reply,
@@ -143,6 +226,11 @@ async fn answer(token: &str, body: FormBody, app: &State<App>) -> Reply {
     // A sign-up already made: a second post (a double click) lands on the same page as the first.
     if visit.is_signup() && visit.invitation.answered {
         return Reply::Redirect(Redirect::to(visit.path.clone()));
+    }
+    // An anonymous response already in: a replayed or double-clicked send gets the thank-you
+    // page the first one got, and stores nothing.
+    if visit.round.anonymous && visit.invitation.answered && visit.round.is_open(Utc::now()) {
+        return thanks(&visit.round, false);
     }
     if let Some(reply) = finished(app, &visit).await {
         return reply;
@@ -260,7 +348,8 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
         Ok(Submitted::AlreadyAnswered) if visit.is_signup() => {
             Reply::Redirect(Redirect::to(visit.path.clone()))
         }
-        Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, true),
+        // The same page as the first send got: this was a double click or a replay.
+        Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, false),
         Ok(Submitted::NotOffered(_)) => {
             drop(_turn);
             not_offered(app, visit, &answers).await

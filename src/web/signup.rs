@@ -1,21 +1,23 @@
-//! A person's own sign-up: `/r/<token>` once they signed up shows their seats and places on a
-//! waiting list; `/r/<token>/plaats/<seat>` (the link in every seat mail) shows one seat with a
-//! button to cancel it, which posts to `.../afzeggen`.
+//! A person's own sign-up: their link's page, once they signed up, shows their seats and places
+//! on a waiting list; `.../plaats/<seat>` (`/r/<token>/plaats/<seat>` in every seat mail, then
+//! `/antwoord/<handle>/plaats/<seat>`) shows one seat with a button to cancel it, which posts to
+//! `.../afzeggen`.
 
 use chrono::{DateTime, Utc};
-use rocket::http::Status;
+use rocket::http::{CookieJar, Status};
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
 use super::App;
 use super::errors;
-use super::respond::{Reply, Visit, fail, visit};
+use super::link::{self, Caller};
+use super::respond::{Reply, Visit, fail, invitation, open_link_again, recall, visit};
 use crate::signup::seats::{self, By, MySeat};
 use crate::signup::{SeatId, SeatStatus, SignupError};
 
 pub fn routes() -> Vec<Route> {
-    routes![seat, cancel]
+    routes![seat, cancel, cancel_by_link]
 }
 
 #[derive(Serialize)]
@@ -75,9 +77,14 @@ async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Reply> {
         .ok_or_else(|| Reply::Page(errors::page(Status::NotFound)))
 }
 
-#[get("/r/<token>/plaats/<seat>")]
-async fn seat(token: &str, seat: i64, app: &State<App>) -> Reply {
-    let visit = match visit(app, token).await {
+/// The visit behind the cookie of the link whose pages `handle` names.
+async fn visit_by(app: &App, cookies: &CookieJar<'_>, handle: &str) -> Result<Visit, Reply> {
+    visit(app, &recall(cookies, handle).ok_or_else(open_link_again)?).await
+}
+
+#[get("/antwoord/<handle>/plaats/<seat>")]
+async fn seat(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
+    let visit = match visit_by(app, cookies, handle).await {
         Ok(visit) => visit,
         Err(reply) => return reply,
     };
@@ -90,12 +97,35 @@ async fn seat(token: &str, seat: i64, app: &State<App>) -> Reply {
     Reply::Page((Status::Ok, Template::render("respond/seat", context)))
 }
 
+#[post("/antwoord/<handle>/plaats/<seat>/afzeggen")]
+async fn cancel(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
+    match visit_by(app, cookies, handle).await {
+        Ok(visit) => cancel_seat(app, &visit, seat).await,
+        Err(reply) => reply,
+    }
+}
+
+/// A cancellation posted to the mailed address itself, as `respond::answer_by_link` takes pages.
 #[post("/r/<token>/plaats/<seat>/afzeggen")]
-async fn cancel(token: &str, seat: i64, app: &State<App>) -> Reply {
-    let visit = match visit(app, token).await {
-        Ok(visit) => visit,
+async fn cancel_by_link(
+    token: &str,
+    seat: i64,
+    cookies: &CookieJar<'_>,
+    caller: Caller,
+    app: &State<App>,
+) -> Reply {
+    let token = match invitation(app, token, &caller).await {
+        Ok(token) => token,
         Err(reply) => return reply,
     };
+    link::remember(cookies, &token, caller.secure);
+    match visit(app, &token).await {
+        Ok(visit) => cancel_seat(app, &visit, seat).await,
+        Err(reply) => reply,
+    }
+}
+
+async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Reply {
     let cancelled = {
         let _turn = app.writes.turn().await;
         seats::cancel(&app.pool, SeatId(seat), By::Person(visit.invitation.id), Utc::now()).await
@@ -114,11 +144,11 @@ async fn cancel(token: &str, seat: i64, app: &State<App>) -> Reply {
         Err(SignupError::UnknownSeat(_)) => return Reply::Page(errors::page(Status::NotFound)),
         Err(e) => return fail(e),
     };
-    let seat = match my_seat(app, &visit, seat).await {
+    let seat = match my_seat(app, visit, seat).await {
         Ok(seat) => seat,
         Err(reply) => return reply,
     };
-    let view = seat_view(&visit, &seat, Utc::now());
+    let view = seat_view(visit, &seat, Utc::now());
     let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path, message };
     Reply::Page((status, Template::render("respond/seat", context)))
 }

@@ -30,7 +30,8 @@ pub struct TestApp {
     pub forms: Arc<Forms>,
     pub secret: Secret,
     pub settings: Settings,
-    /// Follows no redirects, so tests see the 303 after each page.
+    /// Follows no redirects, so tests see the 303 after each page; keeps cookies, as a browser
+    /// that opened personal links does.
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
     shutdown: rocket::Shutdown,
@@ -80,8 +81,11 @@ impl TestApp {
         let shutdown = rocket.shutdown();
         tokio::spawn(rocket.launch());
         let url = settings.base_url.clone();
-        let client =
-            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         wait_until_up(&client, &url).await;
         TestApp { url, pool, forms, secret, settings, client, dir, shutdown, _db: db }
     }
@@ -119,8 +123,15 @@ impl TestApp {
         url.trim_start_matches(&self.url).to_string()
     }
 
+    /// A GET as a person's browser does it: a personal link (`/r/...`) is exchanged for a cookie
+    /// and a redirect to its page under `/antwoord/`, which is followed.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        let mut response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        if path.starts_with("/r/") && response.status() == 303 {
+            let to = location(&response);
+            assert!(to.starts_with("/antwoord/"), "a personal link leads to /antwoord/, not {to}");
+            response = self.client.get(format!("{}{to}", self.url)).send().await.expect("GET");
+        }
         (response.status().as_u16(), response.text().await.expect("body"))
     }
 
@@ -145,6 +156,11 @@ impl TestApp {
     pub async fn count(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("count")
     }
+}
+
+/// The `Location` of a redirect, or "" without one.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 /// The password of every account made by `TestApp::create_user` and `TestApp::login_as`.
@@ -215,8 +231,15 @@ impl Session {
         header.split("; ").find_map(|pair| pair.strip_prefix("peil_sessie=")).map(str::to_owned)
     }
 
+    /// A GET as a person's browser does it: a personal link (`/r/...`) is exchanged for a cookie
+    /// and a redirect to its page under `/antwoord/`, which is followed.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        let mut response = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        if path.starts_with("/r/") && response.status() == 303 {
+            let to = location(&response);
+            assert!(to.starts_with("/antwoord/"), "a personal link leads to /antwoord/, not {to}");
+            response = self.client.get(format!("{}{to}", self.url)).send().await.expect("GET");
+        }
         (response.status().as_u16(), response.text().await.expect("body"))
     }
 

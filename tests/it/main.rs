@@ -12,6 +12,7 @@ mod contacts_import;
 mod forms_check;
 mod instances;
 mod jobs_check;
+mod links;
 mod mail;
 mod results;
 mod schedule;

@@ -68,8 +68,9 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
     // a seat or a place on the waiting list; the places are 1 to 42, each once.
     let pages = paths.iter().enumerate().map(|(i, path)| {
         let url = format!("{}{path}", instances[(i + 1) % instances.len()].url);
-        let request = client.get(url);
-        async move { request.send().await.expect("GET").text().await.expect("page") }
+        // A browser of its own: the link is exchanged for a cookie and a redirect, followed.
+        let browser = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        async move { browser.get(url).send().await.expect("GET").text().await.expect("page") }
     });
     let mut places = Vec::new();
     let mut confirmed = 0;

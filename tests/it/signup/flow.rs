@@ -55,7 +55,11 @@ async fn twelve_people_race_for_the_last_two_seats_and_one_cancellation_moves_th
     // One of the first six cancels through the page their own sign-up page links to.
     let seat = seat_of(&app, &paths[0]).await;
     let (_, own) = app.get(&paths[0]).await;
-    assert!(unescaped(&own).contains(&format!(r#"href="{}/plaats/{seat}""#, paths[0])), "{own}");
+    let own = unescaped(&own);
+    let at = own.find(&format!(r#"/plaats/{seat}""#)).expect("a link to the seat's page");
+    let href = &own[own[..at].rfind("href=\"").expect("the link's href") + 6..at];
+    assert!(href.starts_with("/antwoord/"), "the page links to its own token-less address: {href}");
+    assert!(!own.contains(paths[0].trim_start_matches("/r/")), "the token is not on the page");
     let (status, page) = app.get(&format!("{}/plaats/{seat}", paths[0])).await;
     assert_eq!(status, 200);
     assert!(page.contains("Ja, meld mij af"), "{page}");

@@ -1,0 +1,53 @@
+//! The rate limit on guessing personal links. A token has 256 random bits, so guessing cannot
+//! succeed anyway; the limit makes trying expensive and visible. Misses are counted per client
+//! address in the database, so that every instance sees the same count. Real people click their
+//! link and do not miss thirty times in a quarter of an hour, even a whole practice behind one
+//! address.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::RoundsError;
+use crate::db::{self, Pool};
+use crate::settings::Secret;
+
+/// Links that matched nothing, allowed per client address within the window.
+pub const MAX_MISSES: i64 = 30;
+pub const WINDOW_MINUTES: i64 = 15;
+
+/// A client address as the limit keeps it: an HMAC under the secret key, so that the table holds
+/// no addresses (personal data) and yet the same address counts as the same client.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Client(String);
+
+impl Client {
+    pub fn new(secret: &Secret, address: Option<std::net::IpAddr>) -> Client {
+        let address = address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        Client(crate::crypto::hmac_b64(secret.expose(), &format!("link client {address}")))
+    }
+}
+
+/// Whether `client` used up its misses: then no link is looked up for it, found or not.
+pub async fn throttled(pool: &Pool, client: &Client, now: DateTime<Utc>) -> Result<bool, RoundsError> {
+    let since = db::timestamp(now - Duration::minutes(WINDOW_MINUTES));
+    let misses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM link_failures WHERE client = $1 AND at > $2")
+        .bind(&client.0)
+        .bind(&since)
+        .fetch_one(pool)
+        .await?;
+    Ok(misses >= MAX_MISSES)
+}
+
+/// Counts a link that matched nothing. Misses older than the window go on the way, which keeps
+/// the table at one window of misses.
+pub async fn missed(pool: &Pool, client: &Client, now: DateTime<Utc>) -> Result<(), RoundsError> {
+    let since = db::timestamp(now - Duration::minutes(WINDOW_MINUTES));
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM link_failures WHERE at <= $1").bind(&since).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO link_failures (client, at) VALUES ($1, $2)")
+        .bind(&client.0)
+        .bind(db::timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Personal links leave the address bar. A mailed link `/r/<token>...` is looked up once, then
+//! exchanged for a cookie and a redirect to `/antwoord/<handle>...`, an address without the
+//! token: it does not end up in the browser's history, in a screenshot, in a link copied to a
+//! colleague or in a proxy's log. The handle is derived from the token and names the cookie and
+//! its path, so that two links opened in one browser (two rounds, two people at one desk) each
+//! keep their own.
+
+use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::request::{FromRequest, Outcome, Request};
+
+use super::App;
+use crate::rounds::InvitationToken;
+use crate::rounds::guesses::Client;
+
+/// Where a link's pages live once the token is in a cookie.
+pub const PREFIX: &str = "/antwoord";
+
+const HANDLE_LEN: usize = 16;
+
+/// The token-less name of a link's pages: 64 bits of a hash of the token. Not secret: it opens
+/// nothing without the cookie, and reveals nothing about the token.
+pub fn handle(token: &InvitationToken) -> String {
+    let mut digest = crate::crypto::sha256_hex(&format!("peil link handle\n{}", token.as_str()));
+    digest.truncate(HANDLE_LEN);
+    digest
+}
+
+/// The address of the link's pages, e.g. `/antwoord/0123456789abcdef`.
+pub fn path(token: &InvitationToken) -> String {
+    format!("{PREFIX}/{}", handle(token))
+}
+
+fn cookie_name(handle: &str) -> String {
+    format!("peil_link_{handle}")
+}
+
+/// Puts `token` in an encrypted, HttpOnly cookie that only the link's own pages receive.
+/// `SameSite=Lax`, not `Strict`: the first visit comes from a mail program, another site, and
+/// its redirect must carry the cookie. The cookie lasts a week (Rocket's default for private
+/// cookies); after that the link from the mail works again as it did the first time.
+pub fn remember(cookies: &CookieJar<'_>, token: &InvitationToken, secure: bool) {
+    let handle = handle(token);
+    let cookie = Cookie::build((cookie_name(&handle), token.as_str().to_owned()))
+        .path(format!("{PREFIX}/{handle}"))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
+    cookies.add_private(cookie);
+}
+
+/// The token behind `handle`, if this browser opened that link.
+pub fn recall(cookies: &CookieJar<'_>, handle: &str) -> Option<InvitationToken> {
+    let shaped = handle.len() == HANDLE_LEN && handle.bytes().all(|b| b.is_ascii_hexdigit());
+    if !shaped {
+        return None;
+    }
+    let cookie = cookies.get_private(&cookie_name(handle))?;
+    InvitationToken::parse(cookie.value()).filter(|token| self::handle(token) == handle)
+}
+
+/// The rest of a mailed link after the token (`afmelden`, `plaats/12`), if it is one of ours:
+/// plain segments only, so the redirect cannot be steered anywhere else.
+pub fn rest(segments: &std::path::Path) -> Option<String> {
+    let mut rest = String::new();
+    for part in segments.iter() {
+        let part = part.to_str()?;
+        let plain = !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !plain {
+            return None;
+        }
+        rest.push('/');
+        rest.push_str(part);
+    }
+    Some(rest)
+}
+
+/// Who is asking, for the rate limit on wrong links; see `rounds::guesses`.
+pub struct Caller {
+    pub client: Client,
+    /// Whether cookies must say `Secure`: the service is reached over HTTPS.
+    pub secure: bool,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Caller {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Caller, Self::Error> {
+        let app = req.rocket().state::<App>().expect("the app is managed");
+        let client = Client::new(&app.secret, req.client_ip());
+        Outcome::Success(Caller { client, secure: app.settings.base_url.starts_with("https://") })
+    }
+}
