@@ -76,6 +76,18 @@ pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Resul
     }
 }
 
+/// `invitation`, and the token remembered in this browser's cookie for the link's pages.
+pub(super) async fn open_link(
+    app: &App,
+    token: &str,
+    cookies: &CookieJar<'_>,
+    caller: &Caller,
+) -> Result<InvitationToken, Reply> {
+    let token = invitation(app, token, caller).await?;
+    link::remember(cookies, &token, caller.secure);
+    Ok(token)
+}
+
 /// The token of the link whose pages `handle` names, from this browser's cookie.
 pub(super) fn recall(cookies: &CookieJar<'_>, handle: &str) -> Option<InvitationToken> {
     link::recall(cookies, handle)
@@ -117,11 +129,8 @@ async fn exchange(
     let Some(rest) = link::rest(&rest) else {
         return Reply::Page(errors::page(Status::NotFound));
     };
-    match invitation(app, token, &caller).await {
-        Ok(token) => {
-            link::remember(cookies, &token, caller.secure);
-            Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token))))
-        }
+    match open_link(app, token, cookies, &caller).await {
+        Ok(token) => Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token)))),
         Err(reply) => reply,
     }
 }
@@ -209,11 +218,8 @@ async fn answer_by_link(
     caller: Caller,
     app: &State<App>,
 ) -> Reply {
-    match invitation(app, token, &caller).await {
-        Ok(token) => {
-            link::remember(cookies, &token, caller.secure);
-            post_page(app, &token, body).await
-        }
+    match open_link(app, token, cookies, &caller).await {
+        Ok(token) => post_page(app, &token, body).await,
         Err(reply) => reply,
     }
 }

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::App;
 use super::errors;
-use super::link::{self, Caller};
-use super::respond::{Reply, Visit, fail, invitation, open_link_again, recall, visit};
+use super::link::Caller;
+use super::respond::{Reply, Visit, fail, open_link, open_link_again, recall, visit};
 use crate::signup::seats::{self, By, MySeat};
 use crate::signup::{SeatId, SeatStatus, SignupError};
 
@@ -114,11 +114,10 @@ async fn cancel_by_link(
     caller: Caller,
     app: &State<App>,
 ) -> Reply {
-    let token = match invitation(app, token, &caller).await {
+    let token = match open_link(app, token, cookies, &caller).await {
         Ok(token) => token,
         Err(reply) => return reply,
     };
-    link::remember(cookies, &token, caller.secure);
     match visit(app, &token).await {
         Ok(visit) => cancel_seat(app, &visit, seat).await,
         Err(reply) => reply,
