@@ -1,6 +1,7 @@
 //! The web edge: Rocket routes, request guards, catchers and headers. Handlers parse the request,
 //! call one domain function and render a template; the logic lives in the domain modules.
 
+mod accessibility;
 mod admin;
 mod auth;
 mod body;
@@ -61,6 +62,7 @@ pub fn build(app: App) -> Rocket<Build> {
     rocket::custom(figment)
         .manage(app)
         .mount("/", routes![health, home])
+        .mount("/", accessibility::routes())
         .mount("/", respond::routes())
         .mount("/", signup::routes())
         .mount("/", register::routes())

@@ -17,7 +17,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// chromedriver on its own port with a fresh profile; killed when dropped.
-struct Browser {
+pub(crate) struct Browser {
     driver: Child,
     client: Option<Client>,
     _profile: tempfile::TempDir,
@@ -25,7 +25,7 @@ struct Browser {
 
 impl Browser {
     /// `None` when this machine has no chromedriver and CI did not ask for one.
-    async fn start() -> Option<Browser> {
+    pub(crate) async fn start() -> Option<Browser> {
         if !std::path::Path::new(CHROMEDRIVER).exists() {
             assert!(
                 std::env::var_os("PEIL_REQUIRE_BROWSER").is_none(),
@@ -74,11 +74,11 @@ impl Browser {
         panic!("chromedriver did not accept a session on {url}");
     }
 
-    fn client(&self) -> &Client {
+    pub(crate) fn client(&self) -> &Client {
         self.client.as_ref().expect("a session")
     }
 
-    async fn shown(&self, question: &str) -> bool {
+    pub(crate) async fn shown(&self, question: &str) -> bool {
         let css = format!(r#".question[data-question="{question}"]"#);
         self.client()
             .find(Locator::Css(&css))
@@ -89,7 +89,7 @@ impl Browser {
             .expect("displayed")
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.client()
             .find(Locator::Css(css))
             .await
@@ -99,18 +99,18 @@ impl Browser {
             .expect("click");
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let field = self.client().find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
         field.clear().await.expect("clear");
         field.send_keys(text).await.expect("type");
     }
 
-    async fn script(&self, js: &str) -> serde_json::Value {
+    pub(crate) async fn script(&self, js: &str) -> serde_json::Value {
         self.client().execute(js, vec![]).await.expect("script")
     }
 
     /// Waits until the page shows `text` (a submit has loaded the next page).
-    async fn wait_for_text(&self, text: &str) {
+    pub(crate) async fn wait_for_text(&self, text: &str) {
         for _ in 0..100 {
             if self.client().source().await.is_ok_and(|s| s.contains(text)) {
                 return;
@@ -120,7 +120,7 @@ impl Browser {
         panic!("the page never showed {text:?}: {}", self.client().source().await.unwrap_or_default());
     }
 
-    async fn fits_the_width(&self) -> bool {
+    pub(crate) async fn fits_the_width(&self) -> bool {
         let js = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;";
         self.script(js).await == json!(true)
     }
@@ -128,7 +128,7 @@ impl Browser {
 
 impl Browser {
     /// Ends the session, which closes Chromium, before the driver goes.
-    async fn quit(mut self) {
+    pub(crate) async fn quit(mut self) {
         if let Some(client) = self.client.take() {
             client.close().await.expect("the session ends");
         }

@@ -3,6 +3,7 @@
 mod helpers;
 mod pg;
 
+mod a11y;
 mod accounts;
 mod answering;
 mod backup;

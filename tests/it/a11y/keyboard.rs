@@ -1,0 +1,139 @@
+//! Without a mouse and without room: a form answered with the keyboard alone, with the focus
+//! visible at every step; and respondent and werkgroep pages at 320 px wide and at 200% zoom
+//! (640 CSS px in a 1280 px window) with nothing to scroll sideways.
+
+use fantoccini::key::Key;
+use serde_json::json;
+
+use super::respondent::FORM;
+use super::{Audit, log_in};
+use crate::browser::Browser;
+use crate::helpers::{CONTACTS, TestApp, forms_dir};
+
+/// Presses `key` on whatever has the focus.
+async fn press(browser: &Browser, key: Key) {
+    let focused = browser.client().active_element().await.expect("a focused element");
+    focused.send_keys(&key.to_string()).await.expect("a key press");
+}
+
+/// Tabs forward until the focused element matches `css`; panics after 30 presses.
+async fn tab_to(browser: &Browser, css: &str) {
+    let matches = format!("return !!document.activeElement && document.activeElement.matches({css:?});");
+    for _ in 0..30 {
+        press(browser, Key::Tab).await;
+        if browser.script(&matches).await == json!(true) {
+            assert_focus_is_visible(browser, css).await;
+            return;
+        }
+    }
+    panic!("30 presses of Tab never reached {css}");
+}
+
+async fn assert_focus_is_visible(browser: &Browser, what: &str) {
+    let js = "const s = getComputedStyle(document.activeElement);
+              return { outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow };";
+    let style = browser.script(js).await;
+    let outline = style["outline"].as_str().unwrap_or_default();
+    let shadow = style["shadow"].as_str().unwrap_or_default();
+    let outlined = !outline.starts_with("none") && !outline.ends_with(" 0px");
+    assert!(outlined || shadow != "none", "the focus on {what} is not visible: {style}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_respondent_completes_a_form_with_the_keyboard_alone() {
+    let Some(audit) = Audit::start().await else { return };
+    let browser = &audit.browser;
+    let forms = forms_dir(&[("bereik", FORM)]);
+    let app = TestApp::spawn_with_forms(forms.path()).await;
+    app.import_contacts(CONTACTS).await;
+    let link = app.links(app.open_round("bereik", &["huisarts"], false).await).await.remove(0).url;
+    browser.client().goto(&link).await.expect("open the link");
+    browser.wait_for_text("Pagina 1 van 2").await;
+
+    tab_to(browser, "a.skip").await;
+    tab_to(browser, r#"input[name="rol"]"#).await;
+    press(browser, Key::Space).await;
+    press(browser, Key::Down).await;
+    tab_to(browser, r#"input[name="kanalen"][value="telefoon"]"#).await;
+    press(browser, Key::Space).await;
+    tab_to(browser, "#q-uren").await;
+    browser.client().active_element().await.expect("focus").send_keys("9").await.expect("type");
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Pagina 2 van 2").await;
+
+    tab_to(browser, r#"input[name="oordeel"]"#).await;
+    press(browser, Key::Space).await;
+    press(browser, Key::Right).await;
+    tab_to(browser, "#q-toelichting").await;
+    browser
+        .client()
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys("Alleen met het toetsenbord")
+        .await
+        .expect("type");
+    tab_to(browser, r#"button[value="submit"]"#).await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Uw antwoorden zijn opgeslagen.").await;
+
+    let stored: String =
+        sqlx::query_scalar("SELECT answers FROM responses").fetch_one(&app.pool).await.expect("one response");
+    let stored: serde_json::Value = serde_json::from_str(&stored).expect("json");
+    assert_eq!(
+        stored["rol"],
+        json!("assistent"),
+        "Space chose the first option, the arrow the second: {stored}"
+    );
+    assert_eq!(stored["kanalen"], json!(["telefoon"]), "{stored}");
+    assert_eq!(stored["uren"], json!(9.0), "{stored}");
+    assert_eq!(stored["oordeel"], json!(2.0), "Space chose 1, the arrow 2: {stored}");
+    assert_eq!(stored["toelichting"], json!("Alleen met het toetsenbord"), "{stored}");
+    audit.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
+    let Some(audit) = Audit::start().await else { return };
+    let browser = &audit.browser;
+    let (app, round, _forms) = crate::results::pages::closed_round().await;
+    let forms = forms_dir(&[("bereik", FORM)]);
+    let respondents = TestApp::spawn_with_forms(forms.path()).await;
+    respondents.import_contacts(CONTACTS).await;
+    let link =
+        respondents.links(respondents.open_round("bereik", &["huisarts"], false).await).await.remove(0).url;
+    app.create_user("beheer@example.org", peil::accounts::Role::Admin).await;
+    log_in(browser, &app.url, "beheer@example.org").await;
+
+    let round = round.0;
+    let pages = [
+        format!("{}/", app.url),
+        format!("{}/inloggen", app.url),
+        format!("{}/toegankelijkheid", app.url),
+        link,
+        format!("{}/werkgroep", app.url),
+        format!("{}/werkgroep/ronde/{round}", app.url),
+        format!("{}/werkgroep/ronde/{round}/rapport", app.url),
+        format!("{}/werkgroep/ronde/{round}/vrije-tekst/opmerking", app.url),
+        format!("{}/beheer", app.url),
+    ];
+    let mut too_wide = vec![];
+    // 320 CSS px; and 1280 px at 200% zoom, which lays out as 640 CSS px.
+    for width in [320, 640] {
+        browser.client().set_window_size(width, 900).await.expect("window size");
+        for url in &pages {
+            browser.client().goto(url).await.expect("open");
+            let inner = browser.script("return window.innerWidth;").await;
+            if !browser.fits_the_width().await {
+                let js = "const page = document.documentElement;
+                          const wide = Array.from(document.querySelectorAll('body *'))
+                            .filter(e => e.getBoundingClientRect().right > page.clientWidth + 1);
+                          return [page.scrollWidth, page.clientWidth,
+                            wide.slice(0, 5).map(e => e.tagName + '.' + e.className)];";
+                too_wide.push(format!("{url} at {inner} px: {}", browser.script(js).await));
+            }
+        }
+    }
+    assert!(too_wide.is_empty(), "pages that scroll sideways:\n{}", too_wide.join("\n"));
+    audit.browser.quit().await;
+}

@@ -1,0 +1,87 @@
+//! Every werkgroep and beheer page, checked with axe and vnu, logged in through the login form:
+//! the overview, a round's results (filtered too), its report and free text, the trend of a job,
+//! and the beheer pages.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use peil::accounts::Role;
+use peil::clock::ManualClock;
+use peil::forms::Answer;
+use peil::schedule::Scheduler;
+
+use super::{Audit, Source, log_in};
+use crate::helpers::{TestApp, repo};
+use crate::results::{answers, close, huisartsen, submit};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
+    let Some(mut audit) = Audit::start().await else { return };
+    let (app, round, _forms) = crate::results::pages::closed_round().await;
+    app.create_user("beheer@example.org", Role::Admin).await;
+    audit.browser.client().set_window_size(1280, 900).await.expect("window size");
+    log_in(&audit.browser, &app.url, "beheer@example.org").await;
+    let round = round.0;
+    for (path, name) in [
+        ("/werkgroep".to_string(), "overzicht"),
+        (format!("/werkgroep/ronde/{round}"), "ronde"),
+        (format!("/werkgroep/ronde/{round}?wijk=noord"), "ronde per wijk"),
+        (format!("/werkgroep/ronde/{round}/rapport"), "rapport"),
+        (format!("/werkgroep/ronde/{round}/vrije-tekst/opmerking"), "vrije tekst"),
+        ("/beheer".to_string(), "beheer"),
+    ] {
+        audit.browser.client().goto(&format!("{}{path}", app.url)).await.expect("open");
+        audit.check(name, Source::Served).await;
+        charts_have_text_alternatives(&audit, name).await;
+    }
+    audit.browser.type_into("#new-email", "nieuw-lid@example.org").await;
+    audit.browser.click(r#"form[action="/beheer/gebruikers"] button[type=submit]"#).await;
+    audit.browser.wait_for_text("/wachtwoord/").await;
+    audit.check("gebruiker toegevoegd", Source::Dom).await;
+    audit.finish().await;
+}
+
+const JOB: &str = "samenwerking-per-wijk";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trend_page_of_a_job_passes_axe_and_the_html_checker() {
+    let Some(mut audit) = Audit::start().await else { return };
+    let app = TestApp::spawn().await;
+    app.import_contacts(&huisartsen(&[("noord", 4), ("zuid", 4)])).await;
+    let jobs = Arc::new(peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs"));
+    let clock = ManualClock::at(Utc::now() - Duration::hours(2));
+    let scheduler =
+        Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
+    for (opened, closed) in
+        [("2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z"), ("2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z")]
+    {
+        for round in scheduler.start_job(JOB).await.expect("start the job") {
+            for (i, link) in app.links(round).await.iter().enumerate() {
+                submit(&app, round, &link.url, answers(&[("contact_wijkteam", Answer::Bool(i % 2 == 0))]))
+                    .await;
+            }
+            close(&app, round, opened, closed).await;
+        }
+        clock.advance(Duration::minutes(30));
+    }
+    app.create_user("lid@example.org", Role::Werkgroep).await;
+    audit.browser.client().set_window_size(1280, 900).await.expect("window size");
+    log_in(&audit.browser, &app.url, "lid@example.org").await;
+    audit.check("overzicht met job", Source::Served).await;
+    audit.browser.client().goto(&format!("{}/werkgroep/job/{JOB}", app.url)).await.expect("open");
+    audit.check("trend", Source::Served).await;
+    charts_have_text_alternatives(&audit, "trend").await;
+    audit.finish().await;
+}
+
+/// Each chart is an image with a name (its title) and says where its figures are as text.
+async fn charts_have_text_alternatives(audit: &Audit, page: &str) {
+    let js = "return Array.from(document.querySelectorAll('figure.chart')).filter(f => {
+                const svg = f.querySelector('svg');
+                const caption = f.querySelector('figcaption');
+                return !svg || svg.getAttribute('role') !== 'img' || !svg.getAttribute('aria-label')
+                  || !caption || !caption.textContent.trim();
+              }).map(f => f.outerHTML.slice(0, 200));";
+    let bare = audit.browser.script(js).await;
+    assert_eq!(bare, serde_json::json!([]), "{page}: charts without a name or a pointer to their figures");
+}
