@@ -118,22 +118,40 @@ async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
         format!("{}/beheer", app.url),
     ];
     let mut too_wide = vec![];
-    // 320 CSS px; and 1280 px at 200% zoom, which lays out as 640 CSS px.
-    for width in [320, 640] {
+    for (width, text) in SIZES {
         browser.client().set_window_size(width, 900).await.expect("window size");
         for url in &pages {
             browser.client().goto(url).await.expect("open");
-            let inner = browser.script("return window.innerWidth;").await;
-            if !browser.fits_the_width().await {
-                let js = "const page = document.documentElement;
-                          const wide = Array.from(document.querySelectorAll('body *'))
-                            .filter(e => e.getBoundingClientRect().right > page.clientWidth + 1);
-                          return [page.scrollWidth, page.clientWidth,
-                            wide.slice(0, 5).map(e => e.tagName + '.' + e.className)];";
-                too_wide.push(format!("{url} at {inner} px: {}", browser.script(js).await));
+            too_wide.extend(sideways(browser, url, text).await);
+            if url.contains("/r/") {
+                browser.click(r#"button[value="next"]"#).await;
+                browser.wait_for_text("error-summary").await;
+                too_wide.extend(sideways(browser, "the form with its errors", text).await);
             }
         }
     }
     assert!(too_wide.is_empty(), "pages that scroll sideways:\n{}", too_wide.join("\n"));
     audit.browser.quit().await;
+}
+
+/// Window widths, each with the text size: 320 CSS px; 1280 px at 200% zoom, which lays out as
+/// 640 CSS px; and 1280 px with only the text at 200%.
+pub(crate) const SIZES: [(u32, u32); 3] = [(320, 100), (640, 100), (1280, 200)];
+
+/// What sticks out sideways on the page shown, with the text at `text` percent; `None` when
+/// the page fits.
+pub(crate) async fn sideways(browser: &Browser, page: &str, text: u32) -> Option<String> {
+    browser.script(&format!("document.documentElement.style.fontSize = '{text}%'; return null;")).await;
+    if browser.fits_the_width().await {
+        return None;
+    }
+    let js = "const page = document.documentElement;
+              const wide = Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > page.clientWidth + 1);
+              return [window.innerWidth, page.scrollWidth, page.clientWidth,
+                wide.slice(0, 5).map(e => e.tagName + '.' + e.className)];";
+    Some(format!(
+        "{page} with text at {text}% (inner width, scroll width, client width, widest): {}",
+        browser.script(js).await
+    ))
 }

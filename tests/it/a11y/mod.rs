@@ -105,11 +105,19 @@ impl Audit {
         self.pages.push((name.to_owned(), file));
     }
 
-    /// Keeps `html` (fetched outside the browser) for `vnu` only.
-    pub(crate) fn keep_html(&mut self, name: &str, html: &str) {
-        let file = self.dir.path().join(format!("{:02}-{}.html", self.pages.len(), slug(name)));
-        std::fs::write(&file, html).expect("save the page");
-        self.pages.push((name.to_owned(), file));
+    /// Clicks `css` and waits until the next page has loaded in its place.
+    pub(crate) async fn click_through(&self, css: &str) {
+        self.browser.script("window.__peilOldPage = true; return null;").await;
+        self.browser.click(css).await;
+        let loaded = "return !window.__peilOldPage && document.readyState === 'complete';";
+        for _ in 0..200 {
+            if self.browser.client().execute(loaded, vec![]).await.is_ok_and(|v| v == serde_json::json!(true))
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("clicking {css} loaded no new page");
     }
 
     /// Fails the test with every problem axe and `vnu` found, and the pages they were on.

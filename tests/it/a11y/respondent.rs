@@ -96,7 +96,7 @@ async fn answer_the_form(audit: &mut Audit, app: &TestApp) {
     let link = app.links(app.open_round("bereik", &["huisarts"], false).await).await.remove(0).url;
     visit(audit, app, &link, "vragenlijst pagina 1").await;
     let page = audit.browser.client().current_url().await.expect("url").to_string();
-    audit.browser.click(r#"button[value="next"]"#).await;
+    audit.click_through(r#"button[value="next"]"#).await;
     audit.browser.wait_for_text("error-summary").await;
     audit.check("vragenlijst met fouten", Source::Dom).await;
     audit.browser.click(r#"input[name="rol"][value="huisarts"]"#).await;
@@ -109,7 +109,8 @@ async fn answer_the_form(audit: &mut Audit, app: &TestApp) {
     audit.browser.wait_for_text("Uw antwoorden zijn opgeslagen.").await;
     audit.check("bedankt", Source::Dom).await;
     visit(audit, app, &format!("{page}/afmelden"), "afmelden").await;
-    audit.browser.click("button[type=submit]").await;
+    audit.click_through("button[type=submit]").await;
+    audit.browser.wait_for_text("U bent afgemeld").await;
     audit.check("afgemeld", Source::Dom).await;
 
     let round = app.open_round("bereik", &["poh-ggz"], false).await;
@@ -118,18 +119,28 @@ async fn answer_the_form(audit: &mut Audit, app: &TestApp) {
     visit(audit, app, &closed, "gesloten ronde").await;
 }
 
-/// 404, 403 (an `/antwoord/` address opened without its cookie) and 400 (a garbled POST).
+/// 404; 403 (an `/antwoord/` address opened without its cookie); 400 (a form of more fields
+/// than peil reads, posted from the answer page).
 async fn error_pages(audit: &mut Audit, app: &TestApp) {
     visit(audit, app, "/bestaat-niet", "404").await;
     let link = app.links(app.open_round("bereik", &["huisarts"], false).await).await.remove(1).url;
     audit.browser.client().goto(&link).await.expect("the link");
+    let js = "const form = document.createElement('form');
+              form.method = 'post';
+              form.action = location.pathname;
+              for (let i = 0; i < 2500; i++) {
+                const field = document.createElement('input');
+                field.type = 'hidden'; field.name = 'f' + i; field.value = '1';
+                form.appendChild(field);
+              }
+              document.body.appendChild(form);
+              form.submit();";
+    audit.browser.script(js).await;
+    audit.browser.wait_for_text("Dit verzoek klopt niet").await;
+    audit.check("400 te veel velden", Source::Dom).await;
     let copied = audit.browser.client().current_url().await.expect("url").to_string();
     audit.browser.client().delete_all_cookies().await.expect("cookies go");
     visit(audit, app, &copied, "403 gekopieerd adres").await;
-    let path = copied.trim_start_matches(&app.url);
-    let (status, html) = app.post_raw(path, b"_page=%zz&%%%".to_vec()).await;
-    assert!(status == 400 || status == 403, "a garbled POST: {status}");
-    audit.keep_html(&format!("{status} onleesbaar verzoek"), &html);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,15 +156,16 @@ async fn sign_up_and_open_registration_pages_pass_axe_and_the_html_checker() {
     audit.check("aanmelden met fouten", Source::Dom).await;
     audit.browser.click(r#"input[name="bijeenkomst"][value="s1"]"#).await;
     audit.browser.click(r#"input[name="naam_delen"][value="ja"]"#).await;
-    audit.browser.click(r#"button[value="submit"]"#).await;
-    audit.browser.wait_for_text("s1").await;
+    audit.click_through(r#"button[value="submit"]"#).await;
+    audit.browser.wait_for_text("Uw aanmelding").await;
     audit.check("aangemeld", Source::Dom).await;
     visit(&mut audit, &app, &link, "aanmelding status").await;
     audit.browser.click(r#"a[href*="/plaats/"]"#).await;
     audit.browser.wait_for_text("Ja, meld mij af").await;
     audit.check("plaats afzeggen", Source::Served).await;
     visit(&mut audit, &app, &format!("/f/{slug}"), "open inschrijving").await;
-    audit.browser.click("button[type=submit]").await;
+    audit.click_through("button[type=submit]").await;
+    audit.browser.wait_for_text("error-summary").await;
     audit.check("open inschrijving met fouten", Source::Dom).await;
     audit.finish().await;
 }
@@ -205,7 +217,7 @@ async fn every_shipped_form_passes_axe_and_the_html_checker_with_and_without_err
         let Ok(opened) = rounds::open(&app.pool, &app.forms, &app.secret, &request).await else { continue };
         let link = app.links(opened.round).await.remove(0).url;
         visit(&mut audit, &app, &link, &id).await;
-        audit.browser.click("button.primary").await;
+        audit.click_through("button.primary").await;
         audit.check(&format!("{id} na versturen"), Source::Dom).await;
     }
     audit.finish().await;

@@ -71,6 +71,14 @@ async fn the_trend_page_of_a_job_passes_axe_and_the_html_checker() {
     audit.browser.client().goto(&format!("{}/werkgroep/job/{JOB}", app.url)).await.expect("open");
     audit.check("trend", Source::Served).await;
     charts_have_text_alternatives(&audit, "trend").await;
+    let mut too_wide = vec![];
+    for (width, text) in super::keyboard::SIZES {
+        audit.browser.client().set_window_size(width, 900).await.expect("window size");
+        audit.browser.client().refresh().await.expect("reload");
+        too_wide
+            .extend(super::keyboard::sideways(&audit.browser, &format!("trend at {width} px"), text).await);
+    }
+    assert!(too_wide.is_empty(), "the trend page scrolls sideways:\n{}", too_wide.join("\n"));
     audit.finish().await;
 }
 
