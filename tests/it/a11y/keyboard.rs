@@ -93,6 +93,42 @@ async fn a_respondent_completes_a_form_with_the_keyboard_alone() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_werkgroep_member_logs_in_and_reaches_a_round_with_the_keyboard_alone() {
+    let Some(audit) = Audit::start().await else { return };
+    let browser = &audit.browser;
+    let (app, _round, _forms) = crate::results::pages::closed_round().await;
+    app.create_user("lid@example.org", peil::accounts::Role::Werkgroep).await;
+    browser.client().set_window_size(1280, 900).await.expect("window size");
+    browser.client().goto(&format!("{}/werkgroep", app.url)).await.expect("open");
+    browser.wait_for_text("Inloggen").await;
+
+    tab_to(browser, "a.skip").await;
+    press(browser, Key::Enter).await;
+    let focused = browser.script("return document.activeElement.id;").await;
+    assert_eq!(focused, json!("inhoud"), "the skip link moves the focus to the content");
+    tab_to(browser, "#email").await;
+    browser.client().active_element().await.expect("focus").send_keys("lid@example.org").await.expect("type");
+    tab_to(browser, "#password").await;
+    let password = browser.client().active_element().await.expect("focus");
+    password.send_keys(crate::helpers::PASSWORD).await.expect("type");
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Uitloggen").await;
+
+    tab_to(browser, r#"a[href^="/werkgroep/ronde/"]"#).await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Resultaten per vraag").await;
+    tab_to(browser, "div.table-scroll").await;
+    tab_to(browser, "select#wijk").await;
+    tab_to(browser, r#"a[href*="/vrije-tekst/"]"#).await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("willekeurige volgorde").await;
+    tab_to(browser, "button.secondary").await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Inloggen").await;
+    audit.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
     let Some(audit) = Audit::start().await else { return };
     let browser = &audit.browser;

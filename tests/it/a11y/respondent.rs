@@ -66,11 +66,19 @@ async fn every_respondent_page_passes_axe_and_the_html_checker() {
     visit(&mut audit, &app, "/", "home").await;
     visit(&mut audit, &app, "/toegankelijkheid", "toegankelijkheid").await;
     visit(&mut audit, &app, &setup, "setup").await;
+    audit.click_through("button[type=submit]").await;
+    audit.browser.wait_for_text("error-summary").await;
+    audit.check("setup met fout", Source::Dom).await;
     let password =
         peil::accounts::add_user(&app.pool, "nieuw@example.org", peil::accounts::Role::Werkgroep, None)
             .await
             .expect("a user");
     visit(&mut audit, &app, &password, "wachtwoord").await;
+    audit.browser.type_into("#password", "een lange zin als wachtwoord").await;
+    audit.browser.type_into("#repeat", "een andere lange zin als wachtwoord").await;
+    audit.click_through("button[type=submit]").await;
+    audit.browser.wait_for_text("password-error").await;
+    audit.check("wachtwoord met fout", Source::Dom).await;
     visit(&mut audit, &app, "/inloggen", "inloggen").await;
     audit.browser.type_into("#email", "nieuw@example.org").await;
     audit.browser.type_into("#password", "fout wachtwoord").await;

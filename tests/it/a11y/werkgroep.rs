@@ -21,11 +21,14 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
     app.create_user("beheer@example.org", Role::Admin).await;
     audit.browser.client().set_window_size(1280, 900).await.expect("window size");
     log_in(&audit.browser, &app.url, "beheer@example.org").await;
+    let open = app.open_round("peiling", &["huisarts"], false).await.0;
     let round = round.0;
     for (path, name) in [
         ("/werkgroep".to_string(), "overzicht"),
         (format!("/werkgroep/ronde/{round}"), "ronde"),
         (format!("/werkgroep/ronde/{round}?wijk=noord"), "ronde per wijk"),
+        (format!("/werkgroep/ronde/{round}?wijk=oost"), "ronde, te weinig antwoorden"),
+        (format!("/werkgroep/ronde/{open}"), "open ronde"),
         (format!("/werkgroep/ronde/{round}/rapport"), "rapport"),
         (format!("/werkgroep/ronde/{round}/vrije-tekst/opmerking"), "vrije tekst"),
         ("/beheer".to_string(), "beheer"),
@@ -34,6 +37,10 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
         audit.check(name, Source::Served).await;
         charts_have_text_alternatives(&audit, name).await;
     }
+    audit.browser.type_into("#new-email", "beheer@example.org").await;
+    audit.click_through(r#"form[action="/beheer/gebruikers"] button[type=submit]"#).await;
+    audit.browser.wait_for_text("add-error").await;
+    audit.check("beheer met fout", Source::Dom).await;
     audit.browser.type_into("#new-email", "nieuw-lid@example.org").await;
     audit.browser.click(r#"form[action="/beheer/gebruikers"] button[type=submit]"#).await;
     audit.browser.wait_for_text("/wachtwoord/").await;
