@@ -51,6 +51,8 @@ pub enum Problem {
     UnknownRole { value: String, known: String },
     #[error("unknown wijk \"{value}\"; known wijken: {known}")]
     UnknownWijk { value: String, known: String },
+    #[error("column \"{column}\" holds an invisible control character (U+{code:04X}); retype that cell")]
+    ControlCharacter { column: &'static str, code: u32 },
     #[error("unreadable CSV: {0}")]
     Csv(String),
 }
@@ -218,6 +220,14 @@ fn parse_row(
         .filter(|(i, value)| columns.get(*i).is_none_or(Option::is_none) && !value.trim().is_empty())
         .map(|(i, value)| Problem::OutsideColumns { column: i + 1, value: value.trim().to_owned() })
         .collect();
+    // PostgreSQL cannot store a NUL at all, and the other control characters would end up in
+    // mails and exports; line breaks and tabs inside a quoted cell are text.
+    for (column, value) in columns.iter().zip(record.iter()) {
+        let odd = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+        if let (Some(column), Some(c)) = (column, odd) {
+            problems.push(Problem::ControlCharacter { column: column.dutch_name(), code: u32::from(c) });
+        }
+    }
 
     let name = cell(Column::Name);
     if name.is_empty() {
@@ -381,6 +391,17 @@ mod tests {
                 "l.csv:2: \"jan@localhost\" is not a valid e-mail address",
                 "l.csv:2: the role is empty; known roles: huisarts, poh-ggz, coordinator",
                 "l.csv:2: unknown wijk \"zuid\"; known wijken: noord, centrum",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_control_character_in_a_cell_is_refused_naming_its_column() {
+        assert_eq!(
+            messages("naam;e-mail;rol;praktijk\nAn\0na;a@x.nl;huisarts;P\u{7}\n"),
+            [
+                "l.csv:2: column \"naam\" holds an invisible control character (U+0000); retype that cell",
+                "l.csv:2: column \"praktijk\" holds an invisible control character (U+0007); retype that cell",
             ]
         );
     }

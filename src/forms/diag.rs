@@ -35,14 +35,16 @@ impl Source {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
         let start = self.line_starts[line - 1];
         let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        Diagnostic { file: self.file.clone(), line, col, message: message.into() }
+        Diagnostic { file: self.file.clone(), line, col, message: one_line(message.into()) }
     }
 
-    /// Where the contents of a string value start: after `"`, `'`, `"""` or `'''`.
+    /// Where the contents of a string value start: after `"`, `'`, `"""` or `'''`, and after the
+    /// line break right behind those, which is not part of the value (`\r\n` in a Windows file).
     pub fn string_body(&self, span_start: usize) -> usize {
         let rest = self.text.get(span_start..).unwrap_or_default();
         if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
-            let newline = usize::from(rest[3..].starts_with('\n'));
+            let after = &rest[3..];
+            let newline = if after.starts_with("\r\n") { 2 } else { usize::from(after.starts_with('\n')) };
             span_start + 3 + newline
         } else {
             span_start + 1
@@ -50,12 +52,24 @@ impl Source {
     }
 }
 
+/// A message quotes what the file says, which may hold a line break or another control
+/// character; escaped, each problem stays on one line of `peil check`'s output.
+fn one_line(message: String) -> String {
+    if !message.contains(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
+}
+
 /// Where byte `offset` of a string's value is in the file, the string's text starting at `body`
 /// (see [`Source::string_body`]). In a "..." string an escape such as `\"` or `\u00e9`, or a `\`
 /// that joins lines, makes the value differ from the text it is written as.
 pub fn in_string(src: &Source, body: usize, offset: usize) -> usize {
     let text = src.text.get(body..).unwrap_or_default();
-    let literal = src.text[..body].trim_end_matches('\n').ends_with('\'');
+    let literal = src.text[..body].trim_end_matches(['\r', '\n']).ends_with('\'');
     if literal {
         return body + offset;
     }

@@ -124,10 +124,17 @@ pub(super) fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, Exp
     Err(ExprError { offset, message: message.into() })
 }
 
+/// How deep a condition may nest: brackets, `not`, `-` and every operator between the whole and
+/// its innermost value count, so `a or b or c` is three levels. A round stores its form as JSON,
+/// which is read back to at most 128 levels; a condition takes two per level and the form
+/// around it six. Deeper is never needed (a long `or` of values is `in [...]`), and a limit
+/// also keeps the parser's recursion and the evaluation short.
+pub const MAX_DEPTH: usize = 40;
+
 /// Parses and checks `source`; the result is a condition (yields true or false).
 pub fn parse(source: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
     let mut parser = Parser { lexer: Lexer::new(source)?, scope, depth: 0 };
-    let (expr, ty) = parser.or()?;
+    let ((expr, ty), _) = parser.or()?;
     if let Some((offset, tok)) = parser.lexer.peek() {
         return err(offset, format!("unexpected {tok} after a complete condition"));
     }
@@ -146,53 +153,87 @@ struct Parser<'a> {
 }
 
 type Typed = (Expr, Ty);
+/// A parsed part and the depth of its expression tree (a value is 1).
+type Deep = (Typed, usize);
+
+fn too_deep<T>(at: usize) -> Result<T, ExprError> {
+    err(
+        at,
+        format!(
+            "the condition is nested too deeply (more than {MAX_DEPTH} levels of brackets, `not`, \
+             `and`, `or` and operators); write it more simply, e.g. q in ['a', 'b'] for a list of values"
+        ),
+    )
+}
+
+/// The depth of a part made of parts `inner` deep, or the error at `at` if that is too deep.
+fn deeper(inner: usize, at: usize) -> Result<usize, ExprError> {
+    if inner >= MAX_DEPTH { too_deep(at) } else { Ok(inner + 1) }
+}
 
 impl Parser<'_> {
-    fn or(&mut self) -> Result<Typed, ExprError> {
-        self.depth += 1;
-        if self.depth > 64 {
-            return err(self.lexer.offset(), "condition nested too deeply");
+    /// Runs `f` one recursion deeper: brackets, `not` and `-` recurse, and a stack is finite.
+    fn nested(&mut self, at: usize, f: fn(&mut Self) -> Result<Deep, ExprError>) -> Result<Deep, ExprError> {
+        if self.depth >= MAX_DEPTH {
+            return too_deep(at);
         }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
+    }
+
+    fn or(&mut self) -> Result<Deep, ExprError> {
         let left_at = self.lexer.offset();
-        let mut left = self.and()?;
-        while self.lexer.eat_word("or") {
+        let (mut left, mut depth) = self.and()?;
+        loop {
+            let op_at = self.lexer.offset();
+            if !self.lexer.eat_word("or") {
+                return Ok((left, depth));
+            }
             let right_at = self.lexer.offset();
-            let right = self.and()?;
+            let (right, right_depth) = self.and()?;
+            depth = deeper(depth.max(right_depth), op_at)?;
             left = (Expr::Or(bool_operand(left, left_at)?, bool_operand(right, right_at)?), Ty::Bool);
         }
-        self.depth -= 1;
-        Ok(left)
     }
 
-    fn and(&mut self) -> Result<Typed, ExprError> {
+    fn and(&mut self) -> Result<Deep, ExprError> {
         let left_at = self.lexer.offset();
-        let mut left = self.not()?;
-        while self.lexer.eat_word("and") {
+        let (mut left, mut depth) = self.not()?;
+        loop {
+            let op_at = self.lexer.offset();
+            if !self.lexer.eat_word("and") {
+                return Ok((left, depth));
+            }
             let right_at = self.lexer.offset();
-            let right = self.not()?;
+            let (right, right_depth) = self.not()?;
+            depth = deeper(depth.max(right_depth), op_at)?;
             left = (Expr::And(bool_operand(left, left_at)?, bool_operand(right, right_at)?), Ty::Bool);
         }
-        Ok(left)
     }
 
-    fn not(&mut self) -> Result<Typed, ExprError> {
+    fn not(&mut self) -> Result<Deep, ExprError> {
         if self.lexer.peek_word("not") && !self.lexer.peek_word_at(1, "in") {
+            let not_at = self.lexer.offset();
             self.lexer.next();
             let at = self.lexer.offset();
-            let inner = self.not()?;
-            return Ok((Expr::Not(bool_operand(inner, at)?), Ty::Bool));
+            let (inner, depth) = self.nested(not_at, Self::not)?;
+            return Ok(((Expr::Not(bool_operand(inner, at)?), Ty::Bool), deeper(depth, not_at)?));
         }
         self.compare()
     }
 
-    fn compare(&mut self) -> Result<Typed, ExprError> {
+    fn compare(&mut self) -> Result<Deep, ExprError> {
         let left_at = self.lexer.offset();
-        let left = self.sum()?;
+        let (left, left_depth) = self.sum()?;
         let op_at = self.lexer.offset();
         if let Some(op) = self.lexer.eat_cmp() {
             let right_at = self.lexer.offset();
-            let right = self.sum()?;
-            return super::typing::comparison(op, op_at, (left, left_at), (right, right_at));
+            let (right, right_depth) = self.sum()?;
+            let depth = deeper(left_depth.max(right_depth), op_at)?;
+            let typed = super::typing::comparison(op, op_at, (left, left_at), (right, right_at))?;
+            return Ok((typed, depth));
         }
         let negated = self.lexer.peek_word("not");
         if negated || self.lexer.peek_word("in") {
@@ -205,9 +246,10 @@ impl Parser<'_> {
                 self.lexer.next();
             }
             let list = self.literal_list()?;
-            return super::typing::membership(left, left_at, list, negated);
+            let depth = deeper(left_depth, op_at)?;
+            return Ok((super::typing::membership(left, left_at, list, negated)?, depth));
         }
-        Ok(left)
+        Ok((left, left_depth))
     }
 
     fn literal_list(&mut self) -> Result<Vec<(usize, Lit)>, ExprError> {
@@ -238,60 +280,63 @@ impl Parser<'_> {
         }
     }
 
-    fn sum(&mut self) -> Result<Typed, ExprError> {
-        let mut left = self.product()?;
+    fn sum(&mut self) -> Result<Deep, ExprError> {
+        let (mut left, mut depth) = self.product()?;
         loop {
             let op = match self.lexer.peek() {
                 Some((_, Tok::Plus)) => ArithOp::Add,
                 Some((_, Tok::Minus)) => ArithOp::Sub,
-                _ => return Ok(left),
+                _ => return Ok((left, depth)),
             };
             let at = self.lexer.offset();
             self.lexer.next();
-            let right = self.product()?;
+            let (right, right_depth) = self.product()?;
+            depth = deeper(depth.max(right_depth), at)?;
             left = super::typing::arithmetic(op, left, right, at)?;
         }
     }
 
-    fn product(&mut self) -> Result<Typed, ExprError> {
-        let mut left = self.unary()?;
+    fn product(&mut self) -> Result<Deep, ExprError> {
+        let (mut left, mut depth) = self.unary()?;
         loop {
             let op = match self.lexer.peek() {
                 Some((_, Tok::Star)) => ArithOp::Mul,
                 Some((_, Tok::Slash)) => ArithOp::Div,
-                _ => return Ok(left),
+                _ => return Ok((left, depth)),
             };
             let at = self.lexer.offset();
             self.lexer.next();
-            let right = self.unary()?;
+            let (right, right_depth) = self.unary()?;
+            depth = deeper(depth.max(right_depth), at)?;
             left = super::typing::arithmetic(op, left, right, at)?;
         }
     }
 
-    fn unary(&mut self) -> Result<Typed, ExprError> {
+    fn unary(&mut self) -> Result<Deep, ExprError> {
         if let Some((at, Tok::Minus)) = self.lexer.peek() {
             self.lexer.next();
-            let inner = self.unary()?;
+            let (inner, depth) = self.nested(at, Self::unary)?;
             if let (Expr::Lit(Lit::Num(n)), Ty::Num) = &inner {
-                return Ok((Expr::Lit(Lit::Num(-n)), Ty::Num));
+                return Ok(((Expr::Lit(Lit::Num(-n)), Ty::Num), depth));
             }
             let zero = (Expr::Lit(Lit::Num(0.0)), Ty::Num);
-            return super::typing::arithmetic(ArithOp::Sub, zero, inner, at);
+            let typed = super::typing::arithmetic(ArithOp::Sub, zero, inner, at)?;
+            return Ok((typed, deeper(depth, at)?));
         }
         self.atom()
     }
 
-    fn atom(&mut self) -> Result<Typed, ExprError> {
+    fn atom(&mut self) -> Result<Deep, ExprError> {
         let at = self.lexer.offset();
         match self.lexer.next() {
-            Some((_, Tok::Str(s))) => Ok((Expr::Lit(Lit::Text(s)), Ty::Text)),
-            Some((_, Tok::Num(n))) => Ok((Expr::Lit(Lit::Num(n)), Ty::Num)),
+            Some((_, Tok::Str(s))) => Ok(((Expr::Lit(Lit::Text(s)), Ty::Text), 1)),
+            Some((_, Tok::Num(n))) => Ok(((Expr::Lit(Lit::Num(n)), Ty::Num), 1)),
             Some((_, Tok::LParen)) => {
-                let inner = self.or()?;
+                let inner = self.nested(at, Self::or)?;
                 self.expect(&Tok::RParen, "`)`")?;
                 Ok(inner)
             }
-            Some((_, Tok::Word(w))) => self.word(w, at),
+            Some((_, Tok::Word(w))) => self.word(w, at).map(|typed| (typed, 1)),
             Some((_, tok)) => err(at, format!("unexpected {tok}; expected a question id or a value")),
             None => err(at, "the condition ends too early; expected a question id or a value"),
         }

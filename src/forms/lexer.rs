@@ -155,7 +155,9 @@ fn number(source: &str, start: usize) -> Result<(Tok, usize), ExprError> {
     let rest = &source[start..];
     let len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
     match rest[..len].parse::<f64>() {
-        Ok(n) => Ok((Tok::Num(n), len)),
+        Ok(n) if n.is_finite() => Ok((Tok::Num(n), len)),
+        // A number past f64 would be stored as `null` in the round's JSON and not read back.
+        Ok(_) => err(start, "the number starting here is too large"),
         Err(_) => err(start, format!("`{}` is not a number", &rest[..len])),
     }
 }

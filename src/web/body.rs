@@ -88,6 +88,10 @@ fn percent_decode(input: &[u8]) -> Result<String, BodyError> {
             b'+' => out.push(b' '),
             b'%' => {
                 let hex = input.get(i + 1..i + 3).ok_or(BodyError::Malformed("a cut-off % escape"))?;
+                // Exactly two hex digits: `from_str_radix` alone would also read "+1" as 1.
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return Err(BodyError::Malformed("a bad % escape"));
+                }
                 let text = std::str::from_utf8(hex).map_err(|_| BodyError::Malformed("a bad % escape"))?;
                 out.push(u8::from_str_radix(text, 16).map_err(|_| BodyError::Malformed("a bad % escape"))?);
                 i += 2;
@@ -98,6 +102,9 @@ fn percent_decode(input: &[u8]) -> Result<String, BodyError> {
     }
     String::from_utf8(out).map_err(|_| BodyError::Malformed("text that is not UTF-8"))
 }
+
+#[cfg(test)]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod contacts_import;
 mod forms_check;
+mod fuzz;
 mod instances;
 mod jobs_check;
 mod links;
