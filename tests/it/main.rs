@@ -12,6 +12,7 @@ mod cli;
 mod contacts_import;
 mod forms_check;
 mod fuzz;
+mod hostile;
 mod instances;
 mod jobs_check;
 mod links;
