@@ -30,13 +30,26 @@ async fn tab_to(browser: &Browser, css: &str) {
 }
 
 async fn assert_focus_is_visible(browser: &Browser, what: &str) {
-    let js = "const s = getComputedStyle(document.activeElement);
-              return { outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow };";
+    // The outline's contrast with the background behind the element (WCAG 1.4.11: 3:1).
+    let js = "const el = document.activeElement, s = getComputedStyle(el);
+              const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+              const lum = c => { const v = rgb(c).slice(0, 3).map(x => x / 255)
+                .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
+                return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+              let back = 'rgb(255, 255, 255)';
+              for (let e = el.parentElement; e; e = e.parentElement) {
+                const b = getComputedStyle(e).backgroundColor, a = rgb(b);
+                if (a.length === 3 || (a.length === 4 && a[3] > 0)) { back = b; break; }
+              }
+              const [hi, lo] = [lum(s.outlineColor), lum(back)].sort((x, y) => y - x);
+              return { outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow,
+                       contrast: (hi + 0.05) / (lo + 0.05) };";
     let style = browser.script(js).await;
     let outline = style["outline"].as_str().unwrap_or_default();
-    let shadow = style["shadow"].as_str().unwrap_or_default();
     let outlined = !outline.starts_with("none") && !outline.ends_with(" 0px");
-    assert!(outlined || shadow != "none", "the focus on {what} is not visible: {style}");
+    assert!(outlined, "the focus on {what} has no outline: {style}");
+    let contrast = style["contrast"].as_f64().unwrap_or_default();
+    assert!(contrast >= 3.0, "the focus ring on {what} stands out too little from its background: {style}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
