@@ -42,11 +42,12 @@ impl Fairing for RequestLog {
     }
 }
 
-/// The path with personal tokens replaced, e.g. `/r/…`.
+/// The path with personal tokens replaced, e.g. `/r/…`. An answer page's handle is no secret on
+/// its own (it needs its cookie), but it is one person's: kept, it would tie their visits together.
 pub fn redact(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
     for i in 1..parts.len() {
-        if matches!(parts[i - 1], "r" | "setup" | "wachtwoord") && i == 2 {
+        if matches!(parts[i - 1], "r" | "setup" | "wachtwoord" | "antwoord") && i == 2 {
             parts[i] = "…";
         }
     }
@@ -60,6 +61,7 @@ mod tests {
         assert_eq!(super::redact("/r/abcdef"), "/r/…");
         assert_eq!(super::redact("/setup/abcdef"), "/setup/…");
         assert_eq!(super::redact("/wachtwoord/abcdef"), "/wachtwoord/…");
+        assert_eq!(super::redact("/antwoord/0123abcd/plaats/4"), "/antwoord/…/plaats/4");
         assert_eq!(super::redact("/health"), "/health");
     }
 }

@@ -1,10 +1,13 @@
 //! Several real `peil serve` processes on one database, as a deployment behind a load balancer
 //! runs them: scheduled rounds open once, mail goes out once per person even when an instance is
-//! killed mid-send, seats are never overbooked, and a login made on one instance works on the
-//! others. Each test has its own database (`TestDb`), ports and folders; every process is killed
-//! when its test ends, however it ends.
+//! killed mid-send, seats are never overbooked, a login made on one instance works on the others,
+//! and every response acknowledged before a `kill -9` is kept, once. Each test has its own
+//! database (`TestDb`), ports and folders; every process is killed when its test ends, however it
+//! ends.
 
+mod crash;
 mod keys;
+mod logs;
 mod mail;
 mod schedule;
 mod signup;
