@@ -57,6 +57,13 @@ async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
     if person.practice.chars().count() > 200 {
         problems.push("De naam van de praktijk is te lang.");
     }
+    // A line break in a name would reach the mail's `To:` header and bodies; such characters are
+    // never part of a name, and contact lists refuse them too.
+    if [&person.name, &person.practice].iter().any(|text| text.contains(char::is_control)) {
+        problems.push(
+            "Uw naam of praktijk bevat een regelovergang of een ander onzichtbaar teken; typ ze opnieuw.",
+        );
+    }
     if !problems.is_empty() {
         return page(app, &title, slug, &person, &problems, Status::UnprocessableEntity);
     }

@@ -5,6 +5,7 @@
 //! nothing behind.
 
 mod answers;
+mod mails;
 mod refused;
 
 /// Text a respondent may type or paste. Every script here would set `window.__pwned` (or

@@ -1,0 +1,182 @@
+//! Hostile names in mails: a name from a contact list or typed into the open registration page
+//! reaches the `To:` header and both bodies of a mail. It must stay one recipient's display
+//! name (no second address, no added header), be escaped in the HTML body, and read as typed in
+//! the text body; never evaluated as template syntax.
+
+use chrono::{Duration, Utc};
+use peil::rounds::{self, OpenRequest, RoundId, SignupRound};
+
+use crate::helpers::{TestApp, forms_dir};
+use crate::mail::smtp::{Received, SmtpServer};
+use crate::mail::support::{decoded, header, mailer};
+
+/// Names a person may have typed, each printable: no control character (those are refused).
+const NAMES: &[&str] = &[
+    "<b onmouseover=\"window.__pwned='naam'\">Arts</b>",
+    "\"Evil\" <evil@example.org>, Bcc: evil2@example.org",
+    "Arts {{ 7*7 }} {% raw %} ${7*7}",
+    "=HYPERLINK(\"http://evil.example\",\"Arts\")",
+    "\u{202e}fdp.exe Ärts 👩\u{200d}⚕️",
+];
+
+fn contacts() -> String {
+    let mut csv = String::from("naam;e-mail;rol\n");
+    for (i, name) in NAMES.iter().enumerate() {
+        csv.push_str(&format!("\"{}\";arts{i}@example.org;huisarts\n", name.replace('"', "\"\"")));
+    }
+    csv
+}
+
+/// The text between `<!DOCTYPE` and `</html>`: the HTML body, once decoded.
+fn html_part(body: &str) -> &str {
+    let start = body.find("<!DOCTYPE html>").expect("an HTML part");
+    let end = body[start..].find("</html>").map_or(body.len(), |e| start + e);
+    &body[start..end]
+}
+
+/// Everything the mail says outside its HTML part.
+fn text_part(body: &str) -> String {
+    let html = html_part(body);
+    body.replace(html, "")
+}
+
+/// The `To:` header unfolded, with its quoted display name and encoded words taken out: what a
+/// mail program reads as addresses.
+fn to_addresses(mail: &Received) -> String {
+    let unfolded = mail.headers().replace("\r\n ", " ").replace("\r\n\t", " ");
+    let line =
+        unfolded.split("\r\n").find(|l| l.to_lowercase().starts_with("to:")).expect("a To header").to_owned();
+    let mut out = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for c in line[3..].chars() {
+        match (quoted, escaped, c) {
+            (true, false, '\\') => escaped = true,
+            (true, true, _) => escaped = false,
+            (_, false, '"') => quoted = !quoted,
+            (false, _, c) => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace()
+        .filter(|w| !(w.starts_with("=?") && w.ends_with("?=")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_one_recipient(mail: &Received, address: &str) {
+    assert_eq!(mail.to, [address], "the SMTP envelope names one recipient");
+    let addresses = to_addresses(mail);
+    assert_eq!(addresses.matches('@').count(), 1, "one address in To: {addresses:?} of\n{}", mail.headers());
+    assert!(addresses.contains(&format!("<{address}>")), "To: {addresses:?}");
+    assert!(header(mail, "bcc").is_empty() && header(mail, "cc").is_empty(), "{}", mail.headers());
+}
+
+fn assert_name_is_text(mail: &Received, name: &str) {
+    let body = decoded(mail);
+    let html = html_part(&body);
+    assert!(!html.contains("<b onmouseover"), "the HTML body runs markup of a name:\n{html}");
+    assert!(!body.contains("49"), "template syntax in a name was evaluated:\n{body}");
+    if name.starts_with("<b") {
+        assert!(html.contains("&lt;b onmouseover="), "the name is escaped in HTML:\n{html}");
+    }
+    let text = text_part(&body);
+    assert!(text.contains(name), "the text body has the name as typed ({name}):\n{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_contact_names_stay_one_escaped_recipient_in_invitation_mails() {
+    let forms = forms_dir(&[("vrij", super::FORM)]);
+    let app = TestApp::spawn_with_forms(forms.path()).await;
+    assert_eq!(app.import_contacts(&contacts()).await.added, NAMES.len());
+    let clock = peil::clock::ManualClock::at(Utc::now());
+    let server = SmtpServer::started().await;
+    let mailer = mailer(&app, &clock, Some(server.url()), Default::default());
+    crate::mail::support::open(&app, &clock, "vrij", &["huisarts"]).await;
+    assert_eq!(mailer.run_once().await.expect("send").sent, NAMES.len() as u32);
+
+    let mut received = server.received();
+    received.sort_by(|a, b| a.to.cmp(&b.to));
+    assert_eq!(received.len(), NAMES.len(), "one mail per person, none to an injected address");
+    for (i, (mail, name)) in received.iter().zip(NAMES).enumerate() {
+        assert_one_recipient(mail, &format!("arts{i}@example.org"));
+        assert_name_is_text(mail, name);
+    }
+}
+
+async fn open_registration(app: &TestApp) -> (RoundId, String) {
+    let starts = Utc::now() + Duration::days(20);
+    let session = peil::signup::NewSession {
+        code: "s1".into(),
+        title: "Intervisie".into(),
+        starts_at: starts,
+        ends_at: starts + Duration::hours(2),
+        place: "Zaal 2".into(),
+        online_url: String::new(),
+        leader: String::new(),
+        activity_id: String::new(),
+        capacity: 4,
+    };
+    let request = OpenRequest {
+        form_id: "intervisie".into(),
+        roles: vec!["poh-ggz".into()],
+        wijken: vec![],
+        gemeenten: vec![],
+        closes_at: Utc::now() + Duration::days(10),
+        anonymous: false,
+        occurrence: None,
+        signup: Some(SignupRound {
+            sessions: vec![session],
+            cancel_until: Duration::hours(24),
+            remind_before: Duration::hours(24),
+            open_registration: true,
+        }),
+    };
+    let round = rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open").round;
+    let slug: String = sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1")
+        .bind(round.0)
+        .fetch_one(&app.pool)
+        .await
+        .expect("slug");
+    (round, format!("/f/{slug}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_typed_into_the_registration_page_cannot_add_a_header_or_run_in_the_mail() {
+    let app = TestApp::spawn().await;
+    let (_, page) = open_registration(&app).await;
+    let fields = |name: &'static str, email: &'static str| {
+        [("naam", name), ("email", email), ("rol", "poh-ggz"), ("praktijk", "De Brug")]
+    };
+
+    // A line break would start a header of its own if it reached one: refused, nothing kept.
+    for (name, email) in [
+        ("Eva\r\nBcc: evil@example.org", "eva@example.org"),
+        ("Eva\nX-Injected: ja", "eva@example.org"),
+        ("Eva\0Nul", "eva@example.org"),
+        ("Eva", "eva@example.org\r\nBcc: evil@example.org"),
+    ] {
+        let (status, body) = app.post(&page, &fields(name, email)).await;
+        assert_eq!(status, 422, "{name:?} {email:?}: {body}");
+        assert!(body.contains("lang=\"nl\"") && body.contains("class=\"error"), "{body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 0, "no contact from a refused post");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0, "no mail from a refused post");
+
+    let clock = peil::clock::ManualClock::at(Utc::now());
+    let server = SmtpServer::started().await;
+    let mailer = mailer(&app, &clock, Some(server.url()), Default::default());
+    for (i, name) in NAMES.iter().enumerate() {
+        let email = format!("eva{i}@example.org");
+        let person = [("naam", *name), ("email", email.as_str()), ("rol", "poh-ggz"), ("praktijk", *name)];
+        let (status, body) = app.post(&page, &person).await;
+        assert_eq!(status, 200, "{name}: {body}");
+    }
+    assert_eq!(mailer.run_once().await.expect("send").sent, NAMES.len() as u32);
+    let mut received = server.received();
+    received.sort_by(|a, b| a.to.cmp(&b.to));
+    assert_eq!(received.len(), NAMES.len());
+    for (i, (mail, name)) in received.iter().zip(NAMES).enumerate() {
+        assert_one_recipient(mail, &format!("eva{i}@example.org"));
+        assert_name_is_text(mail, name);
+    }
+}
