@@ -23,6 +23,7 @@ use rocket_dyn_templates::{Template, context};
 use super::App;
 use super::body::{BodyError, FormBody};
 use super::errors;
+use super::link::{self, Caller};
 use crate::accounts::{self, AccountsError, Role, UserId};
 
 /// The session cookie: a random token whose SHA-256 is the session's key in the database.
@@ -290,7 +291,10 @@ async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> An
 }
 
 #[get("/wachtwoord/<token>")]
-async fn password_page(token: &str, app: &State<App>) -> (Status, Template) {
+async fn password_page(token: &str, caller: Caller, app: &State<App>) -> (Status, Template) {
+    if let Some(refused) = link::refused_before_lookup(app, &caller).await {
+        return refused;
+    }
     match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
         Ok(Some(link)) => (
             Status::Ok,
@@ -299,7 +303,7 @@ async fn password_page(token: &str, app: &State<App>) -> (Status, Template) {
                 context! { action: format!("/wachtwoord/{token}"), email: link.email },
             ),
         ),
-        Ok(None) => errors::page(Status::NotFound),
+        Ok(None) => link::missed(app, &caller).await,
         Err(e) => {
             tracing::error!(error = %e, "password page failed");
             errors::page(Status::InternalServerError)
@@ -311,18 +315,28 @@ async fn password_page(token: &str, app: &State<App>) -> (Status, Template) {
 async fn password_set(
     token: &str,
     _origin: SameOrigin,
+    caller: Caller,
     body: FormBody,
     app: &State<App>,
 ) -> (Status, Template) {
+    if let Some(refused) = link::refused_before_lookup(app, &caller).await {
+        return refused;
+    }
+    // The link first: a wrong one is not found whatever the form says.
+    let now = chrono::Utc::now();
+    let email = match accounts::password_link(&app.pool, token, now).await {
+        Ok(Some(link)) => link.email,
+        Ok(None) => return link::missed(app, &caller).await,
+        Err(e) => {
+            tracing::error!(error = %e, "password page failed");
+            return errors::page(Status::InternalServerError);
+        }
+    };
     let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
-    match accounts::set_password(&app.pool, token, password, repeat, chrono::Utc::now()).await {
+    match accounts::set_password(&app.pool, token, password, repeat, now).await {
         Ok(email) => (Status::Ok, Template::render("auth/password_done", context! { email })),
         Err(AccountsError::InvalidLink) => errors::page(Status::NotFound),
         Err(e @ (AccountsError::WeakPassword | AccountsError::Mismatch)) => {
-            let email = match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
-                Ok(Some(link)) => link.email,
-                _ => return errors::page(Status::NotFound),
-            };
             let context = context! { action: format!("/wachtwoord/{token}"), email, error: e.to_string() };
             (Status::UnprocessableEntity, Template::render("auth/password", context))
         }

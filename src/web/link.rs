@@ -5,12 +5,14 @@
 //! its path, so that two links opened in one browser (two rounds, two people at one desk) each
 //! keep their own.
 
-use rocket::http::{Cookie, CookieJar, SameSite};
+use chrono::Utc;
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
+use rocket_dyn_templates::Template;
 
-use super::App;
+use super::{App, errors};
 use crate::rounds::InvitationToken;
-use crate::rounds::guesses::Client;
+use crate::rounds::guesses::{self, Client};
 
 /// Where a link's pages live once the token is in a cookie.
 pub const PREFIX: &str = "/antwoord";
@@ -90,4 +92,27 @@ impl<'r> FromRequest<'r> for Caller {
         let client = Client::new(&app.secret, req.client_ip());
         Outcome::Success(Caller { client, secure: app.settings.base_url.starts_with("https://") })
     }
+}
+
+/// Before a one-time account link (`/wachtwoord/...`, `/setup/...`) is looked up: the error page
+/// if `caller` used up its wrong links. Those links share the personal links' limit, so trying
+/// one kind does not buy more tries of the other.
+pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status, Template)> {
+    match guesses::throttled(&app.pool, &caller.client, Utc::now()).await {
+        Ok(false) => None,
+        Ok(true) => Some(errors::page(Status::TooManyRequests)),
+        Err(e) => {
+            tracing::error!(error = %e, "the wrong-link limit failed");
+            Some(errors::page(Status::InternalServerError))
+        }
+    }
+}
+
+/// The page for a one-time account link that matched nothing, counted against `caller`.
+pub async fn missed(app: &App, caller: &Caller) -> (Status, Template) {
+    if let Err(e) = guesses::missed(&app.pool, &caller.client, Utc::now()).await {
+        tracing::error!(error = %e, "the wrong-link limit failed");
+        return errors::page(Status::InternalServerError);
+    }
+    errors::page(Status::NotFound)
 }

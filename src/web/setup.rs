@@ -7,6 +7,7 @@ use rocket_dyn_templates::{Template, context};
 use super::App;
 use super::body::FormBody;
 use super::errors;
+use super::link::{self, Caller};
 use crate::setup::{self, FirstAdmin, SetupError};
 
 pub fn routes() -> Vec<Route> {
@@ -14,13 +15,16 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/setup/<token>")]
-async fn show(token: &str, app: &State<App>) -> (Status, Template) {
+async fn show(token: &str, caller: Caller, app: &State<App>) -> (Status, Template) {
+    if let Some(refused) = link::refused_before_lookup(app, &caller).await {
+        return refused;
+    }
     match setup::link_is_valid(&app.pool, token).await {
         Ok(true) => (
             Status::Ok,
             Template::render("setup/first_admin", context! { action: format!("/setup/{token}") }),
         ),
-        Ok(false) => errors::page(Status::NotFound),
+        Ok(false) => link::missed(app, &caller).await,
         Err(e) => {
             tracing::error!(error = %e, "setup page failed");
             errors::page(Status::InternalServerError)
@@ -29,7 +33,19 @@ async fn show(token: &str, app: &State<App>) -> (Status, Template) {
 }
 
 #[post("/setup/<token>", data = "<body>")]
-async fn create(token: &str, body: FormBody, app: &State<App>) -> (Status, Template) {
+async fn create(token: &str, caller: Caller, body: FormBody, app: &State<App>) -> (Status, Template) {
+    if let Some(refused) = link::refused_before_lookup(app, &caller).await {
+        return refused;
+    }
+    // A wrong link is not found whatever the form says: it gets no form back to correct.
+    match setup::link_is_valid(&app.pool, token).await {
+        Ok(true) => {}
+        Ok(false) => return link::missed(app, &caller).await,
+        Err(e) => {
+            tracing::error!(error = %e, "setup page failed");
+            return errors::page(Status::InternalServerError);
+        }
+    }
     let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
     let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
     match setup::create_first_admin(&app.pool, token, &admin).await {
@@ -37,7 +53,7 @@ async fn create(token: &str, body: FormBody, app: &State<App>) -> (Status, Templ
             tracing::info!("first administrator created");
             (Status::Ok, Template::render("setup/done", context! {}))
         }
-        Err(SetupError::InvalidLink | SetupError::AlreadyDone) => errors::page(Status::NotFound),
+        Err(SetupError::InvalidLink | SetupError::AlreadyDone) => link::missed(app, &caller).await,
         Err(e @ (SetupError::BadEmail | SetupError::WeakPassword | SetupError::Mismatch)) => {
             let context =
                 context! { action: format!("/setup/{token}"), error: e.to_string(), email: admin.email };

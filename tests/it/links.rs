@@ -128,3 +128,51 @@ async fn ten_thousand_wrong_links_get_one_answer_and_are_throttled_long_before_t
     let addresses = app.count("SELECT COUNT(*) FROM link_failures WHERE client LIKE '%198.51%'").await;
     assert_eq!(addresses, 0, "the client address is kept as a keyed hash only");
 }
+
+/// `GET` or `POST` of `path` from client address `ip`; the status.
+async fn try_link(app: &TestApp, post: bool, path: &str, ip: &str) -> u16 {
+    let url = format!("{}{path}", app.url);
+    let request = if post {
+        app.client.post(url).form(&[("password", "x"), ("repeat", "x"), ("email", "a@example.org")])
+    } else {
+        app.client.get(url)
+    };
+    request.header("X-Real-IP", ip).send().await.expect("request").status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_and_setup_links_count_against_the_same_limit_as_personal_links() {
+    let (app, personal) = app_with_link().await;
+    // The setup link exists only while there is no account yet; it stays valid until used.
+    let setup = peil::setup::first_start_link(&app.pool).await.unwrap().expect("a setup link");
+    app.create_user("bram@example.org", peil::accounts::Role::Werkgroep).await;
+    let password = peil::accounts::new_password_link(&app.pool, "bram@example.org", None).await.unwrap();
+    let ip = "198.51.100.8";
+
+    // Wrong links of every kind, by GET and by POST, from one address: one shared count.
+    let wrong = [
+        (false, "/wachtwoord/Wrong-password-token"),
+        (true, "/wachtwoord/Wrong-password-token"),
+        (false, "/setup/wrong-setup-token"),
+        (true, "/setup/wrong-setup-token"),
+        (false, "/r/wrong-personal-token"),
+    ];
+    let mut statuses = Vec::new();
+    for i in 0..MAX_MISSES as usize {
+        let (post, path) = wrong[i % wrong.len()];
+        statuses.push(try_link(&app, post, path, ip).await);
+    }
+    assert!(statuses.iter().all(|s| *s == 404), "every wrong link is not found: {statuses:?}");
+    for (post, path) in wrong {
+        assert_eq!(try_link(&app, post, path, ip).await, 429, "{path} after the limit");
+    }
+    // Over the limit, the real links are not looked up for that address.
+    for path in [&password, &setup, &personal] {
+        assert_eq!(try_link(&app, false, path, ip).await, 429, "{path}");
+    }
+    // From another address they work.
+    let other = "203.0.113.10";
+    assert_eq!(try_link(&app, false, &password, other).await, 200);
+    assert_eq!(try_link(&app, false, &setup, other).await, 200);
+    assert_eq!(try_link(&app, false, &personal, other).await, 303);
+}
