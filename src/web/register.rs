@@ -37,6 +37,12 @@ async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
         Ok(None) => return Reply::Page(errors::page(Status::NotFound)),
         Err(e) => return fail(e),
     };
+    // The page sends each field once; a repeated one is not a browser's post, and which copy
+    // counts would be a guess.
+    if ["naam", "email", "rol", "praktijk"].iter().any(|name| body.0.get(*name).is_some_and(|v| v.len() > 1))
+    {
+        return Reply::Page(errors::page(Status::BadRequest));
+    }
     let person = Registration {
         name: first(&body, "naam"),
         email: first(&body, "email").to_lowercase(),

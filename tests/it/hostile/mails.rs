@@ -103,7 +103,7 @@ async fn hostile_contact_names_stay_one_escaped_recipient_in_invitation_mails() 
     }
 }
 
-async fn open_registration(app: &TestApp) -> (RoundId, String) {
+pub(super) async fn open_registration(app: &TestApp) -> (RoundId, String) {
     let starts = Utc::now() + Duration::days(20);
     let session = peil::signup::NewSession {
         code: "s1".into(),

@@ -106,3 +106,53 @@ async fn refused_posts_get_a_dutch_4xx_and_store_nothing() {
     assert_eq!(status, 200, "the link still takes a good answer: {page}");
     assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_registrations_get_a_dutch_4xx_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, page) = super::mails::open_registration(&app).await;
+    let good = "naam=Eva&email=eva%40example.org&rol=poh-ggz&praktijk=De+Brug";
+    let refusals: Vec<(&str, Vec<u8>, u16)> = vec![
+        ("a 1 MB name", format!("{good}&naam={}", "a".repeat(1024 * 1024)).into_bytes(), 413),
+        ("a name that is not UTF-8", b"naam=%FF%FE&email=eva%40example.org&rol=poh-ggz".to_vec(), 400),
+        ("raw bytes that are not UTF-8", b"naam=\xff&email=eva%40example.org&rol=poh-ggz".to_vec(), 400),
+        ("a cut-off escape", b"naam=Eva&email=eva%40example.org&rol=poh-ggz&praktijk=%E".to_vec(), 400),
+        ("two names", format!("{good}&naam=Evil").into_bytes(), 400),
+        ("two addresses", format!("{good}&email=evil%40example.org").into_bytes(), 400),
+        (
+            "a name of 201 characters",
+            format!("naam={}&email=e%40example.org&rol=poh-ggz", "x".repeat(201)).into_bytes(),
+            422,
+        ),
+        ("no name", b"naam=+&email=eva%40example.org&rol=poh-ggz".to_vec(), 422),
+        (
+            "two addresses in one",
+            b"naam=Eva&email=eva%40example.org%2Cevil%40example.org&rol=poh-ggz".to_vec(),
+            422,
+        ),
+        ("a role the list does not have", b"naam=Eva&email=eva%40example.org&rol=admin".to_vec(), 422),
+        ("a role with script", b"naam=Eva&email=eva%40example.org&rol=%3Cscript%3E".to_vec(), 422),
+        (
+            "a tab in the practice",
+            b"naam=Eva&email=eva%40example.org&rol=poh-ggz&praktijk=a%09b".to_vec(),
+            422,
+        ),
+        ("an empty body", Vec::new(), 422),
+    ];
+    for (what, body, expected) in refusals {
+        let (status, reply) = app.post_raw(&page, body).await;
+        assert_eq!(status, expected, "{what}: {reply}");
+        assert!(reply.contains("lang=\"nl\""), "{what}: a page in Dutch: {reply}");
+        assert!(!reply.contains("<script>"), "{what}: nothing posted is echoed as markup: {reply}");
+    }
+    for (table, sql) in [
+        ("contacts", "SELECT COUNT(*) FROM contacts"),
+        ("invitations", "SELECT COUNT(*) FROM invitations"),
+        ("outbox", "SELECT COUNT(*) FROM outbox"),
+    ] {
+        assert_eq!(app.count(sql).await, 0, "nothing stored in {table} by a refused registration");
+    }
+    let (status, reply) = app.post_raw(&page, good.as_bytes().to_vec()).await;
+    assert_eq!(status, 200, "the page still takes a good registration: {reply}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1);
+}
