@@ -4,7 +4,7 @@
 //! error pages.
 
 use chrono::{Duration, Utc};
-use peil::rounds::{self, OpenRequest, SignupRound};
+use peil::rounds::{self, OpenRequest};
 
 use super::{Audit, Source};
 use crate::helpers::{CONTACTS, TestApp, forms_dir};
@@ -156,7 +156,7 @@ async fn sign_up_and_open_registration_pages_pass_axe_and_the_html_checker() {
     let Some(mut audit) = Audit::start().await else { return };
     let app = TestApp::spawn().await;
     app.import_contacts(&crate::signup::poh_contacts(2)).await;
-    let (round, slug) = open_signup_round(&app).await;
+    let (round, registration) = crate::signup::open_registration(&app, 2).await;
     let link = app.links(round).await.remove(0).url;
     visit(&mut audit, &app, &link, "aanmelden").await;
     audit.browser.click(r#"button[value="submit"]"#).await;
@@ -171,37 +171,11 @@ async fn sign_up_and_open_registration_pages_pass_axe_and_the_html_checker() {
     audit.browser.click(r#"a[href*="/plaats/"]"#).await;
     audit.browser.wait_for_text("Ja, meld mij af").await;
     audit.check("plaats afzeggen", Source::Served).await;
-    visit(&mut audit, &app, &format!("/f/{slug}"), "open inschrijving").await;
+    visit(&mut audit, &app, &registration, "open inschrijving").await;
     audit.click_through("button[type=submit]").await;
     audit.browser.wait_for_text("error-summary").await;
     audit.check("open inschrijving met fouten", Source::Dom).await;
     audit.finish().await;
-}
-
-/// The shipped `intervisie` sign-up for every POH-GGZ, open to registration by a public link.
-async fn open_signup_round(app: &TestApp) -> (peil::rounds::RoundId, String) {
-    let request = OpenRequest {
-        form_id: "intervisie".into(),
-        roles: vec!["poh-ggz".into()],
-        wijken: vec![],
-        gemeenten: vec![],
-        closes_at: Utc::now() + Duration::days(10),
-        anonymous: false,
-        occurrence: None,
-        signup: Some(SignupRound {
-            sessions: vec![crate::signup::session("s1", 2, Utc::now() + Duration::days(20))],
-            cancel_until: Duration::hours(24),
-            remind_before: Duration::hours(24),
-            open_registration: true,
-        }),
-    };
-    let round = rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open").round;
-    let slug: String = sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1")
-        .bind(round.0)
-        .fetch_one(&app.pool)
-        .await
-        .expect("slug");
-    (round, slug)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,12 +3,12 @@
 //! name (no second address, no added header), be escaped in the HTML body, and read as typed in
 //! the text body; never evaluated as template syntax.
 
-use chrono::{Duration, Utc};
-use peil::rounds::{self, OpenRequest, RoundId, SignupRound};
+use chrono::Utc;
 
 use crate::helpers::{TestApp, forms_dir};
 use crate::mail::smtp::{Received, SmtpServer};
 use crate::mail::support::{decoded, header, mailer};
+use crate::signup::open_registration;
 
 /// Names a person may have typed, each printable: no control character (those are refused).
 const NAMES: &[&str] = &[
@@ -103,47 +103,10 @@ async fn hostile_contact_names_stay_one_escaped_recipient_in_invitation_mails() 
     }
 }
 
-pub(super) async fn open_registration(app: &TestApp) -> (RoundId, String) {
-    let starts = Utc::now() + Duration::days(20);
-    let session = peil::signup::NewSession {
-        code: "s1".into(),
-        title: "Intervisie".into(),
-        starts_at: starts,
-        ends_at: starts + Duration::hours(2),
-        place: "Zaal 2".into(),
-        online_url: String::new(),
-        leader: String::new(),
-        activity_id: String::new(),
-        capacity: 4,
-    };
-    let request = OpenRequest {
-        form_id: "intervisie".into(),
-        roles: vec!["poh-ggz".into()],
-        wijken: vec![],
-        gemeenten: vec![],
-        closes_at: Utc::now() + Duration::days(10),
-        anonymous: false,
-        occurrence: None,
-        signup: Some(SignupRound {
-            sessions: vec![session],
-            cancel_until: Duration::hours(24),
-            remind_before: Duration::hours(24),
-            open_registration: true,
-        }),
-    };
-    let round = rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open").round;
-    let slug: String = sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1")
-        .bind(round.0)
-        .fetch_one(&app.pool)
-        .await
-        .expect("slug");
-    (round, format!("/f/{slug}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_name_typed_into_the_registration_page_cannot_add_a_header_or_run_in_the_mail() {
     let app = TestApp::spawn().await;
-    let (_, page) = open_registration(&app).await;
+    let (_, page) = open_registration(&app, 4).await;
     let fields = |name: &'static str, email: &'static str| {
         [("naam", name), ("email", email), ("rol", "poh-ggz"), ("praktijk", "De Brug")]
     };

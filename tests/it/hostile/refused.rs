@@ -110,7 +110,7 @@ async fn refused_posts_get_a_dutch_4xx_and_store_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_registrations_get_a_dutch_4xx_and_store_nothing() {
     let app = TestApp::spawn().await;
-    let (_, page) = super::mails::open_registration(&app).await;
+    let (_, page) = crate::signup::open_registration(&app, 4).await;
     let good = "naam=Eva&email=eva%40example.org&rol=poh-ggz&praktijk=De+Brug";
     let refusals: Vec<(&str, Vec<u8>, u16)> = vec![
         ("a 1 MB name", format!("{good}&naam={}", "a".repeat(1024 * 1024)).into_bytes(), 413),

@@ -37,6 +37,28 @@ pub fn session(code: &str, capacity: u32, starts_at: DateTime<Utc>) -> NewSessio
 
 /// Opens a round of the shipped `intervisie` form for every POH-GGZ with `sessions`.
 pub async fn open_signup(app: &TestApp, sessions: Vec<NewSession>, cancel_until: Duration) -> RoundId {
+    open_intervisie(app, sessions, cancel_until, false).await
+}
+
+/// A sign-up round with one session of `capacity` seats, open to registration by a public link
+/// too; the round and that page's address (`/f/<slug>`).
+pub async fn open_registration(app: &TestApp, capacity: u32) -> (RoundId, String) {
+    let sessions = vec![session("s1", capacity, Utc::now() + Duration::days(20))];
+    let round = open_intervisie(app, sessions, Duration::hours(24), true).await;
+    let slug: String = sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1")
+        .bind(round.0)
+        .fetch_one(&app.pool)
+        .await
+        .expect("slug");
+    (round, format!("/f/{slug}"))
+}
+
+async fn open_intervisie(
+    app: &TestApp,
+    sessions: Vec<NewSession>,
+    cancel_until: Duration,
+    open_registration: bool,
+) -> RoundId {
     let request = OpenRequest {
         form_id: "intervisie".into(),
         roles: vec!["poh-ggz".into()],
@@ -49,7 +71,7 @@ pub async fn open_signup(app: &TestApp, sessions: Vec<NewSession>, cancel_until:
             sessions,
             cancel_until,
             remind_before: Duration::hours(24),
-            open_registration: false,
+            open_registration,
         }),
     };
     rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open sign-up round").round

@@ -1,52 +1,24 @@
 //! Open registration by a public link: details in, a link mailed out, and no seat held until
 //! the person chooses a session through that link.
 
-use chrono::{Duration, Utc};
-use peil::rounds::{self, OpenRequest, SignupRound};
-
-use super::{poh_contacts, seats, session, sign_up};
+use super::{open_registration, poh_contacts, seats, sign_up};
 use crate::helpers::TestApp;
-
-async fn open_round(app: &TestApp) -> (peil::rounds::RoundId, String) {
-    let request = OpenRequest {
-        form_id: "intervisie".into(),
-        roles: vec!["poh-ggz".into()],
-        wijken: vec![],
-        gemeenten: vec![],
-        closes_at: Utc::now() + Duration::days(10),
-        anonymous: false,
-        occurrence: None,
-        signup: Some(SignupRound {
-            sessions: vec![session("s1", 1, Utc::now() + Duration::days(20))],
-            cancel_until: Duration::hours(24),
-            remind_before: Duration::hours(24),
-            open_registration: true,
-        }),
-    };
-    let round = rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open").round;
-    let slug: String = sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1")
-        .bind(round.0)
-        .fetch_one(&app.pool)
-        .await
-        .expect("slug");
-    (round, slug)
-}
 
 #[tokio::test]
 async fn an_open_registration_without_a_confirmed_address_holds_no_seat() {
     let app = TestApp::spawn().await;
     app.import_contacts(&poh_contacts(1)).await;
-    let (round, slug) = open_round(&app).await;
-    let (status, page) = app.get(&format!("/f/{slug}")).await;
+    let (round, address) = open_registration(&app, 1).await;
+    let (status, page) = app.get(&address).await;
     assert_eq!(status, 200, "{page}");
 
     let fields =
         [("naam", "Eva Nieuw"), ("email", "Eva@Example.org"), ("rol", "poh-ggz"), ("praktijk", "De Brug")];
-    let (status, page) = app.post(&format!("/f/{slug}"), &fields).await;
+    let (status, page) = app.post(&address, &fields).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Kijk in uw e-mail"), "{page}");
     // Posting again (or flooding) queues no second mail within the window.
-    app.post(&format!("/f/{slug}"), &fields).await;
+    app.post(&address, &fields).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'registration'").await, 1);
     assert!(seats(&app, round, "s1").await.is_empty(), "no seat before the link is used");
     assert_eq!(
@@ -72,10 +44,9 @@ async fn an_open_registration_without_a_confirmed_address_holds_no_seat() {
 async fn a_registration_with_mistakes_is_refused_with_dutch_messages_and_stores_nothing() {
     let app = TestApp::spawn().await;
     app.import_contacts(&poh_contacts(1)).await;
-    let (_, slug) = open_round(&app).await;
-    let (status, page) = app
-        .post(&format!("/f/{slug}"), &[("naam", ""), ("email", "geen-adres"), ("rol", "x"), ("praktijk", "")])
-        .await;
+    let (_, page) = open_registration(&app, 1).await;
+    let (status, page) =
+        app.post(&page, &[("naam", ""), ("email", "geen-adres"), ("rol", "x"), ("praktijk", "")]).await;
     assert_eq!(status, 422);
     assert!(
         page.contains("Vul uw naam in.")
