@@ -45,6 +45,16 @@ impl Conn {
         self.send(head.into_bytes()).await
     }
 
+    /// Opens a personal link as a person's browser does: peil exchanges `/r/<token>` for a
+    /// cookie and a redirect to the token-less page, which is fetched with that cookie.
+    pub async fn open_link(&mut self, path: &str) -> anyhow::Result<Reply> {
+        let page = self.get(path).await?;
+        match (page.status, &page.location, &page.cookie) {
+            (303, Some(to), Some(cookie)) => self.get_with_cookie(&to.clone(), &cookie.clone()).await,
+            _ => Ok(page),
+        }
+    }
+
     /// A GET with a session cookie (`name=value`).
     pub async fn get_with_cookie(&mut self, path: &str, cookie: &str) -> anyhow::Result<Reply> {
         let head = format!(

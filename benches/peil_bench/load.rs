@@ -110,11 +110,7 @@ async fn worker(
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(path) = paths.get(i) else { return Ok(latencies) };
         let started = Instant::now();
-        let mut page = conn.get(path).await.with_context(|| format!("GET {path}"))?;
-        // peil exchanges a personal link for a cookie and its token-less page, as for a person.
-        if let (303, Some(to), Some(cookie)) = (page.status, page.location.clone(), page.cookie.clone()) {
-            page = conn.get_with_cookie(&to, &cookie).await.with_context(|| format!("GET {to}"))?;
-        }
+        let page = conn.open_link(path).await.with_context(|| format!("GET {path}"))?;
         if page.status != 200 {
             bail!("GET {path}: status {}, expected 200:\n{}", page.status, page.excerpt());
         }

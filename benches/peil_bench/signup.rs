@@ -161,7 +161,7 @@ fn round_id(started: &str) -> anyhow::Result<String> {
 async fn sign_up(addr: SocketAddr, path: String, at: tokio::time::Instant) -> anyhow::Result<Duration> {
     tokio::time::sleep_until(at).await;
     let mut conn = Conn::new(addr);
-    let page = conn.get(&path).await.with_context(|| format!("GET {path}"))?;
+    let page = conn.open_link(&path).await.with_context(|| format!("GET {path}"))?;
     if page.status != 200 || !page.contains("bijeenkomst") {
         bail!("GET {path}: status {}, expected the sign-up page:\n{}", page.status, page.excerpt());
     }
