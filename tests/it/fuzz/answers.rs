@@ -2,19 +2,12 @@
 //! against the shipped forms: unknown and repeated fields, huge values, NUL and other control
 //! characters, the right values in the wrong places, and now and then a page filled in right.
 
-use std::sync::OnceLock;
-
 use peil::forms::validate::{self, Posted, ValidateError};
-use peil::forms::{Answers, Forms, Page, Question, QuestionKind};
+use peil::forms::{Answers, Page, Question, QuestionKind};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
 use super::*;
-
-fn shipped_forms() -> &'static Forms {
-    static FORMS: OnceLock<Forms> = OnceLock::new();
-    FORMS.get_or_init(|| peil::forms::load(&crate::helpers::repo("forms")).expect("the shipped forms load"))
-}
 
 /// A field name the page has, with the question it belongs to.
 fn fields_of(page: &Page) -> Vec<(String, &Question)> {

@@ -1,44 +1,10 @@
 //! Form files and option lists, mutated from the shipped ones: each is either a form that a
 //! round can store and read back, or a list of problems placed in the file.
 
-use std::sync::OnceLock;
-
-use peil::forms::{self, Form, Forms, FormsError};
+use peil::forms::{self, FormsError};
 use proptest::prelude::*;
 
 use super::*;
-
-fn shipped_forms() -> &'static Forms {
-    static FORMS: OnceLock<Forms> = OnceLock::new();
-    FORMS.get_or_init(|| forms::load(&crate::helpers::repo("forms")).expect("the shipped forms load"))
-}
-
-/// A round stores its form as JSON and reads it back on every request.
-pub(super) fn assert_storable(form: &Form) {
-    let json = serde_json::to_value(form).expect("a form serialises");
-    let back: Form = serde_json::from_str(&json.to_string())
-        .unwrap_or_else(|e| panic!("a checked form cannot be read back from its snapshot: {e}"));
-    let again = serde_json::to_value(&back).expect("serialises again");
-    assert!(same(&json, &again), "the snapshot reads back as another form:\n{json}\n{again}");
-}
-
-/// Equal JSON, but for the last bit of a number: serde_json reads a float such as
-/// -9.639420137916712e17 back one unit in the last place off unless its `float_roundtrip`
-/// feature is on.
-pub(super) fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) => x == y || (x - y).abs() <= x.abs().max(y.abs()) * 4.0 * f64::EPSILON,
-            _ => x == y,
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
 
 fn check(file: &str, text: &str) {
     match quickly(file, || forms::check_text(file, text, &shipped_forms().lists)) {

@@ -13,7 +13,7 @@ fn errors(condition: &str) -> Vec<String> {
     let lists = peil::forms::Lists::new();
     match peil::forms::check_text(FILE, &text, &lists) {
         Ok(form) => {
-            form_files::assert_storable(&form);
+            assert_storable(&form);
             Vec::new()
         }
         Err(diags) => diags.iter().map(ToString::to_string).collect(),

@@ -1,19 +1,11 @@
 //! Job files, mutated from the shipped ones and checked against the shipped forms: each is a job
 //! whose schedule can be computed, or a list of problems placed in the file.
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, Utc};
-use peil::forms::Forms;
 use peil::jobs::{self, Job, Schedule};
 use proptest::prelude::*;
 
 use super::*;
-
-fn shipped_forms() -> &'static Forms {
-    static FORMS: OnceLock<Forms> = OnceLock::new();
-    FORMS.get_or_init(|| peil::forms::load(&crate::helpers::repo("forms")).expect("the shipped forms load"))
-}
 
 fn start() -> DateTime<Utc> {
     "2026-12-04T12:00:00Z".parse().expect("a time")

@@ -12,14 +12,18 @@ mod contacts_csv;
 mod form_files;
 mod found;
 mod job_files;
+mod rules;
 mod show_if;
 
 use std::time::{Duration, Instant};
 
-use peil::forms::Diagnostic;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, FileFailurePersistence};
+use rules::{assert_placed, assert_storable, same, shipped_forms};
+
+/// Where [`rules`] finds the shipped forms, from the repository root.
+const FORMS_DIR: &str = "forms";
 
 /// `default` cases, or `PROPTEST_CASES` when it is set (for a long run).
 fn config(default: u32) -> Config {
@@ -213,20 +217,6 @@ fn char_boundary(text: &str, mut at: usize) -> usize {
         at -= 1;
     }
     at
-}
-
-/// Every problem names `file`, a line of `text` and a column on it, and says something.
-fn assert_placed(file: &str, text: &str, diags: &[Diagnostic]) {
-    assert!(!diags.is_empty(), "a refusal without a single problem");
-    let lines: Vec<&str> = text.split('\n').collect();
-    for d in diags {
-        assert_eq!(d.file, file, "{d}");
-        assert!(!d.message.trim().is_empty(), "an empty message at {d}");
-        assert!(!d.message.contains('\n'), "a message over several lines: {d}");
-        assert!((1..=lines.len()).contains(&d.line), "{d}: line outside the file ({} lines)", lines.len());
-        let width = lines[d.line - 1].chars().count();
-        assert!((1..=width + 1).contains(&d.col), "{d}: column outside line {} ({width} chars)", d.line);
-    }
 }
 
 /// The text of a shipped file, e.g. `forms/intervisie.toml`.

@@ -181,7 +181,7 @@ fn check_alone(source: &str, answers: &Answers) {
             let back: expr::Expr = serde_json::from_str(&json.to_string())
                 .unwrap_or_else(|err| panic!("{source}: the condition cannot be read back: {err}"));
             let again = serde_json::to_value(&back).expect("serialises again");
-            assert!(super::form_files::same(&json, &again), "{source}: reads back as {back:?}");
+            assert!(same(&json, &again), "{source}: reads back as {back:?}");
         }
         Err(e) => {
             assert!(e.offset <= source.len() && source.is_char_boundary(e.offset), "{source}: {e:?}");
@@ -196,7 +196,7 @@ fn check_in_a_form(source: &str) {
     let file = "forms/show-if.toml";
     let lists = forms::Lists::new();
     match quickly(source, || forms::check_text(file, &text, &lists)) {
-        Ok(form) => super::form_files::assert_storable(&form),
+        Ok(form) => assert_storable(&form),
         Err(diags) => {
             assert_placed(file, &text, &diags);
             for d in &diags {
