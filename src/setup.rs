@@ -64,8 +64,12 @@ pub struct FirstAdmin<'a> {
     pub repeat: &'a str,
 }
 
-/// Creates the first administrator and spends the link, in one transaction.
+/// Creates the first administrator and spends the link, in one transaction. The link is checked
+/// before the form: a wrong link is `InvalidLink` whatever the form says.
 pub async fn create_first_admin(pool: &Pool, token: &str, admin: &FirstAdmin<'_>) -> Result<(), SetupError> {
+    if !link_is_valid(pool, token).await? {
+        return Err(SetupError::InvalidLink);
+    }
     let email = admin.email.trim().to_lowercase();
     if !email_address::EmailAddress::is_valid(&email) {
         return Err(SetupError::BadEmail);

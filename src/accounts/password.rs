@@ -79,7 +79,8 @@ pub async fn password_link(
 }
 
 /// Sets the password through a live link and spends it. Every login session of the account ends,
-/// so a reset also throws out whoever knew the old password. Returns the account's e-mail.
+/// so a reset also throws out whoever knew the old password. Returns the account's e-mail. The
+/// link is checked before the password: a wrong link is `InvalidLink` whatever the form says.
 pub async fn set_password(
     pool: &Pool,
     token: &str,
@@ -87,13 +88,13 @@ pub async fn set_password(
     repeat: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
+    let Some(link) = password_link(pool, token, now).await? else {
+        return Err(AccountsError::InvalidLink);
+    };
     check_length(password)?;
     if password != repeat {
         return Err(AccountsError::Mismatch);
     }
-    let Some(link) = password_link(pool, token, now).await? else {
-        return Err(AccountsError::InvalidLink);
-    };
     let hash = hash(password.to_owned()).await?;
     let mut tx = pool.begin().await?;
     let spent = sqlx::query("DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2")

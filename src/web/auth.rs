@@ -322,21 +322,15 @@ async fn password_set(
     if let Some(refused) = link::refused_before_lookup(app, &caller).await {
         return refused;
     }
-    // The link first: a wrong one is not found whatever the form says.
-    let now = chrono::Utc::now();
-    let email = match accounts::password_link(&app.pool, token, now).await {
-        Ok(Some(link)) => link.email,
-        Ok(None) => return link::missed(app, &caller).await,
-        Err(e) => {
-            tracing::error!(error = %e, "password page failed");
-            return errors::page(Status::InternalServerError);
-        }
-    };
     let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
-    match accounts::set_password(&app.pool, token, password, repeat, now).await {
+    match accounts::set_password(&app.pool, token, password, repeat, chrono::Utc::now()).await {
         Ok(email) => (Status::Ok, Template::render("auth/password_done", context! { email })),
-        Err(AccountsError::InvalidLink) => errors::page(Status::NotFound),
+        Err(AccountsError::InvalidLink) => link::missed(app, &caller).await,
         Err(e @ (AccountsError::WeakPassword | AccountsError::Mismatch)) => {
+            let email = match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
+                Ok(Some(link)) => link.email,
+                _ => return errors::page(Status::NotFound),
+            };
             let context = context! { action: format!("/wachtwoord/{token}"), email, error: e.to_string() };
             (Status::UnprocessableEntity, Template::render("auth/password", context))
         }

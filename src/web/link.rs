@@ -94,9 +94,10 @@ impl<'r> FromRequest<'r> for Caller {
     }
 }
 
-/// Before a one-time account link (`/wachtwoord/...`, `/setup/...`) is looked up: the error page
-/// if `caller` used up its wrong links. Those links share the personal links' limit, so trying
-/// one kind does not buy more tries of the other.
+/// Before a link is looked up (personal, `/wachtwoord/...`, `/setup/...`): the error page if
+/// `caller` used up its wrong links. All kinds share one limit, so trying one kind does not buy
+/// more tries of another; and a throttled caller's link is not looked up at all, so the limit
+/// cannot be used to test a link either.
 pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status, Template)> {
     match guesses::throttled(&app.pool, &caller.client, Utc::now()).await {
         Ok(false) => None,
@@ -108,7 +109,7 @@ pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status
     }
 }
 
-/// The page for a one-time account link that matched nothing, counted against `caller`.
+/// The page for a link that matched nothing, counted against `caller`.
 pub async fn missed(app: &App, caller: &Caller) -> (Status, Template) {
     if let Err(e) = guesses::missed(&app.pool, &caller.client, Utc::now()).await {
         tracing::error!(error = %e, "the wrong-link limit failed");

@@ -19,7 +19,7 @@ use crate::forms::Answers;
 use crate::forms::FormKind;
 use crate::forms::validate::{self, FieldError, Posted};
 use crate::responses::{self, Draft, Submitted};
-use crate::rounds::{Invitation, InvitationToken, Round, guesses};
+use crate::rounds::{Invitation, InvitationToken, Round};
 use crate::signup::{self, Session};
 
 pub fn routes() -> Vec<Route> {
@@ -59,9 +59,8 @@ pub(super) fn fail(e: impl std::fmt::Display) -> Reply {
 /// The invitation behind `token`, unless the caller already tried too many wrong links: then
 /// nothing is looked up, so the limit cannot be used to test a link either.
 pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Result<InvitationToken, Reply> {
-    let now = Utc::now();
-    if guesses::throttled(&app.pool, &caller.client, now).await.map_err(fail)? {
-        return Err(Reply::Page(errors::page(Status::TooManyRequests)));
+    if let Some(refused) = link::refused_before_lookup(app, caller).await {
+        return Err(Reply::Page(refused));
     }
     let found = match InvitationToken::parse(token) {
         Some(token) => crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.map(|_| token),
@@ -69,10 +68,7 @@ pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Resul
     };
     match found {
         Some(token) => Ok(token),
-        None => {
-            guesses::missed(&app.pool, &caller.client, now).await.map_err(fail)?;
-            Err(Reply::Page(errors::page(Status::NotFound)))
-        }
+        None => Err(Reply::Page(link::missed(app, caller).await)),
     }
 }
 

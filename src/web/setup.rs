@@ -37,15 +37,6 @@ async fn create(token: &str, caller: Caller, body: FormBody, app: &State<App>) -
     if let Some(refused) = link::refused_before_lookup(app, &caller).await {
         return refused;
     }
-    // A wrong link is not found whatever the form says: it gets no form back to correct.
-    match setup::link_is_valid(&app.pool, token).await {
-        Ok(true) => {}
-        Ok(false) => return link::missed(app, &caller).await,
-        Err(e) => {
-            tracing::error!(error = %e, "setup page failed");
-            return errors::page(Status::InternalServerError);
-        }
-    }
     let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
     let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
     match setup::create_first_admin(&app.pool, token, &admin).await {
