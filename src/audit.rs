@@ -63,6 +63,7 @@ pub struct AuditEntry {
 /// `record(&mut *tx, ...)` or `record(&pool, ...)`.
 pub async fn record<'e, E>(
     executor: E,
+    at: DateTime<Utc>,
     actor: Option<&str>,
     action: AuditAction,
     detail: &str,
@@ -71,7 +72,7 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query("INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)")
-        .bind(db::now())
+        .bind(db::timestamp(at))
         .bind(actor.map(str::to_owned))
         .bind(action.as_str())
         .bind(detail.to_owned())

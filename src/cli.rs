@@ -131,7 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = crate::db::connect(&settings.database_url).await?;
             let vocabulary =
                 Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-            match contacts::import_csv(&pool, &file, &vocabulary).await {
+            match contacts::import_csv(&pool, &file, &vocabulary, now()).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
                     Ok(ExitCode::SUCCESS)
@@ -150,7 +150,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Key(KeyCommand::Adopt) => {
             let secret = settings.resolve_secret()?;
             let pool = crate::db::connect(&settings.database_url).await?;
-            crate::keycheck::adopt(&pool, &secret).await?;
+            crate::db::keycheck::adopt(&pool, &secret, now()).await?;
             println!(
                 "this secret key is now the database's key; links of rounds opened before no longer work"
             );
@@ -187,7 +187,8 @@ async fn round(
     match command {
         RoundCommand::Open { form, roles, wijken, gemeenten, closes, anonymous } => {
             let days = chrono::Duration::days(i64::from(settings.default_open_days));
-            let last_day = closes.unwrap_or_else(|| crate::time::today() + days);
+            let now = now();
+            let last_day = closes.unwrap_or_else(|| crate::time::amsterdam_date(now) + days);
             let request = OpenRequest {
                 form_id: form,
                 roles,
@@ -198,7 +199,7 @@ async fn round(
                 occurrence: None,
                 signup: None,
             };
-            match rounds::open(pool, forms, secret, &request).await {
+            match rounds::open(pool, forms, secret, &request, now).await {
                 Ok(opened) => {
                     println!(
                         "round {} opened: {} invited, open until {}",
@@ -231,6 +232,11 @@ async fn round(
             }
         }
     }
+}
+
+/// A command runs at the system clock's now.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    crate::clock::system().now()
 }
 
 fn load_forms(settings: &Settings) -> anyhow::Result<Forms> {
@@ -276,7 +282,7 @@ fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> ExitCod
     if jobs.jobs.is_empty() {
         println!("no jobs in {}", settings.jobs_dir.display());
     }
-    let from = from.map_or_else(chrono::Utc::now, crate::time::from_amsterdam);
+    let from = from.map_or_else(now, crate::time::from_amsterdam);
     print!("{}", jobs::listing::describe(&jobs, from));
     ExitCode::SUCCESS
 }
@@ -286,66 +292,24 @@ fn parse_local_time(text: &str) -> Result<chrono::NaiveDateTime, String> {
         .map_err(|e| format!("{e}; write YYYY-MM-DDTHH:MM, e.g. 2027-10-30T12:00"))
 }
 
-async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
-    let forms = match forms::load(&settings.forms_dir) {
-        Ok(forms) => forms,
-        Err(e) => {
-            eprintln!("{e}\npeil does not start with broken forms; fix them and run `peil check`.");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let jobs = match jobs::load(&settings.jobs_dir, &forms) {
-        Ok(jobs) => Arc::new(jobs),
-        Err(e) => {
-            eprintln!("{e}\npeil does not start with broken job files; fix them and run `peil check`.");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    for (what, dir) in [("templates", &settings.templates_dir), ("static files", &settings.static_dir)] {
-        if !dir.is_dir() {
-            eprintln!(
-                "the {what} folder {} does not exist; run peil from its repository folder or set it in peil.toml",
-                dir.display()
-            );
-            return Ok(ExitCode::FAILURE);
-        }
-    }
-    let (pool, secret) = keyed(&mut settings).await?;
-    if let Some(path) = crate::setup::first_start_link(&pool).await? {
-        // The one place a token is logged on purpose: the operator needs it, it works once.
-        tracing::warn!(
-            "no accounts yet: set the first administrator's password at {}{path} (valid 24 hours)",
-            settings.base_url.trim_end_matches('/')
-        );
-    }
+async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let service =
+        match crate::app::build(settings, crate::clock::system(), crate::app::Workers::OnLiftoff).await {
+            Ok(service) => service,
+            Err(e) => {
+                eprintln!("{e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+    let settings = &service.settings;
     tracing::info!(
-        forms = forms.len(),
-        jobs = jobs.jobs.len(),
+        forms = service.forms.len(),
+        jobs = service.jobs.jobs.len(),
         address = %settings.address,
         port = settings.port,
         "peil starts"
     );
-    // Job id -> the job's own mail texts, for the rounds that job opens.
-    let mail_texts = Arc::new(jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect());
-    let writes = crate::db::WriteGate::for_url(&settings.database_url);
-    let mailer =
-        crate::mail::Mailer::new(pool.clone(), &settings, secret.clone(), crate::clock::system(), mail_texts)
-            .context("setting up mail")?
-            .share_writes(writes.clone());
-    tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
-    let _mail_worker = mailer.spawn();
-    let forms = Arc::new(forms);
-    let scheduler = crate::schedule::Scheduler::new(
-        pool.clone(),
-        forms.clone(),
-        jobs,
-        secret.clone(),
-        crate::clock::system(),
-    );
-    // Kept alive for as long as the service runs; its first tick catches up on missed work.
-    let _heartbeat = Arc::new(scheduler).start().await.context("starting the scheduler")?;
-    let app = crate::web::App { pool, forms, settings, secret, rounds: Default::default(), writes };
-    crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    service.rocket.launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -354,7 +318,7 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
 async fn keyed(settings: &mut Settings) -> anyhow::Result<(crate::db::Pool, crate::settings::Secret)> {
     let secret = settings.resolve_secret()?;
     let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
-    crate::keycheck::check(&pool, &secret).await?;
+    crate::db::keycheck::check(&pool, &secret, now()).await?;
     Ok((pool, secret))
 }
 

@@ -48,3 +48,25 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// The system clock moved ahead by as much as a test says: time goes on as in production, and a
+/// test jumps a week ahead (a round closes, a session expires) without rewriting rows.
+#[derive(Debug, Default)]
+pub struct ShiftedClock(Mutex<chrono::Duration>);
+
+impl ShiftedClock {
+    pub fn new() -> Arc<ShiftedClock> {
+        Arc::new(ShiftedClock::default())
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut shift = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *shift += by;
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -4,6 +4,7 @@
 //! answered in the browser (`web`) and stored (`responses`). `cli` is the binary's front door.
 
 pub mod accounts;
+pub mod app;
 pub mod audit;
 pub mod charts;
 pub mod cli;
@@ -14,7 +15,6 @@ pub mod db;
 pub mod export;
 pub mod forms;
 pub mod jobs;
-pub mod keycheck;
 pub mod mail;
 pub mod responses;
 pub mod results;

@@ -1,7 +1,7 @@
 //! The first start: with no accounts yet, peil logs a one-time link at which the first
 //! administrator chooses a password. There is no default password anywhere.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::crypto;
 use crate::db::{self, Pool};
@@ -28,13 +28,13 @@ pub enum SetupError {
 }
 
 /// A fresh one-time link path (`/setup/<token>`) when there are no users yet; replaces older ones.
-pub async fn first_start_link(pool: &Pool) -> Result<Option<String>, SetupError> {
+pub async fn first_start_link(pool: &Pool, now: DateTime<Utc>) -> Result<Option<String>, SetupError> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if users > 0 {
         return Ok(None);
     }
     let token = crypto::random_b64(32);
-    let expires = db::timestamp(Utc::now() + Duration::hours(VALID_FOR_HOURS));
+    let expires = db::timestamp(now + Duration::hours(VALID_FOR_HOURS));
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
     sqlx::query("INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, $2)")
@@ -47,11 +47,11 @@ pub async fn first_start_link(pool: &Pool) -> Result<Option<String>, SetupError>
 }
 
 /// Whether `token` is a live first-start link.
-pub async fn link_is_valid(pool: &Pool, token: &str) -> Result<bool, SetupError> {
+pub async fn link_is_valid(pool: &Pool, token: &str, now: DateTime<Utc>) -> Result<bool, SetupError> {
     let found: Option<String> =
         sqlx::query_scalar("SELECT token_hash FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
             .bind(crypto::sha256_hex(token))
-            .bind(db::now())
+            .bind(db::timestamp(now))
             .fetch_optional(pool)
             .await?;
     Ok(found.is_some())
@@ -66,8 +66,13 @@ pub struct FirstAdmin<'a> {
 
 /// Creates the first administrator and spends the link, in one transaction. The link is checked
 /// before the form: a wrong link is `InvalidLink` whatever the form says.
-pub async fn create_first_admin(pool: &Pool, token: &str, admin: &FirstAdmin<'_>) -> Result<(), SetupError> {
-    if !link_is_valid(pool, token).await? {
+pub async fn create_first_admin(
+    pool: &Pool,
+    token: &str,
+    admin: &FirstAdmin<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), SetupError> {
+    if !link_is_valid(pool, token, now).await? {
         return Err(SetupError::InvalidLink);
     }
     let email = admin.email.trim().to_lowercase();
@@ -85,7 +90,7 @@ pub async fn create_first_admin(pool: &Pool, token: &str, admin: &FirstAdmin<'_>
     let mut tx = pool.begin().await?;
     let spent = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
         .bind(crypto::sha256_hex(token))
-        .bind(db::now())
+        .bind(db::timestamp(now))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -99,7 +104,7 @@ pub async fn create_first_admin(pool: &Pool, token: &str, admin: &FirstAdmin<'_>
     sqlx::query("INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, 'admin', $2, $3)")
         .bind(email)
         .bind(hash)
-        .bind(db::now())
+        .bind(db::timestamp(now))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -75,9 +75,9 @@ pub fn from_local(tz: chrono_tz::Tz, local: NaiveDateTime) -> DateTime<Utc> {
     moment.map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
 }
 
-/// Today's date in Amsterdam.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Amsterdam).date_naive()
+/// The date in Amsterdam at `at`.
+pub fn amsterdam_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Amsterdam).date_naive()
 }
 
 /// "dinsdag 9 maart 2027, 13.30–15.30 uur": a session on one day, in Amsterdam time.

@@ -32,7 +32,7 @@ pub async fn login(
     let typed: String = email.trim().to_lowercase().chars().take(MAX_EMAIL_CHARS).collect();
     let detail = format!("ip {ip}");
     if throttled(pool, &typed, ip, now).await? {
-        audit::record(pool, Some(&typed), AuditAction::LoginThrottled, &detail).await?;
+        audit::record(pool, now, Some(&typed), AuditAction::LoginThrottled, &detail).await?;
         return Err(AccountsError::TooManyAttempts);
     }
     let row = sqlx::query("SELECT id, role, password_hash FROM users WHERE email = $1")
@@ -56,7 +56,7 @@ pub async fn login(
             .bind(db::timestamp(now))
             .execute(&mut *tx)
             .await?;
-        audit::record(&mut *tx, Some(&typed), AuditAction::LoginFailed, &detail).await?;
+        audit::record(&mut *tx, now, Some(&typed), AuditAction::LoginFailed, &detail).await?;
         tx.commit().await?;
         return Err(AccountsError::WrongCredentials);
     };
@@ -64,7 +64,7 @@ pub async fn login(
     sqlx::query("DELETE FROM login_attempts WHERE email = $1").bind(&typed).execute(pool).await?;
     session::sweep(pool, now).await?;
     let started = session::create(pool, id, typed.clone(), role, now).await?;
-    audit::record(pool, Some(&typed), AuditAction::Login, &detail).await?;
+    audit::record(pool, now, Some(&typed), AuditAction::Login, &detail).await?;
     Ok(started)
 }
 

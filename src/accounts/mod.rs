@@ -117,6 +117,7 @@ pub async fn add_user(
     email: &str,
     role: Role,
     actor: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
     let email = normalise_email(email)?;
     let mut tx = pool.begin().await?;
@@ -133,12 +134,13 @@ pub async fn add_user(
     )
     .bind(&email)
     .bind(role.as_str())
-    .bind(db::now())
+    .bind(db::timestamp(now))
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| if is_unique_violation(&e) { AccountsError::Duplicate } else { AccountsError::Db(e) })?;
-    let path = password::insert_link(&mut tx, UserId(id), Utc::now()).await?;
-    audit::record(&mut *tx, actor, AuditAction::UserAdded, &format!("{email} als {}", role.as_str())).await?;
+    let path = password::insert_link(&mut tx, UserId(id), now).await?;
+    audit::record(&mut *tx, now, actor, AuditAction::UserAdded, &format!("{email} als {}", role.as_str()))
+        .await?;
     tx.commit().await?;
     Ok(path)
 }

@@ -44,6 +44,7 @@ pub async fn new_password_link(
     pool: &Pool,
     email: &str,
     actor: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
     let email = normalise_email(email)?;
     let mut tx = pool.begin().await?;
@@ -52,8 +53,8 @@ pub async fn new_password_link(
         .fetch_optional(&mut *tx)
         .await?;
     let id = id.ok_or(AccountsError::UnknownUser)?;
-    let path = insert_link(&mut tx, UserId(id), Utc::now()).await?;
-    audit::record(&mut *tx, actor, AuditAction::PasswordLinkCreated, &email).await?;
+    let path = insert_link(&mut tx, UserId(id), now).await?;
+    audit::record(&mut *tx, now, actor, AuditAction::PasswordLinkCreated, &email).await?;
     tx.commit().await?;
     Ok(path)
 }
@@ -113,7 +114,7 @@ pub async fn set_password(
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM login_sessions WHERE user_id = $1").bind(link.user.0).execute(&mut *tx).await?;
-    audit::record(&mut *tx, Some(&link.email), AuditAction::PasswordSet, "").await?;
+    audit::record(&mut *tx, now, Some(&link.email), AuditAction::PasswordSet, "").await?;
     tx.commit().await?;
     Ok(link.email)
 }

@@ -111,13 +111,18 @@ fn expired(created: DateTime<Utc>, seen: DateTime<Utc>, now: DateTime<Utc>) -> b
 }
 
 /// Ends the session with `token_hash` (see `SessionUser`) and records it for `email`.
-pub async fn logout(pool: &Pool, token_hash: &str, email: &str) -> Result<(), AccountsError> {
+pub async fn logout(
+    pool: &Pool,
+    token_hash: &str,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AccountsError> {
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut *tx, Some(email), AuditAction::Logout, "").await?;
+    audit::record(&mut *tx, now, Some(email), AuditAction::Logout, "").await?;
     tx.commit().await?;
     Ok(())
 }

@@ -30,7 +30,7 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
     }
     let pool = crate::db::connect(&settings.database_url).await?;
     let round = crate::rounds::load(&pool, RoundId(args.round)).await?;
-    if round.closes_at > chrono::Utc::now() {
+    if round.closes_at > super::now() {
         eprintln!("round {} is still open; its responses can be exported once it closes", args.round);
         return Ok(ExitCode::FAILURE);
     }
@@ -52,6 +52,7 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
     std::fs::write(&out, bytes)?;
     crate::audit::record(
         &pool,
+        super::now(),
         None,
         crate::audit::AuditAction::Exported,
         &format!("ronde {} (peil export)", args.round),

@@ -232,7 +232,7 @@ async fn add(pool: &Pool, args: AddArgs) -> anyhow::Result<()> {
     if loaded.form.kind != FormKind::Signup {
         anyhow::bail!("round {round} is a survey, not a sign-up; it has no sessions");
     }
-    let now = Utc::now();
+    let now = super::now();
     if loaded.closes_at <= now {
         anyhow::bail!(
             "round {round} closed on {}; nobody can sign up any more",
@@ -294,10 +294,10 @@ async fn change(pool: &Pool, args: ChangeArgs) -> anyhow::Result<()> {
     if place.trim().is_empty() && online.is_empty() {
         anyhow::bail!("a session needs a place or an online link (or both)");
     }
-    if let Some(starts) = wanted.starts_at.filter(|s| *s != before.starts_at && *s <= Utc::now()) {
+    if let Some(starts) = wanted.starts_at.filter(|s| *s != before.starts_at && *s <= super::now()) {
         anyhow::bail!("{} has already begun; give a later --date or --time", crate::time::dutch(starts));
     }
-    let after = sessions::change(pool, id, &wanted, Utc::now()).await?;
+    let after = sessions::change(pool, id, &wanted, super::now()).await?;
     let changes = differences(&before, &after);
     if changes.is_empty() {
         println!("{}: niets gewijzigd, alles was al zo", name(&after));
@@ -372,7 +372,7 @@ fn differences(before: &Session, after: &Session) -> Vec<String> {
 
 async fn cancel(pool: &Pool, id: SessionId) -> anyhow::Result<()> {
     let session = sessions::get(pool, id).await?;
-    let told = sessions::cancel(pool, id, Utc::now()).await?;
+    let told = sessions::cancel(pool, id, super::now()).await?;
     println!("{} op {} geannuleerd", name(&session), session.when());
     println!("{} (aangemeld of op de wachtlijst) krijgen bericht", people(told));
     Ok(())

@@ -43,27 +43,31 @@ pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyh
     let base = settings.base_url.trim_end_matches('/');
     let hours = accounts::LINK_VALID_HOURS;
     match command {
-        UserCommand::Add { email, role } => match accounts::add_user(pool, &email, role.into(), None).await {
-            Ok(path) => {
-                println!("{base}{path}");
-                eprintln!(
-                    "Give this link to {}; it sets a password once and is valid for {hours} hours.",
-                    email.trim()
-                );
-                Ok(ExitCode::SUCCESS)
+        UserCommand::Add { email, role } => {
+            match accounts::add_user(pool, &email, role.into(), None, super::now()).await {
+                Ok(path) => {
+                    println!("{base}{path}");
+                    eprintln!(
+                        "Give this link to {}; it sets a password once and is valid for {hours} hours.",
+                        email.trim()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refuse(&e),
             }
-            Err(e) => refuse(&e),
-        },
-        UserCommand::Link { email } => match accounts::new_password_link(pool, &email, None).await {
-            Ok(path) => {
-                println!("{base}{path}");
-                eprintln!(
-                    "Earlier links for this account no longer work; this one is valid for {hours} hours."
-                );
-                Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::Link { email } => {
+            match accounts::new_password_link(pool, &email, None, super::now()).await {
+                Ok(path) => {
+                    println!("{base}{path}");
+                    eprintln!(
+                        "Earlier links for this account no longer work; this one is valid for {hours} hours."
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refuse(&e),
             }
-            Err(e) => refuse(&e),
-        },
+        }
         UserCommand::List => {
             for user in accounts::list_users(pool).await? {
                 let password = if user.has_password { "" } else { "\t(no password yet)" };

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, AnyConnection, Connection, Row};
 
@@ -99,16 +100,21 @@ pub async fn import_csv(
     pool: &Pool,
     path: &Path,
     vocab: &Vocabulary,
+    now: DateTime<Utc>,
 ) -> Result<ImportSummary, ContactsError> {
     let label = path.display().to_string();
     let bytes =
         tokio::fs::read(path).await.map_err(|source| ContactsError::Read { path: label.clone(), source })?;
     let contacts = parse_csv(&label, &bytes, vocab)?;
     let mut conn = pool.acquire().await?;
-    upsert(&mut conn, &contacts).await
+    upsert(&mut conn, &contacts, now).await
 }
 
-async fn upsert(conn: &mut AnyConnection, contacts: &[NewContact]) -> Result<ImportSummary, ContactsError> {
+async fn upsert(
+    conn: &mut AnyConnection,
+    contacts: &[NewContact],
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ContactsError> {
     // SQLite's plain BEGIN takes the write lock only at the first write; if another writer
     // commits after our read, that write fails with SQLITE_BUSY instead of waiting.
     let mut tx = if conn.backend_name() == "SQLite" {
@@ -123,7 +129,7 @@ async fn upsert(conn: &mut AnyConnection, contacts: &[NewContact]) -> Result<Imp
         .iter()
         .map(|row| new_contact(row).map(|c| (c.email.clone(), c)))
         .collect::<Result<HashMap<_, _>, _>>()?;
-    let now = crate::db::now();
+    let now = crate::db::timestamp(now);
     let mut summary = ImportSummary::default();
     for contact in contacts {
         let sql = match existing.get(&contact.email) {

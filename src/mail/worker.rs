@@ -154,7 +154,7 @@ impl Mailer {
     }
 
     /// Runs the worker until the process ends: a run, then a short pause unless the run was full.
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+    pub fn spawn(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
                 match self.run_once().await {

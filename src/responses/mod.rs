@@ -2,7 +2,7 @@
 //! response in one transaction. In anonymous rounds the response keeps no link to the invitation:
 //! only the invitation's "answered" flag is set, and the draft is deleted.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use crate::crypto;
@@ -83,7 +83,12 @@ pub async fn visit(
     Ok(Some(Visit { invitation, draft, response }))
 }
 
-pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) -> Result<(), ResponsesError> {
+pub async fn save_draft(
+    pool: &Pool,
+    invitation: InvitationId,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<(), ResponsesError> {
     sqlx::query(
         "INSERT INTO drafts (invitation_id, page, answers, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (invitation_id) DO UPDATE SET page = excluded.page, answers = excluded.answers, \
@@ -92,7 +97,7 @@ pub async fn save_draft(pool: &Pool, invitation: InvitationId, draft: &Draft) ->
     .bind(invitation.0)
     .bind(i64::try_from(draft.page).unwrap_or(0))
     .bind(serde_json::to_string(&draft.answers)?)
-    .bind(db::now())
+    .bind(db::timestamp(now))
     .execute(pool)
     .await?;
     Ok(())
@@ -107,9 +112,9 @@ pub async fn submit(
     invitation: &Invitation,
     answers: &Answers,
     min_group: u32,
+    now: DateTime<Utc>,
 ) -> Result<Submitted, ResponsesError> {
     let json = serde_json::to_string(answers)?;
-    let now = Utc::now();
     let signup = round.form.kind == crate::forms::FormKind::Signup;
     let mut tx = pool.begin().await?;
     let mix = round.anonymous && mixing::needed(&mut tx);
@@ -144,7 +149,7 @@ pub async fn submit(
         .bind(json)
         .bind(wijk)
         .bind(role)
-        .bind(crate::time::today().format("%Y-%m-%d").to_string())
+        .bind(crate::time::amsterdam_date(now).format("%Y-%m-%d").to_string())
         .execute(&mut *tx)
         .await?;
         if mix {

@@ -124,19 +124,9 @@ pub struct Opened {
     pub queued: u64,
 }
 
-/// Opens a round now and invites every matching contact, all in one transaction.
-pub async fn open(
-    pool: &Pool,
-    forms: &Forms,
-    secret: &Secret,
-    request: &OpenRequest,
-) -> Result<Opened, RoundsError> {
-    open_at(pool, forms, secret, request, Utc::now()).await
-}
-
-/// Opens a round at `now` (the scheduler's clock). A job's round whose occurrence is already
+/// Opens a round at `now` and invites every matching contact, all in one transaction. A job's round whose occurrence is already
 /// open gives `AlreadyOpen`, whoever opened it: the unique index decides, not a prior read.
-pub async fn open_at(
+pub async fn open(
     pool: &Pool,
     forms: &Forms,
     secret: &Secret,

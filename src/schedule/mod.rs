@@ -192,7 +192,7 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Result<Option<RoundId>, RoundsError> {
         let request = self.request(job, at, part, wijken);
-        match rounds::open_at(&self.pool, &self.forms, &self.secret, &request, now).await {
+        match rounds::open(&self.pool, &self.forms, &self.secret, &request, now).await {
             Ok(opened) => {
                 tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
                 Ok(Some(opened.round))

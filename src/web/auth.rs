@@ -105,7 +105,7 @@ async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
         return Ok(None);
     };
     let app = req.rocket().state::<App>().ok_or(())?;
-    match accounts::session_user(&app.pool, &token, chrono::Utc::now()).await {
+    match accounts::session_user(&app.pool, &token, app.now()).await {
         Ok(found) => Ok(found.map(|s| Member {
             id: s.user,
             email: s.email,
@@ -255,7 +255,7 @@ async fn login(
 ) -> Answer {
     let (email, terug) = (field(&body, "email"), local_path(field(&body, "terug")).unwrap_or(HOME));
     let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
-    match accounts::login(&app.pool, email, field(&body, "password"), &ip, chrono::Utc::now()).await {
+    match accounts::login(&app.pool, email, field(&body, "password"), &ip, app.now()).await {
         Ok(session) => {
             let cookie = Cookie::build((SESSION_COOKIE, session.token))
                 .http_only(true)
@@ -282,7 +282,8 @@ async fn login(
 
 #[post("/uitloggen", data = "<form>")]
 async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    if let Err(e) = accounts::logout(&app.pool, &form.member.token_hash, &form.member.email).await {
+    if let Err(e) = accounts::logout(&app.pool, &form.member.token_hash, &form.member.email, app.now()).await
+    {
         tracing::error!(error = %e, "logout failed");
         return Answer::Page(errors::page(Status::InternalServerError));
     }
@@ -295,7 +296,7 @@ async fn password_page(token: &str, caller: Caller, app: &State<App>) -> (Status
     if let Some(refused) = link::refused_before_lookup(app, &caller).await {
         return refused;
     }
-    match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
+    match accounts::password_link(&app.pool, token, app.now()).await {
         Ok(Some(link)) => (
             Status::Ok,
             Template::render(
@@ -323,11 +324,11 @@ async fn password_set(
         return refused;
     }
     let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
-    match accounts::set_password(&app.pool, token, password, repeat, chrono::Utc::now()).await {
+    match accounts::set_password(&app.pool, token, password, repeat, app.now()).await {
         Ok(email) => (Status::Ok, Template::render("auth/password_done", context! { email })),
         Err(AccountsError::InvalidLink) => link::missed(app, &caller).await,
         Err(e @ (AccountsError::WeakPassword | AccountsError::Mismatch)) => {
-            let email = match accounts::password_link(&app.pool, token, chrono::Utc::now()).await {
+            let email = match accounts::password_link(&app.pool, token, app.now()).await {
                 Ok(Some(link)) => link.email,
                 _ => return errors::page(Status::NotFound),
             };

@@ -5,7 +5,6 @@
 //! its path, so that two links opened in one browser (two rounds, two people at one desk) each
 //! keep their own.
 
-use chrono::Utc;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket_dyn_templates::Template;
@@ -99,7 +98,7 @@ impl<'r> FromRequest<'r> for Caller {
 /// more tries of another; and a throttled caller's link is not looked up at all, so the limit
 /// cannot be used to test a link either.
 pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status, Template)> {
-    match guesses::throttled(&app.pool, &caller.client, Utc::now()).await {
+    match guesses::throttled(&app.pool, &caller.client, app.now()).await {
         Ok(false) => None,
         Ok(true) => Some(errors::page(Status::TooManyRequests)),
         Err(e) => {
@@ -111,7 +110,7 @@ pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status
 
 /// The page for a link that matched nothing, counted against `caller`.
 pub async fn missed(app: &App, caller: &Caller) -> (Status, Template) {
-    if let Err(e) = guesses::missed(&app.pool, &caller.client, Utc::now()).await {
+    if let Err(e) = guesses::missed(&app.pool, &caller.client, app.now()).await {
         tracing::error!(error = %e, "the wrong-link limit failed");
         return errors::page(Status::InternalServerError);
     }

@@ -43,6 +43,14 @@ pub struct App {
     pub rounds: RoundCache,
     /// Respondents' writes queue here on SQLite; see `WriteGate`.
     pub writes: crate::db::WriteGate,
+    /// The only source of "now" for requests: tests move it instead of rewriting rows.
+    pub clock: crate::clock::SharedClock,
+}
+
+impl App {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
 }
 
 /// The Rocket instance for `app`, ready to launch (or to hand to a test client).

@@ -2,7 +2,6 @@
 //! `signup::registration`: it checks the four fields and answers the same "look in your mail"
 //! page whether or not the address was known.
 
-use chrono::Utc;
 use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
@@ -23,7 +22,7 @@ fn first(body: &FormBody, name: &str) -> String {
 
 #[get("/f/<slug>")]
 async fn show(slug: &str, app: &State<App>) -> Reply {
-    match registration::round_of(&app.pool, slug, Utc::now()).await {
+    match registration::round_of(&app.pool, slug, app.now()).await {
         Ok(Some((_, title))) => page(app, &title, slug, &Registration::default_view(), &[], Status::Ok),
         Ok(None) => Reply::Page(errors::page(Status::NotFound)),
         Err(e) => fail(e),
@@ -32,7 +31,7 @@ async fn show(slug: &str, app: &State<App>) -> Reply {
 
 #[post("/f/<slug>", data = "<body>")]
 async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
-    let (round, title) = match registration::round_of(&app.pool, slug, Utc::now()).await {
+    let (round, title) = match registration::round_of(&app.pool, slug, app.now()).await {
         Ok(Some(found)) => found,
         Ok(None) => return Reply::Page(errors::page(Status::NotFound)),
         Err(e) => return fail(e),
@@ -75,7 +74,7 @@ async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
     }
     let done = {
         let _turn = app.writes.turn().await;
-        registration::register(&app.pool, &app.secret, round, &person, Utc::now()).await
+        registration::register(&app.pool, &app.secret, round, &person, app.now()).await
     };
     match done {
         Ok(_) => Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))),

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{Responder, Route, State, get, post, routes};
@@ -138,7 +137,7 @@ async fn finished(app: &App, visit: &Visit) -> Option<Reply> {
     if visit.is_signup() && visit.invitation.answered {
         return Some(super::signup::status(app, visit).await);
     }
-    if !round.is_open(Utc::now()) {
+    if !round.is_open(app.now()) {
         return Some(closed(round));
     }
     (round.anonymous && visit.invitation.answered).then(|| thanks(round, true))
@@ -231,7 +230,7 @@ async fn post_page(app: &App, token: &InvitationToken, body: FormBody) -> Reply 
     }
     // An anonymous response already in: a replayed or double-clicked send gets the thank-you
     // page the first one got, and stores nothing.
-    if visit.round.anonymous && visit.invitation.answered && visit.round.is_open(Utc::now()) {
+    if visit.round.anonymous && visit.invitation.answered && visit.round.is_open(app.now()) {
         return thanks(&visit.round, false);
     }
     if let Some(reply) = finished(app, &visit).await {
@@ -319,7 +318,7 @@ fn previous(form: &crate::forms::Form, answers: &Answers, page: usize) -> usize 
 
 async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Reply {
     let _turn = app.writes.turn().await;
-    match responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }).await {
+    match responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }, app.now()).await {
         Ok(()) => Reply::Redirect(Redirect::to(visit.path.clone())),
         Err(e) => fail(e),
     }
@@ -332,7 +331,7 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
         let draft = Draft { page, answers: answers.clone() };
         let saved = {
             let _turn = app.writes.turn().await;
-            responses::save_draft(&app.pool, visit.invitation.id, &draft).await
+            responses::save_draft(&app.pool, visit.invitation.id, &draft, app.now()).await
         };
         if let Err(e) = saved {
             return fail(e);
@@ -343,7 +342,8 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
     // The same threshold the results use: a form may raise the configured one, never lower it.
     let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
     let _turn = app.writes.turn().await;
-    match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group).await {
+    match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group, app.now()).await
+    {
         Ok(Submitted::Stored) => thanks(&visit.round, false),
         // The sign-up's own page shows the seats; a reload there takes no second seat.
         Ok(Submitted::SignedUp(_)) => Reply::Redirect(Redirect::to(visit.path.clone())),

@@ -2,7 +2,6 @@
 //! text, chart downloads and a printable report. Every route needs a logged-in member; every
 //! figure passes the round's disclosure first.
 
-use chrono::Utc;
 use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
@@ -42,7 +41,7 @@ async fn overview(member: Member, app: &State<App>) -> Page {
         Ok(rows) => rows,
         Err(e) => return failed(e),
     };
-    let context = super::overview_view::overview(&rows, &app.settings, Utc::now());
+    let context = super::overview_view::overview(&rows, &app.settings, app.now());
     (
         Status::Ok,
         Template::render("werkgroep/overview", context! { page: context, account: account(&member) }),
@@ -117,7 +116,7 @@ async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template
         Err(e) => return failed(e),
     };
     let filter = data.scope(asked);
-    let now = Utc::now();
+    let now = app.now();
     let head = view::head(&data.round, data.row.as_ref(), now);
     let rates_disclosure = Disclosure::new(&data.invited.answered, data.threshold);
     let rates = view::rates(&data.invited, &rates_disclosure);
@@ -167,7 +166,7 @@ async fn free_text(
     let Some(label) = data.round.form.question(question).map(|q| q.label.nl.clone()) else {
         return errors::page(Status::NotFound);
     };
-    let closed = data.round.closes_at <= Utc::now();
+    let closed = data.round.closes_at <= app.now();
     let result = if closed {
         match load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await {
             Ok(result) => result,
@@ -184,13 +183,14 @@ async fn free_text(
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
         if let Err(e) =
-            audit::record(&app.pool, Some(&member.email), AuditAction::FreeTextViewed, &detail).await
+            audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
+                .await
         {
             return failed(e);
         }
     }
     let context = context! {
-        round: view::head(&data.round, data.row.as_ref(), Utc::now()),
+        round: view::head(&data.round, data.row.as_ref(), app.now()),
         label,
         texts,
         query: view::query(&filter),
@@ -241,7 +241,7 @@ pub(super) fn missing() -> Download {
 /// open has nothing to download yet).
 async fn closed_round(app: &App, id: i64) -> Result<Loaded, Download> {
     match loaded(app, id).await {
-        Ok(Some(data)) if data.round.closes_at <= Utc::now() => Ok(data),
+        Ok(Some(data)) if data.round.closes_at <= app.now() => Ok(data),
         Ok(_) => Err(missing()),
         Err(e) => Err(Download::Page(failed(e))),
     }
@@ -335,7 +335,9 @@ async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, she
         Err(e) => return Download::Page(failed(e)),
     };
     let detail = format!("ronde {id}, {what}.{format}");
-    if let Err(e) = audit::record(&app.pool, Some(&member.email), AuditAction::Exported, &detail).await {
+    if let Err(e) =
+        audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::Exported, &detail).await
+    {
         return Download::Page(failed(e));
     }
     Download::File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format))

@@ -19,7 +19,7 @@ async fn show(token: &str, caller: Caller, app: &State<App>) -> (Status, Templat
     if let Some(refused) = link::refused_before_lookup(app, &caller).await {
         return refused;
     }
-    match setup::link_is_valid(&app.pool, token).await {
+    match setup::link_is_valid(&app.pool, token, app.now()).await {
         Ok(true) => (
             Status::Ok,
             Template::render("setup/first_admin", context! { action: format!("/setup/{token}") }),
@@ -39,7 +39,7 @@ async fn create(token: &str, caller: Caller, body: FormBody, app: &State<App>) -
     }
     let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
     let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
-    match setup::create_first_admin(&app.pool, token, &admin).await {
+    match setup::create_first_admin(&app.pool, token, &admin, app.now()).await {
         Ok(()) => {
             tracing::info!("first administrator created");
             (Status::Ok, Template::render("setup/done", context! {}))

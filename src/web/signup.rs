@@ -63,7 +63,7 @@ pub(super) async fn status(app: &App, visit: &Visit) -> Reply {
         Ok(seats) => seats,
         Err(e) => return fail(e),
     };
-    let now = Utc::now();
+    let now = app.now();
     let views: Vec<SeatView> = seats.iter().map(|s| seat_view(visit, s, now)).collect();
     let context = context! { form_title: &visit.round.title, seats: views };
     Reply::Page((Status::Ok, Template::render("respond/signup_status", context)))
@@ -92,7 +92,7 @@ async fn seat(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>
         Ok(seat) => seat,
         Err(reply) => return reply,
     };
-    let view = seat_view(&visit, &seat, Utc::now());
+    let view = seat_view(&visit, &seat, app.now());
     let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path };
     Reply::Page((Status::Ok, Template::render("respond/seat", context)))
 }
@@ -127,7 +127,7 @@ async fn cancel_by_link(
 async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Reply {
     let cancelled = {
         let _turn = app.writes.turn().await;
-        seats::cancel(&app.pool, SeatId(seat), By::Person(visit.invitation.id), Utc::now()).await
+        seats::cancel(&app.pool, SeatId(seat), By::Person(visit.invitation.id), app.now()).await
     };
     let (status, message) = match cancelled {
         Ok(_) => (Status::Ok, "U bent afgemeld. U krijgt een bevestiging per e-mail.".to_string()),
@@ -147,7 +147,7 @@ async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Reply {
         Ok(seat) => seat,
         Err(reply) => return reply,
     };
-    let view = seat_view(visit, &seat, Utc::now());
+    let view = seat_view(visit, &seat, app.now());
     let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path, message };
     Reply::Page((status, Template::render("respond/seat", context)))
 }

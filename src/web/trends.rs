@@ -1,7 +1,6 @@
 //! A job over time (`/werkgroep/job/<job>`): for every question a trend line for the region and
 //! small multiples per wijk, a table with n per point, and the change since the previous round.
 
-use chrono::Utc;
 use rocket::http::Status;
 use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
@@ -31,7 +30,7 @@ async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, load:
     }
     let configured = app.settings.min_group_size;
     let history =
-        load::job_history(&app.pool, &rows, |form| Threshold::of(form, configured), Utc::now()).await?;
+        load::job_history(&app.pool, &rows, |form| Threshold::of(form, configured), app.now()).await?;
     Ok(Some(history))
 }
 

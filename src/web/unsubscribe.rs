@@ -4,7 +4,6 @@
 //! cookie, and may arrive as form data or multipart: the token in the path is all that counts,
 //! so the body is not read.
 
-use chrono::Utc;
 use rocket::http::{CookieJar, Status};
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
@@ -60,7 +59,7 @@ async fn opt_out(app: &App, token: &InvitationToken) -> Reply {
         Ok(None) => return Reply::Page(errors::page(Status::NotFound)),
         Err(e) => return failed(e),
     };
-    match crate::mail::opt_out(&app.pool, invitation.id, Utc::now()).await {
+    match crate::mail::opt_out(&app.pool, invitation.id, app.now()).await {
         Ok(cancelled) => {
             tracing::info!(cancelled, "a contact unsubscribed");
             Reply::Page((Status::Ok, Template::render("unsubscribe/done", context! {})))

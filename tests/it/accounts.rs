@@ -134,19 +134,17 @@ async fn an_idle_or_too_old_session_is_refused() {
     let session = app.login_as("anna@example.org", Role::Admin).await;
     assert_eq!(session.get("/beheer").await.0, 200);
 
-    let two_hours_ago = peil::db::timestamp(chrono::Utc::now() - chrono::Duration::minutes(121));
-    sqlx::query("UPDATE login_sessions SET last_seen_at = $1")
-        .bind(two_hours_ago)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.clock.advance(chrono::Duration::minutes(121));
     assert_eq!(session.get("/beheer").await.0, 303);
     assert_eq!(app.count("SELECT COUNT(*) FROM login_sessions").await, 0, "deleted on sight");
 
-    // Busy all day: the absolute limit ends it after twelve hours anyway.
+    // Busy all day, a page every 100 minutes: the absolute limit ends it after twelve hours anyway.
     let session = app.login_as("anna@example.org", Role::Admin).await;
-    let at_login = peil::db::timestamp(chrono::Utc::now() - chrono::Duration::hours(12));
-    sqlx::query("UPDATE login_sessions SET created_at = $1").bind(at_login).execute(&app.pool).await.unwrap();
+    for _ in 0..7 {
+        app.clock.advance(chrono::Duration::minutes(100));
+        assert_eq!(session.get("/beheer").await.0, 200, "never idle for two hours");
+    }
+    app.clock.advance(chrono::Duration::minutes(100));
     assert_eq!(session.get("/beheer").await.0, 303);
 }
 
@@ -275,7 +273,7 @@ async fn a_password_link_sets_a_password_once_and_checks_it() {
 #[tokio::test]
 async fn the_first_administrator_logs_in_with_the_password_chosen_at_setup() {
     let app = TestApp::spawn().await;
-    let path = peil::setup::first_start_link(&app.pool).await.unwrap().unwrap();
+    let path = peil::setup::first_start_link(&app.pool, app.now()).await.unwrap().unwrap();
     let chosen = [("email", "beheer@example.org"), ("password", PASSWORD), ("repeat", PASSWORD)];
     assert_eq!(app.post(&path, &chosen).await.0, 200);
     let response =

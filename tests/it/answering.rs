@@ -272,13 +272,8 @@ async fn a_closed_round_says_so_and_takes_nothing() {
     let (app, _forms) = app_with("anoniem", ONE_QUESTION).await;
     let round = app.open_round("anoniem", &[], false).await;
     let link = app.first_link(round).await;
-    // Closed before anyone visits (the app caches rounds once read).
-    sqlx::query("UPDATE rounds SET closes_at = $1 WHERE id = $2")
-        .bind(peil::db::timestamp(chrono::Utc::now() - chrono::Duration::hours(1)))
-        .bind(round.0)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    // A week and a day later, before anyone visits.
+    app.clock.advance(chrono::Duration::days(8));
     let (status, body) = app.get(&link).await;
     assert_eq!(status, 410);
     assert!(body.contains("gesloten"), "{body}");

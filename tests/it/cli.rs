@@ -260,3 +260,41 @@ fn a_one_off_job_is_started_by_hand_and_its_mails_wait_in_the_outbox() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("there is no job `bestaat-niet`"), "{}", stderr(&output));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_service_on_a_taken_port_exits_before_it_opens_a_round_or_claims_a_mail() {
+    let cli = Cli::new();
+    let contacts = cli.write("contacts.csv", CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let started =
+        cli.command(&["job", "start", "crisisdienst"]).env("PEIL_JOBS_DIR", repo("jobs")).output().unwrap();
+    assert!(started.status.success(), "{}", stderr(&started));
+    // Another program holds the port; the shipped jobs include scheduled ones.
+    let _taken = std::net::TcpListener::bind(("127.0.0.1", cli.port)).unwrap();
+
+    let output = cli.command(&["serve"]).env("PEIL_JOBS_DIR", repo("jobs")).output().unwrap();
+    assert!(!output.status.success(), "serve on a taken port must fail");
+
+    let pool = cli.db.pool().await;
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND claimed_until IS NULL").await,
+        3
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM job_state").await, 0, "the scheduler never ticked");
+    assert_eq!(count("SELECT COUNT(*) FROM setup_tokens").await, 0, "no first-start link was made");
+}
+
+#[test]
+fn a_sqlite_url_without_mode_creates_the_database_file() {
+    let cli = Cli::new();
+    let path = cli.dir.path().join("nieuw").join("peil.db");
+    let output =
+        cli.command(&["outbox"]).env("PEIL_DATABASE_URL", format!("sqlite://{}", path.display())).output();
+    let output = output.unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(path.is_file(), "the database file was made");
+}

@@ -31,7 +31,7 @@ impl App {
     }
 
     async fn import(&self, path: &Path) -> Result<ImportSummary, contacts::ContactsError> {
-        contacts::import_csv(&self.pool, path, &vocabulary()).await
+        contacts::import_csv(&self.pool, path, &vocabulary(), chrono::Utc::now()).await
     }
 
     async fn import_text(&self, name: &str, text: &str) -> ImportSummary {

@@ -5,10 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use peil::accounts::{self, Role};
+use peil::app::Workers;
+use peil::clock::{Clock, ShiftedClock};
 use peil::contacts::{self, ImportSummary, Vocabulary};
 use peil::db::Pool;
 use peil::forms::Forms;
+use peil::mail::Mailer;
 use peil::rounds::{self, Link, OpenRequest, RoundId};
+use peil::schedule::Scheduler;
 use peil::settings::{Secret, Settings};
 
 pub use crate::pg::TestDb;
@@ -30,6 +34,11 @@ pub struct TestApp {
     pub forms: Arc<Forms>,
     pub secret: Secret,
     pub settings: Settings,
+    /// The app's clock: the real time, moved ahead by `clock.advance` where a test needs it.
+    pub clock: Arc<ShiftedClock>,
+    /// The service's own mail worker and scheduler, run by the test (`Workers::ByHand`).
+    pub mailer: Arc<Mailer>,
+    pub scheduler: Arc<Scheduler>,
     /// Follows no redirects, so tests see the 303 after each page; keeps cookies, as a browser
     /// that opened personal links does.
     pub client: reqwest::Client,
@@ -52,6 +61,8 @@ impl TestApp {
     }
 
     /// The app on a database that may already hold data (a restored backup, say), with `secret`.
+    /// It is built by the service's own composition root (`peil::app`), with no jobs unless the
+    /// test writes them to `dir/jobs`, and mail written to files in `dir/data`.
     pub async fn spawn_on(forms_dir: &Path, dir: tempfile::TempDir, db: TestDb, secret: Secret) -> TestApp {
         let port = free_port();
         let settings = Settings {
@@ -59,6 +70,7 @@ impl TestApp {
             base_url: format!("http://127.0.0.1:{port}"),
             port,
             forms_dir: forms_dir.to_path_buf(),
+            jobs_dir: dir.path().join("jobs"),
             data_dir: dir.path().join("data"),
             templates_dir: repo("templates"),
             static_dir: repo("static"),
@@ -66,28 +78,44 @@ impl TestApp {
             min_group_size: 2,
             ..Settings::default()
         };
-        let forms = Arc::new(peil::forms::load(forms_dir).expect("forms load"));
-        let pool = peil::db::connect(&settings.database_url).await.expect("database");
-        let secret = settings.secret_key.clone().expect("secret");
-        let app = peil::web::App {
-            pool: pool.clone(),
-            forms: forms.clone(),
-            settings: settings.clone(),
-            secret: secret.clone(),
-            rounds: Default::default(),
-            writes: peil::db::WriteGate::for_url(&settings.database_url),
-        };
-        let rocket = peil::web::build(app).ignite().await.expect("ignite");
+        let clock = ShiftedClock::new();
+        let service =
+            peil::app::build(settings, clock.clone(), Workers::ByHand).await.expect("the app builds");
+        let rocket = service.rocket.ignite().await.expect("ignite");
         let shutdown = rocket.shutdown();
         tokio::spawn(rocket.launch());
-        let url = settings.base_url.clone();
+        let url = service.settings.base_url.clone();
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
         wait_until_up(&client, &url).await;
-        TestApp { url, pool, forms, secret, settings, client, dir, shutdown, _db: db }
+        TestApp {
+            url,
+            pool: service.pool,
+            forms: service.forms,
+            secret: service.secret,
+            settings: service.settings,
+            clock,
+            mailer: service.mailer,
+            scheduler: service.scheduler,
+            client,
+            dir,
+            shutdown,
+            _db: db,
+        }
+    }
+
+    /// The app's now.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// One run of the app's own mail worker: what is due goes out as its settings say (without
+    /// SMTP, as `.eml` files in `data/outbox`).
+    pub async fn deliver_pending_mail(&self) -> peil::mail::Delivery {
+        self.mailer.run_once().await.expect("a mail run")
     }
 
     pub async fn import_contacts(&self, csv: &str) -> ImportSummary {
@@ -95,7 +123,7 @@ impl TestApp {
         std::fs::write(&path, csv).expect("write csv");
         let vocabulary =
             Vocabulary { roles: self.forms.list_pairs("rollen"), wijken: self.forms.list_pairs("wijken") };
-        contacts::import_csv(&self.pool, &path, &vocabulary).await.expect("import")
+        contacts::import_csv(&self.pool, &path, &vocabulary, self.now()).await.expect("import")
     }
 
     /// Opens a round of `form` for everyone with `role` (any role when empty), closing in a week.
@@ -105,12 +133,15 @@ impl TestApp {
             roles: roles.iter().map(|r| r.to_string()).collect(),
             wijken: vec![],
             gemeenten: vec![],
-            closes_at: chrono::Utc::now() + chrono::Duration::days(7),
+            closes_at: self.now() + chrono::Duration::days(7),
             anonymous,
             occurrence: None,
             signup: None,
         };
-        rounds::open(&self.pool, &self.forms, &self.secret, &request).await.expect("open round").round
+        rounds::open(&self.pool, &self.forms, &self.secret, &request, self.now())
+            .await
+            .expect("open round")
+            .round
     }
 
     pub async fn links(&self, round: RoundId) -> Vec<Link> {
@@ -170,15 +201,13 @@ impl TestApp {
     /// An account with `PASSWORD`, made through the domain functions (link, then password). An
     /// address that already has an account is left as it is.
     pub async fn create_user(&self, email: &str, role: Role) {
-        let path = match accounts::add_user(&self.pool, email, role, None).await {
+        let path = match accounts::add_user(&self.pool, email, role, None, self.now()).await {
             Ok(path) => path,
             Err(accounts::AccountsError::Duplicate) => return,
             Err(e) => panic!("add user: {e}"),
         };
         let token = path.trim_start_matches("/wachtwoord/");
-        accounts::set_password(&self.pool, token, PASSWORD, PASSWORD, chrono::Utc::now())
-            .await
-            .expect("password");
+        accounts::set_password(&self.pool, token, PASSWORD, PASSWORD, self.now()).await.expect("password");
     }
 
     /// Logs in over HTTP as `email` (made with `role` first if new) and returns the browser.

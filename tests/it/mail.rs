@@ -326,7 +326,7 @@ async fn two_workers_at_once_never_send_the_same_mail() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_smtp_the_running_worker_writes_eml_files_to_the_data_folder() {
     let (app, clock) = app().await;
-    let worker = mailer(&app, &clock, None, HashMap::new()).spawn();
+    let worker = Arc::new(mailer(&app, &clock, None, HashMap::new())).spawn();
     open(&app, &clock, "crisisdienst", &["huisarts"]).await;
 
     let folder = app.settings.data_dir.join("outbox");

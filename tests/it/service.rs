@@ -1,6 +1,6 @@
 //! The service as a whole: health, pages that exist for everyone, headers.
 
-use crate::helpers::TestApp;
+use crate::helpers::{CONTACTS, TestApp, TestDb, repo};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_with_json_and_the_number_of_forms() {
@@ -21,4 +21,31 @@ async fn every_page_carries_a_strict_content_security_policy_and_no_referrer() {
     assert!(header("content-security-policy").unwrap().contains("script-src 'self'"));
     assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
     assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_in_the_jobs_folder_is_run_by_the_apps_own_scheduler_and_mailed_by_its_own_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("jobs")).unwrap();
+    let job = "form = \"blended-care\"\nopen_for = \"21d\"\n\n[audience]\nroles = [\"huisarts\"]\n\n\
+               [mail]\ninvitation_subject = \"Blended care: uw ervaring\"\n";
+    std::fs::write(dir.path().join("jobs/blended.toml"), job).unwrap();
+    let db = TestDb::new(dir.path());
+    let secret = peil::settings::Secret::new(peil::crypto::random_b64(48));
+    let app = TestApp::spawn_on(&repo("forms"), dir, db, secret).await;
+    app.import_contacts(CONTACTS).await;
+
+    let opened = app.scheduler.start_job("blended").await.expect("the job starts");
+    assert_eq!(opened.len(), 1);
+    let delivery = app.deliver_pending_mail().await;
+    assert_eq!(delivery.sent, 3, "{delivery:?}");
+
+    let outbox = app.settings.data_dir.join("outbox");
+    let mails: Vec<String> = std::fs::read_dir(&outbox)
+        .expect("the outbox folder")
+        .flatten()
+        .map(|entry| std::fs::read_to_string(entry.path()).expect("an .eml file"))
+        .collect();
+    assert_eq!(mails.len(), 3);
+    assert!(mails.iter().all(|eml| eml.contains("Subject: Blended care: uw ervaring")), "{mails:?}");
 }

@@ -41,7 +41,7 @@ impl Desk {
         let csv = dir.path().join("contacts.csv");
         std::fs::write(&csv, PEOPLE).unwrap();
         let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-        contacts::import_csv(&pool, &csv, &vocabulary).await.unwrap();
+        contacts::import_csv(&pool, &csv, &vocabulary, chrono::Utc::now()).await.unwrap();
         Desk { dir, db, pool, forms, secret: Secret::new(peil::crypto::random_b64(48)) }
     }
 
@@ -100,7 +100,7 @@ impl Desk {
                 open_registration: false,
             }),
         };
-        rounds::open_at(&self.pool, &self.forms, &self.secret, &request, Utc::now()).await.unwrap().round
+        rounds::open(&self.pool, &self.forms, &self.secret, &request, Utc::now()).await.unwrap().round
     }
 
     /// Signs `email` up for session s1 of `round`, giving `big` as BIG number when not empty.
@@ -117,7 +117,10 @@ impl Desk {
             answers.insert("big_nummer".into(), Answer::Text(big.into()));
         }
         answers.insert("presentielijst".into(), Answer::Bool(true));
-        let submitted = peil::responses::submit(&self.pool, &loaded, &invitation, &answers, 2).await.unwrap();
+        let submitted =
+            peil::responses::submit(&self.pool, &loaded, &invitation, &answers, 2, chrono::Utc::now())
+                .await
+                .unwrap();
         assert!(matches!(submitted, peil::responses::Submitted::SignedUp(_)));
     }
 

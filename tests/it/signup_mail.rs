@@ -51,7 +51,7 @@ async fn open_signup(app: &TestApp, now: chrono::DateTime<Utc>) -> (RoundId, Nai
         }),
     };
     let opened =
-        peil::rounds::open_at(&app.pool, &app.forms, &app.secret, &request, now).await.expect("open round");
+        peil::rounds::open(&app.pool, &app.forms, &app.secret, &request, now).await.expect("open round");
     assert_eq!(opened.invited, 3);
     (opened.round, day)
 }

@@ -62,17 +62,23 @@ async fn every_respondent_page_passes_axe_and_the_html_checker() {
     app.import_contacts(CONTACTS).await;
 
     // Before any account exists: the home page, the first administrator's link, the login page.
-    let setup = peil::setup::first_start_link(&app.pool).await.expect("setup link").expect("no users yet");
+    let setup =
+        peil::setup::first_start_link(&app.pool, app.now()).await.expect("setup link").expect("no users yet");
     visit(&mut audit, &app, "/", "home").await;
     visit(&mut audit, &app, "/toegankelijkheid", "toegankelijkheid").await;
     visit(&mut audit, &app, &setup, "setup").await;
     audit.click_through("button[type=submit]").await;
     audit.browser.wait_for_text("error-summary").await;
     audit.check("setup met fout", Source::Dom).await;
-    let password =
-        peil::accounts::add_user(&app.pool, "nieuw@example.org", peil::accounts::Role::Werkgroep, None)
-            .await
-            .expect("a user");
+    let password = peil::accounts::add_user(
+        &app.pool,
+        "nieuw@example.org",
+        peil::accounts::Role::Werkgroep,
+        None,
+        app.now(),
+    )
+    .await
+    .expect("a user");
     visit(&mut audit, &app, &password, "wachtwoord").await;
     audit.browser.type_into("#password", "een lange zin als wachtwoord").await;
     audit.browser.type_into("#repeat", "een andere lange zin als wachtwoord").await;
@@ -196,7 +202,9 @@ async fn every_shipped_form_passes_axe_and_the_html_checker_with_and_without_err
             occurrence: None,
             signup: None,
         };
-        let Ok(opened) = rounds::open(&app.pool, &app.forms, &app.secret, &request).await else { continue };
+        let Ok(opened) = rounds::open(&app.pool, &app.forms, &app.secret, &request, app.now()).await else {
+            continue;
+        };
         let link = app.links(opened.round).await.remove(0).url;
         visit(&mut audit, &app, &link, &id).await;
         audit.click_through("button.primary").await;

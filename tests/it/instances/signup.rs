@@ -33,7 +33,10 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
         }),
     };
     let secret = cluster.secret();
-    let round = rounds::open(&pool, &forms, &secret, &request).await.expect("open the sign-up round").round;
+    let round = rounds::open(&pool, &forms, &secret, &request, chrono::Utc::now())
+        .await
+        .expect("open the sign-up round")
+        .round;
     let links = rounds::links(&pool, &secret, "", round).await.expect("links");
     let paths: Vec<String> = links.into_iter().map(|l| l.url).collect();
     assert_eq!(paths.len(), 50);

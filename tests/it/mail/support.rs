@@ -73,7 +73,7 @@ pub(crate) async fn open(
         occurrence: None,
         signup: None,
     };
-    rounds::open_at(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
+    rounds::open(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
 }
 
 pub(crate) async fn queue_reminders(

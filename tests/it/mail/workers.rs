@@ -25,7 +25,7 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     let csv = dir.path().join("contacts.csv");
     std::fs::write(&csv, CONTACTS).expect("csv");
     let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-    contacts::import_csv(&pool, &csv, &vocabulary).await.expect("import");
+    contacts::import_csv(&pool, &csv, &vocabulary, chrono::Utc::now()).await.expect("import");
 
     let clock = ManualClock::at(chrono::Utc::now());
     let secret = Secret::new(peil::crypto::random_b64(48));
@@ -52,7 +52,7 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
         occurrence: None,
         signup: None,
     };
-    let opened = rounds::open_at(&pool, &forms, &secret, &request, clock.now()).await.expect("open");
+    let opened = rounds::open(&pool, &forms, &secret, &request, clock.now()).await.expect("open");
     assert_eq!(opened.queued, 4);
 
     let (one, two) = (mailer(), mailer());

@@ -27,7 +27,7 @@ async fn world(pool: Pool, dir: &tempfile::TempDir, people: usize, capacity: u32
     let csv = dir.path().join("contacts.csv");
     std::fs::write(&csv, poh_contacts(people)).expect("csv");
     let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-    contacts::import_csv(&pool, &csv, &vocabulary).await.expect("import");
+    contacts::import_csv(&pool, &csv, &vocabulary, chrono::Utc::now()).await.expect("import");
     let secret = peil::settings::Secret::new(peil::crypto::random_b64(48));
     let request = peil::rounds::OpenRequest {
         form_id: "intervisie".into(),
@@ -44,7 +44,8 @@ async fn world(pool: Pool, dir: &tempfile::TempDir, people: usize, capacity: u32
             open_registration: false,
         }),
     };
-    let round = peil::rounds::open(&pool, &forms, &secret, &request).await.expect("open").round;
+    let round =
+        peil::rounds::open(&pool, &forms, &secret, &request, chrono::Utc::now()).await.expect("open").round;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE round_id = $1 ORDER BY id")
         .bind(round.0)
         .fetch_all(&pool)

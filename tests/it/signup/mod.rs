@@ -74,7 +74,10 @@ async fn open_intervisie(
             open_registration,
         }),
     };
-    rounds::open(&app.pool, &app.forms, &app.secret, &request).await.expect("open sign-up round").round
+    rounds::open(&app.pool, &app.forms, &app.secret, &request, app.now())
+        .await
+        .expect("open sign-up round")
+        .round
 }
 
 /// The link paths (`/r/...`) of a round, by e-mail address order.

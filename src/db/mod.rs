@@ -1,6 +1,8 @@
 //! The database: one `sqlx::AnyPool` that is SQLite by default and PostgreSQL when the URL says
 //! so, with the migrations of the matching backend run at start.
 
+pub mod keycheck;
+
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
@@ -43,9 +45,13 @@ pub const SQLITE_PRAGMAS: [&str; 5] = [
 pub async fn connect(url: &str) -> Result<Pool, DbError> {
     install_default_drivers();
     let backend = Backend::of(url);
-    if backend == Backend::Sqlite {
-        ensure_sqlite_folder(url)?;
-    }
+    let url = match backend {
+        Backend::Sqlite => {
+            ensure_sqlite_folder(url)?;
+            creating(url)
+        }
+        Backend::Postgres => url.to_owned(),
+    };
     let pool = AnyPoolOptions::new()
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
         // A SQLite file does not drop connections; the ping before each use only cost a round
@@ -61,13 +67,24 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
                 Ok(())
             })
         })
-        .connect(url)
+        .connect(&url)
         .await?;
     match backend {
         Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
         Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
     }
     Ok(pool)
+}
+
+/// A SQLite URL that creates its file when missing: without `mode=`, sqlx opens read-write only
+/// and a first start fails with "unable to open database file".
+fn creating(url: &str) -> String {
+    match url.split_once('?') {
+        _ if url.contains(":memory:") => url.to_owned(),
+        None => format!("{url}?mode=rwc"),
+        Some((_, query)) if query.split('&').any(|pair| pair.starts_with("mode=")) => url.to_owned(),
+        Some(_) => format!("{url}&mode=rwc"),
+    }
 }
 
 fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
@@ -81,11 +98,7 @@ fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Now, as stored: RFC 3339 UTC to the second.
-pub fn now() -> String {
-    timestamp(chrono::Utc::now())
-}
-
+/// A moment as stored: RFC 3339 UTC to the second.
 pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -115,5 +128,16 @@ impl WriteGate {
             Some(gate) => Some(gate.lock().await),
             None => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_sqlite_url_creates_its_file_unless_it_says_how_to_open_it() {
+        assert_eq!(super::creating("sqlite://data/peil.db"), "sqlite://data/peil.db?mode=rwc");
+        assert_eq!(super::creating("sqlite://p.db?cache=shared"), "sqlite://p.db?cache=shared&mode=rwc");
+        assert_eq!(super::creating("sqlite://p.db?mode=ro"), "sqlite://p.db?mode=ro");
+        assert_eq!(super::creating("sqlite::memory:"), "sqlite::memory:");
     }
 }

@@ -4,6 +4,8 @@
 //! (an HMAC under the key, which does not reveal it); afterwards a different key is refused at
 //! start, with what to do, until an operator adopts the new key on purpose.
 
+use chrono::{DateTime, Utc};
+
 use crate::db::{self, Pool};
 use crate::settings::Secret;
 
@@ -24,13 +26,13 @@ fn fingerprint(secret: &Secret) -> String {
 }
 
 /// Records `secret` as the database's key if it has none yet, and refuses any other key.
-pub async fn check(pool: &Pool, secret: &Secret) -> Result<(), KeyError> {
+pub async fn check(pool: &Pool, secret: &Secret, now: DateTime<Utc>) -> Result<(), KeyError> {
     let mine = fingerprint(secret);
     sqlx::query(
         "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&mine)
-    .bind(db::now())
+    .bind(db::timestamp(now))
     .execute(pool)
     .await?;
     let stored: String =
@@ -39,13 +41,13 @@ pub async fn check(pool: &Pool, secret: &Secret) -> Result<(), KeyError> {
 }
 
 /// Makes `secret` the database's key from now on. Links of rounds opened before stop working.
-pub async fn adopt(pool: &Pool, secret: &Secret) -> Result<(), KeyError> {
+pub async fn adopt(pool: &Pool, secret: &Secret, now: DateTime<Utc>) -> Result<(), KeyError> {
     sqlx::query(
         "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, $1, $2) \
          ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, recorded_at = excluded.recorded_at",
     )
     .bind(fingerprint(secret))
-    .bind(db::now())
+    .bind(db::timestamp(now))
     .execute(pool)
     .await?;
     Ok(())

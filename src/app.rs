@@ -1,0 +1,151 @@
+//! The composition root: everything `peil serve` runs, wired in one place. `peil serve` and the
+//! test harness both build the service here, so the tests run the wiring production runs: forms
+//! and jobs checked, the template and static folders and the secret key checked, one pool, one
+//! clock, the mail worker and the scheduler.
+//!
+//! Nothing is written before the service can answer: the two background workers and the
+//! first-start link start on Rocket's liftoff, after the port is bound. A second `peil serve` on
+//! a taken port exits without opening a round, claiming a mail or replacing the first-start link.
+//! Tests may instead drive the workers by hand (`Workers::ByHand`), a run or a tick at a time.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rocket::fairing::AdHoc;
+use rocket::{Build, Rocket};
+
+use crate::clock::SharedClock;
+use crate::db::{Pool, WriteGate};
+use crate::forms::{self, Forms, FormsError};
+use crate::jobs::{self, Jobs, JobsError};
+use crate::mail::{MailError, Mailer};
+use crate::schedule::Scheduler;
+use crate::settings::{Secret, Settings, SettingsError};
+
+/// Who starts the mail worker and the scheduler's heartbeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workers {
+    /// Rocket's liftoff, once the port is bound: production.
+    OnLiftoff,
+    /// The caller, through `Service::mailer` and `Service::scheduler`: tests that step through
+    /// time and mail one run at a time.
+    ByHand,
+}
+
+/// Why the service did not start; each says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}\npeil does not start with broken forms; fix them and run `peil check`.")]
+    Forms(FormsError),
+    #[error("{0}\npeil does not start with broken job files; fix them and run `peil check`.")]
+    Jobs(JobsError),
+    #[error(
+        "the {what} folder {path} does not exist; run peil from its repository folder or set it in peil.toml"
+    )]
+    Folder { what: &'static str, path: String },
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("opening the database: {0}")]
+    Db(#[from] crate::db::DbError),
+    #[error(transparent)]
+    Key(#[from] crate::db::keycheck::KeyError),
+    #[error("setting up mail: {0}")]
+    Mail(#[from] MailError),
+}
+
+/// The built service: the Rocket instance to launch, and the parts the test harness reaches into.
+pub struct Service {
+    pub rocket: Rocket<Build>,
+    pub pool: Pool,
+    pub forms: Arc<Forms>,
+    pub jobs: Arc<Jobs>,
+    pub secret: Secret,
+    pub settings: Settings,
+    pub clock: SharedClock,
+    pub mailer: Arc<Mailer>,
+    pub scheduler: Arc<Scheduler>,
+}
+
+/// Checks and wires everything `settings` describe, on `clock`.
+pub async fn build(
+    mut settings: Settings,
+    clock: SharedClock,
+    workers: Workers,
+) -> Result<Service, StartError> {
+    let forms = Arc::new(forms::load(&settings.forms_dir).map_err(StartError::Forms)?);
+    let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(StartError::Jobs)?);
+    for (what, dir) in [("templates", &settings.templates_dir), ("static files", &settings.static_dir)] {
+        if !dir.is_dir() {
+            return Err(StartError::Folder { what, path: dir.display().to_string() });
+        }
+    }
+    let secret = settings.resolve_secret()?;
+    let pool = crate::db::connect(&settings.database_url).await?;
+    crate::db::keycheck::check(&pool, &secret, clock.now()).await?;
+    let writes = WriteGate::for_url(&settings.database_url);
+    // Job id -> the job's own mail texts, for the rounds that job opens.
+    let texts: HashMap<_, _> = jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect();
+    let mailer = Mailer::new(pool.clone(), &settings, secret.clone(), clock.clone(), Arc::new(texts))?
+        .share_writes(writes.clone());
+    let mailer = Arc::new(mailer);
+    let scheduler =
+        Arc::new(Scheduler::new(pool.clone(), forms.clone(), jobs.clone(), secret.clone(), clock.clone()));
+    let state = crate::web::App {
+        pool: pool.clone(),
+        forms: forms.clone(),
+        settings: settings.clone(),
+        secret: secret.clone(),
+        rounds: Default::default(),
+        writes,
+        clock: clock.clone(),
+    };
+    let mut rocket = crate::web::build(state).attach(first_start(pool.clone(), clock.clone()));
+    if workers == Workers::OnLiftoff {
+        rocket = rocket.attach(background(mailer.clone(), scheduler.clone()));
+    }
+    Ok(Service { rocket, pool, forms, jobs, secret, settings, clock, mailer, scheduler })
+}
+
+/// With no accounts yet, a one-time link for the first administrator, logged: the one place a
+/// token is logged on purpose, since the operator needs it and it works once.
+fn first_start(pool: Pool, clock: SharedClock) -> AdHoc {
+    AdHoc::on_liftoff("first-start link", move |rocket| {
+        Box::pin(async move {
+            match crate::setup::first_start_link(&pool, clock.now()).await {
+                Ok(Some(path)) => {
+                    let base = rocket.state::<crate::web::App>().map(|app| app.settings.base_url.clone());
+                    tracing::warn!(
+                        "no accounts yet: set the first administrator's password at {}{path} (valid 24 hours)",
+                        base.unwrap_or_default().trim_end_matches('/')
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "could not make the first-start link"),
+            }
+        })
+    })
+}
+
+/// The mail worker and the scheduler's heartbeat, started once the port is bound.
+fn background(mailer: Arc<Mailer>, scheduler: Arc<Scheduler>) -> AdHoc {
+    AdHoc::on_liftoff("mail worker and scheduler", move |rocket| {
+        let shutdown = rocket.shutdown();
+        Box::pin(async move {
+            tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
+            mailer.spawn();
+            match scheduler.start().await {
+                // The heartbeat runs for as long as the service does.
+                Ok(heartbeat) => {
+                    tokio::spawn(async move {
+                        shutdown.await;
+                        drop(heartbeat);
+                    });
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the scheduler did not start; peil stops");
+                    rocket.shutdown().notify();
+                }
+            }
+        })
+    })
+}
