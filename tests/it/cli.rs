@@ -260,3 +260,28 @@ fn a_one_off_job_is_started_by_hand_and_its_mails_wait_in_the_outbox() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("there is no job `bestaat-niet`"), "{}", stderr(&output));
 }
+
+#[test]
+fn output_to_a_pipe_carries_no_colour_codes_even_without_no_color() {
+    let cli = Cli::new();
+    let contacts = cli.write("contacts.csv", CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let broken = forms_dir(&[("kapot", BROKEN)]);
+    // Both streams into one pipe, as `peil ... 2>&1 | less` or a service manager's log would.
+    let piped = |args: &[&str], forms: &std::path::Path| {
+        let mut command = cli.command(args);
+        command.env("PEIL_JOBS_DIR", repo("jobs")).env("PEIL_FORMS_DIR", forms).env_remove("NO_COLOR");
+        let output = command.output().unwrap();
+        format!("{}{}", stdout(&output), stderr(&output))
+    };
+
+    let log = piped(&["job", "start", "crisisdienst"], &cli.forms);
+    assert!(log.contains("round opened"), "a log line: {log}");
+    let check = piped(&["check"], broken.path());
+    assert!(check.contains("unknown question type `singel`"), "a form's problems: {check}");
+    let unknown = piped(&["bestaat-niet"], &cli.forms);
+    assert!(unknown.contains("unrecognized subcommand"), "clap's own message: {unknown}");
+    for output in [log, check, unknown] {
+        assert!(!output.contains('\x1b'), "an escape code in {output:?}");
+    }
+}
