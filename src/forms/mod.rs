@@ -5,6 +5,7 @@
 pub mod answers;
 pub(crate) mod diag;
 mod eval;
+pub mod explain;
 pub mod expr;
 pub(crate) mod fields;
 mod lexer;

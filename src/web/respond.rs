@@ -414,7 +414,7 @@ fn render(
         notice,
         earlier: view::earlier_answers(current, &before),
         errors: view::error_views(current, errors),
-        questions: view::questions(current, posted, &before, errors, &visit.sessions),
+        questions: view::questions(form, current, posted, &before, errors, &visit.sessions),
     };
     Reply::Page((status, Template::render("respond/page", view)))
 }
