@@ -243,25 +243,30 @@ fn load_forms(settings: &Settings) -> anyhow::Result<Forms> {
     forms::load(&settings.forms_dir).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// `peil check`: every problem on stderr, a one-line verdict on stdout.
+/// `peil check`: every problem on stderr, a one-line verdict per kind of file on stdout. The
+/// jobs are checked against the forms that pass, so one run shows the problems of both.
 pub fn check(settings: &Settings) -> ExitCode {
-    match forms::load(&settings.forms_dir) {
-        Ok(forms) => {
-            let ids: Vec<String> = forms.iter().map(|f| f.id.to_string()).collect();
-            println!("{} forms OK: {}", forms.len(), ids.join(", "));
-            let Some(jobs) = load_jobs(settings, &forms) else { return ExitCode::FAILURE };
-            let ids: Vec<&str> = jobs.jobs.iter().map(|j| j.id.as_str()).collect();
-            match ids.len() {
-                0 => println!("no jobs in {}", settings.jobs_dir.display()),
-                n => println!("{n} jobs OK: {}", ids.join(", ")),
-            }
-            ExitCode::SUCCESS
-        }
+    let checked = match forms::check(&settings.forms_dir) {
+        Ok(checked) => checked,
         Err(e) => {
-            eprintln!("{e}\nThe job files are checked once the forms pass.");
-            ExitCode::FAILURE
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
         }
+    };
+    let forms_pass = checked.problems.is_empty();
+    if forms_pass {
+        let ids: Vec<String> = checked.forms.iter().map(|f| f.id.to_string()).collect();
+        println!("{} forms OK: {}", checked.forms.len(), ids.join(", "));
+    } else {
+        eprintln!("{}", forms::FormsError::Invalid(checked.problems));
     }
+    let Some(jobs) = load_jobs(settings, &checked.forms) else { return ExitCode::FAILURE };
+    let ids: Vec<&str> = jobs.jobs.iter().map(|j| j.id.as_str()).collect();
+    match ids.len() {
+        0 => println!("no jobs in {}", settings.jobs_dir.display()),
+        n => println!("{n} jobs OK: {}", ids.join(", ")),
+    }
+    if forms_pass { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// The checked jobs, or `None` after printing their problems.

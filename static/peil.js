@@ -1,6 +1,6 @@
 // Optional enhancement: show and hide questions whose show_if depends on answers on the same
 // page, as the person types. The server decides again on submit; without this script every
-// such question is simply shown.
+// such question is shown, with a line saying which answer it belongs to.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-earlier]");
@@ -15,6 +15,17 @@
   }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
+
+  // Here the questions come and go by themselves: the lines for a page without the script
+  // would only repeat that, on screen and to a screen reader.
+  form.querySelectorAll(".only-if").forEach(function (hint) {
+    hint.hidden = true;
+    form.querySelectorAll('[aria-describedby~="' + hint.id + '"]').forEach(function (field) {
+      var rest = field.getAttribute("aria-describedby").split(" ").filter(function (id) { return id !== hint.id; });
+      if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+      else field.removeAttribute("aria-describedby");
+    });
+  });
 
   function current() {
     var answers = Object.assign({}, earlier);

@@ -5,6 +5,7 @@
 pub mod answers;
 pub(crate) mod diag;
 mod eval;
+pub mod explain;
 pub mod expr;
 pub(crate) mod fields;
 mod lexer;
@@ -15,7 +16,7 @@ mod question;
 mod typing;
 pub mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,6 +41,9 @@ fn join(diags: &[Diagnostic]) -> String {
 #[derive(Debug, Default)]
 pub struct Forms {
     forms: BTreeMap<FormId, Arc<Form>>,
+    /// The ids of form files with problems, left out of `forms`. Only `check` fills this in;
+    /// `load` refuses the whole folder instead.
+    failed: BTreeSet<String>,
     pub lists: Lists,
 }
 
@@ -60,6 +64,12 @@ impl Forms {
         self.forms.is_empty()
     }
 
+    /// Whether `id` is a form file that was left out for its problems (see `check`): a job
+    /// naming it is told that, rather than that the form does not exist.
+    pub fn failed(&self, id: &str) -> bool {
+        self.failed.contains(id)
+    }
+
     /// (value, label) pairs of a named list, e.g. the roles or the wijken.
     pub fn list_pairs(&self, name: &str) -> Vec<(String, String)> {
         let options = self.lists.get(name).map(Vec::as_slice).unwrap_or_default();
@@ -67,8 +77,21 @@ impl Forms {
     }
 }
 
-/// Loads and checks `dir/*.toml` with the lists in `dir/lists/`.
+/// Loads and checks `dir/*.toml` with the lists in `dir/lists/`; any problem refuses them all.
 pub fn load(dir: &Path) -> Result<Forms, FormsError> {
+    let Checked { forms, problems } = check(dir)?;
+    if problems.is_empty() { Ok(forms) } else { Err(FormsError::Invalid(problems)) }
+}
+
+/// What `check` found: the forms that passed and every problem of those that did not.
+pub struct Checked {
+    pub forms: Forms,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Checks `dir/*.toml` with the lists in `dir/lists/`, keeping the forms that pass: `peil check`
+/// checks the job files against those in the same run, rather than only once every form passes.
+pub fn check(dir: &Path) -> Result<Checked, FormsError> {
     if !dir.is_dir() {
         let e = std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder");
         return Err(FormsError::Folder(dir.display().to_string(), e));
@@ -76,22 +99,37 @@ pub fn load(dir: &Path) -> Result<Forms, FormsError> {
     let mut diags = Vec::new();
     let lists = options::load_lists(&dir.join("lists"), &mut diags);
     let mut forms = BTreeMap::new();
-    for (name, src) in toml_files(dir, &mut diags) {
+    let before = diags.len();
+    let files = toml_files(dir, &mut diags);
+    // A file that cannot be read as text is a form with problems too.
+    let mut failed: BTreeSet<String> = diags[before..]
+        .iter()
+        .filter_map(|d| Path::new(&d.file).file_stem()?.to_str().map(str::to_string))
+        .collect();
+    for (name, src) in files {
         if !is_form_id(&name) {
             diags.push(src.diagnostic(
                 0,
                 format!("the file name `{name}` is the form's id: use lower-case letters, digits and - only"),
             ));
+            failed.insert(name);
             continue;
         }
         let id = FormId(name);
         let ctx = fields::Ctx::new(&src);
-        if let Some(form) = parse::read_form(&ctx, id.clone(), &lists) {
-            forms.insert(id, Arc::new(form));
+        let form = parse::read_form(&ctx, id.clone(), &lists);
+        let problems = ctx.into_diagnostics();
+        match form {
+            Some(form) if problems.is_empty() => {
+                forms.insert(id, Arc::new(form));
+            }
+            _ => {
+                failed.insert(id.0);
+            }
         }
-        diags.extend(ctx.into_diagnostics());
+        diags.extend(problems);
     }
-    if diags.is_empty() { Ok(Forms { forms, lists }) } else { Err(FormsError::Invalid(diags)) }
+    Ok(Checked { forms: Forms { forms, failed, lists }, problems: diags })
 }
 
 /// Checks one form's text (as if it were `file`) against `lists`: for tests and tools.

@@ -126,7 +126,14 @@ fn form<'f>(f: &mut Fields<'_, '_, '_, '_>, forms: &'f Forms) -> Option<&'f Arc<
         return None;
     };
     let found = forms.get(name.value);
-    if found.is_none() {
+    if found.is_none() && forms.failed(name.value) {
+        let message = format!(
+            "the form `{}` has problems (listed with its own file); what this job asks of the form \
+             is checked once the form passes",
+            name.value
+        );
+        ctx.report(name.at, message);
+    } else if found.is_none() {
         let ids: Vec<String> = forms.iter().map(|form| form.id.0.clone()).collect();
         let message = match nearest(name.value, ids.iter().map(String::as_str)) {
             Some(near) => format!("there is no form `{}`; did you mean `{near}`?", name.value),

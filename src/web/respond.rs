@@ -392,24 +392,29 @@ fn render(
     let form = &visit.round.form;
     let before = validate::answers_before(form, page, answers);
     let shown = validate::shown_pages(form, answers);
-    let step = shown.iter().position(|p| *p == page).unwrap_or(0) + 1;
+    let first = !shown.iter().any(|p| *p < page);
     let current = &form.pages[page];
+    // "Pagina 2 van 4" counts every page of the form, also those that do not apply to this
+    // person, whose numbers are skipped. Counting only the pages that apply renumbered them
+    // whenever an answer made a later page apply: "Pagina 2 van 3" was followed by "3 van 4".
+    // A page's number now never changes; the bar only moves forward, and is full on the last
+    // page that applies (the template's doing).
     let view = PageView {
         form_title: visit.round.title.clone(),
-        intro: (step == 1).then(|| form.intro.as_ref().map(|t| t.nl.clone())).flatten(),
+        intro: first.then(|| form.intro.as_ref().map(|t| t.nl.clone())).flatten(),
         page_title: current.title.as_ref().map(|t| t.nl.clone()),
         page_intro: current.intro.as_ref().map(|t| t.nl.clone()),
-        step,
-        steps: shown.len().max(step),
+        step: page + 1,
+        steps: form.pages.len(),
         page,
-        first: step == 1,
+        first,
         last: !shown.iter().any(|p| *p > page),
         action: visit.path.clone(),
         closes: crate::time::dutch(visit.round.closes_at),
         notice,
         earlier: view::earlier_answers(current, &before),
         errors: view::error_views(current, errors),
-        questions: view::questions(current, posted, &before, errors, &visit.sessions),
+        questions: view::questions(form, current, posted, &before, errors, &visit.sessions),
     };
     Reply::Page((status, Template::render("respond/page", view)))
 }

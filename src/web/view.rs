@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use crate::forms::answers::{Answer, Answers, other_key};
+use crate::forms::explain;
 use crate::forms::expr::references;
-use crate::forms::model::{NA, OTHER, Page, Question, QuestionKind, ScalePoint, Text, Widget};
+use crate::forms::model::{Form, NA, OTHER, Page, Question, QuestionKind, ScalePoint, Text, Widget};
 use crate::forms::validate::{FieldError, Posted, is_shown};
 use crate::signup::Session;
 
@@ -52,6 +53,9 @@ pub struct QuestionView {
     pub described: Option<String>,
     /// The condition as JSON, when it depends on an answer on this same page.
     pub show_if: Option<String>,
+    /// That condition in words, for when the page script does not run and the question is
+    /// shown whatever the answers (the script hides this line).
+    pub only_if: Option<String>,
     pub value: String,
     pub options: Vec<OptionView>,
     pub items: Vec<ItemView>,
@@ -123,8 +127,9 @@ fn plain(answer: &Answer) -> String {
     }
 }
 
-/// The questions of `page` that are shown, given the answers of earlier pages.
+/// The questions of `page` (of `form`) that are shown, given the answers of earlier pages.
 pub fn questions(
+    form: &Form,
     page: &Page,
     posted: &Posted,
     before: &Answers,
@@ -146,9 +151,11 @@ pub fn questions(
             }
             let mut view = question(q, posted, sessions);
             view.show_if = live.and_then(|c| serde_json::to_string(&c.expr).ok());
+            view.only_if = live.map(|c| explain::only_if(form, &c.expr));
             view.error = errors.iter().find(|e| e.question == q.id).map(|e| e.message.clone());
             let ids = [
                 view.help.as_ref().map(|_| format!("q-{}-help", q.id)),
+                view.only_if.as_ref().map(|_| format!("q-{}-only-if", q.id)),
                 view.error.as_ref().map(|_| format!("q-{}-error", q.id)),
             ];
             let ids: Vec<String> = ids.into_iter().flatten().collect();

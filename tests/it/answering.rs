@@ -160,6 +160,65 @@ async fn answers_to_a_page_that_became_hidden_are_dropped_on_submit() {
     assert_eq!(stored_answers(&app).await, vec![serde_json::json!({"rol": "huisarts", "uren": 0.0})]);
 }
 
+/// Three pages, the middle one only for those who have more to tell.
+const MIDDLE_PAGE_IF: &str = r#"
+title = "Drie pagina's"
+
+[[pages]]
+[[pages.questions]]
+id = "meer"
+type = "yesno"
+label = "Wilt u meer vertellen?"
+required = true
+
+[[pages]]
+show_if = "meer = true"
+[[pages.questions]]
+id = "verhaal"
+type = "textarea"
+label = "Vertel"
+
+[[pages]]
+[[pages.questions]]
+id = "cijfer"
+type = "scale"
+label = "Hoe tevreden bent u?"
+options = "tevreden5"
+"#;
+
+/// The page counter as the person reads it, e.g. "Pagina 2 van 3".
+fn counter(body: &str) -> &str {
+    let start = body.find(r#"<p class="progress">"#).map(|at| at + 20).unwrap_or_else(|| panic!("{body}"));
+    let end = start + body[start..].find('<').unwrap_or(0);
+    &body[start..end]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_keeps_its_number_when_an_answer_makes_a_later_page_apply() {
+    let (app, _forms) = app_with("drie", MIDDLE_PAGE_IF).await;
+    let link = app.first_link(app.open_round("drie", &[], false).await).await;
+    let (_, body) = app.get(&link).await;
+    assert_eq!(counter(&body), "Pagina 1 van 3", "the middle page does not apply yet, but counts");
+
+    // "Nee": the middle page is skipped, and with it its number.
+    app.post(&link, &[("_page", "0"), ("meer", "nee"), ("_nav", "next")]).await;
+    let (_, body) = app.get(&link).await;
+    assert_eq!(counter(&body), "Pagina 3 van 3", "{body}");
+    assert!(body.contains(r#"data-step="3" data-steps="3""#), "the bar is full on the last page");
+
+    // Back, and "Ja": the middle page applies, and no page changes its number.
+    app.post(&link, &[("_page", "2"), ("_nav", "prev")]).await;
+    let (_, body) = app.get(&link).await;
+    assert_eq!(counter(&body), "Pagina 1 van 3");
+    app.post(&link, &[("_page", "0"), ("meer", "ja"), ("_nav", "next")]).await;
+    let (_, body) = app.get(&link).await;
+    assert_eq!(counter(&body), "Pagina 2 van 3", "{body}");
+    assert!(body.contains(r#"data-step="2" data-steps="3""#), "the bar moves forward: {body}");
+    app.post(&link, &[("_page", "1"), ("verhaal", "Veel"), ("_nav", "next")]).await;
+    let (_, body) = app.get(&link).await;
+    assert_eq!(counter(&body), "Pagina 3 van 3", "{body}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_identified_response_can_be_changed_and_stays_one_row() {
     let (app, _forms) = app_with("test", TWO_PAGES).await;

@@ -198,6 +198,13 @@ async fn a_poh_ggz_answers_on_a_phone_with_live_conditions_and_clear_errors() {
     assert!(!browser.shown("toelichting").await, "hidden until its condition holds");
     browser.click(r#"input[name="rol"][value="poh-ggz"]"#).await;
     assert!(browser.shown("toelichting").await, "shown as soon as POH-GGZ is chosen");
+    let hint = browser
+        .script(
+            "return [document.getElementById('q-toelichting-only-if').hidden,
+                     document.getElementById('q-toelichting').getAttribute('aria-describedby')];",
+        )
+        .await;
+    assert_eq!(hint, json!([true, null]), "the question comes and goes: no line to say when it applies");
     browser.click(r#"input[name="rol"][value="huisarts"]"#).await;
     assert!(!browser.shown("toelichting").await, "hidden again for a huisarts");
     browser.click(r#"input[name="rol"][value="poh-ggz"]"#).await;

@@ -298,3 +298,64 @@ fn a_sqlite_url_without_mode_creates_the_database_file() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(path.is_file(), "the database file was made");
 }
+
+#[test]
+fn output_to_a_pipe_carries_no_colour_codes_even_without_no_color() {
+    let cli = Cli::new();
+    let contacts = cli.write("contacts.csv", CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let broken = forms_dir(&[("kapot", BROKEN)]);
+    // Both streams into one pipe, as `peil ... 2>&1 | less` or a service manager's log would.
+    let piped = |args: &[&str], forms: &std::path::Path| {
+        let mut command = cli.command(args);
+        command.env("PEIL_JOBS_DIR", repo("jobs")).env("PEIL_FORMS_DIR", forms).env_remove("NO_COLOR");
+        let output = command.output().unwrap();
+        format!("{}{}", stdout(&output), stderr(&output))
+    };
+
+    let log = piped(&["job", "start", "crisisdienst"], &cli.forms);
+    assert!(log.contains("round opened"), "a log line: {log}");
+    let check = piped(&["check"], broken.path());
+    assert!(check.contains("unknown question type `singel`"), "a form's problems: {check}");
+    let unknown = piped(&["bestaat-niet"], &cli.forms);
+    assert!(unknown.contains("unrecognized subcommand"), "clap's own message: {unknown}");
+    for output in [log, check, unknown] {
+        assert!(!output.contains('\x1b'), "an escape code in {output:?}");
+    }
+}
+
+#[test]
+fn check_reports_the_problems_of_forms_and_of_jobs_in_one_run() {
+    let forms = forms_dir(&[
+        ("kapot", BROKEN),
+        ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n"),
+    ]);
+    let jobs = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("naar-kapot", "form = \"kapot\"\nschedule = \"0 9 1 * *\"\n"),
+        ("naar-goed", "form = \"goed\"\nschedule = \"0 9 1 13 *\"\n"),
+        ("naar-niets", "form = \"bestaat-niet\"\n"),
+        ("in-orde", "form = \"goed\"\nschedule = \"0 9 1 * *\"\n"),
+    ] {
+        std::fs::write(jobs.path().join(format!("{name}.toml")), text).unwrap();
+    }
+    let mut cli = Cli::new();
+    cli.forms = forms.path().to_path_buf();
+    let output = cli.command(&["check"]).env("PEIL_JOBS_DIR", jobs.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    let form = |name: &str| forms.path().join(format!("{name}.toml")).display().to_string();
+    let job = |name: &str| jobs.path().join(format!("{name}.toml")).display().to_string();
+    for expected in [
+        format!("{}:6:9: unknown question type `singel`; did you mean `single`?", form("kapot")),
+        "problem(s) found in the form files".to_string(),
+        format!("{}:1:9: the form `kapot` has problems (listed with its own file)", job("naar-kapot")),
+        format!("{}:2:19: there is no month 13", job("naar-goed")),
+        format!("{}:1:9: there is no form `bestaat-niet`", job("naar-niets")),
+        "3 problem(s) found in the job files".to_string(),
+    ] {
+        assert!(report.contains(&expected), "missing\n  {expected}\nin\n{report}");
+    }
+    assert!(!report.contains("in-orde.toml"), "{report}");
+    assert!(!report.contains("there is no form `kapot`"), "a form with problems exists: {report}");
+}

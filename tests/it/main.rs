@@ -24,3 +24,4 @@ mod signup;
 mod signup_cli;
 mod signup_mail;
 mod unlinkable;
+mod without_script;

@@ -3,6 +3,7 @@
 //! conditions evaluate as the README promises.
 
 mod evaluation;
+mod in_words;
 mod keys;
 mod show_if;
 mod values;
