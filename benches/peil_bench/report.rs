@@ -1,6 +1,6 @@
-//! What the benchmark prints and keeps: Markdown tables on stdout (ready for the README), the
-//! issue's targets met or missed, and `target/bench.json` with one key per workload so later
-//! workloads (results, postgres) are new keys next to the existing ones.
+//! What the benchmark prints and keeps: Markdown tables on stdout (ready for
+//! docs/performance.md), the targets met or missed, and `target/bench.json` with one key
+//! per workload so later workloads (results, postgres) are new keys next to the existing ones.
 
 use std::fmt::Write as _;
 use std::path::Path;

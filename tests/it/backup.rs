@@ -1,4 +1,4 @@
-//! The backup and restore the README's deployment section prescribes, tried for real: a backup
+//! The backup and restore that docs/deployment.md prescribes, tried for real: a backup
 //! taken while peil serves (`sqlite3 .backup` on SQLite, `pg_dump` on PostgreSQL), restored into
 //! a new database (a copied file, `pg_restore`), and a new peil on it with the same secret key:
 //! the data is all there, the personal links work, and the restored database takes new answers

@@ -1,4 +1,4 @@
-//! Evaluating `show_if` against answers, as the README promises.
+//! Evaluating `show_if` against answers, as docs/forms.md promises.
 
 use super::*;
 

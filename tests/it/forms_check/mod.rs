@@ -1,6 +1,6 @@
 //! The form-file checker as a coordinator meets it: every kind of mistake in a form file is
 //! reported as `file:line:col: message`, all at once; the shipped forms load; and `show_if`
-//! conditions evaluate as the README promises.
+//! conditions evaluate as docs/forms.md promises.
 
 mod evaluation;
 mod in_words;
