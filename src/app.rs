@@ -14,13 +14,13 @@ use std::sync::Arc;
 use rocket::fairing::AdHoc;
 use rocket::{Build, Rocket};
 
-use crate::clock::SharedClock;
 use crate::db::{Pool, WriteGate};
 use crate::forms::{self, Forms, FormsError};
 use crate::jobs::{self, Jobs, JobsError};
 use crate::mail::{MailError, Mailer};
 use crate::schedule::Scheduler;
 use crate::settings::{Secret, Settings, SettingsError};
+use crate::time::clock::SharedClock;
 
 /// Who starts the mail worker and the scheduler's heartbeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub async fn build(
 fn first_start(pool: Pool, clock: SharedClock) -> AdHoc {
     AdHoc::on_liftoff("first-start link", move |rocket| {
         Box::pin(async move {
-            match crate::setup::first_start_link(&pool, clock.now()).await {
+            match crate::accounts::setup::first_start_link(&pool, clock.now()).await {
                 Ok(Some(path)) => {
                     let base = rocket.state::<crate::web::App>().map(|app| app.settings.base_url.clone());
                     tracing::warn!(

@@ -1,4 +1,4 @@
-//! SQLite as peil opens it (sqlx's Any driver, same pool size and pragmas as src/db.rs), for the
+//! SQLite as peil opens it (sqlx's Any driver, same pool size and pragmas as src/db/mod.rs), for the
 //! floor server; and a row count, on either backend, to check what the servers acknowledged
 //! against what they stored.
 

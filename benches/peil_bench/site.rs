@@ -12,7 +12,7 @@ use crate::backend::{Backend, Database};
 use crate::server::{ChildGuard, Paths, Scratch, free_addr};
 
 /// Long enough for peil's 32-character minimum; fixed, so links stay valid across commands, and
-/// shared by all instances, as a database refuses a second key (`src/keycheck.rs`).
+/// shared by all instances, as a database refuses a second key (`src/db/keycheck.rs`).
 const SECRET_KEY: &str = "peil-bench-secret-key-not-for-production-use-0123456789";
 
 pub struct Site<'p> {

@@ -6,6 +6,7 @@
 mod login;
 mod password;
 mod session;
+pub mod setup;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

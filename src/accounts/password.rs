@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
 use super::{AccountsError, UserId, normalise_email};
+use crate::accounts::setup::{self, SetupError};
 use crate::audit::{self, AuditAction};
 use crate::crypto;
 use crate::db::{self, Pool};
-use crate::setup::{self, SetupError};
 
 /// How long a password link stays valid: a long weekend between handing it over and using it.
 pub const LINK_VALID_HOURS: i64 = 72;

@@ -44,8 +44,8 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
         return Ok(ExitCode::FAILURE);
     };
     let bytes = match args.format.as_str() {
-        "csv" => crate::export::csv(&sheet),
-        _ => crate::export::xlsx(&sheet)?,
+        "csv" => crate::spreadsheet::csv(&sheet),
+        _ => crate::spreadsheet::xlsx(&sheet)?,
     };
     let out =
         args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{}-antwoorden.{}", args.round, args.format)));

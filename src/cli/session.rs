@@ -11,11 +11,11 @@ use chrono_tz::Europe::Amsterdam;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
 use crate::db::Pool;
-use crate::export;
 use crate::forms::FormKind;
 use crate::rounds::{self, RoundId};
 use crate::settings::Settings;
 use crate::signup::{NewSession, Session, SessionChange, SessionId, attendance, sessions};
+use crate::spreadsheet;
 
 /// A room or group larger than this is a typo (as in job files).
 const MOST_SEATS: i64 = 2000;
@@ -394,8 +394,8 @@ async fn attendance(
     let roles = crate::forms::load(&settings.forms_dir).map(|f| f.list_pairs("rollen")).unwrap_or_default();
     let sheet = attendance::list(pool, id, &roles).await?;
     let bytes = match format {
-        Format::Csv => export::csv(&sheet),
-        Format::Xlsx => export::xlsx(&sheet)?,
+        Format::Csv => spreadsheet::csv(&sheet),
+        Format::Xlsx => spreadsheet::xlsx(&sheet)?,
     };
     let Some(path) = output else {
         std::io::stdout().lock().write_all(&bytes)?;

@@ -18,11 +18,11 @@ use super::render::{Letter, SeatLetter, Templates};
 use super::rows::{self, Claimed, Details};
 use super::transport::{SendError, Transport};
 use super::{MailError, Status};
-use crate::clock::SharedClock;
 use crate::db::{Backend, Pool};
 use crate::jobs::MailTexts;
 use crate::rounds::InvitationToken;
 use crate::settings::{Secret, Settings};
+use crate::time::clock::SharedClock;
 
 /// Rows claimed at a time: at the default rate a batch takes a few seconds, well inside the
 /// default lease (and each send renews its claim).

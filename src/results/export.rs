@@ -1,4 +1,4 @@
-//! A round's responses as a sheet for CSV/XLSX (`crate::export` writes the files and neutralises
+//! A round's responses as a sheet for CSV/XLSX (`crate::spreadsheet` writes the files and neutralises
 //! formulas). Nothing is exported for a round below the threshold; an anonymous round exports no
 //! identity; a wijk or role whose group may not be shown reads "te weinig antwoorden"; names and
 //! e-mail addresses only go to administrators of identified rounds.
@@ -10,11 +10,11 @@ use super::load::LoadError;
 use super::privacy::Disclosure;
 use super::{Filter, TOO_FEW};
 use crate::db::Pool;
-use crate::export::{Cell, Sheet};
 use crate::forms::answers::other_key;
 use crate::forms::model::{NA, OTHER};
 use crate::forms::{Answer, Answers, Question, QuestionKind};
 use crate::rounds::Round;
+use crate::spreadsheet::{Cell, Sheet};
 
 /// Who is asking: identity columns are for administrators only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,12 +17,12 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::clock::SharedClock;
 use crate::db::{self, Pool};
 use crate::forms::Forms;
 use crate::jobs::{Job, Jobs};
 use crate::rounds::{self, Occurrence, OpenRequest, RoundId, RoundsError};
 use crate::settings::Secret;
+use crate::time::clock::SharedClock;
 pub use occurrences::due_occurrences;
 
 /// How often the heartbeat ticks (a 6-field cron in UTC).

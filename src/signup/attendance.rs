@@ -14,9 +14,9 @@ use sqlx::any::AnyRow;
 use super::sessions::{self, Session};
 use super::{SeatId, SeatStatus, SessionId, SignupError};
 use crate::db::Pool;
-use crate::export::{Cell, Sheet};
 use crate::forms::{Answer, Answers, Form, QuestionKind};
 use crate::rounds::RoundsError;
+use crate::spreadsheet::{Cell, Sheet};
 
 /// The ids a form may give its BIG-number question, most specific first.
 const BIG_QUESTIONS: [&str; 2] = ["big_nummer", "big"];
@@ -189,7 +189,7 @@ fn status(person: &Attendee) -> String {
     }
 }
 
-/// The attendance list of session `id`, ready for `export::csv` or `export::xlsx`.
+/// The attendance list of session `id`, ready for `spreadsheet::csv` or `spreadsheet::xlsx`.
 pub async fn list(pool: &Pool, id: SessionId, roles: &[(String, String)]) -> Result<Sheet, AttendanceError> {
     let (session, people) = attendees(pool, id).await?;
     Ok(sheet(&session, &people, roles))

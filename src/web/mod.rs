@@ -44,7 +44,7 @@ pub struct App {
     /// Respondents' writes queue here on SQLite; see `WriteGate`.
     pub writes: crate::db::WriteGate,
     /// The only source of "now" for requests: tests move it instead of rewriting rows.
-    pub clock: crate::clock::SharedClock,
+    pub clock: crate::time::clock::SharedClock,
 }
 
 impl App {

@@ -12,12 +12,12 @@ use super::errors;
 use super::results_view::{self as view, QuestionView};
 use crate::audit::{self, AuditAction};
 use crate::charts::{self, Chart};
-use crate::export::Sheet;
 use crate::results::export::{self, Reader};
 use crate::results::load::{self, LoadError};
 use crate::results::privacy::Disclosure;
 use crate::results::{Filter, Summary, Threshold, figures};
 use crate::rounds::{Round, RoundId};
+use crate::spreadsheet::Sheet;
 
 pub fn routes() -> Vec<Route> {
     routes![overview, round_page, report, free_text, chart, download]
@@ -322,10 +322,11 @@ async fn export_summary(id: i64, format: &str, asked: Asked, member: Member, app
 /// The sheet as CSV or XLSX, recorded in the audit log before it leaves.
 async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, sheet: &Sheet) -> Download {
     let made = match format {
-        "csv" => {
-            Ok((crate::export::csv(sheet), ContentType::new("text", "csv").with_params(("charset", "utf-8"))))
-        }
-        "xlsx" => crate::export::xlsx(sheet).map(|bytes| {
+        "csv" => Ok((
+            crate::spreadsheet::csv(sheet),
+            ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+        )),
+        "xlsx" => crate::spreadsheet::xlsx(sheet).map(|bytes| {
             (bytes, ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         }),
         _ => return missing(),

@@ -8,7 +8,7 @@ use super::App;
 use super::body::FormBody;
 use super::errors;
 use super::link::{self, Caller};
-use crate::setup::{self, FirstAdmin, SetupError};
+use crate::accounts::setup::{self, FirstAdmin, SetupError};
 
 pub fn routes() -> Vec<Route> {
     routes![show, create]

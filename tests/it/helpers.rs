@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use peil::accounts::{self, Role};
 use peil::app::Workers;
-use peil::clock::{Clock, ShiftedClock};
 use peil::contacts::{self, ImportSummary, Vocabulary};
 use peil::db::Pool;
 use peil::forms::Forms;
@@ -14,6 +13,7 @@ use peil::mail::Mailer;
 use peil::rounds::{self, Link, OpenRequest, RoundId};
 use peil::schedule::Scheduler;
 use peil::settings::{Secret, Settings};
+use peil::time::clock::{Clock, ShiftedClock};
 
 pub use crate::pg::TestDb;
 

@@ -144,7 +144,8 @@ async fn try_link(app: &TestApp, post: bool, path: &str, ip: &str) -> u16 {
 async fn wrong_password_and_setup_links_count_against_the_same_limit_as_personal_links() {
     let (app, personal) = app_with_link().await;
     // The setup link exists only while there is no account yet; it stays valid until used.
-    let setup = peil::setup::first_start_link(&app.pool, app.now()).await.unwrap().expect("a setup link");
+    let setup =
+        peil::accounts::setup::first_start_link(&app.pool, app.now()).await.unwrap().expect("a setup link");
     app.create_user("bram@example.org", peil::accounts::Role::Werkgroep).await;
     let password =
         peil::accounts::new_password_link(&app.pool, "bram@example.org", None, app.now()).await.unwrap();

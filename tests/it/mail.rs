@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use peil::clock::{Clock, ManualClock};
 use peil::jobs::MailTexts;
 use peil::mail::Delivery;
+use peil::time::clock::{Clock, ManualClock};
 use smtp::SmtpServer;
 
 use crate::helpers::{CONTACTS, TestApp, forms_dir, free_port};

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use peil::clock::ManualClock;
 use peil::jobs::{Audience, Job, Jobs, MailTexts, Schedule};
 use peil::schedule::Scheduler;
+use peil::time::clock::ManualClock;
 
 use crate::helpers::{CONTACTS, TestApp, forms_dir};
 
@@ -229,7 +229,7 @@ async fn the_heartbeat_ticks_by_itself_in_a_running_service() {
         app.forms.clone(),
         world.jobs.clone(),
         app.secret.clone(),
-        peil::clock::system(),
+        peil::time::clock::system(),
     );
     let mut heartbeat = Arc::new(scheduler).start_with("* * * * * *").await.expect("start");
     let mut rounds = 0;

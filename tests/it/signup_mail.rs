@@ -8,10 +8,10 @@ use base64::Engine;
 use chrono::{Duration, NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use icalendar::parser::{read_calendar, unfold};
-use peil::clock::{Clock, ManualClock};
 use peil::mail::{Delivery, Mailer};
 use peil::rounds::{OpenRequest, RoundId, SignupRound};
 use peil::signup::{NewSession, SessionChange};
+use peil::time::clock::{Clock, ManualClock};
 
 use crate::helpers::TestApp;
 use crate::mail::smtp::{Received, SmtpServer};

@@ -62,8 +62,10 @@ async fn every_respondent_page_passes_axe_and_the_html_checker() {
     app.import_contacts(CONTACTS).await;
 
     // Before any account exists: the home page, the first administrator's link, the login page.
-    let setup =
-        peil::setup::first_start_link(&app.pool, app.now()).await.expect("setup link").expect("no users yet");
+    let setup = peil::accounts::setup::first_start_link(&app.pool, app.now())
+        .await
+        .expect("setup link")
+        .expect("no users yet");
     visit(&mut audit, &app, "/", "home").await;
     visit(&mut audit, &app, "/toegankelijkheid", "toegankelijkheid").await;
     visit(&mut audit, &app, &setup, "setup").await;

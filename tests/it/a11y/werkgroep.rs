@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use peil::accounts::Role;
-use peil::clock::ManualClock;
 use peil::forms::Answer;
 use peil::schedule::Scheduler;
+use peil::time::clock::ManualClock;
 
 use super::{Audit, Source, log_in};
 use crate::helpers::{TestApp, repo};

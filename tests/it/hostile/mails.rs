@@ -89,7 +89,7 @@ async fn hostile_contact_names_stay_one_escaped_recipient_in_invitation_mails() 
     let forms = forms_dir(&[("vrij", super::FORM)]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
     assert_eq!(app.import_contacts(&contacts()).await.added, NAMES.len());
-    let clock = peil::clock::ManualClock::at(Utc::now());
+    let clock = peil::time::clock::ManualClock::at(Utc::now());
     let server = SmtpServer::started().await;
     let mailer = mailer(&app, &clock, Some(server.url()), Default::default());
     crate::mail::support::open(&app, &clock, "vrij", &["huisarts"]).await;
@@ -133,7 +133,7 @@ async fn a_name_typed_into_the_registration_page_cannot_add_a_header_or_run_in_t
         assert_eq!(status, 200, "{name}: {body}");
     }
     // The worker's clock starts after the last registration: its mail is queued at the real now.
-    let clock = peil::clock::ManualClock::at(Utc::now());
+    let clock = peil::time::clock::ManualClock::at(Utc::now());
     let server = SmtpServer::started().await;
     let mailer = mailer(&app, &clock, Some(server.url()), Default::default());
     assert_eq!(mailer.run_once().await.expect("send").sent, NAMES.len() as u32);

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use peil::clock::Clock;
 use peil::mail::Mailer;
 use peil::settings::{Secret, Settings};
+use peil::time::clock::Clock;
 
 use super::smtp::SmtpServer;
 use super::support::{HUISARTSEN, app, header, mailer, open, sent};

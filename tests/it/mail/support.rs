@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use peil::clock::{Clock, ManualClock};
 use peil::jobs::MailTexts;
 use peil::mail::{Delivery, Mailer};
 use peil::rounds::{self, OpenRequest, RoundId};
 use peil::settings::{Secret, Settings};
+use peil::time::clock::{Clock, ManualClock};
 
 use super::smtp::Received;
 use crate::helpers::{CONTACTS, TestApp};

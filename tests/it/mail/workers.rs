@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use peil::clock::{Clock, ManualClock};
 use peil::contacts::{self, Vocabulary};
 use peil::mail::{Delivery, Mailer};
 use peil::rounds::{self, OpenRequest};
 use peil::settings::{Secret, Settings};
+use peil::time::clock::{Clock, ManualClock};
 
 use super::smtp::SmtpServer;
 use crate::helpers::{CONTACTS, repo};

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use peil::clock::ManualClock;
 use peil::forms::Answer;
 use peil::rounds::RoundId;
 use peil::schedule::Scheduler;
+use peil::time::clock::ManualClock;
 
 use super::{answers, close, huisartsen, row_from, submit};
 use peil::accounts::Role;

@@ -236,7 +236,7 @@ async fn round(
 
 /// A command runs at the system clock's now.
 fn now() -> chrono::DateTime<chrono::Utc> {
-    crate::clock::system().now()
+    crate::time::clock::system().now()
 }
 
 fn load_forms(settings: &Settings) -> anyhow::Result<Forms> {
@@ -299,7 +299,8 @@ fn parse_local_time(text: &str) -> Result<chrono::NaiveDateTime, String> {
 
 async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let service =
-        match crate::app::build(settings, crate::clock::system(), crate::app::Workers::OnLiftoff).await {
+        match crate::app::build(settings, crate::time::clock::system(), crate::app::Workers::OnLiftoff).await
+        {
             Ok(service) => service,
             Err(e) => {
                 eprintln!("{e}");
@@ -331,7 +332,7 @@ async fn start_job(settings: &mut Settings, job: &str) -> anyhow::Result<ExitCod
     let forms = Arc::new(load_forms(settings)?);
     let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(|e| anyhow::anyhow!("{e}"))?);
     let (pool, secret) = keyed(settings).await?;
-    let scheduler = crate::schedule::Scheduler::new(pool, forms, jobs, secret, crate::clock::system());
+    let scheduler = crate::schedule::Scheduler::new(pool, forms, jobs, secret, crate::time::clock::system());
     match scheduler.start_job(job).await {
         Ok(rounds) if rounds.is_empty() => {
             println!("job {job}: its rounds for this moment are already open");

@@ -1,4 +1,7 @@
 //! Time as people in the region read it: stored in UTC, shown and entered in Europe/Amsterdam.
+//! `clock` is where "now" comes from.
+
+pub mod clock;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
