@@ -343,7 +343,7 @@ async fn serve(mut settings: Settings) -> anyhow::Result<ExitCode> {
         crate::clock::system(),
     );
     // Kept alive for as long as the service runs; its first tick catches up on missed work.
-    let _heartbeat = Arc::new(scheduler).start().await.context("starting the scheduler")?;
+    let _heartbeat = Arc::new(scheduler).start().await;
     let app = crate::web::App { pool, forms, settings, secret, rounds: Default::default(), writes };
     crate::web::build(app).launch().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ExitCode::SUCCESS)
