@@ -3,6 +3,7 @@
 //! and unsubscribing stops everything still waiting.
 
 mod lease;
+mod pooled;
 pub(crate) mod smtp;
 pub(crate) mod support;
 mod workers;
