@@ -4,6 +4,7 @@
 
 mod lease;
 mod pooled;
+mod received;
 pub(crate) mod smtp;
 pub(crate) mod support;
 mod workers;
