@@ -126,26 +126,19 @@ fn first_start(pool: Pool, clock: SharedClock) -> AdHoc {
     })
 }
 
-/// The mail worker and the scheduler's heartbeat, started once the port is bound.
+/// The mail worker and the scheduler's heartbeat, started once the port is bound. The first tick
+/// (the catch-up after downtime) runs beside the first requests rather than before them.
 fn background(mailer: Arc<Mailer>, scheduler: Arc<Scheduler>) -> AdHoc {
     AdHoc::on_liftoff("mail worker and scheduler", move |rocket| {
         let shutdown = rocket.shutdown();
         Box::pin(async move {
             tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
             mailer.spawn();
-            match scheduler.start().await {
-                // The heartbeat runs for as long as the service does.
-                Ok(heartbeat) => {
-                    tokio::spawn(async move {
-                        shutdown.await;
-                        drop(heartbeat);
-                    });
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "the scheduler did not start; peil stops");
-                    rocket.shutdown().notify();
-                }
-            }
+            tokio::spawn(async move {
+                // The heartbeat stops when dropped: at shutdown.
+                let _heartbeat = scheduler.start().await;
+                shutdown.await;
+            });
         })
     })
 }

@@ -8,7 +8,7 @@ use clap::Parser;
 const QUIET: [&str; 5] = ["rocket", "rocket_http", "hyper", "hyper_util", "h2"];
 
 fn log_filter(asked: Option<String>) -> String {
-    let asked = asked.unwrap_or_else(|| "info,sqlx=warn,tokio_cron_scheduler=warn".to_string());
+    let asked = asked.unwrap_or_else(|| "info,sqlx=warn".to_string());
     let mut directives: Vec<String> = asked
         .split(',')
         .filter(|d| !QUIET.iter().any(|target| d.trim().split('=').next() == Some(*target)))

@@ -8,6 +8,15 @@
 //!
 //! Opened by double-click, Excel still reads a CSV field like `01234567890` as a number and drops
 //! the leading 0; the XLSX export is the one to use for BIG numbers.
+//!
+//! The CSV is written here, not with the `csv` crate's writer, although peil reads CSV with that
+//! crate (contacts import, and these tests read the output back with it). Of the format above the
+//! writer would take over only the quoting (`csv_text`: a field holding `;`, `"`, CR or LF goes
+//! in double quotes, with its quotes doubled); the byte-order mark, the padding, the decimal comma
+//! and the neutralisation stay here either way. In return its writer is fallible even into a
+//! `Vec` (`csv::Result` per record and on `into_inner`), an error `csv()` would have to pass on
+//! or swallow, and it writes a record of one empty field as `""`, which would change the empty
+//! rows of a one-column sheet.
 
 use std::borrow::Cow;
 

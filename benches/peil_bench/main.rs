@@ -6,7 +6,8 @@
 //! page). Then respond, mail, signup and results again on PostgreSQL, with one and two instances
 //! on one database (`postgres`). Prints Markdown tables and writes `target/bench.json`.
 //!
-//! Run with `cargo run --release --bin peil-bench` (add `-- --quick` for a shorter run).
+//! Run with `cargo run --release -p peil-bench` (add `-- --quick` for a shorter run); it is its own
+//! package in the workspace (`benches/peil_bench/Cargo.toml`), so `cargo test` does not build it.
 
 mod backend;
 mod client;

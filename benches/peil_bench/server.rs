@@ -23,12 +23,17 @@ impl Paths {
         let exe = std::env::current_exe().context("locating peil-bench")?;
         let exe_dir = exe.parent().context("peil-bench has no folder")?.to_path_buf();
         let target = exe_dir.parent().map_or_else(|| exe_dir.clone(), Path::to_path_buf);
-        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        // This package lives in benches/peil_bench/ of the repository.
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .nth(2)
+            .context("peil-bench is not inside the repository")?
+            .to_path_buf();
         let peil = exe_dir.join("peil");
         if !peil.is_file() {
-            println!("{} is missing: running `cargo build --release --bin peil`", peil.display());
+            println!("{} is missing: running `cargo build --release -p peil --bin peil`", peil.display());
             let status = Command::new("cargo")
-                .args(["build", "--release", "--bin", "peil"])
+                .args(["build", "--release", "-p", "peil", "--bin", "peil"])
                 .current_dir(&repo)
                 .status()?;
             if !status.success() || !peil.is_file() {

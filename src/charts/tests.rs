@@ -1,6 +1,7 @@
 //! Snapshots of every chart kind plus the properties a page relies on: well-formed SVG without
-//! `style`, a viewBox, escaped data, PNG of the right size. `PEIL_UPDATE_SNAPSHOTS=1` rewrites
-//! the files under `src/charts/snapshots/` after a deliberate change; review the diff.
+//! `style`, a viewBox, escaped data, PNG of the right size. The snapshots are insta's, in
+//! `src/charts/snapshots/<kind>.snap` (the SVG below a short header); after a deliberate change
+//! `INSTA_UPDATE=always cargo test --lib charts::` rewrites them: review the diff.
 
 use super::svg_fix::tags;
 use super::*;
@@ -107,18 +108,6 @@ fn all() -> Vec<(&'static str, Chart)> {
     ]
 }
 
-/// Compares with the stored snapshot, or stores it when asked to.
-fn assert_snapshot(name: &str, svg: &str) {
-    let path = format!("{}/src/charts/snapshots/{name}.svg", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("PEIL_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, svg).unwrap();
-        return;
-    }
-    let stored = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {path}; run with PEIL_UPDATE_SNAPSHOTS=1"));
-    assert!(stored == svg, "{name}.svg differs from its snapshot; PEIL_UPDATE_SNAPSHOTS=1 rewrites it");
-}
-
 /// Every opened element is closed in order, and nothing follows the root.
 fn assert_well_formed(svg: &str) {
     assert!(svg.starts_with("<svg "), "{svg}");
@@ -138,7 +127,9 @@ fn assert_well_formed(svg: &str) {
 #[test]
 fn each_chart_kind_matches_its_snapshot() {
     for (name, chart) in all() {
-        assert_snapshot(name, &svg(&chart).unwrap());
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, svg(&chart).unwrap());
+        });
     }
 }
 

@@ -5,14 +5,17 @@
 //! never opens a round twice, and work that fell due while the service was down is done once on
 //! the next tick.
 //!
-//! tokio-cron-scheduler only supplies a heartbeat in UTC: it freezes a time zone's offset when a
-//! job is created and forgets runs missed while down, so the real schedules are computed here,
-//! in each job's own time zone, from what the database remembers.
+//! The heartbeat that calls the tick is a plain `tokio::time::interval`: all it has to do is
+//! wake up now and then, since the real schedules are computed here, in each job's own time
+//! zone, from what the database remembers. (A cron crate would add nothing: tokio-cron-scheduler,
+//! used here before, freezes a time zone's offset when a job is created and forgets runs missed
+//! while down.)
 
 mod occurrences;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -25,8 +28,8 @@ use crate::settings::Secret;
 use crate::time::clock::SharedClock;
 pub use occurrences::due_occurrences;
 
-/// How often the heartbeat ticks (a 6-field cron in UTC).
-const HEARTBEAT: &str = "*/15 * * * * *";
+/// How often the heartbeat ticks.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
@@ -38,8 +41,16 @@ pub enum ScheduleError {
     Mail(#[from] crate::mail::MailError),
     #[error("sign-ups: {0}")]
     Signup(#[from] crate::signup::SignupError),
-    #[error("the heartbeat: {0}")]
-    Heartbeat(#[from] tokio_cron_scheduler::JobSchedulerError),
+}
+
+/// The running heartbeat of [`Scheduler::start`]; it stops when this is dropped.
+#[derive(Debug)]
+pub struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// What one tick did.
@@ -114,27 +125,28 @@ impl Scheduler {
         }
     }
 
-    /// Ticks once at once (the catch-up after downtime), then on every heartbeat. The returned
-    /// scheduler must be kept alive.
-    pub async fn start(self: Arc<Self>) -> Result<tokio_cron_scheduler::JobScheduler, ScheduleError> {
+    /// Ticks once at once (the catch-up after downtime), then on every heartbeat, as long as the
+    /// returned [`Heartbeat`] is kept.
+    pub async fn start(self: Arc<Self>) -> Heartbeat {
         self.start_with(HEARTBEAT).await
     }
 
-    /// `start` with another heartbeat (a 6-field UTC cron), for tests that cannot wait 15 s.
-    pub async fn start_with(
-        self: Arc<Self>,
-        beat: &str,
-    ) -> Result<tokio_cron_scheduler::JobScheduler, ScheduleError> {
+    /// `start` with another heartbeat, for tests that cannot wait 15 s.
+    pub async fn start_with(self: Arc<Self>, every: Duration) -> Heartbeat {
         self.tick_logged().await;
-        let heartbeat = tokio_cron_scheduler::JobScheduler::new().await?;
-        let me = self.clone();
-        let job = tokio_cron_scheduler::Job::new_async(beat, move |_, _| {
-            let me = me.clone();
-            Box::pin(async move { me.tick_logged().await })
-        })?;
-        heartbeat.add(job).await?;
-        heartbeat.start().await?;
-        Ok(heartbeat)
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        // A tick that overran starts the next period afresh instead of a burst of ticks.
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Heartbeat(tokio::spawn(async move {
+            loop {
+                beat.tick().await;
+                // Each tick in a task of its own: one that panics is logged, and the next comes.
+                let me = self.clone();
+                if let Err(e) = tokio::spawn(async move { me.tick_logged().await }).await {
+                    tracing::error!(error = %e, "scheduler tick failed; it is retried on the next one");
+                }
+            }
+        }))
     }
 
     async fn tick_logged(&self) {

@@ -3,6 +3,8 @@
 //! and unsubscribing stops everything still waiting.
 
 mod lease;
+mod pooled;
+mod received;
 pub(crate) mod smtp;
 pub(crate) mod support;
 mod workers;

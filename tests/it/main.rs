@@ -2,6 +2,7 @@
 
 mod helpers;
 mod pg;
+mod seen;
 
 mod a11y;
 mod accounts;
@@ -17,6 +18,7 @@ mod instances;
 mod jobs_check;
 mod links;
 mod mail;
+mod respondent_pages;
 mod results;
 mod schedule;
 mod service;

@@ -1,13 +1,14 @@
 //! A real SMTP server on loopback for the mail tests: mailin's protocol engine (the state machine
 //! of mailin-embedded, with its dot-unstuffing) on a tokio listener. Tests choose its port, start
-//! it late to play a relay that is down, refuse chosen recipients with 4xx or 5xx, and read every
+//! it late to play a relay that is down, refuse chosen recipients with 4xx or 5xx, ask for a login
+//! (AUTH PLAIN or LOGIN, without TLS on loopback) as a provider's relay does, and read every
 //! message and every RCPT it was offered.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 
-use mailin::{Action, Handler, Response, SessionBuilder};
+use mailin::{Action, AuthMechanism, Handler, Response, SessionBuilder};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -37,6 +38,11 @@ struct Shared {
     received: Vec<Received>,
     offered: Vec<String>,
     refusals: HashMap<String, Refusal>,
+    /// The user and password the server asks for; `None` for an open relay.
+    login: Option<(String, String)>,
+    connections: usize,
+    /// The user of every login that succeeded.
+    logins: Vec<String>,
 }
 
 pub struct SmtpServer {
@@ -57,6 +63,15 @@ impl SmtpServer {
         server
     }
 
+    /// A server that takes mail only after a login as `user` with `password`; its `url` carries
+    /// them.
+    pub async fn started_with_login(user: &str, password: &str) -> SmtpServer {
+        let mut server = SmtpServer::on(crate::helpers::free_port());
+        server.lock().login = Some((user.to_string(), password.to_string()));
+        server.start().await;
+        server
+    }
+
     pub async fn start(&mut self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await.expect("bind the SMTP port");
         let shared = self.shared.clone();
@@ -68,7 +83,10 @@ impl SmtpServer {
     }
 
     pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
+        match &self.lock().login {
+            Some((user, password)) => format!("smtp://{user}:{password}@127.0.0.1:{}", self.port),
+            None => format!("smtp://127.0.0.1:{}", self.port),
+        }
     }
 
     /// Answers `RCPT TO:<address>` with `code`, `times` times (always when `None`).
@@ -84,6 +102,16 @@ impl SmtpServer {
     /// Every recipient offered with RCPT, accepted or not.
     pub fn offered(&self) -> Vec<String> {
         self.lock().offered.clone()
+    }
+
+    /// How many connections clients opened.
+    pub fn connections(&self) -> usize {
+        self.lock().connections
+    }
+
+    /// The user of every successful login, one per logged-in connection.
+    pub fn logins(&self) -> Vec<String> {
+        self.lock().logins.clone()
     }
 
     /// Messages received for `address`.
@@ -107,8 +135,21 @@ impl Drop for SmtpServer {
 async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
     let (reader, mut writer) = stream.into_split();
     let mut reader = BufReader::new(reader);
-    let handler = Connection { shared, to: Vec::new(), data: Vec::new() };
-    let mut session = SessionBuilder::new("smtp.test").build(IpAddr::V4(Ipv4Addr::LOCALHOST), handler);
+    let mut builder = SessionBuilder::new("smtp.test");
+    let login = {
+        let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.connections += 1;
+        shared.login.clone()
+    };
+    if login.is_some() {
+        // Plain text is fine on loopback; a relay on the network would offer AUTH after STARTTLS.
+        builder
+            .enable_auth(AuthMechanism::Plain)
+            .enable_auth(AuthMechanism::Login)
+            .insecure_enable_plaintext_auth();
+    }
+    let handler = Connection { shared, login, to: Vec::new(), data: Vec::new() };
+    let mut session = builder.build(IpAddr::V4(Ipv4Addr::LOCALHOST), handler);
     if writer.write_all(&session.greeting().buffer().expect("greeting")).await.is_err() {
         return;
     }
@@ -134,6 +175,7 @@ async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
 /// One connection's transaction; what it accepts goes to the shared record.
 struct Connection {
     shared: Arc<Mutex<Shared>>,
+    login: Option<(String, String)>,
     to: Vec<String>,
     data: Vec<u8>,
 }
@@ -142,9 +184,29 @@ impl Connection {
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    fn log_in(&mut self, user: &str, password: &str) -> Response {
+        match &self.login {
+            Some((expected_user, expected_password))
+                if user == expected_user && password == expected_password =>
+            {
+                self.lock().logins.push(user.to_string());
+                mailin::response::AUTH_OK
+            }
+            _ => mailin::response::INVALID_CREDENTIALS,
+        }
+    }
 }
 
 impl Handler for Connection {
+    fn auth_plain(&mut self, _authorization_id: &str, authentication_id: &str, password: &str) -> Response {
+        self.log_in(authentication_id, password)
+    }
+
+    fn auth_login(&mut self, username: &str, password: &str) -> Response {
+        self.log_in(username, password)
+    }
+
     fn rcpt(&mut self, to: &str) -> Response {
         let mut shared = self.lock();
         shared.offered.push(to.to_string());
