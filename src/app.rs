@@ -3,8 +3,8 @@
 //! and jobs checked, the template and static folders and the secret key checked, one pool, one
 //! clock, the mail worker and the scheduler.
 //!
-//! Nothing is written before the service can answer: the two background workers and the
-//! first-start link start on Rocket's liftoff, after the port is bound. A second `peil serve` on
+//! Nothing is written before the port is bound: the two background workers and the first-start
+//! link start on Rocket's liftoff, which Rocket awaits before it serves. A second `peil serve` on
 //! a taken port exits without opening a round, claiming a mail or replacing the first-start link.
 //! Tests may instead drive the workers by hand (`Workers::ByHand`), a run or a tick at a time.
 
@@ -126,18 +126,20 @@ fn first_start(pool: Pool, clock: SharedClock) -> AdHoc {
     })
 }
 
-/// The mail worker and the scheduler's heartbeat, started once the port is bound. The first tick
-/// (the catch-up after downtime) runs beside the first requests rather than before them.
+/// The mail worker and the scheduler's heartbeat, started once the port is bound. Rocket awaits
+/// liftoff before it serves, so the first tick (the catch-up after downtime) is done before the
+/// first request is answered, as it was before the port was bound first.
 fn background(mailer: Arc<Mailer>, scheduler: Arc<Scheduler>) -> AdHoc {
     AdHoc::on_liftoff("mail worker and scheduler", move |rocket| {
         let shutdown = rocket.shutdown();
         Box::pin(async move {
             tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
             mailer.spawn();
+            let heartbeat = scheduler.start().await;
+            // The heartbeat stops when dropped: at shutdown.
             tokio::spawn(async move {
-                // The heartbeat stops when dropped: at shutdown.
-                let _heartbeat = scheduler.start().await;
                 shutdown.await;
+                drop(heartbeat);
             });
         })
     })
