@@ -11,6 +11,7 @@ pub mod cli;
 pub mod contacts;
 pub mod crypto;
 pub mod db;
+pub mod email;
 pub mod forms;
 pub mod jobs;
 pub mod mail;

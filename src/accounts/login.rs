@@ -10,6 +10,7 @@ use super::session::{self, LoginSession};
 use super::{AccountsError, Role, UserId};
 use crate::audit::{self, AuditAction};
 use crate::db::{self, Pool};
+use crate::email::EmailAddress;
 
 /// Failed attempts allowed per typed e-mail address within the window.
 pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
@@ -21,7 +22,8 @@ pub const RATE_WINDOW_MINUTES: i64 = 15;
 const MAX_EMAIL_CHARS: usize = 254;
 
 /// Checks `email` and `password` and starts a session. `ip` is the client's address as the web
-/// edge sees it; it is only counted and written to the audit log.
+/// edge sees it; it is only counted and written to the audit log. Text that is no address (by
+/// the rule accounts are added with) finds no account, and is counted and answered like one.
 pub async fn login(
     pool: &Pool,
     email: &str,
@@ -35,10 +37,15 @@ pub async fn login(
         audit::record(pool, now, Some(&typed), AuditAction::LoginThrottled, &detail).await?;
         return Err(AccountsError::TooManyAttempts);
     }
-    let row = sqlx::query("SELECT id, role, password_hash FROM users WHERE email = $1")
-        .bind(&typed)
-        .fetch_optional(pool)
-        .await?;
+    let row = match EmailAddress::parse(&typed) {
+        Ok(address) => {
+            sqlx::query("SELECT id, role, password_hash FROM users WHERE email = $1")
+                .bind(address.as_str())
+                .fetch_optional(pool)
+                .await?
+        }
+        Err(_) => None,
+    };
     let (account, stored) = match row {
         Some(row) => {
             let role: String = row.try_get("role")?;

@@ -49,12 +49,12 @@ pub async fn new_password_link(
     let email = normalise_email(email)?;
     let mut tx = pool.begin().await?;
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
+        .bind(email.as_str())
         .fetch_optional(&mut *tx)
         .await?;
     let id = id.ok_or(AccountsError::UnknownUser)?;
     let path = insert_link(&mut tx, UserId(id), now).await?;
-    audit::record(&mut *tx, now, actor, AuditAction::PasswordLinkCreated, &email).await?;
+    audit::record(&mut *tx, now, actor, AuditAction::PasswordLinkCreated, email.as_str()).await?;
     tx.commit().await?;
     Ok(path)
 }

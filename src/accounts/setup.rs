@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::crypto;
 use crate::db::{self, Pool};
+use crate::email::EmailAddress;
 
 /// How long a first-start link stays valid.
 const VALID_FOR_HOURS: i64 = 24;
@@ -75,10 +76,7 @@ pub async fn create_first_admin(
     if !link_is_valid(pool, token, now).await? {
         return Err(SetupError::InvalidLink);
     }
-    let email = admin.email.trim().to_lowercase();
-    if !email_address::EmailAddress::is_valid(&email) {
-        return Err(SetupError::BadEmail);
-    }
+    let email = EmailAddress::parse(admin.email).map_err(|_| SetupError::BadEmail)?;
     let length = admin.password.chars().count();
     if !(12..=128).contains(&length) {
         return Err(SetupError::WeakPassword);
@@ -102,7 +100,7 @@ pub async fn create_first_admin(
         return Err(SetupError::AlreadyDone);
     }
     sqlx::query("INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, 'admin', $2, $3)")
-        .bind(email)
+        .bind(email.as_str())
         .bind(hash)
         .bind(db::timestamp(now))
         .execute(&mut *tx)

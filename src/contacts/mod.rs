@@ -14,6 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Acquire, AnyConnection, Connection, Row};
 
 use crate::db::Pool;
+use crate::email::EmailAddress;
 
 pub use import::{Problem, RowError, parse_csv};
 
@@ -33,10 +34,10 @@ pub struct Contact {
     pub opted_out: bool,
 }
 
-/// A checked row of a contact list: e-mail lower-cased, role and wijk as codes.
+/// A checked row of a contact list: role and wijk as codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewContact {
-    pub email: String,
+    pub email: EmailAddress,
     pub name: String,
     pub role: String,
     pub practice: String,
@@ -149,7 +150,7 @@ async fn upsert(
             }
         };
         sqlx::query(sql)
-            .bind(&contact.email)
+            .bind(contact.email.as_str())
             .bind(&contact.name)
             .bind(&contact.role)
             .bind(&contact.practice)
@@ -165,7 +166,7 @@ async fn upsert(
 
 fn new_contact(row: &AnyRow) -> Result<NewContact, sqlx::Error> {
     Ok(NewContact {
-        email: row.try_get("email")?,
+        email: EmailAddress::from_stored(row.try_get("email")?),
         name: row.try_get("name")?,
         role: row.try_get("role")?,
         practice: row.try_get("practice")?,
@@ -207,7 +208,7 @@ fn contact(row: &AnyRow) -> Result<Contact, sqlx::Error> {
     let NewContact { email, name, role, practice, wijk, gemeente } = new_contact(row)?;
     Ok(Contact {
         id: ContactId(row.try_get("id")?),
-        email,
+        email: email.into(),
         name,
         role,
         practice,

@@ -7,19 +7,96 @@ use chrono::{DateTime, Utc};
 
 use super::SignupError;
 use crate::db::{self, Pool};
+use crate::email::EmailAddress;
 use crate::rounds::{InvitationId, InvitationToken, RoundId, token};
 use crate::settings::Secret;
 
 /// At most one registration mail per person per this long, however often the form is posted.
 const RESEND_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Registration {
+/// The registration form as typed, each field trimmed; shown again with its mistakes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistrationForm {
     pub name: String,
-    /// Lower-cased.
     pub email: String,
     pub role: String,
     pub practice: String,
+}
+
+/// A checked registration: only `RegistrationForm::parse` makes one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registration {
+    name: String,
+    email: EmailAddress,
+    role: String,
+    practice: String,
+}
+
+/// One mistake in a registration form, in the order the page lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RegistrationProblem {
+    #[error("the name is empty or longer than {MOST_CHARS} characters")]
+    Name,
+    #[error("not a plain e-mail address with a top-level domain")]
+    Email,
+    #[error("not one of the roles of the form's `rollen` list")]
+    Role,
+    #[error("the practice is longer than {MOST_CHARS} characters")]
+    PracticeTooLong,
+    #[error("the name or the practice holds a line break or another control character")]
+    ControlCharacter,
+}
+
+/// Longer than this is not a name but a paste gone wrong.
+const MOST_CHARS: usize = 200;
+
+impl RegistrationProblem {
+    /// What the person who registers reads.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Self::Name => "Vul uw naam in.",
+            Self::Email => "Vul een geldig e-mailadres in, zoals naam@praktijk.nl.",
+            Self::Role => "Kies uw functie.",
+            Self::PracticeTooLong => "De naam van de praktijk is te lang.",
+            Self::ControlCharacter => {
+                "Uw naam of praktijk bevat een regelovergang of een ander onzichtbaar teken; typ ze opnieuw."
+            }
+        }
+    }
+}
+
+impl RegistrationForm {
+    /// Checks every field against the form's `roles` (value, label) and reports every mistake.
+    pub fn parse(&self, roles: &[(String, String)]) -> Result<Registration, Vec<RegistrationProblem>> {
+        let mut problems = Vec::new();
+        if self.name.is_empty() || self.name.chars().count() > MOST_CHARS {
+            problems.push(RegistrationProblem::Name);
+        }
+        let email = EmailAddress::parse(&self.email);
+        if email.is_err() {
+            problems.push(RegistrationProblem::Email);
+        }
+        if !roles.iter().any(|(value, _)| *value == self.role) {
+            problems.push(RegistrationProblem::Role);
+        }
+        if self.practice.chars().count() > MOST_CHARS {
+            problems.push(RegistrationProblem::PracticeTooLong);
+        }
+        // A line break in a name would reach the mail's `To:` header and bodies; such characters
+        // are never part of a name, and contact lists refuse them too.
+        if [&self.name, &self.practice].iter().any(|text| text.contains(char::is_control)) {
+            problems.push(RegistrationProblem::ControlCharacter);
+        }
+        match email {
+            Ok(email) if problems.is_empty() => Ok(Registration {
+                name: self.name.clone(),
+                email,
+                role: self.role.clone(),
+                practice: self.practice.clone(),
+            }),
+            _ => Err(problems),
+        }
+    }
 }
 
 /// The round open for registration under `slug`, while it takes sign-ups.
@@ -52,7 +129,7 @@ pub async fn register(
         "INSERT INTO contacts (email, name, role, practice, self_registered, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (email) DO NOTHING",
     )
-    .bind(&person.email)
+    .bind(person.email.as_str())
     .bind(&person.name)
     .bind(&person.role)
     .bind(&person.practice)
@@ -61,7 +138,7 @@ pub async fn register(
     .await?;
     let (contact, role, wijk): (i64, String, String) =
         sqlx::query_as("SELECT id, role, wijk FROM contacts WHERE email = $1")
-            .bind(&person.email)
+            .bind(person.email.as_str())
             .fetch_one(&mut *tx)
             .await?;
     let nonce = token::new_nonce();
@@ -89,14 +166,52 @@ pub async fn register(
     Ok(InvitationId(invitation))
 }
 
-impl Registration {
-    /// An empty form.
-    pub fn default_view() -> Registration {
-        Registration {
-            name: String::new(),
-            email: String::new(),
-            role: String::new(),
-            practice: String::new(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles() -> Vec<(String, String)> {
+        vec![("poh-ggz".to_string(), "POH-GGZ".to_string())]
+    }
+
+    fn form(name: &str, email: &str, role: &str, practice: &str) -> RegistrationForm {
+        let owned = |t: &str| t.to_string();
+        RegistrationForm {
+            name: owned(name),
+            email: owned(email),
+            role: owned(role),
+            practice: owned(practice),
         }
+    }
+
+    #[test]
+    fn a_complete_form_becomes_a_registration_with_a_lower_cased_address() {
+        let registration = form("Eva", "Eva@Example.org", "poh-ggz", "").parse(&roles()).expect("valid");
+        assert_eq!(registration.email.as_str(), "eva@example.org");
+    }
+
+    #[test]
+    fn an_address_the_contact_import_refuses_is_refused_here_too() {
+        for email in ["jan <jan@example.org>", "jan@localhost", "geen-adres"] {
+            let refused = form("Jan", email, "poh-ggz", "De Brug").parse(&roles());
+            assert_eq!(refused, Err(vec![RegistrationProblem::Email]), "{email}");
+        }
+    }
+
+    #[test]
+    fn every_mistake_is_reported_in_the_order_of_the_page() {
+        let long = "x".repeat(201);
+        let refused = form("", "a@b", "huisarts", &long).parse(&roles());
+        assert_eq!(
+            refused,
+            Err(vec![
+                RegistrationProblem::Name,
+                RegistrationProblem::Email,
+                RegistrationProblem::Role,
+                RegistrationProblem::PracticeTooLong
+            ])
+        );
+        let refused = form("Jan\nBcc: x", "jan@example.org", "poh-ggz", "").parse(&roles());
+        assert_eq!(refused, Err(vec![RegistrationProblem::ControlCharacter]));
     }
 }

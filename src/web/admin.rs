@@ -37,7 +37,7 @@ async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> (Status, Te
         Ok(path) => {
             let link = format!("{}{path}", app.settings.base_url.trim_end_matches('/'));
             let context = context! {
-                email: accounts::normalise_email(&typed.email).unwrap_or_default(),
+                email: accounts::normalise_email(&typed.email).map(String::from).unwrap_or_default(),
                 role: role.label(),
                 link,
                 hours: accounts::LINK_VALID_HOURS,

@@ -1,5 +1,5 @@
 //! `/f/<slug>`: the open registration page of a sign-up round. A thin edge over
-//! `signup::registration`: it checks the four fields and answers the same "look in your mail"
+//! `signup::registration`, which checks the four fields; it answers the same "look in your mail"
 //! page whether or not the address was known.
 
 use rocket::http::Status;
@@ -10,7 +10,7 @@ use super::App;
 use super::body::FormBody;
 use super::errors;
 use super::respond::{Reply, fail};
-use crate::signup::registration::{self, Registration};
+use crate::signup::registration::{self, RegistrationForm};
 
 pub fn routes() -> Vec<Route> {
     routes![show, register]
@@ -23,7 +23,7 @@ fn first(body: &FormBody, name: &str) -> String {
 #[get("/f/<slug>")]
 async fn show(slug: &str, app: &State<App>) -> Reply {
     match registration::round_of(&app.pool, slug, app.now()).await {
-        Ok(Some((_, title))) => page(app, &title, slug, &Registration::default_view(), &[], Status::Ok),
+        Ok(Some((_, title))) => page(app, &title, slug, &RegistrationForm::default(), &[], Status::Ok),
         Ok(None) => Reply::Page(errors::page(Status::NotFound)),
         Err(e) => fail(e),
     }
@@ -42,36 +42,19 @@ async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
     {
         return Reply::Page(errors::page(Status::BadRequest));
     }
-    let person = Registration {
+    let typed = RegistrationForm {
         name: first(&body, "naam"),
-        email: first(&body, "email").to_lowercase(),
+        email: first(&body, "email"),
         role: first(&body, "rol"),
         practice: first(&body, "praktijk"),
     };
-    let roles = app.forms.list_pairs("rollen");
-    let mut problems = Vec::new();
-    if person.name.is_empty() || person.name.chars().count() > 200 {
-        problems.push("Vul uw naam in.");
-    }
-    if !email_address::EmailAddress::is_valid(&person.email) {
-        problems.push("Vul een geldig e-mailadres in, zoals naam@praktijk.nl.");
-    }
-    if !roles.iter().any(|(value, _)| *value == person.role) {
-        problems.push("Kies uw functie.");
-    }
-    if person.practice.chars().count() > 200 {
-        problems.push("De naam van de praktijk is te lang.");
-    }
-    // A line break in a name would reach the mail's `To:` header and bodies; such characters are
-    // never part of a name, and contact lists refuse them too.
-    if [&person.name, &person.practice].iter().any(|text| text.contains(char::is_control)) {
-        problems.push(
-            "Uw naam of praktijk bevat een regelovergang of een ander onzichtbaar teken; typ ze opnieuw.",
-        );
-    }
-    if !problems.is_empty() {
-        return page(app, &title, slug, &person, &problems, Status::UnprocessableEntity);
-    }
+    let person = match typed.parse(&app.forms.list_pairs("rollen")) {
+        Ok(person) => person,
+        Err(problems) => {
+            let problems: Vec<_> = problems.into_iter().map(|p| p.dutch()).collect();
+            return page(app, &title, slug, &typed, &problems, Status::UnprocessableEntity);
+        }
+    };
     let done = {
         let _turn = app.writes.turn().await;
         registration::register(&app.pool, &app.secret, round, &person, app.now()).await
@@ -86,7 +69,7 @@ fn page(
     app: &App,
     title: &str,
     slug: &str,
-    person: &Registration,
+    person: &RegistrationForm,
     problems: &[&str],
     status: Status,
 ) -> Reply {

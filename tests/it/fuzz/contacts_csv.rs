@@ -160,7 +160,7 @@ async fn import(pool: &Pool, dir: &Path, vocab: &Vocabulary, bytes: &[u8]) {
             let after = table(pool).await;
             assert_eq!(after.len(), before.len() + summary.added);
             for contact in &parsed {
-                let fields = [&contact.email, &contact.name, &contact.practice, &contact.gemeente];
+                let fields = [contact.email.as_str(), &contact.name, &contact.practice, &contact.gemeente];
                 let odd = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
                 assert!(!fields.iter().any(|f| f.contains(odd)), "a control character imported: {contact:?}");
                 let row = after.iter().find(|r| r.starts_with(&format!("{}|", contact.email)));

@@ -57,3 +57,40 @@ async fn a_registration_with_mistakes_is_refused_with_dutch_messages_and_stores_
     assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 1);
     assert_eq!(app.get("/f/bestaat-niet").await.0, 404);
 }
+
+#[tokio::test]
+async fn an_address_the_contact_import_refuses_is_refused_on_the_registration_page_too() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(&poh_contacts(1)).await;
+    let (_, page) = open_registration(&app, 1).await;
+    for email in ["jan <jan@example.org>", "jan@localhost"] {
+        let fields = [("naam", "Jan Nieuw"), ("email", email), ("rol", "poh-ggz"), ("praktijk", "De Brug")];
+        let (status, shown) = app.post(&page, &fields).await;
+        assert_eq!(status, 422, "{email}: {shown}");
+        assert!(shown.contains("Vul een geldig e-mailadres in"), "{email}: {shown}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 1, "only the imported POH");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'registration'").await, 0);
+}
+
+#[tokio::test]
+async fn a_registration_then_an_import_of_the_same_plain_address_leaves_one_contact() {
+    let app = TestApp::spawn().await;
+    let (_, page) = open_registration(&app, 1).await;
+    let fields =
+        [("naam", "Jan Nieuw"), ("email", " Jan@Example.org "), ("rol", "poh-ggz"), ("praktijk", "De Brug")];
+    assert_eq!(app.post(&page, &fields).await.0, 200);
+    let summary = app
+        .import_contacts(
+            "naam;e-mail;rol;praktijk;wijk;gemeente\nJan Nieuw;jan@example.org;poh-ggz;De Brug;noord;Stad\n",
+        )
+        .await;
+    assert_eq!((summary.added, summary.updated), (0, 1), "the import finds the registered contact");
+    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM contacts WHERE email = 'jan@example.org' AND self_registered = 0")
+            .await,
+        1,
+        "the office's list makes the registrant a contact of audiences"
+    );
+}
