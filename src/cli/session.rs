@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
@@ -16,6 +16,7 @@ use crate::rounds::{self, RoundId};
 use crate::settings::Settings;
 use crate::signup::{NewSession, Session, SessionChange, SessionId, attendance, sessions};
 use crate::spreadsheet;
+use crate::time::{SpanError, TimeSpan as Span};
 
 /// A room or group larger than this is a typo (as in job files).
 const MOST_SEATS: i64 = 2000;
@@ -108,27 +109,17 @@ pub struct ChangeArgs {
     capacity: Option<u32>,
 }
 
-/// A session's start and end on one day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    starts: NaiveTime,
-    ends: NaiveTime,
-}
-
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| format!("\"{text}\" is not a date; write it as 2027-03-09"))
 }
 
-/// "13:30-15:30", also with dots ("13.30-15.30") or an en dash.
+/// "13:30-15:30" by `time::TimeSpan`'s rule.
 fn parse_span(text: &str) -> Result<Span, String> {
-    let read = |t: &str| NaiveTime::parse_from_str(&t.trim().replace('.', ":"), "%H:%M").ok();
-    let parsed = text.split_once(['-', '\u{2013}']).and_then(|(a, b)| Some((read(a)?, read(b)?)));
-    match parsed {
-        Some((starts, ends)) if starts < ends => Ok(Span { starts, ends }),
-        Some(_) => Err(format!("\"{text}\" ends before it starts")),
-        None => Err(format!("\"{text}\" is not a time span; write it as 13:30-15:30")),
-    }
+    Span::parse(text).map_err(|e| match e {
+        SpanError::EndsBeforeStart => format!("\"{text}\" ends before it starts"),
+        SpanError::NotASpan => format!("\"{text}\" is not a time span; write it as 13:30-15:30"),
+    })
 }
 
 /// An online link people can click; empty removes one.
@@ -423,6 +414,8 @@ async fn attended(pool: &Pool, id: SessionId, emails: &[String], attended: bool)
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveTime;
+
     use super::*;
 
     #[test]

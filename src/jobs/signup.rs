@@ -12,6 +12,7 @@ use crate::forms::diag::nearest;
 use crate::forms::fields::{At, Ctx, Fields};
 use crate::rounds::SignupRound;
 use crate::signup::NewSession;
+use crate::time::{SpanError, TimeSpan};
 
 pub const SIGNUP_KEYS: &[&str] = &["cancel_until", "remind_before", "open_registration"];
 pub const SESSION_KEYS: &[&str] = &[
@@ -262,17 +263,15 @@ fn weekday(ctx: &Ctx<'_>, text: At<&str>) -> Option<Weekday> {
     None
 }
 
-/// "13:30-15:30" (or 13.30): a start and an end on the same day.
+/// "13:30-15:30" by `time::TimeSpan`'s rule, with the message at the value.
 fn span(ctx: &Ctx<'_>, text: At<&str>) -> Option<(NaiveTime, NaiveTime)> {
-    let read = |t: &str| NaiveTime::parse_from_str(&t.trim().replace('.', ":"), "%H:%M").ok();
-    let parsed = text.value.split_once('-').and_then(|(a, b)| Some((read(a)?, read(b)?)));
-    match parsed {
-        Some((starts, ends)) if starts < ends => Some((starts, ends)),
-        Some(_) => {
+    match TimeSpan::parse(text.value) {
+        Ok(TimeSpan { starts, ends }) => Some((starts, ends)),
+        Err(SpanError::EndsBeforeStart) => {
             ctx.report(text.at, format!("\"{}\" ends before it starts", text.value));
             None
         }
-        None => {
+        Err(SpanError::NotASpan) => {
             ctx.report(
                 text.at,
                 format!("\"{}\" is not a time span; write it as \"13:30-15:30\"", text.value),

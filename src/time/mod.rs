@@ -1,7 +1,10 @@
 //! Time as people in the region read it: stored in UTC, shown and entered in Europe/Amsterdam.
-//! `clock` is where "now" comes from.
+//! `clock` is where "now" comes from; `span` reads the "13:30-15:30" of a session.
 
 pub mod clock;
+mod span;
+
+pub use span::{SpanError, TimeSpan};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
