@@ -1,25 +1,22 @@
 //! `peil session ...`: a coordinator's hold on the sessions of a sign-up round: list, add,
 //! change, cancel, the attendance list, and recording who came. Parsing and printing live here;
-//! the work is done by `crate::signup`. What coordinators read is Dutch.
+//! the rules and the work are `crate::signup`'s (`planning` for adding and changing). What
+//! coordinators read is Dutch.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{NaiveDate, Utc};
-use chrono_tz::Europe::Amsterdam;
+use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
 use crate::db::Pool;
-use crate::forms::FormKind;
 use crate::rounds::{self, RoundId};
 use crate::settings::Settings;
-use crate::signup::{NewSession, Session, SessionChange, SessionId, attendance, sessions};
+use crate::signup::planning::{self, MOST_SEATS, SessionEdit, SessionPlan};
+use crate::signup::{Session, SessionId, attendance, sessions};
 use crate::spreadsheet;
 use crate::time::{SpanError, TimeSpan as Span};
-
-/// A room or group larger than this is a typo (as in job files).
-const MOST_SEATS: i64 = 2000;
 
 #[derive(Subcommand)]
 pub enum SessionCommand {
@@ -81,7 +78,7 @@ pub struct AddArgs {
     #[arg(long)]
     activity: Option<String>,
     /// The number of seats.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MOST_SEATS))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MOST_SEATS)))]
     capacity: u32,
 }
 
@@ -105,7 +102,7 @@ pub struct ChangeArgs {
     #[arg(long)]
     leader: Option<String>,
     /// The number of seats; more seats move people up from the waiting list.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MOST_SEATS))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MOST_SEATS)))]
     capacity: Option<u32>,
 }
 
@@ -219,76 +216,34 @@ fn table<const N: usize>(rows: Vec<[String; N]>) -> String {
 
 async fn add(pool: &Pool, args: AddArgs) -> anyhow::Result<()> {
     let round = RoundId(args.round);
-    let loaded = rounds::load(pool, round).await?;
-    if loaded.form.kind != FormKind::Signup {
-        anyhow::bail!("round {round} is a survey, not a sign-up; it has no sessions");
-    }
-    let now = super::now();
-    if loaded.closes_at <= now {
-        anyhow::bail!(
-            "round {round} closed on {}; nobody can sign up any more",
-            crate::time::dutch(loaded.closes_at)
-        );
-    }
-    let title = args.title.trim().to_string();
-    if title.is_empty() {
-        anyhow::bail!("a session needs a --title");
-    }
-    let (starts_at, ends_at) = moments(args.date, args.time);
-    if starts_at <= now {
-        anyhow::bail!("{} has already begun; give a later --date or --time", crate::time::dutch(starts_at));
-    }
-    let existing = sessions::of_round(pool, round).await?;
-    let new = NewSession {
-        code: next_code(&existing),
-        title,
-        starts_at,
-        ends_at,
-        place: args.place.unwrap_or_default().trim().to_string(),
+    let plan = SessionPlan {
+        title: args.title,
+        date: args.date,
+        span: args.time,
+        place: args.place.unwrap_or_default(),
         online_url: args.online.unwrap_or_default(),
-        leader: args.leader.unwrap_or_default().trim().to_string(),
-        activity_id: args.activity.unwrap_or_default().trim().to_string(),
+        leader: args.leader.unwrap_or_default(),
+        activity_id: args.activity.unwrap_or_default(),
         capacity: args.capacity,
     };
-    let id = sessions::add(pool, round, &new, now).await?;
-    let session = sessions::get(pool, id).await?;
+    let session = planning::add_session(pool, round, &plan, super::now()).await?;
     println!("{} toegevoegd aan ronde {round}", name(&session));
     println!("  {}, {}, {} plaatsen", session.when(), place(&session), session.capacity);
     Ok(())
 }
 
-/// The first `sN` after every `sN` code in the round.
-fn next_code(existing: &[Session]) -> String {
-    let highest = existing.iter().filter_map(|s| s.code.strip_prefix('s')?.parse::<u32>().ok()).max();
-    format!("s{}", highest.unwrap_or(0) + 1)
-}
-
-/// A day and a span as moments; Amsterdam wall-clock time, as people entered it.
-fn moments(date: NaiveDate, span: Span) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
-    (
-        crate::time::from_amsterdam(date.and_time(span.starts)),
-        crate::time::from_amsterdam(date.and_time(span.ends)),
-    )
-}
-
 async fn change(pool: &Pool, args: ChangeArgs) -> anyhow::Result<()> {
-    let id = SessionId(args.session);
-    let before = sessions::get(pool, id).await?;
-    let wanted = session_change(&before, &args)?;
-    if wanted == SessionChange::default() {
-        anyhow::bail!(
-            "nothing to change; give one or more of --title, --date, --time, --place, --online, --leader, --capacity"
-        );
-    }
-    let place = wanted.place.as_deref().unwrap_or(&before.place);
-    let online = wanted.online_url.as_deref().unwrap_or(&before.online_url);
-    if place.trim().is_empty() && online.is_empty() {
-        anyhow::bail!("a session needs a place or an online link (or both)");
-    }
-    if let Some(starts) = wanted.starts_at.filter(|s| *s != before.starts_at && *s <= super::now()) {
-        anyhow::bail!("{} has already begun; give a later --date or --time", crate::time::dutch(starts));
-    }
-    let after = sessions::change(pool, id, &wanted, super::now()).await?;
+    let edit = SessionEdit {
+        title: args.title,
+        date: args.date,
+        span: args.time,
+        place: args.place,
+        online_url: args.online,
+        leader: args.leader,
+        capacity: args.capacity,
+    };
+    let (before, after) =
+        planning::change_session(pool, SessionId(args.session), &edit, super::now()).await?;
     let changes = differences(&before, &after);
     if changes.is_empty() {
         println!("{}: niets gewijzigd, alles was al zo", name(&after));
@@ -311,36 +266,6 @@ async fn change(pool: &Pool, args: ChangeArgs) -> anyhow::Result<()> {
         println!("{} van de wachtlijst naar een plaats; zij krijgen bericht", people(moved_up));
     }
     Ok(())
-}
-
-/// What the arguments ask to change, with a new day or time applied to the session's own.
-fn session_change(before: &Session, args: &ChangeArgs) -> anyhow::Result<SessionChange> {
-    let (starts_at, ends_at) = if args.date.is_some() || args.time.is_some() {
-        let (from, to) =
-            (before.starts_at.with_timezone(&Amsterdam), before.ends_at.with_timezone(&Amsterdam));
-        if from.date_naive() != to.date_naive() && args.time.is_none() {
-            anyhow::bail!("this session runs past midnight; give --time with --date");
-        }
-        let date = args.date.unwrap_or(from.date_naive());
-        let span = args.time.unwrap_or(Span { starts: from.time(), ends: to.time() });
-        let (starts, ends) = moments(date, span);
-        (Some(starts), Some(ends))
-    } else {
-        (None, None)
-    };
-    let title = args.title.as_ref().map(|t| t.trim().to_string());
-    if title.as_ref().is_some_and(String::is_empty) {
-        anyhow::bail!("a session needs a title; --title cannot be empty");
-    }
-    Ok(SessionChange {
-        title,
-        starts_at,
-        ends_at,
-        place: args.place.as_ref().map(|p| p.trim().to_string()),
-        online_url: args.online.clone(),
-        leader: args.leader.as_ref().map(|l| l.trim().to_string()),
-        capacity: args.capacity,
-    })
 }
 
 /// "titel: oud → nieuw" for every field that differs.

@@ -12,15 +12,13 @@ use crate::forms::diag::nearest;
 use crate::forms::fields::{At, Ctx, Fields};
 use crate::rounds::SignupRound;
 use crate::signup::NewSession;
+use crate::signup::planning::MOST_SEATS;
 use crate::time::{SpanError, TimeSpan};
 
 pub const SIGNUP_KEYS: &[&str] = &["cancel_until", "remind_before", "open_registration"];
 pub const SESSION_KEYS: &[&str] = &[
     "title", "date", "month", "week", "weekday", "time", "place", "online", "leader", "activity", "capacity",
 ];
-
-/// A room or group larger than this is a typo.
-const MOST_SEATS: u32 = 2000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignupRules {

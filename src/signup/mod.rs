@@ -1,5 +1,6 @@
 //! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
-//! waiting list behind each (`seats`), and the calendar files their mails carry (`ics`).
+//! waiting list behind each (`seats`), and the calendar files their mails carry (`ics`);
+//! `planning` holds the rules a coordinator's additions and changes to sessions follow.
 //!
 //! How a seat is never given twice: every change to a session's seats starts by updating that
 //! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
@@ -12,6 +13,7 @@
 pub mod attendance;
 pub mod choices;
 pub mod ics;
+pub mod planning;
 pub mod registration;
 pub mod seats;
 pub mod sessions;
