@@ -5,11 +5,10 @@
 //! its path, so that two links opened in one browser (two rounds, two people at one desk) each
 //! keep their own.
 
-use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket_dyn_templates::Template;
 
-use super::{App, errors};
+use super::{App, Error};
 use crate::rounds::InvitationToken;
 use crate::rounds::guesses::{self, Client};
 
@@ -93,26 +92,21 @@ impl<'r> FromRequest<'r> for Caller {
     }
 }
 
-/// Before a link is looked up (personal, `/wachtwoord/...`, `/setup/...`): the error page if
+/// Before a link is looked up (personal, `/wachtwoord/...`, `/setup/...`): `Throttled` if
 /// `caller` used up its wrong links. All kinds share one limit, so trying one kind does not buy
 /// more tries of another; and a throttled caller's link is not looked up at all, so the limit
 /// cannot be used to test a link either.
-pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status, Template)> {
-    match guesses::throttled(&app.pool, &caller.client, app.now()).await {
-        Ok(false) => None,
-        Ok(true) => Some(errors::page(Status::TooManyRequests)),
-        Err(e) => {
-            tracing::error!(error = %e, "the wrong-link limit failed");
-            Some(errors::page(Status::InternalServerError))
-        }
+pub async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
+    if guesses::throttled(&app.pool, &caller.client, app.now()).await? {
+        return Err(Error::Throttled);
     }
+    Ok(())
 }
 
-/// The page for a link that matched nothing, counted against `caller`.
-pub async fn missed(app: &App, caller: &Caller) -> (Status, Template) {
-    if let Err(e) = guesses::missed(&app.pool, &caller.client, app.now()).await {
-        tracing::error!(error = %e, "the wrong-link limit failed");
-        return errors::page(Status::InternalServerError);
+/// A link that matched nothing, counted against `caller`: `NotFound`, to return with `?`.
+pub async fn missed(app: &App, caller: &Caller) -> Error {
+    match guesses::missed(&app.pool, &caller.client, app.now()).await {
+        Ok(_) => Error::NotFound,
+        Err(e) => e.into(),
     }
-    errors::page(Status::NotFound)
 }
