@@ -21,7 +21,7 @@ use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes,
 use rocket_dyn_templates::{Template, context};
 
 use super::body::{BodyError, FormBody};
-use super::link::{self, Caller};
+use super::link::{self, Admitted};
 use super::{App, Error};
 use crate::accounts::{self, AccountsError, Role, UserId};
 
@@ -284,8 +284,12 @@ async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Re
 }
 
 #[get("/wachtwoord/<token>")]
-async fn password_page(token: &str, caller: Caller, app: &State<App>) -> Result<(Status, Template), Error> {
-    link::admit(app, &caller).await?;
+async fn password_page(
+    token: &str,
+    caller: Result<Admitted, Error>,
+    app: &State<App>,
+) -> Result<(Status, Template), Error> {
+    let Admitted(caller) = caller?;
     let Some(link) = accounts::password_link(&app.pool, token, app.now()).await? else {
         return Err(link::missed(app, &caller).await);
     };
@@ -297,11 +301,11 @@ async fn password_page(token: &str, caller: Caller, app: &State<App>) -> Result<
 async fn password_set(
     token: &str,
     _origin: SameOrigin,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     body: FormBody,
     app: &State<App>,
 ) -> Result<(Status, Template), Error> {
-    link::admit(app, &caller).await?;
+    let Admitted(caller) = caller?;
     let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
     match accounts::set_password(&app.pool, token, password, repeat, app.now()).await {
         Ok(email) => Ok((Status::Ok, Template::render("auth/password_done", context! { email }))),

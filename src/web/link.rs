@@ -5,7 +5,7 @@
 //! its path, so that two links opened in one browser (two rounds, two people at one desk) each
 //! keep their own.
 
-use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
 use super::{App, Error};
@@ -81,14 +81,49 @@ pub struct Caller {
     pub secure: bool,
 }
 
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Caller {
-    type Error = std::convert::Infallible;
+fn app<'r>(req: &'r Request<'_>) -> &'r App {
+    req.rocket().state::<App>().expect("the app is managed")
+}
 
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Caller, Self::Error> {
-        let app = req.rocket().state::<App>().expect("the app is managed");
-        let client = Client::new(&app.secret, req.client_ip());
-        Outcome::Success(Caller { client, secure: app.settings.base_url.starts_with("https://") })
+fn caller(req: &Request<'_>) -> Caller {
+    let app = app(req);
+    let client = Client::new(&app.secret, req.client_ip());
+    Caller { client, secure: app.settings.base_url.starts_with("https://") }
+}
+
+/// A caller with wrong links left (see `admit`): the guard of every route that looks up a link
+/// from its path. Handlers take it as `Result<Admitted, Error>` and apply `?` where they would
+/// look the link up, so that what refused a request before (a path that is not a link's, a body
+/// that is not a form) still refuses it first, with the same page.
+pub struct Admitted(pub Caller);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Admitted {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Admitted, Error> {
+        let caller = caller(req);
+        match admit(app(req), &caller).await {
+            Ok(()) => Outcome::Success(Admitted(caller)),
+            Err(e) => Outcome::Error((e.status(), e)),
+        }
+    }
+}
+
+/// The token of the link whose pages the request's path names (`/antwoord/<handle>/...`), from
+/// this browser's cookie; without it (another browser, or a week later) `OpenLinkAgain`.
+pub struct Recalled(pub InvitationToken);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Recalled {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Recalled, Error> {
+        let handle = req.param::<&str>(1).and_then(Result::ok).unwrap_or_default();
+        match recall(req.cookies(), handle) {
+            Some(token) => Outcome::Success(Recalled(token)),
+            None => Outcome::Error((Status::Forbidden, Error::OpenLinkAgain)),
+        }
     }
 }
 
@@ -96,7 +131,7 @@ impl<'r> FromRequest<'r> for Caller {
 /// `caller` used up its wrong links. All kinds share one limit, so trying one kind does not buy
 /// more tries of another; and a throttled caller's link is not looked up at all, so the limit
 /// cannot be used to test a link either.
-pub async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
+async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
     if guesses::throttled(&app.pool, &caller.client, app.now()).await? {
         return Err(Error::Throttled);
     }

@@ -5,12 +5,13 @@
 use std::sync::Arc;
 
 use rocket::http::{CookieJar, Status};
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
 use rocket::{Responder, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
 use super::body::FormBody;
-use super::link::{self, Caller};
+use super::link::{self, Admitted, Recalled};
 use super::view::{self, PageView};
 use super::{App, Error};
 use crate::forms::Answers;
@@ -51,10 +52,9 @@ impl Visit {
 /// What a respondent's page answers: the page, or the error page.
 pub(super) type Answer = Result<Reply, Error>;
 
-/// The invitation behind `token`, unless the caller already tried too many wrong links: then
-/// nothing is looked up, so the limit cannot be used to test a link either.
-pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Result<InvitationToken, Error> {
-    link::admit(app, caller).await?;
+/// The invitation behind `token`, for a caller with wrong links left; a miss counts against it.
+pub(super) async fn invitation(app: &App, token: &str, caller: &Admitted) -> Result<InvitationToken, Error> {
+    let Admitted(caller) = caller;
     let found = match InvitationToken::parse(token) {
         Some(token) => crate::rounds::find_invitation(&app.pool, &token).await?.map(|_| token),
         None => None,
@@ -70,17 +70,34 @@ pub(super) async fn open_link(
     app: &App,
     token: &str,
     cookies: &CookieJar<'_>,
-    caller: &Caller,
+    caller: &Admitted,
 ) -> Result<InvitationToken, Error> {
     let token = invitation(app, token, caller).await?;
-    link::remember(cookies, &token, caller.secure);
+    link::remember(cookies, &token, caller.0.secure);
     Ok(token)
 }
 
-/// The token of the link whose pages `handle` names, from this browser's cookie; without it
-/// (another browser, or a week later) `OpenLinkAgain`.
-pub(super) fn recall(cookies: &CookieJar<'_>, handle: &str) -> Result<InvitationToken, Error> {
-    link::recall(cookies, handle).ok_or(Error::OpenLinkAgain)
+/// The visit of the link whose pages the request's path names (`/antwoord/<handle>/...`): the
+/// token from this browser's cookie (`Recalled`), its invitation and its round. Handlers take it
+/// as `Result<Visit, Error>`: a guard's own failure would go to a catcher, which cannot tell the
+/// page for a link without its cookie from a logged-out member's, and would come before a
+/// refused body.
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Visit {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Visit, Error> {
+        let app = req.rocket().state::<App>().expect("the app is managed");
+        let found = match Recalled::from_request(req).await {
+            Outcome::Success(Recalled(token)) => visit(app, &token).await,
+            Outcome::Error((_, e)) => Err(e),
+            Outcome::Forward(status) => return Outcome::Forward(status),
+        };
+        match found {
+            Ok(visit) => Outcome::Success(visit),
+            Err(e) => Outcome::Error((e.status(), e)),
+        }
+    }
 }
 
 pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Error> {
@@ -107,11 +124,11 @@ async fn exchange(
     token: &str,
     rest: std::path::PathBuf,
     cookies: &CookieJar<'_>,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     app: &State<App>,
 ) -> Answer {
     let rest = link::rest(&rest).ok_or(Error::NotFound)?;
-    let token = open_link(app, token, cookies, &caller).await?;
+    let token = open_link(app, token, cookies, &caller?).await?;
     Ok(Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token)))))
 }
 
@@ -154,9 +171,9 @@ fn state(visit: &Visit) -> (Draft, bool) {
     }
 }
 
-#[get("/antwoord/<handle>")]
-async fn show(handle: &str, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    let visit = visit(app, &recall(cookies, handle)?).await?;
+#[get("/antwoord/<_>")]
+async fn show(visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+    let visit = visit?;
     if let Some(reply) = finished(app, &visit).await? {
         return Ok(reply);
     }
@@ -173,9 +190,9 @@ async fn show(handle: &str, cookies: &CookieJar<'_>, app: &State<App>) -> Answer
     Ok(render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok))
 }
 
-#[post("/antwoord/<handle>", data = "<body>")]
-async fn answer(handle: &str, body: FormBody, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    post_page(app, &recall(cookies, handle)?, body).await
+#[post("/antwoord/<_>", data = "<body>")]
+async fn answer(visit: Result<Visit, Error>, body: FormBody, app: &State<App>) -> Answer {
+    post_page(app, visit?, body).await
 }
 
 /// A page posted to the mailed address itself (a page opened before links were exchanged for
@@ -185,14 +202,14 @@ async fn answer_by_link(
     token: &str,
     body: FormBody,
     cookies: &CookieJar<'_>,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     app: &State<App>,
 ) -> Answer {
-    post_page(app, &open_link(app, token, cookies, &caller).await?, body).await
+    let token = open_link(app, token, cookies, &caller?).await?;
+    post_page(app, visit(app, &token).await?, body).await
 }
 
-async fn post_page(app: &App, token: &InvitationToken, body: FormBody) -> Answer {
-    let visit = visit(app, token).await?;
+async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
     // A sign-up already made: a second post (a double click) lands on the same page as the first.
     if visit.is_signup() && visit.invitation.answered {
         return Ok(Reply::Redirect(Redirect::to(visit.path.clone())));

@@ -5,7 +5,7 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
 use super::body::FormBody;
-use super::link::{self, Caller};
+use super::link::{self, Admitted};
 use super::{App, Error};
 use crate::accounts::setup::{self, FirstAdmin, SetupError};
 
@@ -14,8 +14,12 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/setup/<token>")]
-async fn show(token: &str, caller: Caller, app: &State<App>) -> Result<(Status, Template), Error> {
-    link::admit(app, &caller).await?;
+async fn show(
+    token: &str,
+    caller: Result<Admitted, Error>,
+    app: &State<App>,
+) -> Result<(Status, Template), Error> {
+    let Admitted(caller) = caller?;
     if !setup::link_is_valid(&app.pool, token, app.now()).await? {
         return Err(link::missed(app, &caller).await);
     }
@@ -26,11 +30,11 @@ async fn show(token: &str, caller: Caller, app: &State<App>) -> Result<(Status, 
 #[post("/setup/<token>", data = "<body>")]
 async fn create(
     token: &str,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     body: FormBody,
     app: &State<App>,
 ) -> Result<(Status, Template), Error> {
-    link::admit(app, &caller).await?;
+    let Admitted(caller) = caller?;
     let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
     let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
     match setup::create_first_admin(&app.pool, token, &admin, app.now()).await {

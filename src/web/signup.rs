@@ -9,8 +9,8 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
-use super::link::Caller;
-use super::respond::{Answer, Reply, Visit, open_link, recall, visit};
+use super::link::Admitted;
+use super::respond::{Answer, Reply, Visit, open_link, visit};
 use super::{App, Error};
 use crate::signup::seats::{self, By, MySeat};
 use crate::signup::{SeatId, SeatStatus, SignupError};
@@ -70,23 +70,18 @@ async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Error> {
     seats.into_iter().find(|s| s.seat == SeatId(seat)).ok_or(Error::NotFound)
 }
 
-/// The visit behind the cookie of the link whose pages `handle` names.
-async fn visit_by(app: &App, cookies: &CookieJar<'_>, handle: &str) -> Result<Visit, Error> {
-    visit(app, &recall(cookies, handle)?).await
-}
-
-#[get("/antwoord/<handle>/plaats/<seat>")]
-async fn seat(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    let visit = visit_by(app, cookies, handle).await?;
+#[get("/antwoord/<_>/plaats/<seat>")]
+async fn seat(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+    let visit = visit?;
     let seat = my_seat(app, &visit, seat).await?;
     let view = seat_view(&visit, &seat, app.now());
     let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path };
     Ok(Reply::Page((Status::Ok, Template::render("respond/seat", context))))
 }
 
-#[post("/antwoord/<handle>/plaats/<seat>/afzeggen")]
-async fn cancel(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    cancel_seat(app, &visit_by(app, cookies, handle).await?, seat).await
+#[post("/antwoord/<_>/plaats/<seat>/afzeggen")]
+async fn cancel(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+    cancel_seat(app, &visit?, seat).await
 }
 
 /// A cancellation posted to the mailed address itself, as `respond::answer_by_link` takes pages.
@@ -95,10 +90,10 @@ async fn cancel_by_link(
     token: &str,
     seat: i64,
     cookies: &CookieJar<'_>,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     app: &State<App>,
 ) -> Answer {
-    let token = open_link(app, token, cookies, &caller).await?;
+    let token = open_link(app, token, cookies, &caller?).await?;
     cancel_seat(app, &visit(app, &token).await?, seat).await
 }
 

@@ -4,12 +4,12 @@
 //! cookie, and may arrive as form data or multipart: the token in the path is all that counts,
 //! so the body is not read.
 
-use rocket::http::{CookieJar, Status};
+use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::link::{self, Caller};
-use super::respond::{Answer, Reply, invitation, recall};
+use super::link::{self, Admitted, Recalled};
+use super::respond::{Answer, Reply, invitation};
 use super::{App, Error};
 use crate::rounds::{self, InvitationToken};
 
@@ -18,21 +18,21 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// The page with the button, reached from `/r/<token>/afmelden` once the token is in a cookie.
-#[get("/antwoord/<handle>/afmelden")]
-async fn ask(handle: &str, cookies: &CookieJar<'_>) -> Answer {
-    let action = format!("{}/afmelden", link::path(&recall(cookies, handle)?));
+#[get("/antwoord/<_>/afmelden")]
+async fn ask(recalled: Result<Recalled, Error>) -> Answer {
+    let action = format!("{}/afmelden", link::path(&recalled?.0));
     Ok(Reply::Page((Status::Ok, Template::render("unsubscribe/ask", context! { action }))))
 }
 
-#[post("/antwoord/<handle>/afmelden")]
-async fn unsubscribe(handle: &str, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    opt_out(app, &recall(cookies, handle)?).await
+#[post("/antwoord/<_>/afmelden")]
+async fn unsubscribe(recalled: Result<Recalled, Error>, app: &State<App>) -> Answer {
+    opt_out(app, &recalled?.0).await
 }
 
 /// A mail program's one-click unsubscribe (the `List-Unsubscribe` address): no cookie, no body.
 #[post("/r/<token>/afmelden")]
-async fn one_click(token: &str, caller: Caller, app: &State<App>) -> Answer {
-    opt_out(app, &invitation(app, token, &caller).await?).await
+async fn one_click(token: &str, caller: Result<Admitted, Error>, app: &State<App>) -> Answer {
+    opt_out(app, &invitation(app, token, &caller?).await?).await
 }
 
 async fn opt_out(app: &App, token: &InvitationToken) -> Answer {
