@@ -1,6 +1,8 @@
 //! A person answering by their personal link, page by page: `/r/<token>` from the mail is
 //! exchanged for a cookie and `/antwoord/<handle>` (see `link`). Every page that validates is
-//! saved as a draft; the last one turns the draft into a response.
+//! saved as a draft; the last one turns the draft into a response. Which page comes next is
+//! `responses::step`; this module reads the visit (the `Visit` guard), checks the posted page and
+//! carries the step out.
 
 use std::sync::Arc;
 
@@ -17,6 +19,7 @@ use super::{App, Error};
 use crate::forms::Answers;
 use crate::forms::FormKind;
 use crate::forms::validate::{self, FieldError, Posted};
+use crate::responses::step::{Nav, Step, step};
 use crate::responses::{self, Draft, Submitted};
 use crate::rounds::{Invitation, InvitationToken, Round};
 use crate::signup::{self, Session};
@@ -238,32 +241,13 @@ async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
         let errors = signup::choices::check(&form.pages[page], &answers, &visit.sessions);
         if errors.is_empty() { Ok(answers) } else { Err(errors) }
     });
-    let page_answers = match checked {
-        Ok(answers) => answers,
-        // Going back never blocks on this page's mistakes; what was wrong is simply not kept.
-        Err(_) if nav == Nav::Prev => {
-            return move_to(app, &visit, previous(form, &draft.answers, page), draft.answers).await;
+    match step(form, draft.answers, page, nav, checked) {
+        Step::MoveTo(draft) => move_to(app, &visit, draft.page, draft.answers).await,
+        Step::Mistakes(errors) => {
+            Ok(render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity))
         }
-        Err(errors) => {
-            return Ok(render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity));
-        }
-    };
-    let answers = merge(form, page, draft.answers, page_answers);
-    let shown = validate::shown_pages(form, &answers);
-    let next = shown.iter().copied().find(|p| *p > page);
-    match (nav, next) {
-        (Nav::Prev, _) => move_to(app, &visit, previous(form, &answers, page), answers).await,
-        (Nav::Next, Some(next)) => move_to(app, &visit, next, answers).await,
-        // The last page's button, or "next" with nothing after it: send.
-        (Nav::Next | Nav::Submit, _) => submit(app, &visit, answers).await,
+        Step::Submit(answers) => submit(app, &visit, answers).await,
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Nav {
-    Prev,
-    Next,
-    Submit,
 }
 
 /// Takes the page number and the button pressed out of the posted fields.
@@ -284,20 +268,6 @@ fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
         return None;
     }
     Some((page, nav, posted))
-}
-
-/// The draft's answers with this page's replaced by what was just posted.
-fn merge(form: &crate::forms::Form, page: usize, mut answers: Answers, page_answers: Answers) -> Answers {
-    for q in &form.pages[page].questions {
-        answers.remove(&q.id);
-        answers.remove(&crate::forms::answers::other_key(&q.id));
-    }
-    answers.extend(page_answers);
-    validate::prune(form, &answers)
-}
-
-fn previous(form: &crate::forms::Form, answers: &Answers, page: usize) -> usize {
-    validate::shown_pages(form, answers).into_iter().rev().find(|p| *p < page).unwrap_or(0)
 }
 
 async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Answer {
