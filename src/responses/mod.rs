@@ -11,6 +11,7 @@ use crate::forms::Answers;
 use crate::rounds::{Invitation, InvitationId, Round};
 
 mod mixing;
+pub mod step;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResponsesError {

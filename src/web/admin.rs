@@ -7,26 +7,27 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
-use super::App;
 use super::auth::{Admin, CsrfForm};
-use super::errors;
+use super::{App, Error};
 use crate::accounts::{self, AccountsError, Role};
 use crate::audit;
 
 /// Audit rows shown on the page; `peil audit --limit` reads further back.
 const AUDIT_ROWS: i64 = 50;
 
+type Page = Result<(Status, Template), Error>;
+
 pub fn routes() -> Vec<Route> {
     routes![index, add_user]
 }
 
 #[get("/beheer")]
-async fn index(admin: Admin, app: &State<App>) -> (Status, Template) {
+async fn index(admin: Admin, app: &State<App>) -> Page {
     page(&admin, app, Status::Ok, Form::default()).await
 }
 
 #[post("/beheer/gebruikers", data = "<form>")]
-async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> (Status, Template) {
+async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> Page {
     let typed =
         Form { email: form.field("email").to_owned(), role: form.field("role").to_owned(), error: None };
     let Some(role) = Role::parse(&typed.role) else {
@@ -44,15 +45,12 @@ async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> (Status, Te
                 account_email: &admin.email,
                 csrf: admin.csrf(),
             };
-            (Status::Ok, Template::render("admin/user_added", context))
+            Ok((Status::Ok, Template::render("admin/user_added", context)))
         }
         Err(e @ (AccountsError::BadEmail | AccountsError::Duplicate)) => {
             page(&admin, app, Status::UnprocessableEntity, Form { error: Some(e.to_string()), ..typed }).await
         }
-        Err(e) => {
-            tracing::error!(error = %e, "adding a user failed");
-            errors::page(Status::InternalServerError)
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -83,13 +81,9 @@ struct AuditRow {
     detail: String,
 }
 
-async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> (Status, Template) {
-    let (users, entries) =
-        match (accounts::list_users(&app.pool).await, audit::list(&app.pool, AUDIT_ROWS).await) {
-            (Ok(users), Ok(entries)) => (users, entries),
-            (Err(e), _) => return failed(&e),
-            (_, Err(e)) => return failed(&e),
-        };
+async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> Page {
+    let (users, entries) = (accounts::list_users(&app.pool).await, audit::list(&app.pool, AUDIT_ROWS).await);
+    let (users, entries) = (users?, entries?);
     let users: Vec<UserRow> = users
         .into_iter()
         .map(|u| UserRow {
@@ -116,10 +110,5 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> (Status, 
         account_email: &admin.email,
         csrf: admin.csrf(),
     };
-    (status, Template::render("admin/index", context))
-}
-
-fn failed(e: &dyn std::fmt::Display) -> (Status, Template) {
-    tracing::error!(error = %e, "the administration page failed");
-    errors::page(Status::InternalServerError)
+    Ok((status, Template::render("admin/index", context)))
 }

@@ -20,10 +20,9 @@ use rocket::response::Redirect;
 use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes, uri};
 use rocket_dyn_templates::{Template, context};
 
-use super::App;
 use super::body::{BodyError, FormBody};
-use super::errors;
-use super::link::{self, Caller};
+use super::link::{self, Admitted};
+use super::{App, Error};
 use crate::accounts::{self, AccountsError, Role, UserId};
 
 /// The session cookie: a random token whose SHA-256 is the session's key in the database.
@@ -252,7 +251,7 @@ async fn login(
     ip: Option<IpAddr>,
     cookies: &CookieJar<'_>,
     app: &State<App>,
-) -> Answer {
+) -> Result<Answer, Error> {
     let (email, terug) = (field(&body, "email"), local_path(field(&body, "terug")).unwrap_or(HOME));
     let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
     match accounts::login(&app.pool, email, field(&body, "password"), &ip, app.now()).await {
@@ -263,7 +262,7 @@ async fn login(
                 .path("/")
                 .secure(app.settings.base_url.starts_with("https://"));
             cookies.add(cookie);
-            Answer::Redirect(Redirect::to(terug.to_owned()))
+            Ok(Answer::Redirect(Redirect::to(terug.to_owned())))
         }
         Err(e @ (AccountsError::WrongCredentials | AccountsError::TooManyAttempts)) => {
             let status = match e {
@@ -271,74 +270,56 @@ async fn login(
                 _ => Status::UnprocessableEntity,
             };
             let context = context! { terug, email, error: e.to_string() };
-            Answer::Page((status, Template::render("auth/login", context)))
+            Ok(Answer::Page((status, Template::render("auth/login", context))))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "login failed");
-            Answer::Page(errors::page(Status::InternalServerError))
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
 #[post("/uitloggen", data = "<form>")]
-async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Answer {
-    if let Err(e) = accounts::logout(&app.pool, &form.member.token_hash, &form.member.email, app.now()).await
-    {
-        tracing::error!(error = %e, "logout failed");
-        return Answer::Page(errors::page(Status::InternalServerError));
-    }
+async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, Error> {
+    accounts::logout(&app.pool, &form.member.token_hash, &form.member.email, app.now()).await?;
     cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Answer::Redirect(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
+    Ok(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
 }
 
 #[get("/wachtwoord/<token>")]
-async fn password_page(token: &str, caller: Caller, app: &State<App>) -> (Status, Template) {
-    if let Some(refused) = link::refused_before_lookup(app, &caller).await {
-        return refused;
-    }
-    match accounts::password_link(&app.pool, token, app.now()).await {
-        Ok(Some(link)) => (
-            Status::Ok,
-            Template::render(
-                "auth/password",
-                context! { action: format!("/wachtwoord/{token}"), email: link.email },
-            ),
-        ),
-        Ok(None) => link::missed(app, &caller).await,
-        Err(e) => {
-            tracing::error!(error = %e, "password page failed");
-            errors::page(Status::InternalServerError)
-        }
-    }
+async fn password_page(
+    token: &str,
+    caller: Result<Admitted, Error>,
+    app: &State<App>,
+) -> Result<(Status, Template), Error> {
+    let Admitted(caller) = caller?;
+    let Some(link) = accounts::password_link(&app.pool, token, app.now()).await? else {
+        return Err(link::missed(app, &caller).await);
+    };
+    let context = context! { action: format!("/wachtwoord/{token}"), email: link.email };
+    Ok((Status::Ok, Template::render("auth/password", context)))
 }
 
 #[post("/wachtwoord/<token>", data = "<body>")]
 async fn password_set(
     token: &str,
     _origin: SameOrigin,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     body: FormBody,
     app: &State<App>,
-) -> (Status, Template) {
-    if let Some(refused) = link::refused_before_lookup(app, &caller).await {
-        return refused;
-    }
+) -> Result<(Status, Template), Error> {
+    let Admitted(caller) = caller?;
     let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
     match accounts::set_password(&app.pool, token, password, repeat, app.now()).await {
-        Ok(email) => (Status::Ok, Template::render("auth/password_done", context! { email })),
-        Err(AccountsError::InvalidLink) => link::missed(app, &caller).await,
+        Ok(email) => Ok((Status::Ok, Template::render("auth/password_done", context! { email }))),
+        Err(AccountsError::InvalidLink) => Err(link::missed(app, &caller).await),
         Err(e @ (AccountsError::WeakPassword | AccountsError::Mismatch)) => {
-            let email = match accounts::password_link(&app.pool, token, app.now()).await {
-                Ok(Some(link)) => link.email,
-                _ => return errors::page(Status::NotFound),
+            // Gone or unreadable since the post was checked: the link no longer works.
+            let Ok(Some(link)) = accounts::password_link(&app.pool, token, app.now()).await else {
+                return Err(Error::NotFound);
             };
-            let context = context! { action: format!("/wachtwoord/{token}"), email, error: e.to_string() };
-            (Status::UnprocessableEntity, Template::render("auth/password", context))
+            let context =
+                context! { action: format!("/wachtwoord/{token}"), email: link.email, error: e.to_string() };
+            Ok((Status::UnprocessableEntity, Template::render("auth/password", context)))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "setting a password failed");
-            errors::page(Status::InternalServerError)
-        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -7,9 +7,8 @@
 
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket_dyn_templates::Template;
 
-use super::{App, errors};
+use super::{App, Error};
 use crate::rounds::InvitationToken;
 use crate::rounds::guesses::{self, Client};
 
@@ -82,37 +81,67 @@ pub struct Caller {
     pub secure: bool,
 }
 
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Caller {
-    type Error = std::convert::Infallible;
-
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Caller, Self::Error> {
-        let app = req.rocket().state::<App>().expect("the app is managed");
-        let client = Client::new(&app.secret, req.client_ip());
-        Outcome::Success(Caller { client, secure: app.settings.base_url.starts_with("https://") })
-    }
+fn app<'r>(req: &'r Request<'_>) -> &'r App {
+    req.rocket().state::<App>().expect("the app is managed")
 }
 
-/// Before a link is looked up (personal, `/wachtwoord/...`, `/setup/...`): the error page if
-/// `caller` used up its wrong links. All kinds share one limit, so trying one kind does not buy
-/// more tries of another; and a throttled caller's link is not looked up at all, so the limit
-/// cannot be used to test a link either.
-pub async fn refused_before_lookup(app: &App, caller: &Caller) -> Option<(Status, Template)> {
-    match guesses::throttled(&app.pool, &caller.client, app.now()).await {
-        Ok(false) => None,
-        Ok(true) => Some(errors::page(Status::TooManyRequests)),
-        Err(e) => {
-            tracing::error!(error = %e, "the wrong-link limit failed");
-            Some(errors::page(Status::InternalServerError))
+fn caller(req: &Request<'_>) -> Caller {
+    let app = app(req);
+    let client = Client::new(&app.secret, req.client_ip());
+    Caller { client, secure: app.settings.base_url.starts_with("https://") }
+}
+
+/// A caller with wrong links left (see `admit`): the guard of every route that looks up a link
+/// from its path. Handlers take it as `Result<Admitted, Error>` and apply `?` where they would
+/// look the link up, so that what refused a request before (a path that is not a link's, a body
+/// that is not a form) still refuses it first, with the same page.
+pub struct Admitted(pub Caller);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Admitted {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Admitted, Error> {
+        let caller = caller(req);
+        match admit(app(req), &caller).await {
+            Ok(()) => Outcome::Success(Admitted(caller)),
+            Err(e) => Outcome::Error((e.status(), e)),
         }
     }
 }
 
-/// The page for a link that matched nothing, counted against `caller`.
-pub async fn missed(app: &App, caller: &Caller) -> (Status, Template) {
-    if let Err(e) = guesses::missed(&app.pool, &caller.client, app.now()).await {
-        tracing::error!(error = %e, "the wrong-link limit failed");
-        return errors::page(Status::InternalServerError);
+/// The token of the link whose pages the request's path names (`/antwoord/<handle>/...`), from
+/// this browser's cookie; without it (another browser, or a week later) `OpenLinkAgain`.
+pub struct Recalled(pub InvitationToken);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Recalled {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Recalled, Error> {
+        let handle = req.param::<&str>(1).and_then(Result::ok).unwrap_or_default();
+        match recall(req.cookies(), handle) {
+            Some(token) => Outcome::Success(Recalled(token)),
+            None => Outcome::Error((Status::Forbidden, Error::OpenLinkAgain)),
+        }
     }
-    errors::page(Status::NotFound)
+}
+
+/// Before a link is looked up (personal, `/wachtwoord/...`, `/setup/...`): `Throttled` if
+/// `caller` used up its wrong links. All kinds share one limit, so trying one kind does not buy
+/// more tries of another; and a throttled caller's link is not looked up at all, so the limit
+/// cannot be used to test a link either.
+async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
+    if guesses::throttled(&app.pool, &caller.client, app.now()).await? {
+        return Err(Error::Throttled);
+    }
+    Ok(())
+}
+
+/// A link that matched nothing, counted against `caller`: `NotFound`, to return with `?`.
+pub async fn missed(app: &App, caller: &Caller) -> Error {
+    match guesses::missed(&app.pool, &caller.client, app.now()).await {
+        Ok(_) => Error::NotFound,
+        Err(e) => e.into(),
+    }
 }

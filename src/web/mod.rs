@@ -5,6 +5,7 @@ mod accessibility;
 mod admin;
 mod auth;
 mod body;
+mod error;
 mod errors;
 mod headers;
 mod link;
@@ -33,6 +34,7 @@ use crate::rounds::RoundCache;
 use crate::settings::{Secret, Settings};
 
 pub use body::{BodyError, decode_urlencoded};
+use error::Error;
 
 /// Everything a request may need, managed by Rocket.
 pub struct App {

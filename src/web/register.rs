@@ -6,10 +6,9 @@ use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::App;
 use super::body::FormBody;
-use super::errors;
-use super::respond::{Reply, fail};
+use super::respond::{Answer, Reply};
+use super::{App, Error};
 use crate::signup::registration::{self, RegistrationForm};
 
 pub fn routes() -> Vec<Route> {
@@ -21,26 +20,19 @@ fn first(body: &FormBody, name: &str) -> String {
 }
 
 #[get("/f/<slug>")]
-async fn show(slug: &str, app: &State<App>) -> Reply {
-    match registration::round_of(&app.pool, slug, app.now()).await {
-        Ok(Some((_, title))) => page(app, &title, slug, &RegistrationForm::default(), &[], Status::Ok),
-        Ok(None) => Reply::Page(errors::page(Status::NotFound)),
-        Err(e) => fail(e),
-    }
+async fn show(slug: &str, app: &State<App>) -> Answer {
+    let (_, title) = registration::round_of(&app.pool, slug, app.now()).await?.ok_or(Error::NotFound)?;
+    Ok(page(app, &title, slug, &RegistrationForm::default(), &[], Status::Ok))
 }
 
 #[post("/f/<slug>", data = "<body>")]
-async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
-    let (round, title) = match registration::round_of(&app.pool, slug, app.now()).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return Reply::Page(errors::page(Status::NotFound)),
-        Err(e) => return fail(e),
-    };
+async fn register(slug: &str, body: FormBody, app: &State<App>) -> Answer {
+    let (round, title) = registration::round_of(&app.pool, slug, app.now()).await?.ok_or(Error::NotFound)?;
     // The page sends each field once; a repeated one is not a browser's post, and which copy
     // counts would be a guess.
     if ["naam", "email", "rol", "praktijk"].iter().any(|name| body.0.get(*name).is_some_and(|v| v.len() > 1))
     {
-        return Reply::Page(errors::page(Status::BadRequest));
+        return Err(Error::BadRequest);
     }
     let typed = RegistrationForm {
         name: first(&body, "naam"),
@@ -52,17 +44,14 @@ async fn register(slug: &str, body: FormBody, app: &State<App>) -> Reply {
         Ok(person) => person,
         Err(problems) => {
             let problems: Vec<_> = problems.into_iter().map(|p| p.dutch()).collect();
-            return page(app, &title, slug, &typed, &problems, Status::UnprocessableEntity);
+            return Ok(page(app, &title, slug, &typed, &problems, Status::UnprocessableEntity));
         }
     };
-    let done = {
+    {
         let _turn = app.writes.turn().await;
-        registration::register(&app.pool, &app.secret, round, &person, app.now()).await
-    };
-    match done {
-        Ok(_) => Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))),
-        Err(e) => fail(e),
+        registration::register(&app.pool, &app.secret, round, &person, app.now()).await?;
     }
+    Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))))
 }
 
 fn page(

@@ -1,22 +1,25 @@
 //! A person answering by their personal link, page by page: `/r/<token>` from the mail is
 //! exchanged for a cookie and `/antwoord/<handle>` (see `link`). Every page that validates is
-//! saved as a draft; the last one turns the draft into a response.
+//! saved as a draft; the last one turns the draft into a response. Which page comes next is
+//! `responses::step`; this module reads the visit (the `Visit` guard), checks the posted page and
+//! carries the step out.
 
 use std::sync::Arc;
 
 use rocket::http::{CookieJar, Status};
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
 use rocket::{Responder, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::App;
 use super::body::FormBody;
-use super::errors;
-use super::link::{self, Caller};
+use super::link::{self, Admitted, Recalled};
 use super::view::{self, PageView};
+use super::{App, Error};
 use crate::forms::Answers;
 use crate::forms::FormKind;
 use crate::forms::validate::{self, FieldError, Posted};
+use crate::responses::step::{Nav, Step, step};
 use crate::responses::{self, Draft, Submitted};
 use crate::rounds::{Invitation, InvitationToken, Round};
 use crate::signup::{self, Session};
@@ -49,25 +52,19 @@ impl Visit {
     }
 }
 
-pub(super) fn fail(e: impl std::fmt::Display) -> Reply {
-    // Only the error kind is logged: never the token, never an answer.
-    tracing::error!(error = %e, "answering failed");
-    Reply::Page(errors::page(Status::InternalServerError))
-}
+/// What a respondent's page answers: the page, or the error page.
+pub(super) type Answer = Result<Reply, Error>;
 
-/// The invitation behind `token`, unless the caller already tried too many wrong links: then
-/// nothing is looked up, so the limit cannot be used to test a link either.
-pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Result<InvitationToken, Reply> {
-    if let Some(refused) = link::refused_before_lookup(app, caller).await {
-        return Err(Reply::Page(refused));
-    }
+/// The invitation behind `token`, for a caller with wrong links left; a miss counts against it.
+pub(super) async fn invitation(app: &App, token: &str, caller: &Admitted) -> Result<InvitationToken, Error> {
+    let Admitted(caller) = caller;
     let found = match InvitationToken::parse(token) {
-        Some(token) => crate::rounds::find_invitation(&app.pool, &token).await.map_err(fail)?.map(|_| token),
+        Some(token) => crate::rounds::find_invitation(&app.pool, &token).await?.map(|_| token),
         None => None,
     };
     match found {
         Some(token) => Ok(token),
-        None => Err(Reply::Page(link::missed(app, caller).await)),
+        None => Err(link::missed(app, caller).await),
     }
 }
 
@@ -76,29 +73,41 @@ pub(super) async fn open_link(
     app: &App,
     token: &str,
     cookies: &CookieJar<'_>,
-    caller: &Caller,
-) -> Result<InvitationToken, Reply> {
+    caller: &Admitted,
+) -> Result<InvitationToken, Error> {
     let token = invitation(app, token, caller).await?;
-    link::remember(cookies, &token, caller.secure);
+    link::remember(cookies, &token, caller.0.secure);
     Ok(token)
 }
 
-/// The token of the link whose pages `handle` names, from this browser's cookie.
-pub(super) fn recall(cookies: &CookieJar<'_>, handle: &str) -> Option<InvitationToken> {
-    link::recall(cookies, handle)
+/// The visit of the link whose pages the request's path names (`/antwoord/<handle>/...`): the
+/// token from this browser's cookie (`Recalled`), its invitation and its round. Handlers take it
+/// as `Result<Visit, Error>`: a guard's own failure would go to a catcher, which cannot tell the
+/// page for a link without its cookie from a logged-out member's, and would come before a
+/// refused body.
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Visit {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Visit, Error> {
+        let app = req.rocket().state::<App>().expect("the app is managed");
+        let found = match Recalled::from_request(req).await {
+            Outcome::Success(Recalled(token)) => visit(app, &token).await,
+            Outcome::Error((_, e)) => Err(e),
+            Outcome::Forward(status) => return Outcome::Forward(status),
+        };
+        match found {
+            Ok(visit) => Outcome::Success(visit),
+            Err(e) => Outcome::Error((e.status(), e)),
+        }
+    }
 }
 
-/// The page for a link's address without its cookie: another browser, or a week later.
-pub(super) fn open_link_again() -> Reply {
-    Reply::Page(errors::page(Status::Forbidden))
-}
-
-pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Reply> {
-    let not_found = || Reply::Page(errors::page(Status::NotFound));
-    let found = responses::visit(&app.pool, token).await.map_err(fail)?.ok_or_else(not_found)?;
-    let round = app.rounds.get(&app.pool, found.invitation.round).await.map_err(fail)?;
+pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Error> {
+    let found = responses::visit(&app.pool, token).await?.ok_or(Error::NotFound)?;
+    let round = app.rounds.get(&app.pool, found.invitation.round).await?;
     let sessions = match round.form.kind {
-        FormKind::Signup => signup::sessions::of_round(&app.pool, round.id).await.map_err(fail)?,
+        FormKind::Signup => signup::sessions::of_round(&app.pool, round.id).await?,
         FormKind::Survey => Vec::new(),
     };
     Ok(Visit {
@@ -118,29 +127,25 @@ async fn exchange(
     token: &str,
     rest: std::path::PathBuf,
     cookies: &CookieJar<'_>,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     app: &State<App>,
-) -> Reply {
-    let Some(rest) = link::rest(&rest) else {
-        return Reply::Page(errors::page(Status::NotFound));
-    };
-    match open_link(app, token, cookies, &caller).await {
-        Ok(token) => Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token)))),
-        Err(reply) => reply,
-    }
+) -> Answer {
+    let rest = link::rest(&rest).ok_or(Error::NotFound)?;
+    let token = open_link(app, token, cookies, &caller?).await?;
+    Ok(Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token)))))
 }
 
 /// The pages that end a visit early: a sign-up already made (its seats, to see or cancel),
 /// closed rounds, and anonymous responses already in.
-async fn finished(app: &App, visit: &Visit) -> Option<Reply> {
+async fn finished(app: &App, visit: &Visit) -> Result<Option<Reply>, Error> {
     let round = &visit.round;
     if visit.is_signup() && visit.invitation.answered {
-        return Some(super::signup::status(app, visit).await);
+        return Ok(Some(super::signup::status(app, visit).await?));
     }
     if !round.is_open(app.now()) {
-        return Some(closed(round));
+        return Ok(Some(closed(round)));
     }
-    (round.anonymous && visit.invitation.answered).then(|| thanks(round, true))
+    Ok((round.anonymous && visit.invitation.answered).then(|| thanks(round, true)))
 }
 
 fn closed(round: &Round) -> Reply {
@@ -169,18 +174,11 @@ fn state(visit: &Visit) -> (Draft, bool) {
     }
 }
 
-#[get("/antwoord/<handle>")]
-async fn show(handle: &str, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
-    let visit = match recall(cookies, handle).ok_or_else(open_link_again) {
-        Ok(token) => visit(app, &token).await,
-        Err(reply) => Err(reply),
-    };
-    let visit = match visit {
-        Ok(visit) => visit,
-        Err(reply) => return reply,
-    };
-    if let Some(reply) = finished(app, &visit).await {
-        return reply;
+#[get("/antwoord/<_>")]
+async fn show(visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+    let visit = visit?;
+    if let Some(reply) = finished(app, &visit).await? {
+        return Ok(reply);
     }
     let (draft, resubmitting) = state(&visit);
     let shown = validate::shown_pages(&visit.round.form, &draft.answers);
@@ -192,15 +190,12 @@ async fn show(handle: &str, cookies: &CookieJar<'_>, app: &State<App>) -> Reply 
         )
     });
     let posted = view::posted_from(&visit.round.form.pages[page], &draft.answers);
-    render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok)
+    Ok(render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok))
 }
 
-#[post("/antwoord/<handle>", data = "<body>")]
-async fn answer(handle: &str, body: FormBody, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
-    match recall(cookies, handle).ok_or_else(open_link_again) {
-        Ok(token) => post_page(app, &token, body).await,
-        Err(reply) => reply,
-    }
+#[post("/antwoord/<_>", data = "<body>")]
+async fn answer(visit: Result<Visit, Error>, body: FormBody, app: &State<App>) -> Answer {
+    post_page(app, visit?, body).await
 }
 
 /// A page posted to the mailed address itself (a page opened before links were exchanged for
@@ -210,35 +205,27 @@ async fn answer_by_link(
     token: &str,
     body: FormBody,
     cookies: &CookieJar<'_>,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     app: &State<App>,
-) -> Reply {
-    match open_link(app, token, cookies, &caller).await {
-        Ok(token) => post_page(app, &token, body).await,
-        Err(reply) => reply,
-    }
+) -> Answer {
+    let token = open_link(app, token, cookies, &caller?).await?;
+    post_page(app, visit(app, &token).await?, body).await
 }
 
-async fn post_page(app: &App, token: &InvitationToken, body: FormBody) -> Reply {
-    let visit = match visit(app, token).await {
-        Ok(visit) => visit,
-        Err(reply) => return reply,
-    };
+async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
     // A sign-up already made: a second post (a double click) lands on the same page as the first.
     if visit.is_signup() && visit.invitation.answered {
-        return Reply::Redirect(Redirect::to(visit.path.clone()));
+        return Ok(Reply::Redirect(Redirect::to(visit.path.clone())));
     }
     // An anonymous response already in: a replayed or double-clicked send gets the thank-you
     // page the first one got, and stores nothing.
     if visit.round.anonymous && visit.invitation.answered && visit.round.is_open(app.now()) {
-        return thanks(&visit.round, false);
+        return Ok(thanks(&visit.round, false));
     }
-    if let Some(reply) = finished(app, &visit).await {
-        return reply;
+    if let Some(reply) = finished(app, &visit).await? {
+        return Ok(reply);
     }
-    let Some((page, nav, posted)) = controls(body.0, visit.round.form.pages.len()) else {
-        return Reply::Page(errors::page(Status::BadRequest));
-    };
+    let (page, nav, posted) = controls(body.0, visit.round.form.pages.len()).ok_or(Error::BadRequest)?;
     let (draft, _) = state(&visit);
     let form = &visit.round.form;
     let before = validate::answers_before(form, page, &draft.answers);
@@ -246,7 +233,7 @@ async fn post_page(app: &App, token: &InvitationToken, body: FormBody) -> Reply 
         Ok(checked) => checked,
         Err(e) => {
             tracing::info!(error = %e, "refused a tampered or stale form");
-            return Reply::Page(errors::page(Status::BadRequest));
+            return Err(Error::BadRequest);
         }
     };
     // A session chosen on this page must still be offered.
@@ -254,32 +241,13 @@ async fn post_page(app: &App, token: &InvitationToken, body: FormBody) -> Reply 
         let errors = signup::choices::check(&form.pages[page], &answers, &visit.sessions);
         if errors.is_empty() { Ok(answers) } else { Err(errors) }
     });
-    let page_answers = match checked {
-        Ok(answers) => answers,
-        // Going back never blocks on this page's mistakes; what was wrong is simply not kept.
-        Err(_) if nav == Nav::Prev => {
-            return move_to(app, &visit, previous(form, &draft.answers, page), draft.answers).await;
+    match step(form, draft.answers, page, nav, checked) {
+        Step::MoveTo(draft) => move_to(app, &visit, draft.page, draft.answers).await,
+        Step::Mistakes(errors) => {
+            Ok(render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity))
         }
-        Err(errors) => {
-            return render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity);
-        }
-    };
-    let answers = merge(form, page, draft.answers, page_answers);
-    let shown = validate::shown_pages(form, &answers);
-    let next = shown.iter().copied().find(|p| *p > page);
-    match (nav, next) {
-        (Nav::Prev, _) => move_to(app, &visit, previous(form, &answers, page), answers).await,
-        (Nav::Next, Some(next)) => move_to(app, &visit, next, answers).await,
-        // The last page's button, or "next" with nothing after it: send.
-        (Nav::Next | Nav::Submit, _) => submit(app, &visit, answers).await,
+        Step::Submit(answers) => submit(app, &visit, answers).await,
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Nav {
-    Prev,
-    Next,
-    Submit,
 }
 
 /// Takes the page number and the button pressed out of the posted fields.
@@ -302,72 +270,46 @@ fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
     Some((page, nav, posted))
 }
 
-/// The draft's answers with this page's replaced by what was just posted.
-fn merge(form: &crate::forms::Form, page: usize, mut answers: Answers, page_answers: Answers) -> Answers {
-    for q in &form.pages[page].questions {
-        answers.remove(&q.id);
-        answers.remove(&crate::forms::answers::other_key(&q.id));
-    }
-    answers.extend(page_answers);
-    validate::prune(form, &answers)
-}
-
-fn previous(form: &crate::forms::Form, answers: &Answers, page: usize) -> usize {
-    validate::shown_pages(form, answers).into_iter().rev().find(|p| *p < page).unwrap_or(0)
-}
-
-async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Reply {
+async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Answer {
     let _turn = app.writes.turn().await;
-    match responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }, app.now()).await {
-        Ok(()) => Reply::Redirect(Redirect::to(visit.path.clone())),
-        Err(e) => fail(e),
-    }
+    responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }, app.now()).await?;
+    Ok(Reply::Redirect(Redirect::to(visit.path.clone())))
 }
 
-async fn submit(app: &App, visit: &Visit, answers: Answers) -> Reply {
+async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
     let form = &visit.round.form;
     if let Some(page) = validate::first_incomplete_page(form, &answers) {
         let errors = validate::missing(&form.pages[page], &answers);
         let draft = Draft { page, answers: answers.clone() };
-        let saved = {
+        {
             let _turn = app.writes.turn().await;
-            responses::save_draft(&app.pool, visit.invitation.id, &draft, app.now()).await
-        };
-        if let Err(e) = saved {
-            return fail(e);
+            responses::save_draft(&app.pool, visit.invitation.id, &draft, app.now()).await?;
         }
         let posted = view::posted_from(&form.pages[page], &answers);
-        return render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity);
+        return Ok(render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity));
     }
     // The same threshold the results use: a form may raise the configured one, never lower it.
     let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
-    let _turn = app.writes.turn().await;
-    match responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group, app.now()).await
-    {
-        Ok(Submitted::Stored) => thanks(&visit.round, false),
+    let submitted = {
+        let _turn = app.writes.turn().await;
+        responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group, app.now()).await?
+    };
+    Ok(match submitted {
+        Submitted::Stored => thanks(&visit.round, false),
         // The sign-up's own page shows the seats; a reload there takes no second seat.
-        Ok(Submitted::SignedUp(_)) => Reply::Redirect(Redirect::to(visit.path.clone())),
-        Ok(Submitted::AlreadyAnswered) if visit.is_signup() => {
-            Reply::Redirect(Redirect::to(visit.path.clone()))
-        }
+        Submitted::SignedUp(_) => Reply::Redirect(Redirect::to(visit.path.clone())),
+        Submitted::AlreadyAnswered if visit.is_signup() => Reply::Redirect(Redirect::to(visit.path.clone())),
         // The same page as the first send got: this was a double click or a replay.
-        Ok(Submitted::AlreadyAnswered) => thanks(&visit.round, false),
-        Ok(Submitted::NotOffered(_)) => {
-            drop(_turn);
-            not_offered(app, visit, &answers).await
-        }
-        Ok(Submitted::Closed) => closed(&visit.round),
-        Err(e) => fail(e),
-    }
+        Submitted::AlreadyAnswered => thanks(&visit.round, false),
+        Submitted::NotOffered(_) => not_offered(app, visit, &answers).await?,
+        Submitted::Closed => closed(&visit.round),
+    })
 }
 
 /// A chosen session was cancelled while this person was filling in the form: back to its page,
 /// with the sessions as they are now and a message at the question.
-async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Reply {
-    let sessions = match signup::sessions::of_round(&app.pool, visit.round.id).await {
-        Ok(sessions) => sessions,
-        Err(e) => return fail(e),
-    };
+async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Answer {
+    let sessions = signup::sessions::of_round(&app.pool, visit.round.id).await?;
     let form = &visit.round.form;
     let page = form
         .pages
@@ -377,7 +319,7 @@ async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Reply {
     let errors = signup::choices::check(&form.pages[page], answers, &sessions);
     let posted = view::posted_from(&form.pages[page], answers);
     let visit = Visit { sessions, ..visit.clone() };
-    render(&visit, page, &posted, answers, &errors, None, Status::UnprocessableEntity)
+    Ok(render(&visit, page, &posted, answers, &errors, None, Status::UnprocessableEntity))
 }
 
 fn render(

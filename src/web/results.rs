@@ -6,10 +6,9 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::App;
 use super::auth::Member;
-use super::errors;
 use super::results_view::{self as view, QuestionView};
+use super::{App, Error};
 use crate::audit::{self, AuditAction};
 use crate::charts::{self, Chart};
 use crate::results::export::{self, Reader};
@@ -23,29 +22,19 @@ pub fn routes() -> Vec<Route> {
     routes![overview, round_page, report, free_text, chart, download]
 }
 
-type Page = (Status, Template);
+type Page = Result<(Status, Template), Error>;
 
 /// The logged-in account for the page header (its logout form needs the CSRF token).
 pub(super) fn account(member: &Member) -> serde_json::Value {
     serde_json::json!({ "email": member.email, "csrf": member.csrf() })
 }
 
-pub(super) fn failed(e: impl std::fmt::Display) -> Page {
-    tracing::error!(error = %e, "results page failed");
-    errors::page(Status::InternalServerError)
-}
-
 #[get("/werkgroep")]
 async fn overview(member: Member, app: &State<App>) -> Page {
-    let rows = match load::rounds(&app.pool).await {
-        Ok(rows) => rows,
-        Err(e) => return failed(e),
-    };
+    let rows = load::rounds(&app.pool).await?;
     let context = super::overview_view::overview(&rows, &app.settings, app.now());
-    (
-        Status::Ok,
-        Template::render("werkgroep/overview", context! { page: context, account: account(&member) }),
-    )
+    let context = context! { page: context, account: account(&member) };
+    Ok((Status::Ok, Template::render("werkgroep/overview", context)))
 }
 
 /// Everything a round page needs, read once.
@@ -110,11 +99,7 @@ async fn report(
 type Asked = (Option<String>, Option<String>);
 
 async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template: &'static str) -> Page {
-    let data = match loaded(app, id).await {
-        Ok(Some(data)) => data,
-        Ok(None) => return errors::page(Status::NotFound),
-        Err(e) => return failed(e),
-    };
+    let data = loaded(app, id).await?.ok_or(Error::NotFound)?;
     let filter = data.scope(asked);
     let now = app.now();
     let head = view::head(&data.round, data.row.as_ref(), now);
@@ -122,10 +107,7 @@ async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template
     let rates = view::rates(&data.invited, &rates_disclosure);
     let filters = view::filter_view(&data.invited, &data.disclosure, &filter, &head.part);
     let results = if head.closed {
-        match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
-            Ok(results) => results,
-            Err(e) => return failed(e),
-        }
+        load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await?
     } else {
         None
     };
@@ -145,7 +127,7 @@ async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template
         print: template == "werkgroep/report",
         account: super::results::account(&member),
     };
-    (Status::Ok, Template::render(template, context))
+    Ok((Status::Ok, Template::render(template, context)))
 }
 
 #[get("/werkgroep/ronde/<id>/vrije-tekst/<question>?<wijk>&<rol>")]
@@ -157,21 +139,12 @@ async fn free_text(
     member: Member,
     app: &State<App>,
 ) -> Page {
-    let data = match loaded(app, id).await {
-        Ok(Some(data)) => data,
-        Ok(None) => return errors::page(Status::NotFound),
-        Err(e) => return failed(e),
-    };
+    let data = loaded(app, id).await?.ok_or(Error::NotFound)?;
     let filter = data.scope((wijk, rol));
-    let Some(label) = data.round.form.question(question).map(|q| q.label.nl.clone()) else {
-        return errors::page(Status::NotFound);
-    };
+    let label = data.round.form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
     let closed = data.round.closes_at <= app.now();
     let result = if closed {
-        match load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await {
-            Ok(result) => result,
-            Err(e) => return failed(e),
-        }
+        load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await?
     } else {
         None
     };
@@ -182,12 +155,8 @@ async fn free_text(
     });
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
-        if let Err(e) =
-            audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
-                .await
-        {
-            return failed(e);
-        }
+        audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
+            .await?;
     }
     let context = context! {
         round: view::head(&data.round, data.row.as_ref(), app.now()),
@@ -197,14 +166,14 @@ async fn free_text(
         too_few: crate::results::TOO_FEW,
         account: super::results::account(&member),
     };
-    (Status::Ok, Template::render("werkgroep/free_text", context))
+    Ok((Status::Ok, Template::render("werkgroep/free_text", context)))
 }
 
+/// A file to download: its bytes, its type and its `Content-Disposition`.
 #[derive(Responder)]
-pub(super) enum Download {
-    File(Vec<u8>, ContentType, Header<'static>),
-    Page(Page),
-}
+pub(super) struct File(Vec<u8>, ContentType, Header<'static>);
+
+pub(super) type Download = Result<File, Error>;
 
 #[get("/werkgroep/ronde/<id>/grafiek/<question>/<format>?<wijk>&<rol>")]
 async fn chart(
@@ -216,35 +185,20 @@ async fn chart(
     _member: Member,
     app: &State<App>,
 ) -> Download {
-    let data = match closed_round(app, id).await {
-        Ok(data) => data,
-        Err(answer) => return answer,
-    };
+    let data = closed_round(app, id).await?;
     let filter = data.scope((wijk, rol));
-    let result =
-        match load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await {
-            Ok(result) => result,
-            Err(e) => return Download::Page(failed(e)),
-        };
-    let Some(chart) = result.as_ref().and_then(figures::chart) else {
-        return missing();
-    };
+    let result = load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await?;
+    let chart = result.as_ref().and_then(figures::chart).ok_or(Error::NotFound)?;
     chart_file(&chart, &format!("ronde-{id}-{question}"), format)
 }
 
-/// The answer for something that is not there (or not to be shown): the 404 page.
-pub(super) fn missing() -> Download {
-    Download::Page(errors::page(Status::NotFound))
-}
-
-/// A closed round's data for a download; otherwise the answer to give instead (a round still
-/// open has nothing to download yet).
-async fn closed_round(app: &App, id: i64) -> Result<Loaded, Download> {
-    match loaded(app, id).await {
-        Ok(Some(data)) if data.round.closes_at <= app.now() => Ok(data),
-        Ok(_) => Err(missing()),
-        Err(e) => Err(Download::Page(failed(e))),
+/// A closed round's data for a download; a round still open has nothing to download yet.
+async fn closed_round(app: &App, id: i64) -> Result<Loaded, Error> {
+    let data = loaded(app, id).await?.ok_or(Error::NotFound)?;
+    if data.round.closes_at > app.now() {
+        return Err(Error::NotFound);
     }
+    Ok(data)
 }
 
 /// A chart as an SVG or PNG download named `name`; any other format is not there.
@@ -252,12 +206,10 @@ pub(super) fn chart_file(chart: &Chart, name: &str, format: &str) -> Download {
     let file = match format {
         "svg" => charts::svg(chart).map(|s| (s.into_bytes(), ContentType::SVG)),
         "png" => charts::png(chart).map(|p| (p, ContentType::PNG)),
-        _ => return missing(),
+        _ => return Err(Error::NotFound),
     };
-    match file {
-        Ok((bytes, kind)) => Download::File(bytes, kind, attachment(name, format)),
-        Err(e) => Download::Page(failed(e)),
-    }
+    let (bytes, kind) = file?;
+    Ok(File(bytes, kind, attachment(name, format)))
 }
 
 /// `Content-Disposition: attachment` with a file name made only of safe characters.
@@ -286,36 +238,24 @@ async fn download(
     match download_name(name) {
         Some(("antwoorden", format)) => export_responses(id, format, member, app).await,
         Some((_, format)) => export_summary(id, format, (wijk, rol), member, app).await,
-        None => missing(),
+        None => Err(Error::NotFound),
     }
 }
 
 async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> Download {
-    let data = match closed_round(app, id).await {
-        Ok(data) => data,
-        Err(answer) => return answer,
-    };
+    let data = closed_round(app, id).await?;
     let reader = if member.is_admin() { Reader::Admin } else { Reader::Werkgroep };
     let scope = data.scope((None, None));
-    let sheet = match export::responses(&app.pool, &data.round, &data.disclosure, &scope, reader).await {
-        Ok(Some(sheet)) => sheet,
-        Ok(None) => return missing(),
-        Err(e) => return Download::Page(failed(e)),
-    };
+    let sheet = export::responses(&app.pool, &data.round, &data.disclosure, &scope, reader).await?;
+    let sheet = sheet.ok_or(Error::NotFound)?;
     file(app, &member, id, "antwoorden", format, &sheet).await
 }
 
 async fn export_summary(id: i64, format: &str, asked: Asked, member: Member, app: &App) -> Download {
-    let data = match closed_round(app, id).await {
-        Ok(data) => data,
-        Err(answer) => return answer,
-    };
+    let data = closed_round(app, id).await?;
     let filter = data.scope(asked);
-    let results = match load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await {
-        Ok(Some(results)) => results,
-        Ok(None) => return missing(),
-        Err(e) => return Download::Page(failed(e)),
-    };
+    let results = load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await?;
+    let results = results.ok_or(Error::NotFound)?;
     file(app, &member, id, "samenvatting", format, &export::summary(&results.questions)).await
 }
 
@@ -329,17 +269,10 @@ async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, she
         "xlsx" => crate::spreadsheet::xlsx(sheet).map(|bytes| {
             (bytes, ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         }),
-        _ => return missing(),
+        _ => return Err(Error::NotFound),
     };
-    let (bytes, content) = match made {
-        Ok(made) => made,
-        Err(e) => return Download::Page(failed(e)),
-    };
+    let (bytes, content) = made?;
     let detail = format!("ronde {id}, {what}.{format}");
-    if let Err(e) =
-        audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::Exported, &detail).await
-    {
-        return Download::Page(failed(e));
-    }
-    Download::File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format))
+    audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::Exported, &detail).await?;
+    Ok(File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format)))
 }

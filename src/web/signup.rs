@@ -9,10 +9,9 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
-use super::App;
-use super::errors;
-use super::link::Caller;
-use super::respond::{Reply, Visit, fail, open_link, open_link_again, recall, visit};
+use super::link::Admitted;
+use super::respond::{Answer, Reply, Visit, open_link, visit};
+use super::{App, Error};
 use crate::signup::seats::{self, By, MySeat};
 use crate::signup::{SeatId, SeatStatus, SignupError};
 
@@ -58,51 +57,31 @@ fn seat_view(visit: &Visit, seat: &MySeat, now: DateTime<Utc>) -> SeatView {
 }
 
 /// The seats of a person who signed up.
-pub(super) async fn status(app: &App, visit: &Visit) -> Reply {
-    let seats = match seats::of_invitation(&app.pool, visit.invitation.id).await {
-        Ok(seats) => seats,
-        Err(e) => return fail(e),
-    };
+pub(super) async fn status(app: &App, visit: &Visit) -> Answer {
+    let seats = seats::of_invitation(&app.pool, visit.invitation.id).await?;
     let now = app.now();
     let views: Vec<SeatView> = seats.iter().map(|s| seat_view(visit, s, now)).collect();
     let context = context! { form_title: &visit.round.title, seats: views };
-    Reply::Page((Status::Ok, Template::render("respond/signup_status", context)))
+    Ok(Reply::Page((Status::Ok, Template::render("respond/signup_status", context))))
 }
 
-async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Reply> {
-    let seats = seats::of_invitation(&app.pool, visit.invitation.id).await.map_err(fail)?;
-    seats
-        .into_iter()
-        .find(|s| s.seat == SeatId(seat))
-        .ok_or_else(|| Reply::Page(errors::page(Status::NotFound)))
+async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Error> {
+    let seats = seats::of_invitation(&app.pool, visit.invitation.id).await?;
+    seats.into_iter().find(|s| s.seat == SeatId(seat)).ok_or(Error::NotFound)
 }
 
-/// The visit behind the cookie of the link whose pages `handle` names.
-async fn visit_by(app: &App, cookies: &CookieJar<'_>, handle: &str) -> Result<Visit, Reply> {
-    visit(app, &recall(cookies, handle).ok_or_else(open_link_again)?).await
-}
-
-#[get("/antwoord/<handle>/plaats/<seat>")]
-async fn seat(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
-    let visit = match visit_by(app, cookies, handle).await {
-        Ok(visit) => visit,
-        Err(reply) => return reply,
-    };
-    let seat = match my_seat(app, &visit, seat).await {
-        Ok(seat) => seat,
-        Err(reply) => return reply,
-    };
+#[get("/antwoord/<_>/plaats/<seat>")]
+async fn seat(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+    let visit = visit?;
+    let seat = my_seat(app, &visit, seat).await?;
     let view = seat_view(&visit, &seat, app.now());
     let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path };
-    Reply::Page((Status::Ok, Template::render("respond/seat", context)))
+    Ok(Reply::Page((Status::Ok, Template::render("respond/seat", context))))
 }
 
-#[post("/antwoord/<handle>/plaats/<seat>/afzeggen")]
-async fn cancel(handle: &str, seat: i64, cookies: &CookieJar<'_>, app: &State<App>) -> Reply {
-    match visit_by(app, cookies, handle).await {
-        Ok(visit) => cancel_seat(app, &visit, seat).await,
-        Err(reply) => reply,
-    }
+#[post("/antwoord/<_>/plaats/<seat>/afzeggen")]
+async fn cancel(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+    cancel_seat(app, &visit?, seat).await
 }
 
 /// A cancellation posted to the mailed address itself, as `respond::answer_by_link` takes pages.
@@ -111,20 +90,14 @@ async fn cancel_by_link(
     token: &str,
     seat: i64,
     cookies: &CookieJar<'_>,
-    caller: Caller,
+    caller: Result<Admitted, Error>,
     app: &State<App>,
-) -> Reply {
-    let token = match open_link(app, token, cookies, &caller).await {
-        Ok(token) => token,
-        Err(reply) => return reply,
-    };
-    match visit(app, &token).await {
-        Ok(visit) => cancel_seat(app, &visit, seat).await,
-        Err(reply) => reply,
-    }
+) -> Answer {
+    let token = open_link(app, token, cookies, &caller?).await?;
+    cancel_seat(app, &visit(app, &token).await?, seat).await
 }
 
-async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Reply {
+async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Answer {
     let cancelled = {
         let _turn = app.writes.turn().await;
         seats::cancel(&app.pool, SeatId(seat), By::Person(visit.invitation.id), app.now()).await
@@ -140,14 +113,11 @@ async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Reply {
                 crate::time::dutch(deadline)
             ),
         ),
-        Err(SignupError::UnknownSeat(_)) => return Reply::Page(errors::page(Status::NotFound)),
-        Err(e) => return fail(e),
+        Err(SignupError::UnknownSeat(_)) => return Err(Error::NotFound),
+        Err(e) => return Err(e.into()),
     };
-    let seat = match my_seat(app, visit, seat).await {
-        Ok(seat) => seat,
-        Err(reply) => return reply,
-    };
+    let seat = my_seat(app, visit, seat).await?;
     let view = seat_view(visit, &seat, app.now());
     let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path, message };
-    Reply::Page((status, Template::render("respond/seat", context)))
+    Ok(Reply::Page((status, Template::render("respond/seat", context))))
 }

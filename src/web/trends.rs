@@ -6,10 +6,9 @@ use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
-use super::App;
 use super::auth::Member;
-use super::errors;
-use super::results::{Download, chart_file, failed, missing};
+use super::results::{Download, chart_file};
+use super::{App, Error};
 use crate::charts::{self, Chart, Series};
 use crate::results::figures::decimal;
 use crate::results::history::{self, History};
@@ -21,7 +20,7 @@ pub fn routes() -> Vec<Route> {
     routes![job_page, job_chart]
 }
 
-type Page = (Status, Template);
+type Page = Result<(Status, Template), Error>;
 
 async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, load::LoadError> {
     let rows = load::job_rounds(&app.pool, job).await?;
@@ -81,11 +80,7 @@ async fn job_page(
     member: Member,
     app: &State<App>,
 ) -> Page {
-    let history = match history_of(app, job).await {
-        Ok(Some(history)) => history,
-        Ok(None) => return errors::page(Status::NotFound),
-        Err(e) => return failed(e),
-    };
+    let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
     let questions: Vec<QuestionTrend> = history::questions(&history)
         .iter()
         .map(|q| {
@@ -105,7 +100,7 @@ async fn job_page(
         too_few: TOO_FEW,
         account: super::results::account(&member),
     };
-    (Status::Ok, Template::render("werkgroep/job", context))
+    Ok((Status::Ok, Template::render("werkgroep/job", context)))
 }
 
 fn occasions(history: &[Occasion], labels: &[String]) -> Vec<OccasionView> {
@@ -186,22 +181,14 @@ async fn job_chart(
     _member: Member,
     app: &State<App>,
 ) -> Download {
-    let history = match history_of(app, job).await {
-        Ok(Some(history)) => history,
-        Ok(None) => return missing(),
-        Err(e) => return Download::Page(failed(e)),
-    };
-    let Some(q) = history::questions(&history).into_iter().find(|q| q.id == question) else {
-        return missing();
-    };
-    let Some(measure) = trend::measures(&q).into_iter().find(|m| m.key == maat) else {
-        return missing();
-    };
+    let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
+    let q = history::questions(&history).into_iter().find(|q| q.id == question).ok_or(Error::NotFound)?;
+    let measure = trend::measures(&q).into_iter().find(|m| m.key == maat).ok_or(Error::NotFound)?;
     let h = history::follow(&history, &q, &measure);
     let chart = match kind {
         "regio" => Chart::Trend(h.region_chart()),
         "wijken" => Chart::Multiples(h.wijken_chart()),
-        _ => return missing(),
+        _ => return Err(Error::NotFound),
     };
     chart_file(&chart, &format!("{job}-{question}-{kind}"), format)
 }

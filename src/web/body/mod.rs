@@ -1,6 +1,16 @@
 //! Request bodies from respondents, read by hand: a size limit with its own Dutch page, and a
 //! strict `application/x-www-form-urlencoded` decoder that refuses what a browser never sends
 //! (bad percent escapes, invalid UTF-8) instead of guessing.
+//!
+//! Every form goes through `FormBody`, the fixed ones (login, setup, password, registration,
+//! beheer) too, and not through Rocket's `Form<T>` (`FromForm` + `Contextual`), because that
+//! parser answers differently where tests/it/hostile pins the answer: it decodes a bad escape
+//! lossily (`%FF%FE` becomes U+FFFD and the registration page would come back with a message,
+//! 422, where it now answers 400), it keeps a repeated field's first value (or, strict, reports a
+//! duplicate) where the registration page refuses with 400, it reads only up to its own
+//! `limits.form` instead of `max_body_bytes`, and its errors reach the handler or a catcher, not
+//! this module's Dutch pages. The answer pages could not use it anyway: their field names come
+//! from a form definition at run time, which no `FromForm` type can name.
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::http::{ContentType, Status};
