@@ -14,6 +14,7 @@ pub mod db;
 pub mod forms;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 pub mod responses;
 pub mod results;
 pub mod rounds;

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::MailKind;
 use super::message::Calendar;
 use super::rows::SeatFacts;
+use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
 use crate::signup::ics::{self, Event, Method};
 

@@ -1,8 +1,10 @@
 //! Rounds: one sending of a form to an audience, with one invitation (and personal link) per
 //! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
-//! what people in an open round are answering.
+//! what people in an open round are answering. A round's invitation and reminder mails go into
+//! the outbox with it (`queue`).
 
 pub mod guesses;
+mod queue;
 pub mod token;
 
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use crate::contacts::{self, ContactsError};
 use crate::db::{self, Pool};
 use crate::forms::{Form, Forms};
 use crate::settings::Secret;
+pub use queue::{queue_invitations, queue_reminders};
 pub use token::InvitationToken;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -59,7 +62,7 @@ pub enum RoundsError {
     #[error(transparent)]
     Contacts(#[from] ContactsError),
     #[error(transparent)]
-    Mail(#[from] crate::mail::MailError),
+    Outbox(#[from] crate::outbox::OutboxError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -208,7 +211,7 @@ pub async fn open(
         signup_parts(&mut tx, RoundId(round), signup, request, now).await?;
     }
     // The invitation mails commit with the round, or neither exists.
-    let queued = crate::mail::queue_invitations(&mut tx, RoundId(round), now, now).await?;
+    let queued = queue_invitations(&mut tx, RoundId(round), now, now).await?;
     tx.commit().await?;
     Ok(Opened { round: RoundId(round), invited: people.len(), queued })
 }

@@ -38,7 +38,7 @@ pub enum ScheduleError {
     #[error("opening a round: {0}")]
     Rounds(#[from] RoundsError),
     #[error("queueing mail: {0}")]
-    Mail(#[from] crate::mail::MailError),
+    Outbox(#[from] crate::outbox::OutboxError),
     #[error("sign-ups: {0}")]
     Signup(#[from] crate::signup::SignupError),
 }
@@ -264,7 +264,7 @@ impl Scheduler {
             let round = RoundId(row.try_get("id")?);
             let mut tx = self.pool.begin().await?;
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
-            queued += crate::mail::queue_reminders(&mut tx, round, number, now, now).await?;
+            queued += rounds::queue_reminders(&mut tx, round, number, now, now).await?;
             tx.commit().await?;
         }
         Ok(queued)

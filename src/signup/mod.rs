@@ -1,5 +1,6 @@
 //! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
-//! waiting list behind each (`seats`), and the calendar files their mails carry (`ics`).
+//! waiting list behind each (`seats`), the mails about them queued in the outbox (`queue`), and
+//! the calendar files those mails carry (`ics`).
 //!
 //! How a seat is never given twice: every change to a session's seats starts by updating that
 //! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
@@ -12,12 +13,14 @@
 pub mod attendance;
 pub mod choices;
 pub mod ics;
+mod queue;
 pub mod registration;
 pub mod seats;
 pub mod sessions;
 
 use chrono::{DateTime, Utc};
 
+pub use queue::{queue_registration, queue_seat_mail};
 pub use seats::{Cancelled, Taken};
 pub use sessions::{NewSession, Session, SessionChange};
 
@@ -97,7 +100,7 @@ pub enum SignupError {
     #[error("round {0} has a session with code `{1}` already")]
     DuplicateCode(crate::rounds::RoundId, String),
     #[error(transparent)]
-    Mail(#[from] crate::mail::MailError),
+    Outbox(#[from] crate::outbox::OutboxError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
