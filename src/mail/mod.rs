@@ -3,12 +3,13 @@
 //! Whatever causes a mail (a round opening, a reminder falling due) writes an outbox row in its
 //! own transaction (`rounds` and `signup` do, with the kinds of the `outbox` module); the worker
 //! (`worker`, with `rows`) claims due rows, checks they still make sense (`obsolete`), renders
-//! them (`render`, `message`, `calendar`) and hands them to SMTP or to `.eml` files
+//! them (`render`, `message`, `calendar` with `ics`) and hands them to SMTP or to `.eml` files
 //! (`transport`). The outbox never holds a personal link or a body: both are derived again at
 //! send time.
 
 mod backoff;
 mod calendar;
+mod ics;
 mod message;
 mod obsolete;
 mod optout;

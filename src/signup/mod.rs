@@ -1,6 +1,6 @@
 //! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
-//! waiting list behind each (`seats`), the mails about them queued in the outbox (`queue`), and
-//! the calendar files those mails carry (`ics`).
+//! waiting list behind each (`seats`), and the mails about them queued in the outbox (`queue`);
+//! `mail` writes the calendar files those mails carry.
 //!
 //! How a seat is never given twice: every change to a session's seats starts by updating that
 //! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
@@ -12,7 +12,6 @@
 
 pub mod attendance;
 pub mod choices;
-pub mod ics;
 mod queue;
 pub mod registration;
 pub mod seats;
