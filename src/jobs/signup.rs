@@ -10,8 +10,8 @@ use toml::de::DeTable;
 use super::duration;
 use crate::forms::diag::nearest;
 use crate::forms::fields::{At, Ctx, Fields};
-use crate::rounds::SignupRound;
 use crate::signup::NewSession;
+use crate::signup::SignupRound;
 
 pub const SIGNUP_KEYS: &[&str] = &["cancel_until", "remind_before", "open_registration"];
 pub const SESSION_KEYS: &[&str] = &[

@@ -119,9 +119,6 @@ impl Scheduler {
             closes_at: at + job.open_for,
             anonymous: job.anonymous.unwrap_or(false),
             occurrence: Some(Occurrence { job_id: job.id.clone(), at, part }),
-            signup: job.signup.as_ref().map(|rules| {
-                rules.round(at, job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone))
-            }),
         }
     }
 
@@ -204,7 +201,15 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Result<Option<RoundId>, RoundsError> {
         let request = self.request(job, at, part, wijken);
-        match rounds::open(&self.pool, &self.forms, &self.secret, &request, now).await {
+        let opened = match &job.signup {
+            Some(rules) => {
+                let tz = job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone);
+                let signup = rules.round(at, tz);
+                crate::signup::open(&self.pool, &self.forms, &self.secret, &request, &signup, now).await
+            }
+            None => rounds::open(&self.pool, &self.forms, &self.secret, &request, now).await,
+        };
+        match opened {
             Ok(opened) => {
                 tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
                 Ok(Some(opened.round))

@@ -1,4 +1,5 @@
-//! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
+//! Sign-ups: opening a sign-up round on top of `rounds` (`open`), the sessions it offers
+//! (`sessions`), the seats people take in them and the
 //! waiting list behind each (`seats`), and the mails about them queued in the outbox (`queue`);
 //! `mail` writes the calendar files those mails carry.
 //!
@@ -12,6 +13,7 @@
 
 pub mod attendance;
 pub mod choices;
+mod open;
 mod queue;
 pub mod registration;
 pub mod seats;
@@ -19,6 +21,7 @@ pub mod sessions;
 
 use chrono::{DateTime, Utc};
 
+pub use open::{SignupRound, open};
 pub use queue::{queue_registration, queue_seat_mail};
 pub use seats::{Cancelled, Taken};
 pub use sessions::{NewSession, Session, SessionChange};

@@ -71,7 +71,6 @@ pub(crate) async fn open(
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,
-        signup: None,
     };
     rounds::open(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
 }

@@ -50,7 +50,6 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,
-        signup: None,
     };
     let opened = rounds::open(&pool, &forms, &secret, &request, clock.now()).await.expect("open");
     assert_eq!(opened.queued, 4);
