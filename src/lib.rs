@@ -15,6 +15,7 @@ pub mod email;
 pub mod forms;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 pub mod responses;
 pub mod results;
 pub mod rounds;

@@ -1,6 +1,6 @@
 //! Charts drawn with plotters: SVG for pages, PNG for downloads, both with the bundled font so
 //! no system fonts are needed. Each chart is described by plain data (below); the drawing code
-//! knows nothing about forms or rounds.
+//! knows nothing about forms, rounds or results: `results` builds these descriptions.
 
 mod axis;
 mod bars;
@@ -109,8 +109,16 @@ pub struct DivergingRow {
 pub struct Histogram {
     pub title: String,
     pub unit: Option<String>,
-    pub bins: Vec<crate::results::Bin>,
+    pub bins: Vec<Bin>,
     pub median: Option<f64>,
+}
+
+/// A histogram bar: values `low <= v < high` (the last bin includes its `high`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bin {
+    pub low: f64,
+    pub high: f64,
+    pub count: u64,
 }
 
 /// Lines over a job's rounds: one x position per round, a series per group (the region, a wijk).
@@ -143,11 +151,13 @@ pub struct TrendPoint {
 }
 
 /// Small multiples: the same chart per group (wijk) in a grid with shared axes; a panel is
-/// `None` when its group is suppressed and then says "te weinig antwoorden".
+/// `None` when its group is suppressed and then says `suppressed` instead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Multiples {
     pub title: String,
     pub panels: Vec<Panel>,
+    /// What an empty panel says in its place ("te weinig antwoorden").
+    pub suppressed: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -9,7 +9,6 @@ use super::canvas::{Canvas, Font, Rect};
 use super::palette::{GRID, INK};
 use super::render::{self, Domain, EMPTY_HEIGHT};
 use super::{Chart, ChartError, Multiples, text};
-use crate::results::TOO_FEW;
 
 const HEADER: f64 = 28.0;
 const HEADER_SIZE: f64 = 18.0;
@@ -74,7 +73,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         let body = cell.below(HEADER);
         match (&panel.chart, &domain) {
             (Some(c), Some(d)) => render::draw_body(canvas, body, c, d)?,
-            _ => render::message(canvas, Rect { h: EMPTY_HEIGHT, ..body }, TOO_FEW)?,
+            _ => render::message(canvas, Rect { h: EMPTY_HEIGHT, ..body }, &chart.suppressed)?,
         }
     }
     Ok(())

@@ -5,7 +5,6 @@
 
 use super::svg_fix::tags;
 use super::*;
-use crate::results::Bin;
 
 fn bars() -> Chart {
     let bar = |label: &str, count| Bar { label: label.to_owned(), count };
@@ -90,6 +89,7 @@ fn multiples() -> Chart {
             panel("Zuid", None),
             panel("West", Some(percent("West", &[Some((0.8, 15)), Some((0.75, 16)), Some((0.83, 14))]))),
         ],
+        suppressed: "te weinig antwoorden".to_owned(),
     })
 }
 
@@ -196,7 +196,7 @@ fn charts_without_answers_say_so() {
     assert!(svg(&empty()).unwrap().contains("geen antwoorden"));
     let all_gaps = Trend { series: vec![series("Regio", &[None, None, None, None, None])], ..trend() };
     assert!(svg(&Chart::Trend(all_gaps)).unwrap().contains("geen antwoorden"));
-    assert!(svg(&multiples()).unwrap().contains(crate::results::TOO_FEW));
+    assert!(svg(&multiples()).unwrap().contains("te weinig antwoorden"));
 }
 
 #[test]

@@ -197,7 +197,6 @@ async fn round(
                 closes_at: crate::time::end_of_day(last_day),
                 anonymous,
                 occurrence: None,
-                signup: None,
             };
             match rounds::open(pool, forms, secret, &request, now).await {
                 Ok(opened) => {

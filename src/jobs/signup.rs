@@ -10,8 +10,8 @@ use toml::de::DeTable;
 use super::duration;
 use crate::forms::diag::nearest;
 use crate::forms::fields::{At, Ctx, Fields};
-use crate::rounds::SignupRound;
 use crate::signup::NewSession;
+use crate::signup::SignupRound;
 use crate::signup::planning::MOST_SEATS;
 use crate::time::{SpanError, TimeSpan};
 

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::MailKind;
+use super::ics::{self, Event, Method};
 use super::message::Calendar;
 use super::rows::SeatFacts;
+use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
-use crate::signup::ics::{self, Event, Method};
 
 /// What the calendar file of a `kind` mail about `seat` asks of the calendar, if it has one. A
 /// cancellation only withdraws an entry that a confirmation or promotion put there.

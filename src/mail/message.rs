@@ -9,8 +9,8 @@ use lettre::Message;
 use lettre::message::header::{ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 
+use super::ics::Method;
 use super::render::Rendered;
-use crate::signup::ics::Method;
 
 /// Everything about a message except its words.
 pub struct Envelope<'a> {

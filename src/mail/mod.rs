@@ -1,17 +1,18 @@
-//! E-mail: the outbox, its worker, the transports and the messages themselves.
+//! E-mail: the outbox's worker, the transports and the messages themselves.
 //!
 //! Whatever causes a mail (a round opening, a reminder falling due) writes an outbox row in its
-//! own transaction (`outbox`); the worker (`worker`, with `rows`) claims due rows, checks they
-//! still make sense (`obsolete`), renders them (`render`, `message`, `calendar`) and hands them to
-//! SMTP or to `.eml` files (`transport`). The outbox never holds a personal link or a body: both are derived again at
+//! own transaction (`rounds` and `signup` do, with the kinds of the `outbox` module); the worker
+//! (`worker`, with `rows`) claims due rows, checks they still make sense (`obsolete`), renders
+//! them (`render`, `message`, `calendar` with `ics`) and hands them to SMTP or to `.eml` files
+//! (`transport`). The outbox never holds a personal link or a body: both are derived again at
 //! send time.
 
 mod backoff;
 mod calendar;
+mod ics;
 mod message;
 mod obsolete;
 mod optout;
-mod outbox;
 mod relay;
 mod render;
 mod report;
@@ -21,7 +22,6 @@ mod worker;
 
 pub use backoff::{MAX_ATTEMPTS, backoff};
 pub use optout::opt_out;
-pub use outbox::{queue_invitations, queue_registration, queue_reminders, queue_seat_mail};
 pub use report::{Failure, Report, RoundCounts, report};
 pub use transport::{SendError, Transport};
 pub use worker::{Delivery, Mailer};
@@ -41,83 +41,6 @@ pub enum MailError {
     Folder(String, std::io::Error),
     #[error("outbox row {0} has an unknown {1}")]
     Corrupt(i64, &'static str),
-}
-
-/// What an outbox row is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MailKind {
-    Invitation,
-    Reminder,
-    /// "We received your answers". Nothing queues it yet: it arrives with confirmations on
-    /// submission, and the worker and templates already handle it.
-    Confirmation,
-    /// An open registration's link, sent to the address given: following it confirms the
-    /// address and leads to the sign-up form.
-    Registration,
-    /// A seat is yours (with a calendar file).
-    SeatConfirmed,
-    /// The session is full: you are on the waiting list at place n.
-    SeatWaiting,
-    /// A seat came free and is now yours (with a calendar file).
-    SeatPromoted,
-    /// You cancelled (the calendar entry is withdrawn).
-    SeatCancelled,
-    /// The coordinator cancelled the session.
-    SessionCancelled,
-    /// The session's time or place changed (with an updated calendar file).
-    SessionChanged,
-    /// The session is soon (by default tomorrow).
-    SessionReminder,
-}
-
-impl MailKind {
-    pub const ALL: [MailKind; 11] = [
-        MailKind::Invitation,
-        MailKind::Reminder,
-        MailKind::Confirmation,
-        MailKind::Registration,
-        MailKind::SeatConfirmed,
-        MailKind::SeatWaiting,
-        MailKind::SeatPromoted,
-        MailKind::SeatCancelled,
-        MailKind::SessionCancelled,
-        MailKind::SessionChanged,
-        MailKind::SessionReminder,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailKind::Invitation => "invitation",
-            MailKind::Reminder => "reminder",
-            MailKind::Confirmation => "confirmation",
-            MailKind::Registration => "registration",
-            MailKind::SeatConfirmed => "seat-confirmed",
-            MailKind::SeatWaiting => "seat-waiting",
-            MailKind::SeatPromoted => "seat-promoted",
-            MailKind::SeatCancelled => "seat-cancelled",
-            MailKind::SessionCancelled => "session-cancelled",
-            MailKind::SessionChanged => "session-changed",
-            MailKind::SessionReminder => "session-reminder",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<MailKind> {
-        MailKind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
-    /// The mails a contact's opt-out stops (and which carry the unsubscribe headers): those the
-    /// organisation sends on its own initiative. Registrations and seat mails were asked for.
-    pub fn follows_opt_out(self) -> bool {
-        matches!(self, MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation)
-    }
-
-    /// Mails about a seat: they name one and may carry a calendar file.
-    pub fn is_about_a_seat(self) -> bool {
-        !matches!(
-            self,
-            MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation | MailKind::Registration
-        )
-    }
 }
 
 /// Where an outbox row stands: pending -> sending -> sent | failed | cancelled, and back from

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::MailKind;
 use super::rows::Details;
+use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
 
 /// Why a `kind` mail with `details` should no longer be sent, if so.

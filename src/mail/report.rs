@@ -6,8 +6,9 @@ use std::fmt;
 
 use sqlx::Row;
 
-use super::{MailError, MailKind, Status};
+use super::{MailError, Status};
 use crate::db::{self, Pool};
+use crate::outbox::MailKind;
 use crate::rounds::RoundId;
 
 /// The whole picture, ready to print.

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{MailError, MailKind, OutboxId};
+use super::{MailError, OutboxId};
 use crate::db::{self, Backend, Pool};
+use crate::outbox::MailKind;
 use crate::signup::{SeatId, SeatStatus};
 
 /// Due rows, plus rows whose claim ran out (a worker crashed), marked `sending` in one statement.

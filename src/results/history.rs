@@ -110,7 +110,11 @@ impl History {
                 }
             })
             .collect();
-        Multiples { title: format!("{} – per wijk", self.label), panels }
+        Multiples {
+            title: format!("{} – per wijk", self.label),
+            panels,
+            suppressed: super::TOO_FEW.to_owned(),
+        }
     }
 
     fn trend(&self, title: String, series: Vec<Series>) -> Trend {

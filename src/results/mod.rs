@@ -14,6 +14,7 @@ pub mod privacy;
 pub mod tally;
 pub mod trend;
 
+use crate::charts::Bin;
 use crate::forms::Form;
 
 /// What a suppressed figure shows instead of itself.
@@ -90,14 +91,6 @@ pub struct Numbers {
     pub median: Option<f64>,
     pub unit: Option<String>,
     pub bins: Vec<Bin>,
-}
-
-/// A histogram bar: values `low <= v < high` (the last bin includes its `high`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Bin {
-    pub low: f64,
-    pub high: f64,
-    pub count: u64,
 }
 
 /// One question's result.

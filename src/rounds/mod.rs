@@ -1,8 +1,11 @@
 //! Rounds: one sending of a form to an audience, with one invitation (and personal link) per
 //! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
-//! what people in an open round are answering.
+//! what people in an open round are answering. A round's invitation and reminder mails go into
+//! the outbox with it (`queue`). A survey round is opened by [`open`]; a sign-up round by
+//! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open.
 
 pub mod guesses;
+mod queue;
 pub mod token;
 
 use std::sync::Arc;
@@ -14,6 +17,7 @@ use crate::contacts::{self, ContactsError};
 use crate::db::{self, Pool};
 use crate::forms::{Form, Forms};
 use crate::settings::Secret;
+pub use queue::{queue_invitations, queue_reminders};
 pub use token::InvitationToken;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -44,8 +48,10 @@ pub enum RoundsError {
     SessionInThePast(String),
     #[error("`{0}` is not a sign-up form, so it takes no sessions")]
     NotASignupForm(String),
+    /// What the sign-up part of a round refused (`signup::open` writes it in the round's
+    /// transaction; `rounds` does not know its error type).
     #[error(transparent)]
-    Signup(#[from] crate::signup::SignupError),
+    Part(Box<dyn std::error::Error + Send + Sync>),
     #[error("there is no job `{0}`; `peil schedule` lists the jobs")]
     UnknownJob(String),
     #[error("this occurrence of the job already has its round")]
@@ -59,7 +65,7 @@ pub enum RoundsError {
     #[error(transparent)]
     Contacts(#[from] ContactsError),
     #[error(transparent)]
-    Mail(#[from] crate::mail::MailError),
+    Outbox(#[from] crate::outbox::OutboxError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -92,20 +98,6 @@ pub struct OpenRequest {
     pub anonymous: bool,
     /// Set when a job opens the round: at most one round per occurrence (and wijk).
     pub occurrence: Option<Occurrence>,
-    /// The sessions and rules of a sign-up round; `None` for a survey.
-    pub signup: Option<SignupRound>,
-}
-
-/// What a sign-up round offers besides its form.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignupRound {
-    pub sessions: Vec<crate::signup::NewSession>,
-    /// A seat can be cancelled by its link until this long before its session.
-    pub cancel_until: chrono::Duration,
-    /// Confirmed people get a reminder this long before their session (zero: none).
-    pub remind_before: chrono::Duration,
-    /// Anyone with the round's public link (`/f/<slug>`) may register, besides the invited.
-    pub open_registration: bool,
 }
 
 /// The scheduled moment a job's round belongs to; `part` is the wijk for `per = "wijk"` jobs.
@@ -124,8 +116,20 @@ pub struct Opened {
     pub queued: u64,
 }
 
-/// Opens a round at `now` and invites every matching contact, all in one transaction. A job's round whose occurrence is already
-/// open gives `AlreadyOpen`, whoever opened it: the unique index decides, not a prior read.
+/// What a round offers besides its form: nothing more (a survey), or sessions that `signup`
+/// writes into the round's transaction before it commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offer {
+    Survey,
+    /// With `open_registration` a round may open with nobody invited: people come by its public
+    /// link.
+    Signup {
+        open_registration: bool,
+    },
+}
+
+/// A survey round: opens it at `now` and invites every matching contact, all in one
+/// transaction. A sign-up round is opened by `signup::open`, on top of [`begin`].
 pub async fn open(
     pool: &Pool,
     forms: &Forms,
@@ -133,16 +137,54 @@ pub async fn open(
     request: &OpenRequest,
     now: DateTime<Utc>,
 ) -> Result<Opened, RoundsError> {
+    begin(pool, forms, secret, request, Offer::Survey, now).await?.finish(now).await
+}
+
+/// A round whose row and invitations are written but not committed: what the caller adds
+/// through [`Opening::tx`] commits with the round and its invitation mails, or nothing does.
+pub struct Opening {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    round: RoundId,
+    invited: usize,
+}
+
+impl Opening {
+    pub fn round(&self) -> RoundId {
+        self.round
+    }
+
+    pub fn tx(&mut self) -> &mut sqlx::Transaction<'static, sqlx::Any> {
+        &mut self.tx
+    }
+
+    /// Queues the invitation mails and commits.
+    pub async fn finish(mut self, now: DateTime<Utc>) -> Result<Opened, RoundsError> {
+        // The invitation mails commit with the round, or neither exists.
+        let queued = queue_invitations(&mut self.tx, self.round, now, now).await?;
+        self.tx.commit().await?;
+        Ok(Opened { round: self.round, invited: self.invited, queued })
+    }
+}
+
+/// Starts opening a round at `now`: checks the request against the form and `offer`, then
+/// writes the round and one invitation per matching contact in a transaction left open. A job's
+/// round whose occurrence is already open gives `AlreadyOpen`, whoever opened it: the unique
+/// index decides, not a prior read.
+pub async fn begin(
+    pool: &Pool,
+    forms: &Forms,
+    secret: &Secret,
+    request: &OpenRequest,
+    offer: Offer,
+    now: DateTime<Utc>,
+) -> Result<Opening, RoundsError> {
     let form =
         forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
-    if let Some(past) = request.signup.iter().flat_map(|s| &s.sessions).find(|s| s.starts_at <= now) {
-        return Err(RoundsError::SessionInThePast(past.title.clone()));
-    }
-    match (form.kind, &request.signup) {
-        (crate::forms::FormKind::Signup, None) => {
+    match (form.kind, offer) {
+        (crate::forms::FormKind::Signup, Offer::Survey) => {
             return Err(RoundsError::SignupNeedsSessions(form.id.to_string()));
         }
-        (crate::forms::FormKind::Survey, Some(_)) => {
+        (crate::forms::FormKind::Survey, Offer::Signup { .. }) => {
             return Err(RoundsError::NotASignupForm(form.id.to_string()));
         }
         _ => {}
@@ -153,7 +195,7 @@ pub async fn open(
     let audience = describe_audience(request);
     let mut people = contacts::matching(pool, &request.roles, &request.wijken).await?;
     people.retain(|p| request.gemeenten.is_empty() || request.gemeenten.contains(&p.gemeente));
-    let open_registration = request.signup.as_ref().is_some_and(|s| s.open_registration);
+    let open_registration = matches!(offer, Offer::Signup { open_registration: true });
     if people.is_empty() && !open_registration {
         return Err(RoundsError::NobodyToInvite(audience));
     }
@@ -204,49 +246,7 @@ pub async fn open(
         .execute(&mut *tx)
         .await?;
     }
-    if let Some(signup) = &request.signup {
-        signup_parts(&mut tx, RoundId(round), signup, request, now).await?;
-    }
-    // The invitation mails commit with the round, or neither exists.
-    let queued = crate::mail::queue_invitations(&mut tx, RoundId(round), now, now).await?;
-    tx.commit().await?;
-    Ok(Opened { round: RoundId(round), invited: people.len(), queued })
-}
-
-/// A sign-up round's sessions, rules and public slug, in the round's transaction.
-async fn signup_parts(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    round: RoundId,
-    signup: &SignupRound,
-    request: &OpenRequest,
-    now: DateTime<Utc>,
-) -> Result<(), RoundsError> {
-    crate::signup::sessions::insert(tx, round, &signup.sessions, now).await?;
-    let slug = signup.open_registration.then(|| slug(request, now));
-    sqlx::query("UPDATE rounds SET cancel_until_secs = $2, remind_before_secs = $3, slug = $4 WHERE id = $1")
-        .bind(round.0)
-        .bind(signup.cancel_until.num_seconds())
-        .bind(signup.remind_before.num_seconds())
-        .bind(slug)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// The public name of an open registration: readable in a newsletter, one per job occurrence
-/// ("scholing-2027-01"), with a random tail for rounds opened by hand.
-fn slug(request: &OpenRequest, now: DateTime<Utc>) -> String {
-    let local = |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Amsterdam);
-    match &request.occurrence {
-        Some(o) if o.part.is_empty() => format!("{}-{}", o.job_id, local(o.at).format("%Y-%m")),
-        Some(o) => format!("{}-{}-{}", o.job_id, local(o.at).format("%Y-%m"), o.part),
-        None => format!(
-            "{}-{}-{}",
-            request.form_id,
-            local(now).format("%Y-%m-%d"),
-            token::new_nonce()[..6].to_lowercase()
-        ),
-    }
+    Ok(Opening { tx, round: RoundId(round), invited: people.len() })
 }
 
 fn describe_audience(request: &OpenRequest) -> String {

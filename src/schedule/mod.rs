@@ -38,7 +38,7 @@ pub enum ScheduleError {
     #[error("opening a round: {0}")]
     Rounds(#[from] RoundsError),
     #[error("queueing mail: {0}")]
-    Mail(#[from] crate::mail::MailError),
+    Outbox(#[from] crate::outbox::OutboxError),
     #[error("sign-ups: {0}")]
     Signup(#[from] crate::signup::SignupError),
 }
@@ -119,9 +119,6 @@ impl Scheduler {
             closes_at: at + job.open_for,
             anonymous: job.anonymous.unwrap_or(false),
             occurrence: Some(Occurrence { job_id: job.id.clone(), at, part }),
-            signup: job.signup.as_ref().map(|rules| {
-                rules.round(at, job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone))
-            }),
         }
     }
 
@@ -204,7 +201,15 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Result<Option<RoundId>, RoundsError> {
         let request = self.request(job, at, part, wijken);
-        match rounds::open(&self.pool, &self.forms, &self.secret, &request, now).await {
+        let opened = match &job.signup {
+            Some(rules) => {
+                let tz = job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone);
+                let signup = rules.round(at, tz);
+                crate::signup::open(&self.pool, &self.forms, &self.secret, &request, &signup, now).await
+            }
+            None => rounds::open(&self.pool, &self.forms, &self.secret, &request, now).await,
+        };
+        match opened {
             Ok(opened) => {
                 tracing::info!(job = %job.id, round = %opened.round, invited = opened.invited, "round opened");
                 Ok(Some(opened.round))
@@ -264,7 +269,7 @@ impl Scheduler {
             let round = RoundId(row.try_get("id")?);
             let mut tx = self.pool.begin().await?;
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
-            queued += crate::mail::queue_reminders(&mut tx, round, number, now, now).await?;
+            queued += rounds::queue_reminders(&mut tx, round, number, now, now).await?;
             tx.commit().await?;
         }
         Ok(queued)

@@ -1,6 +1,8 @@
-//! Sign-ups: the sessions a round offers (`sessions`), the seats people take in them and the
-//! waiting list behind each (`seats`), and the calendar files their mails carry (`ics`);
-//! `planning` holds the rules a coordinator's additions and changes to sessions follow.
+//! Sign-ups: opening a sign-up round on top of `rounds` (`open`), the sessions it offers
+//! (`sessions`), the seats people take in them and the waiting list behind each (`seats`), and
+//! the mails about them queued in the outbox (`queue`); `planning` holds the rules a
+//! coordinator's additions and changes to sessions follow. `mail` writes the calendar files
+//! those mails carry.
 //!
 //! How a seat is never given twice: every change to a session's seats starts by updating that
 //! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
@@ -12,14 +14,17 @@
 
 pub mod attendance;
 pub mod choices;
-pub mod ics;
+mod open;
 pub mod planning;
+mod queue;
 pub mod registration;
 pub mod seats;
 pub mod sessions;
 
 use chrono::{DateTime, Utc};
 
+pub use open::{SignupRound, open};
+pub use queue::{queue_registration, queue_seat_mail};
 pub use seats::{Cancelled, Taken};
 pub use sessions::{NewSession, Session, SessionChange};
 
@@ -99,7 +104,7 @@ pub enum SignupError {
     #[error("round {0} has a session with code `{1}` already")]
     DuplicateCode(crate::rounds::RoundId, String),
     #[error(transparent)]
-    Mail(#[from] crate::mail::MailError),
+    Outbox(#[from] crate::outbox::OutboxError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -161,7 +161,7 @@ pub async fn register(
             .bind(contact)
             .fetch_one(&mut *tx)
             .await?;
-    crate::mail::queue_registration(&mut tx, InvitationId(invitation), RESEND_WINDOW, now).await?;
+    super::queue_registration(&mut tx, InvitationId(invitation), RESEND_WINDOW, now).await?;
     tx.commit().await?;
     Ok(InvitationId(invitation))
 }

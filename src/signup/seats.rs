@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::queue_seat_mail;
 use super::sessions::{self, Session};
 use super::{SeatId, SeatStatus, SessionId, SignupError, Tx};
 use crate::db::{self, Pool};
-use crate::mail::{MailKind, queue_seat_mail};
+use crate::outbox::MailKind;
 use crate::rounds::{InvitationId, RoundId};
 
 /// The outcome of a sign-up for one session.

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::queue_seat_mail;
 use super::{SessionId, SignupError, Tx, seats, time};
 use crate::db::{self, Pool};
-use crate::mail::{MailKind, queue_seat_mail};
+use crate::outbox::MailKind;
 use crate::rounds::RoundId;
 
 /// A session to create.

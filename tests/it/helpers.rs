@@ -136,7 +136,6 @@ impl TestApp {
             closes_at: self.now() + chrono::Duration::days(7),
             anonymous,
             occurrence: None,
-            signup: None,
         };
         rounds::open(&self.pool, &self.forms, &self.secret, &request, self.now())
             .await

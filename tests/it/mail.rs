@@ -335,7 +335,10 @@ async fn without_smtp_the_running_worker_writes_eml_files_to_the_data_folder() {
     let mut files = Vec::new();
     for _ in 0..100 {
         files = std::fs::read_dir(&folder).expect("the outbox folder").flatten().map(|e| e.path()).collect();
-        if files.len() == 3 {
+        // A file is written before its row is marked sent: wait for both, or aborting the
+        // worker can cut off the last mark.
+        let sent = app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await;
+        if files.len() == 3 && sent == 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

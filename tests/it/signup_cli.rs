@@ -9,7 +9,7 @@ use chrono::{Duration, TimeZone, Utc};
 use peil::contacts::{self, Vocabulary};
 use peil::db::Pool;
 use peil::forms::{Answer, Answers, Forms};
-use peil::rounds::{self, InvitationToken, OpenRequest, RoundId, SignupRound};
+use peil::rounds::{self, InvitationToken, OpenRequest, RoundId};
 use peil::settings::Secret;
 use peil::signup::NewSession;
 
@@ -93,14 +93,17 @@ impl Desk {
             closes_at: Utc::now() + Duration::days(7),
             anonymous: false,
             occurrence: None,
-            signup: Some(SignupRound {
-                sessions: vec![session],
-                cancel_until: Duration::hours(24),
-                remind_before: Duration::hours(24),
-                open_registration: false,
-            }),
         };
-        rounds::open(&self.pool, &self.forms, &self.secret, &request, Utc::now()).await.unwrap().round
+        let rules = peil::signup::SignupRound {
+            sessions: vec![session],
+            cancel_until: Duration::hours(24),
+            remind_before: Duration::hours(24),
+            open_registration: false,
+        };
+        peil::signup::open(&self.pool, &self.forms, &self.secret, &request, &rules, Utc::now())
+            .await
+            .unwrap()
+            .round
     }
 
     /// Signs `email` up for session s1 of `round`, giving `big` as BIG number when not empty.

@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use icalendar::parser::{read_calendar, unfold};
 use peil::mail::{Delivery, Mailer};
-use peil::rounds::{OpenRequest, RoundId, SignupRound};
+use peil::rounds::{OpenRequest, RoundId};
 use peil::signup::{NewSession, SessionChange};
 use peil::time::clock::{Clock, ManualClock};
 
@@ -43,15 +43,16 @@ async fn open_signup(app: &TestApp, now: chrono::DateTime<Utc>) -> (RoundId, Nai
         closes_at: now + Duration::days(7),
         anonymous: false,
         occurrence: None,
-        signup: Some(SignupRound {
-            sessions: vec![session],
-            cancel_until: Duration::days(1),
-            remind_before: Duration::days(1),
-            open_registration: false,
-        }),
     };
-    let opened =
-        peil::rounds::open(&app.pool, &app.forms, &app.secret, &request, now).await.expect("open round");
+    let rules = peil::signup::SignupRound {
+        sessions: vec![session],
+        cancel_until: Duration::days(1),
+        remind_before: Duration::days(1),
+        open_registration: false,
+    };
+    let opened = peil::signup::open(&app.pool, &app.forms, &app.secret, &request, &rules, now)
+        .await
+        .expect("open round");
     assert_eq!(opened.invited, 3);
     (opened.round, day)
 }

@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use rocket_dyn_templates::tera::{Context, Tera};
 use serde::Serialize;
 
+use super::MailError;
 use super::rows::SeatFacts;
-use super::{MailError, MailKind};
 use crate::jobs::MailTexts;
+use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
 
 const KINDS: [MailKind; 11] = MailKind::ALL;

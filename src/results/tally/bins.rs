@@ -5,7 +5,7 @@
 //! width, so the axis reads 0, 5, 10 rather than 0.37, 5.12. Integer data gets bins that hold
 //! whole values (`[4, 5)` holds the 4s), so with width 1 each bar is one value.
 
-use crate::results::Bin;
+use crate::charts::Bin;
 
 const MAX_BINS: i64 = 12;
 

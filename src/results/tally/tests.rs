@@ -1,6 +1,7 @@
+use crate::charts::Bin;
 use crate::forms::model::{Choice, FormId, FormKind, Page, ScalePoint, Widget};
 use crate::forms::{Form, Question, QuestionKind, Text};
-use crate::results::{Bin, Count, MatrixRow, Numbers, Summary};
+use crate::results::{Count, MatrixRow, Numbers, Summary};
 
 use super::Tally;
 

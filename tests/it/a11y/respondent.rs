@@ -202,7 +202,6 @@ async fn every_shipped_form_passes_axe_and_the_html_checker_with_and_without_err
             closes_at: Utc::now() + Duration::days(7),
             anonymous: false,
             occurrence: None,
-            signup: None,
         };
         let Ok(opened) = rounds::open(&app.pool, &app.forms, &app.secret, &request, app.now()).await else {
             continue;

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use futures_util::future::join_all;
-use peil::rounds::{self, OpenRequest, SignupRound};
+use peil::rounds::{self, OpenRequest};
 
 use super::Cluster;
 use crate::helpers::repo;
@@ -25,15 +25,15 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
         closes_at: Utc::now() + Duration::days(10),
         anonymous: false,
         occurrence: None,
-        signup: Some(SignupRound {
-            sessions: vec![session("s1", 8, Utc::now() + Duration::days(20))],
-            cancel_until: Duration::hours(24),
-            remind_before: Duration::hours(24),
-            open_registration: false,
-        }),
+    };
+    let rules = peil::signup::SignupRound {
+        sessions: vec![session("s1", 8, Utc::now() + Duration::days(20))],
+        cancel_until: Duration::hours(24),
+        remind_before: Duration::hours(24),
+        open_registration: false,
     };
     let secret = cluster.secret();
-    let round = rounds::open(&pool, &forms, &secret, &request, chrono::Utc::now())
+    let round = peil::signup::open(&pool, &forms, &secret, &request, &rules, chrono::Utc::now())
         .await
         .expect("open the sign-up round")
         .round;

@@ -71,7 +71,6 @@ pub(crate) async fn open(
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,
-        signup: None,
     };
     rounds::open(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
 }
@@ -83,7 +82,7 @@ pub(crate) async fn queue_reminders(
     due: chrono::DateTime<chrono::Utc>,
 ) -> u64 {
     let mut tx = app.pool.begin().await.expect("begin");
-    let queued = peil::mail::queue_reminders(&mut tx, round, number, due, due).await.expect("queue");
+    let queued = peil::rounds::queue_reminders(&mut tx, round, number, due, due).await.expect("queue");
     tx.commit().await.expect("commit");
     queued
 }

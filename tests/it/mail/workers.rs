@@ -50,7 +50,6 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,
-        signup: None,
     };
     let opened = rounds::open(&pool, &forms, &secret, &request, clock.now()).await.expect("open");
     assert_eq!(opened.queued, 4);
@@ -66,11 +65,11 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     let mut tx = pool.begin().await.expect("begin");
     let due = clock.now() + Duration::days(1);
     assert_eq!(
-        peil::mail::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
+        peil::rounds::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
         4
     );
     assert_eq!(
-        peil::mail::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
+        peil::rounds::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
         0
     );
     tx.commit().await.expect("commit");

@@ -37,15 +37,17 @@ async fn world(pool: Pool, dir: &tempfile::TempDir, people: usize, capacity: u32
         closes_at: Utc::now() + Duration::days(10),
         anonymous: false,
         occurrence: None,
-        signup: Some(peil::rounds::SignupRound {
-            sessions: vec![session("s1", capacity, Utc::now() + Duration::days(20))],
-            cancel_until: Duration::hours(24),
-            remind_before: Duration::hours(24),
-            open_registration: false,
-        }),
     };
-    let round =
-        peil::rounds::open(&pool, &forms, &secret, &request, chrono::Utc::now()).await.expect("open").round;
+    let rules = peil::signup::SignupRound {
+        sessions: vec![session("s1", capacity, Utc::now() + Duration::days(20))],
+        cancel_until: Duration::hours(24),
+        remind_before: Duration::hours(24),
+        open_registration: false,
+    };
+    let round = peil::signup::open(&pool, &forms, &secret, &request, &rules, chrono::Utc::now())
+        .await
+        .expect("open")
+        .round;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM invitations WHERE round_id = $1 ORDER BY id")
         .bind(round.0)
         .fetch_all(&pool)

@@ -7,7 +7,7 @@ mod race;
 mod registration;
 
 use chrono::{DateTime, Duration, Utc};
-use peil::rounds::{self, OpenRequest, RoundId, SignupRound};
+use peil::rounds::{OpenRequest, RoundId};
 use peil::signup::NewSession;
 
 use crate::helpers::TestApp;
@@ -67,14 +67,14 @@ async fn open_intervisie(
         closes_at: Utc::now() + Duration::days(10),
         anonymous: false,
         occurrence: None,
-        signup: Some(SignupRound {
-            sessions,
-            cancel_until,
-            remind_before: Duration::hours(24),
-            open_registration,
-        }),
     };
-    rounds::open(&app.pool, &app.forms, &app.secret, &request, app.now())
+    let rules = peil::signup::SignupRound {
+        sessions,
+        cancel_until,
+        remind_before: Duration::hours(24),
+        open_registration,
+    };
+    peil::signup::open(&app.pool, &app.forms, &app.secret, &request, &rules, app.now())
         .await
         .expect("open sign-up round")
         .round

@@ -6,8 +6,8 @@
 //! person (titles, descriptions, places) is escaped here, so a hostile title cannot add a property
 //! line of its own. Lines are folded at 75 octets without splitting a UTF-8 character.
 //!
-//! The module only writes text; sending it (and choosing the e-mail's `method=` parameter, see
-//! [`Method::as_str`]) belongs to the mail module.
+//! The module only writes text; choosing what a seat's mail carries is `calendar`'s business and
+//! the e-mail's `method=` parameter (see [`Method::as_str`]) is `message`'s.
 
 use chrono::{DateTime, LocalResult, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;

@@ -1,0 +1,73 @@
+//! Opening a sign-up round: a round (`rounds::begin`) with its sessions, its rules for cancelling
+//! and reminding, and for open registration a public slug, all in the round's transaction.
+
+use chrono::{DateTime, Utc};
+
+use super::NewSession;
+use crate::db::Pool;
+use crate::forms::Forms;
+use crate::rounds::{self, OpenRequest, Opened, RoundsError, token};
+use crate::settings::Secret;
+
+/// What a sign-up round offers besides its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignupRound {
+    pub sessions: Vec<NewSession>,
+    /// A seat can be cancelled by its link until this long before its session.
+    pub cancel_until: chrono::Duration,
+    /// Confirmed people get a reminder this long before their session (zero: none).
+    pub remind_before: chrono::Duration,
+    /// Anyone with the round's public link (`/f/<slug>`) may register, besides the invited.
+    pub open_registration: bool,
+}
+
+/// Opens a sign-up round at `now` with `signup`'s sessions and rules, and invites every
+/// matching contact, all in one transaction; the refusals are `rounds::open`'s, plus a session
+/// that starts before the round opens.
+pub async fn open(
+    pool: &Pool,
+    forms: &Forms,
+    secret: &Secret,
+    request: &OpenRequest,
+    signup: &SignupRound,
+    now: DateTime<Utc>,
+) -> Result<Opened, RoundsError> {
+    if forms.get(&request.form_id).is_none() {
+        return Err(RoundsError::UnknownForm(request.form_id.clone()));
+    }
+    if let Some(past) = signup.sessions.iter().find(|s| s.starts_at <= now) {
+        return Err(RoundsError::SessionInThePast(past.title.clone()));
+    }
+    let offer = rounds::Offer::Signup { open_registration: signup.open_registration };
+    let mut opening = rounds::begin(pool, forms, secret, request, offer, now).await?;
+    let round = opening.round();
+    let tx = opening.tx();
+    super::sessions::insert(tx, round, &signup.sessions, now)
+        .await
+        .map_err(|e| RoundsError::Part(Box::new(e)))?;
+    let slug = signup.open_registration.then(|| slug(request, now));
+    sqlx::query("UPDATE rounds SET cancel_until_secs = $2, remind_before_secs = $3, slug = $4 WHERE id = $1")
+        .bind(round.0)
+        .bind(signup.cancel_until.num_seconds())
+        .bind(signup.remind_before.num_seconds())
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    opening.finish(now).await
+}
+
+/// The public name of an open registration: readable in a newsletter, one per job occurrence
+/// ("scholing-2027-01"), with a random tail for rounds opened by hand.
+fn slug(request: &OpenRequest, now: DateTime<Utc>) -> String {
+    let local = |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Amsterdam);
+    match &request.occurrence {
+        Some(o) if o.part.is_empty() => format!("{}-{}", o.job_id, local(o.at).format("%Y-%m")),
+        Some(o) => format!("{}-{}-{}", o.job_id, local(o.at).format("%Y-%m"), o.part),
+        None => format!(
+            "{}-{}-{}",
+            request.form_id,
+            local(now).format("%Y-%m-%d"),
+            token::new_nonce()[..6].to_lowercase()
+        ),
+    }
+}
