@@ -22,6 +22,11 @@ use crate::forms::validate::Posted;
 /// More fields than any form has; a body with more is not a browser filling in a form.
 const MAX_FIELDS: usize = 2000;
 
+/// After the limit, up to this much more of a body is read and thrown away before the 413 page
+/// goes out: a client still sending would otherwise meet a closed connection (a broken pipe)
+/// instead of the page that says its answer was too long.
+const DRAIN_BYTES: u64 = 4 * 1024 * 1024;
+
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
     #[error("the body is larger than the limit")]
@@ -57,9 +62,9 @@ impl<'r> FromData<'r> for FormBody {
             return fail(BodyError::NotForm);
         }
         let limit = req.rocket().state::<App>().map_or(256 * 1024, |app| app.settings.max_body_bytes);
-        let bytes = match data.open(limit.bytes()).into_bytes().await {
-            Ok(bytes) if bytes.is_complete() => bytes.into_inner(),
-            Ok(_) => return fail(BodyError::TooLarge),
+        let bytes = match read_within(data, limit).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return fail(BodyError::TooLarge),
             Err(e) => return fail(BodyError::Io(e.kind().to_string())),
         };
         match decode_urlencoded(&bytes) {
@@ -67,6 +72,20 @@ impl<'r> FromData<'r> for FormBody {
             Err(e) => fail(e),
         }
     }
+}
+
+/// The body when it is at most `limit` bytes; `None` when it is longer, after draining up to
+/// `DRAIN_BYTES` more of it.
+async fn read_within(data: Data<'_>, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use tokio::io::AsyncReadExt;
+    let mut stream = data.open((limit + DRAIN_BYTES).bytes());
+    let mut bytes = Vec::new();
+    (&mut stream).take(limit + 1).read_to_end(&mut bytes).await?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) <= limit {
+        return Ok(Some(bytes));
+    }
+    tokio::io::copy(&mut stream, &mut tokio::io::sink()).await?;
+    Ok(None)
 }
 
 pub fn decode_urlencoded(bytes: &[u8]) -> Result<Posted, BodyError> {
