@@ -24,8 +24,10 @@ const MAX_FIELDS: usize = 2000;
 
 /// After the limit, up to this much more of a body is read and thrown away before the 413 page
 /// goes out: a client still sending would otherwise meet a closed connection (a broken pipe)
-/// instead of the page that says its answer was too long.
+/// instead of the page that says its answer was too long. A client that stops sending and waits
+/// gets the page after `DRAIN_WAIT`.
 const DRAIN_BYTES: u64 = 4 * 1024 * 1024;
+const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
@@ -75,7 +77,7 @@ impl<'r> FromData<'r> for FormBody {
 }
 
 /// The body when it is at most `limit` bytes; `None` when it is longer, after draining up to
-/// `DRAIN_BYTES` more of it.
+/// `DRAIN_BYTES` more of it for at most `DRAIN_WAIT`.
 async fn read_within(data: Data<'_>, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use tokio::io::AsyncReadExt;
     let mut stream = data.open((limit + DRAIN_BYTES).bytes());
@@ -84,7 +86,8 @@ async fn read_within(data: Data<'_>, limit: u64) -> std::io::Result<Option<Vec<u
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) <= limit {
         return Ok(Some(bytes));
     }
-    tokio::io::copy(&mut stream, &mut tokio::io::sink()).await?;
+    // Whatever stops the draining (the cap, the wait, a closed connection), the answer is 413.
+    let _ = tokio::time::timeout(DRAIN_WAIT, tokio::io::copy(&mut stream, &mut tokio::io::sink())).await;
     Ok(None)
 }
 
