@@ -99,7 +99,8 @@ pub async fn build(
         writes,
         clock: clock.clone(),
     };
-    let mut rocket = crate::web::build(state).attach(first_start(pool.clone(), clock.clone()));
+    let base_url = settings.base_url.trim_end_matches('/').to_owned();
+    let mut rocket = crate::web::build(state).attach(first_start(pool.clone(), clock.clone(), base_url));
     if workers == Workers::OnLiftoff {
         rocket = rocket.attach(background(mailer.clone(), scheduler.clone()));
     }
@@ -108,17 +109,13 @@ pub async fn build(
 
 /// With no accounts yet, a one-time link for the first administrator, logged: the one place a
 /// token is logged on purpose, since the operator needs it and it works once.
-fn first_start(pool: Pool, clock: SharedClock) -> AdHoc {
-    AdHoc::on_liftoff("first-start link", move |rocket| {
+fn first_start(pool: Pool, clock: SharedClock, base_url: String) -> AdHoc {
+    AdHoc::on_liftoff("first-start link", move |_| {
         Box::pin(async move {
             match crate::accounts::setup::first_start_link(&pool, clock.now()).await {
-                Ok(Some(path)) => {
-                    let base = rocket.state::<crate::web::App>().map(|app| app.settings.base_url.clone());
-                    tracing::warn!(
-                        "no accounts yet: set the first administrator's password at {}{path} (valid 24 hours)",
-                        base.unwrap_or_default().trim_end_matches('/')
-                    );
-                }
+                Ok(Some(path)) => tracing::warn!(
+                    "no accounts yet: set the first administrator's password at {base_url}{path} (valid 24 hours)"
+                ),
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "could not make the first-start link"),
             }
