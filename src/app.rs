@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rocket::fairing::AdHoc;
 use rocket::{Build, Rocket};
 
-use crate::db::{Pool, WriteGate};
+use crate::db::Db;
 use crate::forms::{self, Forms, FormsError};
 use crate::jobs::{self, Jobs, JobsError};
 use crate::mail::{MailError, Mailer};
@@ -56,7 +56,7 @@ pub enum StartError {
 /// The built service: the Rocket instance to launch, and the parts the test harness reaches into.
 pub struct Service {
     pub rocket: Rocket<Build>,
-    pub pool: Pool,
+    pub db: Db,
     pub forms: Arc<Forms>,
     pub jobs: Arc<Jobs>,
     pub secret: Secret,
@@ -80,39 +80,36 @@ pub async fn build(
         }
     }
     let secret = settings.resolve_secret()?;
-    let pool = crate::db::connect(&settings.database_url).await?;
-    crate::db::keycheck::check(&pool, &secret, clock.now()).await?;
-    let writes = WriteGate::for_url(&settings.database_url);
+    let db = Db::connect(&settings.database_url).await?;
+    crate::db::keycheck::check(db.read(), &secret, clock.now()).await?;
     // Job id -> the job's own mail texts, for the rounds that job opens.
     let texts: HashMap<_, _> = jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect();
-    let mailer = Mailer::new(pool.clone(), &settings, secret.clone(), clock.clone(), Arc::new(texts))?
-        .share_writes(writes.clone());
-    let mailer = Arc::new(mailer);
+    let mailer =
+        Arc::new(Mailer::new(db.clone(), &settings, secret.clone(), clock.clone(), Arc::new(texts))?);
     let scheduler =
-        Arc::new(Scheduler::new(pool.clone(), forms.clone(), jobs.clone(), secret.clone(), clock.clone()));
+        Arc::new(Scheduler::new(db.clone(), forms.clone(), jobs.clone(), secret.clone(), clock.clone()));
     let state = crate::web::App {
-        pool: pool.clone(),
+        db: db.clone(),
         forms: forms.clone(),
         settings: settings.clone(),
         secret: secret.clone(),
         rounds: Default::default(),
-        writes,
         clock: clock.clone(),
     };
     let base_url = settings.base_url.trim_end_matches('/').to_owned();
-    let mut rocket = crate::web::build(state).attach(first_start(pool.clone(), clock.clone(), base_url));
+    let mut rocket = crate::web::build(state).attach(first_start(db.clone(), clock.clone(), base_url));
     if workers == Workers::OnLiftoff {
         rocket = rocket.attach(background(mailer.clone(), scheduler.clone()));
     }
-    Ok(Service { rocket, pool, forms, jobs, secret, settings, clock, mailer, scheduler })
+    Ok(Service { rocket, db, forms, jobs, secret, settings, clock, mailer, scheduler })
 }
 
 /// With no accounts yet, a one-time link for the first administrator, logged: the one place a
 /// token is logged on purpose, since the operator needs it and it works once.
-fn first_start(pool: Pool, clock: SharedClock, base_url: String) -> AdHoc {
+fn first_start(db: Db, clock: SharedClock, base_url: String) -> AdHoc {
     AdHoc::on_liftoff("first-start link", move |_| {
         Box::pin(async move {
-            match crate::accounts::setup::first_start_link(&pool, clock.now()).await {
+            match crate::accounts::setup::first_start_link(db.read(), clock.now()).await {
                 Ok(Some(path)) => tracing::warn!(
                     "no accounts yet: set the first administrator's password at {base_url}{path} (valid 24 hours)"
                 ),

@@ -22,16 +22,10 @@ pub use session::{
     ABSOLUTE_HOURS, IDLE_MINUTES, LoginSession, SessionUser, csrf_matches, logout, session_user,
 };
 
-/// A row of `users`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct UserId(pub i64);
-
-impl std::fmt::Display for UserId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
+crate::db::id!(
+    /// A row of `users`.
+    UserId
+);
 
 /// What an account may do. Administrators manage accounts and see everything; werkgroep members
 /// see the results of their working group.

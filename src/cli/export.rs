@@ -28,18 +28,19 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
         eprintln!("--format must be csv or xlsx");
         return Ok(ExitCode::FAILURE);
     }
-    let pool = crate::db::connect(&settings.database_url).await?;
-    let round = crate::rounds::load(&pool, RoundId(args.round)).await?;
+    let db = crate::db::Db::connect(&settings.database_url).await?;
+    let pool = db.read();
+    let round = crate::rounds::load(pool, RoundId(args.round)).await?;
     if round.closes_at > super::now() {
         eprintln!("round {} is still open; its responses can be exported once it closes", args.round);
         return Ok(ExitCode::FAILURE);
     }
     let threshold = Threshold::of(&round.form, settings.min_group_size);
-    let Some(row) = load::one_round(&pool, round.id).await? else { anyhow::bail!("no round {}", args.round) };
-    let siblings = load::siblings(&pool, &row).await?;
-    let disclosure = Disclosure::new(&load::respondents(&pool, &siblings).await?, threshold);
+    let Some(row) = load::one_round(pool, round.id).await? else { anyhow::bail!("no round {}", args.round) };
+    let siblings = load::siblings(pool, &row).await?;
+    let disclosure = Disclosure::new(&load::respondents(pool, &siblings).await?, threshold);
     let scope = Filter { wijk: (!row.part.is_empty()).then(|| row.part.clone()), role: None };
-    let Some(sheet) = export::responses(&pool, &round, &disclosure, &scope, Reader::Admin).await? else {
+    let Some(sheet) = export::responses(pool, &round, &disclosure, &scope, Reader::Admin).await? else {
         eprintln!("round {} has fewer than {} respondents: nothing is exported", args.round, threshold.0);
         return Ok(ExitCode::FAILURE);
     };
@@ -51,7 +52,7 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
         args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{}-antwoorden.{}", args.round, args.format)));
     std::fs::write(&out, bytes)?;
     crate::audit::record(
-        &pool,
+        pool,
         super::now(),
         None,
         crate::audit::AuditAction::Exported,

@@ -128,10 +128,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Job(JobCommand::Start { job }) => start_job(&mut settings, &job).await,
         Command::Contacts(ContactsCommand::Import { file }) => {
             let forms = load_forms(&settings)?;
-            let pool = crate::db::connect(&settings.database_url).await?;
+            let db = crate::db::Db::connect(&settings.database_url).await?;
             let vocabulary =
                 Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-            match contacts::import_csv(&pool, &file, &vocabulary, now()).await {
+            match contacts::import_csv(db.read(), &file, &vocabulary, now()).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
                     Ok(ExitCode::SUCCESS)
@@ -144,34 +144,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Round(command) => {
             let forms = load_forms(&settings)?;
-            let (pool, secret) = keyed(&mut settings).await?;
-            round(command, &settings, &forms, &pool, &secret).await
+            let (db, secret) = keyed(&mut settings).await?;
+            round(command, &settings, &forms, db.read(), &secret).await
         }
         Command::Key(KeyCommand::Adopt) => {
             let secret = settings.resolve_secret()?;
-            let pool = crate::db::connect(&settings.database_url).await?;
-            crate::db::keycheck::adopt(&pool, &secret, now()).await?;
+            let db = crate::db::Db::connect(&settings.database_url).await?;
+            crate::db::keycheck::adopt(db.read(), &secret, now()).await?;
             println!(
                 "this secret key is now the database's key; links of rounds opened before no longer work"
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Session(command) => {
-            let pool = crate::db::connect(&settings.database_url).await?;
-            session::run(command, &settings, &pool).await
+            let db = crate::db::Db::connect(&settings.database_url).await?;
+            session::run(command, &settings, db.read()).await
         }
         Command::User(command) => {
-            let pool = crate::db::connect(&settings.database_url).await?;
-            user::run(command, &settings, &pool).await
+            let db = crate::db::Db::connect(&settings.database_url).await?;
+            user::run(command, &settings, db.read()).await
         }
         Command::Export(args) => export::run(args, &settings).await,
         Command::Audit { limit } => {
-            let pool = crate::db::connect(&settings.database_url).await?;
-            user::audit(&pool, limit).await
+            let db = crate::db::Db::connect(&settings.database_url).await?;
+            user::audit(db.read(), limit).await
         }
         Command::Outbox => {
-            let pool = crate::db::connect(&settings.database_url).await?;
-            print!("{}", crate::mail::report(&pool).await?);
+            let db = crate::db::Db::connect(&settings.database_url).await?;
+            print!("{}", crate::mail::report(db.read()).await?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -320,18 +320,18 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 
 /// The database and the secret key, for commands that make or read personal links: refused when
 /// the key is not the one the database is used with.
-async fn keyed(settings: &mut Settings) -> anyhow::Result<(crate::db::Pool, crate::settings::Secret)> {
+async fn keyed(settings: &mut Settings) -> anyhow::Result<(crate::db::Db, crate::settings::Secret)> {
     let secret = settings.resolve_secret()?;
-    let pool = crate::db::connect(&settings.database_url).await.context("opening the database")?;
-    crate::db::keycheck::check(&pool, &secret, now()).await?;
-    Ok((pool, secret))
+    let db = crate::db::Db::connect(&settings.database_url).await.context("opening the database")?;
+    crate::db::keycheck::check(db.read(), &secret, now()).await?;
+    Ok((db, secret))
 }
 
 async fn start_job(settings: &mut Settings, job: &str) -> anyhow::Result<ExitCode> {
     let forms = Arc::new(load_forms(settings)?);
     let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(|e| anyhow::anyhow!("{e}"))?);
-    let (pool, secret) = keyed(settings).await?;
-    let scheduler = crate::schedule::Scheduler::new(pool, forms, jobs, secret, crate::time::clock::system());
+    let (db, secret) = keyed(settings).await?;
+    let scheduler = crate::schedule::Scheduler::new(db, forms, jobs, secret, crate::time::clock::system());
     match scheduler.start_job(job).await {
         Ok(rounds) if rounds.is_empty() => {
             println!("job {job}: its rounds for this moment are already open");

@@ -18,9 +18,7 @@ use crate::email::EmailAddress;
 
 pub use import::{Problem, RowError, parse_csv};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct ContactId(pub i64);
+crate::db::id!(ContactId);
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Contact {

@@ -1,7 +1,14 @@
 //! The database: one `sqlx::AnyPool` that is SQLite by default and PostgreSQL when the URL says
 //! so, with the migrations of the matching backend run at start.
 
+mod handle;
+mod id;
 pub mod keycheck;
+mod timestamp;
+
+pub use handle::{Db, Write};
+pub(crate) use id::id;
+pub use timestamp::{BadTimestamp, Timestamp};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -105,30 +112,6 @@ pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 pub fn parse_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
-}
-
-/// Lets one writer at a time into SQLite from this process. SQLite has one write lock; without
-/// this, the writers that lose wait in its busy handler, which sleeps 1, 2, 5 ... 100 ms instead
-/// of waking when the lock is free, and that sleeping was most of the respond workload's p99.
-/// PostgreSQL locks rows, not the database, so there the gate is open.
-#[derive(Clone, Debug)]
-pub struct WriteGate(Option<std::sync::Arc<tokio::sync::Mutex<()>>>);
-
-impl WriteGate {
-    pub fn for_url(url: &str) -> WriteGate {
-        match Backend::of(url) {
-            Backend::Sqlite => WriteGate(Some(Default::default())),
-            Backend::Postgres => WriteGate(None),
-        }
-    }
-
-    /// Waits for this process's turn to write; the turn ends when the guard is dropped.
-    pub async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match &self.0 {
-            Some(gate) => Some(gate.lock().await),
-            None => None,
-        }
-    }
 }
 
 #[cfg(test)]

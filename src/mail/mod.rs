@@ -73,12 +73,7 @@ impl Status {
     }
 }
 
-/// An outbox row's id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OutboxId(pub i64);
-
-impl std::fmt::Display for OutboxId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+crate::db::id!(
+    /// An outbox row's id.
+    OutboxId
+);

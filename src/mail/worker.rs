@@ -18,7 +18,7 @@ use super::render::{Letter, SeatLetter, Templates};
 use super::rows::{self, Claimed, Details};
 use super::transport::{SendError, Transport};
 use super::{MailError, Status};
-use crate::db::{Backend, Pool};
+use crate::db::{Backend, Db};
 use crate::jobs::MailTexts;
 use crate::rounds::InvitationToken;
 use crate::settings::{Secret, Settings};
@@ -44,7 +44,7 @@ impl Delivery {
 }
 
 pub struct Mailer {
-    pool: Pool,
+    db: Db,
     backend: Backend,
     transport: Transport,
     /// Job id -> that job's own subjects and texts; rounds opened by hand use the templates.
@@ -57,9 +57,6 @@ pub struct Mailer {
     concurrency: usize,
     /// How long a claim holds (`mail_lease_seconds`).
     lease: chrono::Duration,
-    /// Shared with the web app on SQLite, so the worker's writes queue instead of sleeping in
-    /// SQLite's busy handler; see `WriteGate`.
-    writes: crate::db::WriteGate,
     secret: Secret,
     clock: SharedClock,
 }
@@ -67,7 +64,7 @@ pub struct Mailer {
 impl Mailer {
     /// The mailer `settings` describe, with SMTP or `.eml` files as `smtp_url` says.
     pub fn new(
-        pool: Pool,
+        db: Db,
         settings: &Settings,
         secret: Secret,
         clock: SharedClock,
@@ -86,18 +83,11 @@ impl Mailer {
             lease: chrono::Duration::seconds(
                 i64::try_from(settings.mail_lease_seconds.max(1)).unwrap_or(300),
             ),
-            writes: crate::db::WriteGate::for_url(&settings.database_url),
-            pool,
+            db,
             texts,
             secret,
             clock,
         })
-    }
-
-    /// Queues this worker's writes behind the same gate as the web app's.
-    pub fn share_writes(mut self, writes: crate::db::WriteGate) -> Mailer {
-        self.writes = writes;
-        self
     }
 
     pub fn transport(&self) -> &Transport {
@@ -109,8 +99,8 @@ impl Mailer {
     /// waiting on its own timeout.
     pub async fn run_once(&self) -> Result<Delivery, MailError> {
         let claimed = {
-            let _turn = self.writes.turn().await;
-            rows::claim(&self.pool, self.backend, self.clock.now(), self.lease, BATCH).await?
+            let _turn = self.db.turn().await;
+            rows::claim(self.db.read(), self.backend, self.clock.now(), self.lease, BATCH).await?
         };
         let mut delivery = Delivery::default();
         let mut unreachable: Option<String> = None;
@@ -180,7 +170,7 @@ impl Mailer {
 
     async fn deliver(&self, row: &Claimed) -> Result<Outcome, MailError> {
         let now = self.clock.now();
-        let Some(details) = rows::details(&self.pool, row.id).await? else {
+        let Some(details) = rows::details(self.db.read(), row.id).await? else {
             return self.settle(row, Status::Failed, "the row has no invitation").await;
         };
         if row.kind.is_about_a_seat() && details.seat.is_none() {
@@ -198,8 +188,8 @@ impl Mailer {
             Err(Compose::Mail(e)) => return Err(e),
         };
         let renewed = {
-            let _turn = self.writes.turn().await;
-            rows::renew(&self.pool, row, self.clock.now() + self.lease).await?
+            let _turn = self.db.turn().await;
+            rows::renew(self.db.read(), row, self.clock.now() + self.lease).await?
         };
         if !renewed {
             tracing::info!(outbox = %row.id, "mail taken over by another worker after its lease ran out");
@@ -208,8 +198,8 @@ impl Mailer {
         match self.transport.send(message).await {
             Ok(()) => {
                 {
-                    let _turn = self.writes.turn().await;
-                    rows::mark_sent(&self.pool, row.id, &message_id, self.clock.now()).await?;
+                    let _turn = self.db.turn().await;
+                    rows::mark_sent(self.db.read(), row.id, &message_id, self.clock.now()).await?;
                 }
                 tracing::info!(outbox = %row.id, kind = row.kind.as_str(), "mail sent");
                 Ok(Outcome::Sent)
@@ -234,8 +224,8 @@ impl Mailer {
         match backoff(row.attempts) {
             Some(wait) => {
                 {
-                    let _turn = self.writes.turn().await;
-                    rows::retry_at(&self.pool, row.id, now + wait, reason).await?;
+                    let _turn = self.db.turn().await;
+                    rows::retry_at(self.db.read(), row.id, now + wait, reason).await?;
                 }
                 Ok(Outcome::Retried { unreachable: None })
             }
@@ -248,8 +238,8 @@ impl Mailer {
 
     async fn settle(&self, row: &Claimed, status: Status, reason: &str) -> Result<Outcome, MailError> {
         {
-            let _turn = self.writes.turn().await;
-            rows::finish(&self.pool, row.id, status, reason, self.clock.now()).await?;
+            let _turn = self.db.turn().await;
+            rows::finish(self.db.read(), row.id, status, reason, self.clock.now()).await?;
         }
         if status == Status::Failed {
             tracing::warn!(outbox = %row.id, kind = row.kind.as_str(), error = reason, "mail failed");

@@ -20,18 +20,9 @@ use crate::settings::Secret;
 pub use queue::{queue_invitations, queue_reminders};
 pub use token::InvitationToken;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct RoundId(pub i64);
+crate::db::id!(RoundId);
 
-impl std::fmt::Display for RoundId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct InvitationId(pub i64);
+crate::db::id!(InvitationId);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RoundsError {

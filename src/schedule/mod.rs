@@ -20,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::db::{self, Pool};
+use crate::db::{self, Db};
 use crate::forms::Forms;
 use crate::jobs::{Job, Jobs};
 use crate::rounds::{self, Occurrence, OpenRequest, RoundId, RoundsError};
@@ -61,7 +61,7 @@ pub struct Tick {
 }
 
 pub struct Scheduler {
-    pool: Pool,
+    db: Db,
     forms: Arc<Forms>,
     jobs: Arc<Jobs>,
     secret: Secret,
@@ -73,8 +73,8 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    pub fn new(pool: Pool, forms: Arc<Forms>, jobs: Arc<Jobs>, secret: Secret, clock: SharedClock) -> Self {
-        Scheduler { pool, forms, jobs, secret, clock, refused: Mutex::default(), running: Default::default() }
+    pub fn new(db: Db, forms: Arc<Forms>, jobs: Arc<Jobs>, secret: Secret, clock: SharedClock) -> Self {
+        Scheduler { db, forms, jobs, secret, clock, refused: Mutex::default(), running: Default::default() }
     }
 
     /// Records everything that is due at the clock's now.
@@ -91,7 +91,7 @@ impl Scheduler {
         }
         tick.reminders_queued = self.remind(now).await?;
         // Sign-ups: the reminder before each session, to the people with a seat.
-        tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.pool, now).await?;
+        tick.reminders_queued += crate::signup::seats::queue_session_reminders(self.db.read(), now).await?;
         Ok(tick)
     }
 
@@ -165,11 +165,11 @@ impl Scheduler {
         sqlx::query("INSERT INTO job_state (job_id, since) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING")
             .bind(&job.id)
             .bind(db::timestamp(now))
-            .execute(&self.pool)
+            .execute(self.db.read())
             .await?;
         let since: String = sqlx::query_scalar("SELECT since FROM job_state WHERE job_id = $1")
             .bind(&job.id)
-            .fetch_one(&self.pool)
+            .fetch_one(self.db.read())
             .await?;
         Ok(db::parse_timestamp(&since).unwrap_or(now))
     }
@@ -205,9 +205,9 @@ impl Scheduler {
             Some(rules) => {
                 let tz = job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone);
                 let signup = rules.round(at, tz);
-                crate::signup::open(&self.pool, &self.forms, &self.secret, &request, &signup, now).await
+                crate::signup::open(self.db.read(), &self.forms, &self.secret, &request, &signup, now).await
             }
-            None => rounds::open(&self.pool, &self.forms, &self.secret, &request, now).await,
+            None => rounds::open(self.db.read(), &self.forms, &self.secret, &request, now).await,
         };
         match opened {
             Ok(opened) => {
@@ -224,7 +224,7 @@ impl Scheduler {
         if !job.audience.per_wijk {
             return Ok(vec![(String::new(), job.audience.wijken.clone())]);
         }
-        let people = crate::contacts::matching(&self.pool, &job.audience.roles, &job.audience.wijken)
+        let people = crate::contacts::matching(self.db.read(), &job.audience.roles, &job.audience.wijken)
             .await
             .map_err(RoundsError::from)?;
         let mut wijken: Vec<String> = people
@@ -253,7 +253,7 @@ impl Scheduler {
              WHERE job_id IS NOT NULL AND opens_at <= $1 AND closes_at > $1",
         )
         .bind(db::timestamp(now))
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.read())
         .await?;
         let mut queued = 0;
         for row in rows {
@@ -267,7 +267,7 @@ impl Scheduler {
                 continue;
             };
             let round = RoundId(row.try_get("id")?);
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.db.read().begin().await?;
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
             queued += rounds::queue_reminders(&mut tx, round, number, now, now).await?;
             tx.commit().await?;

@@ -34,7 +34,7 @@ async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> Page {
         let error = Some("Kies een rol.".to_owned());
         return page(&admin, app, Status::UnprocessableEntity, Form { error, ..typed }).await;
     };
-    match accounts::add_user(&app.pool, &typed.email, role, Some(&admin.email), app.now()).await {
+    match accounts::add_user(app.db.read(), &typed.email, role, Some(&admin.email), app.now()).await {
         Ok(path) => {
             let link = format!("{}{path}", app.settings.base_url.trim_end_matches('/'));
             let context = context! {
@@ -82,7 +82,8 @@ struct AuditRow {
 }
 
 async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> Page {
-    let (users, entries) = (accounts::list_users(&app.pool).await, audit::list(&app.pool, AUDIT_ROWS).await);
+    let (users, entries) =
+        (accounts::list_users(app.db.read()).await, audit::list(app.db.read(), AUDIT_ROWS).await);
     let (users, entries) = (users?, entries?);
     let users: Vec<UserRow> = users
         .into_iter()

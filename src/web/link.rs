@@ -132,7 +132,7 @@ impl<'r> FromRequest<'r> for Recalled {
 /// more tries of another; and a throttled caller's link is not looked up at all, so the limit
 /// cannot be used to test a link either.
 async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
-    if guesses::throttled(&app.pool, &caller.client, app.now()).await? {
+    if guesses::throttled(app.db.read(), &caller.client, app.now()).await? {
         return Err(Error::Throttled);
     }
     Ok(())
@@ -140,7 +140,7 @@ async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
 
 /// A link that matched nothing, counted against `caller`: `NotFound`, to return with `?`.
 pub async fn missed(app: &App, caller: &Caller) -> Error {
-    match guesses::missed(&app.pool, &caller.client, app.now()).await {
+    match guesses::missed(app.db.read(), &caller.client, app.now()).await {
         Ok(_) => Error::NotFound,
         Err(e) => e.into(),
     }

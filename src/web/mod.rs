@@ -28,7 +28,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{Build, Rocket, State, get, routes};
 use rocket_dyn_templates::Template;
 
-use crate::db::Pool;
+use crate::db::Db;
 use crate::forms::Forms;
 use crate::rounds::RoundCache;
 use crate::settings::{Secret, Settings};
@@ -38,13 +38,12 @@ use error::Error;
 
 /// Everything a request may need, managed by Rocket.
 pub struct App {
-    pub pool: Pool,
+    /// Reads through `db.read()`; every write in a `db.write()` transaction.
+    pub db: Db,
     pub forms: Arc<Forms>,
     pub settings: Settings,
     pub secret: Secret,
     pub rounds: RoundCache,
-    /// Respondents' writes queue here on SQLite; see `WriteGate`.
-    pub writes: crate::db::WriteGate,
     /// The only source of "now" for requests: tests move it instead of rewriting rows.
     pub clock: crate::time::clock::SharedClock,
 }
@@ -92,7 +91,7 @@ pub fn build(app: App) -> Rocket<Build> {
 
 #[get("/health")]
 async fn health(app: &State<App>) -> (rocket::http::Status, Json<Value>) {
-    let db = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&app.pool).await.is_ok();
+    let db = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(app.db.read()).await.is_ok();
     let status = if db { rocket::http::Status::Ok } else { rocket::http::Status::ServiceUnavailable };
     let body = json!({
         "status": if db { "ok" } else { "unavailable" },

@@ -21,13 +21,14 @@ fn first(body: &FormBody, name: &str) -> String {
 
 #[get("/f/<slug>")]
 async fn show(slug: &str, app: &State<App>) -> Answer {
-    let (_, title) = registration::round_of(&app.pool, slug, app.now()).await?.ok_or(Error::NotFound)?;
+    let (_, title) = registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
     Ok(page(app, &title, slug, &RegistrationForm::default(), &[], Status::Ok))
 }
 
 #[post("/f/<slug>", data = "<body>")]
 async fn register(slug: &str, body: FormBody, app: &State<App>) -> Answer {
-    let (round, title) = registration::round_of(&app.pool, slug, app.now()).await?.ok_or(Error::NotFound)?;
+    let (round, title) =
+        registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
     // The page sends each field once; a repeated one is not a browser's post, and which copy
     // counts would be a guess.
     if ["naam", "email", "rol", "praktijk"].iter().any(|name| body.0.get(*name).is_some_and(|v| v.len() > 1))
@@ -48,8 +49,8 @@ async fn register(slug: &str, body: FormBody, app: &State<App>) -> Answer {
         }
     };
     {
-        let _turn = app.writes.turn().await;
-        registration::register(&app.pool, &app.secret, round, &person, app.now()).await?;
+        let _turn = app.db.turn().await;
+        registration::register(app.db.read(), &app.secret, round, &person, app.now()).await?;
     }
     Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))))
 }

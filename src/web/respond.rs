@@ -59,7 +59,7 @@ pub(super) type Answer = Result<Reply, Error>;
 pub(super) async fn invitation(app: &App, token: &str, caller: &Admitted) -> Result<InvitationToken, Error> {
     let Admitted(caller) = caller;
     let found = match InvitationToken::parse(token) {
-        Some(token) => crate::rounds::find_invitation(&app.pool, &token).await?.map(|_| token),
+        Some(token) => crate::rounds::find_invitation(app.db.read(), &token).await?.map(|_| token),
         None => None,
     };
     match found {
@@ -104,10 +104,10 @@ impl<'r> FromRequest<'r> for Visit {
 }
 
 pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Error> {
-    let found = responses::visit(&app.pool, token).await?.ok_or(Error::NotFound)?;
-    let round = app.rounds.get(&app.pool, found.invitation.round).await?;
+    let found = responses::visit(app.db.read(), token).await?.ok_or(Error::NotFound)?;
+    let round = app.rounds.get(app.db.read(), found.invitation.round).await?;
     let sessions = match round.form.kind {
-        FormKind::Signup => signup::sessions::of_round(&app.pool, round.id).await?,
+        FormKind::Signup => signup::sessions::of_round(app.db.read(), round.id).await?,
         FormKind::Survey => Vec::new(),
     };
     Ok(Visit {
@@ -271,8 +271,8 @@ fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
 }
 
 async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Answer {
-    let _turn = app.writes.turn().await;
-    responses::save_draft(&app.pool, visit.invitation.id, &Draft { page, answers }, app.now()).await?;
+    let _turn = app.db.turn().await;
+    responses::save_draft(app.db.read(), visit.invitation.id, &Draft { page, answers }, app.now()).await?;
     Ok(Reply::Redirect(Redirect::to(visit.path.clone())))
 }
 
@@ -282,8 +282,8 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
         let errors = validate::missing(&form.pages[page], &answers);
         let draft = Draft { page, answers: answers.clone() };
         {
-            let _turn = app.writes.turn().await;
-            responses::save_draft(&app.pool, visit.invitation.id, &draft, app.now()).await?;
+            let _turn = app.db.turn().await;
+            responses::save_draft(app.db.read(), visit.invitation.id, &draft, app.now()).await?;
         }
         let posted = view::posted_from(&form.pages[page], &answers);
         return Ok(render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity));
@@ -291,8 +291,9 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
     // The same threshold the results use: a form may raise the configured one, never lower it.
     let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
     let submitted = {
-        let _turn = app.writes.turn().await;
-        responses::submit(&app.pool, &visit.round, &visit.invitation, &answers, min_group, app.now()).await?
+        let _turn = app.db.turn().await;
+        responses::submit(app.db.read(), &visit.round, &visit.invitation, &answers, min_group, app.now())
+            .await?
     };
     Ok(match submitted {
         Submitted::Stored => thanks(&visit.round, false),
@@ -309,7 +310,7 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
 /// A chosen session was cancelled while this person was filling in the form: back to its page,
 /// with the sessions as they are now and a message at the question.
 async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Answer {
-    let sessions = signup::sessions::of_round(&app.pool, visit.round.id).await?;
+    let sessions = signup::sessions::of_round(app.db.read(), visit.round.id).await?;
     let form = &visit.round.form;
     let page = form
         .pages

@@ -31,7 +31,7 @@ pub(super) fn account(member: &Member) -> serde_json::Value {
 
 #[get("/werkgroep")]
 async fn overview(member: Member, app: &State<App>) -> Page {
-    let rows = load::rounds(&app.pool).await?;
+    let rows = load::rounds(app.db.read()).await?;
     let context = super::overview_view::overview(&rows, &app.settings, app.now());
     let context = context! { page: context, account: account(&member) };
     Ok((Status::Ok, Template::render("werkgroep/overview", context)))
@@ -47,17 +47,17 @@ struct Loaded {
 }
 
 async fn loaded(app: &App, id: i64) -> Result<Option<Loaded>, LoadError> {
-    let round = match crate::rounds::load(&app.pool, RoundId(id)).await {
+    let round = match crate::rounds::load(app.db.read(), RoundId(id)).await {
         Ok(round) => round,
         Err(crate::rounds::RoundsError::UnknownRound(_)) => return Ok(None),
         Err(crate::rounds::RoundsError::Db(e)) => return Err(e.into()),
         Err(_) => return Ok(None),
     };
-    let Some(row) = load::one_round(&app.pool, round.id).await? else { return Ok(None) };
+    let Some(row) = load::one_round(app.db.read(), round.id).await? else { return Ok(None) };
     let threshold = Threshold::of(&round.form, app.settings.min_group_size);
-    let siblings = load::siblings(&app.pool, &row).await?;
-    let invited = load::invited(&app.pool, &siblings).await?;
-    let disclosure = Disclosure::new(&load::respondents(&app.pool, &siblings).await?, threshold);
+    let siblings = load::siblings(app.db.read(), &row).await?;
+    let invited = load::invited(app.db.read(), &siblings).await?;
+    let disclosure = Disclosure::new(&load::respondents(app.db.read(), &siblings).await?, threshold);
     Ok(Some(Loaded { round, threshold, invited, disclosure, row: Some(row) }))
 }
 
@@ -107,7 +107,7 @@ async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template
     let rates = view::rates(&data.invited, &rates_disclosure);
     let filters = view::filter_view(&data.invited, &data.disclosure, &filter, &head.part);
     let results = if head.closed {
-        load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await?
+        load::round_results(app.db.read(), &data.round, &filter, &data.disclosure).await?
     } else {
         None
     };
@@ -144,7 +144,7 @@ async fn free_text(
     let label = data.round.form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
     let closed = data.round.closes_at <= app.now();
     let result = if closed {
-        load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await?
+        load::question_result(app.db.read(), &data.round, &filter, &data.disclosure, question).await?
     } else {
         None
     };
@@ -155,7 +155,7 @@ async fn free_text(
     });
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
-        audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
+        audit::record(app.db.read(), app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
             .await?;
     }
     let context = context! {
@@ -187,7 +187,8 @@ async fn chart(
 ) -> Download {
     let data = closed_round(app, id).await?;
     let filter = data.scope((wijk, rol));
-    let result = load::question_result(&app.pool, &data.round, &filter, &data.disclosure, question).await?;
+    let result =
+        load::question_result(app.db.read(), &data.round, &filter, &data.disclosure, question).await?;
     let chart = result.as_ref().and_then(figures::chart).ok_or(Error::NotFound)?;
     chart_file(&chart, &format!("ronde-{id}-{question}"), format)
 }
@@ -246,7 +247,7 @@ async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> D
     let data = closed_round(app, id).await?;
     let reader = if member.is_admin() { Reader::Admin } else { Reader::Werkgroep };
     let scope = data.scope((None, None));
-    let sheet = export::responses(&app.pool, &data.round, &data.disclosure, &scope, reader).await?;
+    let sheet = export::responses(app.db.read(), &data.round, &data.disclosure, &scope, reader).await?;
     let sheet = sheet.ok_or(Error::NotFound)?;
     file(app, &member, id, "antwoorden", format, &sheet).await
 }
@@ -254,7 +255,7 @@ async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> D
 async fn export_summary(id: i64, format: &str, asked: Asked, member: Member, app: &App) -> Download {
     let data = closed_round(app, id).await?;
     let filter = data.scope(asked);
-    let results = load::round_results(&app.pool, &data.round, &filter, &data.disclosure).await?;
+    let results = load::round_results(app.db.read(), &data.round, &filter, &data.disclosure).await?;
     let results = results.ok_or(Error::NotFound)?;
     file(app, &member, id, "samenvatting", format, &export::summary(&results.questions)).await
 }
@@ -273,6 +274,6 @@ async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, she
     };
     let (bytes, content) = made?;
     let detail = format!("ronde {id}, {what}.{format}");
-    audit::record(&app.pool, app.now(), Some(&member.email), AuditAction::Exported, &detail).await?;
+    audit::record(app.db.read(), app.now(), Some(&member.email), AuditAction::Exported, &detail).await?;
     Ok(File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format)))
 }

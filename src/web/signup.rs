@@ -58,7 +58,7 @@ fn seat_view(visit: &Visit, seat: &MySeat, now: DateTime<Utc>) -> SeatView {
 
 /// The seats of a person who signed up.
 pub(super) async fn status(app: &App, visit: &Visit) -> Answer {
-    let seats = seats::of_invitation(&app.pool, visit.invitation.id).await?;
+    let seats = seats::of_invitation(app.db.read(), visit.invitation.id).await?;
     let now = app.now();
     let views: Vec<SeatView> = seats.iter().map(|s| seat_view(visit, s, now)).collect();
     let context = context! { form_title: &visit.round.title, seats: views };
@@ -66,7 +66,7 @@ pub(super) async fn status(app: &App, visit: &Visit) -> Answer {
 }
 
 async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Error> {
-    let seats = seats::of_invitation(&app.pool, visit.invitation.id).await?;
+    let seats = seats::of_invitation(app.db.read(), visit.invitation.id).await?;
     seats.into_iter().find(|s| s.seat == SeatId(seat)).ok_or(Error::NotFound)
 }
 
@@ -99,8 +99,8 @@ async fn cancel_by_link(
 
 async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Answer {
     let cancelled = {
-        let _turn = app.writes.turn().await;
-        seats::cancel(&app.pool, SeatId(seat), By::Person(visit.invitation.id), app.now()).await
+        let _turn = app.db.turn().await;
+        seats::cancel(app.db.read(), SeatId(seat), By::Person(visit.invitation.id), app.now()).await
     };
     let (status, message) = match cancelled {
         Ok(_) => (Status::Ok, "U bent afgemeld. U krijgt een bevestiging per e-mail.".to_string()),

@@ -23,13 +23,13 @@ pub fn routes() -> Vec<Route> {
 type Page = Result<(Status, Template), Error>;
 
 async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, load::LoadError> {
-    let rows = load::job_rounds(&app.pool, job).await?;
+    let rows = load::job_rounds(app.db.read(), job).await?;
     if rows.is_empty() {
         return Ok(None);
     }
     let configured = app.settings.min_group_size;
     let history =
-        load::job_history(&app.pool, &rows, |form| Threshold::of(form, configured), app.now()).await?;
+        load::job_history(app.db.read(), &rows, |form| Threshold::of(form, configured), app.now()).await?;
     Ok(Some(history))
 }
 

@@ -30,6 +30,9 @@ pub fn free_port() -> u16 {
 
 pub struct TestApp {
     pub url: String,
+    /// The app's database handle: writes through it take the app's write turn.
+    pub db: peil::db::Db,
+    /// For the tests' own reads and raw writes (`app.db.read()`).
     pub pool: Pool,
     pub forms: Arc<Forms>,
     pub secret: Secret,
@@ -93,7 +96,8 @@ impl TestApp {
         wait_until_up(&client, &url).await;
         TestApp {
             url,
-            pool: service.pool,
+            pool: service.db.read().clone(),
+            db: service.db,
             forms: service.forms,
             secret: service.secret,
             settings: service.settings,

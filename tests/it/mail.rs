@@ -385,7 +385,7 @@ async fn a_scheduled_round_opens_by_itself_and_its_mails_carry_the_jobs_texts_an
     };
     let jobs = Arc::new(Jobs { jobs: vec![job] });
     let scheduler = peil::schedule::Scheduler::new(
-        app.pool.clone(),
+        app.db.clone(),
         app.forms.clone(),
         jobs,
         app.secret.clone(),

@@ -60,7 +60,7 @@ impl World {
     fn instance(&self) -> Scheduler {
         let app = &self.app;
         Scheduler::new(
-            app.pool.clone(),
+            app.db.clone(),
             app.forms.clone(),
             self.jobs.clone(),
             app.secret.clone(),
@@ -225,7 +225,7 @@ async fn the_heartbeat_ticks_by_itself_in_a_running_service() {
     let world = World::new(vec![every_two_seconds], Utc::now()).await;
     let app = &world.app;
     let scheduler = Scheduler::new(
-        app.pool.clone(),
+        app.db.clone(),
         app.forms.clone(),
         world.jobs.clone(),
         app.secret.clone(),

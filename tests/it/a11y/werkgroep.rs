@@ -58,7 +58,7 @@ async fn the_trend_page_of_a_job_passes_axe_and_the_html_checker() {
     let jobs = Arc::new(peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs"));
     let clock = ManualClock::at(Utc::now() - Duration::hours(2));
     let scheduler =
-        Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
+        Scheduler::new(app.db.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
     for (opened, closed) in
         [("2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z"), ("2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z")]
     {

@@ -59,7 +59,7 @@ async fn a_worker_whose_claim_ran_out_before_its_turn_leaves_the_mail_to_the_one
         ..app.settings.clone()
     };
     let worker = || {
-        Mailer::new(app.pool.clone(), &settings, app.secret.clone(), clock.clone(), Arc::new(HashMap::new()))
+        Mailer::new(app.db.clone(), &settings, app.secret.clone(), clock.clone(), Arc::new(HashMap::new()))
             .expect("mailer")
     };
     open(&app, &clock, "crisisdienst", &["huisarts"]).await;

@@ -27,7 +27,7 @@ async fn mails_to_a_relay_with_a_login_go_through_the_pool_and_each_arrives_once
         mail_concurrency: 2,
         ..app.settings.clone()
     };
-    let mailer = Mailer::new(app.pool.clone(), &settings, app.secret.clone(), clock.clone(), Arc::default())
+    let mailer = Mailer::new(app.db.clone(), &settings, app.secret.clone(), clock.clone(), Arc::default())
         .expect("mailer");
     let transport = mailer.transport();
     assert!(matches!(transport, Transport::Smtp { .. }), "not the pool: {}", transport.describe());

@@ -52,7 +52,7 @@ pub(crate) fn mailer(
         mail_poll_ms: 50,
         ..app.settings.clone()
     };
-    Mailer::new(app.pool.clone(), &settings, app.secret.clone(), clock.clone(), Arc::new(texts))
+    Mailer::new(app.db.clone(), &settings, app.secret.clone(), clock.clone(), Arc::new(texts))
         .expect("mailer")
 }
 

@@ -39,8 +39,9 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
         ..Settings::default()
     };
     let mailer = || {
-        Mailer::new(pool.clone(), &settings, secret.clone(), clock.clone(), Arc::new(HashMap::new()))
-            .expect("mailer")
+        // Each instance has its own write turn; only the database orders the two.
+        let db = peil::db::Db::new(pool.clone(), peil::db::Backend::of(&database.url));
+        Mailer::new(db, &settings, secret.clone(), clock.clone(), Arc::new(HashMap::new())).expect("mailer")
     };
     let request = OpenRequest {
         form_id: "crisisdienst".into(),

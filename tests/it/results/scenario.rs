@@ -41,7 +41,7 @@ async fn region() -> (TestApp, Scheduler, Arc<ManualClock>) {
     let jobs = Arc::new(peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs"));
     let clock = ManualClock::at(Utc::now() - Duration::hours(2));
     let scheduler =
-        Scheduler::new(app.pool.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
+        Scheduler::new(app.db.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
     (app, scheduler, clock)
 }
 

@@ -1,0 +1,95 @@
+//! `Db`: the one handle to the database that domain code is given. Reads go to the pool as they
+//! are; every write is a transaction taken with [`Db::write`], which first waits for this
+//! process's write turn on SQLite, so no writer can forget it.
+//!
+//! Why a turn: SQLite has one write lock. Without the turn, the writers that lose wait in its busy
+//! handler, which sleeps 1, 2, 5 ... 100 ms instead of waking when the lock is free, and that
+//! sleeping was most of the respond workload's p99. PostgreSQL locks rows, not the database, so
+//! there is no turn to wait for.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use sqlx::AnyConnection;
+use sqlx::{Any, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::{Backend, DbError, Pool};
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    /// `Some` on SQLite: one writer of this process at a time.
+    turn: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction holding the write turn. Commit it; dropped uncommitted, it rolls back.
+/// Derefs to the connection, so `&mut *write` runs statements in it.
+pub struct Write {
+    // Declared before the turn, so a dropped transaction is rolled back before the turn passes.
+    tx: Transaction<'static, Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Db {
+    /// Connects, sets SQLite up and runs the migrations (see [`super::connect`]).
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        Ok(Db::new(super::connect(url).await?, Backend::of(url)))
+    }
+
+    pub fn new(pool: Pool, backend: Backend) -> Db {
+        let turn = (backend == Backend::Sqlite).then(Default::default);
+        Db { pool, backend, turn }
+    }
+
+    /// For reads. A statement that writes belongs in a [`Db::write`] transaction.
+    pub fn read(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Waits for the write turn, then begins a transaction.
+    pub async fn write(&self) -> Result<Write, sqlx::Error> {
+        let turn = self.turn().await;
+        let tx = self.pool.begin().await?;
+        Ok(Write { tx, _turn: turn })
+    }
+
+    /// The write turn alone (`None` on PostgreSQL), for code that still writes through the pool.
+    /// Never call it while holding a [`Write`]: the turn is not re-entrant.
+    pub async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
+    /// Closes the pool: every connection is returned and closed (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+}
+
+impl Write {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl Deref for Write {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
