@@ -81,7 +81,7 @@ pub async fn build(
     }
     let secret = settings.resolve_secret()?;
     let db = Db::connect(&settings.database_url).await?;
-    crate::db::keycheck::check(db.read(), &secret, clock.now()).await?;
+    crate::db::keycheck::check(&db, &secret, clock.now()).await?;
     // Job id -> the job's own mail texts, for the rounds that job opens.
     let texts: HashMap<_, _> = jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect();
     let mailer =

@@ -150,7 +150,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Key(KeyCommand::Adopt) => {
             let secret = settings.resolve_secret()?;
             let db = crate::db::Db::connect(&settings.database_url).await?;
-            crate::db::keycheck::adopt(db.read(), &secret, now()).await?;
+            crate::db::keycheck::adopt(&db, &secret, now()).await?;
             println!(
                 "this secret key is now the database's key; links of rounds opened before no longer work"
             );
@@ -323,7 +323,7 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 async fn keyed(settings: &mut Settings) -> anyhow::Result<(crate::db::Db, crate::settings::Secret)> {
     let secret = settings.resolve_secret()?;
     let db = crate::db::Db::connect(&settings.database_url).await.context("opening the database")?;
-    crate::db::keycheck::check(db.read(), &secret, now()).await?;
+    crate::db::keycheck::check(&db, &secret, now()).await?;
     Ok((db, secret))
 }
 

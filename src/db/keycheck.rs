@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{self, Pool};
+use crate::db::{Db, Timestamp};
 use crate::settings::Secret;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,29 +26,33 @@ fn fingerprint(secret: &Secret) -> String {
 }
 
 /// Records `secret` as the database's key if it has none yet, and refuses any other key.
-pub async fn check(pool: &Pool, secret: &Secret, now: DateTime<Utc>) -> Result<(), KeyError> {
+pub async fn check(db: &Db, secret: &Secret, now: DateTime<Utc>) -> Result<(), KeyError> {
     let mine = fingerprint(secret);
+    let mut write = db.write().await?;
     sqlx::query(
         "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&mine)
-    .bind(db::timestamp(now))
-    .execute(pool)
+    .bind(Timestamp::from(now))
+    .execute(&mut *write)
     .await?;
-    let stored: String =
-        sqlx::query_scalar("SELECT fingerprint FROM key_fingerprint WHERE id = 1").fetch_one(pool).await?;
+    let stored: String = sqlx::query_scalar("SELECT fingerprint FROM key_fingerprint WHERE id = 1")
+        .fetch_one(&mut *write)
+        .await?;
+    write.commit().await?;
     if stored == mine { Ok(()) } else { Err(KeyError::Differs) }
 }
 
 /// Makes `secret` the database's key from now on. Links of rounds opened before stop working.
-pub async fn adopt(pool: &Pool, secret: &Secret, now: DateTime<Utc>) -> Result<(), KeyError> {
+pub async fn adopt(db: &Db, secret: &Secret, now: DateTime<Utc>) -> Result<(), KeyError> {
+    let mut write = db.write().await?;
     sqlx::query(
         "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, $1, $2) \
          ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, recorded_at = excluded.recorded_at",
     )
     .bind(fingerprint(secret))
-    .bind(db::timestamp(now))
-    .execute(pool)
+    .bind(Timestamp::from(now))
+    .execute(&mut *write)
     .await?;
-    Ok(())
+    Ok(write.commit().await?)
 }
