@@ -112,14 +112,28 @@ impl Settings {
     /// Reads `peil.toml` (or `config_file`) and the `PEIL_` environment over the defaults.
     pub fn load(config_file: Option<&Path>) -> Result<Settings, SettingsError> {
         let file = config_file.map_or_else(|| PathBuf::from("peil.toml"), Path::to_path_buf);
-        Figment::from(Serialized::defaults(Settings::default()))
-            .merge(Toml::file(file))
-            .merge(Env::prefixed("PEIL_").ignore(&["config"]))
+        let given = Figment::new().merge(Toml::file(file)).merge(Env::prefixed("PEIL_").ignore(&["config"]));
+        let mut settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(given.clone())
             .extract::<Settings>()
-            .map_err(|e| SettingsError::Figment(Box::new(e)))
-            .and_then(|settings| {
-                if settings.min_group_size < 3 { Err(SettingsError::GroupTooSmall) } else { Ok(settings) }
-            })
+            .map_err(|e| SettingsError::Figment(Box::new(e)))?;
+        // Links must reach this instance: without a base_url of its own, it follows the port and
+        // address, so `PEIL_PORT=8765` alone does not mail links to :8000.
+        if !given.contains("base_url") {
+            settings.base_url = settings.own_url();
+        }
+        if settings.min_group_size < 3 { Err(SettingsError::GroupTooSmall) } else { Ok(settings) }
+    }
+
+    /// `http://address:port`, with a loopback address for "every interface".
+    fn own_url(&self) -> String {
+        let host = match self.address.as_str() {
+            "0.0.0.0" => "127.0.0.1".to_owned(),
+            "::" => "[::1]".to_owned(),
+            a if a.contains(':') => format!("[{a}]"),
+            a => a.to_owned(),
+        };
+        format!("http://{host}:{}", self.port)
     }
 
     /// The secret key: configured, or read from (and first written to) `data_dir/secret.key`.
@@ -154,4 +168,30 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)?.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    fn loaded(toml: &str) -> Settings {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("peil.toml");
+        std::fs::write(&file, toml).expect("peil.toml");
+        Settings::load(Some(&file)).expect("settings")
+    }
+
+    #[test]
+    fn without_a_base_url_links_follow_the_port_and_address() {
+        assert_eq!(loaded("").base_url, "http://127.0.0.1:8000");
+        assert_eq!(loaded("port = 8765").base_url, "http://127.0.0.1:8765");
+        assert_eq!(loaded("address = \"0.0.0.0\"\nport = 80").base_url, "http://127.0.0.1:80");
+        assert_eq!(loaded("address = \"::\"").base_url, "http://[::1]:8000");
+    }
+
+    #[test]
+    fn a_base_url_of_its_own_is_kept_whatever_the_port() {
+        let settings = loaded("port = 8765\nbase_url = \"https://peil.example.org\"");
+        assert_eq!(settings.base_url, "https://peil.example.org");
+    }
 }
