@@ -52,10 +52,16 @@ impl Db {
         self.backend
     }
 
-    /// Waits for the write turn, then begins a transaction.
+    /// Waits for the write turn, then begins a transaction. On SQLite it is `BEGIN IMMEDIATE`,
+    /// which takes the database's write lock at once: a plain `BEGIN` takes it at the first
+    /// write, and if another process (a CLI command next to `peil serve`) committed after this
+    /// transaction's first read, that write fails with SQLITE_BUSY instead of waiting.
     pub async fn write(&self) -> Result<Write, sqlx::Error> {
         let turn = self.turn().await;
-        let tx = self.pool.begin().await?;
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(Write { tx, _turn: turn })
     }
 
