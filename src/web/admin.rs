@@ -2,6 +2,7 @@
 //! account, showing its one-time password link to hand over (peil does not mail it: the link is
 //! a key, and the administrator knows best how to pass it on).
 
+use rocket::form::{self, Contextual, FromFormField, ValueField};
 use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
@@ -26,19 +27,39 @@ async fn index(admin: Admin, app: &State<App>) -> Page {
     page(&admin, app, Status::Ok, Form::default()).await
 }
 
+/// The add-user form: an address, which `accounts` checks, and a role.
+#[derive(rocket::FromForm)]
+struct NewUser<'r> {
+    #[field(default = "")]
+    email: &'r str,
+    role: Role,
+}
+
+/// A role as the page's radio buttons send it; which names there are is `Role::parse`'s to say.
+#[rocket::async_trait]
+impl<'v> FromFormField<'v> for Role {
+    fn from_value(field: ValueField<'v>) -> form::Result<'v, Self> {
+        Role::parse(field.value).ok_or_else(|| form::Error::validation("not a role").into())
+    }
+}
+
 #[post("/beheer/gebruikers", data = "<form>")]
-async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> Page {
-    let typed =
-        Form { email: form.field("email").to_owned(), role: form.field("role").to_owned(), error: None };
-    let Some(role) = Role::parse(&typed.role) else {
-        let error = Some("Kies een rol.".to_owned());
-        return page(&admin, app, Status::UnprocessableEntity, Form { error, ..typed }).await;
+async fn add_user(admin: Admin, form: CsrfForm<Contextual<'_, NewUser<'_>>>, app: &State<App>) -> Page {
+    let Contextual { value, context } = form.fields;
+    // The email field cannot fail; the role is all there is to refuse.
+    let typed = Form {
+        email: context.field_value("email").unwrap_or_default().to_owned(),
+        role: context.field_value("role").unwrap_or_default().to_owned(),
+        error: value.is_none().then(|| "Kies een rol.".to_owned()),
     };
-    match accounts::add_user(app.db.read(), &typed.email, role, Some(&admin.email), app.now()).await {
+    let Some(NewUser { email, role }) = value else {
+        return page(&admin, app, Status::UnprocessableEntity, typed).await;
+    };
+    match accounts::add_user(app.db.read(), email, role, Some(&admin.email), app.now()).await {
         Ok(path) => {
             let link = format!("{}{path}", app.settings.base_url.trim_end_matches('/'));
             let context = context! {
-                email: accounts::normalise_email(&typed.email).map(String::from).unwrap_or_default(),
+                email: accounts::normalise_email(email).map(String::from).unwrap_or_default(),
                 role: role.label(),
                 link,
                 hours: accounts::LINK_VALID_HOURS,

@@ -1,26 +1,28 @@
 //! Logging in and out, setting a password through a link, and the guards every staff page uses:
 //! `Member` (any logged-in account), `Admin` (administrators only), `SameOrigin` and the CSRF data
-//! guard `CsrfForm`. Rocket has no CSRF protection of its own; this module is it.
+//! guard `CsrfForm<T>`. Rocket has no CSRF protection of its own; this module is it.
 //!
 //! CSRF defence, in two layers. (1) Every state-changing form of a logged-in user carries the
-//! session's synchronizer token (`csrf` field), compared in constant time. (2) A POST must come
-//! from peil's own pages: `Sec-Fetch-Site`, when sent, must be `same-origin` or `none`, and
-//! `Origin`, when sent, must equal the origin of `base_url`. Browsers set both headers themselves
-//! and scripts cannot forge them. The login form has no session yet, so it is protected by (2)
-//! alone (login CSRF, logging a victim into an attacker's account): every browser that could be
-//! lured into a cross-site POST sends `Origin` with it, which made a signed double-submit cookie
-//! unnecessary. The session cookie's `SameSite=Strict` is a third layer, not relied on alone.
+//! session's synchronizer token (`csrf` field), compared in constant time before the form's own
+//! fields are typed. (2) A POST must come from peil's own pages: `Sec-Fetch-Site`, when sent,
+//! must be `same-origin` or `none`, and `Origin`, when sent, must equal the origin of `base_url`.
+//! Browsers set both headers themselves and scripts cannot forge them. The login form has no
+//! session yet, so it is protected by (2) alone (login CSRF, logging a victim into an attacker's
+//! account): every browser that could be lured into a cross-site POST sends `Origin` with it,
+//! which made a signed double-submit cookie unnecessary. The session cookie's `SameSite=Strict`
+//! is a third layer, not relied on alone.
 
 use std::net::IpAddr;
 
 use rocket::data::{Data, FromData};
+use rocket::form::{self, FromForm, ValueField};
 use rocket::http::{Cookie, CookieJar, Method, SameSite, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::response::Redirect;
 use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes, uri};
 use rocket_dyn_templates::{Template, context};
 
-use super::body::{BodyError, FormBody};
+use super::body::{self, BodyError, Fields};
 use super::link::{self, Admitted};
 use super::{App, Error};
 use crate::accounts::{self, AccountsError, Role, UserId};
@@ -184,21 +186,16 @@ fn origin_of(url: &str) -> &str {
 }
 
 /// A form posted by a logged-in user from peil's own pages with the session's CSRF token: the
-/// data guard for every state-changing POST. Refuses with 403 otherwise, before the handler runs.
-pub struct CsrfForm {
+/// data guard for every state-changing POST. Refuses with 403 otherwise, before the handler runs
+/// and before `T` sees the fields. `T` types the form's own fields and passes over `csrf`, checked
+/// here; the logout button has none of its own.
+pub struct CsrfForm<T = NoFields> {
     pub member: Member,
-    pub body: FormBody,
-}
-
-impl CsrfForm {
-    /// The first value posted under `name`, or "".
-    pub fn field(&self, name: &str) -> &str {
-        field(&self.body, name)
-    }
+    pub fields: T,
 }
 
 #[rocket::async_trait]
-impl<'r> FromData<'r> for CsrfForm {
+impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
     type Error = AuthError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
@@ -209,23 +206,37 @@ impl<'r> FromData<'r> for CsrfForm {
         if !matches!(req.guard::<SameOrigin>().await, Outcome::Success(_)) {
             return refuse(AuthError::CrossSite);
         }
-        let body = match FormBody::from_data(req, data).await {
-            rocket::data::Outcome::Success(body) => body,
-            rocket::data::Outcome::Error((status, e)) => {
-                return rocket::data::Outcome::Error((status, e.into()));
-            }
-            rocket::data::Outcome::Forward(f) => return rocket::data::Outcome::Forward(f),
+        let unreadable = |e: BodyError| rocket::data::Outcome::Error((e.status(), e.into()));
+        let posted = match body::decoded(req, data).await {
+            Ok(posted) => posted,
+            Err(e) => return unreadable(e),
         };
-        if !accounts::csrf_matches(member.csrf(), field(&body, "csrf")) {
+        if !accounts::csrf_matches(member.csrf(), body::first(posted, "csrf")) {
             return refuse(AuthError::BadToken);
         }
-        rocket::data::Outcome::Success(CsrfForm { member, body })
+        match body::typed(posted) {
+            Ok(fields) => rocket::data::Outcome::Success(CsrfForm { member, fields }),
+            Err(e) => unreadable(e),
+        }
     }
 }
 
-/// The first value posted under `name`, or "".
-pub fn field<'a>(body: &'a FormBody, name: &str) -> &'a str {
-    body.0.get(name).and_then(|values| values.first()).map_or("", String::as_str)
+/// The fields of a form that posts nothing but its CSRF token.
+pub struct NoFields;
+
+#[rocket::async_trait]
+impl<'r> FromForm<'r> for NoFields {
+    type Context = ();
+
+    fn init(_: form::Options) {}
+
+    fn push_value((): &mut (), _: ValueField<'r>) {}
+
+    async fn push_data((): &mut (), _: form::DataField<'r, '_>) {}
+
+    fn finalize((): ()) -> form::Result<'r, Self> {
+        Ok(NoFields)
+    }
 }
 
 /// `terug` when it is a path on this site; anything else (`//evil.example`, `https://...`,
@@ -244,17 +255,27 @@ fn login_page(terug: Option<&str>) -> Template {
     Template::render("auth/login", context! { terug })
 }
 
-#[post("/inloggen", data = "<body>")]
+/// The login form. The page sends all three fields; one left out counts as empty.
+#[derive(rocket::FromForm)]
+#[field(default = "")]
+struct Login<'r> {
+    email: &'r str,
+    password: &'r str,
+    terug: &'r str,
+}
+
+#[post("/inloggen", data = "<form>")]
 async fn login(
     _origin: SameOrigin,
-    body: FormBody,
+    form: Fields<Login<'_>>,
     ip: Option<IpAddr>,
     cookies: &CookieJar<'_>,
     app: &State<App>,
 ) -> Result<Answer, Error> {
-    let (email, terug) = (field(&body, "email"), local_path(field(&body, "terug")).unwrap_or(HOME));
+    let Fields(Login { email, password, terug }) = form;
+    let terug = local_path(terug).unwrap_or(HOME);
     let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
-    match accounts::login(app.db.read(), email, field(&body, "password"), &ip, app.now()).await {
+    match accounts::login(app.db.read(), email, password, &ip, app.now()).await {
         Ok(session) => {
             let cookie = Cookie::build((SESSION_COOKIE, session.token))
                 .http_only(true)
@@ -297,16 +318,24 @@ async fn password_page(
     Ok((Status::Ok, Template::render("auth/password", context)))
 }
 
-#[post("/wachtwoord/<token>", data = "<body>")]
+/// A new password, typed twice.
+#[derive(rocket::FromForm)]
+#[field(default = "")]
+struct NewPassword<'r> {
+    password: &'r str,
+    repeat: &'r str,
+}
+
+#[post("/wachtwoord/<token>", data = "<form>")]
 async fn password_set(
     token: &str,
     _origin: SameOrigin,
     caller: Result<Admitted, Error>,
-    body: FormBody,
+    form: Fields<NewPassword<'_>>,
     app: &State<App>,
 ) -> Result<(Status, Template), Error> {
     let Admitted(caller) = caller?;
-    let (password, repeat) = (field(&body, "password"), field(&body, "repeat"));
+    let Fields(NewPassword { password, repeat }) = form;
     match accounts::set_password(app.db.read(), token, password, repeat, app.now()).await {
         Ok(email) => Ok((Status::Ok, Template::render("auth/password_done", context! { email }))),
         Err(AccountsError::InvalidLink) => Err(link::missed(app, &caller).await),

@@ -2,11 +2,12 @@
 //! `signup::registration`, which checks the four fields; it answers the same "look in your mail"
 //! page whether or not the address was known.
 
+use rocket::form::{Contextual, Strict};
 use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::body::FormBody;
+use super::body::Fields;
 use super::respond::{Answer, Reply};
 use super::{App, Error};
 use crate::signup::registration::{self, RegistrationForm};
@@ -15,8 +16,31 @@ pub fn routes() -> Vec<Route> {
     routes![show, register]
 }
 
-fn first(body: &FormBody, name: &str) -> String {
-    body.0.get(name).and_then(|v| v.first()).map(|v| v.trim().to_string()).unwrap_or_default()
+/// The four fields as posted. The page sends each once: a second copy is not a browser's post,
+/// and which copy counts would be a guess, so each is `Strict` (a repeat is an error). One left
+/// out counts as empty, for `RegistrationForm::parse` to name.
+#[derive(rocket::FromForm)]
+#[field(default = "")]
+struct Entered<'r> {
+    #[field(name = "naam")]
+    name: Strict<&'r str>,
+    email: Strict<&'r str>,
+    #[field(name = "rol")]
+    role: Strict<&'r str>,
+    #[field(name = "praktijk")]
+    practice: Strict<&'r str>,
+}
+
+impl Entered<'_> {
+    fn trimmed(&self) -> RegistrationForm {
+        let trim = |field: &str| field.trim().to_owned();
+        RegistrationForm {
+            name: trim(&self.name),
+            email: trim(&self.email),
+            role: trim(&self.role),
+            practice: trim(&self.practice),
+        }
+    }
 }
 
 #[get("/f/<slug>")]
@@ -25,22 +49,11 @@ async fn show(slug: &str, app: &State<App>) -> Answer {
     Ok(page(app, &title, slug, &RegistrationForm::default(), &[], Status::Ok))
 }
 
-#[post("/f/<slug>", data = "<body>")]
-async fn register(slug: &str, body: FormBody, app: &State<App>) -> Answer {
+#[post("/f/<slug>", data = "<form>")]
+async fn register(slug: &str, form: Fields<Contextual<'_, Entered<'_>>>, app: &State<App>) -> Answer {
     let (round, title) =
         registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
-    // The page sends each field once; a repeated one is not a browser's post, and which copy
-    // counts would be a guess.
-    if ["naam", "email", "rol", "praktijk"].iter().any(|name| body.0.get(*name).is_some_and(|v| v.len() > 1))
-    {
-        return Err(Error::BadRequest);
-    }
-    let typed = RegistrationForm {
-        name: first(&body, "naam"),
-        email: first(&body, "email"),
-        role: first(&body, "rol"),
-        practice: first(&body, "praktijk"),
-    };
+    let typed = form.0.value.ok_or(Error::BadRequest)?.trimmed();
     let person = match typed.parse(&app.forms.list_pairs("rollen")) {
         Ok(person) => person,
         Err(problems) => {

@@ -4,7 +4,7 @@ use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::body::FormBody;
+use super::body::Fields;
 use super::link::{self, Admitted};
 use super::{App, Error};
 use crate::accounts::setup::{self, FirstAdmin, SetupError};
@@ -27,16 +27,25 @@ async fn show(
     Ok((Status::Ok, Template::render("setup/first_admin", context)))
 }
 
-#[post("/setup/<token>", data = "<body>")]
+/// The first administrator's address and password, typed twice; one left out counts as empty.
+#[derive(rocket::FromForm)]
+#[field(default = "")]
+struct Setup<'r> {
+    email: &'r str,
+    password: &'r str,
+    repeat: &'r str,
+}
+
+#[post("/setup/<token>", data = "<form>")]
 async fn create(
     token: &str,
     caller: Result<Admitted, Error>,
-    body: FormBody,
+    form: Fields<Setup<'_>>,
     app: &State<App>,
 ) -> Result<(Status, Template), Error> {
     let Admitted(caller) = caller?;
-    let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
-    let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
+    let Fields(Setup { email, password, repeat }) = form;
+    let admin = FirstAdmin { email, password, repeat };
     match setup::create_first_admin(app.db.read(), token, &admin, app.now()).await {
         Ok(()) => {
             tracing::info!("first administrator created");

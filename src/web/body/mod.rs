@@ -1,16 +1,23 @@
-//! Request bodies from respondents, read by hand: a size limit with its own Dutch page, and a
-//! strict `application/x-www-form-urlencoded` decoder that refuses what a browser never sends
-//! (bad percent escapes, invalid UTF-8) instead of guessing.
+//! Request bodies, read by hand: a size limit with its own Dutch page, and a strict
+//! `application/x-www-form-urlencoded` decoder that refuses what a browser never sends (bad
+//! percent escapes, invalid UTF-8) instead of guessing.
 //!
-//! Every form goes through `FormBody`, the fixed ones (login, setup, password, registration,
-//! beheer) too, and not through Rocket's `Form<T>` (`FromForm` + `Contextual`), because that
-//! parser answers differently where tests/it/hostile pins the answer: it decodes a bad escape
-//! lossily (`%FF%FE` becomes U+FFFD and the registration page would come back with a message,
-//! 422, where it now answers 400), it keeps a repeated field's first value (or, strict, reports a
-//! duplicate) where the registration page refuses with 400, it reads only up to its own
-//! `limits.form` instead of `max_body_bytes`, and its errors reach the handler or a catcher, not
-//! this module's Dutch pages. The answer pages could not use it anyway: their field names come
-//! from a form definition at run time, which no `FromForm` type can name.
+//! Every form body is read and decoded here, and never by Rocket's `Form<T>` data guard, which
+//! answers differently where tests/it/hostile pins the answer: it decodes a bad escape lossily
+//! (`%FF%FE` becomes U+FFFD, and the registration page would come back with a message, 422, where
+//! it answers 400), it reads only up to its own `limits.form` instead of `max_body_bytes`, and its
+//! errors reach a catcher, not this module's Dutch pages.
+//!
+//! On top of that decoder, the fixed forms (login, password, first-admin setup, registration,
+//! beheer) are typed by Rocket's `FromForm` all the same: `Fields<T>` (in `fields`) hands the
+//! decoded fields to a `#[derive(FromForm)]` struct through the trait's own steps, so each form
+//! says which fields it has and their types, and a handler that shows errors again takes
+//! `Fields<Contextual<T>>`. `FromForm` is not the problem; Rocket's decoder and data guard were.
+//!
+//! The answer pages keep `FormBody`, the decoded fields as a raw `Posted` map: their field names
+//! come from a form definition read at run time, which no `FromForm` type can name, and
+//! `forms::validate` checks them against that definition (a repeated answer to a text question
+//! is a mistake on the page there, not a tampered post).
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::http::{ContentType, Status};
@@ -18,6 +25,10 @@ use rocket::{Request, async_trait};
 
 use super::App;
 use crate::forms::validate::Posted;
+
+mod fields;
+
+pub use fields::{Fields, decoded, first, typed};
 
 /// More fields than any form has; a body with more is not a browser filling in a form.
 const MAX_FIELDS: usize = 2000;
@@ -29,7 +40,7 @@ const MAX_FIELDS: usize = 2000;
 const DRAIN_BYTES: u64 = 4 * 1024 * 1024;
 const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum BodyError {
     #[error("the body is larger than the limit")]
     TooLarge,
@@ -39,6 +50,9 @@ pub enum BodyError {
     Malformed(&'static str),
     #[error("could not read the body: {0}")]
     Io(String),
+    /// Decoded, but the fields do not make the form's `FromForm` type: not a post of its page.
+    #[error("the fields do not fit the form: {0}")]
+    Fields(rocket::form::Errors<'static>),
 }
 
 impl BodyError {
@@ -46,7 +60,7 @@ impl BodyError {
         match self {
             BodyError::TooLarge => Status::PayloadTooLarge,
             BodyError::NotForm => Status::UnsupportedMediaType,
-            BodyError::Malformed(_) | BodyError::Io(_) => Status::BadRequest,
+            BodyError::Malformed(_) | BodyError::Io(_) | BodyError::Fields(_) => Status::BadRequest,
         }
     }
 }
@@ -59,20 +73,23 @@ impl<'r> FromData<'r> for FormBody {
     type Error = BodyError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
-        let fail = |e: BodyError| Outcome::Error((e.status(), e));
-        if req.content_type().is_none_or(|ct| ct != &ContentType::Form) {
-            return fail(BodyError::NotForm);
-        }
-        let limit = req.rocket().state::<App>().map_or(256 * 1024, |app| app.settings.max_body_bytes);
-        let bytes = match read_within(data, limit).await {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return fail(BodyError::TooLarge),
-            Err(e) => return fail(BodyError::Io(e.kind().to_string())),
-        };
-        match decode_urlencoded(&bytes) {
+        match read_form(req, data).await {
             Ok(posted) => Outcome::Success(FormBody(posted)),
-            Err(e) => fail(e),
+            Err(e) => Outcome::Error((e.status(), e)),
         }
+    }
+}
+
+/// The body of a form post, read within `max_body_bytes` and decoded strictly.
+async fn read_form(req: &Request<'_>, data: Data<'_>) -> Result<Posted, BodyError> {
+    if req.content_type().is_none_or(|ct| ct != &ContentType::Form) {
+        return Err(BodyError::NotForm);
+    }
+    let limit = req.rocket().state::<App>().map_or(256 * 1024, |app| app.settings.max_body_bytes);
+    match read_within(data, limit).await {
+        Ok(Some(bytes)) => decode_urlencoded(&bytes),
+        Ok(None) => Err(BodyError::TooLarge),
+        Err(e) => Err(BodyError::Io(e.kind().to_string())),
     }
 }
 
