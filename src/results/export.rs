@@ -16,9 +16,9 @@ use crate::forms::{Answer, Answers, Question, QuestionKind};
 use crate::rounds::Round;
 use crate::spreadsheet::{Cell, Sheet};
 
-/// Who is asking: identity columns are for administrators only.
+/// Whom the sheet is for: identity columns are for administrators only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reader {
+pub enum Audience {
     Admin,
     Werkgroep,
 }
@@ -30,12 +30,12 @@ pub async fn responses(
     round: &Round,
     disclosure: &Disclosure,
     scope: &Filter,
-    reader: Reader,
+    audience: Audience,
 ) -> Result<Option<Sheet>, LoadError> {
     if !disclosure.allows(scope) {
         return Ok(None);
     }
-    let identity = reader == Reader::Admin && !round.anonymous;
+    let identity = audience == Audience::Admin && !round.anonymous;
     let questions: Vec<&Question> = round.form.questions().collect();
     let mut headers = Vec::new();
     if identity {
