@@ -4,6 +4,7 @@
 mod export;
 pub(crate) mod pages;
 mod scenario;
+mod stored;
 
 use peil::forms::{Answer, Answers};
 use peil::rounds::{self, InvitationToken, RoundId};
