@@ -1,12 +1,12 @@
-//! `peil export`: a closed round's responses as CSV or XLSX, for the coordinator. The same rules
-//! as the werkgroep's download apply (threshold, hidden small groups); the command line is an
-//! administrator's tool, so an identified round includes names and addresses.
+//! `peil export`: a closed round's responses as CSV or XLSX, for the coordinator. It goes through
+//! `results::access` as the werkgroep's download does, so the same rules apply (closed rounds
+//! only, threshold, hidden small groups, an audit entry); the command line is an administrator's
+//! tool, so an identified round includes names and addresses.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::results::export::{self, Reader};
-use crate::results::{Filter, Threshold, load, privacy::Disclosure};
+use crate::results::access::{Access, AccessError, Export, Format, Reader};
 use crate::rounds::RoundId;
 use crate::settings::Settings;
 
@@ -24,41 +24,23 @@ pub struct ExportArgs {
 }
 
 pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
-    if !matches!(args.format.as_str(), "csv" | "xlsx") {
+    let Some(format) = Format::parse(&args.format) else {
         eprintln!("--format must be csv or xlsx");
         return Ok(ExitCode::FAILURE);
-    }
+    };
     let db = crate::db::Db::connect(&settings.database_url).await?;
-    let pool = db.read();
-    let round = crate::rounds::load(pool, RoundId(args.round)).await?;
-    if round.closes_at > super::now() {
-        eprintln!("round {} is still open; its responses can be exported once it closes", args.round);
-        return Ok(ExitCode::FAILURE);
-    }
-    let threshold = Threshold::of(&round.form, settings.min_group_size);
-    let Some(row) = load::one_round(pool, round.id).await? else { anyhow::bail!("no round {}", args.round) };
-    let siblings = load::siblings(pool, &row).await?;
-    let disclosure = Disclosure::new(&load::respondents(pool, &siblings).await?, threshold);
-    let scope = Filter { wijk: (!row.part.is_empty()).then(|| row.part.clone()), role: None };
-    let Some(sheet) = export::responses(pool, &round, &disclosure, &scope, Reader::Admin).await? else {
-        eprintln!("round {} has fewer than {} respondents: nothing is exported", args.round, threshold.0);
-        return Ok(ExitCode::FAILURE);
+    let round = RoundId(args.round);
+    let access = Access::open(db.read(), round, Reader::Cli, settings.min_group_size, super::now()).await?;
+    let file = match access.export(db.read(), &Export::Responses, format).await {
+        Ok(file) => file,
+        Err(refused @ (AccessError::StillOpen(_) | AccessError::TooFew { .. })) => {
+            eprintln!("{refused}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e.into()),
     };
-    let bytes = match args.format.as_str() {
-        "csv" => crate::spreadsheet::csv(&sheet),
-        _ => crate::spreadsheet::xlsx(&sheet)?,
-    };
-    let out =
-        args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{}-antwoorden.{}", args.round, args.format)));
-    std::fs::write(&out, bytes)?;
-    crate::audit::record(
-        pool,
-        super::now(),
-        None,
-        crate::audit::AuditAction::Exported,
-        &format!("ronde {} (peil export)", args.round),
-    )
-    .await?;
-    println!("{}: {} responses", out.display(), sheet.rows.len());
+    let out = args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{round}-antwoorden.{}", args.format)));
+    std::fs::write(&out, file.bytes)?;
+    println!("{}: {} responses", out.display(), file.rows);
     Ok(ExitCode::SUCCESS)
 }

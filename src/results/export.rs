@@ -4,7 +4,6 @@
 //! e-mail addresses only go to administrators of identified rounds.
 
 use futures_util::TryStreamExt;
-use sqlx::Row;
 
 use super::load::LoadError;
 use super::privacy::Disclosure;
@@ -16,9 +15,9 @@ use crate::forms::{Answer, Answers, Question, QuestionKind};
 use crate::rounds::Round;
 use crate::spreadsheet::{Cell, Sheet};
 
-/// Who is asking: identity columns are for administrators only.
+/// Whom the sheet is for: identity columns are for administrators only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reader {
+pub enum Audience {
     Admin,
     Werkgroep,
 }
@@ -30,12 +29,12 @@ pub async fn responses(
     round: &Round,
     disclosure: &Disclosure,
     scope: &Filter,
-    reader: Reader,
+    audience: Audience,
 ) -> Result<Option<Sheet>, LoadError> {
     if !disclosure.allows(scope) {
         return Ok(None);
     }
-    let identity = reader == Reader::Admin && !round.anonymous;
+    let identity = audience == Audience::Admin && !round.anonymous;
     let questions: Vec<&Question> = round.form.questions().collect();
     let mut headers = Vec::new();
     if identity {
@@ -46,32 +45,40 @@ pub async fn responses(
         headers.extend(columns(q, identity));
     }
     let mut rows = Vec::new();
-    let mut stream = sqlx::query(
+    let mut stream = sqlx::query_as::<_, ResponseRecord>(
         "SELECT r.answers, COALESCE(r.wijk, '') AS wijk, COALESCE(r.role, '') AS role, r.submitted_on, \
          COALESCE(c.name, '') AS name, COALESCE(c.email, '') AS email FROM responses r \
          LEFT JOIN invitations i ON i.id = r.invitation_id LEFT JOIN contacts c ON c.id = i.contact_id \
          WHERE r.round_id = $1 ORDER BY r.id",
     )
-    .bind(round.id.0)
+    .bind(round.id)
     .fetch(pool);
     while let Some(row) = stream.try_next().await? {
-        let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
+        let answers: Answers = serde_json::from_str(&row.answers)?;
         let mut cells = Vec::new();
         if identity {
-            cells.push(Cell::Text(row.try_get("name")?));
-            cells.push(Cell::Text(row.try_get("email")?));
+            cells.extend([Cell::Text(row.name), Cell::Text(row.email)]);
         }
-        let wijk: String = row.try_get("wijk")?;
-        let role: String = row.try_get("role")?;
-        cells.extend(group(disclosure, wijk, role));
-        let submitted: String = row.try_get("submitted_on")?;
-        cells.push(Cell::Text(submitted.chars().take(10).collect()));
+        cells.extend(group(disclosure, row.wijk, row.role));
+        cells.push(Cell::Text(row.submitted_on.chars().take(10).collect()));
         for q in &questions {
             cells.extend(answer_cells(q, &answers, identity));
         }
         rows.push(cells);
     }
     Ok(Some(Sheet { name: "Antwoorden".to_string(), headers, rows }))
+}
+
+/// One response with who gave it (`''` where unknown or not kept).
+#[derive(sqlx::FromRow)]
+struct ResponseRecord {
+    answers: String,
+    wijk: String,
+    role: String,
+    /// A day (`YYYY-MM-DD`) in an anonymous round, else a moment: text, of which the day is shown.
+    submitted_on: String,
+    name: String,
+    email: String,
 }
 
 /// The wijk and role cells of a row: both shown only when their combination may be shown. Then

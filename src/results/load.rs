@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use sqlx::Row;
 
 use super::privacy::{Disclosure, Table};
 use super::tally::Tally;
 use super::{Filter, QuestionResult, Threshold};
-use crate::db::{self, Pool};
+use crate::db::{Pool, Timestamp};
 use crate::forms::Form;
 use crate::rounds::{Round, RoundId};
 
@@ -21,8 +20,6 @@ pub enum LoadError {
     Db(#[from] sqlx::Error),
     #[error("round {0} has an unreadable form snapshot: {1}")]
     Snapshot(i64, serde_json::Error),
-    #[error("round {0} has an unreadable time")]
-    Time(i64),
     #[error("a stored response cannot be read: {0}")]
     Answers(#[from] serde_json::Error),
 }
@@ -61,44 +58,59 @@ const ROUND_ROWS: &str = "SELECT r.id, r.title, r.form_id, r.job_id, r.occurrenc
 /// Every round, newest first, with its invitation and answer counts.
 pub async fn rounds(pool: &Pool) -> Result<Vec<RoundRow>, LoadError> {
     let sql = format!("{ROUND_ROWS} ORDER BY r.opens_at DESC, r.id DESC");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?;
-    rows.iter().map(round_row).collect()
+    let rows: Vec<RoundRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(RoundRow::from).collect())
 }
 
 /// One round's row, `None` when there is no such round.
 pub async fn one_round(pool: &Pool, id: RoundId) -> Result<Option<RoundRow>, LoadError> {
     let sql = format!("{ROUND_ROWS} WHERE r.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?;
-    row.as_ref().map(round_row).transpose()
+    let row: Option<RoundRecord> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?;
+    Ok(row.map(RoundRow::from))
 }
 
 /// A job's rounds, oldest first.
 pub async fn job_rounds(pool: &Pool, job: &str) -> Result<Vec<RoundRow>, LoadError> {
     let sql = format!("{ROUND_ROWS} WHERE r.job_id = $1 ORDER BY r.opens_at, r.part, r.id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(job).fetch_all(pool).await?;
-    rows.iter().map(round_row).collect()
+    let rows: Vec<RoundRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(job).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(RoundRow::from).collect())
 }
 
-fn round_row(row: &sqlx::any::AnyRow) -> Result<RoundRow, LoadError> {
-    let id: i64 = row.try_get("id")?;
-    let time = |column: &str| -> Result<DateTime<Utc>, LoadError> {
-        let text: String = row.try_get(column)?;
-        db::parse_timestamp(&text).ok_or(LoadError::Time(id))
-    };
-    Ok(RoundRow {
-        id: RoundId(id),
-        title: row.try_get("title")?,
-        form_id: row.try_get("form_id")?,
-        job_id: row.try_get("job_id")?,
-        occurrence: row.try_get("occurrence")?,
-        part: row.try_get("part")?,
-        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
-        opens_at: time("opens_at")?,
-        closes_at: time("closes_at")?,
-        invited: count(row, "invited")?,
-        answered: count(row, "answered")?,
-        min_group_size: minimum(&row.try_get::<String, _>("form_json")?),
-    })
+/// A row of `ROUND_ROWS` as stored; a bad time in it is a decode error.
+#[derive(sqlx::FromRow)]
+struct RoundRecord {
+    id: RoundId,
+    title: String,
+    form_id: String,
+    job_id: Option<String>,
+    occurrence: Option<String>,
+    part: String,
+    anonymous: i64,
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+    form_json: String,
+    invited: i64,
+    answered: i64,
+}
+
+impl From<RoundRecord> for RoundRow {
+    fn from(r: RoundRecord) -> RoundRow {
+        RoundRow {
+            id: r.id,
+            title: r.title,
+            form_id: r.form_id,
+            job_id: r.job_id,
+            occurrence: r.occurrence,
+            part: r.part,
+            anonymous: r.anonymous != 0,
+            opens_at: r.opens_at.at(),
+            closes_at: r.closes_at.at(),
+            invited: count(r.invited),
+            answered: count(r.answered),
+            min_group_size: minimum(&r.form_json),
+        }
+    }
 }
 
 /// Reads only `min_group_size` from a form snapshot.
@@ -110,8 +122,33 @@ fn minimum(form_json: &str) -> Option<u32> {
     serde_json::from_str::<Minimum>(form_json).ok().and_then(|m| m.min_group_size)
 }
 
-fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<u64, sqlx::Error> {
-    Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+/// A SQL count as a count (never negative; a negative one would be 0).
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Invitations of one (wijk, role) in a round: how many, and how many answered.
+#[derive(sqlx::FromRow)]
+struct InvitedRecord {
+    wijk: String,
+    role: String,
+    invited: i64,
+    answered: i64,
+}
+
+/// Responses of one (wijk, role) in a round, `''` for what a response does not keep.
+#[derive(sqlx::FromRow)]
+struct RespondentsRecord {
+    wijk: String,
+    role: String,
+    n: i64,
+}
+
+/// One stored answer object with the wijk it was given in (`''` when not kept).
+#[derive(sqlx::FromRow)]
+struct WijkAnswers {
+    wijk: String,
+    answers: String,
 }
 
 /// Who was invited and who answered, per (wijk, role), from the invitations: the basis of the
@@ -125,17 +162,16 @@ pub struct Invited {
 pub async fn invited(pool: &Pool, rounds: &[RoundId]) -> Result<Invited, LoadError> {
     let mut result = Invited::default();
     for round in rounds {
-        let rows = sqlx::query(
+        let rows: Vec<InvitedRecord> = sqlx::query_as(
             "SELECT wijk, role, COUNT(*) AS invited, CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered \
              FROM invitations WHERE round_id = $1 GROUP BY wijk, role",
         )
-        .bind(round.0)
+        .bind(round)
         .fetch_all(pool)
         .await?;
-        for row in &rows {
-            let (wijk, role): (String, String) = (row.try_get("wijk")?, row.try_get("role")?);
-            result.answered.add(&wijk, &role, count(row, "answered")?);
-            *result.invited.entry((wijk, role)).or_default() += count(row, "invited")?;
+        for row in rows {
+            result.answered.add(&row.wijk, &row.role, count(row.answered));
+            *result.invited.entry((row.wijk, row.role)).or_default() += count(row.invited);
         }
     }
     Ok(result)
@@ -149,13 +185,12 @@ pub async fn siblings(pool: &Pool, row: &RoundRow) -> Result<Vec<RoundId>, LoadE
     if row.part.is_empty() {
         return Ok(vec![row.id]);
     }
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM rounds WHERE job_id = $1 AND occurrence = $2 ORDER BY id")
-            .bind(job)
-            .bind(occurrence)
-            .fetch_all(pool)
-            .await?;
-    Ok(ids.into_iter().map(RoundId).collect())
+    let ids = sqlx::query_scalar("SELECT id FROM rounds WHERE job_id = $1 AND occurrence = $2 ORDER BY id")
+        .bind(job)
+        .bind(occurrence)
+        .fetch_all(pool)
+        .await?;
+    Ok(ids)
 }
 
 /// Respondents per (wijk, role) as the responses keep them (an anonymous response in a small
@@ -163,19 +198,15 @@ pub async fn siblings(pool: &Pool, row: &RoundRow) -> Result<Vec<RoundId>, LoadE
 pub async fn respondents(pool: &Pool, rounds: &[RoundId]) -> Result<Table, LoadError> {
     let mut table = Table::default();
     for round in rounds {
-        let rows = sqlx::query(
+        let rows: Vec<RespondentsRecord> = sqlx::query_as(
             "SELECT COALESCE(wijk, '') AS wijk, COALESCE(role, '') AS role, COUNT(*) AS n \
              FROM responses WHERE round_id = $1 GROUP BY wijk, role",
         )
-        .bind(round.0)
+        .bind(round)
         .fetch_all(pool)
         .await?;
-        for row in &rows {
-            table.add(
-                &row.try_get::<String, _>("wijk")?,
-                &row.try_get::<String, _>("role")?,
-                count(row, "n")?,
-            );
+        for row in rows {
+            table.add(&row.wijk, &row.role, count(row.n));
         }
     }
     Ok(table)
@@ -228,16 +259,15 @@ async fn stream_answers(
     filter: &Filter,
     mut each: impl FnMut(&str) -> Result<(), serde_json::Error>,
 ) -> Result<(), LoadError> {
-    let mut rows = sqlx::query(
+    let mut answers = sqlx::query_scalar::<_, String>(
         "SELECT answers FROM responses WHERE round_id = $1 \
          AND ($2 = '' OR COALESCE(wijk, '') = $2) AND ($3 = '' OR COALESCE(role, '') = $3) ORDER BY id",
     )
-    .bind(round.0)
+    .bind(round)
     .bind(filter.wijk.clone().unwrap_or_default())
     .bind(filter.role.clone().unwrap_or_default())
     .fetch(pool);
-    while let Some(row) = rows.try_next().await? {
-        let json: String = row.try_get("answers")?;
+    while let Some(json) = answers.try_next().await? {
         each(&json)?;
     }
     Ok(())
@@ -307,10 +337,8 @@ fn occurrences(rounds: &[RoundRow]) -> Vec<Vec<RoundRow>> {
 }
 
 async fn snapshot(pool: &Pool, round: RoundId) -> Result<Form, LoadError> {
-    let json: String = sqlx::query_scalar("SELECT form_json FROM rounds WHERE id = $1")
-        .bind(round.0)
-        .fetch_one(pool)
-        .await?;
+    let json: String =
+        sqlx::query_scalar("SELECT form_json FROM rounds WHERE id = $1").bind(round).fetch_one(pool).await?;
     serde_json::from_str(&json).map_err(|e| LoadError::Snapshot(round.0, e))
 }
 
@@ -323,15 +351,14 @@ async fn fold_by_wijk(
     let mut region = Tally::new(form);
     let mut wijken: BTreeMap<String, Tally> = BTreeMap::new();
     for round in rounds {
-        let mut rows = sqlx::query(
+        let mut rows = sqlx::query_as::<_, WijkAnswers>(
             "SELECT COALESCE(wijk, '') AS wijk, answers FROM responses WHERE round_id = $1 ORDER BY id",
         )
-        .bind(round.0)
+        .bind(round)
         .fetch(pool);
         while let Some(row) = rows.try_next().await? {
-            let (wijk, json): (String, String) = (row.try_get("wijk")?, row.try_get("answers")?);
-            region.add(&json)?;
-            wijken.entry(wijk).or_insert_with(|| Tally::new(form)).add(&json)?;
+            region.add(&row.answers)?;
+            wijken.entry(row.wijk).or_insert_with(|| Tally::new(form)).add(&row.answers)?;
         }
     }
     let finish = |tally: Tally| GroupResults { respondents: tally.respondents(), questions: tally.finish() };

@@ -4,8 +4,10 @@
 //! The pieces: `tally` folds stored answers into per-question summaries in one pass; `privacy`
 //! decides which groups may be shown (primary and complementary suppression); `trend` turns
 //! summaries into one figure per round for trend lines; `load` reads the database; `export`
-//! makes CSV/XLSX sheets of responses and summaries.
+//! makes CSV/XLSX sheets of responses and summaries; `access` is how a reader (the web pages,
+//! `peil export`) gets at a round: closed rounds only, its scope, and the audit entry.
 
+pub mod access;
 pub mod export;
 pub mod figures;
 pub mod history;

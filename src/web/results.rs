@@ -9,14 +9,12 @@ use rocket_dyn_templates::{Template, context};
 use super::auth::Member;
 use super::results_view::{self as view, QuestionView};
 use super::{App, Error};
-use crate::audit::{self, AuditAction};
 use crate::charts::{self, Chart};
-use crate::results::export::{self, Reader};
-use crate::results::load::{self, LoadError};
+use crate::results::access::{Access, AccessError, Export, Format, Reader};
+use crate::results::figures;
+use crate::results::load;
 use crate::results::privacy::Disclosure;
-use crate::results::{Filter, Summary, Threshold, figures};
-use crate::rounds::{Round, RoundId};
-use crate::spreadsheet::Sheet;
+use crate::rounds::RoundId;
 
 pub fn routes() -> Vec<Route> {
     routes![overview, round_page, report, free_text, chart, download]
@@ -37,40 +35,18 @@ async fn overview(member: Member, app: &State<App>) -> Page {
     Ok((Status::Ok, Template::render("werkgroep/overview", context)))
 }
 
-/// Everything a round page needs, read once.
-struct Loaded {
-    round: Round,
-    threshold: Threshold,
-    invited: load::Invited,
-    disclosure: Disclosure,
-    row: Option<load::RoundRow>,
+/// The round as this member may read it now; a round that is not there is a 404.
+async fn access(app: &App, id: i64, member: &Member) -> Result<Access, Error> {
+    let reader = Reader::Member { email: member.email.clone(), admin: member.is_admin() };
+    let access =
+        Access::open(app.db.read(), RoundId(id), reader, app.settings.min_group_size, app.now()).await;
+    access.map_err(refused)
 }
 
-async fn loaded(app: &App, id: i64) -> Result<Option<Loaded>, LoadError> {
-    let round = match crate::rounds::load(app.db.read(), RoundId(id)).await {
-        Ok(round) => round,
-        Err(crate::rounds::RoundsError::UnknownRound(_)) => return Ok(None),
-        Err(crate::rounds::RoundsError::Db(e)) => return Err(e.into()),
-        Err(_) => return Ok(None),
-    };
-    let Some(row) = load::one_round(app.db.read(), round.id).await? else { return Ok(None) };
-    let threshold = Threshold::of(&round.form, app.settings.min_group_size);
-    let siblings = load::siblings(app.db.read(), &row).await?;
-    let invited = load::invited(app.db.read(), &siblings).await?;
-    let disclosure = Disclosure::new(&load::respondents(app.db.read(), &siblings).await?, threshold);
-    Ok(Some(Loaded { round, threshold, invited, disclosure, row: Some(row) }))
-}
-
-impl Loaded {
-    /// The group a request asks for: in a per-wijk round always that wijk (a part of its
-    /// occurrence), with the role chosen; otherwise the filter as given.
-    fn scope(&self, (wijk, rol): Asked) -> Filter {
-        let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-        match self.row.as_ref().map(|r| r.part.clone()).filter(|p| !p.is_empty()) {
-            Some(part) => Filter { wijk: Some(part), role: keep(rol) },
-            None => Filter { wijk: keep(wijk), role: keep(rol) },
-        }
-    }
+/// What `Access` refuses (no such round, still open, a group too small) is not there: a 404
+/// that says no more.
+fn refused(e: AccessError) -> Error {
+    if e.is_not_there() { Error::NotFound } else { Error::from(e) }
 }
 
 #[get("/werkgroep/ronde/<id>?<wijk>&<rol>")]
@@ -98,19 +74,20 @@ async fn report(
 /// The `wijk` and `rol` of a request's query.
 type Asked = (Option<String>, Option<String>);
 
-async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template: &'static str) -> Page {
-    let data = loaded(app, id).await?.ok_or(Error::NotFound)?;
-    let filter = data.scope(asked);
-    let now = app.now();
-    let head = view::head(&data.round, data.row.as_ref(), now);
-    let rates_disclosure = Disclosure::new(&data.invited.answered, data.threshold);
-    let rates = view::rates(&data.invited, &rates_disclosure);
-    let filters = view::filter_view(&data.invited, &data.disclosure, &filter, &head.part);
-    let results = if head.closed {
-        load::round_results(app.db.read(), &data.round, &filter, &data.disclosure).await?
-    } else {
-        None
-    };
+async fn render_round(
+    id: i64,
+    (wijk, rol): Asked,
+    member: Member,
+    app: &App,
+    template: &'static str,
+) -> Page {
+    let access = access(app, id, &member).await?;
+    let filter = access.scope(wijk, rol);
+    let head = view::head(access.round(), Some(access.row()), app.now());
+    let invited = load::invited(app.db.read(), access.siblings()).await?;
+    let rates = view::rates(&invited, &Disclosure::new(&invited.answered, access.threshold()));
+    let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part);
+    let results = access.results(app.db.read(), &filter).await.map_err(refused)?;
     let respondents = results.as_ref().map(|r| r.respondents);
     let questions: Vec<QuestionView> =
         results.map(|r| r.questions.iter().map(view::question).collect()).unwrap_or_default();
@@ -122,7 +99,7 @@ async fn render_round(id: i64, asked: Asked, member: Member, app: &App, template
         rol: filter.role,
         respondents,
         questions,
-        threshold: data.threshold.0,
+        threshold: access.threshold().0,
         too_few: crate::results::TOO_FEW,
         print: template == "werkgroep/report",
         account: super::results::account(&member),
@@ -139,27 +116,12 @@ async fn free_text(
     member: Member,
     app: &State<App>,
 ) -> Page {
-    let data = loaded(app, id).await?.ok_or(Error::NotFound)?;
-    let filter = data.scope((wijk, rol));
-    let label = data.round.form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
-    let closed = data.round.closes_at <= app.now();
-    let result = if closed {
-        load::question_result(app.db.read(), &data.round, &filter, &data.disclosure, question).await?
-    } else {
-        None
-    };
-    let texts = result.map(|q| match q.summary {
-        Summary::Texts(texts) => texts,
-        Summary::Choices { other_texts, .. } => other_texts,
-        _ => Vec::new(),
-    });
-    if texts.is_some() {
-        let detail = format!("ronde {id}, vraag {question}");
-        audit::record(app.db.read(), app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
-            .await?;
-    }
+    let access = access(app, id, &member).await?;
+    let filter = access.scope(wijk, rol);
+    let label = access.round().form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
+    let texts = access.free_text(app.db.read(), &filter, question).await.map_err(refused)?;
     let context = context! {
-        round: view::head(&data.round, data.row.as_ref(), app.now()),
+        round: view::head(access.round(), Some(access.row()), app.now()),
         label,
         texts,
         query: view::query(&filter),
@@ -182,24 +144,14 @@ async fn chart(
     format: &str,
     wijk: Option<String>,
     rol: Option<String>,
-    _member: Member,
+    member: Member,
     app: &State<App>,
 ) -> Download {
-    let data = closed_round(app, id).await?;
-    let filter = data.scope((wijk, rol));
-    let result =
-        load::question_result(app.db.read(), &data.round, &filter, &data.disclosure, question).await?;
+    let access = access(app, id, &member).await?;
+    let filter = access.scope(wijk, rol);
+    let result = access.question(app.db.read(), &filter, question).await.map_err(refused)?;
     let chart = result.as_ref().and_then(figures::chart).ok_or(Error::NotFound)?;
     chart_file(&chart, &format!("ronde-{id}-{question}"), format)
-}
-
-/// A closed round's data for a download; a round still open has nothing to download yet.
-async fn closed_round(app: &App, id: i64) -> Result<Loaded, Error> {
-    let data = loaded(app, id).await?.ok_or(Error::NotFound)?;
-    if data.round.closes_at > app.now() {
-        return Err(Error::NotFound);
-    }
-    Ok(data)
 }
 
 /// A chart as an SVG or PNG download named `name`; any other format is not there.
@@ -220,11 +172,15 @@ pub fn attachment(name: &str, extension: &str) -> Header<'static> {
     Header::new("Content-Disposition", format!("attachment; filename=\"{safe}.{extension}\""))
 }
 
-/// `antwoorden.csv`, `samenvatting.xlsx`, ...: what and in which format.
-fn download_name(name: &str) -> Option<(&str, &str)> {
+/// `antwoorden.csv`, `samenvatting.xlsx`, ...: whether the summary, and in which format.
+fn download_name(name: &str) -> Option<(bool, Format)> {
     let (what, format) = name.split_once('.')?;
-    (matches!(what, "antwoorden" | "samenvatting") && matches!(format, "csv" | "xlsx"))
-        .then_some((what, format))
+    let summary = match what {
+        "antwoorden" => false,
+        "samenvatting" => true,
+        _ => return None,
+    };
+    Some((summary, Format::parse(format)?))
 }
 
 #[get("/werkgroep/ronde/<id>/download/<name>?<wijk>&<rol>")]
@@ -236,44 +192,15 @@ async fn download(
     member: Member,
     app: &State<App>,
 ) -> Download {
-    match download_name(name) {
-        Some(("antwoorden", format)) => export_responses(id, format, member, app).await,
-        Some((_, format)) => export_summary(id, format, (wijk, rol), member, app).await,
-        None => Err(Error::NotFound),
-    }
-}
-
-async fn export_responses(id: i64, format: &str, member: Member, app: &App) -> Download {
-    let data = closed_round(app, id).await?;
-    let reader = if member.is_admin() { Reader::Admin } else { Reader::Werkgroep };
-    let scope = data.scope((None, None));
-    let sheet = export::responses(app.db.read(), &data.round, &data.disclosure, &scope, reader).await?;
-    let sheet = sheet.ok_or(Error::NotFound)?;
-    file(app, &member, id, "antwoorden", format, &sheet).await
-}
-
-async fn export_summary(id: i64, format: &str, asked: Asked, member: Member, app: &App) -> Download {
-    let data = closed_round(app, id).await?;
-    let filter = data.scope(asked);
-    let results = load::round_results(app.db.read(), &data.round, &filter, &data.disclosure).await?;
-    let results = results.ok_or(Error::NotFound)?;
-    file(app, &member, id, "samenvatting", format, &export::summary(&results.questions)).await
-}
-
-/// The sheet as CSV or XLSX, recorded in the audit log before it leaves.
-async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, sheet: &Sheet) -> Download {
-    let made = match format {
-        "csv" => Ok((
-            crate::spreadsheet::csv(sheet),
-            ContentType::new("text", "csv").with_params(("charset", "utf-8")),
-        )),
-        "xlsx" => crate::spreadsheet::xlsx(sheet).map(|bytes| {
-            (bytes, ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        }),
-        _ => return Err(Error::NotFound),
+    let (summary, format) = download_name(name).ok_or(Error::NotFound)?;
+    let access = access(app, id, &member).await?;
+    let what = if summary { Export::Summary(access.scope(wijk, rol)) } else { Export::Responses };
+    let file = access.export(app.db.read(), &what, format).await.map_err(refused)?;
+    let content = match format {
+        Format::Csv => ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+        Format::Xlsx => {
+            ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
     };
-    let (bytes, content) = made?;
-    let detail = format!("ronde {id}, {what}.{format}");
-    audit::record(app.db.read(), app.now(), Some(&member.email), AuditAction::Exported, &detail).await?;
-    Ok(File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format)))
+    Ok(File(file.bytes, content, attachment(&format!("ronde-{id}-{}", what.name()), format.extension())))
 }

@@ -1,8 +1,10 @@
 //! The werkgroep's result pages against the real app: hand-computed figures, suppression of
 //! small groups, escaping of free text, and refusal of anyone not logged in.
 
+mod export;
 pub(crate) mod pages;
 mod scenario;
+mod stored;
 
 use peil::forms::{Answer, Answers};
 use peil::rounds::{self, InvitationToken, RoundId};

@@ -1,0 +1,342 @@
+//! `Access`: the one way a reader gets at a round's results, for the werkgroep's pages and for
+//! `peil export` alike. It owns the rules both must keep, so they exist once: figures only once
+//! the round has closed, a per-wijk round read as its own wijk, nothing for a group the
+//! disclosure hides, and an audit entry (who, what) for every free text read and file exported.
+
+use chrono::{DateTime, Utc};
+
+use super::export::{self, Audience};
+use super::load::{self, LoadError, RoundResults, RoundRow};
+use super::privacy::Disclosure;
+use super::{Filter, QuestionResult, Summary, Threshold};
+use crate::audit::{self, AuditAction};
+use crate::db::Pool;
+use crate::rounds::{self, Round, RoundId, RoundsError};
+use crate::spreadsheet::{self, ExportError, Sheet};
+
+/// Who reads: what they may see of a round's people, and what the audit log names them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// A logged-in werkgroep member, by e-mail; `admin` when they are an administrator.
+    Member { email: String, admin: bool },
+    /// The administrator at the command line (`peil export`), who has no account.
+    Cli,
+}
+
+impl Reader {
+    fn actor(&self) -> Option<&str> {
+        match self {
+            Reader::Member { email, .. } => Some(email),
+            Reader::Cli => None,
+        }
+    }
+
+    fn audience(&self) -> Audience {
+        match self {
+            Reader::Member { admin: false, .. } => Audience::Werkgroep,
+            Reader::Member { admin: true, .. } | Reader::Cli => Audience::Admin,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// No such round, or one whose form snapshot cannot be read.
+    #[error(transparent)]
+    Round(RoundsError),
+    #[error("round {0} is still open; its responses can be exported once it closes")]
+    StillOpen(RoundId),
+    #[error("round {round} has fewer than {threshold} respondents: nothing is exported")]
+    TooFew { round: RoundId, threshold: u32 },
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    File(#[from] ExportError),
+    #[error("audit log: {0}")]
+    Audit(#[from] sqlx::Error),
+}
+
+impl AccessError {
+    /// Whether the reader is told no more than that it is not there (a round that does not
+    /// exist, is still open, or whose group is too small), rather than that something failed.
+    pub fn is_not_there(&self) -> bool {
+        match self {
+            AccessError::Round(RoundsError::Db(_)) => false,
+            AccessError::Round(_) | AccessError::StillOpen(_) | AccessError::TooFew { .. } => true,
+            AccessError::Load(_) | AccessError::File(_) | AccessError::Audit(_) => false,
+        }
+    }
+}
+
+/// A sheet to export: every response (of the round's own scope), or a group's summaries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Export {
+    Responses,
+    Summary(Filter),
+}
+
+impl Export {
+    /// The name the file is known by: `antwoorden`, `samenvatting`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Export::Responses => "antwoorden",
+            Export::Summary(_) => "samenvatting",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `;`-separated, UTF-8 with a BOM, for Dutch Excel.
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Format> {
+        match text {
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    fn write(self, sheet: &Sheet) -> Result<Vec<u8>, ExportError> {
+        match self {
+            Format::Csv => Ok(spreadsheet::csv(sheet)),
+            Format::Xlsx => spreadsheet::xlsx(sheet),
+        }
+    }
+}
+
+/// An exported file: its bytes and how many rows its sheet has.
+pub struct File {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
+/// What was read, for the audit entry's detail.
+#[derive(Clone, Copy, Debug)]
+enum Read<'a> {
+    FreeText { question: &'a str },
+    File { name: &'a str, format: Format },
+}
+
+/// One round as one reader may see it at one moment.
+pub struct Access {
+    round: Round,
+    row: RoundRow,
+    siblings: Vec<RoundId>,
+    threshold: Threshold,
+    disclosure: Disclosure,
+    reader: Reader,
+    now: DateTime<Utc>,
+}
+
+impl Access {
+    /// Reads round `id` with what its disclosure is decided on (the respondents of its
+    /// siblings), for `reader` at `now`; `configured` is the settings' `min_group_size`.
+    pub async fn open(
+        pool: &Pool,
+        id: RoundId,
+        reader: Reader,
+        configured: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Access, AccessError> {
+        let round = rounds::load(pool, id).await.map_err(AccessError::Round)?;
+        let row = load::one_round(pool, id).await?;
+        let row = row.ok_or(AccessError::Round(RoundsError::UnknownRound(id)))?;
+        let threshold = Threshold::of(&round.form, configured);
+        let siblings = load::siblings(pool, &row).await?;
+        let disclosure = Disclosure::new(&load::respondents(pool, &siblings).await?, threshold);
+        Ok(Access { round, row, siblings, threshold, disclosure, reader, now })
+    }
+
+    pub fn round(&self) -> &Round {
+        &self.round
+    }
+
+    pub fn row(&self) -> &RoundRow {
+        &self.row
+    }
+
+    /// The rounds judged together with this one (see [`load::siblings`]).
+    pub fn siblings(&self) -> &[RoundId] {
+        &self.siblings
+    }
+
+    pub fn threshold(&self) -> Threshold {
+        self.threshold
+    }
+
+    pub fn disclosure(&self) -> &Disclosure {
+        &self.disclosure
+    }
+
+    pub fn is_closed(&self) -> bool {
+        closed(self.round.closes_at, self.now)
+    }
+
+    /// The group a reader asking for `wijk` and `role` gets (see [`scope`]).
+    pub fn scope(&self, wijk: Option<String>, role: Option<String>) -> Filter {
+        scope(&self.row.part, wijk, role)
+    }
+
+    /// The group's results; `None` while the round is open or when the group may not be shown.
+    pub async fn results(&self, pool: &Pool, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
+        if !self.is_closed() {
+            return Ok(None);
+        }
+        Ok(load::round_results(pool, &self.round, filter, &self.disclosure).await?)
+    }
+
+    /// One question's result for the group; `None` as for [`Access::results`], or when the
+    /// form has no such question.
+    pub async fn question(
+        &self,
+        pool: &Pool,
+        filter: &Filter,
+        question: &str,
+    ) -> Result<Option<QuestionResult>, AccessError> {
+        if !self.is_closed() {
+            return Ok(None);
+        }
+        Ok(load::question_result(pool, &self.round, filter, &self.disclosure, question).await?)
+    }
+
+    /// The free texts the group gave to `question` (its answers, or its "Anders" texts), with
+    /// the reading recorded in the audit log; `None` as for [`Access::question`].
+    pub async fn free_text(
+        &self,
+        pool: &Pool,
+        filter: &Filter,
+        question: &str,
+    ) -> Result<Option<Vec<String>>, AccessError> {
+        let Some(result) = self.question(pool, filter, question).await? else { return Ok(None) };
+        let texts = match result.summary {
+            Summary::Texts(texts) => texts,
+            Summary::Choices { other_texts, .. } => other_texts,
+            _ => Vec::new(),
+        };
+        self.record(pool, AuditAction::FreeTextViewed, Read::FreeText { question }).await?;
+        Ok(Some(texts))
+    }
+
+    /// A closed round's sheet as a file, recorded in the audit log before it leaves. Refused
+    /// while the round is open, and when the group may not be shown (for the responses: the
+    /// round's own scope, everyone or its wijk).
+    pub async fn export(&self, pool: &Pool, what: &Export, format: Format) -> Result<File, AccessError> {
+        if !self.is_closed() {
+            return Err(AccessError::StillOpen(self.round.id));
+        }
+        let sheet = match what {
+            Export::Responses => {
+                let scope = self.scope(None, None);
+                let audience = self.reader.audience();
+                export::responses(pool, &self.round, &self.disclosure, &scope, audience).await?
+            }
+            Export::Summary(filter) => {
+                let results = self.results(pool, filter).await?;
+                results.map(|r| export::summary(&r.questions))
+            }
+        };
+        let too_few = AccessError::TooFew { round: self.round.id, threshold: self.threshold.0 };
+        let sheet = sheet.ok_or(too_few)?;
+        let bytes = format.write(&sheet)?;
+        self.record(pool, AuditAction::Exported, Read::File { name: what.name(), format }).await?;
+        Ok(File { bytes, rows: sheet.rows.len() })
+    }
+
+    /// The audit entry for what this reader read of this round.
+    async fn record(&self, pool: &Pool, action: AuditAction, read: Read<'_>) -> Result<(), AccessError> {
+        let detail = detail(self.round.id, &self.reader, read);
+        audit::record(pool, self.now, self.reader.actor(), action, &detail).await?;
+        Ok(())
+    }
+}
+
+/// The group a request asks for: in a per-wijk round (`part` its wijk) always that wijk, with
+/// the role asked; otherwise the wijk and role asked. A blank choice is no choice.
+pub fn scope(part: &str, wijk: Option<String>, role: Option<String>) -> Filter {
+    let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let wijk = if part.is_empty() { keep(wijk) } else { Some(part.to_owned()) };
+    Filter { wijk, role: keep(role) }
+}
+
+/// A round closes at its closing moment: from then on its results may be read.
+pub fn closed(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    closes_at <= now
+}
+
+/// The audit detail: which round and what of it. The command line names itself instead of a
+/// file, as its entries always have.
+fn detail(round: RoundId, reader: &Reader, read: Read<'_>) -> String {
+    match (reader, read) {
+        (Reader::Cli, Read::File { .. }) => format!("ronde {round} (peil export)"),
+        (_, Read::File { name, format }) => format!("ronde {round}, {name}.{}", format.extension()),
+        (_, Read::FreeText { question }) => format!("ronde {round}, vraag {question}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+
+    fn some(text: &str) -> Option<String> {
+        Some(text.to_owned())
+    }
+
+    #[test]
+    fn a_per_wijk_round_is_always_read_as_its_own_wijk() {
+        assert_eq!(scope("noord", some("zuid"), None), Filter { wijk: some("noord"), role: None });
+        assert_eq!(
+            scope("noord", None, some("huisarts")),
+            Filter { wijk: some("noord"), role: some("huisarts") }
+        );
+    }
+
+    #[test]
+    fn a_round_for_everyone_is_read_as_asked_and_a_blank_choice_is_none() {
+        assert_eq!(scope("", some("zuid"), some("poh")), Filter { wijk: some("zuid"), role: some("poh") });
+        assert_eq!(scope("", some("  "), some("")), Filter::default());
+        assert_eq!(scope("", None, None), Filter::default());
+    }
+
+    #[test]
+    fn a_round_is_closed_from_its_closing_moment_on() {
+        let closes = Utc.with_ymd_and_hms(2026, 10, 22, 7, 0, 0).unwrap();
+        assert!(!closed(closes, closes - Duration::seconds(1)));
+        assert!(closed(closes, closes));
+        assert!(closed(closes, closes + Duration::days(30)));
+    }
+
+    #[test]
+    fn the_audit_detail_names_the_round_and_what_was_read() {
+        let member = Reader::Member { email: "lid@example.org".into(), admin: false };
+        let file = Read::File { name: "antwoorden", format: Format::Csv };
+        assert_eq!(detail(RoundId(7), &member, file), "ronde 7, antwoorden.csv");
+        assert_eq!(detail(RoundId(7), &Reader::Cli, file), "ronde 7 (peil export)");
+        let text = Read::FreeText { question: "opmerking" };
+        assert_eq!(detail(RoundId(7), &member, text), "ronde 7, vraag opmerking");
+    }
+
+    #[test]
+    fn only_administrators_see_who_answered() {
+        let admin = Reader::Member { email: "beheer@example.org".into(), admin: true };
+        let member = Reader::Member { email: "lid@example.org".into(), admin: false };
+        assert_eq!(admin.audience(), Audience::Admin);
+        assert_eq!(Reader::Cli.audience(), Audience::Admin);
+        assert_eq!(member.audience(), Audience::Werkgroep);
+        assert_eq!(Reader::Cli.actor(), None);
+        assert_eq!(member.actor(), Some("lid@example.org"));
+    }
+}
