@@ -5,6 +5,7 @@ mod database;
 mod flow;
 mod race;
 mod registration;
+mod stored;
 
 use chrono::{DateTime, Duration, Utc};
 use peil::rounds::{OpenRequest, RoundId};
