@@ -131,7 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             let vocabulary =
                 Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-            match contacts::import_csv(db.read(), &file, &vocabulary, now()).await {
+            match contacts::import_csv(&db, &file, &vocabulary, now()).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
                     Ok(ExitCode::SUCCESS)
@@ -145,7 +145,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Round(command) => {
             let forms = load_forms(&settings)?;
             let (db, secret) = keyed(&mut settings).await?;
-            round(command, &settings, &forms, db.read(), &secret).await
+            round(command, &settings, &forms, &db, &secret).await
         }
         Command::Key(KeyCommand::Adopt) => {
             let secret = settings.resolve_secret()?;
@@ -158,7 +158,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Session(command) => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
-            session::run(command, &settings, db.read()).await
+            session::run(command, &settings, &db).await
         }
         Command::User(command) => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
@@ -181,7 +181,7 @@ async fn round(
     command: RoundCommand,
     settings: &Settings,
     forms: &Forms,
-    pool: &crate::db::Pool,
+    db: &crate::db::Db,
     secret: &crate::settings::Secret,
 ) -> anyhow::Result<ExitCode> {
     match command {
@@ -198,7 +198,7 @@ async fn round(
                 anonymous,
                 occurrence: None,
             };
-            match rounds::open(pool, forms, secret, &request, now).await {
+            match rounds::open(db, forms, secret, &request, now).await {
                 Ok(opened) => {
                     println!(
                         "round {} opened: {} invited, open until {}",
@@ -217,7 +217,7 @@ async fn round(
             }
         }
         RoundCommand::Links { round } => {
-            match rounds::links(pool, secret, &settings.base_url, RoundId(round)).await {
+            match rounds::links(db.read(), secret, &settings.base_url, RoundId(round)).await {
                 Ok(links) => {
                     for link in links {
                         println!("{}\t{}\t{}", link.name, link.email, link.url);

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
-use crate::db::Pool;
+use crate::db::{Db, Pool};
 use crate::rounds::{self, RoundId};
 use crate::settings::Settings;
 use crate::signup::planning::{self, MOST_SEATS, SessionEdit, SessionPlan};
@@ -129,17 +129,17 @@ fn parse_url(text: &str) -> Result<String, String> {
     }
 }
 
-pub async fn run(command: SessionCommand, settings: &Settings, pool: &Pool) -> anyhow::Result<ExitCode> {
+pub async fn run(command: SessionCommand, settings: &Settings, db: &Db) -> anyhow::Result<ExitCode> {
     let outcome = match command {
-        SessionCommand::List { round } => list(pool, RoundId(round)).await,
-        SessionCommand::Add(args) => add(pool, args).await,
-        SessionCommand::Change(args) => change(pool, args).await,
-        SessionCommand::Cancel { session } => cancel(pool, SessionId(session)).await,
+        SessionCommand::List { round } => list(db.read(), RoundId(round)).await,
+        SessionCommand::Add(args) => add(db, args).await,
+        SessionCommand::Change(args) => change(db, args).await,
+        SessionCommand::Cancel { session } => cancel(db, SessionId(session)).await,
         SessionCommand::Attendance { session, format, output } => {
-            attendance(settings, pool, SessionId(session), format, output.as_deref()).await
+            attendance(settings, db.read(), SessionId(session), format, output.as_deref()).await
         }
         SessionCommand::Attended { session, emails, absent } => {
-            attended(pool, SessionId(session), &emails, !absent).await
+            attended(db, SessionId(session), &emails, !absent).await
         }
     };
     match outcome {
@@ -214,7 +214,7 @@ fn table<const N: usize>(rows: Vec<[String; N]>) -> String {
     out
 }
 
-async fn add(pool: &Pool, args: AddArgs) -> anyhow::Result<()> {
+async fn add(db: &Db, args: AddArgs) -> anyhow::Result<()> {
     let round = RoundId(args.round);
     let plan = SessionPlan {
         title: args.title,
@@ -226,13 +226,13 @@ async fn add(pool: &Pool, args: AddArgs) -> anyhow::Result<()> {
         activity_id: args.activity.unwrap_or_default(),
         capacity: args.capacity,
     };
-    let session = planning::add_session(pool, round, &plan, super::now()).await?;
+    let session = planning::add_session(db, round, &plan, super::now()).await?;
     println!("{} toegevoegd aan ronde {round}", name(&session));
     println!("  {}, {}, {} plaatsen", session.when(), place(&session), session.capacity);
     Ok(())
 }
 
-async fn change(pool: &Pool, args: ChangeArgs) -> anyhow::Result<()> {
+async fn change(db: &Db, args: ChangeArgs) -> anyhow::Result<()> {
     let edit = SessionEdit {
         title: args.title,
         date: args.date,
@@ -242,8 +242,7 @@ async fn change(pool: &Pool, args: ChangeArgs) -> anyhow::Result<()> {
         leader: args.leader,
         capacity: args.capacity,
     };
-    let (before, after) =
-        planning::change_session(pool, SessionId(args.session), &edit, super::now()).await?;
+    let (before, after) = planning::change_session(db, SessionId(args.session), &edit, super::now()).await?;
     let changes = differences(&before, &after);
     if changes.is_empty() {
         println!("{}: niets gewijzigd, alles was al zo", name(&after));
@@ -286,9 +285,9 @@ fn differences(before: &Session, after: &Session) -> Vec<String> {
         .collect()
 }
 
-async fn cancel(pool: &Pool, id: SessionId) -> anyhow::Result<()> {
-    let session = sessions::get(pool, id).await?;
-    let told = sessions::cancel(pool, id, super::now()).await?;
+async fn cancel(db: &Db, id: SessionId) -> anyhow::Result<()> {
+    let session = sessions::get(db.read(), id).await?;
+    let told = sessions::cancel(db, id, super::now()).await?;
     println!("{} op {} geannuleerd", name(&session), session.when());
     println!("{} (aangemeld of op de wachtlijst) krijgen bericht", people(told));
     Ok(())
@@ -326,9 +325,9 @@ async fn attendance(
     Ok(())
 }
 
-async fn attended(pool: &Pool, id: SessionId, emails: &[String], attended: bool) -> anyhow::Result<()> {
-    let recorded = attendance::record(pool, id, emails, attended).await?;
-    let session = sessions::get(pool, id).await?;
+async fn attended(db: &Db, id: SessionId, emails: &[String], attended: bool) -> anyhow::Result<()> {
+    let recorded = attendance::record(db, id, emails, attended).await?;
+    let session = sessions::get(db.read(), id).await?;
     let what = if attended { "aanwezig" } else { "afwezig" };
     println!("{} als {what} genoteerd bij {}:", people(recorded.len() as u32), name(&session));
     for person in &recorded {

@@ -10,10 +10,8 @@ use std::fmt;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{Acquire, AnyConnection, Connection, Row};
 
-use crate::db::Pool;
+use crate::db::{Db, Pool, Timestamp, Write};
 use crate::email::EmailAddress;
 
 pub use import::{Problem, RowError, parse_csv};
@@ -96,7 +94,7 @@ pub enum ContactsError {
 /// Checks the whole list first and writes only if all of it is right, in one transaction, so
 /// a half-fixed list never leaves half the contacts updated.
 pub async fn import_csv(
-    pool: &Pool,
+    db: &Db,
     path: &Path,
     vocab: &Vocabulary,
     now: DateTime<Utc>,
@@ -105,30 +103,24 @@ pub async fn import_csv(
     let bytes =
         tokio::fs::read(path).await.map_err(|source| ContactsError::Read { path: label.clone(), source })?;
     let contacts = parse_csv(&label, &bytes, vocab)?;
-    let mut conn = pool.acquire().await?;
-    upsert(&mut conn, &contacts, now).await
+    let mut tx = db.write().await?;
+    let summary = upsert(&mut tx, &contacts, now).await?;
+    tx.commit().await?;
+    Ok(summary)
 }
 
 async fn upsert(
-    conn: &mut AnyConnection,
+    tx: &mut Write,
     contacts: &[NewContact],
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ContactsError> {
-    // SQLite's plain BEGIN takes the write lock only at the first write; if another writer
-    // commits after our read, that write fails with SQLITE_BUSY instead of waiting.
-    let mut tx = if conn.backend_name() == "SQLite" {
-        conn.begin_with("BEGIN IMMEDIATE").await?
-    } else {
-        Connection::begin(conn).await?
-    };
-    let rows = sqlx::query("SELECT email, name, role, practice, wijk, gemeente FROM contacts")
-        .fetch_all(tx.acquire().await?)
-        .await?;
-    let existing = rows
-        .iter()
-        .map(|row| new_contact(row).map(|c| (c.email.clone(), c)))
-        .collect::<Result<HashMap<_, _>, _>>()?;
-    let now = crate::db::timestamp(now);
+    let rows: Vec<StoredContact> =
+        sqlx::query_as("SELECT email, name, role, practice, wijk, gemeente FROM contacts")
+            .fetch_all(&mut **tx)
+            .await?;
+    let existing: HashMap<_, _> =
+        rows.into_iter().map(NewContact::from).map(|c| (c.email.clone(), c)).collect();
+    let now = Timestamp::from(now);
     let mut summary = ImportSummary::default();
     for contact in contacts {
         let sql = match existing.get(&contact.email) {
@@ -147,30 +139,76 @@ async fn upsert(
                  opted_out, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)"
             }
         };
-        sqlx::query(sql)
-            .bind(contact.email.as_str())
-            .bind(&contact.name)
-            .bind(&contact.role)
-            .bind(&contact.practice)
-            .bind(&contact.wijk)
-            .bind(&contact.gemeente)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+        bind(sqlx::query(sql), contact).bind(now).execute(&mut **tx).await?;
     }
-    tx.commit().await?;
     Ok(summary)
 }
 
-fn new_contact(row: &AnyRow) -> Result<NewContact, sqlx::Error> {
-    Ok(NewContact {
-        email: EmailAddress::from_stored(row.try_get("email")?),
-        name: row.try_get("name")?,
-        role: row.try_get("role")?,
-        practice: row.try_get("practice")?,
-        wijk: row.try_get("wijk")?,
-        gemeente: row.try_get("gemeente")?,
-    })
+/// Binds a contact's fields as `$1` to `$6`.
+fn bind<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    contact: &'q NewContact,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(contact.email.as_str())
+        .bind(&contact.name)
+        .bind(&contact.role)
+        .bind(&contact.practice)
+        .bind(&contact.wijk)
+        .bind(&contact.gemeente)
+}
+
+/// Adds someone who registered themselves (never part of an audience), in the caller's
+/// transaction, and returns their contact. A known address keeps its contact as it is: a
+/// registration cannot rename anyone.
+pub async fn add_self_registered(
+    tx: &mut Write,
+    person: &NewContact,
+    now: DateTime<Utc>,
+) -> Result<Contact, sqlx::Error> {
+    let sql = "INSERT INTO contacts (email, name, role, practice, wijk, gemeente, self_registered, \
+               created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) ON CONFLICT (email) DO NOTHING";
+    bind(sqlx::query(sql), person).bind(Timestamp::from(now)).execute(&mut **tx).await?;
+    let row: ContactRow = sqlx::query_as(
+        "SELECT id, email, name, role, practice, wijk, gemeente, opted_out FROM contacts WHERE email = $1",
+    )
+    .bind(person.email.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.into())
+}
+
+/// A contact's own fields as stored.
+#[derive(sqlx::FromRow)]
+struct StoredContact {
+    email: String,
+    name: String,
+    role: String,
+    practice: String,
+    wijk: String,
+    gemeente: String,
+}
+
+impl From<StoredContact> for NewContact {
+    fn from(row: StoredContact) -> NewContact {
+        let StoredContact { email, name, role, practice, wijk, gemeente } = row;
+        NewContact { email: EmailAddress::from_stored(email), name, role, practice, wijk, gemeente }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: ContactId,
+    #[sqlx(flatten)]
+    stored: StoredContact,
+    opted_out: i64,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(row: ContactRow) -> Contact {
+        let StoredContact { email, name, role, practice, wijk, gemeente } = row.stored;
+        Contact { id: row.id, email, name, role, practice, wijk, gemeente, opted_out: row.opted_out != 0 }
+    }
 }
 
 /// Contacts who have not opted out, with a role in `roles` and a wijk in `wijken` (an empty
@@ -182,36 +220,20 @@ pub async fn matching(
 ) -> Result<Vec<Contact>, ContactsError> {
     // Filtered here rather than with a generated `IN ($1, $2, ...)`: a region has hundreds of
     // contacts, and the SQL stays one static string for both backends.
-    let rows = sqlx::query(
+    let rows: Vec<ContactRow> = sqlx::query_as(
         "SELECT id, email, name, role, practice, wijk, gemeente, opted_out \
          FROM contacts WHERE opted_out = 0 AND self_registered = 0",
     )
     .fetch_all(pool)
     .await?;
-    let mut contacts = Vec::new();
-    for row in &rows {
-        let contact = contact(row)?;
-        if (roles.is_empty() || roles.contains(&contact.role))
-            && (wijken.is_empty() || wijken.contains(&contact.wijk))
-        {
-            contacts.push(contact);
-        }
-    }
+    let mut contacts: Vec<Contact> = rows
+        .into_iter()
+        .map(Contact::from)
+        .filter(|c| {
+            (roles.is_empty() || roles.contains(&c.role)) && (wijken.is_empty() || wijken.contains(&c.wijk))
+        })
+        .collect();
     // Sorted here: PostgreSQL's collation would order `.` and `-` differently from SQLite.
     contacts.sort_by(|a, b| a.email.cmp(&b.email));
     Ok(contacts)
-}
-
-fn contact(row: &AnyRow) -> Result<Contact, sqlx::Error> {
-    let NewContact { email, name, role, practice, wijk, gemeente } = new_contact(row)?;
-    Ok(Contact {
-        id: ContactId(row.try_get("id")?),
-        email: email.into(),
-        name,
-        role,
-        practice,
-        wijk,
-        gemeente,
-        opted_out: row.try_get::<i64, _>("opted_out")? != 0,
-    })
 }

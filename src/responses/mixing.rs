@@ -13,33 +13,32 @@
 //! regional round gets. SQLite needs none of this: its `responses` table has no hidden row
 //! counter (`WITHOUT ROWID`) and rows carry no transaction id.
 
+use crate::db::Write;
 use crate::rounds::RoundId;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
-
 /// Whether submissions on this connection need the mixing (PostgreSQL).
-pub fn needed(tx: &mut Tx<'_>) -> bool {
+pub fn needed(tx: &mut Write) -> bool {
     tx.backend_name() == "PostgreSQL"
 }
 
 /// Takes the round's lock for the rest of the transaction; call before any other write.
-pub async fn lock_round(tx: &mut Tx<'_>, round: RoundId) -> Result<(), sqlx::Error> {
+pub async fn lock_round(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT id FROM rounds WHERE id = $1 FOR NO KEY UPDATE")
-        .bind(round.0)
+        .bind(round)
         .fetch_optional(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Rewrites every response of `round` in the order of their ids, in this transaction.
-pub async fn mix(tx: &mut Tx<'_>, round: RoundId) -> Result<(), sqlx::Error> {
+pub async fn mix(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Error> {
     sqlx::query(
         "WITH moved AS (DELETE FROM responses WHERE round_id = $1 \
            RETURNING id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
          INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
          SELECT id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at FROM moved ORDER BY id",
     )
-    .bind(round.0)
+    .bind(round)
     .execute(&mut **tx)
     .await?;
     Ok(())

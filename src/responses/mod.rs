@@ -3,12 +3,11 @@
 //! only the invitation's "answered" flag is set, and the draft is deleted.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use crate::crypto;
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::Answers;
-use crate::rounds::{Invitation, InvitationId, Round};
+use crate::rounds::{Invitation, InvitationId, InvitationRow, Round};
 
 mod mixing;
 pub mod step;
@@ -52,11 +51,21 @@ pub struct Visit {
     pub response: Option<Answers>,
 }
 
+/// A visit as [`visit`] selects it.
+#[derive(sqlx::FromRow)]
+struct VisitRow {
+    #[sqlx(flatten)]
+    invitation: InvitationRow,
+    page: Option<i64>,
+    draft: Option<String>,
+    response: Option<String>,
+}
+
 pub async fn visit(
     pool: &Pool,
     token: &crate::rounds::InvitationToken,
 ) -> Result<Option<Visit>, ResponsesError> {
-    let row = sqlx::query(
+    let row: Option<VisitRow> = sqlx::query_as(
         "SELECT i.id, i.round_id, i.answered, d.page, d.answers AS draft, r.answers AS response \
          FROM invitations i LEFT JOIN drafts d ON d.invitation_id = i.id \
          LEFT JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = $1",
@@ -65,42 +74,37 @@ pub async fn visit(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let invitation = Invitation {
-        id: InvitationId(row.try_get("id")?),
-        round: crate::rounds::RoundId(row.try_get("round_id")?),
-        answered: row.try_get::<i64, _>("answered")? != 0,
-    };
-    let draft = match row.try_get::<Option<String>, _>("draft")? {
+    let draft = match row.draft {
         Some(json) => {
-            let page: i64 = row.try_get("page")?;
-            Some(Draft { page: usize::try_from(page).unwrap_or(0), answers: serde_json::from_str(&json)? })
+            let page = row.page.and_then(|p| usize::try_from(p).ok()).unwrap_or(0);
+            Some(Draft { page, answers: serde_json::from_str(&json)? })
         }
         None => None,
     };
-    let response = match row.try_get::<Option<String>, _>("response")? {
-        Some(json) => Some(serde_json::from_str(&json)?),
-        None => None,
-    };
-    Ok(Some(Visit { invitation, draft, response }))
+    let response = row.response.as_deref().map(serde_json::from_str).transpose()?;
+    Ok(Some(Visit { invitation: row.invitation.into(), draft, response }))
 }
 
 pub async fn save_draft(
-    pool: &Pool,
+    db: &Db,
     invitation: InvitationId,
     draft: &Draft,
     now: DateTime<Utc>,
 ) -> Result<(), ResponsesError> {
+    let json = serde_json::to_string(&draft.answers)?;
+    let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO drafts (invitation_id, page, answers, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (invitation_id) DO UPDATE SET page = excluded.page, answers = excluded.answers, \
          updated_at = excluded.updated_at",
     )
-    .bind(invitation.0)
+    .bind(invitation)
     .bind(i64::try_from(draft.page).unwrap_or(0))
-    .bind(serde_json::to_string(&draft.answers)?)
-    .bind(db::timestamp(now))
-    .execute(pool)
+    .bind(json)
+    .bind(Timestamp::from(now))
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -108,7 +112,7 @@ pub async fn save_draft(
 /// wijk or role an anonymous response may keep. A sign-up takes its seats in the same
 /// transaction, and only once: it cannot be sent again to take more.
 pub async fn submit(
-    pool: &Pool,
+    db: &Db,
     round: &Round,
     invitation: &Invitation,
     answers: &Answers,
@@ -117,28 +121,18 @@ pub async fn submit(
 ) -> Result<Submitted, ResponsesError> {
     let json = serde_json::to_string(answers)?;
     let signup = round.form.kind == crate::forms::FormKind::Signup;
-    let mut tx = pool.begin().await?;
+    let mut tx = db.write().await?;
     let mix = round.anonymous && mixing::needed(&mut tx);
     if mix {
         mixing::lock_round(&mut tx, round.id).await?;
     }
     // The write comes first: on SQLite it takes the write lock at once, so two submissions queue
     // instead of both reading and then failing to upgrade.
-    let marked = sqlx::query(
-        "UPDATE invitations SET answered = 1 WHERE id = $1 AND (answered = 0 OR $2 = 0) \
-         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $3 AND closes_at > $3) \
-         RETURNING wijk, role",
-    )
-    .bind(invitation.id.0)
-    .bind(i64::from(round.anonymous || signup))
-    .bind(db::timestamp(now))
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(marked) = marked else {
-        tx.rollback().await?;
+    let marked = crate::rounds::mark_answered(&mut tx, invitation.id, round.anonymous || signup, now).await?;
+    let Some((wijk, role)) = marked else {
+        drop(tx);
         return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
     };
-    let (wijk, role): (String, String) = (marked.try_get("wijk")?, marked.try_get("role")?);
     if round.anonymous {
         let (wijk, role) = anonymous_groups(&mut tx, invitation, wijk, role, min_group).await?;
         sqlx::query(
@@ -146,7 +140,7 @@ pub async fn submit(
              VALUES ($1, $2, NULL, $3, $4, $5, $6)",
         )
         .bind(crypto::random_b64(16))
-        .bind(round.id.0)
+        .bind(round.id)
         .bind(json)
         .bind(wijk)
         .bind(role)
@@ -163,19 +157,16 @@ pub async fn submit(
              SET answers = excluded.answers, updated_at = excluded.updated_at",
         )
         .bind(crypto::random_b64(16))
-        .bind(round.id.0)
-        .bind(invitation.id.0)
+        .bind(round.id)
+        .bind(invitation.id)
         .bind(json)
         .bind(wijk)
         .bind(role)
-        .bind(db::timestamp(now))
+        .bind(Timestamp::from(now))
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1")
-        .bind(invitation.id.0)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1").bind(invitation.id).execute(&mut *tx).await?;
     if !signup {
         tx.commit().await?;
         return Ok(Submitted::Stored);
@@ -185,7 +176,7 @@ pub async fn submit(
         match crate::signup::seats::take(&mut tx, round.id, &code, invitation.id, now).await {
             Ok(seat) => taken.push(seat),
             Err(crate::signup::SignupError::NotOffered(code)) => {
-                tx.rollback().await?;
+                drop(tx);
                 return Ok(Submitted::NotOffered(code));
             }
             Err(e) => return Err(ResponsesError::Signup(e)),
@@ -195,32 +186,28 @@ pub async fn submit(
     Ok(Submitted::SignedUp(taken))
 }
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
-
 /// The wijk and role an anonymous response may keep: each only when at least `min_group` people
 /// in the round share it, and both only when the combination is that large too; otherwise the
 /// role goes first, since results are read per wijk.
 async fn anonymous_groups(
-    tx: &mut Tx<'_>,
+    tx: &mut Write,
     invitation: &Invitation,
     wijk: String,
     role: String,
     min_group: u32,
 ) -> Result<(Option<String>, Option<String>), sqlx::Error> {
-    let row = sqlx::query(
+    let (wijk_n, role_n, both_n): (i64, i64, i64) = sqlx::query_as(
         "SELECT CAST(SUM(CASE WHEN wijk = $2 THEN 1 ELSE 0 END) AS BIGINT) AS wijk_n, \
          CAST(SUM(CASE WHEN role = $3 THEN 1 ELSE 0 END) AS BIGINT) AS role_n, \
          CAST(SUM(CASE WHEN wijk = $2 AND role = $3 THEN 1 ELSE 0 END) AS BIGINT) AS both_n \
          FROM invitations WHERE round_id = $1",
     )
-    .bind(invitation.round.0)
+    .bind(invitation.round)
     .bind(&wijk)
     .bind(&role)
     .fetch_one(&mut **tx)
     .await?;
     let min = i64::from(min_group);
-    let (wijk_n, role_n, both_n): (i64, i64, i64) =
-        (row.try_get("wijk_n")?, row.try_get("role_n")?, row.try_get("both_n")?);
     let keep_wijk = !wijk.is_empty() && wijk_n >= min;
     let keep_role = role_n >= min && (!keep_wijk || both_n >= min);
     Ok((keep_wijk.then_some(wijk), keep_role.then_some(role)))

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::RoundsError;
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp};
 use crate::settings::Secret;
 
 /// Links that matched nothing, allowed per client address within the window.
@@ -28,10 +28,10 @@ impl Client {
 
 /// Whether `client` used up its misses: then no link is looked up for it, found or not.
 pub async fn throttled(pool: &Pool, client: &Client, now: DateTime<Utc>) -> Result<bool, RoundsError> {
-    let since = db::timestamp(now - Duration::minutes(WINDOW_MINUTES));
+    let since = Timestamp::from(now - Duration::minutes(WINDOW_MINUTES));
     let misses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM link_failures WHERE client = $1 AND at > $2")
         .bind(&client.0)
-        .bind(&since)
+        .bind(since)
         .fetch_one(pool)
         .await?;
     Ok(misses >= MAX_MISSES)
@@ -39,13 +39,13 @@ pub async fn throttled(pool: &Pool, client: &Client, now: DateTime<Utc>) -> Resu
 
 /// Counts a link that matched nothing. Misses older than the window go on the way, which keeps
 /// the table at one window of misses.
-pub async fn missed(pool: &Pool, client: &Client, now: DateTime<Utc>) -> Result<(), RoundsError> {
-    let since = db::timestamp(now - Duration::minutes(WINDOW_MINUTES));
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM link_failures WHERE at <= $1").bind(&since).execute(&mut *tx).await?;
+pub async fn missed(db: &Db, client: &Client, now: DateTime<Utc>) -> Result<(), RoundsError> {
+    let since = Timestamp::from(now - Duration::minutes(WINDOW_MINUTES));
+    let mut tx = db.write().await?;
+    sqlx::query("DELETE FROM link_failures WHERE at <= $1").bind(since).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO link_failures (client, at) VALUES ($1, $2)")
         .bind(&client.0)
-        .bind(db::timestamp(now))
+        .bind(Timestamp::from(now))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -5,18 +5,21 @@
 //! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open.
 
 pub mod guesses;
+mod invitations;
 mod queue;
 pub mod token;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use crate::contacts::{self, ContactsError};
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::{Form, Forms};
 use crate::settings::Secret;
+pub use invitations::{
+    Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
+};
 pub use queue::{queue_invitations, queue_reminders};
 pub use token::InvitationToken;
 
@@ -122,19 +125,19 @@ pub enum Offer {
 /// A survey round: opens it at `now` and invites every matching contact, all in one
 /// transaction. A sign-up round is opened by `signup::open`, on top of [`begin`].
 pub async fn open(
-    pool: &Pool,
+    db: &Db,
     forms: &Forms,
     secret: &Secret,
     request: &OpenRequest,
     now: DateTime<Utc>,
 ) -> Result<Opened, RoundsError> {
-    begin(pool, forms, secret, request, Offer::Survey, now).await?.finish(now).await
+    begin(db, forms, secret, request, Offer::Survey, now).await?.finish(now).await
 }
 
 /// A round whose row and invitations are written but not committed: what the caller adds
 /// through [`Opening::tx`] commits with the round and its invitation mails, or nothing does.
 pub struct Opening {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: Write,
     round: RoundId,
     invited: usize,
 }
@@ -144,7 +147,7 @@ impl Opening {
         self.round
     }
 
-    pub fn tx(&mut self) -> &mut sqlx::Transaction<'static, sqlx::Any> {
+    pub fn tx(&mut self) -> &mut Write {
         &mut self.tx
     }
 
@@ -162,7 +165,7 @@ impl Opening {
 /// round whose occurrence is already open gives `AlreadyOpen`, whoever opened it: the unique
 /// index decides, not a prior read.
 pub async fn begin(
-    pool: &Pool,
+    db: &Db,
     forms: &Forms,
     secret: &Secret,
     request: &OpenRequest,
@@ -184,7 +187,7 @@ pub async fn begin(
         return Err(RoundsError::ClosesInThePast);
     }
     let audience = describe_audience(request);
-    let mut people = contacts::matching(pool, &request.roles, &request.wijken).await?;
+    let mut people = contacts::matching(db.read(), &request.roles, &request.wijken).await?;
     people.retain(|p| request.gemeenten.is_empty() || request.gemeenten.contains(&p.gemeente));
     let open_registration = matches!(offer, Offer::Signup { open_registration: true });
     if people.is_empty() && !open_registration {
@@ -193,12 +196,12 @@ pub async fn begin(
     let snapshot = serde_json::to_string(form.as_ref()).map_err(|e| RoundsError::Snapshot(RoundId(0), e))?;
     let anonymous = request.anonymous || form.anonymous;
     let (job, at, part) = match &request.occurrence {
-        Some(o) => (Some(o.job_id.as_str()), Some(db::timestamp(o.at)), o.part.as_str()),
+        Some(o) => (Some(o.job_id.as_str()), Some(Timestamp::from(o.at)), o.part.as_str()),
         None => (None, None, ""),
     };
     let opens_at = request.occurrence.as_ref().map_or(now, |o| o.at.min(now));
-    let mut tx = pool.begin().await?;
-    let round: Option<i64> = sqlx::query_scalar(
+    let mut tx = db.write().await?;
+    let round: Option<RoundId> = sqlx::query_scalar(
         "INSERT INTO rounds (form_id, form_json, title, anonymous, audience, opens_at, closes_at, created_at, \
          job_id, occurrence, part) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (job_id, occurrence, part) DO NOTHING RETURNING id",
@@ -208,36 +211,38 @@ pub async fn begin(
     .bind(&form.title.nl)
     .bind(i64::from(anonymous))
     .bind(&audience)
-    .bind(db::timestamp(opens_at))
-    .bind(db::timestamp(request.closes_at))
-    .bind(db::timestamp(now))
+    .bind(Timestamp::from(opens_at))
+    .bind(Timestamp::from(request.closes_at))
+    .bind(Timestamp::from(now))
     .bind(job)
     .bind(at)
     .bind(part)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(round) = round else {
-        tx.rollback().await?;
-        return Err(RoundsError::AlreadyOpen);
-    };
+    // Dropped, the transaction rolls back.
+    let round = round.ok_or(RoundsError::AlreadyOpen)?;
     for person in &people {
-        let nonce = token::new_nonce();
-        let hash = InvitationToken::derive(secret, &nonce).hash();
-        sqlx::query(
-            "INSERT INTO invitations (round_id, contact_id, nonce, token_hash, role, wijk, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(round)
-        .bind(person.id.0)
-        .bind(nonce)
-        .bind(hash)
-        .bind(&person.role)
-        .bind(&person.wijk)
-        .bind(db::timestamp(now))
-        .execute(&mut *tx)
-        .await?;
+        invitations::invite(&mut tx, round, person, secret, now).await?;
     }
-    Ok(Opening { tx, round: RoundId(round), invited: people.len() })
+    Ok(Opening { tx, round, invited: people.len() })
+}
+
+/// What a sign-up round keeps besides its form, written in its opening transaction.
+pub async fn set_signup_rules(
+    tx: &mut Write,
+    round: RoundId,
+    cancel_until: chrono::Duration,
+    remind_before: chrono::Duration,
+    slug: Option<String>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rounds SET cancel_until_secs = $2, remind_before_secs = $3, slug = $4 WHERE id = $1")
+        .bind(round)
+        .bind(cancel_until.num_seconds())
+        .bind(remind_before.num_seconds())
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 fn describe_audience(request: &OpenRequest) -> String {
@@ -251,92 +256,31 @@ fn describe_audience(request: &OpenRequest) -> String {
     text
 }
 
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    form_json: String,
+    title: String,
+    anonymous: i64,
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+}
+
 /// Reads a round with its form snapshot.
 pub async fn load(pool: &Pool, id: RoundId) -> Result<Round, RoundsError> {
-    let row =
-        sqlx::query("SELECT form_json, title, anonymous, opens_at, closes_at FROM rounds WHERE id = $1")
-            .bind(id.0)
+    let row: RoundRow =
+        sqlx::query_as("SELECT form_json, title, anonymous, opens_at, closes_at FROM rounds WHERE id = $1")
+            .bind(id)
             .fetch_optional(pool)
             .await?
             .ok_or(RoundsError::UnknownRound(id))?;
-    let form_json: String = row.try_get("form_json")?;
-    let form = serde_json::from_str(&form_json).map_err(|e| RoundsError::Snapshot(id, e))?;
-    let time = |column: &str| -> Result<DateTime<Utc>, sqlx::Error> {
-        let text: String = row.try_get(column)?;
-        db::parse_timestamp(&text).ok_or_else(|| sqlx::Error::Decode(format!("{column}: {text}").into()))
-    };
     Ok(Round {
         id,
-        form,
-        title: row.try_get("title")?,
-        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
-        opens_at: time("opens_at")?,
-        closes_at: time("closes_at")?,
+        form: serde_json::from_str(&row.form_json).map_err(|e| RoundsError::Snapshot(id, e))?,
+        title: row.title,
+        anonymous: row.anonymous != 0,
+        opens_at: row.opens_at.at(),
+        closes_at: row.closes_at.at(),
     })
-}
-
-/// An invitation found by its link.
-#[derive(Clone, Debug)]
-pub struct Invitation {
-    pub id: InvitationId,
-    pub round: RoundId,
-    pub answered: bool,
-}
-
-/// The invitation a token belongs to, if any. Malformed and unknown tokens look alike to callers.
-pub async fn find_invitation(
-    pool: &Pool,
-    token: &InvitationToken,
-) -> Result<Option<Invitation>, RoundsError> {
-    let row = sqlx::query("SELECT id, round_id, answered FROM invitations WHERE token_hash = $1")
-        .bind(token.hash())
-        .fetch_optional(pool)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(Invitation {
-        id: InvitationId(row.try_get("id")?),
-        round: RoundId(row.try_get("round_id")?),
-        answered: row.try_get::<i64, _>("answered")? != 0,
-    }))
-}
-
-/// One line of `peil round links`.
-#[derive(Clone, Debug)]
-pub struct Link {
-    pub name: String,
-    pub email: String,
-    pub url: String,
-}
-
-/// Every invited person's link, derived again from the nonce and the secret key.
-pub async fn links(
-    pool: &Pool,
-    secret: &Secret,
-    base_url: &str,
-    round: RoundId,
-) -> Result<Vec<Link>, RoundsError> {
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM rounds WHERE id = $1").bind(round.0).fetch_optional(pool).await?;
-    exists.ok_or(RoundsError::UnknownRound(round))?;
-    let rows = sqlx::query(
-        "SELECT c.name, c.email, i.nonce FROM invitations i JOIN contacts c ON c.id = i.contact_id \
-         WHERE i.round_id = $1 ORDER BY c.email",
-    )
-    .bind(round.0)
-    .fetch_all(pool)
-    .await?;
-    let base = base_url.trim_end_matches('/');
-    rows.iter()
-        .map(|row| {
-            let nonce: String = row.try_get("nonce")?;
-            let token = InvitationToken::derive(secret, &nonce);
-            Ok(Link {
-                name: row.try_get("name")?,
-                email: row.try_get("email")?,
-                url: format!("{base}/r/{}", token.as_str()),
-            })
-        })
-        .collect()
 }
 
 /// Rounds are read on every request; their snapshots never change, so they are parsed once.

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db;
+use crate::db::{Timestamp, Write};
 use crate::outbox::OutboxError;
 
 use super::RoundId;
@@ -12,7 +12,7 @@ use super::RoundId;
 /// Queues one invitation per invitation of `round` whose contact has not opted out; returns how
 /// many rows are new.
 pub async fn queue_invitations(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Write,
     round: RoundId,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -25,9 +25,9 @@ pub async fn queue_invitations(
          WHERE i.round_id = $1 AND c.opted_out = 0 \
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
-    .bind(round.0)
-    .bind(db::timestamp(due_at))
-    .bind(db::timestamp(now))
+    .bind(round)
+    .bind(Timestamp::from(due_at))
+    .bind(Timestamp::from(now))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
@@ -36,7 +36,7 @@ pub async fn queue_invitations(
 /// Queues reminder `number` for everyone in `round` who has not answered or opted out, unless
 /// the round closes before `due_at`; returns how many rows are new.
 pub async fn queue_reminders(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Write,
     round: RoundId,
     number: u32,
     due_at: DateTime<Utc>,
@@ -49,10 +49,10 @@ pub async fn queue_reminders(
          WHERE i.round_id = $1 AND i.answered = 0 AND c.opted_out = 0 AND r.closes_at > $3 \
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
-    .bind(round.0)
+    .bind(round)
     .bind(format!(":{number}"))
-    .bind(db::timestamp(due_at))
-    .bind(db::timestamp(now))
+    .bind(Timestamp::from(due_at))
+    .bind(Timestamp::from(now))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())

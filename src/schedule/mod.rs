@@ -91,7 +91,7 @@ impl Scheduler {
         }
         tick.reminders_queued = self.remind(now).await?;
         // Sign-ups: the reminder before each session, to the people with a seat.
-        tick.reminders_queued += crate::signup::seats::queue_session_reminders(self.db.read(), now).await?;
+        tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.db, now).await?;
         Ok(tick)
     }
 
@@ -205,9 +205,9 @@ impl Scheduler {
             Some(rules) => {
                 let tz = job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone);
                 let signup = rules.round(at, tz);
-                crate::signup::open(self.db.read(), &self.forms, &self.secret, &request, &signup, now).await
+                crate::signup::open(&self.db, &self.forms, &self.secret, &request, &signup, now).await
             }
-            None => rounds::open(self.db.read(), &self.forms, &self.secret, &request, now).await,
+            None => rounds::open(&self.db, &self.forms, &self.secret, &request, now).await,
         };
         match opened {
             Ok(opened) => {
@@ -267,7 +267,7 @@ impl Scheduler {
                 continue;
             };
             let round = RoundId(row.try_get("id")?);
-            let mut tx = self.db.read().begin().await?;
+            let mut tx = self.db.write().await?;
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
             queued += rounds::queue_reminders(&mut tx, round, number, now, now).await?;
             tx.commit().await?;

@@ -8,12 +8,10 @@
 use std::collections::BTreeSet;
 
 use chrono_tz::Europe::Amsterdam;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use super::sessions::{self, Session};
-use super::{SeatId, SeatStatus, SessionId, SignupError};
-use crate::db::Pool;
+use super::{SeatId, SeatStatus, SessionId, SignupError, seats};
+use crate::db::{Db, Pool};
 use crate::forms::{Answer, Answers, Form, QuestionKind};
 use crate::rounds::RoundsError;
 use crate::spreadsheet::{Cell, Sheet};
@@ -76,16 +74,16 @@ pub async fn attendees(pool: &Pool, id: SessionId) -> Result<(Session, Vec<Atten
     let session = sessions::get(pool, id).await?;
     let form = crate::rounds::load(pool, session.round).await?.form;
     let big = big_question(&form);
-    let rows = sqlx::query(
+    let rows: Vec<AttendeeRow> = sqlx::query_as(
         "SELECT st.id, st.status, st.attended, c.name, c.email, c.role, c.practice, r.answers \
          FROM seats st JOIN invitations i ON i.id = st.invitation_id JOIN contacts c ON c.id = i.contact_id \
          LEFT JOIN responses r ON r.invitation_id = st.invitation_id \
          WHERE st.session_id = $1 ORDER BY st.id",
     )
-    .bind(id.0)
+    .bind(id)
     .fetch_all(pool)
     .await?;
-    let mut people = rows.iter().map(|row| attendee(row, big)).collect::<Result<Vec<_>, _>>()?;
+    let mut people: Vec<Attendee> = rows.into_iter().map(|row| row.attendee(big)).collect();
     let mut waiting = 0;
     for person in people.iter_mut().filter(|p| p.status == SeatStatus::Waiting) {
         waiting += 1;
@@ -111,25 +109,38 @@ fn big_question(form: &Form) -> Option<&'static str> {
         .find(|id| form.question(id).is_some_and(|q| matches!(q.kind, QuestionKind::Text { .. })))
 }
 
-fn attendee(row: &AnyRow, big: Option<&str>) -> Result<Attendee, sqlx::Error> {
-    let status = super::seat_status(row)?;
-    let answers: Option<String> = row.try_get("answers")?;
-    let big_number = match (big, answers) {
-        (Some(question), Some(json)) => big_number(&json, question),
-        _ => String::new(),
-    };
-    let attended: Option<i64> = row.try_get("attended")?;
-    Ok(Attendee {
-        seat: SeatId(row.try_get("id")?),
-        name: row.try_get("name")?,
-        email: row.try_get("email")?,
-        role: row.try_get("role")?,
-        practice: row.try_get("practice")?,
-        big_number,
-        status,
-        position: None,
-        attended: attended.map(|a| a != 0),
-    })
+/// A seat with its holder and their response, as [`attendees`] selects it.
+#[derive(sqlx::FromRow)]
+struct AttendeeRow {
+    id: SeatId,
+    #[sqlx(try_from = "String")]
+    status: SeatStatus,
+    attended: Option<i64>,
+    name: String,
+    email: String,
+    role: String,
+    practice: String,
+    answers: Option<String>,
+}
+
+impl AttendeeRow {
+    fn attendee(self, big: Option<&str>) -> Attendee {
+        let big_number = match (big, self.answers) {
+            (Some(question), Some(json)) => big_number(&json, question),
+            _ => String::new(),
+        };
+        Attendee {
+            seat: self.id,
+            name: self.name,
+            email: self.email,
+            role: self.role,
+            practice: self.practice,
+            big_number,
+            status: self.status,
+            position: None,
+            attended: self.attended.map(|a| a != 0),
+        }
+    }
 }
 
 /// The text answer to `question`; answers that cannot be read give an empty cell, not an error,
@@ -196,8 +207,9 @@ pub async fn list(pool: &Pool, id: SessionId, roles: &[(String, String)]) -> Res
 }
 
 /// Someone whose attendance was recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Recorded {
+    #[sqlx(rename = "id")]
     pub seat: SeatId,
     pub name: String,
     pub email: String,
@@ -207,42 +219,33 @@ pub struct Recorded {
 /// with `attended = false` did not, attend session `id`. All or nothing: one address without a
 /// confirmed seat in the session and nothing is written, so a typo never leaves a list half done.
 pub async fn record(
-    pool: &Pool,
+    db: &Db,
     id: SessionId,
     emails: &[String],
     attended: bool,
 ) -> Result<Vec<Recorded>, AttendanceError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.write().await?;
     // The session's row first, as every change to its seats does: a cancellation or promotion
     // running at the same moment comes before or after this, not in between.
     sessions::lock(&mut tx, id).await?;
-    let rows = sqlx::query(
+    let mut holders: Vec<Recorded> = sqlx::query_as(
         "SELECT st.id, c.name, c.email FROM seats st JOIN invitations i ON i.id = st.invitation_id \
          JOIN contacts c ON c.id = i.contact_id WHERE st.session_id = $1 AND st.status = 'confirmed' \
          ORDER BY st.id",
     )
-    .bind(id.0)
+    .bind(id)
     .fetch_all(&mut *tx)
     .await?;
-    let mut holders = Vec::new();
-    for row in &rows {
-        let email: String = row.try_get("email")?;
-        holders.push(Recorded { seat: SeatId(row.try_get("id")?), name: row.try_get("name")?, email });
-    }
     let wanted: BTreeSet<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
     let unknown: Vec<String> =
         wanted.iter().filter(|e| !holders.iter().any(|h| h.email.to_lowercase() == **e)).cloned().collect();
     if !unknown.is_empty() {
-        tx.rollback().await?;
+        drop(tx);
         return Err(AttendanceError::NoConfirmedSeat { session: id, emails: unknown });
     }
     holders.retain(|h| wanted.contains(&h.email.to_lowercase()));
     for holder in &holders {
-        sqlx::query("UPDATE seats SET attended = $2 WHERE id = $1")
-            .bind(holder.seat.0)
-            .bind(i64::from(attended))
-            .execute(&mut *tx)
-            .await?;
+        seats::mark_attended(&mut tx, holder.seat, attended).await?;
     }
     tx.commit().await?;
     Ok(holders)

@@ -93,21 +93,15 @@ pub enum SignupError {
     Db(#[from] sqlx::Error),
 }
 
-pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+/// A `status` column that holds none of the three; the table's CHECK allows no other text.
+#[derive(Debug, thiserror::Error)]
+#[error("not a seat status: {0:?}")]
+pub struct BadSeatStatus(String);
 
-fn decode(column: &str, text: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("{column}: {text}").into())
-}
+impl TryFrom<String> for SeatStatus {
+    type Error = BadSeatStatus;
 
-pub(crate) fn time(row: &sqlx::any::AnyRow, column: &str) -> Result<DateTime<Utc>, sqlx::Error> {
-    use sqlx::Row;
-    let text: String = row.try_get(column)?;
-    crate::db::parse_timestamp(&text).ok_or_else(|| decode(column, &text))
-}
-
-/// A row's `status` column as a `SeatStatus`; the table's CHECK allows no other text.
-pub(crate) fn seat_status(row: &sqlx::any::AnyRow) -> Result<SeatStatus, sqlx::Error> {
-    use sqlx::Row;
-    let text: String = row.try_get("status")?;
-    SeatStatus::parse(&text).ok_or_else(|| decode("status", &text))
+    fn try_from(text: String) -> Result<SeatStatus, BadSeatStatus> {
+        SeatStatus::parse(&text).ok_or(BadSeatStatus(text))
+    }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::NewSession;
-use crate::db::Pool;
+use crate::db::Db;
 use crate::forms::Forms;
 use crate::rounds::{self, OpenRequest, Opened, RoundsError, token};
 use crate::settings::Secret;
@@ -25,7 +25,7 @@ pub struct SignupRound {
 /// matching contact, all in one transaction; the refusals are `rounds::open`'s, plus a session
 /// that starts before the round opens.
 pub async fn open(
-    pool: &Pool,
+    db: &Db,
     forms: &Forms,
     secret: &Secret,
     request: &OpenRequest,
@@ -39,20 +39,14 @@ pub async fn open(
         return Err(RoundsError::SessionInThePast(past.title.clone()));
     }
     let offer = rounds::Offer::Signup { open_registration: signup.open_registration };
-    let mut opening = rounds::begin(pool, forms, secret, request, offer, now).await?;
+    let mut opening = rounds::begin(db, forms, secret, request, offer, now).await?;
     let round = opening.round();
     let tx = opening.tx();
     super::sessions::insert(tx, round, &signup.sessions, now)
         .await
         .map_err(|e| RoundsError::Part(Box::new(e)))?;
     let slug = signup.open_registration.then(|| slug(request, now));
-    sqlx::query("UPDATE rounds SET cancel_until_secs = $2, remind_before_secs = $3, slug = $4 WHERE id = $1")
-        .bind(round.0)
-        .bind(signup.cancel_until.num_seconds())
-        .bind(signup.remind_before.num_seconds())
-        .bind(slug)
-        .execute(&mut **tx)
-        .await?;
+    rounds::set_signup_rules(tx, round, signup.cancel_until, signup.remind_before, slug).await?;
     opening.finish(now).await
 }
 

@@ -10,7 +10,7 @@ use chrono_tz::Europe::Amsterdam;
 
 use super::sessions::{self, NewSession, Session, SessionChange};
 use super::{SessionId, SignupError};
-use crate::db::Pool;
+use crate::db::Db;
 use crate::forms::FormKind;
 use crate::rounds::{self, RoundId, RoundsError};
 use crate::time::TimeSpan;
@@ -76,33 +76,33 @@ pub enum PlanningError {
 
 /// Adds a session to an open sign-up round, with the next free code (`s1`, `s2`, ...).
 pub async fn add_session(
-    pool: &Pool,
+    db: &Db,
     round: RoundId,
     plan: &SessionPlan,
     now: DateTime<Utc>,
 ) -> Result<Session, PlanningError> {
-    let loaded = rounds::load(pool, round).await?;
+    let loaded = rounds::load(db.read(), round).await?;
     if loaded.form.kind != FormKind::Signup {
         return Err(PlanningError::NotASignup(round));
     }
     if loaded.closes_at <= now {
         return Err(PlanningError::Closed { round, closed_at: loaded.closes_at });
     }
-    let new = new_session(plan, &sessions::of_round(pool, round).await?, now)?;
-    let id = sessions::add(pool, round, &new, now).await?;
-    Ok(sessions::get(pool, id).await?)
+    let new = new_session(plan, &sessions::of_round(db.read(), round).await?, now)?;
+    let id = sessions::add(db, round, &new, now).await?;
+    Ok(sessions::get(db.read(), id).await?)
 }
 
 /// Changes a session and returns it as it was and as it is now.
 pub async fn change_session(
-    pool: &Pool,
+    db: &Db,
     id: SessionId,
     edit: &SessionEdit,
     now: DateTime<Utc>,
 ) -> Result<(Session, Session), PlanningError> {
-    let before = sessions::get(pool, id).await?;
+    let before = sessions::get(db.read(), id).await?;
     let wanted = session_change(&before, edit, now)?;
-    let after = sessions::change(pool, id, &wanted, now).await?;
+    let after = sessions::change(db, id, &wanted, now).await?;
     Ok((before, after))
 }
 

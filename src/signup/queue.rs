@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db;
+use crate::db::{Timestamp, Write};
 use crate::outbox::{MailKind, OutboxError};
 use crate::rounds::InvitationId;
 
@@ -13,7 +13,7 @@ use super::SeatId;
 /// Queues a mail of `kind` about `seat` to the seat's holder; `variant` tells apart mails of one
 /// kind that may each be sent (a session changed twice). Returns 1 when the row is new.
 pub async fn queue_seat_mail(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Write,
     kind: MailKind,
     seat: SeatId,
     variant: &str,
@@ -32,8 +32,8 @@ pub async fn queue_seat_mail(
     )
     .bind(key)
     .bind(kind.as_str())
-    .bind(db::timestamp(now))
-    .bind(seat.0)
+    .bind(Timestamp::from(now))
+    .bind(seat)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
@@ -42,7 +42,7 @@ pub async fn queue_seat_mail(
 /// Queues an open registration's link to the address it gave. At most one such mail per
 /// invitation per `window`, so a form posted again and again cannot flood anyone's mailbox.
 pub async fn queue_registration(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Write,
     invitation: InvitationId,
     window: chrono::Duration,
     now: DateTime<Utc>,
@@ -54,8 +54,8 @@ pub async fn queue_registration(
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(format!("registration:{}:{slot}", invitation.0))
-    .bind(db::timestamp(now))
-    .bind(invitation.0)
+    .bind(Timestamp::from(now))
+    .bind(invitation)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())

@@ -3,12 +3,11 @@
 //! first updates the session's row; see the module above for why that is enough.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use super::queue_seat_mail;
 use super::sessions::{self, Session};
-use super::{SeatId, SeatStatus, SessionId, SignupError, Tx};
-use crate::db::{self, Pool};
+use super::{SeatId, SeatStatus, SessionId, SignupError};
+use crate::db::{Db, Pool, Timestamp, Write};
 use crate::outbox::MailKind;
 use crate::rounds::{InvitationId, RoundId};
 
@@ -34,45 +33,44 @@ pub struct Cancelled {
 /// Takes a seat in the session `code` of `round` for `invitation`, or a place on its waiting
 /// list when it is full, and queues the mail that says which, all in the caller's transaction.
 pub async fn take(
-    tx: &mut Tx<'_>,
+    tx: &mut Write,
     round: RoundId,
     code: &str,
     invitation: InvitationId,
     now: DateTime<Utc>,
 ) -> Result<Taken, SignupError> {
     // The one step that gives a seat: the row is only updated while a seat is left.
-    let confirmed: Option<i64> = sqlx::query_scalar(
+    let confirmed: Option<SessionId> = sqlx::query_scalar(
         "UPDATE sessions SET taken = taken + 1 \
          WHERE round_id = $1 AND code = $2 AND cancelled = 0 AND taken < capacity RETURNING id",
     )
-    .bind(round.0)
+    .bind(round)
     .bind(code)
     .fetch_optional(&mut **tx)
     .await?;
     let (session, status) = match confirmed {
-        Some(id) => (SessionId(id), SeatStatus::Confirmed),
+        Some(id) => (id, SeatStatus::Confirmed),
         None => {
-            let full: Option<i64> = sqlx::query_scalar(
+            let full: Option<SessionId> = sqlx::query_scalar(
                 "UPDATE sessions SET revision = revision WHERE round_id = $1 AND code = $2 AND cancelled = 0 RETURNING id",
             )
-            .bind(round.0)
+            .bind(round)
             .bind(code)
             .fetch_optional(&mut **tx)
             .await?;
-            (SessionId(full.ok_or_else(|| SignupError::NotOffered(code.to_string()))?), SeatStatus::Waiting)
+            (full.ok_or_else(|| SignupError::NotOffered(code.to_string()))?, SeatStatus::Waiting)
         }
     };
-    let seat: i64 = sqlx::query_scalar(
+    let seat: SeatId = sqlx::query_scalar(
         "INSERT INTO seats (session_id, invitation_id, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )
-    .bind(session.0)
-    .bind(invitation.0)
+    .bind(session)
+    .bind(invitation)
     .bind(status.as_str())
-    .bind(db::timestamp(now))
+    .bind(Timestamp::from(now))
     .fetch_one(&mut **tx)
     .await?;
-    let seat = SeatId(seat);
     let kind = if status == SeatStatus::Confirmed { MailKind::SeatConfirmed } else { MailKind::SeatWaiting };
     queue_seat_mail(tx, kind, seat, "", now).await?;
     let position = match status {
@@ -90,8 +88,8 @@ where
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM seats WHERE session_id = $1 AND status = 'waiting' AND id <= $2",
     )
-    .bind(session.0)
-    .bind(seat.0)
+    .bind(session)
+    .bind(seat)
     .fetch_one(db)
     .await?;
     Ok(u32::try_from(n).unwrap_or(0))
@@ -104,35 +102,45 @@ pub enum By {
     Coordinator,
 }
 
+/// A seat as a cancellation needs it, read under the session's lock.
+#[derive(sqlx::FromRow)]
+struct Held {
+    #[sqlx(try_from = "String")]
+    status: SeatStatus,
+    invitation_id: InvitationId,
+    #[sqlx(try_from = "Timestamp")]
+    starts_at: DateTime<Utc>,
+    cancel_until_secs: i64,
+}
+
 /// Cancels a seat. A confirmed seat goes, in the same transaction, to the first person on the
 /// waiting list, who is told by mail; the person who cancelled gets a cancellation (with the
 /// calendar entry withdrawn).
-pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Result<Cancelled, SignupError> {
-    let mut tx = pool.begin().await?;
+pub async fn cancel(db: &Db, seat: SeatId, by: By, now: DateTime<Utc>) -> Result<Cancelled, SignupError> {
+    let mut tx = db.write().await?;
     // The first statement writes: a SQLite transaction that read first could not upgrade to a
     // writer while another process writes, and would fail instead of waiting its turn.
-    let session: Option<i64> = sqlx::query_scalar(
+    let session: Option<SessionId> = sqlx::query_scalar(
         "UPDATE sessions SET revision = revision WHERE id = (SELECT session_id FROM seats WHERE id = $1) RETURNING id",
     )
-    .bind(seat.0)
+    .bind(seat)
     .fetch_optional(&mut *tx)
     .await?;
-    let session = SessionId(session.ok_or(SignupError::UnknownSeat(seat))?);
+    let session = session.ok_or(SignupError::UnknownSeat(seat))?;
     // Read again under the lock: another cancellation may have come first.
-    let row = sqlx::query(
+    let held: Held = sqlx::query_as(
         "SELECT st.status, st.invitation_id, s.starts_at, r.cancel_until_secs FROM seats st \
          JOIN sessions s ON s.id = st.session_id JOIN rounds r ON r.id = s.round_id WHERE st.id = $1",
     )
-    .bind(seat.0)
+    .bind(seat)
     .fetch_one(&mut *tx)
     .await?;
-    let was = super::seat_status(&row)?;
+    let was = held.status;
     if let By::Person(invitation) = by {
-        if row.try_get::<i64, _>("invitation_id")? != invitation.0 {
+        if held.invitation_id != invitation {
             return Err(SignupError::UnknownSeat(seat));
         }
-        let deadline =
-            super::time(&row, "starts_at")? - chrono::Duration::seconds(row.try_get("cancel_until_secs")?);
+        let deadline = held.starts_at - chrono::Duration::seconds(held.cancel_until_secs);
         if was != SeatStatus::Cancelled && now >= deadline {
             return Err(SignupError::TooLate { deadline });
         }
@@ -140,18 +148,14 @@ pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Re
     if was == SeatStatus::Cancelled {
         return Err(SignupError::AlreadyCancelled);
     }
-    sqlx::query("UPDATE seats SET status = 'cancelled', updated_at = $2 WHERE id = $1")
-        .bind(seat.0)
-        .bind(db::timestamp(now))
-        .execute(&mut *tx)
-        .await?;
+    end(&mut tx, seat, now).await?;
     queue_seat_mail(&mut tx, MailKind::SeatCancelled, seat, "", now).await?;
     let mut promoted = None;
     if was == SeatStatus::Confirmed {
         promoted = promote_first(&mut tx, session, now).await?;
         if promoted.is_none() {
             sqlx::query("UPDATE sessions SET taken = taken - 1 WHERE id = $1")
-                .bind(session.0)
+                .bind(session)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -160,43 +164,55 @@ pub async fn cancel(pool: &Pool, seat: SeatId, by: By, now: DateTime<Utc>) -> Re
     Ok(Cancelled { session, was, promoted })
 }
 
+/// Marks a seat cancelled; the caller holds its session's lock and keeps `taken` right.
+pub(crate) async fn end(tx: &mut Write, seat: SeatId, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE seats SET status = 'cancelled', updated_at = $2 WHERE id = $1")
+        .bind(seat)
+        .bind(Timestamp::from(now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Moves the first person on the waiting list into a seat and queues their mail. The caller
 /// holds the session's lock and keeps `taken` right.
 pub(crate) async fn promote_first(
-    tx: &mut Tx<'_>,
+    tx: &mut Write,
     session: SessionId,
     now: DateTime<Utc>,
 ) -> Result<Option<SeatId>, SignupError> {
-    let promoted: Option<i64> = sqlx::query_scalar(
+    let promoted: Option<SeatId> = sqlx::query_scalar(
         "UPDATE seats SET status = 'confirmed', updated_at = $2 WHERE id = \
          (SELECT id FROM seats WHERE session_id = $1 AND status = 'waiting' ORDER BY id LIMIT 1) RETURNING id",
     )
-    .bind(session.0)
-    .bind(db::timestamp(now))
+    .bind(session)
+    .bind(Timestamp::from(now))
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(seat) = promoted.map(SeatId) else { return Ok(None) };
+    let Some(seat) = promoted else { return Ok(None) };
     queue_seat_mail(tx, MailKind::SeatPromoted, seat, "", now).await?;
     Ok(Some(seat))
 }
 
+#[derive(sqlx::FromRow)]
+struct Active {
+    id: SeatId,
+    #[sqlx(try_from = "String")]
+    status: SeatStatus,
+}
+
 /// The seats of a session that still hold a place, in queue order.
 pub(crate) async fn active(
-    tx: &mut Tx<'_>,
+    tx: &mut Write,
     session: SessionId,
 ) -> Result<Vec<(SeatId, SeatStatus)>, SignupError> {
-    let rows = sqlx::query(
+    let rows: Vec<Active> = sqlx::query_as(
         "SELECT id, status FROM seats WHERE session_id = $1 AND status <> 'cancelled' ORDER BY id",
     )
-    .bind(session.0)
+    .bind(session)
     .fetch_all(&mut **tx)
     .await?;
-    let mut seats = Vec::new();
-    for row in &rows {
-        let status = super::seat_status(row)?;
-        seats.push((SeatId(row.try_get("id")?), status));
-    }
-    Ok(seats)
+    Ok(rows.into_iter().map(|row| (row.id, row.status)).collect())
 }
 
 /// A person's seat, as their own page shows it.
@@ -210,53 +226,67 @@ pub struct MySeat {
     pub cancel_until: DateTime<Utc>,
 }
 
+#[derive(sqlx::FromRow)]
+struct Mine {
+    id: SeatId,
+    session_id: SessionId,
+    #[sqlx(try_from = "String")]
+    status: SeatStatus,
+    cancel_until_secs: i64,
+}
+
 /// Every seat an invitation holds or held, in session order.
 pub async fn of_invitation(pool: &Pool, invitation: InvitationId) -> Result<Vec<MySeat>, SignupError> {
-    let rows = sqlx::query(
+    let rows: Vec<Mine> = sqlx::query_as(
         "SELECT st.id, st.session_id, st.status, r.cancel_until_secs FROM seats st \
          JOIN sessions s ON s.id = st.session_id JOIN rounds r ON r.id = s.round_id \
          WHERE st.invitation_id = $1 ORDER BY s.starts_at, st.id",
     )
-    .bind(invitation.0)
+    .bind(invitation)
     .fetch_all(pool)
     .await?;
     let mut seats = Vec::new();
-    for row in &rows {
-        let seat = SeatId(row.try_get("id")?);
-        let status = super::seat_status(row)?;
-        let session = sessions::get(pool, SessionId(row.try_get("session_id")?)).await?;
-        let position = match status {
-            SeatStatus::Waiting => Some(position(pool, session.id, seat).await?),
+    for row in rows {
+        let session = sessions::get(pool, row.session_id).await?;
+        let position = match row.status {
+            SeatStatus::Waiting => Some(position(pool, session.id, row.id).await?),
             _ => None,
         };
-        let cancel_until = session.starts_at - chrono::Duration::seconds(row.try_get("cancel_until_secs")?);
-        seats.push(MySeat { seat, status, position, session, cancel_until });
+        let cancel_until = session.starts_at - chrono::Duration::seconds(row.cancel_until_secs);
+        seats.push(MySeat { seat: row.id, status: row.status, position, session, cancel_until });
     }
     Ok(seats)
 }
 
+#[derive(sqlx::FromRow)]
+struct Upcoming {
+    id: SessionId,
+    #[sqlx(try_from = "Timestamp")]
+    starts_at: DateTime<Utc>,
+    remind_before_secs: i64,
+}
+
 /// Queues the day-before reminder for every confirmed seat of a session that starts within its
 /// round's `remind_before`; the dedupe key makes repeated ticks harmless. Returns new rows.
-pub async fn queue_session_reminders(pool: &Pool, now: DateTime<Utc>) -> Result<u64, SignupError> {
+pub async fn queue_session_reminders(db: &Db, now: DateTime<Utc>) -> Result<u64, SignupError> {
     let horizon = now + chrono::Duration::days(14);
-    let rows = sqlx::query(
+    let rows: Vec<Upcoming> = sqlx::query_as(
         "SELECT s.id, s.starts_at, r.remind_before_secs FROM sessions s JOIN rounds r ON r.id = s.round_id \
          WHERE s.cancelled = 0 AND s.starts_at > $1 AND s.starts_at <= $2",
     )
-    .bind(db::timestamp(now))
-    .bind(db::timestamp(horizon))
-    .fetch_all(pool)
+    .bind(Timestamp::from(now))
+    .bind(Timestamp::from(horizon))
+    .fetch_all(db.read())
     .await?;
     let mut queued = 0;
-    for row in &rows {
-        let before = chrono::Duration::seconds(row.try_get("remind_before_secs")?);
-        if before.is_zero() || super::time(row, "starts_at")? - before > now {
+    for row in rows {
+        let before = chrono::Duration::seconds(row.remind_before_secs);
+        if before.is_zero() || row.starts_at - before > now {
             continue;
         }
-        let session = SessionId(row.try_get("id")?);
-        let mut tx = pool.begin().await?;
-        sessions::lock(&mut tx, session).await?;
-        for (seat, status) in active(&mut tx, session).await? {
+        let mut tx = db.write().await?;
+        sessions::lock(&mut tx, row.id).await?;
+        for (seat, status) in active(&mut tx, row.id).await? {
             if status == SeatStatus::Confirmed {
                 queued += queue_seat_mail(&mut tx, MailKind::SessionReminder, seat, "", now).await?;
             }
@@ -266,12 +296,12 @@ pub async fn queue_session_reminders(pool: &Pool, now: DateTime<Utc>) -> Result<
     Ok(queued)
 }
 
-/// Records whether the person in `seat` attended.
-pub async fn mark_attended(pool: &Pool, seat: SeatId, attended: bool) -> Result<(), SignupError> {
+/// Records whether the person in `seat` attended, in the caller's transaction.
+pub(crate) async fn mark_attended(tx: &mut Write, seat: SeatId, attended: bool) -> Result<(), SignupError> {
     let done = sqlx::query("UPDATE seats SET attended = $2 WHERE id = $1")
-        .bind(seat.0)
+        .bind(seat)
         .bind(i64::from(attended))
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(SignupError::UnknownSeat(seat));

@@ -3,12 +3,10 @@
 //! calendar files' SEQUENCE, and queues a mail per seat in the same transaction.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use super::queue_seat_mail;
-use super::{SessionId, SignupError, Tx, seats, time};
-use crate::db::{self, Pool};
+use super::{SessionId, SignupError, seats};
+use crate::db::{Db, Pool, Timestamp, Write};
 use crate::outbox::MailKind;
 use crate::rounds::RoundId;
 
@@ -27,24 +25,47 @@ pub struct NewSession {
     pub capacity: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct Session {
     pub id: SessionId,
+    #[sqlx(rename = "round_id")]
     pub round: RoundId,
     pub code: String,
     pub title: String,
+    #[sqlx(try_from = "Timestamp")]
     pub starts_at: DateTime<Utc>,
+    #[sqlx(try_from = "Timestamp")]
     pub ends_at: DateTime<Utc>,
     pub place: String,
     pub online_url: String,
     pub leader: String,
     pub activity_id: String,
+    #[sqlx(try_from = "i64")]
     pub capacity: u32,
     /// Confirmed seats.
+    #[sqlx(try_from = "i64")]
     pub taken: u32,
+    #[sqlx(try_from = "i64")]
     pub waiting: u32,
+    /// Read by [`SessionRow`]: stored as 0 or 1, which sqlx reads as no `bool` on SQLite.
+    #[sqlx(skip)]
     pub cancelled: bool,
+    #[sqlx(try_from = "i64")]
     pub revision: u32,
+}
+
+/// A `sessions` row as [`COLUMNS`] selects it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    session: Session,
+    cancelled: i64,
+}
+
+impl From<SessionRow> for Session {
+    fn from(row: SessionRow) -> Session {
+        Session { cancelled: row.cancelled != 0, ..row.session }
+    }
 }
 
 impl Session {
@@ -74,34 +95,9 @@ const COLUMNS: &str = "s.id, s.round_id, s.code, s.title, s.starts_at, s.ends_at
      s.leader, s.activity_id, s.capacity, s.taken, s.cancelled, s.revision, \
      (SELECT COUNT(*) FROM seats w WHERE w.session_id = s.id AND w.status = 'waiting') AS waiting";
 
-fn count(row: &AnyRow, column: &str) -> Result<u32, sqlx::Error> {
-    let n: i64 = row.try_get(column)?;
-    Ok(u32::try_from(n).unwrap_or(0))
-}
-
-fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
-    Ok(Session {
-        id: SessionId(row.try_get("id")?),
-        round: RoundId(row.try_get("round_id")?),
-        code: row.try_get("code")?,
-        title: row.try_get("title")?,
-        starts_at: time(row, "starts_at")?,
-        ends_at: time(row, "ends_at")?,
-        place: row.try_get("place")?,
-        online_url: row.try_get("online_url")?,
-        leader: row.try_get("leader")?,
-        activity_id: row.try_get("activity_id")?,
-        capacity: count(row, "capacity")?,
-        taken: count(row, "taken")?,
-        waiting: count(row, "waiting")?,
-        cancelled: row.try_get::<i64, _>("cancelled")? != 0,
-        revision: count(row, "revision")?,
-    })
-}
-
 /// Creates `sessions` for `round` in the caller's transaction (the round's own, when it opens).
 pub async fn insert(
-    tx: &mut Tx<'_>,
+    tx: &mut Write,
     round: RoundId,
     sessions: &[NewSession],
     now: DateTime<Utc>,
@@ -111,37 +107,37 @@ pub async fn insert(
         if s.ends_at <= s.starts_at {
             return Err(SignupError::EndsBeforeStart);
         }
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<SessionId> = sqlx::query_scalar(
             "INSERT INTO sessions (round_id, code, title, starts_at, ends_at, place, online_url, leader, \
              activity_id, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              ON CONFLICT (round_id, code) DO NOTHING RETURNING id",
         )
-        .bind(round.0)
+        .bind(round)
         .bind(&s.code)
         .bind(&s.title)
-        .bind(db::timestamp(s.starts_at))
-        .bind(db::timestamp(s.ends_at))
+        .bind(Timestamp::from(s.starts_at))
+        .bind(Timestamp::from(s.ends_at))
         .bind(&s.place)
         .bind(&s.online_url)
         .bind(&s.leader)
         .bind(&s.activity_id)
         .bind(i64::from(s.capacity))
-        .bind(db::timestamp(now))
+        .bind(Timestamp::from(now))
         .fetch_optional(&mut **tx)
         .await?;
-        ids.push(SessionId(id.ok_or_else(|| SignupError::DuplicateCode(round, s.code.clone()))?));
+        ids.push(id.ok_or_else(|| SignupError::DuplicateCode(round, s.code.clone()))?);
     }
     Ok(ids)
 }
 
 /// Adds one session to an open round.
 pub async fn add(
-    pool: &Pool,
+    db: &Db,
     round: RoundId,
     new: &NewSession,
     now: DateTime<Utc>,
 ) -> Result<SessionId, SignupError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.write().await?;
     let ids = insert(&mut tx, round, std::slice::from_ref(new), now).await?;
     tx.commit().await?;
     Ok(ids[0])
@@ -150,8 +146,8 @@ pub async fn add(
 /// The round's sessions in date order, cancelled ones included.
 pub async fn of_round(pool: &Pool, round: RoundId) -> Result<Vec<Session>, SignupError> {
     let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.round_id = $1 ORDER BY s.starts_at, s.id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round.0).fetch_all(pool).await?;
-    Ok(rows.iter().map(session).collect::<Result<_, _>>()?)
+    let rows: Vec<SessionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(round).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(Session::from).collect())
 }
 
 pub async fn get(pool: &Pool, id: SessionId) -> Result<Session, SignupError> {
@@ -164,16 +160,17 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db).await?;
-    session(&row.ok_or(SignupError::UnknownSession(id))?).map_err(Into::into)
+    let row: Option<SessionRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db).await?;
+    row.map(Session::from).ok_or(SignupError::UnknownSession(id))
 }
 
 /// Takes the session's row for this transaction: on PostgreSQL a row lock, on SQLite the write
 /// lock. Every change to a session's seats starts here, so those changes never interleave.
-pub(crate) async fn lock(tx: &mut Tx<'_>, id: SessionId) -> Result<(), SignupError> {
+pub(crate) async fn lock(tx: &mut Write, id: SessionId) -> Result<(), SignupError> {
     let locked: Option<i64> =
         sqlx::query_scalar("UPDATE sessions SET revision = revision WHERE id = $1 RETURNING id")
-            .bind(id.0)
+            .bind(id)
             .fetch_optional(&mut **tx)
             .await?;
     locked.map(|_| ()).ok_or(SignupError::UnknownSession(id))
@@ -183,12 +180,12 @@ pub(crate) async fn lock(tx: &mut Tx<'_>, id: SessionId) -> Result<(), SignupErr
 /// waiting person (with a new calendar file); a larger capacity moves people up from the
 /// waiting list; a capacity below the confirmed seats is refused.
 pub async fn change(
-    pool: &Pool,
+    db: &Db,
     id: SessionId,
     change: &SessionChange,
     now: DateTime<Utc>,
 ) -> Result<Session, SignupError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.write().await?;
     lock(&mut tx, id).await?;
     let before = fetch(&mut *tx, id).await?;
     if before.cancelled {
@@ -213,10 +210,10 @@ pub async fn change(
         "UPDATE sessions SET title = $2, starts_at = $3, ends_at = $4, place = $5, online_url = $6, leader = $7, \
          capacity = $8, revision = revision + $9 WHERE id = $1",
     )
-    .bind(id.0)
+    .bind(id)
     .bind(change.title.clone().unwrap_or_else(|| before.title.clone()))
-    .bind(db::timestamp(starts_at))
-    .bind(db::timestamp(ends_at))
+    .bind(Timestamp::from(starts_at))
+    .bind(Timestamp::from(ends_at))
     .bind(place)
     .bind(online_url)
     .bind(change.leader.clone().unwrap_or_else(|| before.leader.clone()))
@@ -235,22 +232,19 @@ pub async fn change(
         if seats::promote_first(&mut tx, id, now).await?.is_none() {
             break;
         }
-        sqlx::query("UPDATE sessions SET taken = taken + 1 WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE sessions SET taken = taken + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    get(pool, id).await
+    get(db.read(), id).await
 }
 
 /// Cancels a session: every seat and place on its waiting list ends, and each person is told.
 /// Returns how many people were told.
-pub async fn cancel(pool: &Pool, id: SessionId, now: DateTime<Utc>) -> Result<u32, SignupError> {
-    let mut tx = pool.begin().await?;
+pub async fn cancel(db: &Db, id: SessionId, now: DateTime<Utc>) -> Result<u32, SignupError> {
+    let mut tx = db.write().await?;
     lock(&mut tx, id).await?;
     let done = sqlx::query("UPDATE sessions SET cancelled = 1, taken = 0, revision = revision + 1 WHERE id = $1 AND cancelled = 0")
-        .bind(id.0)
+        .bind(id)
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
@@ -258,11 +252,7 @@ pub async fn cancel(pool: &Pool, id: SessionId, now: DateTime<Utc>) -> Result<u3
     }
     let active = seats::active(&mut tx, id).await?;
     for (seat, _) in &active {
-        sqlx::query("UPDATE seats SET status = 'cancelled', updated_at = $2 WHERE id = $1")
-            .bind(seat.0)
-            .bind(db::timestamp(now))
-            .execute(&mut *tx)
-            .await?;
+        seats::end(&mut tx, *seat, now).await?;
         queue_seat_mail(&mut tx, MailKind::SessionCancelled, *seat, "", now).await?;
     }
     tx.commit().await?;

@@ -140,7 +140,7 @@ async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
 
 /// A link that matched nothing, counted against `caller`: `NotFound`, to return with `?`.
 pub async fn missed(app: &App, caller: &Caller) -> Error {
-    match guesses::missed(app.db.read(), &caller.client, app.now()).await {
+    match guesses::missed(&app.db, &caller.client, app.now()).await {
         Ok(_) => Error::NotFound,
         Err(e) => e.into(),
     }

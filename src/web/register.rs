@@ -61,10 +61,7 @@ async fn register(slug: &str, form: Fields<Contextual<'_, Entered<'_>>>, app: &S
             return Ok(page(app, &title, slug, &typed, &problems, Status::UnprocessableEntity));
         }
     };
-    {
-        let _turn = app.db.turn().await;
-        registration::register(app.db.read(), &app.secret, round, &person, app.now()).await?;
-    }
+    registration::register(&app.db, &app.secret, round, &person, app.now()).await?;
     Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))))
 }
 

@@ -271,8 +271,7 @@ fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
 }
 
 async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Answer {
-    let _turn = app.db.turn().await;
-    responses::save_draft(app.db.read(), visit.invitation.id, &Draft { page, answers }, app.now()).await?;
+    responses::save_draft(&app.db, visit.invitation.id, &Draft { page, answers }, app.now()).await?;
     Ok(Reply::Redirect(Redirect::to(visit.path.clone())))
 }
 
@@ -281,20 +280,14 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
     if let Some(page) = validate::first_incomplete_page(form, &answers) {
         let errors = validate::missing(&form.pages[page], &answers);
         let draft = Draft { page, answers: answers.clone() };
-        {
-            let _turn = app.db.turn().await;
-            responses::save_draft(app.db.read(), visit.invitation.id, &draft, app.now()).await?;
-        }
+        responses::save_draft(&app.db, visit.invitation.id, &draft, app.now()).await?;
         let posted = view::posted_from(&form.pages[page], &answers);
         return Ok(render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity));
     }
     // The same threshold the results use: a form may raise the configured one, never lower it.
     let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
-    let submitted = {
-        let _turn = app.db.turn().await;
-        responses::submit(app.db.read(), &visit.round, &visit.invitation, &answers, min_group, app.now())
-            .await?
-    };
+    let submitted =
+        responses::submit(&app.db, &visit.round, &visit.invitation, &answers, min_group, app.now()).await?;
     Ok(match submitted {
         Submitted::Stored => thanks(&visit.round, false),
         // The sign-up's own page shows the seats; a reload there takes no second seat.

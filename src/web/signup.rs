@@ -98,10 +98,7 @@ async fn cancel_by_link(
 }
 
 async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Answer {
-    let cancelled = {
-        let _turn = app.db.turn().await;
-        seats::cancel(app.db.read(), SeatId(seat), By::Person(visit.invitation.id), app.now()).await
-    };
+    let cancelled = seats::cancel(&app.db, SeatId(seat), By::Person(visit.invitation.id), app.now()).await;
     let (status, message) = match cancelled {
         Ok(_) => (Status::Ok, "U bent afgemeld. U krijgt een bevestiging per e-mail.".to_string()),
         Err(SignupError::AlreadyCancelled) => (Status::Ok, "U was al afgemeld.".to_string()),

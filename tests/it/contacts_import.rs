@@ -13,15 +13,16 @@ const BOM: &str = "\u{feff}";
 struct App {
     dir: TempDir,
     pool: Pool,
+    db: peil::db::Db,
     _db: crate::pg::TestDb,
 }
 
 impl App {
     async fn new() -> App {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = crate::pg::TestDb::new(dir.path());
-        let pool = db.pool().await;
-        App { dir, pool, _db: db }
+        let test_db = crate::pg::TestDb::new(dir.path());
+        let db = test_db.db().await;
+        App { dir, pool: db.read().clone(), db, _db: test_db }
     }
 
     fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -31,7 +32,7 @@ impl App {
     }
 
     async fn import(&self, path: &Path) -> Result<ImportSummary, contacts::ContactsError> {
-        contacts::import_csv(&self.pool, path, &vocabulary(), chrono::Utc::now()).await
+        contacts::import_csv(&self.db, path, &vocabulary(), chrono::Utc::now()).await
     }
 
     async fn import_text(&self, name: &str, text: &str) -> ImportSummary {

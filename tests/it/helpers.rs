@@ -127,7 +127,7 @@ impl TestApp {
         std::fs::write(&path, csv).expect("write csv");
         let vocabulary =
             Vocabulary { roles: self.forms.list_pairs("rollen"), wijken: self.forms.list_pairs("wijken") };
-        contacts::import_csv(&self.pool, &path, &vocabulary, self.now()).await.expect("import")
+        contacts::import_csv(&self.db, &path, &vocabulary, self.now()).await.expect("import")
     }
 
     /// Opens a round of `form` for everyone with `role` (any role when empty), closing in a week.
@@ -141,7 +141,7 @@ impl TestApp {
             anonymous,
             occurrence: None,
         };
-        rounds::open(&self.pool, &self.forms, &self.secret, &request, self.now())
+        rounds::open(&self.db, &self.forms, &self.secret, &request, self.now())
             .await
             .expect("open round")
             .round

@@ -45,6 +45,11 @@ impl TestDb {
     pub async fn pool(&self) -> peil::db::Pool {
         peil::db::connect(&self.url).await.expect("a migrated test database")
     }
+
+    /// The same, as the handle domain code writes through.
+    pub async fn db(&self) -> peil::db::Db {
+        peil::db::Db::connect(&self.url).await.expect("a migrated test database")
+    }
 }
 
 impl Drop for TestDb {

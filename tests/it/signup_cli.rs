@@ -27,6 +27,8 @@ const BIG_ANNA: &str = "01234567890";
 struct Desk {
     dir: tempfile::TempDir,
     db: crate::pg::TestDb,
+    /// The handle `peil` itself writes through.
+    store: peil::db::Db,
     pool: Pool,
     forms: Forms,
     secret: Secret,
@@ -36,13 +38,14 @@ impl Desk {
     async fn new() -> Desk {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::pg::TestDb::new(dir.path());
-        let pool = db.pool().await;
+        let store = db.db().await;
+        let pool = store.read().clone();
         let forms = peil::forms::load(&repo("forms")).unwrap();
         let csv = dir.path().join("contacts.csv");
         std::fs::write(&csv, PEOPLE).unwrap();
         let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-        contacts::import_csv(&pool, &csv, &vocabulary, chrono::Utc::now()).await.unwrap();
-        Desk { dir, db, pool, forms, secret: Secret::new(peil::crypto::random_b64(48)) }
+        contacts::import_csv(&store, &csv, &vocabulary, chrono::Utc::now()).await.unwrap();
+        Desk { dir, db, store, pool, forms, secret: Secret::new(peil::crypto::random_b64(48)) }
     }
 
     fn peil(&self, args: &[&str]) -> Output {
@@ -100,7 +103,7 @@ impl Desk {
             remind_before: Duration::hours(24),
             open_registration: false,
         };
-        peil::signup::open(&self.pool, &self.forms, &self.secret, &request, &rules, Utc::now())
+        peil::signup::open(&self.store, &self.forms, &self.secret, &request, &rules, Utc::now())
             .await
             .unwrap()
             .round
@@ -121,7 +124,7 @@ impl Desk {
         }
         answers.insert("presentielijst".into(), Answer::Bool(true));
         let submitted =
-            peil::responses::submit(&self.pool, &loaded, &invitation, &answers, 2, chrono::Utc::now())
+            peil::responses::submit(&self.store, &loaded, &invitation, &answers, 2, chrono::Utc::now())
                 .await
                 .unwrap();
         assert!(matches!(submitted, peil::responses::Submitted::SignedUp(_)));

@@ -203,7 +203,7 @@ async fn every_shipped_form_passes_axe_and_the_html_checker_with_and_without_err
             anonymous: false,
             occurrence: None,
         };
-        let Ok(opened) = rounds::open(&app.pool, &app.forms, &app.secret, &request, app.now()).await else {
+        let Ok(opened) = rounds::open(&app.db, &app.forms, &app.secret, &request, app.now()).await else {
             continue;
         };
         let link = app.links(opened.round).await.remove(0).url;

@@ -145,12 +145,13 @@ fn mutated_example() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// Imports `bytes` after the state left by the cases before; checks the outcome against the table.
-async fn import(pool: &Pool, dir: &Path, vocab: &Vocabulary, bytes: &[u8]) {
+async fn import(db: &peil::db::Db, dir: &Path, vocab: &Vocabulary, bytes: &[u8]) {
+    let pool = db.read();
     let path = dir.join("lijst.csv");
     std::fs::write(&path, bytes).expect("write csv");
     let before = table(pool).await;
     let started = std::time::Instant::now();
-    let outcome = contacts::import_csv(pool, &path, vocab, chrono::Utc::now()).await;
+    let outcome = contacts::import_csv(db, &path, vocab, chrono::Utc::now()).await;
     assert!(started.elapsed() < CASE_LIMIT * 3, "an import took {:?}", started.elapsed());
     let label = path.display().to_string();
     match outcome {
@@ -185,14 +186,14 @@ async fn import(pool: &Pool, dir: &Path, vocab: &Vocabulary, bytes: &[u8]) {
 fn run(cases: u32, strategy: impl Strategy<Value = Vec<u8>>) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = crate::pg::TestDb::new(dir.path());
-    let pool = runtime.block_on(db.pool());
+    let test_db = crate::pg::TestDb::new(dir.path());
+    let db = runtime.block_on(test_db.db());
     let vocab = vocabulary();
     let example = std::fs::read(crate::helpers::repo("examples/contacts.csv")).expect("example");
-    runtime.block_on(import(&pool, dir.path(), &vocab, &example));
+    runtime.block_on(import(&db, dir.path(), &vocab, &example));
     let mut runner = TestRunner::new(config(cases));
     let result = runner.run(&strategy, |bytes| {
-        runtime.block_on(import(&pool, dir.path(), &vocab, &bytes));
+        runtime.block_on(import(&db, dir.path(), &vocab, &bytes));
         Ok(())
     });
     if let Err(e) = result {

@@ -94,12 +94,12 @@ fn a_quoted_value_with_a_line_break_keeps_its_problem_on_one_line() {
 #[tokio::test]
 async fn a_nul_in_a_contact_list_is_refused_at_its_line_on_both_databases() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = crate::pg::TestDb::new(dir.path());
-    let pool = db.pool().await;
+    let test_db = crate::pg::TestDb::new(dir.path());
+    let db = test_db.db().await;
     let path = dir.path().join("lijst.csv");
     std::fs::write(&path, "naam;e-mail;rol\nAnna;a@example.nl;huisarts\nB\0s;b@example.nl;huisarts\n")
         .expect("write");
-    let error = peil::contacts::import_csv(&pool, &path, &contacts_csv::vocabulary(), chrono::Utc::now())
+    let error = peil::contacts::import_csv(&db, &path, &contacts_csv::vocabulary(), chrono::Utc::now())
         .await
         .expect_err("a NUL is no name");
     assert_eq!(
@@ -109,7 +109,7 @@ async fn a_nul_in_a_contact_list_is_refused_at_its_line_on_both_databases() {
             path.display()
         )
     );
-    assert_eq!(contacts_csv::table(&pool).await, Vec::<String>::new());
+    assert_eq!(contacts_csv::table(db.read()).await, Vec::<String>::new());
 }
 
 /// In a file with Windows line ends, a problem inside a multi-line string was placed two

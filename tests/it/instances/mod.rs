@@ -117,6 +117,10 @@ impl Cluster {
         self.db.pool().await
     }
 
+    pub async fn db(&self) -> peil::db::Db {
+        self.db.db().await
+    }
+
     pub fn secret(&self) -> peil::settings::Secret {
         peil::settings::Secret::new(self.secret.clone())
     }

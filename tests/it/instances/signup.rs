@@ -15,7 +15,8 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
     let cluster = Cluster::new();
     let csv = cluster.write("contacts.csv", &poh_contacts(50));
     cluster.run(&["contacts", "import", &csv]);
-    let pool = cluster.pool().await;
+    let db = cluster.db().await;
+    let pool = db.read().clone();
     let forms = peil::forms::load(&repo("forms")).expect("forms");
     let request = OpenRequest {
         form_id: "intervisie".into(),
@@ -33,7 +34,7 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
         open_registration: false,
     };
     let secret = cluster.secret();
-    let round = peil::signup::open(&pool, &forms, &secret, &request, &rules, chrono::Utc::now())
+    let round = peil::signup::open(&db, &forms, &secret, &request, &rules, chrono::Utc::now())
         .await
         .expect("open the sign-up round")
         .round;

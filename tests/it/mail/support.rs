@@ -72,7 +72,7 @@ pub(crate) async fn open(
         anonymous: false,
         occurrence: None,
     };
-    rounds::open(&app.pool, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
+    rounds::open(&app.db, &app.forms, &app.secret, &request, clock.now()).await.expect("open round")
 }
 
 pub(crate) async fn queue_reminders(
@@ -81,7 +81,7 @@ pub(crate) async fn queue_reminders(
     number: u32,
     due: chrono::DateTime<chrono::Utc>,
 ) -> u64 {
-    let mut tx = app.pool.begin().await.expect("begin");
+    let mut tx = app.db.write().await.expect("begin");
     let queued = peil::rounds::queue_reminders(&mut tx, round, number, due, due).await.expect("queue");
     tx.commit().await.expect("commit");
     queued

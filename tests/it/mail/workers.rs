@@ -20,12 +20,13 @@ use crate::pg::TestDb;
 async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = TestDb::new(dir.path());
-    let pool = database.pool().await;
+    let db = database.db().await;
+    let pool = db.read().clone();
     let forms = peil::forms::load(&repo("forms")).expect("forms");
     let csv = dir.path().join("contacts.csv");
     std::fs::write(&csv, CONTACTS).expect("csv");
     let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-    contacts::import_csv(&pool, &csv, &vocabulary, chrono::Utc::now()).await.expect("import");
+    contacts::import_csv(&db, &csv, &vocabulary, chrono::Utc::now()).await.expect("import");
 
     let clock = ManualClock::at(chrono::Utc::now());
     let secret = Secret::new(peil::crypto::random_b64(48));
@@ -52,7 +53,7 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
         anonymous: false,
         occurrence: None,
     };
-    let opened = rounds::open(&pool, &forms, &secret, &request, clock.now()).await.expect("open");
+    let opened = rounds::open(&db, &forms, &secret, &request, clock.now()).await.expect("open");
     assert_eq!(opened.queued, 4);
 
     let (one, two) = (mailer(), mailer());
@@ -63,7 +64,7 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     to.dedup();
     assert_eq!((to.len(), server.received().len()), (4, 4), "every mail once");
 
-    let mut tx = pool.begin().await.expect("begin");
+    let mut tx = db.write().await.expect("begin");
     let due = clock.now() + Duration::days(1);
     assert_eq!(
         peil::rounds::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),

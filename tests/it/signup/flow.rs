@@ -138,7 +138,7 @@ async fn a_session_cancelled_while_the_form_was_open_is_refused_and_nothing_is_s
     let (status, _) = app.get(&path).await;
     assert_eq!(status, 200);
     let s1 = peil::signup::sessions::of_round(&app.pool, round).await.unwrap().remove(0);
-    peil::signup::sessions::cancel(&app.pool, s1.id, Utc::now()).await.expect("cancel session");
+    peil::signup::sessions::cancel(&app.db, s1.id, Utc::now()).await.expect("cancel session");
 
     let (status, page) = app
         .post(&path, &[("_page", "0"), ("bijeenkomst", "s1"), ("naam_delen", "ja"), ("_nav", "submit")])
@@ -172,8 +172,8 @@ async fn the_reminder_before_a_session_is_queued_once_and_only_for_confirmed_sea
     let confirmed = seat_of(&app, &paths[0]).await;
 
     let now = Utc::now();
-    let first = peil::signup::seats::queue_session_reminders(&app.pool, now).await.expect("queue");
-    let again = peil::signup::seats::queue_session_reminders(&app.pool, now).await.expect("queue");
+    let first = peil::signup::seats::queue_session_reminders(&app.db, now).await.expect("queue");
+    let again = peil::signup::seats::queue_session_reminders(&app.db, now).await.expect("queue");
     assert_eq!((first, again), (1, 0));
     assert_eq!(mails(&app, "session-reminder").await, vec![confirmed]);
 }

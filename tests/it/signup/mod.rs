@@ -5,6 +5,7 @@ mod database;
 mod flow;
 mod race;
 mod registration;
+mod stored;
 
 use chrono::{DateTime, Duration, Utc};
 use peil::rounds::{OpenRequest, RoundId};
@@ -74,7 +75,7 @@ async fn open_intervisie(
         remind_before: Duration::hours(24),
         open_registration,
     };
-    peil::signup::open(&app.pool, &app.forms, &app.secret, &request, &rules, app.now())
+    peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
         .await
         .expect("open sign-up round")
         .round

@@ -1,0 +1,151 @@
+//! Invitations: one per person in a round, found by the personal link's token, marked answered
+//! when a response is stored. `begin` writes a round's invitations with [`invite`]; an open
+//! registration adds one later with [`invitation_for`].
+
+use chrono::{DateTime, Utc};
+
+use super::{InvitationId, InvitationToken, RoundId, RoundsError, token};
+use crate::contacts::Contact;
+use crate::db::{Pool, Timestamp, Write};
+use crate::settings::Secret;
+
+/// Invites `contact` to `round` in the caller's transaction, with a fresh personal link; `None`
+/// when the contact was invited already.
+pub(super) async fn invite(
+    tx: &mut Write,
+    round: RoundId,
+    contact: &Contact,
+    secret: &Secret,
+    now: DateTime<Utc>,
+) -> Result<Option<InvitationId>, sqlx::Error> {
+    let nonce = token::new_nonce();
+    let hash = InvitationToken::derive(secret, &nonce).hash();
+    sqlx::query_scalar(
+        "INSERT INTO invitations (round_id, contact_id, nonce, token_hash, role, wijk, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (round_id, contact_id) DO NOTHING RETURNING id",
+    )
+    .bind(round)
+    .bind(contact.id)
+    .bind(nonce)
+    .bind(hash)
+    .bind(&contact.role)
+    .bind(&contact.wijk)
+    .bind(Timestamp::from(now))
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The invitation of `contact` to `round`, made in the caller's transaction if there is none:
+/// whoever registers twice keeps their first link.
+pub async fn invitation_for(
+    tx: &mut Write,
+    round: RoundId,
+    contact: &Contact,
+    secret: &Secret,
+    now: DateTime<Utc>,
+) -> Result<InvitationId, sqlx::Error> {
+    if let Some(id) = invite(tx, round, contact, secret, now).await? {
+        return Ok(id);
+    }
+    sqlx::query_scalar("SELECT id FROM invitations WHERE round_id = $1 AND contact_id = $2")
+        .bind(round)
+        .bind(contact.id)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+/// Marks `invitation` answered while its round is open, in the caller's transaction, and
+/// returns its (wijk, role). `None` when the round is not open, or, with `once`, when the
+/// invitation was answered already.
+pub async fn mark_answered(
+    tx: &mut Write,
+    invitation: InvitationId,
+    once: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE invitations SET answered = 1 WHERE id = $1 AND (answered = 0 OR $2 = 0) \
+         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $3 AND closes_at > $3) \
+         RETURNING wijk, role",
+    )
+    .bind(invitation)
+    .bind(i64::from(once))
+    .bind(Timestamp::from(now))
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// An invitation found by its link.
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub round: RoundId,
+    pub answered: bool,
+}
+
+/// An `invitations` row's `id, round_id, answered`, for whoever selects them.
+#[derive(sqlx::FromRow)]
+pub struct InvitationRow {
+    id: InvitationId,
+    round_id: RoundId,
+    answered: i64,
+}
+
+impl From<InvitationRow> for Invitation {
+    fn from(row: InvitationRow) -> Invitation {
+        Invitation { id: row.id, round: row.round_id, answered: row.answered != 0 }
+    }
+}
+
+/// The invitation a token belongs to, if any. Malformed and unknown tokens look alike to callers.
+pub async fn find_invitation(
+    pool: &Pool,
+    token: &InvitationToken,
+) -> Result<Option<Invitation>, RoundsError> {
+    let row: Option<InvitationRow> =
+        sqlx::query_as("SELECT id, round_id, answered FROM invitations WHERE token_hash = $1")
+            .bind(token.hash())
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(Invitation::from))
+}
+
+/// One line of `peil round links`.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub name: String,
+    pub email: String,
+    pub url: String,
+}
+
+/// Every invited person's link, derived again from the nonce and the secret key.
+pub async fn links(
+    pool: &Pool,
+    secret: &Secret,
+    base_url: &str,
+    round: RoundId,
+) -> Result<Vec<Link>, RoundsError> {
+    let exists: Option<RoundId> =
+        sqlx::query_scalar("SELECT id FROM rounds WHERE id = $1").bind(round).fetch_optional(pool).await?;
+    exists.ok_or(RoundsError::UnknownRound(round))?;
+    let rows: Vec<LinkRow> = sqlx::query_as(
+        "SELECT c.name, c.email, i.nonce FROM invitations i JOIN contacts c ON c.id = i.contact_id \
+         WHERE i.round_id = $1 ORDER BY c.email",
+    )
+    .bind(round)
+    .fetch_all(pool)
+    .await?;
+    let base = base_url.trim_end_matches('/');
+    let link = |row: LinkRow| {
+        let token = InvitationToken::derive(secret, &row.nonce);
+        Link { name: row.name, email: row.email, url: format!("{base}/r/{}", token.as_str()) }
+    };
+    Ok(rows.into_iter().map(link).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    name: String,
+    email: String,
+    nonce: String,
+}
