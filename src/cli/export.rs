@@ -51,8 +51,8 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
     let out =
         args.out.unwrap_or_else(|| PathBuf::from(format!("ronde-{}-antwoorden.{}", args.round, args.format)));
     std::fs::write(&out, bytes)?;
-    crate::audit::record(
-        pool,
+    crate::audit::log(
+        &db,
         super::now(),
         None,
         crate::audit::AuditAction::Exported,

@@ -34,7 +34,7 @@ async fn add_user(admin: Admin, form: CsrfForm, app: &State<App>) -> Page {
         let error = Some("Kies een rol.".to_owned());
         return page(&admin, app, Status::UnprocessableEntity, Form { error, ..typed }).await;
     };
-    match accounts::add_user(app.db.read(), &typed.email, role, Some(&admin.email), app.now()).await {
+    match accounts::add_user(&app.db, &typed.email, role, Some(&admin.email), app.now()).await {
         Ok(path) => {
             let link = format!("{}{path}", app.settings.base_url.trim_end_matches('/'));
             let context = context! {

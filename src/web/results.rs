@@ -155,8 +155,7 @@ async fn free_text(
     });
     if texts.is_some() {
         let detail = format!("ronde {id}, vraag {question}");
-        audit::record(app.db.read(), app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail)
-            .await?;
+        audit::log(&app.db, app.now(), Some(&member.email), AuditAction::FreeTextViewed, &detail).await?;
     }
     let context = context! {
         round: view::head(&data.round, data.row.as_ref(), app.now()),
@@ -274,6 +273,6 @@ async fn file(app: &App, member: &Member, id: i64, what: &str, format: &str, she
     };
     let (bytes, content) = made?;
     let detail = format!("ronde {id}, {what}.{format}");
-    audit::record(app.db.read(), app.now(), Some(&member.email), AuditAction::Exported, &detail).await?;
+    audit::log(&app.db, app.now(), Some(&member.email), AuditAction::Exported, &detail).await?;
     Ok(File(bytes, content, attachment(&format!("ronde-{id}-{what}"), format)))
 }

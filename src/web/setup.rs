@@ -37,7 +37,7 @@ async fn create(
     let Admitted(caller) = caller?;
     let field = |name: &str| body.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default();
     let admin = FirstAdmin { email: field("email"), password: field("password"), repeat: field("repeat") };
-    match setup::create_first_admin(app.db.read(), token, &admin, app.now()).await {
+    match setup::create_first_admin(&app.db, token, &admin, app.now()).await {
         Ok(()) => {
             tracing::info!("first administrator created");
             Ok((Status::Ok, Template::render("setup/done", context! {})))
