@@ -3,6 +3,9 @@
 //! transaction per step, so a send never happens while the turn is held.
 
 use chrono::{DateTime, Utc};
+use sqlx::Any;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 
 use super::{MailKind, OutboxError, OutboxId, Status};
 use crate::db::{Backend, Db, Timestamp};
@@ -61,17 +64,13 @@ pub async fn claim(
 /// row is sent by that worker alone. Without it, a batch that outlasts a short lease would be
 /// sent by two workers.
 pub async fn renew(db: &Db, row: &Claimed, until: DateTime<Utc>) -> Result<bool, OutboxError> {
-    let mut w = db.write().await?;
-    let renewed = sqlx::query(
+    let renew = sqlx::query(
         "UPDATE outbox SET claimed_until = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2",
     )
     .bind(row.id)
     .bind(i64::from(row.attempts))
-    .bind(Timestamp::from(until))
-    .execute(&mut *w)
-    .await?;
-    w.commit().await?;
-    Ok(renewed.rows_affected() == 1)
+    .bind(Timestamp::from(until));
+    Ok(alone(db, renew).await? == 1)
 }
 
 // Every transition below requires the row to still be `sending`: a row whose lease ran out and
@@ -83,31 +82,19 @@ pub async fn mark_sent(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), OutboxError> {
-    let mut w = db.write().await?;
-    sqlx::query(
+    let sent = sqlx::query(
         "UPDATE outbox SET status = 'sent', message_id = $2, sent_at = $3, claimed_until = NULL, last_error = NULL \
          WHERE id = $1 AND status = 'sending'",
-    )
-    .bind(id)
-    .bind(message_id)
-    .bind(Timestamp::from(now))
-    .execute(&mut *w)
-    .await?;
-    Ok(w.commit().await?)
+    );
+    alone(db, sent.bind(id).bind(message_id).bind(Timestamp::from(now))).await.map(drop)
 }
 
 pub async fn retry_at(db: &Db, id: OutboxId, due_at: DateTime<Utc>, error: &str) -> Result<(), OutboxError> {
-    let mut w = db.write().await?;
-    sqlx::query(
+    let retry = sqlx::query(
         "UPDATE outbox SET status = 'pending', due_at = $2, claimed_until = NULL, last_error = $3 \
          WHERE id = $1 AND status = 'sending'",
-    )
-    .bind(id)
-    .bind(Timestamp::from(due_at))
-    .bind(error)
-    .execute(&mut *w)
-    .await?;
-    Ok(w.commit().await?)
+    );
+    alone(db, retry.bind(id).bind(Timestamp::from(due_at)).bind(error)).await.map(drop)
 }
 
 /// Settles a row for good. `due_at` is set to `now`: for a finished row it records when the
@@ -119,16 +106,18 @@ pub async fn finish(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), OutboxError> {
-    let mut w = db.write().await?;
-    sqlx::query(
+    let finish = sqlx::query(
         "UPDATE outbox SET status = $2, last_error = $3, due_at = $4, claimed_until = NULL \
          WHERE id = $1 AND status = 'sending'",
-    )
-    .bind(id)
-    .bind(status.as_str())
-    .bind(reason)
-    .bind(Timestamp::from(now))
-    .execute(&mut *w)
-    .await?;
-    Ok(w.commit().await?)
+    );
+    let finish = finish.bind(id).bind(status.as_str()).bind(reason).bind(Timestamp::from(now));
+    alone(db, finish).await.map(drop)
+}
+
+/// Runs one statement in a write of its own; returns how many rows it changed.
+async fn alone(db: &Db, statement: Query<'_, Any, AnyArguments>) -> Result<u64, OutboxError> {
+    let mut w = db.write().await?;
+    let changed = statement.execute(&mut *w).await?.rows_affected();
+    w.commit().await?;
+    Ok(changed)
 }
