@@ -4,6 +4,7 @@
 
 mod lease;
 mod pooled;
+mod queue;
 mod received;
 pub(crate) mod smtp;
 pub(crate) mod support;
