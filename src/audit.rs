@@ -4,9 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp, Write};
 
 /// What happened. Stored as the lower-case name (`login_failed`), so the log stays readable in
 /// plain SQL and new kinds need no migration.
@@ -50,53 +49,52 @@ impl std::fmt::Display for AuditAction {
 
 /// One row of the log as read back. `action` stays the stored text, so rows written by a newer
 /// version (with kinds this one does not know) still show.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
+    #[sqlx(try_from = "Timestamp")]
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub action: String,
     pub detail: String,
 }
 
-/// Appends a row. Takes any executor, so a change and its audit row can share one transaction:
-/// `record(&mut *tx, ...)` or `record(&pool, ...)`.
-pub async fn record<'e, E>(
-    executor: E,
+/// Appends a row in the caller's transaction, so a change and its audit row exist together.
+pub async fn record(
+    tx: &mut Write,
     at: DateTime<Utc>,
     actor: Option<&str>,
     action: AuditAction,
     detail: &str,
-) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)")
-        .bind(db::timestamp(at))
+        .bind(Timestamp::from(at))
         .bind(actor.map(str::to_owned))
         .bind(action.as_str())
         .bind(detail.to_owned())
-        .execute(executor)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
-/// The newest `limit` rows, newest first.
+/// Appends a row on its own, for what changes nothing else: a page looked at, a file exported.
+pub async fn log(
+    db: &Db,
+    at: DateTime<Utc>,
+    actor: Option<&str>,
+    action: AuditAction,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let mut w = db.write().await?;
+    record(&mut w, at, actor, action, detail).await?;
+    w.commit().await
+}
+
+/// The newest `limit` rows, newest first. A row whose time is not a stored moment is an error,
+/// not a row from 1970: the log must not misdate what it answers for.
 pub async fn list(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1")
+    sqlx::query_as("SELECT id, at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1")
         .bind(limit.max(0))
         .fetch_all(pool)
-        .await?;
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in rows {
-        let at: String = row.try_get("at")?;
-        entries.push(AuditEntry {
-            id: row.try_get("id")?,
-            at: db::parse_timestamp(&at).unwrap_or_default(),
-            actor: row.try_get("actor")?,
-            action: row.try_get("action")?,
-            detail: row.try_get("detail")?,
-        });
-    }
-    Ok(entries)
+        .await
 }

@@ -3,13 +3,12 @@
 //! session. An unknown address costs the same work and gets the same answer as a wrong password.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 
 use super::password::verify;
 use super::session::{self, LoginSession};
 use super::{AccountsError, Role, UserId};
 use crate::audit::{self, AuditAction};
-use crate::db::{self, Pool};
+use crate::db::{Db, Timestamp};
 use crate::email::EmailAddress;
 
 /// Failed attempts allowed per typed e-mail address within the window.
@@ -21,11 +20,20 @@ pub const RATE_WINDOW_MINUTES: i64 = 15;
 /// The longest address kept from a failed attempt; anything longer is not an address.
 const MAX_EMAIL_CHARS: usize = 254;
 
+/// The account a typed address names, as stored.
+#[derive(sqlx::FromRow)]
+struct Account {
+    id: UserId,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    password_hash: String,
+}
+
 /// Checks `email` and `password` and starts a session. `ip` is the client's address as the web
 /// edge sees it; it is only counted and written to the audit log. Text that is no address (by
 /// the rule accounts are added with) finds no account, and is counted and answered like one.
 pub async fn login(
-    pool: &Pool,
+    db: &Db,
     email: &str,
     password: &str,
     ip: &str,
@@ -33,66 +41,59 @@ pub async fn login(
 ) -> Result<LoginSession, AccountsError> {
     let typed: String = email.trim().to_lowercase().chars().take(MAX_EMAIL_CHARS).collect();
     let detail = format!("ip {ip}");
-    if throttled(pool, &typed, ip, now).await? {
-        audit::record(pool, now, Some(&typed), AuditAction::LoginThrottled, &detail).await?;
+    if throttled(db, &typed, ip, now).await? {
+        audit::log(db, now, Some(&typed), AuditAction::LoginThrottled, &detail).await?;
         return Err(AccountsError::TooManyAttempts);
     }
-    let row = match EmailAddress::parse(&typed) {
+    let account: Option<Account> = match EmailAddress::parse(&typed) {
         Ok(address) => {
-            sqlx::query("SELECT id, role, password_hash FROM users WHERE email = $1")
+            sqlx::query_as("SELECT id, role, password_hash FROM users WHERE email = $1")
                 .bind(address.as_str())
-                .fetch_optional(pool)
+                .fetch_optional(db.read())
                 .await?
         }
         Err(_) => None,
     };
-    let (account, stored) = match row {
-        Some(row) => {
-            let role: String = row.try_get("role")?;
-            let id = UserId(row.try_get("id")?);
-            (Some((id, Role::parse(&role).unwrap_or(Role::Werkgroep))), Some(row.try_get("password_hash")?))
-        }
-        None => (None, None),
-    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
     let verified = verify(password.to_owned(), stored).await;
-    let Some((id, role)) = account.filter(|_| verified) else {
-        let mut tx = pool.begin().await?;
+    let mut w = db.write().await?;
+    let Some(account) = account.filter(|_| verified) else {
         sqlx::query("INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3)")
             .bind(&typed)
             .bind(ip)
-            .bind(db::timestamp(now))
-            .execute(&mut *tx)
+            .bind(Timestamp::from(now))
+            .execute(&mut *w)
             .await?;
-        audit::record(&mut *tx, now, Some(&typed), AuditAction::LoginFailed, &detail).await?;
-        tx.commit().await?;
+        audit::record(&mut w, now, Some(&typed), AuditAction::LoginFailed, &detail).await?;
+        w.commit().await?;
         return Err(AccountsError::WrongCredentials);
     };
     // A success forgives the address's earlier typos; the client address keeps its count.
-    sqlx::query("DELETE FROM login_attempts WHERE email = $1").bind(&typed).execute(pool).await?;
-    session::sweep(pool, now).await?;
-    let started = session::create(pool, id, typed.clone(), role, now).await?;
-    audit::record(pool, now, Some(&typed), AuditAction::Login, &detail).await?;
+    sqlx::query("DELETE FROM login_attempts WHERE email = $1").bind(&typed).execute(&mut *w).await?;
+    session::sweep(&mut w, now).await?;
+    let started = session::create(&mut w, account.id, typed.clone(), account.role, now).await?;
+    audit::record(&mut w, now, Some(&typed), AuditAction::Login, &detail).await?;
+    w.commit().await?;
     Ok(started)
 }
 
 /// Whether the address or the client already used up its failed attempts. Old attempts are
 /// deleted on the way, which keeps the table at fifteen minutes of failures.
-async fn throttled(pool: &Pool, email: &str, ip: &str, now: DateTime<Utc>) -> Result<bool, AccountsError> {
-    let since = db::timestamp(now - Duration::minutes(RATE_WINDOW_MINUTES));
-    sqlx::query("DELETE FROM login_attempts WHERE at <= $1").bind(&since).execute(pool).await?;
+async fn throttled(db: &Db, email: &str, ip: &str, now: DateTime<Utc>) -> Result<bool, AccountsError> {
+    let since = Timestamp::from(now - Duration::minutes(RATE_WINDOW_MINUTES));
+    let mut w = db.write().await?;
+    sqlx::query("DELETE FROM login_attempts WHERE at <= $1").bind(since).execute(&mut *w).await?;
     let by_email: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2")
             .bind(email)
-            .bind(&since)
-            .fetch_one(pool)
+            .bind(since)
+            .fetch_one(&mut *w)
             .await?;
-    if by_email >= MAX_FAILURES_PER_EMAIL {
-        return Ok(true);
-    }
     let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2")
         .bind(ip)
-        .bind(&since)
-        .fetch_one(pool)
+        .bind(since)
+        .fetch_one(&mut *w)
         .await?;
-    Ok(by_ip >= MAX_FAILURES_PER_IP)
+    w.commit().await?;
+    Ok(by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP)
 }

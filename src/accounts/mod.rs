@@ -10,10 +10,9 @@ pub mod setup;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::audit::{self, AuditAction};
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp, Write};
 use crate::email::EmailAddress;
 
 pub use login::{MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP, RATE_WINDOW_MINUTES, login};
@@ -53,12 +52,24 @@ impl Role {
         }
     }
 
+    /// As read from `users.role`. Only this module writes roles; an unknown one (written by a
+    /// newer version) gets the smaller rights rather than locking its account out.
+    fn stored(text: &str) -> Role {
+        Role::parse(text).unwrap_or(Role::Werkgroep)
+    }
+
     /// The Dutch name shown on pages.
     pub fn label(self) -> &'static str {
         match self {
             Role::Admin => "beheerder",
             Role::Werkgroep => "werkgroeplid",
         }
+    }
+}
+
+impl From<String> for Role {
+    fn from(text: String) -> Role {
+        Role::stored(&text)
     }
 }
 
@@ -108,58 +119,90 @@ pub fn normalise_email(text: &str) -> Result<EmailAddress, AccountsError> {
 /// (`/wachtwoord/<token>`, valid `LINK_VALID_HOURS`). `actor` is the administrator who did it,
 /// `None` on the command line.
 pub async fn add_user(
-    pool: &Pool,
+    db: &Db,
     email: &str,
     role: Role,
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
     let email = normalise_email(email)?;
-    let mut tx = pool.begin().await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
+    let mut w = db.write().await?;
+    if user_id(&mut w, &email).await?.is_some() {
         return Err(AccountsError::Duplicate);
     }
     // An empty hash never verifies: the account cannot log in until the link is used.
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, '', $3) RETURNING id",
-    )
-    .bind(email.as_str())
-    .bind(role.as_str())
-    .bind(db::timestamp(now))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| if is_unique_violation(&e) { AccountsError::Duplicate } else { AccountsError::Db(e) })?;
-    let path = password::insert_link(&mut tx, UserId(id), now).await?;
-    audit::record(&mut *tx, now, actor, AuditAction::UserAdded, &format!("{email} als {}", role.as_str()))
+    let id = insert_user(&mut w, &email, role, "", now)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { AccountsError::Duplicate } else { AccountsError::Db(e) })?;
+    let path = password::insert_link(&mut w, id, now).await?;
+    audit::record(&mut w, now, actor, AuditAction::UserAdded, &format!("{email} als {}", role.as_str()))
         .await?;
-    tx.commit().await?;
+    w.commit().await?;
     Ok(path)
 }
 
-/// Every account, oldest first.
-pub async fn list_users(pool: &Pool) -> Result<Vec<User>, AccountsError> {
-    let rows = sqlx::query("SELECT id, email, role, password_hash, created_at FROM users ORDER BY id")
-        .fetch_all(pool)
+/// The account with `email`, read in the caller's transaction.
+async fn user_id(tx: &mut Write, email: &EmailAddress) -> Result<Option<UserId>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Inserts an account in the caller's transaction.
+async fn insert_user(
+    tx: &mut Write,
+    email: &EmailAddress,
+    role: Role,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<UserId, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(role.as_str())
+    .bind(hash.to_owned())
+    .bind(Timestamp::from(now))
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Sets an account's password hash in the caller's transaction.
+async fn set_hash(tx: &mut Write, user: UserId, hash: String) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user)
+        .execute(&mut **tx)
         .await?;
-    let mut users = Vec::with_capacity(rows.len());
-    for row in rows {
-        let role: String = row.try_get("role")?;
-        let hash: String = row.try_get("password_hash")?;
-        let created: String = row.try_get("created_at")?;
-        users.push(User {
-            id: UserId(row.try_get("id")?),
-            email: row.try_get("email")?,
-            // Only this module writes roles; an unknown one gets the smaller rights.
-            role: Role::parse(&role).unwrap_or(Role::Werkgroep),
-            has_password: !hash.is_empty(),
-            created_at: db::parse_timestamp(&created).unwrap_or_default(),
-        });
-    }
-    Ok(users)
+    Ok(())
+}
+
+/// `User` as stored.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: UserId,
+    email: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    password_hash: String,
+    created_at: Timestamp,
+}
+
+/// Every account, oldest first. A `created_at` that is not a stored moment is an error, not 1970.
+pub async fn list_users(pool: &Pool) -> Result<Vec<User>, AccountsError> {
+    let rows: Vec<UserRow> =
+        sqlx::query_as("SELECT id, email, role, password_hash, created_at FROM users ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    let users = rows.into_iter().map(|row| User {
+        id: row.id,
+        email: row.email,
+        role: row.role,
+        has_password: !row.password_hash.is_empty(),
+        created_at: row.created_at.at(),
+    });
+    Ok(users.collect())
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -4,36 +4,36 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 
 use super::{AccountsError, UserId, normalise_email};
 use crate::accounts::setup::{self, SetupError};
 use crate::audit::{self, AuditAction};
 use crate::crypto;
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp, Write};
 
 /// How long a password link stays valid: a long weekend between handing it over and using it.
 pub const LINK_VALID_HOURS: i64 = 72;
 
 /// The account a live link belongs to.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LinkInfo {
+    #[sqlx(rename = "id")]
     pub user: UserId,
     pub email: String,
 }
 
 /// Replaces the user's earlier links with a fresh one and returns its path.
 pub(super) async fn insert_link(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Write,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
     let token = crypto::random_b64(32);
-    sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(user.0).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(user).execute(&mut **tx).await?;
     sqlx::query("INSERT INTO password_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
         .bind(crypto::sha256_hex(&token))
-        .bind(user.0)
-        .bind(db::timestamp(now + Duration::hours(LINK_VALID_HOURS)))
+        .bind(user)
+        .bind(Timestamp::from(now + Duration::hours(LINK_VALID_HOURS)))
         .execute(&mut **tx)
         .await?;
     Ok(format!("/wachtwoord/{token}"))
@@ -41,21 +41,17 @@ pub(super) async fn insert_link(
 
 /// A new link for an existing account (a forgotten password); earlier links stop working.
 pub async fn new_password_link(
-    pool: &Pool,
+    db: &Db,
     email: &str,
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
     let email = normalise_email(email)?;
-    let mut tx = pool.begin().await?;
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    let id = id.ok_or(AccountsError::UnknownUser)?;
-    let path = insert_link(&mut tx, UserId(id), now).await?;
-    audit::record(&mut *tx, now, actor, AuditAction::PasswordLinkCreated, email.as_str()).await?;
-    tx.commit().await?;
+    let mut w = db.write().await?;
+    let id = super::user_id(&mut w, &email).await?.ok_or(AccountsError::UnknownUser)?;
+    let path = insert_link(&mut w, id, now).await?;
+    audit::record(&mut w, now, actor, AuditAction::PasswordLinkCreated, email.as_str()).await?;
+    w.commit().await?;
     Ok(path)
 }
 
@@ -65,31 +61,28 @@ pub async fn password_link(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<LinkInfo>, AccountsError> {
-    let row = sqlx::query(
+    let link = sqlx::query_as(
         "SELECT u.id, u.email FROM password_links l JOIN users u ON u.id = l.user_id \
          WHERE l.token_hash = $1 AND l.expires_at > $2",
     )
     .bind(crypto::sha256_hex(token))
-    .bind(db::timestamp(now))
+    .bind(Timestamp::from(now))
     .fetch_optional(pool)
     .await?;
-    match row {
-        Some(row) => Ok(Some(LinkInfo { user: UserId(row.try_get("id")?), email: row.try_get("email")? })),
-        None => Ok(None),
-    }
+    Ok(link)
 }
 
 /// Sets the password through a live link and spends it. Every login session of the account ends,
 /// so a reset also throws out whoever knew the old password. Returns the account's e-mail. The
 /// link is checked before the password: a wrong link is `InvalidLink` whatever the form says.
 pub async fn set_password(
-    pool: &Pool,
+    db: &Db,
     token: &str,
     password: &str,
     repeat: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AccountsError> {
-    let Some(link) = password_link(pool, token, now).await? else {
+    let Some(link) = password_link(db.read(), token, now).await? else {
         return Err(AccountsError::InvalidLink);
     };
     check_length(password)?;
@@ -97,25 +90,21 @@ pub async fn set_password(
         return Err(AccountsError::Mismatch);
     }
     let hash = hash(password.to_owned()).await?;
-    let mut tx = pool.begin().await?;
+    let mut w = db.write().await?;
     let spent = sqlx::query("DELETE FROM password_links WHERE token_hash = $1 AND expires_at > $2")
         .bind(crypto::sha256_hex(token))
-        .bind(db::timestamp(now))
-        .execute(&mut *tx)
+        .bind(Timestamp::from(now))
+        .execute(&mut *w)
         .await?
         .rows_affected();
     if spent == 0 {
         // Used by a second tab in the meantime.
         return Err(AccountsError::InvalidLink);
     }
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash)
-        .bind(link.user.0)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM login_sessions WHERE user_id = $1").bind(link.user.0).execute(&mut *tx).await?;
-    audit::record(&mut *tx, now, Some(&link.email), AuditAction::PasswordSet, "").await?;
-    tx.commit().await?;
+    super::set_hash(&mut w, link.user, hash).await?;
+    super::session::end_all(&mut w, link.user).await?;
+    audit::record(&mut w, now, Some(&link.email), AuditAction::PasswordSet, "").await?;
+    w.commit().await?;
     Ok(link.email)
 }
 

@@ -4,12 +4,11 @@
 //! instances behind one database share every session.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 
 use super::{AccountsError, Role, UserId};
 use crate::audit::{self, AuditAction};
 use crate::crypto;
-use crate::db::{self, Pool};
+use crate::db::{Db, Timestamp, Write};
 
 /// A session unused this long is over: a shared practice computer left logged in.
 pub const IDLE_MINUTES: i64 = 120;
@@ -38,70 +37,81 @@ pub struct SessionUser {
     pub token_hash: String,
 }
 
-/// Stores a new session for `user`.
+/// Stores a new session for `user`, in the caller's transaction.
 pub(super) async fn create(
-    pool: &Pool,
+    tx: &mut Write,
     user: UserId,
     email: String,
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<LoginSession, AccountsError> {
     let token = crypto::random_b64(32);
-    let at = db::timestamp(now);
     sqlx::query(
         "INSERT INTO login_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, $4)",
     )
     .bind(crypto::sha256_hex(&token))
-    .bind(user.0)
+    .bind(user)
     .bind(crypto::random_b64(32))
-    .bind(at)
-    .execute(pool)
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
     .await?;
     Ok(LoginSession { token, user, email, role })
 }
 
+/// A session and its account as stored.
+#[derive(sqlx::FromRow)]
+struct Live {
+    csrf_token: String,
+    created_at: Timestamp,
+    last_seen_at: Timestamp,
+    id: UserId,
+    email: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+}
+
 /// The account behind the cookie `token`, if its session is live; refreshes `last_seen_at`.
-/// An expired session is deleted on sight.
+/// An expired session is deleted on sight. A session whose times are not stored moments is an
+/// error (logged by the guard), not a session that never expires or never existed.
 pub async fn session_user(
-    pool: &Pool,
+    db: &Db,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SessionUser>, AccountsError> {
     let token_hash = crypto::sha256_hex(token);
-    let row = sqlx::query(
+    let live: Option<Live> = sqlx::query_as(
         "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id, u.email, u.role \
          FROM login_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(&token_hash)
-    .fetch_optional(pool)
+    .fetch_optional(db.read())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let created: String = row.try_get("created_at")?;
-    let seen: String = row.try_get("last_seen_at")?;
-    let (Some(created), Some(seen)) = (db::parse_timestamp(&created), db::parse_timestamp(&seen)) else {
-        return Ok(None);
-    };
+    let Some(live) = live else { return Ok(None) };
+    let (created, seen) = (live.created_at.at(), live.last_seen_at.at());
     if expired(created, seen, now) {
+        let mut w = db.write().await?;
         sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
             .bind(&token_hash)
-            .execute(pool)
+            .execute(&mut *w)
             .await?;
+        w.commit().await?;
         return Ok(None);
     }
     if now - seen >= Duration::seconds(TOUCH_SECONDS) {
+        let mut w = db.write().await?;
         sqlx::query("UPDATE login_sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(db::timestamp(now))
+            .bind(Timestamp::from(now))
             .bind(&token_hash)
-            .execute(pool)
+            .execute(&mut *w)
             .await?;
+        w.commit().await?;
     }
-    let role: String = row.try_get("role")?;
     Ok(Some(SessionUser {
-        user: UserId(row.try_get("id")?),
-        email: row.try_get("email")?,
-        role: Role::parse(&role).unwrap_or(Role::Werkgroep),
-        csrf: row.try_get("csrf_token")?,
+        user: live.id,
+        email: live.email,
+        role: live.role,
+        csrf: live.csrf_token,
         token_hash,
     }))
 }
@@ -111,28 +121,26 @@ fn expired(created: DateTime<Utc>, seen: DateTime<Utc>, now: DateTime<Utc>) -> b
 }
 
 /// Ends the session with `token_hash` (see `SessionUser`) and records it for `email`.
-pub async fn logout(
-    pool: &Pool,
-    token_hash: &str,
-    email: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AccountsError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(&mut *tx, now, Some(email), AuditAction::Logout, "").await?;
-    tx.commit().await?;
+pub async fn logout(db: &Db, token_hash: &str, email: &str, now: DateTime<Utc>) -> Result<(), AccountsError> {
+    let mut w = db.write().await?;
+    sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *w).await?;
+    audit::record(&mut w, now, Some(email), AuditAction::Logout, "").await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of `user` (a new password), in the caller's transaction.
+pub(super) async fn end_all(tx: &mut Write, user: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_sessions WHERE user_id = $1").bind(user).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// Removes sessions past either expiry; run at each login so the table does not grow.
-pub(super) async fn sweep(pool: &Pool, now: DateTime<Utc>) -> Result<(), AccountsError> {
+pub(super) async fn sweep(tx: &mut Write, now: DateTime<Utc>) -> Result<(), AccountsError> {
     sqlx::query("DELETE FROM login_sessions WHERE last_seen_at <= $1 OR created_at <= $2")
-        .bind(db::timestamp(now - Duration::minutes(IDLE_MINUTES)))
-        .bind(db::timestamp(now - Duration::hours(ABSOLUTE_HOURS)))
-        .execute(pool)
+        .bind(Timestamp::from(now - Duration::minutes(IDLE_MINUTES)))
+        .bind(Timestamp::from(now - Duration::hours(ABSOLUTE_HOURS)))
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::Role;
 use crate::crypto;
-use crate::db::{self, Pool};
+use crate::db::{Db, Pool, Timestamp};
 use crate::email::EmailAddress;
 
 /// How long a first-start link stays valid.
@@ -29,13 +30,16 @@ pub enum SetupError {
 }
 
 /// A fresh one-time link path (`/setup/<token>`) when there are no users yet; replaces older ones.
+///
+/// It still writes through the pool, without the write turn: its caller, the start-up in
+/// `app.rs`, is not this module's to change. It runs once before the server takes requests.
 pub async fn first_start_link(pool: &Pool, now: DateTime<Utc>) -> Result<Option<String>, SetupError> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if users > 0 {
         return Ok(None);
     }
     let token = crypto::random_b64(32);
-    let expires = db::timestamp(now + Duration::hours(VALID_FOR_HOURS));
+    let expires = Timestamp::from(now + Duration::hours(VALID_FOR_HOURS));
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
     sqlx::query("INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, $2)")
@@ -52,7 +56,7 @@ pub async fn link_is_valid(pool: &Pool, token: &str, now: DateTime<Utc>) -> Resu
     let found: Option<String> =
         sqlx::query_scalar("SELECT token_hash FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
             .bind(crypto::sha256_hex(token))
-            .bind(db::timestamp(now))
+            .bind(Timestamp::from(now))
             .fetch_optional(pool)
             .await?;
     Ok(found.is_some())
@@ -68,12 +72,12 @@ pub struct FirstAdmin<'a> {
 /// Creates the first administrator and spends the link, in one transaction. The link is checked
 /// before the form: a wrong link is `InvalidLink` whatever the form says.
 pub async fn create_first_admin(
-    pool: &Pool,
+    db: &Db,
     token: &str,
     admin: &FirstAdmin<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), SetupError> {
-    if !link_is_valid(pool, token, now).await? {
+    if !link_is_valid(db.read(), token, now).await? {
         return Err(SetupError::InvalidLink);
     }
     let email = EmailAddress::parse(admin.email).map_err(|_| SetupError::BadEmail)?;
@@ -85,27 +89,22 @@ pub async fn create_first_admin(
         return Err(SetupError::Mismatch);
     }
     let hash = hash_password(admin.password)?;
-    let mut tx = pool.begin().await?;
+    let mut w = db.write().await?;
     let spent = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
         .bind(crypto::sha256_hex(token))
-        .bind(db::timestamp(now))
-        .execute(&mut *tx)
+        .bind(Timestamp::from(now))
+        .execute(&mut *w)
         .await?
         .rows_affected();
     if spent == 0 {
         return Err(SetupError::InvalidLink);
     }
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *w).await?;
     if users > 0 {
         return Err(SetupError::AlreadyDone);
     }
-    sqlx::query("INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, 'admin', $2, $3)")
-        .bind(email.as_str())
-        .bind(hash)
-        .bind(db::timestamp(now))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    super::insert_user(&mut w, &email, Role::Admin, &hash, now).await?;
+    w.commit().await?;
     Ok(())
 }
 

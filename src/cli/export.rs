@@ -31,7 +31,7 @@ pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCo
     let db = crate::db::Db::connect(&settings.database_url).await?;
     let round = RoundId(args.round);
     let access = Access::open(db.read(), round, Reader::Cli, settings.min_group_size, super::now()).await?;
-    let file = match access.export(db.read(), &Export::Responses, format).await {
+    let file = match access.export(&db, &Export::Responses, format).await {
         Ok(file) => file,
         Err(refused @ (AccessError::StillOpen(_) | AccessError::TooFew { .. })) => {
             eprintln!("{refused}");

@@ -162,7 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(command) => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
-            user::run(command, &settings, db.read()).await
+            user::run(command, &settings, &db).await
         }
         Command::Export(args) => export::run(args, &settings).await,
         Command::Audit { limit } => {

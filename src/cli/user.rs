@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 
 use crate::accounts::{self, AccountsError, Role};
-use crate::db::Pool;
+use crate::db::{Db, Pool};
 use crate::settings::Settings;
 
 #[derive(Subcommand)]
@@ -39,12 +39,12 @@ impl From<RoleArg> for Role {
     }
 }
 
-pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyhow::Result<ExitCode> {
+pub async fn run(command: UserCommand, settings: &Settings, db: &Db) -> anyhow::Result<ExitCode> {
     let base = settings.base_url.trim_end_matches('/');
     let hours = accounts::LINK_VALID_HOURS;
     match command {
         UserCommand::Add { email, role } => {
-            match accounts::add_user(pool, &email, role.into(), None, super::now()).await {
+            match accounts::add_user(db, &email, role.into(), None, super::now()).await {
                 Ok(path) => {
                     println!("{base}{path}");
                     eprintln!(
@@ -57,7 +57,7 @@ pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyh
             }
         }
         UserCommand::Link { email } => {
-            match accounts::new_password_link(pool, &email, None, super::now()).await {
+            match accounts::new_password_link(db, &email, None, super::now()).await {
                 Ok(path) => {
                     println!("{base}{path}");
                     eprintln!(
@@ -69,7 +69,7 @@ pub async fn run(command: UserCommand, settings: &Settings, pool: &Pool) -> anyh
             }
         }
         UserCommand::List => {
-            for user in accounts::list_users(pool).await? {
+            for user in accounts::list_users(db.read()).await? {
                 let password = if user.has_password { "" } else { "\t(no password yet)" };
                 println!("{}\t{}{password}", user.email, user.role.as_str());
             }
@@ -93,7 +93,7 @@ fn refuse(e: &AccountsError) -> anyhow::Result<ExitCode> {
 pub async fn audit(pool: &Pool, limit: i64) -> anyhow::Result<ExitCode> {
     for entry in crate::audit::list(pool, limit).await? {
         let actor = entry.actor.as_deref().unwrap_or("-");
-        println!("{}\t{actor}\t{}\t{}", crate::db::timestamp(entry.at), entry.action, entry.detail);
+        println!("{}\t{actor}\t{}\t{}", crate::db::Timestamp::from(entry.at), entry.action, entry.detail);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -57,21 +57,15 @@ impl Db {
     /// write, and if another process (a CLI command next to `peil serve`) committed after this
     /// transaction's first read, that write fails with SQLITE_BUSY instead of waiting.
     pub async fn write(&self) -> Result<Write, sqlx::Error> {
-        let turn = self.turn().await;
+        let turn = match &self.turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        };
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(Write { tx, _turn: turn })
-    }
-
-    /// The write turn alone (`None` on PostgreSQL), for code that still writes through the pool.
-    /// Never call it while holding a [`Write`]: the turn is not re-entrant.
-    pub async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
-        match &self.turn {
-            Some(turn) => Some(turn.clone().lock_owned().await),
-            None => None,
-        }
     }
 
     /// Closes the pool: every connection is returned and closed (SQLite checkpoints its WAL).

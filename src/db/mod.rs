@@ -105,15 +105,6 @@ fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// A moment as stored: RFC 3339 UTC to the second.
-pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-pub fn parse_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

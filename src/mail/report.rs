@@ -4,10 +4,8 @@
 
 use std::fmt;
 
-use sqlx::Row;
-
 use super::{MailError, Status};
-use crate::db::{self, Pool};
+use crate::db::{Pool, Timestamp};
 use crate::outbox::MailKind;
 use crate::rounds::RoundId;
 
@@ -26,65 +24,61 @@ pub struct RoundCounts {
     pub counts: [i64; 5],
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Failure {
     pub round: Option<RoundId>,
+    #[sqlx(try_from = "String")]
     pub kind: MailKind,
     pub email: Option<String>,
     pub reason: String,
     pub attempts: i64,
-    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the last attempt was made.
+    pub at: Timestamp,
+}
+
+/// One line of `SELECT ... GROUP BY round_id, status`.
+#[derive(sqlx::FromRow)]
+struct Count {
+    round_id: Option<RoundId>,
+    #[sqlx(try_from = "String")]
+    status: Status,
+    n: i64,
 }
 
 /// How many failures the report lists.
 const FAILURES: i64 = 10;
 
 pub async fn report(pool: &Pool) -> Result<Report, MailError> {
-    let rows = sqlx::query(
+    let counts: Vec<Count> = sqlx::query_as(
         "SELECT round_id, status, COUNT(*) AS n FROM outbox GROUP BY round_id, status ORDER BY round_id",
     )
     .fetch_all(pool)
     .await?;
     let mut rounds: Vec<RoundCounts> = Vec::new();
-    for row in &rows {
-        let round = row.try_get::<Option<i64>, _>("round_id")?.map(RoundId);
-        let status: String = row.try_get("status")?;
-        let slot = Status::parse(&status).and_then(|s| Status::ALL.iter().position(|a| *a == s));
-        let slot = slot.ok_or(MailError::Corrupt(round.map_or(0, |r| r.0), "status"))?;
-        if rounds.last().is_none_or(|r| r.round != round) {
-            rounds.push(RoundCounts { round, counts: [0; 5] });
+    for count in counts {
+        // `Status::ALL` lists the variants in their declared order.
+        let slot = count.status as usize;
+        if rounds.last().is_none_or(|r| r.round != count.round_id) {
+            rounds.push(RoundCounts { round: count.round_id, counts: [0; 5] });
         }
         if let Some(last) = rounds.last_mut() {
-            last.counts[slot] += row.try_get::<i64, _>("n")?;
+            last.counts[slot] += count.n;
         }
     }
     Ok(Report { rounds, failures: failures(pool).await? })
 }
 
 async fn failures(pool: &Pool) -> Result<Vec<Failure>, MailError> {
-    let rows = sqlx::query(
-        "SELECT o.id, o.round_id, o.kind, o.attempts, o.last_error, o.due_at, c.email FROM outbox o \
+    let failures = sqlx::query_as(
+        "SELECT o.round_id AS round, o.kind, c.email, COALESCE(o.last_error, '') AS reason, o.attempts, \
+         o.due_at AS at FROM outbox o \
          LEFT JOIN invitations i ON i.id = o.invitation_id LEFT JOIN contacts c ON c.id = i.contact_id \
          WHERE o.status = 'failed' ORDER BY o.due_at DESC, o.id DESC LIMIT $1",
     )
     .bind(FAILURES)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get("id")?;
-            let kind: String = row.try_get("kind")?;
-            let at: String = row.try_get("due_at")?;
-            Ok(Failure {
-                round: row.try_get::<Option<i64>, _>("round_id")?.map(RoundId),
-                kind: MailKind::parse(&kind).ok_or(MailError::Corrupt(id, "kind"))?,
-                email: row.try_get("email")?,
-                reason: row.try_get::<Option<String>, _>("last_error")?.unwrap_or_default(),
-                attempts: row.try_get("attempts")?,
-                at: db::parse_timestamp(&at),
-            })
-        })
-        .collect()
+    Ok(failures)
 }
 
 impl fmt::Display for Report {
@@ -109,7 +103,7 @@ impl fmt::Display for Report {
             writeln!(f, "\nlast failures:")?;
         }
         for failure in &self.failures {
-            let at = failure.at.map(crate::time::dutch).unwrap_or_default();
+            let at = crate::time::dutch(failure.at.at());
             let round = failure.round.map_or_else(|| "-".to_string(), |r| r.to_string());
             let email = failure.email.as_deref().unwrap_or("(no contact)");
             let (kind, attempts, reason) = (failure.kind.as_str(), failure.attempts, &failure.reason);

@@ -15,11 +15,12 @@ use lettre::message::Mailbox;
 use super::backoff::backoff;
 use super::message::{self, BuildError, Envelope};
 use super::render::{Letter, SeatLetter, Templates};
-use super::rows::{self, Claimed, Details};
+use super::rows::{self, Details};
 use super::transport::{SendError, Transport};
 use super::{MailError, Status};
-use crate::db::{Backend, Db};
+use crate::db::Db;
 use crate::jobs::MailTexts;
+use crate::outbox::{self, Claimed};
 use crate::rounds::InvitationToken;
 use crate::settings::{Secret, Settings};
 use crate::time::clock::SharedClock;
@@ -45,7 +46,6 @@ impl Delivery {
 
 pub struct Mailer {
     db: Db,
-    backend: Backend,
     transport: Transport,
     /// Job id -> that job's own subjects and texts; rounds opened by hand use the templates.
     texts: Arc<HashMap<String, MailTexts>>,
@@ -72,7 +72,6 @@ impl Mailer {
     ) -> Result<Mailer, MailError> {
         let from = settings.mail_from.parse().map_err(|_| MailError::From(settings.mail_from.clone()))?;
         Ok(Mailer {
-            backend: Backend::of(&settings.database_url),
             transport: Transport::from_settings(settings)?,
             templates: Templates::load(&settings.templates_dir)?,
             base_url: settings.base_url.trim_end_matches('/').to_string(),
@@ -98,10 +97,7 @@ impl Mailer {
     /// with the relay gone, the rest of the batch learns it from one attempt instead of each
     /// waiting on its own timeout.
     pub async fn run_once(&self) -> Result<Delivery, MailError> {
-        let claimed = {
-            let _turn = self.db.turn().await;
-            rows::claim(self.db.read(), self.backend, self.clock.now(), self.lease, BATCH).await?
-        };
+        let claimed = outbox::claim(&self.db, self.clock.now(), self.lease, BATCH).await?;
         let mut delivery = Delivery::default();
         let mut unreachable: Option<String> = None;
         let mut next_start = tokio::time::Instant::now();
@@ -187,20 +183,13 @@ impl Mailer {
             }
             Err(Compose::Mail(e)) => return Err(e),
         };
-        let renewed = {
-            let _turn = self.db.turn().await;
-            rows::renew(self.db.read(), row, self.clock.now() + self.lease).await?
-        };
-        if !renewed {
+        if !outbox::renew(&self.db, row, self.clock.now() + self.lease).await? {
             tracing::info!(outbox = %row.id, "mail taken over by another worker after its lease ran out");
             return Ok(Outcome::TakenOver);
         }
         match self.transport.send(message).await {
             Ok(()) => {
-                {
-                    let _turn = self.db.turn().await;
-                    rows::mark_sent(self.db.read(), row.id, &message_id, self.clock.now()).await?;
-                }
+                outbox::mark_sent(&self.db, row.id, &message_id, self.clock.now()).await?;
                 tracing::info!(outbox = %row.id, kind = row.kind.as_str(), "mail sent");
                 Ok(Outcome::Sent)
             }
@@ -223,10 +212,7 @@ impl Mailer {
         let now = self.clock.now();
         match backoff(row.attempts) {
             Some(wait) => {
-                {
-                    let _turn = self.db.turn().await;
-                    rows::retry_at(self.db.read(), row.id, now + wait, reason).await?;
-                }
+                outbox::retry_at(&self.db, row.id, now + wait, reason).await?;
                 Ok(Outcome::Retried { unreachable: None })
             }
             None => {
@@ -237,10 +223,7 @@ impl Mailer {
     }
 
     async fn settle(&self, row: &Claimed, status: Status, reason: &str) -> Result<Outcome, MailError> {
-        {
-            let _turn = self.db.turn().await;
-            rows::finish(self.db.read(), row.id, status, reason, self.clock.now()).await?;
-        }
+        outbox::finish(&self.db, row.id, status, reason, self.clock.now()).await?;
         if status == Status::Failed {
             tracing::warn!(outbox = %row.id, kind = row.kind.as_str(), error = reason, "mail failed");
             Ok(Outcome::Failed)

@@ -10,7 +10,7 @@ use super::load::{self, LoadError, RoundResults, RoundRow};
 use super::privacy::Disclosure;
 use super::{Filter, QuestionResult, Summary, Threshold};
 use crate::audit::{self, AuditAction};
-use crate::db::Pool;
+use crate::db::{Db, Pool};
 use crate::rounds::{self, Round, RoundId, RoundsError};
 use crate::spreadsheet::{self, ExportError, Sheet};
 
@@ -215,24 +215,24 @@ impl Access {
     /// the reading recorded in the audit log; `None` as for [`Access::question`].
     pub async fn free_text(
         &self,
-        pool: &Pool,
+        db: &Db,
         filter: &Filter,
         question: &str,
     ) -> Result<Option<Vec<String>>, AccessError> {
-        let Some(result) = self.question(pool, filter, question).await? else { return Ok(None) };
+        let Some(result) = self.question(db.read(), filter, question).await? else { return Ok(None) };
         let texts = match result.summary {
             Summary::Texts(texts) => texts,
             Summary::Choices { other_texts, .. } => other_texts,
             _ => Vec::new(),
         };
-        self.record(pool, AuditAction::FreeTextViewed, Read::FreeText { question }).await?;
+        self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question }).await?;
         Ok(Some(texts))
     }
 
     /// A closed round's sheet as a file, recorded in the audit log before it leaves. Refused
     /// while the round is open, and when the group may not be shown (for the responses: the
     /// round's own scope, everyone or its wijk).
-    pub async fn export(&self, pool: &Pool, what: &Export, format: Format) -> Result<File, AccessError> {
+    pub async fn export(&self, db: &Db, what: &Export, format: Format) -> Result<File, AccessError> {
         if !self.is_closed() {
             return Err(AccessError::StillOpen(self.round.id));
         }
@@ -240,24 +240,24 @@ impl Access {
             Export::Responses => {
                 let scope = self.scope(None, None);
                 let audience = self.reader.audience();
-                export::responses(pool, &self.round, &self.disclosure, &scope, audience).await?
+                export::responses(db.read(), &self.round, &self.disclosure, &scope, audience).await?
             }
             Export::Summary(filter) => {
-                let results = self.results(pool, filter).await?;
+                let results = self.results(db.read(), filter).await?;
                 results.map(|r| export::summary(&r.questions))
             }
         };
         let too_few = AccessError::TooFew { round: self.round.id, threshold: self.threshold.0 };
         let sheet = sheet.ok_or(too_few)?;
         let bytes = format.write(&sheet)?;
-        self.record(pool, AuditAction::Exported, Read::File { name: what.name(), format }).await?;
+        self.record(db, AuditAction::Exported, Read::File { name: what.name(), format }).await?;
         Ok(File { bytes, rows: sheet.rows.len() })
     }
 
     /// The audit entry for what this reader read of this round.
-    async fn record(&self, pool: &Pool, action: AuditAction, read: Read<'_>) -> Result<(), AccessError> {
+    async fn record(&self, db: &Db, action: AuditAction, read: Read<'_>) -> Result<(), AccessError> {
         let detail = detail(self.round.id, &self.reader, read);
-        audit::record(pool, self.now, self.reader.actor(), action, &detail).await?;
+        audit::log(db, self.now, self.reader.actor(), action, &detail).await?;
         Ok(())
     }
 }

@@ -18,11 +18,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
-use crate::db::{self, Db};
+use crate::db::{Db, Timestamp};
 use crate::forms::Forms;
 use crate::jobs::{Job, Jobs};
+use crate::outbox::{self, Queue};
 use crate::rounds::{self, Occurrence, OpenRequest, RoundId, RoundsError};
 use crate::settings::Secret;
 use crate::time::clock::SharedClock;
@@ -160,18 +160,22 @@ impl Scheduler {
         }
     }
 
-    /// The moment the scheduler first knew `job`; occurrences before it are not caught up.
+    /// The moment the scheduler first knew `job`; occurrences before it are not caught up. A
+    /// stored moment that does not read is an error: taking `now` instead would silently skip
+    /// every occurrence missed while down.
     async fn since(&self, job: &Job, now: DateTime<Utc>) -> Result<DateTime<Utc>, ScheduleError> {
+        let mut w = self.db.write().await?;
         sqlx::query("INSERT INTO job_state (job_id, since) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING")
             .bind(&job.id)
-            .bind(db::timestamp(now))
-            .execute(self.db.read())
+            .bind(Timestamp::from(now))
+            .execute(&mut *w)
             .await?;
-        let since: String = sqlx::query_scalar("SELECT since FROM job_state WHERE job_id = $1")
+        let since: Timestamp = sqlx::query_scalar("SELECT since FROM job_state WHERE job_id = $1")
             .bind(&job.id)
-            .fetch_one(self.db.read())
+            .fetch_one(&mut *w)
             .await?;
-        Ok(db::parse_timestamp(&since).unwrap_or(now))
+        w.commit().await?;
+        Ok(since.at())
     }
 
     async fn open_occurrence(
@@ -241,37 +245,44 @@ impl Scheduler {
     fn refuse_once(&self, job: &Job, at: DateTime<Utc>, part: &str, error: &RoundsError) {
         let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
         if refused.insert((job.id.clone(), at, part.to_string())) {
-            tracing::warn!(job = %job.id, at = %db::timestamp(at), wijk = part, error = %error, "job round not opened");
+            tracing::warn!(job = %job.id, at = %Timestamp::from(at), wijk = part, error = %error, "job round not opened");
         }
     }
 
     /// Queues, for every open round of a job, its latest reminder that is due. Only the latest:
-    /// after downtime a person gets one reminder, not every one that was missed.
+    /// after downtime a person gets one reminder, not every one that was missed. A round whose
+    /// `created_at` does not read fails the tick (and is logged) rather than going without
+    /// reminders unnoticed.
     async fn remind(&self, now: DateTime<Utc>) -> Result<u64, ScheduleError> {
-        let rows = sqlx::query(
+        let open: Vec<OpenRound> = sqlx::query_as(
             "SELECT id, job_id, created_at FROM rounds \
              WHERE job_id IS NOT NULL AND opens_at <= $1 AND closes_at > $1",
         )
-        .bind(db::timestamp(now))
+        .bind(Timestamp::from(now))
         .fetch_all(self.db.read())
         .await?;
         let mut queued = 0;
-        for row in rows {
-            let job_id: String = row.try_get("job_id")?;
-            let Some(job) = self.jobs.get(&job_id) else { continue };
-            let created: String = row.try_get("created_at")?;
-            let Some(sent) = db::parse_timestamp(&created) else { continue };
+        for round in open {
+            let Some(job) = self.jobs.get(&round.job_id) else { continue };
             // Counted from when the invitations were queued, so a round opened late by a
             // catch-up does not get its reminder together with its invitation.
+            let sent = round.created_at.at();
             let Some(number) = job.reminders.iter().rposition(|offset| sent + *offset <= now) else {
                 continue;
             };
-            let round = RoundId(row.try_get("id")?);
-            let mut tx = self.db.write().await?;
             let number = u32::try_from(number + 1).unwrap_or(u32::MAX);
-            queued += rounds::queue_reminders(&mut tx, round, number, now, now).await?;
-            tx.commit().await?;
+            let mut w = self.db.write().await?;
+            queued += outbox::enqueue(&mut w, Queue::Reminders(round.id, number), now, now).await?;
+            w.commit().await?;
         }
         Ok(queued)
     }
+}
+
+/// An open round of a job, as `remind` reads it.
+#[derive(sqlx::FromRow)]
+struct OpenRound {
+    id: RoundId,
+    job_id: String,
+    created_at: Timestamp,
 }

@@ -55,7 +55,7 @@ async fn add_user(admin: Admin, form: CsrfForm<Contextual<'_, NewUser<'_>>>, app
     let Some(NewUser { email, role }) = value else {
         return page(&admin, app, Status::UnprocessableEntity, typed).await;
     };
-    match accounts::add_user(app.db.read(), email, role, Some(&admin.email), app.now()).await {
+    match accounts::add_user(&app.db, email, role, Some(&admin.email), app.now()).await {
         Ok(path) => {
             let link = format!("{}{path}", app.settings.base_url.trim_end_matches('/'));
             let context = context! {

@@ -106,7 +106,7 @@ async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
         return Ok(None);
     };
     let app = req.rocket().state::<App>().ok_or(())?;
-    match accounts::session_user(app.db.read(), &token, app.now()).await {
+    match accounts::session_user(&app.db, &token, app.now()).await {
         Ok(found) => Ok(found.map(|s| Member {
             id: s.user,
             email: s.email,
@@ -275,7 +275,7 @@ async fn login(
     let Fields(Login { email, password, terug }) = form;
     let terug = local_path(terug).unwrap_or(HOME);
     let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
-    match accounts::login(app.db.read(), email, password, &ip, app.now()).await {
+    match accounts::login(&app.db, email, password, &ip, app.now()).await {
         Ok(session) => {
             let cookie = Cookie::build((SESSION_COOKIE, session.token))
                 .http_only(true)
@@ -299,7 +299,7 @@ async fn login(
 
 #[post("/uitloggen", data = "<form>")]
 async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, Error> {
-    accounts::logout(app.db.read(), &form.member.token_hash, &form.member.email, app.now()).await?;
+    accounts::logout(&app.db, &form.member.token_hash, &form.member.email, app.now()).await?;
     cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
 }
@@ -336,7 +336,7 @@ async fn password_set(
 ) -> Result<(Status, Template), Error> {
     let Admitted(caller) = caller?;
     let Fields(NewPassword { password, repeat }) = form;
-    match accounts::set_password(app.db.read(), token, password, repeat, app.now()).await {
+    match accounts::set_password(&app.db, token, password, repeat, app.now()).await {
         Ok(email) => Ok((Status::Ok, Template::render("auth/password_done", context! { email }))),
         Err(AccountsError::InvalidLink) => Err(link::missed(app, &caller).await),
         Err(e @ (AccountsError::WeakPassword | AccountsError::Mismatch)) => {

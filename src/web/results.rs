@@ -119,7 +119,7 @@ async fn free_text(
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
     let label = access.round().form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
-    let texts = access.free_text(app.db.read(), &filter, question).await.map_err(refused)?;
+    let texts = access.free_text(&app.db, &filter, question).await.map_err(refused)?;
     let context = context! {
         round: view::head(access.round(), Some(access.row()), app.now()),
         label,
@@ -195,7 +195,7 @@ async fn download(
     let (summary, format) = download_name(name).ok_or(Error::NotFound)?;
     let access = access(app, id, &member).await?;
     let what = if summary { Export::Summary(access.scope(wijk, rol)) } else { Export::Responses };
-    let file = access.export(app.db.read(), &what, format).await.map_err(refused)?;
+    let file = access.export(&app.db, &what, format).await.map_err(refused)?;
     let content = match format {
         Format::Csv => ContentType::new("text", "csv").with_params(("charset", "utf-8")),
         Format::Xlsx => {

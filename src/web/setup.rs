@@ -46,7 +46,7 @@ async fn create(
     let Admitted(caller) = caller?;
     let Fields(Setup { email, password, repeat }) = form;
     let admin = FirstAdmin { email, password, repeat };
-    match setup::create_first_admin(app.db.read(), token, &admin, app.now()).await {
+    match setup::create_first_admin(&app.db, token, &admin, app.now()).await {
         Ok(()) => {
             tracing::info!("first administrator created");
             Ok((Status::Ok, Template::render("setup/done", context! {})))

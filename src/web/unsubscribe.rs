@@ -37,7 +37,7 @@ async fn one_click(token: &str, caller: Result<Admitted, Error>, app: &State<App
 
 async fn opt_out(app: &App, token: &InvitationToken) -> Answer {
     let invitation = rounds::find_invitation(app.db.read(), token).await?.ok_or(Error::NotFound)?;
-    let cancelled = crate::mail::opt_out(app.db.read(), invitation.id, app.now()).await?;
+    let cancelled = crate::mail::opt_out(&app.db, invitation.id, app.now()).await?;
     tracing::info!(cancelled, "a contact unsubscribed");
     Ok(Reply::Page((Status::Ok, Template::render("unsubscribe/done", context! {}))))
 }

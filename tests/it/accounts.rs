@@ -310,6 +310,28 @@ async fn the_audit_log_records_logins_failures_and_logouts_but_no_password() {
     assert!(!everything.contains(&session.csrf().to_string()));
 }
 
+#[tokio::test]
+async fn a_corrupt_time_in_the_audit_log_or_an_account_is_reported_not_read_as_1970() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@example.org", Role::Admin).await;
+    assert!(audit::list(&app.pool, 100).await.is_ok());
+    assert!(peil::accounts::list_users(&app.pool).await.is_ok());
+
+    sqlx::query("UPDATE audit_log SET at = 'gisteren' WHERE action = 'user_added'")
+        .execute(&app.pool)
+        .await
+        .expect("corrupt the audit row");
+    let err = audit::list(&app.pool, 100).await.expect_err("a bad time is an error");
+    assert!(err.to_string().contains("gisteren"), "{err}");
+
+    sqlx::query("UPDATE users SET created_at = '1970-01-01' WHERE email = 'anna@example.org'")
+        .execute(&app.pool)
+        .await
+        .expect("corrupt the account");
+    let err = peil::accounts::list_users(&app.pool).await.expect_err("a bad time is an error");
+    assert!(err.to_string().contains("1970-01-01"), "{err}");
+}
+
 /// Kills the service when the test ends, however it ends.
 struct Service(std::process::Child);
 

@@ -204,13 +204,13 @@ impl TestApp {
     /// An account with `PASSWORD`, made through the domain functions (link, then password). An
     /// address that already has an account is left as it is.
     pub async fn create_user(&self, email: &str, role: Role) {
-        let path = match accounts::add_user(&self.pool, email, role, None, self.now()).await {
+        let path = match accounts::add_user(&self.db, email, role, None, self.now()).await {
             Ok(path) => path,
             Err(accounts::AccountsError::Duplicate) => return,
             Err(e) => panic!("add user: {e}"),
         };
         let token = path.trim_start_matches("/wachtwoord/");
-        accounts::set_password(&self.pool, token, PASSWORD, PASSWORD, self.now()).await.expect("password");
+        accounts::set_password(&self.db, token, PASSWORD, PASSWORD, self.now()).await.expect("password");
     }
 
     /// Logs in over HTTP as `email` (made with `role` first if new) and returns the browser.

@@ -148,7 +148,7 @@ async fn wrong_password_and_setup_links_count_against_the_same_limit_as_personal
         peil::accounts::setup::first_start_link(&app.pool, app.now()).await.unwrap().expect("a setup link");
     app.create_user("bram@example.org", peil::accounts::Role::Werkgroep).await;
     let password =
-        peil::accounts::new_password_link(&app.pool, "bram@example.org", None, app.now()).await.unwrap();
+        peil::accounts::new_password_link(&app.db, "bram@example.org", None, app.now()).await.unwrap();
     let ip = "198.51.100.8";
 
     // Wrong links of every kind, by GET and by POST, from one address: one shared count.

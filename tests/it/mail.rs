@@ -4,6 +4,7 @@
 
 mod lease;
 mod pooled;
+mod queue;
 mod received;
 pub(crate) mod smtp;
 pub(crate) mod support;
@@ -107,7 +108,11 @@ async fn a_relay_that_hangs_up_is_tried_once_per_run_not_once_per_mail() {
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "one try for the batch");
     let due: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT due_at FROM outbox").fetch_all(&app.pool).await.unwrap();
-    assert_eq!(due, vec![peil::db::timestamp(clock.now() + Duration::minutes(1))], "all wait alike");
+    assert_eq!(
+        due,
+        vec![peil::db::Timestamp::from(clock.now() + Duration::minutes(1)).to_string()],
+        "all wait alike"
+    );
     relay.abort();
 }
 
@@ -295,7 +300,7 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over_after_its_lease() {
     let server = SmtpServer::started().await;
     let mailer = mailer(&app, &clock, Some(server.url()), HashMap::new());
     open(&app, &clock, "crisisdienst", &["huisarts"]).await;
-    let lease = peil::db::timestamp(clock.now() + Duration::minutes(5));
+    let lease = peil::db::Timestamp::from(clock.now() + Duration::minutes(5));
     sqlx::query("UPDATE outbox SET status = 'sending', attempts = 1, claimed_until = $1")
         .bind(lease)
         .execute(&app.pool)

@@ -243,3 +243,17 @@ async fn the_heartbeat_ticks_by_itself_in_a_running_service() {
     drop(heartbeat);
     assert!(rounds > 0, "no round opened within 5 seconds");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_round_time_fails_the_tick_instead_of_silently_skipping_its_reminders() {
+    let opens = utc(2027, 2, 1, 8, 0);
+    let world = World::new(vec![job("0 9 1 * *", Duration::days(7), &[3])], utc(2027, 1, 31, 0, 0)).await;
+    world.tick_at(utc(2027, 1, 31, 0, 0)).await;
+    world.tick_at(opens).await;
+    sqlx::query("UPDATE rounds SET created_at = 'gisteren'").execute(&world.app.pool).await.unwrap();
+
+    world.clock.set(opens + Duration::days(3));
+    let err = world.instance().tick().await.expect_err("a bad time is an error");
+    assert!(err.to_string().contains("gisteren"), "{err}");
+    assert_eq!(world.reminders(1).await, 0);
+}

@@ -264,7 +264,7 @@ async fn a_changed_session_updates_the_calendar_entry_and_a_cancelled_one_withdr
     .expect("anna");
     assert_eq!(peil::signup::sessions::cancel(&app.db, session.id, clock.now()).await.expect("cancel"), 3);
     let stopped =
-        peil::mail::opt_out(&app.pool, peil::rounds::InvitationId(anna), clock.now()).await.expect("opt out");
+        peil::mail::opt_out(&app.db, peil::rounds::InvitationId(anna), clock.now()).await.expect("opt out");
     assert_eq!(stopped, 0, "a mail about her seat is not a mailing");
     assert_eq!(mailer.run_once().await.expect("run"), sent(3));
     for address in HUISARTSEN {

@@ -73,7 +73,7 @@ async fn every_respondent_page_passes_axe_and_the_html_checker() {
     audit.browser.wait_for_text("error-summary").await;
     audit.check("setup met fout", Source::Dom).await;
     let password = peil::accounts::add_user(
-        &app.pool,
+        &app.db,
         "nieuw@example.org",
         peil::accounts::Role::Werkgroep,
         None,

@@ -45,10 +45,11 @@ async fn users(pool: &peil::db::Pool) -> i64 {
 async fn a_login_and_its_csrf_token_from_one_instance_work_on_the_others() {
     let cluster = Cluster::new();
     let pool = cluster.pool().await;
+    let db = peil::db::Db::new(pool.clone(), peil::db::Backend::of(&cluster.db.url));
     let link =
-        accounts::add_user(&pool, ADMIN, Role::Admin, None, chrono::Utc::now()).await.expect("add the admin");
+        accounts::add_user(&db, ADMIN, Role::Admin, None, chrono::Utc::now()).await.expect("add the admin");
     let token = link.trim_start_matches("/wachtwoord/");
-    accounts::set_password(&pool, token, PASSWORD, PASSWORD, chrono::Utc::now()).await.expect("password");
+    accounts::set_password(&db, token, PASSWORD, PASSWORD, chrono::Utc::now()).await.expect("password");
     let Ok([a, b, c]) = <[_; 3]>::try_from(cluster.start(3).await) else { panic!("three instances") };
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");

@@ -42,7 +42,7 @@ async fn three_instances_starting_at_once_open_a_due_round_once_per_wijk() {
     let pool = cluster.pool().await;
     let earlier = chrono::Utc::now() - chrono::Duration::hours(2);
     sqlx::query("INSERT INTO job_state (job_id, since) VALUES ('elk-uur', $1)")
-        .bind(peil::db::timestamp(earlier))
+        .bind(peil::db::Timestamp::from(earlier))
         .execute(&pool)
         .await
         .expect("seed job_state");

@@ -22,7 +22,7 @@ async fn a_mail_sent_again_after_a_crash_carries_the_message_id_of_the_first_cop
     open(&app, &clock, "crisisdienst", &["huisarts"]).await;
     assert_eq!(mailer.run_once().await.expect("run"), sent(3));
     // A crash between the send and its record: the rows are still `sending` under a claim.
-    let lease = peil::db::timestamp(clock.now() + Duration::minutes(5));
+    let lease = peil::db::Timestamp::from(clock.now() + Duration::minutes(5));
     sqlx::query("UPDATE outbox SET status = 'sending', claimed_until = $1")
         .bind(lease)
         .execute(&app.pool)

@@ -81,8 +81,8 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     .fetch_one(&pool)
     .await
     .expect("anna");
-    let cancelled =
-        peil::mail::opt_out(&pool, rounds::InvitationId(anna), clock.now()).await.expect("opt out");
+    let db = peil::db::Db::new(pool.clone(), peil::db::Backend::of(&database.url));
+    let cancelled = peil::mail::opt_out(&db, rounds::InvitationId(anna), clock.now()).await.expect("opt out");
     assert_eq!(cancelled, 1);
     clock.advance(Duration::days(2));
     assert_eq!(one.run_once().await.expect("run"), Delivery { sent: 3, ..Delivery::default() });

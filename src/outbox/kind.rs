@@ -1,17 +1,5 @@
-//! The outbox's vocabulary, shared by those who write its rows and the worker that reads them:
-//! what a row is for (`MailKind`) and why queueing one failed (`OutboxError`).
-//!
-//! Whatever causes a mail writes its outbox row in the caller's own transaction, so the business
-//! change and its mail exist together or not at all: `rounds` queues invitations and reminders,
-//! `signup` seat mails and registration links. A dedupe key makes every such call idempotent. The
-//! rows hold no personal link and no body; `mail` claims them, renders and sends.
-
-/// Why a row could not be queued.
-#[derive(Debug, thiserror::Error)]
-pub enum OutboxError {
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-}
+//! What an outbox row is for (`MailKind`) and where it stands (`Status`), as stored in its
+//! `kind` and `status` columns.
 
 /// What an outbox row is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -87,5 +75,56 @@ impl MailKind {
             self,
             MailKind::Invitation | MailKind::Reminder | MailKind::Confirmation | MailKind::Registration
         )
+    }
+}
+
+/// Where an outbox row stands: pending -> sending -> sent | failed | cancelled, and back from
+/// sending to pending for a retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] =
+        [Status::Pending, Status::Sending, Status::Sent, Status::Failed, Status::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// A `kind` or `status` column holding a value this version does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown outbox {0}: {1:?}")]
+pub struct UnknownKind(&'static str, String);
+
+impl TryFrom<String> for MailKind {
+    type Error = UnknownKind;
+
+    fn try_from(text: String) -> Result<MailKind, UnknownKind> {
+        MailKind::parse(&text).ok_or(UnknownKind("kind", text))
+    }
+}
+
+impl TryFrom<String> for Status {
+    type Error = UnknownKind;
+
+    fn try_from(text: String) -> Result<Status, UnknownKind> {
+        Status::parse(&text).ok_or(UnknownKind("status", text))
     }
 }

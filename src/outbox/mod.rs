@@ -1,0 +1,28 @@
+//! The outbox: its vocabulary (`MailKind`, `Status`, `OutboxId`), and every statement that writes
+//! its rows. Nothing else writes the `outbox` table.
+//!
+//! Whatever causes a mail queues its outbox row with [`enqueue`] in the caller's own transaction,
+//! so the business change and its mail exist together or not at all: `rounds` queues invitations
+//! and reminders, `signup` seat mails and registration links. A dedupe key makes every such call
+//! idempotent. The rows hold no personal link and no body; `mail` claims them ([`claim`]), renders
+//! and sends, and records how each attempt ended (`lease`).
+
+mod kind;
+mod lease;
+mod queue;
+
+pub use kind::{MailKind, Status, UnknownKind};
+pub use lease::{Claimed, claim, finish, mark_sent, renew, retry_at};
+pub use queue::{Queue, cancel_for_opt_out, enqueue};
+
+/// Why a row could not be queued or settled.
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+crate::db::id!(
+    /// An outbox row's id.
+    OutboxId
+);

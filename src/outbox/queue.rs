@@ -1,0 +1,116 @@
+//! Rows into the outbox and out of its queue, always in the caller's transaction: a round and its
+//! invitation mails, a seat and the mail about it, an opt-out and the mails it stops, exist
+//! together or not at all. The dedupe key makes every `enqueue` idempotent: a scheduler tick that
+//! runs twice queues nothing twice.
+
+use chrono::{DateTime, Utc};
+
+use super::{MailKind, OutboxError};
+use crate::db::{Timestamp, Write};
+use crate::rounds::{InvitationId, RoundId};
+use crate::signup::SeatId;
+
+/// What to queue. Each names its recipients by the rows they come from, so a round's hundreds of
+/// invitations are one statement.
+#[derive(Clone, Copy, Debug)]
+pub enum Queue<'a> {
+    /// One invitation per invitation of the round whose contact has not opted out.
+    Invitations(RoundId),
+    /// Reminder `number` for everyone in the round who has not answered or opted out, unless the
+    /// round closes before the reminder is due.
+    Reminders(RoundId, u32),
+    /// A mail of this kind about a seat, to its holder; the `&str` tells apart mails of one kind
+    /// that may each be sent (a session changed twice), empty for one of a kind.
+    Seat(MailKind, SeatId, &'a str),
+    /// An open registration's link, at most one per invitation per `window`, so a form posted
+    /// again and again cannot flood anyone's mailbox.
+    Registration(InvitationId, chrono::Duration),
+}
+
+/// Queues `what`, due at `due_at`, in the caller's transaction; returns how many rows are new.
+pub async fn enqueue(
+    tx: &mut Write,
+    what: Queue<'_>,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, OutboxError> {
+    let (due_at, now) = (Timestamp::from(due_at), Timestamp::from(now));
+    // Each WHERE clause also keeps SQLite's parser from reading ON CONFLICT as a join condition.
+    let query = match what {
+        Queue::Invitations(round) => sqlx::query(
+            "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, status, attempts, due_at, created_at) \
+             SELECT 'invitation:' || CAST(i.id AS TEXT), 'invitation', i.round_id, i.id, 'pending', 0, $2, $3 \
+             FROM invitations i JOIN contacts c ON c.id = i.contact_id \
+             WHERE i.round_id = $1 AND c.opted_out = 0 \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(round)
+        .bind(due_at)
+        .bind(now),
+        Queue::Reminders(round, number) => sqlx::query(
+            "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, status, attempts, due_at, created_at) \
+             SELECT 'reminder:' || CAST(i.id AS TEXT) || $2, 'reminder', i.round_id, i.id, 'pending', 0, $3, $4 \
+             FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN rounds r ON r.id = i.round_id \
+             WHERE i.round_id = $1 AND i.answered = 0 AND c.opted_out = 0 AND r.closes_at > $3 \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(round)
+        .bind(format!(":{number}"))
+        .bind(due_at)
+        .bind(now),
+        Queue::Seat(kind, seat, variant) => sqlx::query(
+            "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, seat_id, status, attempts, due_at, created_at) \
+             SELECT $1, $2, s.round_id, st.invitation_id, st.id, 'pending', 0, $3, $4 \
+             FROM seats st JOIN sessions s ON s.id = st.session_id WHERE st.id = $5 \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(seat_key(kind, seat, variant))
+        .bind(kind.as_str())
+        .bind(due_at)
+        .bind(now)
+        .bind(seat),
+        Queue::Registration(invitation, window) => sqlx::query(
+            "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, status, attempts, due_at, created_at) \
+             SELECT $1, 'registration', i.round_id, i.id, 'pending', 0, $2, $3 FROM invitations i WHERE i.id = $4 \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(registration_key(invitation, window, now))
+        .bind(due_at)
+        .bind(now)
+        .bind(invitation),
+    };
+    Ok(query.execute(&mut **tx).await?.rows_affected())
+}
+
+fn seat_key(kind: MailKind, seat: SeatId, variant: &str) -> String {
+    match variant {
+        "" => format!("{}:{seat}", kind.as_str()),
+        variant => format!("{}:{seat}:{variant}", kind.as_str()),
+    }
+}
+
+/// One key per invitation per `window`, counted from the epoch.
+fn registration_key(invitation: InvitationId, window: chrono::Duration, now: Timestamp) -> String {
+    let slot = now.at().timestamp() / window.num_seconds().max(1);
+    format!("registration:{invitation}:{slot}")
+}
+
+/// Cancels every waiting invitation, reminder and confirmation (the mails that follow an opt-out,
+/// see [`MailKind::follows_opt_out`]) to the contact of `invitation`; returns how many.
+pub async fn cancel_for_opt_out(
+    tx: &mut Write,
+    invitation: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<u64, OutboxError> {
+    let cancelled = sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'the contact opted out', due_at = $2 \
+         WHERE status = 'pending' AND kind IN ('invitation', 'reminder', 'confirmation') \
+           AND invitation_id IN (SELECT i.id FROM invitations i \
+           WHERE i.contact_id = (SELECT contact_id FROM invitations WHERE id = $1))",
+    )
+    .bind(invitation)
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(cancelled.rows_affected())
+}
