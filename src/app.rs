@@ -109,7 +109,7 @@ pub async fn build(
 fn first_start(db: Db, clock: SharedClock, base_url: String) -> AdHoc {
     AdHoc::on_liftoff("first-start link", move |_| {
         Box::pin(async move {
-            match crate::accounts::setup::first_start_link(db.read(), clock.now()).await {
+            match crate::accounts::setup::first_start_link(&db, clock.now()).await {
                 Ok(Some(path)) => tracing::warn!(
                     "no accounts yet: set the first administrator's password at {base_url}{path} (valid 24 hours)"
                 ),

@@ -30,24 +30,21 @@ pub enum SetupError {
 }
 
 /// A fresh one-time link path (`/setup/<token>`) when there are no users yet; replaces older ones.
-///
-/// It still writes through the pool, without the write turn: its caller, the start-up in
-/// `app.rs`, is not this module's to change. It runs once before the server takes requests.
-pub async fn first_start_link(pool: &Pool, now: DateTime<Utc>) -> Result<Option<String>, SetupError> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+pub async fn first_start_link(db: &Db, now: DateTime<Utc>) -> Result<Option<String>, SetupError> {
+    let mut w = db.write().await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *w).await?;
     if users > 0 {
         return Ok(None);
     }
     let token = crypto::random_b64(32);
     let expires = Timestamp::from(now + Duration::hours(VALID_FOR_HOURS));
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM setup_tokens").execute(&mut *w).await?;
     sqlx::query("INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, $2)")
         .bind(crypto::sha256_hex(&token))
         .bind(expires)
-        .execute(&mut *tx)
+        .execute(&mut *w)
         .await?;
-    tx.commit().await?;
+    w.commit().await?;
     Ok(Some(format!("/setup/{token}")))
 }
 

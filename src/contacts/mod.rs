@@ -178,6 +178,24 @@ pub async fn add_self_registered(
     Ok(row.into())
 }
 
+/// Marks the contact behind `invitation` opted out, in the caller's transaction (an opt-out and
+/// the mails it cancels go together).
+pub async fn opt_out_invited(
+    tx: &mut Write,
+    invitation: crate::rounds::InvitationId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE contacts SET opted_out = 1, updated_at = $2 \
+         WHERE id = (SELECT contact_id FROM invitations WHERE id = $1) AND opted_out = 0",
+    )
+    .bind(invitation)
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A contact's own fields as stored.
 #[derive(sqlx::FromRow)]
 struct StoredContact {

@@ -1,12 +1,11 @@
 //! Rounds: one sending of a form to an audience, with one invitation (and personal link) per
 //! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
-//! what people in an open round are answering. A round's invitation and reminder mails go into
-//! the outbox with it (`queue`). A survey round is opened by [`open`]; a sign-up round by
+//! what people in an open round are answering. A round's invitation mails go into the outbox in
+//! the transaction that opens it (`outbox::enqueue`). A survey round is opened by [`open`]; a sign-up round by
 //! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open.
 
 pub mod guesses;
 mod invitations;
-mod queue;
 pub mod token;
 
 use std::sync::Arc;
@@ -16,11 +15,11 @@ use chrono::{DateTime, Utc};
 use crate::contacts::{self, ContactsError};
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::{Form, Forms};
+use crate::outbox::{self, Queue};
 use crate::settings::Secret;
 pub use invitations::{
     Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
 };
-pub use queue::{queue_invitations, queue_reminders};
 pub use token::InvitationToken;
 
 crate::db::id!(RoundId);
@@ -154,7 +153,7 @@ impl Opening {
     /// Queues the invitation mails and commits.
     pub async fn finish(mut self, now: DateTime<Utc>) -> Result<Opened, RoundsError> {
         // The invitation mails commit with the round, or neither exists.
-        let queued = queue_invitations(&mut self.tx, self.round, now, now).await?;
+        let queued = outbox::enqueue(&mut self.tx, Queue::Invitations(self.round), now, now).await?;
         self.tx.commit().await?;
         Ok(Opened { round: self.round, invited: self.invited, queued })
     }

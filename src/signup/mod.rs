@@ -1,6 +1,6 @@
 //! Sign-ups: opening a sign-up round on top of `rounds` (`open`), the sessions it offers
 //! (`sessions`), the seats people take in them and the waiting list behind each (`seats`), and
-//! the mails about them queued in the outbox (`queue`); `planning` holds the rules a
+//! the mails about them queued in the outbox (`outbox::enqueue`); `planning` holds the rules a
 //! coordinator's additions and changes to sessions follow. `mail` writes the calendar files
 //! those mails carry.
 //!
@@ -16,7 +16,6 @@ pub mod attendance;
 pub mod choices;
 mod open;
 pub mod planning;
-mod queue;
 pub mod registration;
 pub mod seats;
 pub mod sessions;
@@ -24,7 +23,6 @@ pub mod sessions;
 use chrono::{DateTime, Utc};
 
 pub use open::{SignupRound, open};
-pub use queue::{queue_registration, queue_seat_mail};
 pub use seats::{Cancelled, Taken};
 pub use sessions::{NewSession, Session, SessionChange};
 

@@ -9,6 +9,7 @@ use super::SignupError;
 use crate::contacts::{self, NewContact};
 use crate::db::{Db, Pool, Timestamp};
 use crate::email::EmailAddress;
+use crate::outbox::{self, Queue};
 use crate::rounds::{self, InvitationId, RoundId};
 use crate::settings::Secret;
 
@@ -136,7 +137,7 @@ pub async fn register(
     let mut tx = db.write().await?;
     let contact = contacts::add_self_registered(&mut tx, &person, now).await?;
     let invitation = rounds::invitation_for(&mut tx, round, &contact, secret, now).await?;
-    super::queue_registration(&mut tx, invitation, RESEND_WINDOW, now).await?;
+    outbox::enqueue(&mut tx, Queue::Registration(invitation, RESEND_WINDOW), now, now).await?;
     tx.commit().await?;
     Ok(invitation)
 }

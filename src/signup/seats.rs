@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::queue_seat_mail;
 use super::sessions::{self, Session};
 use super::{SeatId, SeatStatus, SessionId, SignupError};
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::outbox::MailKind;
+use crate::outbox::{self, Queue};
 use crate::rounds::{InvitationId, RoundId};
 
 /// The outcome of a sign-up for one session.
@@ -72,7 +72,7 @@ pub async fn take(
     .fetch_one(&mut **tx)
     .await?;
     let kind = if status == SeatStatus::Confirmed { MailKind::SeatConfirmed } else { MailKind::SeatWaiting };
-    queue_seat_mail(tx, kind, seat, "", now).await?;
+    outbox::enqueue(tx, Queue::Seat(kind, seat, ""), now, now).await?;
     let position = match status {
         SeatStatus::Waiting => Some(position(&mut **tx, session, seat).await?),
         _ => None,
@@ -149,7 +149,7 @@ pub async fn cancel(db: &Db, seat: SeatId, by: By, now: DateTime<Utc>) -> Result
         return Err(SignupError::AlreadyCancelled);
     }
     end(&mut tx, seat, now).await?;
-    queue_seat_mail(&mut tx, MailKind::SeatCancelled, seat, "", now).await?;
+    outbox::enqueue(&mut tx, Queue::Seat(MailKind::SeatCancelled, seat, ""), now, now).await?;
     let mut promoted = None;
     if was == SeatStatus::Confirmed {
         promoted = promote_first(&mut tx, session, now).await?;
@@ -190,7 +190,7 @@ pub(crate) async fn promote_first(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(seat) = promoted else { return Ok(None) };
-    queue_seat_mail(tx, MailKind::SeatPromoted, seat, "", now).await?;
+    outbox::enqueue(tx, Queue::Seat(MailKind::SeatPromoted, seat, ""), now, now).await?;
     Ok(Some(seat))
 }
 
@@ -288,7 +288,9 @@ pub async fn queue_session_reminders(db: &Db, now: DateTime<Utc>) -> Result<u64,
         sessions::lock(&mut tx, row.id).await?;
         for (seat, status) in active(&mut tx, row.id).await? {
             if status == SeatStatus::Confirmed {
-                queued += queue_seat_mail(&mut tx, MailKind::SessionReminder, seat, "", now).await?;
+                queued +=
+                    outbox::enqueue(&mut tx, Queue::Seat(MailKind::SessionReminder, seat, ""), now, now)
+                        .await?;
             }
         }
         tx.commit().await?;

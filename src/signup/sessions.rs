@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::queue_seat_mail;
 use super::{SessionId, SignupError, seats};
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::outbox::MailKind;
+use crate::outbox::{self, Queue};
 use crate::rounds::RoundId;
 
 /// A session to create.
@@ -224,7 +224,13 @@ pub async fn change(
     if moved {
         let revision = before.revision + 1;
         for (seat, _) in seats::active(&mut tx, id).await? {
-            queue_seat_mail(&mut tx, MailKind::SessionChanged, seat, &revision.to_string(), now).await?;
+            outbox::enqueue(
+                &mut tx,
+                Queue::Seat(MailKind::SessionChanged, seat, &revision.to_string()),
+                now,
+                now,
+            )
+            .await?;
         }
     }
     // New seats go to the waiting list first, in its order.
@@ -253,7 +259,7 @@ pub async fn cancel(db: &Db, id: SessionId, now: DateTime<Utc>) -> Result<u32, S
     let active = seats::active(&mut tx, id).await?;
     for (seat, _) in &active {
         seats::end(&mut tx, *seat, now).await?;
-        queue_seat_mail(&mut tx, MailKind::SessionCancelled, *seat, "", now).await?;
+        outbox::enqueue(&mut tx, Queue::Seat(MailKind::SessionCancelled, *seat, ""), now, now).await?;
     }
     tx.commit().await?;
     Ok(u32::try_from(active.len()).unwrap_or(u32::MAX))

@@ -273,7 +273,7 @@ async fn a_password_link_sets_a_password_once_and_checks_it() {
 #[tokio::test]
 async fn the_first_administrator_logs_in_with_the_password_chosen_at_setup() {
     let app = TestApp::spawn().await;
-    let path = peil::accounts::setup::first_start_link(&app.pool, app.now()).await.unwrap().unwrap();
+    let path = peil::accounts::setup::first_start_link(&app.db, app.now()).await.unwrap().unwrap();
     let chosen = [("email", "beheer@example.org"), ("password", PASSWORD), ("repeat", PASSWORD)];
     assert_eq!(app.post(&path, &chosen).await.0, 200);
     let response =

@@ -145,7 +145,7 @@ async fn wrong_password_and_setup_links_count_against_the_same_limit_as_personal
     let (app, personal) = app_with_link().await;
     // The setup link exists only while there is no account yet; it stays valid until used.
     let setup =
-        peil::accounts::setup::first_start_link(&app.pool, app.now()).await.unwrap().expect("a setup link");
+        peil::accounts::setup::first_start_link(&app.db, app.now()).await.unwrap().expect("a setup link");
     app.create_user("bram@example.org", peil::accounts::Role::Werkgroep).await;
     let password =
         peil::accounts::new_password_link(&app.db, "bram@example.org", None, app.now()).await.unwrap();

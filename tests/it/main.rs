@@ -16,6 +16,7 @@ mod fuzz;
 mod hostile;
 mod instances;
 mod jobs_check;
+mod layout;
 mod links;
 mod mail;
 mod respondent_pages;

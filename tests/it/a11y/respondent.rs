@@ -62,7 +62,7 @@ async fn every_respondent_page_passes_axe_and_the_html_checker() {
     app.import_contacts(CONTACTS).await;
 
     // Before any account exists: the home page, the first administrator's link, the login page.
-    let setup = peil::accounts::setup::first_start_link(&app.pool, app.now())
+    let setup = peil::accounts::setup::first_start_link(&app.db, app.now())
         .await
         .expect("setup link")
         .expect("no users yet");

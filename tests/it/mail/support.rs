@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use peil::jobs::MailTexts;
 use peil::mail::{Delivery, Mailer};
+use peil::outbox::Queue;
 use peil::rounds::{self, OpenRequest, RoundId};
 use peil::settings::{Secret, Settings};
 use peil::time::clock::{Clock, ManualClock};
@@ -82,7 +83,8 @@ pub(crate) async fn queue_reminders(
     due: chrono::DateTime<chrono::Utc>,
 ) -> u64 {
     let mut tx = app.db.write().await.expect("begin");
-    let queued = peil::rounds::queue_reminders(&mut tx, round, number, due, due).await.expect("queue");
+    let queued =
+        peil::outbox::enqueue(&mut tx, Queue::Reminders(round, number), due, due).await.expect("queue");
     tx.commit().await.expect("commit");
     queued
 }

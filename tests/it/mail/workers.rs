@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use peil::contacts::{self, Vocabulary};
 use peil::mail::{Delivery, Mailer};
+use peil::outbox::Queue;
 use peil::rounds::{self, OpenRequest};
 use peil::settings::{Secret, Settings};
 use peil::time::clock::{Clock, ManualClock};
@@ -67,11 +68,15 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     let mut tx = db.write().await.expect("begin");
     let due = clock.now() + Duration::days(1);
     assert_eq!(
-        peil::rounds::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
+        peil::outbox::enqueue(&mut tx, Queue::Reminders(opened.round, 1), due, clock.now())
+            .await
+            .expect("queue"),
         4
     );
     assert_eq!(
-        peil::rounds::queue_reminders(&mut tx, opened.round, 1, due, clock.now()).await.expect("queue"),
+        peil::outbox::enqueue(&mut tx, Queue::Reminders(opened.round, 1), due, clock.now())
+            .await
+            .expect("queue"),
         0
     );
     tx.commit().await.expect("commit");
