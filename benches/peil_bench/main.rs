@@ -35,6 +35,7 @@ use clap::{Parser, Subcommand};
 
 use crate::backend::{Backend, Target};
 use crate::postgres::Postgres;
+use crate::respond::Linkage;
 
 #[derive(Parser)]
 #[command(name = "peil-bench", about = "Benchmarks the release build of peil")]
@@ -118,7 +119,9 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     println!("{}", report.meta_line());
 
     println!("respond: peil serve, SQLite, GET + POST of a 10-question page per response");
-    let respond = respond::run_workload(&paths, &plan, &Target::sqlite()).await?;
+    let respond = respond::run_workload(&paths, &plan, &Target::sqlite(), Linkage::Identified).await?;
+    println!("respond, anonymous: the same on an anonymous round");
+    let anonymous = respond::run_workload(&paths, &plan, &Target::sqlite(), Linkage::Anonymous).await?;
     println!("floor: Rocket + one INSERT per POST, same load");
     let mut floor = floor::run_workload(&plan).await?;
     floor.compare(&respond.levels);
@@ -144,6 +147,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     };
 
     report.add("respond", respond.to_json());
+    report.add("respond_anonymous", anonymous.to_json());
     report.add("floor", floor.to_json());
     report.add("lean", lean.to_json());
     report.add("mail", mail.to_json());
@@ -157,6 +161,10 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     report.write(&json)?;
 
     println!("\n{}\n\n{}", report.meta_line(), report::tables(&respond, &floor, &lean, &mail, &signup));
+    println!(
+        "anonymous respond beside identified and the floor:\n\n{}",
+        report::anonymous_table(&respond, &anonymous, &floor)
+    );
     println!("results page:\n\n{}", results.table());
     if let Ok(pg) = &pg {
         let mut side = compare::Figures::default();

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::backend::{self, DEFAULT_POSTGRES, Target};
 use crate::mail::{self, Mail};
-use crate::respond::{self, Respond};
+use crate::respond::{self, Linkage, Respond};
 use crate::results::{self, Results};
 use crate::server::Paths;
 use crate::signup::{self, Signup};
@@ -41,7 +41,7 @@ pub async fn run(paths: &Paths, quick: bool, admin: &str) -> anyhow::Result<Post
     for n in INSTANCES {
         let target = Target::postgres(admin, n);
         println!("respond: peil serve, {target}, GET + POST of a 10-question page per response");
-        respond.push((n, respond::run_workload(paths, &plan, &target).await?));
+        respond.push((n, respond::run_workload(paths, &plan, &target, Linkage::Identified).await?));
     }
     let mut mail = Vec::new();
     for n in INSTANCES {

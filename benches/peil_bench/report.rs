@@ -134,6 +134,33 @@ pub fn tables(respond: &Respond, floor: &Floor, lean: &Lean, mail: &Mail, signup
     out
 }
 
+/// The anonymous path beside the identified one and the floor, level by level, as Markdown: what
+/// keeping answers apart from people costs.
+pub fn anonymous_table(identified: &Respond, anonymous: &Respond, floor: &Floor) -> String {
+    let mut out = String::from(
+        "| concurrency | identified /s | anonymous /s | anonymous p50 ms | anonymous p99 ms \
+         | anonymous CPU ms/resp. | identified CPU ms/resp. | anonymous / identified | anonymous / floor |\n",
+    );
+    out.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    let levels = identified.levels.iter().zip(&anonymous.levels).zip(&floor.levels);
+    for ((i, a), f) in levels {
+        let _ = writeln!(
+            out,
+            "| {} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            a.concurrency,
+            i.per_second,
+            a.per_second,
+            a.p50_ms,
+            a.p99_ms,
+            a.cpu_ms,
+            i.cpu_ms,
+            a.per_second / i.per_second,
+            a.per_second / f.per_second
+        );
+    }
+    out
+}
+
 fn mail_table(mail: &Mail) -> String {
     let mut out = String::from("| mail | value |\n| --- | ---: |\n");
     let _ = writeln!(out, "| invitation mails, outbox to the local SMTP sink | {} |", mail.messages);
