@@ -211,14 +211,24 @@ impl Access {
         Ok(load::question_result(pool, &self.round, filter, &self.disclosure, question).await?)
     }
 
+    /// Whether the group's lists (its free texts) may be read: a list can be subtracted from
+    /// another as a set, so this is the disclosure's list rule, stricter than the one for counts.
+    pub fn lists(&self, filter: &Filter) -> bool {
+        self.disclosure.lists(filter)
+    }
+
     /// The free texts the group gave to `question` (its answers, or its "Anders" texts), with
-    /// the reading recorded in the audit log; `None` as for [`Access::question`].
+    /// the reading recorded in the audit log; `None` as for [`Access::question`], and for a group
+    /// whose lists may not be read ([`Access::lists`]).
     pub async fn free_text(
         &self,
         db: &Db,
         filter: &Filter,
         question: &str,
     ) -> Result<Option<Vec<String>>, AccessError> {
+        if !self.lists(filter) {
+            return Ok(None);
+        }
         let Some(result) = self.question(db.read(), filter, question).await? else { return Ok(None) };
         let texts = match result.summary {
             Summary::Texts(texts) => texts,

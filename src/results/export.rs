@@ -1,6 +1,6 @@
 //! A round's responses as a sheet for CSV/XLSX (`crate::spreadsheet` writes the files and neutralises
 //! formulas). Nothing is exported for a round below the threshold; an anonymous round exports no
-//! identity; a wijk or role whose group may not be shown reads "te weinig antwoorden"; names and
+//! identity; a wijk and role whose group may not be listed read "te weinig antwoorden"; names and
 //! e-mail addresses only go to administrators of identified rounds.
 
 use futures_util::TryStreamExt;
@@ -81,12 +81,14 @@ struct ResponseRecord {
     email: String,
 }
 
-/// The wijk and role cells of a row: both shown only when their combination may be shown. Then
-/// the rows that hide them form a group the disclosure protects as a whole (all respondents
-/// minus the shown combinations, or a wijk minus its shown roles), never a smaller one.
+/// The wijk and role cells of a row: both shown only when their combination may be *listed*, as
+/// the rows are a list: a row's text found on a free-text page ties the page's group to the row,
+/// so the groups the rows reveal must pass the list rule together with those pages (see
+/// `privacy::lists`). The rows that hide them are then a union of the rule's atoms, never a
+/// group smaller than the threshold.
 fn group(disclosure: &Disclosure, wijk: String, role: String) -> [Cell; 2] {
     let cross = Filter { wijk: Some(wijk.clone()), role: Some(role.clone()) };
-    if !wijk.is_empty() && !role.is_empty() && disclosure.allows(&cross) {
+    if !wijk.is_empty() && !role.is_empty() && disclosure.lists(&cross) {
         [Cell::Text(wijk), Cell::Text(role)]
     } else {
         [Cell::Text(TOO_FEW.to_string()), Cell::Text(TOO_FEW.to_string())]

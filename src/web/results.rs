@@ -124,6 +124,8 @@ async fn free_text(
         round: view::head(access.round(), Some(access.row()), app.now()),
         label,
         texts,
+        // Shown for counts, but its list would give a small group away beside other lists.
+        list_refused: access.disclosure().allows(&filter) && !access.lists(&filter),
         query: view::query(&filter),
         too_few: crate::results::TOO_FEW,
         account: super::results::account(&member),

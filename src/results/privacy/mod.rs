@@ -18,8 +18,16 @@
 //!    the shown views. Greedy rules miss combinations across relations, so when the audit
 //!    fails more is hidden (every wijk-and-role view, then every role, then every wijk) until
 //!    it passes; the total alone is always safe once it has `k` respondents.
+//!
+//! That rule is for counts. A list (free texts, one entry per respondent) adds up too, but it
+//! can also be *subtracted as a set*: the texts of noord minus the texts of the huisartsen are
+//! the texts of noord's other roles, whatever their count says. So lists have their own rule
+//! (`lists`): the groups whose lists are shown are chosen so that every atom they make (every
+//! non-empty intersection of listed groups and their complements, within the round) holds at
+//! least `k` respondents; any set expression over them is then a union of atoms.
 
 mod audit;
+mod lists;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +51,8 @@ impl Table {
 #[derive(Clone, Debug)]
 pub struct Disclosure {
     shown: BTreeMap<Filter, u64>,
+    /// The groups whose lists (one entry per respondent) may be shown; see `lists`.
+    listed: BTreeSet<Filter>,
 }
 
 impl Disclosure {
@@ -61,14 +71,20 @@ impl Disclosure {
                 *h |= hide(&v.filter);
             }
         }
+        let listed = lists::listed(&views, &hidden, k);
         let shown =
             (views.list.into_iter().zip(hidden)).filter(|(_, h)| !h).map(|(v, _)| (v.filter, v.n)).collect();
-        Disclosure { shown }
+        Disclosure { shown, listed }
     }
 
-    /// Whether results for this group may be shown: counts, charts, free text.
+    /// Whether counts for this group may be shown: its count, charts and tables of counts.
     pub fn allows(&self, filter: &Filter) -> bool {
         self.shown.contains_key(filter)
+    }
+
+    /// Whether this group's list may be shown: its free texts, one entry per respondent.
+    pub fn lists(&self, filter: &Filter) -> bool {
+        self.listed.contains(filter)
     }
 
     /// The group's respondent count, when it may be shown.

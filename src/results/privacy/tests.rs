@@ -194,3 +194,111 @@ fn no_small_group_can_be_derived_from_what_is_shown_for_random_tables() {
         }
     }
 }
+
+fn listed(d: &Disclosure, filters: &[Filter]) -> Vec<Filter> {
+    filters.iter().filter(|f| d.lists(f)).cloned().collect()
+}
+
+#[test]
+fn the_lists_of_a_wijk_and_a_role_are_not_both_shown_when_their_difference_is_small() {
+    // The attack seen: texts(noord) minus texts(huisarts) gave noord's 3 POH-GGZ, although
+    // noord (12) and the huisartsen (19) each passed the threshold for counts.
+    let t =
+        table(&[("noord", "huisarts", 9), ("noord", "poh", 3), ("zuid", "huisarts", 10), ("zuid", "poh", 8)]);
+    let d = Disclosure::new(&t, Threshold(5));
+    let (noord, huisarts) = (f(Some("noord"), None), f(None, Some("huisarts")));
+    assert!(d.allows(&noord) && d.allows(&huisarts), "both counts are shown");
+    assert!(d.lists(&Filter::default()));
+    assert!(!(d.lists(&noord) && d.lists(&huisarts)), "not both lists");
+    assert_eq!(listed(&d, &[noord, f(Some("zuid"), None)]).len(), 2, "the wijken are listed");
+}
+
+#[test]
+fn a_list_is_shown_only_for_groups_whose_counts_are_shown_and_that_hold_k() {
+    let t = table(&[("a", "", 12), ("b", "", 7), ("c", "", 2)]);
+    let d = Disclosure::new(&t, Threshold(5));
+    assert!(d.lists(&Filter::default()));
+    // a is shown for counts, but b + c (9) is the rest of it; b alone is hidden for counts.
+    assert!(d.lists(&f(Some("a"), None)));
+    assert!(!d.lists(&f(Some("b"), None)) && !d.lists(&f(Some("c"), None)));
+    let small = table(&[("a", "", 3)]);
+    assert!(!Disclosure::new(&small, Threshold(5)).lists(&Filter::default()), "fewer than k in all");
+}
+
+#[test]
+fn respondents_without_a_wijk_make_an_atom_of_their_own() {
+    // Listing a and b would leave the 2 without a wijk as total minus a minus b.
+    let t = table(&[("a", "", 10), ("b", "", 10), ("", "", 2)]);
+    let d = Disclosure::new(&t, Threshold(5));
+    assert!(d.lists(&Filter::default()));
+    assert!(!(d.lists(&f(Some("a"), None)) && d.lists(&f(Some("b"), None))));
+}
+
+mod sets {
+    //! The property the list rule exists for: no set expression over two or three lists a
+    //! reader can reach isolates fewer than `k` respondents (and more than none).
+    use proptest::prelude::*;
+
+    use super::{f, table};
+    use crate::results::privacy::Disclosure;
+    use crate::results::{Filter, Threshold};
+
+    const WIJKEN: [&str; 4] = ["a", "b", "c", ""];
+    const ROLES: [&str; 3] = ["h", "p", ""];
+
+    /// Every group a reader can ask for.
+    fn groups() -> Vec<Filter> {
+        let mut all = vec![Filter::default()];
+        all.extend(WIJKEN[..3].iter().map(|w| f(Some(w), None)));
+        all.extend(ROLES[..2].iter().map(|r| f(None, Some(r))));
+        for w in &WIJKEN[..3] {
+            all.extend(ROLES[..2].iter().map(|r| f(Some(w), Some(r))));
+        }
+        all
+    }
+
+    fn member(filter: &Filter, wijk: &str, role: &str) -> bool {
+        filter.wijk.as_deref().is_none_or(|w| w == wijk) && filter.role.as_deref().is_none_or(|r| r == role)
+    }
+
+    /// The smallest non-empty atom of `lists`: respondents alike in or out of each.
+    fn smallest_atom(cells: &[(&str, &str, u64)], lists: &[&Filter]) -> Option<u64> {
+        let mut atoms = std::collections::BTreeMap::<Vec<bool>, u64>::new();
+        for (w, r, n) in cells.iter().filter(|c| c.2 > 0) {
+            *atoms.entry(lists.iter().map(|l| member(l, w, r)).collect()).or_default() += n;
+        }
+        atoms.into_values().min()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_difference_of_two_or_three_lists_gives_a_small_group_away(
+            counts in proptest::collection::vec(0u64..14, WIJKEN.len() * ROLES.len()),
+            k in 3u32..7,
+        ) {
+            let cells: Vec<(&str, &str, u64)> = WIJKEN
+                .iter()
+                .flat_map(|w| ROLES.iter().map(move |r| (*w, *r)))
+                .zip(&counts)
+                .map(|((w, r), n)| (w, r, *n))
+                .collect();
+            let d = Disclosure::new(&table(&cells), Threshold(k));
+            let listed: Vec<Filter> = groups().into_iter().filter(|g| d.lists(g)).collect();
+            for (i, a) in listed.iter().enumerate() {
+                for (j, b) in listed.iter().enumerate().skip(i + 1) {
+                    let pair = smallest_atom(&cells, &[a, b]).unwrap_or(u64::MAX);
+                    prop_assert!(pair >= u64::from(k), "{a:?} and {b:?} leave {pair}");
+                    for c in listed.iter().skip(j + 1) {
+                        let triple = smallest_atom(&cells, &[a, b, c]).unwrap_or(u64::MAX);
+                        prop_assert!(triple >= u64::from(k), "{a:?}, {b:?}, {c:?} leave {triple}");
+                    }
+                }
+            }
+            for group in &listed {
+                prop_assert!(d.allows(group), "a listed group's counts are shown too: {group:?}");
+            }
+        }
+    }
+}

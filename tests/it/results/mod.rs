@@ -1,6 +1,7 @@
 //! The werkgroep's result pages against the real app: hand-computed figures, suppression of
 //! small groups, escaping of free text, and refusal of anyone not logged in.
 
+mod differencing;
 mod export;
 pub(crate) mod pages;
 mod scenario;
