@@ -122,11 +122,13 @@ pub struct File {
     pub rows: usize,
 }
 
-/// What was read, for the audit entry's detail.
+/// What was read, for the audit entry's detail, with the group it was read for: a series of
+/// views by different filters (an attempt to subtract one group from another) shows in the log.
 #[derive(Clone, Copy, Debug)]
 enum Read<'a> {
-    FreeText { question: &'a str },
-    File { name: &'a str, format: Format },
+    Results { filter: &'a Filter },
+    FreeText { question: &'a str, filter: &'a Filter },
+    File { name: &'a str, format: Format, filter: Option<&'a Filter> },
 }
 
 /// One round as one reader may see it at one moment.
@@ -189,8 +191,17 @@ impl Access {
         scope(&self.row.part, wijk, role)
     }
 
-    /// The group's results; `None` while the round is open or when the group may not be shown.
-    pub async fn results(&self, pool: &Pool, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
+    /// The group's results, with the view recorded in the audit log; `None` while the round is
+    /// open or when the group may not be shown (then nothing was read, and nothing is recorded).
+    pub async fn results(&self, db: &Db, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
+        let results = self.load_results(db.read(), filter).await?;
+        if results.is_some() {
+            self.record(db, AuditAction::ResultsViewed, Read::Results { filter }).await?;
+        }
+        Ok(results)
+    }
+
+    async fn load_results(&self, pool: &Pool, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
         if !self.is_closed() {
             return Ok(None);
         }
@@ -235,7 +246,7 @@ impl Access {
             Summary::Choices { other_texts, .. } => other_texts,
             _ => Vec::new(),
         };
-        self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question }).await?;
+        self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }).await?;
         Ok(Some(texts))
     }
 
@@ -253,14 +264,18 @@ impl Access {
                 export::responses(db.read(), &self.round, &self.disclosure, &scope, audience).await?
             }
             Export::Summary(filter) => {
-                let results = self.results(db.read(), filter).await?;
+                let results = self.load_results(db.read(), filter).await?;
                 results.map(|r| export::summary(&r.questions))
             }
         };
         let too_few = AccessError::TooFew { round: self.round.id, threshold: self.threshold.0 };
         let sheet = sheet.ok_or(too_few)?;
         let bytes = format.write(&sheet)?;
-        self.record(db, AuditAction::Exported, Read::File { name: what.name(), format }).await?;
+        let filter = match what {
+            Export::Responses => None,
+            Export::Summary(filter) => Some(filter),
+        };
+        self.record(db, AuditAction::Exported, Read::File { name: what.name(), format, filter }).await?;
         Ok(File { bytes, rows: sheet.rows.len() })
     }
 
@@ -285,14 +300,26 @@ pub fn closed(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     closes_at <= now
 }
 
-/// The audit detail: which round and what of it. The command line names itself instead of a
-/// file, as its entries always have.
+/// The audit detail: which round, what of it, and for which group (nothing for everyone). The
+/// command line names itself instead of a file, as its entries always have.
 fn detail(round: RoundId, reader: &Reader, read: Read<'_>) -> String {
     match (reader, read) {
         (Reader::Cli, Read::File { .. }) => format!("ronde {round} (peil export)"),
-        (_, Read::File { name, format }) => format!("ronde {round}, {name}.{}", format.extension()),
-        (_, Read::FreeText { question }) => format!("ronde {round}, vraag {question}"),
+        (_, Read::File { name, format, filter }) => {
+            format!("ronde {round}, {name}.{}{}", format.extension(), filter.map(group).unwrap_or_default())
+        }
+        (_, Read::FreeText { question, filter }) => {
+            format!("ronde {round}, vraag {question}{}", group(filter))
+        }
+        (_, Read::Results { filter }) => format!("ronde {round}{}", group(filter)),
     }
+}
+
+/// `, wijk noord, rol huisarts` for the filter's choices, empty for everyone.
+fn group(filter: &Filter) -> String {
+    let wijk = filter.wijk.as_ref().map(|w| format!(", wijk {w}"));
+    let role = filter.role.as_ref().map(|r| format!(", rol {r}"));
+    wijk.into_iter().chain(role).collect()
 }
 
 #[cfg(test)]
@@ -332,11 +359,26 @@ mod tests {
     #[test]
     fn the_audit_detail_names_the_round_and_what_was_read() {
         let member = Reader::Member { email: "lid@example.org".into(), admin: false };
-        let file = Read::File { name: "antwoorden", format: Format::Csv };
+        let file = Read::File { name: "antwoorden", format: Format::Csv, filter: None };
         assert_eq!(detail(RoundId(7), &member, file), "ronde 7, antwoorden.csv");
         assert_eq!(detail(RoundId(7), &Reader::Cli, file), "ronde 7 (peil export)");
-        let text = Read::FreeText { question: "opmerking" };
+        let everyone = Filter::default();
+        let text = Read::FreeText { question: "opmerking", filter: &everyone };
         assert_eq!(detail(RoundId(7), &member, text), "ronde 7, vraag opmerking");
+    }
+
+    #[test]
+    fn the_audit_detail_names_the_group_read_so_differencing_shows() {
+        let member = Reader::Member { email: "lid@example.org".into(), admin: false };
+        let noord = Filter { wijk: some("noord"), role: None };
+        let both = Filter { wijk: some("noord"), role: some("huisarts") };
+        assert_eq!(detail(RoundId(7), &member, Read::Results { filter: &noord }), "ronde 7, wijk noord");
+        let text = Read::FreeText { question: "opmerking", filter: &both };
+        assert_eq!(detail(RoundId(7), &member, text), "ronde 7, vraag opmerking, wijk noord, rol huisarts");
+        let file = Read::File { name: "samenvatting", format: Format::Xlsx, filter: Some(&noord) };
+        assert_eq!(detail(RoundId(7), &member, file), "ronde 7, samenvatting.xlsx, wijk noord");
+        let role = Filter { wijk: None, role: some("poh-ggz") };
+        assert_eq!(detail(RoundId(7), &member, Read::Results { filter: &role }), "ronde 7, rol poh-ggz");
     }
 
     #[test]

@@ -87,7 +87,7 @@ async fn render_round(
     let invited = load::invited(app.db.read(), access.siblings()).await?;
     let rates = view::rates(&invited, &Disclosure::new(&invited.answered, access.threshold()));
     let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part);
-    let results = access.results(app.db.read(), &filter).await.map_err(refused)?;
+    let results = access.results(&app.db, &filter).await.map_err(refused)?;
     let respondents = results.as_ref().map(|r| r.respondents);
     let questions: Vec<QuestionView> =
         results.map(|r| r.questions.iter().map(view::question).collect()).unwrap_or_default();

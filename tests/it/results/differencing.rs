@@ -147,3 +147,25 @@ async fn the_rows_of_the_responses_export_tie_no_small_group_to_a_free_text_list
         }
     }
 }
+
+#[tokio::test]
+async fn every_view_of_results_and_free_text_is_in_the_audit_log_with_its_group() {
+    let (app, round, _forms) = closed_round(PEOPLE, false).await;
+    let member = app.login_as("lid@example.org", Role::Werkgroep).await;
+    member.get(&format!("/werkgroep/ronde/{round}?wijk=noord")).await;
+    member.get(&format!("/werkgroep/ronde/{round}/vrije-tekst/opmerking?wijk=noord")).await;
+    member.get(&format!("/werkgroep/ronde/{round}/vrije-tekst/opmerking?rol=huisarts")).await;
+    let entries: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, detail FROM audit_log WHERE actor = 'lid@example.org' AND action <> 'login' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("audit log");
+    let expected = [
+        ("results_viewed", format!("ronde {round}, wijk noord")),
+        ("free_text_viewed", format!("ronde {round}, vraag opmerking, wijk noord")),
+    ];
+    for (action, detail) in expected {
+        assert!(entries.contains(&(action.to_owned(), detail.clone())), "{action} {detail}: {entries:?}");
+    }
+}
