@@ -244,6 +244,8 @@ impl Access {
         let texts = match result.summary {
             Summary::Texts(texts) => texts,
             Summary::Choices { other_texts, .. } => other_texts,
+            // Fewer than the threshold wrote one: their texts are theirs alone.
+            Summary::Withheld(_) => return Ok(None),
             _ => Vec::new(),
         };
         self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }).await?;

@@ -202,6 +202,7 @@ pub fn summary(questions: &[super::QuestionResult]) -> Sheet {
                 line(&q.label, "toelichtingen".into(), texts.len() as u64, texts.len() as u64)
             }
             Summary::Answered(n) => line(&q.label, "beantwoord".into(), *n, *n),
+            Summary::Withheld(n) => line(&q.label, format!("{TOO_FEW} om te tonen"), *n, *n),
         }
     }
     let headers = ["Vraag", "Antwoord", "Aantal", "Percentage"].map(String::from).to_vec();

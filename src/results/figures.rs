@@ -36,7 +36,7 @@ pub fn chart(question: &QuestionResult) -> Option<Chart> {
             bins: numbers.bins.clone(),
             median: numbers.median,
         })),
-        Summary::Texts(_) | Summary::Answered(_) => None,
+        Summary::Texts(_) | Summary::Answered(_) | Summary::Withheld(_) => None,
     }
 }
 

@@ -64,14 +64,7 @@ pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> H
 
 /// How many answered the question: the n printed beside a point.
 fn answered(summary: &super::Summary) -> u64 {
-    use super::Summary::*;
-    match summary {
-        Choices { answered, .. } | Scale { answered, .. } => *answered,
-        Matrix { rows, .. } => rows.iter().map(|r| r.answered).max().unwrap_or(0),
-        Numbers(n) => n.answered,
-        Texts(t) => t.len() as u64,
-        Answered(n) => *n,
-    }
+    summary.answered()
 }
 
 /// "apr 2027" per occasion; the day is added where two fall in one month.

@@ -230,7 +230,9 @@ pub async fn round_results(
     }
     let mut tally = Tally::new(&round.form);
     stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
-    Ok(Some(RoundResults { respondents: tally.respondents(), questions: tally.finish() }))
+    let respondents = tally.respondents();
+    let questions = tally.finish().into_iter().map(|q| disclosure.question(q)).collect();
+    Ok(Some(RoundResults { respondents, questions }))
 }
 
 /// One question's result for the group, tallying only that question (a free-text page, a
@@ -247,7 +249,7 @@ pub async fn question_result(
     }
     let mut tally = Tally::only(&round.form, question);
     stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
-    Ok(tally.finish().into_iter().next())
+    Ok(tally.finish().into_iter().next().map(|q| disclosure.question(q)))
 }
 
 /// Calls `each` with every stored answer object of the group, without collecting them. Ordered
@@ -303,13 +305,17 @@ pub async fn job_history(
         let ids: Vec<RoundId> = group.iter().map(|r| r.id).collect();
         let disclosure = Disclosure::new(&respondents(pool, &ids).await?, threshold_of(&form));
         let (region, wijken) = fold_by_wijk(pool, &ids, &form).await?;
-        let region = disclosure.allows(&Filter::default()).then_some(region);
+        let shown = |group: GroupResults| GroupResults {
+            questions: group.questions.into_iter().map(|q| disclosure.question(q)).collect(),
+            ..group
+        };
+        let region = disclosure.allows(&Filter::default()).then(|| shown(region));
         let wijken = wijken
             .into_iter()
             .filter(|(wijk, _)| !wijk.is_empty())
             .map(|(wijk, group)| {
                 let allowed = disclosure.allows(&Filter { wijk: Some(wijk.clone()), role: None });
-                (wijk, allowed.then_some(group))
+                (wijk, allowed.then(|| shown(group)))
             })
             .collect();
         history.push(Occasion { rounds: group, form, region, wijken });

@@ -72,6 +72,33 @@ pub enum Summary {
     Texts(Vec<String>),
     /// email, date, slot: only how many answered.
     Answered(u64),
+    /// A question fewer than the threshold answered in the group shown: only how many, since a
+    /// distribution, a histogram, a minimum or maximum or a text of so few are single people's
+    /// answers (see `privacy::Disclosure::question`).
+    Withheld(u64),
+}
+
+impl Summary {
+    /// How many in the group answered the question (for a matrix, its most answered item).
+    pub fn answered(&self) -> u64 {
+        match self {
+            Summary::Choices { answered, .. } | Summary::Scale { answered, .. } => *answered,
+            Summary::Matrix { rows, .. } => rows.iter().map(|r| r.answered).max().unwrap_or(0),
+            Summary::Numbers(n) => n.answered,
+            Summary::Texts(t) => t.len() as u64,
+            Summary::Answered(n) | Summary::Withheld(n) => *n,
+        }
+    }
+
+    /// The fewest who answered any part of it: for a matrix its least answered item.
+    fn fewest(&self) -> u64 {
+        match self {
+            Summary::Matrix { rows, .. } => {
+                rows.iter().map(|r| r.answered).filter(|&n| n > 0).min().unwrap_or(0)
+            }
+            other => other.answered(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

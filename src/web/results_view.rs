@@ -227,6 +227,10 @@ pub fn question(result: &QuestionResult) -> QuestionView {
             view.texts = texts.len();
         }
         Summary::Answered(n) => view.answered = *n,
+        Summary::Withheld(n) => {
+            view.answered = *n;
+            view.figures = format!("{} om te tonen", crate::results::TOO_FEW);
+        }
     }
     view
 }

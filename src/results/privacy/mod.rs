@@ -31,7 +31,7 @@ mod lists;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Filter, Threshold};
+use super::{Filter, QuestionResult, Summary, Threshold};
 use audit::Span;
 
 /// Respondents per (wijk, role) cell; an empty string stands for "not kept" (an anonymous
@@ -53,6 +53,7 @@ pub struct Disclosure {
     shown: BTreeMap<Filter, u64>,
     /// The groups whose lists (one entry per respondent) may be shown; see `lists`.
     listed: BTreeSet<Filter>,
+    k: u64,
 }
 
 impl Disclosure {
@@ -74,7 +75,18 @@ impl Disclosure {
         let listed = lists::listed(&views, &hidden, k);
         let shown =
             (views.list.into_iter().zip(hidden)).filter(|(_, h)| !h).map(|(v, _)| (v.filter, v.n)).collect();
-        Disclosure { shown, listed }
+        Disclosure { shown, listed, k }
+    }
+
+    /// A question's result as it may be shown for a group that may be: when fewer than the
+    /// threshold answered it (any item of a matrix), only how many did. A distribution of 4, a
+    /// histogram of 4 or "lowest 2, highest 6" of 4 are those 4 people's answers.
+    pub fn question(&self, result: QuestionResult) -> QuestionResult {
+        let fewest = result.summary.fewest();
+        if fewest == 0 || fewest >= self.k || matches!(result.summary, Summary::Answered(_)) {
+            return result;
+        }
+        QuestionResult { summary: Summary::Withheld(result.summary.answered()), ..result }
     }
 
     /// Whether counts for this group may be shown: its count, charts and tables of counts.

@@ -302,3 +302,25 @@ mod sets {
         }
     }
 }
+
+#[test]
+fn a_question_fewer_than_k_answered_keeps_only_how_many_did() {
+    use crate::results::{MatrixRow, QuestionResult, Summary};
+    let d = Disclosure::new(&table(&[("a", "", 12)]), Threshold(5));
+    let result = |summary| QuestionResult { id: "q".into(), label: "Q".into(), kind: "text", summary };
+    let texts = |n: usize| Summary::Texts((0..n).map(|i| i.to_string()).collect());
+    assert_eq!(d.question(result(texts(4))).summary, Summary::Withheld(4));
+    assert_eq!(d.question(result(texts(5))).summary, texts(5));
+    assert_eq!(d.question(result(texts(0))).summary, texts(0), "nothing to hide");
+    assert_eq!(d.question(result(Summary::Answered(2))).summary, Summary::Answered(2), "a count alone");
+    let row = |answered| MatrixRow {
+        value: "x".into(),
+        label: "X".into(),
+        counts: vec![answered],
+        na: 0,
+        answered,
+        mean: None,
+    };
+    let matrix = Summary::Matrix { points: vec!["1".into()], rows: vec![row(9), row(3)] };
+    assert_eq!(d.question(result(matrix)).summary, Summary::Withheld(9), "an item of 3 is 3 people's");
+}

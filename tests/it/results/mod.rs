@@ -4,6 +4,7 @@
 mod differencing;
 mod export;
 pub(crate) mod pages;
+mod per_question;
 mod scenario;
 mod stored;
 

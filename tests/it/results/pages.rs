@@ -36,8 +36,8 @@ label = "Opmerkingen"
 max_length = 1000
 "#;
 
-/// noord 6, zuid 5, oost 2 huisartsen, all answering `ervaring` as below; one free text is a
-/// script. Returns the app and the round.
+/// noord 6, zuid 5, oost 2 huisartsen, all answering `ervaring` as below; noord's 6 each write a
+/// free text, one of them a script. Returns the app and the round.
 pub(crate) async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
     let forms = forms_dir(&[("peiling", PEILING)]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
@@ -53,12 +53,15 @@ pub(crate) async fn closed_round() -> (TestApp, peil::rounds::RoundId, tempfile:
                 ("ervaring", Answer::Number(f64::from(*score))),
                 ("kanaal", Answer::Text(if i % 2 == 0 { "telefoon" } else { "mail" }.into())),
             ];
-            if *wijk == "noord" && i == 0 {
-                given.push(("opmerking", Answer::Text("<script>alert(1)</script>".into())));
-            }
-            if *wijk == "noord" && i == 1 {
-                given
-                    .push(("opmerking", Answer::Text("=HYPERLINK(\"http://evil.example\",\"klik\")".into())));
+            // Everyone in noord writes something (6, the threshold being 5): one a script, one a
+            // spreadsheet formula.
+            let text = match i {
+                0 => "<script>alert(1)</script>".to_owned(),
+                1 => "=HYPERLINK(\"http://evil.example\",\"klik\")".to_owned(),
+                _ => format!("Gewone opmerking {i}"),
+            };
+            if *wijk == "noord" {
+                given.push(("opmerking", Answer::Text(text)));
             }
             submit(&app, round, &link.url, answers(&given)).await;
         }
