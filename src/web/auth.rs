@@ -12,8 +12,6 @@
 //! which made a signed double-submit cookie unnecessary. The session cookie's `SameSite=Strict`
 //! is a third layer, not relied on alone.
 
-use std::net::IpAddr;
-
 use rocket::data::{Data, FromData};
 use rocket::form::{self, FromForm, ValueField};
 use rocket::http::{Cookie, CookieJar, Method, SameSite, Status};
@@ -23,6 +21,7 @@ use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes,
 use rocket_dyn_templates::{Template, context};
 
 use super::body::{self, BodyError, Fields};
+use super::client::ClientAddress;
 use super::link::{self, Admitted};
 use super::{App, Error};
 use crate::accounts::{self, AccountsError, Role, UserId};
@@ -268,14 +267,13 @@ struct Login<'r> {
 async fn login(
     _origin: SameOrigin,
     form: Fields<Login<'_>>,
-    ip: Option<IpAddr>,
+    client: ClientAddress,
     cookies: &CookieJar<'_>,
     app: &State<App>,
 ) -> Result<Answer, Error> {
     let Fields(Login { email, password, terug }) = form;
     let terug = local_path(terug).unwrap_or(HOME);
-    let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
-    match accounts::login(&app.db, email, password, &ip, app.now()).await {
+    match accounts::login(&app.db, email, password, &client.describe(), app.now()).await {
         Ok(session) => {
             let cookie = Cookie::build((SESSION_COOKIE, session.token))
                 .http_only(true)
