@@ -14,6 +14,7 @@
 
 use rocket::data::{Data, FromData};
 use rocket::form::{self, FromForm, ValueField};
+use rocket::http::uri::Origin;
 use rocket::http::{Cookie, CookieJar, Method, SameSite, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::response::Redirect;
@@ -239,12 +240,15 @@ impl<'r> FromForm<'r> for NoFields {
 }
 
 /// `terug` when it is a path on this site; anything else (`//evil.example`, `https://...`,
-/// `/\evil`) would turn the login into an open redirect.
+/// `/\evil`) would turn the login into an open redirect. It must also be a valid URI path as it
+/// stands (no space, no non-ASCII): the redirect sends it unchanged, and Rocket answers a
+/// `Location` it cannot parse with a 500.
 fn local_path(terug: &str) -> Option<&str> {
     let local = terug.starts_with('/')
         && !terug.starts_with("//")
         && !terug.contains('\\')
-        && !terug.chars().any(char::is_control);
+        && !terug.chars().any(char::is_control)
+        && Origin::parse(terug).is_ok();
     local.then_some(terug)
 }
 
@@ -382,7 +386,11 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_a_login() {
         assert_eq!(local_path("/beheer?x=1"), Some("/beheer?x=1"));
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "beheer", "/a\nb", ""] {
+        let unsendable = ["/a b", "/be\u{a0}heer"];
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "beheer", "/a\nb", ""]
+            .iter()
+            .chain(&unsendable)
+        {
             assert_eq!(local_path(bad), None, "{bad}");
         }
     }
