@@ -2,6 +2,7 @@
 //! `PEIL_`-prefixed environment variables. Everything else receives a `Settings` value; nothing
 //! reads the environment on its own.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use rocket::figment::{
@@ -59,6 +60,10 @@ pub struct Settings {
     /// How long a worker's claim on a mail holds, in seconds. An instance that dies mid-send
     /// leaves its claimed mails `sending`; another instance takes them over after this.
     pub mail_lease_seconds: u64,
+    /// Reverse proxies whose `X-Real-IP` / `X-Forwarded-For` name the client, e.g.
+    /// `["127.0.0.1"]`. Empty: the connection's peer is the client and those headers are ignored,
+    /// since anyone can send them.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Settings {
@@ -83,6 +88,7 @@ impl Default for Settings {
             mail_poll_ms: 1000,
             mail_concurrency: 8,
             mail_lease_seconds: 300,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -187,6 +193,13 @@ mod tests {
         assert_eq!(loaded("port = 8765").base_url, "http://127.0.0.1:8765");
         assert_eq!(loaded("address = \"0.0.0.0\"\nport = 80").base_url, "http://127.0.0.1:80");
         assert_eq!(loaded("address = \"::\"").base_url, "http://[::1]:8000");
+    }
+
+    #[test]
+    fn no_proxy_is_trusted_unless_listed() {
+        assert!(loaded("").trusted_proxies.is_empty());
+        let listed = loaded("trusted_proxies = [\"127.0.0.1\", \"::1\"]").trusted_proxies;
+        assert_eq!(listed, ["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
     }
 
     #[test]

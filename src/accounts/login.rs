@@ -1,6 +1,12 @@
-//! Logging in: the rate limit first (failed attempts per typed address and per client address,
-//! counted in the database so that instances share them), then argon2 verification, then a new
-//! session. An unknown address costs the same work and gets the same answer as a wrong password.
+//! Logging in: the rate limit first, then argon2 verification, then a new session. An unknown
+//! address costs the same work and gets the same answer as a wrong password.
+//!
+//! The limit counts failed attempts in the database, so that instances share them, at three
+//! levels: one client on one address (small, so a typist is stopped quickly), one client over
+//! all addresses, and one address from all clients together (larger, so that someone else's
+//! wrong passwords do not lock the real user out, while guessing one account from many clients
+//! stays bounded). Each attempt is recorded in the same write transaction that counts, before its
+//! password is checked; otherwise concurrent attempts all count before any is recorded.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -8,16 +14,21 @@ use super::password::verify;
 use super::session::{self, LoginSession};
 use super::{AccountsError, Role, UserId};
 use crate::audit::{self, AuditAction};
-use crate::db::{Db, Timestamp};
+use crate::db::{Backend, Db, Timestamp, Write};
 use crate::email::EmailAddress;
 
-/// Failed attempts allowed per typed e-mail address within the window.
-pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+/// Failed attempts allowed per typed e-mail address from one client address within the window.
+pub const MAX_FAILURES_PER_EMAIL_AND_IP: i64 = 5;
 /// Failed attempts allowed per client address within the window (a practice shares one address).
 pub const MAX_FAILURES_PER_IP: i64 = 20;
+/// Failed attempts allowed per typed e-mail address from all clients together within the window.
+pub const MAX_FAILURES_PER_EMAIL: i64 = 50;
 pub const RATE_WINDOW_MINUTES: i64 = 15;
 
-/// The longest address kept from a failed attempt; anything longer is not an address.
+/// What is kept of typed text that is no address: it may be a password typed in the wrong field.
+pub const NOT_AN_ADDRESS: &str = "(geen geldig e-mailadres)";
+
+/// The longest text looked at as an address; anything longer is not one.
 const MAX_EMAIL_CHARS: usize = 254;
 
 /// The account a typed address names, as stored.
@@ -30,8 +41,9 @@ struct Account {
 }
 
 /// Checks `email` and `password` and starts a session. `ip` is the client's address as the web
-/// edge sees it; it is only counted and written to the audit log. Text that is no address (by
-/// the rule accounts are added with) finds no account, and is counted and answered like one.
+/// edge decides it; it is only counted and written to the audit log. Text that is no address (by
+/// the rule accounts are added with) finds no account, is counted and answered like one, and is
+/// recorded as `NOT_AN_ADDRESS`, never as typed.
 pub async fn login(
     db: &Db,
     email: &str,
@@ -39,61 +51,84 @@ pub async fn login(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<LoginSession, AccountsError> {
-    let typed: String = email.trim().to_lowercase().chars().take(MAX_EMAIL_CHARS).collect();
+    let capped: String = email.chars().take(MAX_EMAIL_CHARS).collect();
+    let address = EmailAddress::parse(&capped).ok();
+    let typed = address.as_ref().map_or(NOT_AN_ADDRESS, EmailAddress::as_str);
     let detail = format!("ip {ip}");
-    if throttled(db, &typed, ip, now).await? {
-        audit::log(db, now, Some(&typed), AuditAction::LoginThrottled, &detail).await?;
+    if !reserve(db, typed, ip, now).await? {
+        audit::log(db, now, Some(typed), AuditAction::LoginThrottled, &detail).await?;
         return Err(AccountsError::TooManyAttempts);
     }
-    let account: Option<Account> = match EmailAddress::parse(&typed) {
-        Ok(address) => {
+    let account: Option<Account> = match &address {
+        Some(address) => {
             sqlx::query_as("SELECT id, role, password_hash FROM users WHERE email = $1")
                 .bind(address.as_str())
                 .fetch_optional(db.read())
                 .await?
         }
-        Err(_) => None,
+        None => None,
     };
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let verified = verify(password.to_owned(), stored).await;
     let mut w = db.write().await?;
     let Some(account) = account.filter(|_| verified) else {
-        sqlx::query("INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3)")
-            .bind(&typed)
-            .bind(ip)
-            .bind(Timestamp::from(now))
-            .execute(&mut *w)
-            .await?;
-        audit::record(&mut w, now, Some(&typed), AuditAction::LoginFailed, &detail).await?;
+        // The reserved attempt stays: it is the failure the limit counts.
+        audit::record(&mut w, now, Some(typed), AuditAction::LoginFailed, &detail).await?;
         w.commit().await?;
         return Err(AccountsError::WrongCredentials);
     };
-    // A success forgives the address's earlier typos; the client address keeps its count.
-    sqlx::query("DELETE FROM login_attempts WHERE email = $1").bind(&typed).execute(&mut *w).await?;
+    // A success forgives this client's typos for the address, this attempt's reservation
+    // included. Other clients' failures stay: a guesser is not reset by the real user's login.
+    sqlx::query("DELETE FROM login_attempts WHERE email = $1 AND ip = $2")
+        .bind(typed)
+        .bind(ip)
+        .execute(&mut *w)
+        .await?;
     session::sweep(&mut w, now).await?;
-    let started = session::create(&mut w, account.id, typed.clone(), account.role, now).await?;
-    audit::record(&mut w, now, Some(&typed), AuditAction::Login, &detail).await?;
+    let started = session::create(&mut w, account.id, typed.to_owned(), account.role, now).await?;
+    audit::record(&mut w, now, Some(typed), AuditAction::Login, &detail).await?;
     w.commit().await?;
     Ok(started)
 }
 
-/// Whether the address or the client already used up its failed attempts. Old attempts are
-/// deleted on the way, which keeps the table at fifteen minutes of failures.
-async fn throttled(db: &Db, email: &str, ip: &str, now: DateTime<Utc>) -> Result<bool, AccountsError> {
-    let since = Timestamp::from(now - Duration::minutes(RATE_WINDOW_MINUTES));
+/// Records an attempt on `email` from `ip`, unless one of the limits is used up: then `false`
+/// and nothing recorded. Old attempts are deleted on the way, which keeps the table at one window.
+async fn reserve(db: &Db, email: &str, ip: &str, now: DateTime<Utc>) -> Result<bool, AccountsError> {
     let mut w = db.write().await?;
+    if db.backend() == Backend::Postgres {
+        // SQLite's write turn already lets one transaction count at a time. PostgreSQL's would
+        // each count without the others' uncommitted rows; this lock (first, so that no weaker
+        // lock on the table is held while waiting for it) makes them take turns.
+        sqlx::query("LOCK TABLE login_attempts IN SHARE ROW EXCLUSIVE MODE").execute(&mut *w).await?;
+    }
+    let since = Timestamp::from(now - Duration::minutes(RATE_WINDOW_MINUTES));
     sqlx::query("DELETE FROM login_attempts WHERE at <= $1").bind(since).execute(&mut *w).await?;
-    let by_email: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2")
+    let room = has_room(&mut w, email, ip).await?;
+    if room {
+        sqlx::query("INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3)")
             .bind(email)
-            .bind(since)
-            .fetch_one(&mut *w)
+            .bind(ip)
+            .bind(Timestamp::from(now))
+            .execute(&mut *w)
             .await?;
-    let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2")
-        .bind(ip)
-        .bind(since)
-        .fetch_one(&mut *w)
-        .await?;
+    }
     w.commit().await?;
-    Ok(by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP)
+    Ok(room)
+}
+
+/// Whether every limit has room for one more attempt, counted in the caller's transaction (which
+/// has just deleted what fell out of the window).
+async fn has_room(w: &mut Write, email: &str, ip: &str) -> Result<bool, sqlx::Error> {
+    let (pair, by_ip, by_email): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND ip = $2), \
+                (SELECT COUNT(*) FROM login_attempts WHERE ip = $2), \
+                (SELECT COUNT(*) FROM login_attempts WHERE email = $1)",
+    )
+    .bind(email)
+    .bind(ip)
+    .fetch_one(&mut **w)
+    .await?;
+    Ok(pair < MAX_FAILURES_PER_EMAIL_AND_IP
+        && by_ip < MAX_FAILURES_PER_IP
+        && by_email < MAX_FAILURES_PER_EMAIL)
 }

@@ -15,7 +15,10 @@ use crate::audit::{self, AuditAction};
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::email::EmailAddress;
 
-pub use login::{MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP, RATE_WINDOW_MINUTES, login};
+pub use login::{
+    MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_EMAIL_AND_IP, MAX_FAILURES_PER_IP, NOT_AN_ADDRESS,
+    RATE_WINDOW_MINUTES, login,
+};
 pub use password::{LINK_VALID_HOURS, LinkInfo, new_password_link, password_link, set_password, warm_up};
 pub use session::{
     ABSOLUTE_HOURS, IDLE_MINUTES, LoginSession, SessionUser, csrf_matches, logout, session_user,

@@ -12,10 +12,9 @@
 //! which made a signed double-submit cookie unnecessary. The session cookie's `SameSite=Strict`
 //! is a third layer, not relied on alone.
 
-use std::net::IpAddr;
-
 use rocket::data::{Data, FromData};
 use rocket::form::{self, FromForm, ValueField};
+use rocket::http::uri::Origin;
 use rocket::http::{Cookie, CookieJar, Method, SameSite, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::response::Redirect;
@@ -23,6 +22,7 @@ use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes,
 use rocket_dyn_templates::{Template, context};
 
 use super::body::{self, BodyError, Fields};
+use super::client::ClientAddress;
 use super::link::{self, Admitted};
 use super::{App, Error};
 use crate::accounts::{self, AccountsError, Role, UserId};
@@ -240,12 +240,15 @@ impl<'r> FromForm<'r> for NoFields {
 }
 
 /// `terug` when it is a path on this site; anything else (`//evil.example`, `https://...`,
-/// `/\evil`) would turn the login into an open redirect.
+/// `/\evil`) would turn the login into an open redirect. It must also be a valid URI path as it
+/// stands (no space, no non-ASCII): the redirect sends it unchanged, and Rocket answers a
+/// `Location` it cannot parse with a 500.
 fn local_path(terug: &str) -> Option<&str> {
     let local = terug.starts_with('/')
         && !terug.starts_with("//")
         && !terug.contains('\\')
-        && !terug.chars().any(char::is_control);
+        && !terug.chars().any(char::is_control)
+        && Origin::parse(terug).is_ok();
     local.then_some(terug)
 }
 
@@ -268,14 +271,13 @@ struct Login<'r> {
 async fn login(
     _origin: SameOrigin,
     form: Fields<Login<'_>>,
-    ip: Option<IpAddr>,
+    client: ClientAddress,
     cookies: &CookieJar<'_>,
     app: &State<App>,
 ) -> Result<Answer, Error> {
     let Fields(Login { email, password, terug }) = form;
     let terug = local_path(terug).unwrap_or(HOME);
-    let ip = ip.map_or_else(|| "onbekend".to_owned(), |ip| ip.to_string());
-    match accounts::login(&app.db, email, password, &ip, app.now()).await {
+    match accounts::login(&app.db, email, password, &client.describe(), app.now()).await {
         Ok(session) => {
             let cookie = Cookie::build((SESSION_COOKIE, session.token))
                 .http_only(true)
@@ -384,7 +386,11 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_a_login() {
         assert_eq!(local_path("/beheer?x=1"), Some("/beheer?x=1"));
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "beheer", "/a\nb", ""] {
+        let unsendable = ["/a b", "/be\u{a0}heer"];
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "beheer", "/a\nb", ""]
+            .iter()
+            .chain(&unsendable)
+        {
             assert_eq!(local_path(bad), None, "{bad}");
         }
     }

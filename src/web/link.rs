@@ -87,7 +87,7 @@ fn app<'r>(req: &'r Request<'_>) -> &'r App {
 
 fn caller(req: &Request<'_>) -> Caller {
     let app = app(req);
-    let client = Client::new(&app.secret, req.client_ip());
+    let client = Client::new(&app.secret, super::client::of(req).0);
     Caller { client, secure: app.settings.base_url.starts_with("https://") }
 }
 

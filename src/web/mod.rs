@@ -5,6 +5,7 @@ mod accessibility;
 mod admin;
 mod auth;
 mod body;
+mod client;
 mod error;
 mod errors;
 mod headers;
@@ -64,6 +65,8 @@ pub fn build(app: App) -> Rocket<Build> {
         .merge(("template_dir", settings.templates_dir.clone()))
         // Rocket's own request log prints paths, and paths hold personal tokens.
         .merge(("log_level", LogLevel::Off))
+        // Forwarded addresses are believed from `trusted_proxies` only, by `client::of`.
+        .merge(("ip_header", false))
         .merge(("cli_colors", false));
     let static_dir = settings.static_dir.clone();
     // The dummy hash that unknown addresses are checked against, made before the first login.

@@ -58,17 +58,36 @@ impl TestApp {
     }
 
     pub async fn spawn_with_forms(forms_dir: &Path) -> TestApp {
+        TestApp::spawn_fresh(forms_dir, |_| ()).await
+    }
+
+    /// The app with the shipped forms and settings changed by `tune` (`trusted_proxies`, say).
+    pub async fn spawn_configured(tune: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::spawn_fresh(&repo("forms"), tune).await
+    }
+
+    async fn spawn_fresh(forms_dir: &Path, tune: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::new(dir.path());
-        TestApp::spawn_on(forms_dir, dir, db, Secret::new(peil::crypto::random_b64(48))).await
+        TestApp::spawn_tuned(forms_dir, dir, db, Secret::new(peil::crypto::random_b64(48)), tune).await
     }
 
     /// The app on a database that may already hold data (a restored backup, say), with `secret`.
     /// It is built by the service's own composition root (`peil::app`), with no jobs unless the
     /// test writes them to `dir/jobs`, and mail written to files in `dir/data`.
     pub async fn spawn_on(forms_dir: &Path, dir: tempfile::TempDir, db: TestDb, secret: Secret) -> TestApp {
+        TestApp::spawn_tuned(forms_dir, dir, db, secret, |_| ()).await
+    }
+
+    async fn spawn_tuned(
+        forms_dir: &Path,
+        dir: tempfile::TempDir,
+        db: TestDb,
+        secret: Secret,
+        tune: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let port = free_port();
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: db.url.clone(),
             base_url: format!("http://127.0.0.1:{port}"),
             port,
@@ -81,6 +100,7 @@ impl TestApp {
             min_group_size: 2,
             ..Settings::default()
         };
+        tune(&mut settings);
         let clock = ShiftedClock::new();
         let service =
             peil::app::build(settings, clock.clone(), Workers::ByHand).await.expect("the app builds");

@@ -6,8 +6,11 @@ use peil::rounds::guesses::MAX_MISSES;
 
 use crate::helpers::{TestApp, location};
 
+/// The app behind a proxy on loopback (`trusted_proxies`), which names each client in
+/// `X-Real-IP`, and the first invited person's link.
 async fn app_with_link() -> (TestApp, String) {
-    let app = TestApp::spawn().await;
+    let app =
+        TestApp::spawn_configured(|s| s.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()]).await;
     app.import_contacts(crate::helpers::CONTACTS).await;
     let round = app.open_round("crisisdienst", &["huisarts"], false).await;
     let link = app.first_link(round).await;

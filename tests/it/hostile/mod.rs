@@ -5,6 +5,7 @@
 //! nothing behind.
 
 mod answers;
+mod logins;
 mod mails;
 mod refused;
 
