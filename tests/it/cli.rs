@@ -6,23 +6,35 @@ use std::process::{Command, Output, Stdio};
 use crate::helpers::{CONTACTS, forms_dir, free_port, repo};
 
 /// `peil` with its own database and data folder, the shipped forms unless `forms` says otherwise.
-struct Cli {
-    dir: tempfile::TempDir,
-    db: crate::pg::TestDb,
+pub(crate) struct Cli {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) db: crate::pg::TestDb,
     forms: std::path::PathBuf,
     port: u16,
 }
 
 impl Cli {
-    fn new() -> Cli {
+    pub(crate) fn new() -> Cli {
         let dir = tempfile::tempdir().unwrap();
         Cli { db: crate::pg::TestDb::new(dir.path()), dir, forms: repo("forms"), port: free_port() }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_peil"));
+        command.args(args);
+        self.configured(command)
+    }
+
+    /// The same command run by a shell that first sets `umask`, as a service manager might.
+    pub(crate) fn under_umask(&self, umask: &str, args: &[&str]) -> Command {
+        let mut command = Command::new("sh");
+        command.args(["-c", &format!("umask {umask} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_peil")]);
+        command.args(args);
+        self.configured(command)
+    }
+
+    fn configured(&self, mut command: Command) -> Command {
         command
-            .args(args)
             .current_dir(self.dir.path())
             .env("PEIL_DATABASE_URL", &self.db.url)
             .env("PEIL_FORMS_DIR", &self.forms)
@@ -35,11 +47,11 @@ impl Cli {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
     }
 
-    fn write(&self, name: &str, text: &[u8]) -> String {
+    pub(crate) fn write(&self, name: &str, text: &[u8]) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         path.display().to_string()
@@ -50,7 +62,7 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -184,7 +196,7 @@ fn opening_a_round_for_nobody_or_an_unknown_form_is_refused() {
 }
 
 /// Kills the service when the test ends, however it ends.
-struct Service(std::process::Child);
+pub(crate) struct Service(pub(crate) std::process::Child);
 
 impl Drop for Service {
     fn drop(&mut self) {
