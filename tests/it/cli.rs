@@ -371,3 +371,30 @@ fn check_reports_the_problems_of_forms_and_of_jobs_in_one_run() {
     assert!(!report.contains("in-orde.toml"), "{report}");
     assert!(!report.contains("there is no form `kapot`"), "a form with problems exists: {report}");
 }
+
+#[test]
+fn printing_the_links_into_a_pipe_closed_after_the_first_line_ends_without_a_panic() {
+    let cli = Cli::new();
+    // More links than a pipe buffers, so that peil is still writing when the reader leaves.
+    let mut csv = String::from("naam;e-mail;rol\n");
+    for i in 0..1000 {
+        csv.push_str(&format!("Huisarts {i};arts{i}@example.org;huisarts\n"));
+    }
+    let contacts = cli.write("veel.csv", csv.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let opened = cli.run(&["round", "open", "--form", "crisisdienst", "--closes", "2099-12-31"]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+
+    // As `peil round links 1 | head -1` does.
+    let mut links = cli.command(&["round", "links", "1"]);
+    let mut child = links.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.starts_with("Huisarts"), "{first}");
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    let log = stderr(&output);
+    assert!(!log.contains("panicked") && !log.contains("Broken pipe"), "{log}");
+    assert!(output.status.success(), "{:?}: {log}", output.status);
+}
