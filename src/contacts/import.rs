@@ -359,10 +359,14 @@ mod tests {
 
     #[test]
     fn empty_and_excel_blank_rows_are_skipped_and_lines_still_count() {
+        // The quoted line break is refused too, and its row still counts as two lines.
         let csv = "naam;e-mail;rol\n\n;;\n\"Anna\nde Vries\";a@x.nl;huisarts\nBas;b@x.nl;tandarts\n";
         assert_eq!(
             messages(csv),
-            ["l.csv:6: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator"]
+            [
+                "l.csv:4: column \"naam\" holds an invisible control character (U+000A); retype that cell",
+                "l.csv:6: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator",
+            ]
         );
     }
 
