@@ -37,7 +37,7 @@ pub fn cookie_key_hex(secret: &str) -> String {
     hex(&Sha256::digest(format!("peil cookies\n{secret}").as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

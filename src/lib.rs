@@ -16,6 +16,7 @@ pub mod forms;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;
+pub mod private;
 pub mod responses;
 pub mod results;
 pub mod rounds;

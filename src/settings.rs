@@ -155,9 +155,9 @@ impl Settings {
         let secret = match std::fs::read_to_string(&path) {
             Ok(text) => Secret(text.trim().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(&self.data_dir).map_err(io)?;
+                crate::private::create_folder(&self.data_dir).map_err(io)?;
                 let secret = Secret(crate::crypto::random_b64(48));
-                write_private(&path, &secret.0).map_err(io)?;
+                crate::private::write_new(&path, secret.0.as_bytes()).map_err(io)?;
                 secret
             }
             Err(e) => return Err(io(e)),
@@ -165,15 +165,6 @@ impl Settings {
         self.secret_key = Some(secret.clone());
         Ok(secret)
     }
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
 }
 
 #[cfg(test)]

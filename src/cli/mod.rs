@@ -3,6 +3,7 @@
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 mod export;
+mod output;
 mod session;
 mod user;
 
@@ -119,12 +120,20 @@ pub enum RoundCommand {
     Links { round: i64 },
 }
 
+/// Runs the command; one whose reader closed stdout early ends successfully, without a message.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match command(cli).await {
+        Err(e) if output::closed(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Check => Ok(check(&settings)),
-        Command::Schedule { from } => Ok(schedule(&settings, from)),
+        Command::Schedule { from } => schedule(&settings, from),
         Command::Job(JobCommand::Start { job }) => start_job(&mut settings, &job).await,
         Command::Contacts(ContactsCommand::Import { file }) => {
             let forms = load_forms(&settings)?;
@@ -171,7 +180,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Outbox => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
-            print!("{}", crate::mail::report(db.read()).await?);
+            output::print(&crate::mail::report(db.read()).await?.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -219,9 +228,7 @@ async fn round(
         RoundCommand::Links { round } => {
             match rounds::links(db.read(), secret, &settings.base_url, RoundId(round)).await {
                 Ok(links) => {
-                    for link in links {
-                        println!("{}\t{}\t{}", link.name, link.email, link.url);
-                    }
+                    output::print_lines(links.iter().map(|l| format!("{}\t{}\t{}", l.name, l.email, l.url)))?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
@@ -274,21 +281,21 @@ fn load_jobs(settings: &Settings, forms: &Forms) -> Option<jobs::Jobs> {
 }
 
 /// `peil schedule`: what every job will do, and when.
-fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> ExitCode {
+fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> anyhow::Result<ExitCode> {
     let forms = match forms::load(&settings.forms_dir) {
         Ok(forms) => forms,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::FAILURE;
+            return Ok(ExitCode::FAILURE);
         }
     };
-    let Some(jobs) = load_jobs(settings, &forms) else { return ExitCode::FAILURE };
+    let Some(jobs) = load_jobs(settings, &forms) else { return Ok(ExitCode::FAILURE) };
     if jobs.jobs.is_empty() {
         println!("no jobs in {}", settings.jobs_dir.display());
     }
     let from = from.map_or_else(now, crate::time::from_amsterdam);
-    print!("{}", jobs::listing::describe(&jobs, from));
-    ExitCode::SUCCESS
+    output::print(&jobs::listing::describe(&jobs, from))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_local_time(text: &str) -> Result<chrono::NaiveDateTime, String> {

@@ -144,6 +144,7 @@ pub async fn run(command: SessionCommand, settings: &Settings, db: &Db) -> anyho
     };
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if super::output::closed(&e) => Err(e),
         Err(e) => {
             eprintln!("{e:#}");
             Ok(ExitCode::FAILURE)
@@ -190,8 +191,7 @@ async fn list(pool: &Pool, round: RoundId) -> anyhow::Result<()> {
             if s.cancelled { "geannuleerd".to_string() } else { String::new() },
         ]
     });
-    print!("{}", table(std::iter::once(header).chain(rows).collect()));
-    Ok(())
+    super::output::print(&table(std::iter::once(header).chain(rows).collect()))
 }
 
 /// Left-aligned columns two spaces apart, without trailing spaces.

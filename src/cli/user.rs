@@ -69,10 +69,11 @@ pub async fn run(command: UserCommand, settings: &Settings, db: &Db) -> anyhow::
             }
         }
         UserCommand::List => {
-            for user in accounts::list_users(db.read()).await? {
+            let users = accounts::list_users(db.read()).await?;
+            super::output::print_lines(users.iter().map(|user| {
                 let password = if user.has_password { "" } else { "\t(no password yet)" };
-                println!("{}\t{}{password}", user.email, user.role.as_str());
-            }
+                format!("{}\t{}{password}", user.email, user.role.as_str())
+            }))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -91,9 +92,10 @@ fn refuse(e: &AccountsError) -> anyhow::Result<ExitCode> {
 
 /// `peil audit`: the newest `limit` rows, newest first, tab-separated.
 pub async fn audit(pool: &Pool, limit: i64) -> anyhow::Result<ExitCode> {
-    for entry in crate::audit::list(pool, limit).await? {
+    let entries = crate::audit::list(pool, limit).await?;
+    super::output::print_lines(entries.iter().map(|entry| {
         let actor = entry.actor.as_deref().unwrap_or("-");
-        println!("{}\t{actor}\t{}\t{}", crate::db::Timestamp::from(entry.at), entry.action, entry.detail);
-    }
+        format!("{}\t{actor}\t{}\t{}", crate::db::Timestamp::from(entry.at), entry.action, entry.detail)
+    }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -219,11 +219,8 @@ fn parse_row(
         .filter(|(i, value)| columns.get(*i).is_none_or(Option::is_none) && !value.trim().is_empty())
         .map(|(i, value)| Problem::OutsideColumns { column: i + 1, value: value.trim().to_owned() })
         .collect();
-    // PostgreSQL cannot store a NUL at all, and the other control characters would end up in
-    // mails and exports; line breaks and tabs inside a quoted cell are text.
     for (column, value) in columns.iter().zip(record.iter()) {
-        let odd = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
-        if let (Some(column), Some(c)) = (column, odd) {
+        if let (Some(column), Some(c)) = (column, super::control_character(value)) {
             problems.push(Problem::ControlCharacter { column: column.dutch_name(), code: u32::from(c) });
         }
     }
@@ -362,10 +359,14 @@ mod tests {
 
     #[test]
     fn empty_and_excel_blank_rows_are_skipped_and_lines_still_count() {
+        // The quoted line break is refused too, and its row still counts as two lines.
         let csv = "naam;e-mail;rol\n\n;;\n\"Anna\nde Vries\";a@x.nl;huisarts\nBas;b@x.nl;tandarts\n";
         assert_eq!(
             messages(csv),
-            ["l.csv:6: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator"]
+            [
+                "l.csv:4: column \"naam\" holds an invisible control character (U+000A); retype that cell",
+                "l.csv:6: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator",
+            ]
         );
     }
 
@@ -398,6 +399,17 @@ mod tests {
             [
                 "l.csv:2: column \"naam\" holds an invisible control character (U+0000); retype that cell",
                 "l.csv:2: column \"praktijk\" holds an invisible control character (U+0007); retype that cell",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_break_or_tab_in_a_quoted_cell_is_refused_like_any_control_character() {
+        assert_eq!(
+            messages("naam;e-mail;rol;praktijk\n\"An\nna\";a@x.nl;huisarts;\"De\tBrug\"\n"),
+            [
+                "l.csv:2: column \"naam\" holds an invisible control character (U+000A); retype that cell",
+                "l.csv:2: column \"praktijk\" holds an invisible control character (U+0009); retype that cell",
             ]
         );
     }

@@ -41,6 +41,14 @@ pub struct NewContact {
     pub gemeente: String,
 }
 
+/// The first control character in a name or another field of a contact, if it has one. No name
+/// holds one, and each would do harm: PostgreSQL cannot store a NUL; a line break or a tab, even
+/// in a quoted CSV cell, splits the lines and columns of `peil round links` and of exports and
+/// would reach a mail's `To:` header. The registration page refuses the same characters.
+pub fn control_character(text: &str) -> Option<char> {
+    text.chars().find(|c| c.is_control())
+}
+
 /// Known roles and wijken as (value, label) pairs, e.g. ("poh-ggz", "POH-GGZ").
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {

@@ -23,6 +23,8 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("could not create the database folder {0}: {1}")]
     Folder(String, std::io::Error),
+    #[error("could not create the database file {0}: {1}")]
+    File(String, std::io::Error),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +56,7 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
     let backend = Backend::of(url);
     let url = match backend {
         Backend::Sqlite => {
-            ensure_sqlite_folder(url)?;
+            ensure_sqlite_file(url)?;
             creating(url)
         }
         Backend::Postgres => url.to_owned(),
@@ -94,15 +96,29 @@ fn creating(url: &str) -> String {
     }
 }
 
-fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    if let Some(parent) = std::path::Path::new(path).parent()
+/// The database's folder (0700) and file (0600), made before SQLite opens it: SQLite would make
+/// the file with the umask's mode, and gives its `-wal` and `-shm` files the main file's mode.
+fn ensure_sqlite_file(url: &str) -> Result<(), DbError> {
+    let Some(path) = sqlite_path(url) else { return Ok(()) };
+    if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+        crate::private::create_folder(parent)
+            .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+    }
+    // A URL that opens read-only or read-write without creating gets no file of ours either.
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    if query.split('&').all(|pair| !pair.starts_with("mode=") || pair == "mode=rwc") {
+        crate::private::ensure_file(path).map_err(|e| DbError::File(path.display().to_string(), e))?;
     }
     Ok(())
+}
+
+/// The file of a SQLite URL; none for an in-memory database.
+fn sqlite_path(url: &str) -> Option<&std::path::Path> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::Path::new(path))
 }
 
 #[cfg(test)]

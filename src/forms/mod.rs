@@ -9,6 +9,7 @@ pub mod explain;
 pub mod expr;
 pub(crate) mod fields;
 mod lexer;
+mod limits;
 pub mod model;
 mod options;
 mod parse;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 
 pub use answers::{Answer, Answers};
 pub use diag::{Diagnostic, Source};
+pub use limits::MAX_FIELDS;
 pub use model::{Choice, Form, FormId, FormKind, Page, Question, QuestionKind, ScalePoint, Text};
 pub use options::Lists;
 

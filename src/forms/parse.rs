@@ -137,16 +137,36 @@ fn pages(f: &mut Fields<'_, '_, '_, '_>, lists: &Lists, seen: &mut Seen) -> Opti
     let all = all_question_ids(&sources);
     let mut pages = Vec::new();
     for source in &sources {
-        let page = match source {
-            PageSource::Table(at, table) => page(ctx, table, *at, lists, &all, seen),
+        let (at, page) = match source {
+            PageSource::Table(at, table) => (*at, page(ctx, table, *at, lists, &all, seen)),
             PageSource::TopLevel(array) => {
                 let questions = questions(ctx, array, lists, &all, seen);
-                Some(Page { title: None, intro: None, show_if: None, questions })
+                let at = array.first().map_or(0, |q| q.span().start);
+                (at, Some(Page { title: None, intro: None, show_if: None, questions }))
             }
         };
+        if let Some(page) = &page {
+            check_fields(ctx, page, at);
+        }
         pages.push(page);
     }
     pages.into_iter().collect()
+}
+
+/// A page is posted as one body: one that can post more fields than a body may hold would
+/// pass here and have every submission refused.
+fn check_fields(ctx: &Ctx<'_>, page: &Page, at: usize) {
+    let fields = page.most_fields();
+    if fields > super::MAX_FIELDS {
+        let most = super::MAX_FIELDS;
+        ctx.report(
+            at,
+            format!(
+                "this page can post {fields} fields, more than the {most} the service accepts in one \
+                 submission; spread its questions over more pages"
+            ),
+        );
+    }
 }
 
 fn tables<'t, 'i>(

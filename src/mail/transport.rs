@@ -2,10 +2,10 @@
 //! otherwise `.eml` files in `data_dir/outbox/`, so a fresh install shows its mails without any
 //! mail server. Failures are sorted into the ones worth retrying and the ones that are final.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::MailError;
 use crate::settings::Settings;
@@ -23,8 +23,10 @@ pub enum Transport {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         described: String,
     },
+    /// Written by peil itself rather than by lettre's file transport, which makes its files
+    /// with the umask's mode: each holds a personal link, so only peil's user may read it.
     Files {
-        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
         described: String,
     },
 }
@@ -62,9 +64,9 @@ impl Transport {
     }
 
     pub fn files(dir: &Path) -> Result<Transport, MailError> {
-        std::fs::create_dir_all(dir).map_err(|e| MailError::Folder(dir.display().to_string(), e))?;
+        crate::private::create_folder(dir).map_err(|e| MailError::Folder(dir.display().to_string(), e))?;
         let described = format!(".eml files in {} (no smtp_url set)", dir.display());
-        Ok(Transport::Files { transport: AsyncFileTransport::new(dir), described })
+        Ok(Transport::Files { dir: dir.to_path_buf(), described })
     }
 
     /// For the log: the kind and address of the transport, never a password.
@@ -80,11 +82,19 @@ impl Transport {
         match self {
             Transport::Relay { relay, .. } => relay.send(&message).await,
             Transport::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(classify),
-            Transport::Files { transport, .. } => transport.send(message).await.map(drop).map_err(|e| {
+            Transport::Files { dir, .. } => write_eml(dir, &message).await.map_err(|e| {
                 SendError::Temporary { reason: format!("writing the .eml file: {e}"), connection: true }
             }),
         }
     }
+}
+
+/// The message as a new 0600 file under a random name, written off the async threads.
+async fn write_eml(dir: &Path, message: &Message) -> std::io::Result<()> {
+    // Hex, not base64: a name that starts with `-` would read as an option to `ls` or `rm`.
+    let path = dir.join(format!("{}.eml", crate::crypto::hex(&crate::crypto::random_bytes(16))));
+    let bytes = message.formatted();
+    tokio::task::spawn_blocking(move || crate::private::write_new(&path, &bytes)).await?
 }
 
 pub(super) fn classify(e: lettre::transport::smtp::Error) -> SendError {

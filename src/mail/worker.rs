@@ -241,7 +241,7 @@ impl Mailer {
         now: DateTime<Utc>,
     ) -> Result<(Message, String), Compose> {
         let address = details.email.parse().map_err(|_| Compose::Address)?;
-        let to = Mailbox::new(Some(super::render::one_line(&details.name)), address);
+        let to = Mailbox::new(Some(super::render::isolated_name(&details.name)), address);
         let token = InvitationToken::derive(&self.secret, &details.nonce);
         let link = format!("{}/r/{}", self.base_url, token.as_str());
         let unsubscribe = format!("{link}/afmelden");

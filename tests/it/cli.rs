@@ -6,23 +6,35 @@ use std::process::{Command, Output, Stdio};
 use crate::helpers::{CONTACTS, forms_dir, free_port, repo};
 
 /// `peil` with its own database and data folder, the shipped forms unless `forms` says otherwise.
-struct Cli {
-    dir: tempfile::TempDir,
-    db: crate::pg::TestDb,
+pub(crate) struct Cli {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) db: crate::pg::TestDb,
     forms: std::path::PathBuf,
     port: u16,
 }
 
 impl Cli {
-    fn new() -> Cli {
+    pub(crate) fn new() -> Cli {
         let dir = tempfile::tempdir().unwrap();
         Cli { db: crate::pg::TestDb::new(dir.path()), dir, forms: repo("forms"), port: free_port() }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_peil"));
+        command.args(args);
+        self.configured(command)
+    }
+
+    /// The same command run by a shell that first sets `umask`, as a service manager might.
+    pub(crate) fn under_umask(&self, umask: &str, args: &[&str]) -> Command {
+        let mut command = Command::new("sh");
+        command.args(["-c", &format!("umask {umask} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_peil")]);
+        command.args(args);
+        self.configured(command)
+    }
+
+    fn configured(&self, mut command: Command) -> Command {
         command
-            .args(args)
             .current_dir(self.dir.path())
             .env("PEIL_DATABASE_URL", &self.db.url)
             .env("PEIL_FORMS_DIR", &self.forms)
@@ -35,11 +47,11 @@ impl Cli {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
     }
 
-    fn write(&self, name: &str, text: &[u8]) -> String {
+    pub(crate) fn write(&self, name: &str, text: &[u8]) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         path.display().to_string()
@@ -50,7 +62,7 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -184,7 +196,7 @@ fn opening_a_round_for_nobody_or_an_unknown_form_is_refused() {
 }
 
 /// Kills the service when the test ends, however it ends.
-struct Service(std::process::Child);
+pub(crate) struct Service(pub(crate) std::process::Child);
 
 impl Drop for Service {
     fn drop(&mut self) {
@@ -358,4 +370,31 @@ fn check_reports_the_problems_of_forms_and_of_jobs_in_one_run() {
     }
     assert!(!report.contains("in-orde.toml"), "{report}");
     assert!(!report.contains("there is no form `kapot`"), "a form with problems exists: {report}");
+}
+
+#[test]
+fn printing_the_links_into_a_pipe_closed_after_the_first_line_ends_without_a_panic() {
+    let cli = Cli::new();
+    // More links than a pipe buffers, so that peil is still writing when the reader leaves.
+    let mut csv = String::from("naam;e-mail;rol\n");
+    for i in 0..1000 {
+        csv.push_str(&format!("Huisarts {i};arts{i}@example.org;huisarts\n"));
+    }
+    let contacts = cli.write("veel.csv", csv.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let opened = cli.run(&["round", "open", "--form", "crisisdienst", "--closes", "2099-12-31"]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+
+    // As `peil round links 1 | head -1` does.
+    let mut links = cli.command(&["round", "links", "1"]);
+    let mut child = links.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.starts_with("Huisarts"), "{first}");
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    let log = stderr(&output);
+    assert!(!log.contains("panicked") && !log.contains("Broken pipe"), "{log}");
+    assert!(output.status.success(), "{:?}: {log}", output.status);
 }

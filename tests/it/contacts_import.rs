@@ -287,3 +287,23 @@ async fn matching_picks_roles_and_wijken_skips_opt_outs_and_sorts_by_e_mail() {
     );
     assert_eq!(app.emails(&[], &[]).await.len(), 39);
 }
+
+#[tokio::test]
+async fn a_quoted_name_with_a_line_break_or_a_tab_is_refused_at_its_line() {
+    let app = App::new().await;
+    // Either would split the lines and columns of `peil round links`, and a mail's greeting.
+    let csv = "naam;e-mail;rol\n\
+               \"Anna\nde Vries\";anna@example.nl;huisarts\n\
+               \"Bas\tBakker\";bas@example.nl;huisarts\n\
+               \"Cees\r\nSmit\";cees@example.nl;huisarts\n";
+    app.assert_refused(
+        "regels.csv",
+        csv,
+        &[
+            "2: column \"naam\" holds an invisible control character (U+000A); retype that cell",
+            "4: column \"naam\" holds an invisible control character (U+0009); retype that cell",
+            "5: column \"naam\" holds an invisible control character (U+000D); retype that cell",
+        ],
+    )
+    .await;
+}

@@ -19,6 +19,7 @@ mod jobs_check;
 mod layout;
 mod links;
 mod mail;
+mod private_files;
 mod respondent_pages;
 mod results;
 mod schedule;

@@ -180,7 +180,7 @@ impl Templates {
         let (subject, text) = overrides(letter.kind, texts);
         let text = text.map(|t| t.replace("\r\n", "\n").replace('\r', "\n"));
         let view = View {
-            name: one_line(letter.name),
+            name: isolated_name(letter.name),
             title: one_line(letter.title),
             closes: crate::time::dutch(letter.closes_at),
             anonymous: letter.anonymous,
@@ -253,6 +253,41 @@ fn overrides(kind: MailKind, texts: Option<&MailTexts>) -> (Option<&str>, Option
 pub fn one_line(text: &str) -> String {
     let spaced: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A person's name for a greeting or a `To:` header: on one line, and, when anything in it can
+/// run right to left, isolated from the text around it (FIRST STRONG ISOLATE .. POP DIRECTIONAL
+/// ISOLATE), as pages isolate names with CSS. A right-to-left override in a name then ends with
+/// the name instead of turning the rest of the line around. A pop the name holds without its own
+/// isolate would end ours early, so it is dropped; isolates it leaves open are closed before ours.
+/// A name written left to right only is left as it is: nothing in it can reorder its line.
+pub fn isolated_name(name: &str) -> String {
+    let name = one_line(name);
+    if !name.chars().any(turns_text) {
+        return name;
+    }
+    let mut open = 0usize;
+    let mut out = String::from(FIRST_STRONG_ISOLATE);
+    for c in name.chars() {
+        match c {
+            '\u{2066}'..='\u{2068}' => open += 1,
+            POP_DIRECTIONAL_ISOLATE if open == 0 => continue,
+            POP_DIRECTIONAL_ISOLATE => open -= 1,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.extend(std::iter::repeat_n(POP_DIRECTIONAL_ISOLATE, open + 1));
+    out
+}
+
+const FIRST_STRONG_ISOLATE: char = '\u{2068}';
+const POP_DIRECTIONAL_ISOLATE: char = '\u{2069}';
+
+/// A right-to-left letter, digit or mark, or an embedding, override or isolate.
+fn turns_text(c: char) -> bool {
+    use unicode_bidi::BidiClass::{AL, AN, FSI, LRE, LRI, LRO, PDF, PDI, R, RLE, RLI, RLO};
+    matches!(unicode_bidi::bidi_class(c), R | AL | AN | LRE | RLE | LRO | RLO | PDF | LRI | RLI | FSI | PDI)
 }
 
 fn paragraphs(text: &str) -> Vec<Vec<String>> {

@@ -7,6 +7,16 @@ fn line_breaks_and_controls_become_single_spaces() {
     assert_eq!(one_line("  a\t\u{0}b  "), "a b");
 }
 
+#[test]
+fn a_name_is_isolated_and_a_stray_pop_in_it_cannot_end_the_isolate_early() {
+    assert_eq!(isolated_name("\u{202e}fdp.exe Anna"), "\u{2068}\u{202e}fdp.exe Anna\u{2069}");
+    assert_eq!(isolated_name("\u{2069}\u{202e}Anna"), "\u{2068}\u{202e}Anna\u{2069}");
+    assert_eq!(isolated_name("\u{2067}Anna"), "\u{2068}\u{2067}Anna\u{2069}\u{2069}");
+    assert_eq!(isolated_name("Anna <b>\r\n"), "Anna <b>", "left to right only: nothing to isolate");
+    assert_eq!(isolated_name("سارة Anna"), "\u{2068}سارة Anna\u{2069}");
+    assert_eq!(isolated_name(" \r\n"), "", "no name stays no name: the greeting says \"collega\"");
+}
+
 fn shipped() -> Templates {
     Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).expect("templates")
 }

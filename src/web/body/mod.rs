@@ -30,8 +30,8 @@ mod fields;
 
 pub use fields::{Fields, decoded, first, typed};
 
-/// More fields than any form has; a body with more is not a browser filling in a form.
-const MAX_FIELDS: usize = 2000;
+/// `peil check` refuses a page that could post more, so no form that passes is refused here.
+use crate::forms::MAX_FIELDS;
 
 /// After the limit, up to this much more of a body is read and thrown away before the 413 page
 /// goes out: a client still sending would otherwise meet a closed connection (a broken pipe)

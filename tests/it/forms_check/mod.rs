@@ -3,6 +3,7 @@
 //! conditions evaluate as docs/forms.md promises.
 
 mod evaluation;
+mod field_limit;
 mod in_words;
 mod keys;
 mod show_if;

@@ -145,3 +145,40 @@ async fn a_name_typed_into_the_registration_page_cannot_add_a_header_or_run_in_t
         assert_name_is_text(mail, name);
     }
 }
+
+/// The display name of the `To:` header, its RFC 2047 encoded words decoded.
+fn to_display_name(mail: &Received) -> String {
+    use base64::Engine;
+    let unfolded = mail.headers().replace("\r\n ", " ").replace("\r\n\t", " ");
+    let line = unfolded.split("\r\n").find(|l| l.to_lowercase().starts_with("to:")).expect("a To header");
+    let mut bytes = Vec::new();
+    for word in line.split_whitespace().filter_map(|w| w.strip_prefix("=?utf-8?b?")?.strip_suffix("?=")) {
+        bytes.extend(base64::engine::general_purpose::STANDARD.decode(word).expect("base64"));
+    }
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_right_to_left_override_in_a_name_stays_inside_the_name_in_both_bodies_and_in_to() {
+    let forms = forms_dir(&[("vrij", super::FORM)]);
+    let app = TestApp::spawn_with_forms(forms.path()).await;
+    let name = "\u{202e}fdp.exe Anna";
+    let csv = format!("naam;e-mail;rol\n{name};anna@example.org;huisarts\n");
+    assert_eq!(app.import_contacts(&csv).await.added, 1);
+    let clock = peil::time::clock::ManualClock::at(Utc::now());
+    let server = SmtpServer::started().await;
+    let mailer = mailer(&app, &clock, Some(server.url()), Default::default());
+    crate::mail::support::open(&app, &clock, "vrij", &["huisarts"]).await;
+    assert_eq!(mailer.run_once().await.expect("send").sent, 1);
+
+    let mail = &server.received()[0];
+    // First-strong isolate .. pop directional isolate: the override ends with the name, so
+    // "Beste" and the comma after the name read as written.
+    let isolated = format!("\u{2068}{name}\u{2069}");
+    let body = decoded(mail);
+    for (part, text) in [("text", text_part(&body)), ("HTML", html_part(&body).to_string())] {
+        assert_eq!(text.matches(name).count(), text.matches(&isolated).count(), "{part} part:\n{text}");
+        assert!(text.contains(&format!("Beste {isolated},")), "{part} part:\n{text}");
+    }
+    assert_eq!(to_display_name(mail), isolated, "{}", mail.headers());
+}
