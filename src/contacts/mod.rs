@@ -204,6 +204,20 @@ pub async fn opt_out_invited(
     Ok(())
 }
 
+/// Removes `contact` in the caller's transaction if it exists only because of an open
+/// registration: self-registered, and invited to nothing (any more). A contact from the office's
+/// list, or one with another invitation, stays.
+pub async fn remove_if_only_registered(tx: &mut Write, contact: ContactId) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query(
+        "DELETE FROM contacts WHERE id = $1 AND self_registered = 1 \
+         AND NOT EXISTS (SELECT 1 FROM invitations WHERE contact_id = $1)",
+    )
+    .bind(contact)
+    .execute(&mut **tx)
+    .await?;
+    Ok(removed.rows_affected() > 0)
+}
+
 /// A contact's own fields as stored.
 #[derive(sqlx::FromRow)]
 struct StoredContact {

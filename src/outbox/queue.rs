@@ -71,7 +71,8 @@ pub async fn enqueue(
         .bind(seat),
         Queue::Registration(invitation, window) => sqlx::query(
             "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, status, attempts, due_at, created_at) \
-             SELECT $1, 'registration', i.round_id, i.id, 'pending', 0, $2, $3 FROM invitations i WHERE i.id = $4 \
+             SELECT $1, 'registration', i.round_id, i.id, 'pending', 0, $2, $3 \
+             FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.id = $4 AND c.opted_out = 0 \
              ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(registration_key(invitation, window, now))
@@ -113,4 +114,14 @@ pub async fn cancel_for_opt_out(
     .execute(&mut **tx)
     .await?;
     Ok(cancelled.rows_affected())
+}
+
+/// Removes every mail row of `invitation`, in the caller's transaction, before the invitation
+/// itself goes (an open registration that was never confirmed; see `signup::registration`).
+pub async fn forget_invitation(tx: &mut Write, invitation: InvitationId) -> Result<u64, OutboxError> {
+    let removed = sqlx::query("DELETE FROM outbox WHERE invitation_id = $1")
+        .bind(invitation)
+        .execute(&mut **tx)
+        .await?;
+    Ok(removed.rows_affected())
 }

@@ -24,6 +24,11 @@ impl Client {
         let address = address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         Client(crate::crypto::hmac_b64(secret.expose(), &format!("link client {address}")))
     }
+
+    /// The keyed hash, for other limits per client (`signup::limit`) to store.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Whether `client` used up its misses: then no link is looked up for it, found or not.

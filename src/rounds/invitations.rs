@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{InvitationId, InvitationToken, RoundId, RoundsError, token};
-use crate::contacts::Contact;
+use crate::contacts::{Contact, ContactId};
 use crate::db::{Pool, Timestamp, Write};
 use crate::settings::Secret;
 
@@ -52,6 +52,31 @@ pub async fn invitation_for(
         .bind(contact.id)
         .fetch_one(&mut **tx)
         .await
+}
+
+/// The open registrations made before `before` whose link was never used to choose a session
+/// or save a page: invitations of self-registered contacts (only a registration invites those),
+/// unanswered, without a draft, a seat or a response. With their contact, for the caller.
+pub async fn unconfirmed_registrations(
+    tx: &mut Write,
+    before: DateTime<Utc>,
+) -> Result<Vec<(InvitationId, ContactId)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.contact_id FROM invitations i JOIN contacts c ON c.id = i.contact_id \
+         WHERE c.self_registered = 1 AND i.answered = 0 AND i.created_at <= $1 \
+         AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.invitation_id = i.id) \
+         AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.invitation_id = i.id) \
+         AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = i.id) ORDER BY i.id",
+    )
+    .bind(Timestamp::from(before))
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Removes `invitation` in the caller's transaction; its mail rows must be gone first.
+pub async fn remove_invitation(tx: &mut Write, invitation: InvitationId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM invitations WHERE id = $1").bind(invitation).execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Marks `invitation` answered while its round is open, in the caller's transaction, and

@@ -19,6 +19,7 @@ use crate::outbox::{self, Queue};
 use crate::settings::Secret;
 pub use invitations::{
     Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
+    remove_invitation, unconfirmed_registrations,
 };
 pub use token::InvitationToken;
 

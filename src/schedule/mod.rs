@@ -1,7 +1,7 @@
 //! The scheduler. A tick only *records due work* in the database, idempotently: it opens the round
 //! of every job occurrence that fell due (one per job, occurrence and wijk, enforced by a unique
 //! index, with its invitations queued in the same transaction) and queues the reminders that are
-//! due. Mail goes out through the outbox worker. So a restart, a second tick or a second instance
+//! due; it also removes open registrations that were never confirmed. Mail goes out through the outbox worker. So a restart, a second tick or a second instance
 //! never opens a round twice, and work that fell due while the service was down is done once on
 //! the next tick.
 //!
@@ -92,6 +92,11 @@ impl Scheduler {
         tick.reminders_queued = self.remind(now).await?;
         // Sign-ups: the reminder before each session, to the people with a seat.
         tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.db, now).await?;
+        // Open registrations whose link was never used go after a week (issue 22).
+        let expired = crate::signup::registration::expire(&self.db, now).await?;
+        if expired > 0 {
+            tracing::info!(expired, "removed open registrations that were never confirmed");
+        }
         Ok(tick)
     }
 

@@ -2,7 +2,8 @@
 //! (`sessions`), the seats people take in them and the waiting list behind each (`seats`), and
 //! the mails about them queued in the outbox (`outbox::enqueue`); `planning` holds the rules a
 //! coordinator's additions and changes to sessions follow. `mail` writes the calendar files
-//! those mails carry.
+//! those mails carry. `registration` is the public registration page's domain, with its rate
+//! limit (`limit`) and what counts as a person's name (`name`).
 //!
 //! How a seat is never given twice: every change to a session's seats starts by updating that
 //! session's row. Taking a seat is `UPDATE sessions SET taken = taken + 1 WHERE ... AND taken <
@@ -14,6 +15,8 @@
 
 pub mod attendance;
 pub mod choices;
+pub mod limit;
+mod name;
 mod open;
 pub mod planning;
 pub mod registration;

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::SignupError;
+use super::limit::{self, Client};
+use super::name::is_person_name;
 use crate::contacts::{self, NewContact};
 use crate::db::{Db, Pool, Timestamp};
 use crate::email::EmailAddress;
@@ -15,6 +17,9 @@ use crate::settings::Secret;
 
 /// At most one registration mail per person per this long, however often the form is posted.
 const RESEND_WINDOW: chrono::Duration = chrono::Duration::minutes(10);
+
+/// How long a registration waits for its link to be used before it is removed.
+pub const EXPIRES_AFTER: chrono::Duration = chrono::Duration::days(7);
 
 /// The registration form as typed, each field trimmed; shown again with its mistakes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,8 +42,10 @@ pub struct Registration {
 /// One mistake in a registration form, in the order the page lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RegistrationProblem {
-    #[error("the name is empty or longer than {MOST_CHARS} characters")]
+    #[error("the name is empty")]
     Name,
+    #[error("the name does not read as a person's name (see `name::is_person_name`)")]
+    NotAName,
     #[error("not a plain e-mail address with a top-level domain")]
     Email,
     #[error("not one of the roles of the form's `rollen` list")]
@@ -49,7 +56,7 @@ pub enum RegistrationProblem {
     ControlCharacter,
 }
 
-/// Longer than this is not a name but a paste gone wrong.
+/// Longer than this is not a practice's name but a paste gone wrong.
 const MOST_CHARS: usize = 200;
 
 impl RegistrationProblem {
@@ -57,6 +64,11 @@ impl RegistrationProblem {
     pub fn dutch(self) -> &'static str {
         match self {
             Self::Name => "Vul uw naam in.",
+            Self::NotAName => {
+                "Vul uw naam in zoals u die schrijft: letters, spaties, koppeltekens (-) en \
+                 apostrofs ('), een punt alleen na een voorletter (zoals J.P. de Vries), zonder \
+                 cijfers, links of e-mailadressen, ten hoogste 100 tekens en 10 woorden."
+            }
             Self::Email => "Vul een geldig e-mailadres in, zoals naam@praktijk.nl.",
             Self::Role => "Kies uw functie.",
             Self::PracticeTooLong => "De naam van de praktijk is te lang.",
@@ -71,8 +83,13 @@ impl RegistrationForm {
     /// Checks every field against the form's `roles` (value, label) and reports every mistake.
     pub fn parse(&self, roles: &[(String, String)]) -> Result<Registration, Vec<RegistrationProblem>> {
         let mut problems = Vec::new();
-        if self.name.is_empty() || self.name.chars().count() > MOST_CHARS {
+        let control = [&self.name, &self.practice]
+            .iter()
+            .any(|text| crate::contacts::control_character(text).is_some());
+        if self.name.is_empty() {
             problems.push(RegistrationProblem::Name);
+        } else if !control && !is_person_name(&self.name) {
+            problems.push(RegistrationProblem::NotAName);
         }
         let email = EmailAddress::parse(&self.email);
         if email.is_err() {
@@ -86,7 +103,7 @@ impl RegistrationForm {
         }
         // A line break in a name would reach the mail's `To:` header and bodies; such characters
         // are never part of a name, and contact lists refuse them too.
-        if [&self.name, &self.practice].iter().any(|text| text.contains(char::is_control)) {
+        if control {
             problems.push(RegistrationProblem::ControlCharacter);
         }
         match email {
@@ -116,16 +133,30 @@ pub async fn round_of(
     Ok(round)
 }
 
+/// What a registration came to. The page answers both alike, so that it does not tell whether
+/// an address is known or opted out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registered {
+    /// Registered, and the mail with the link queued (or queued within the resend window).
+    Mailed(InvitationId),
+    /// The address unsubscribed from all mail: no invitation, no mail.
+    OptedOut,
+    /// `client`, or all clients together, registered too often within the window
+    /// (`limit`): nothing is stored.
+    TooMany,
+}
+
 /// Registers a person for `round` and queues the mail with their link. A known address keeps
 /// its contact as it is (a form cannot rename anyone); a new one becomes a self-registered
-/// contact, never part of an audience.
+/// contact, never part of an audience. An address that unsubscribed gets nothing.
 pub async fn register(
     db: &Db,
     secret: &Secret,
     round: RoundId,
     person: &Registration,
+    client: &Client,
     now: DateTime<Utc>,
-) -> Result<InvitationId, SignupError> {
+) -> Result<Registered, SignupError> {
     let person = NewContact {
         email: person.email.clone(),
         name: person.name.clone(),
@@ -135,11 +166,34 @@ pub async fn register(
         gemeente: String::new(),
     };
     let mut tx = db.write().await?;
+    if !limit::take(&mut tx, client, now).await? {
+        return Ok(Registered::TooMany);
+    }
     let contact = contacts::add_self_registered(&mut tx, &person, now).await?;
+    if contact.opted_out {
+        tx.commit().await?;
+        return Ok(Registered::OptedOut);
+    }
     let invitation = rounds::invitation_for(&mut tx, round, &contact, secret, now).await?;
     outbox::enqueue(&mut tx, Queue::Registration(invitation, RESEND_WINDOW), now, now).await?;
     tx.commit().await?;
-    Ok(invitation)
+    Ok(Registered::Mailed(invitation))
+}
+
+/// Removes the registrations older than `EXPIRES_AFTER` whose link was never used to choose a
+/// session (see `rounds::unconfirmed_registrations`): their mails, their invitation, and their
+/// contact when the registration was all it was there for. Returns how many. The scheduler's
+/// tick calls it, so that a flood of registrations does not stay in the database for good.
+pub async fn expire(db: &Db, now: DateTime<Utc>) -> Result<usize, SignupError> {
+    let mut tx = db.write().await?;
+    let stale = rounds::unconfirmed_registrations(&mut tx, now - EXPIRES_AFTER).await?;
+    for (invitation, contact) in &stale {
+        outbox::forget_invitation(&mut tx, *invitation).await?;
+        rounds::remove_invitation(&mut tx, *invitation).await?;
+        contacts::remove_if_only_registered(&mut tx, *contact).await?;
+    }
+    tx.commit().await?;
+    Ok(stale.len())
 }
 
 #[cfg(test)]

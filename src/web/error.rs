@@ -24,6 +24,10 @@ pub enum Error {
     OpenLinkAgain,
     /// Too many wrong links from this caller (429).
     Throttled,
+    /// A respondent's form posted from another site (403): see `auth::SameOrigin`.
+    CrossSite,
+    /// Too many registrations from this caller, or from everyone, within the hour (429).
+    TooManyRegistrations,
     /// Something failed that the person cannot fix (500). The cause is logged once, when the
     /// page is rendered.
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -35,7 +39,8 @@ impl Error {
             Error::NotFound => Status::NotFound,
             Error::BadRequest => Status::BadRequest,
             Error::OpenLinkAgain => Status::Forbidden,
-            Error::Throttled => Status::TooManyRequests,
+            Error::Throttled | Error::TooManyRegistrations => Status::TooManyRequests,
+            Error::CrossSite => Status::Forbidden,
             Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -57,6 +62,8 @@ impl fmt::Display for Error {
             Error::BadRequest => f.write_str("a request no page of peil's sends"),
             Error::OpenLinkAgain => f.write_str("a link's page without the link's cookie"),
             Error::Throttled => f.write_str("too many wrong links"),
+            Error::CrossSite => f.write_str("a respondent's form posted from another site"),
+            Error::TooManyRegistrations => f.write_str("too many registrations"),
             Error::Internal(cause) => write!(f, "{cause}"),
         }
     }
@@ -74,7 +81,12 @@ impl<'r> Responder<'r, 'static> for Error {
             // The path is not logged: it may hold a personal token.
             tracing::error!(error = %cause, "a request failed");
         }
-        errors::page(self.status()).respond_to(req)
+        match self {
+            Error::CrossSite => errors::cross_site(),
+            Error::TooManyRegistrations => errors::too_many_registrations(),
+            _ => errors::page(self.status()),
+        }
+        .respond_to(req)
     }
 }
 
@@ -95,5 +107,7 @@ mod tests {
         assert_eq!(Error::BadRequest.status(), Status::BadRequest);
         assert_eq!(Error::OpenLinkAgain.status(), Status::Forbidden);
         assert_eq!(Error::Throttled.status(), Status::TooManyRequests);
+        assert_eq!(Error::CrossSite.status(), Status::Forbidden);
+        assert_eq!(Error::TooManyRegistrations.status(), Status::TooManyRequests);
     }
 }

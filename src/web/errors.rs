@@ -38,6 +38,24 @@ pub fn page(status: Status) -> (Status, Template) {
             "Er is niets opgeslagen van deze poging. Probeer het over een paar minuten opnieuw.",
         ),
     };
+    render(status, title, text)
+}
+
+/// A respondent's form that came from another site (`Error::CrossSite`).
+pub fn cross_site() -> (Status, Template) {
+    let text = "Dit formulier kwam niet van een pagina van deze site, en is daarom niet verwerkt. \
+                Open de link uit de e-mail opnieuw en verstuur het formulier vanaf die pagina.";
+    render(Status::Forbidden, "Dit formulier is niet verwerkt", text)
+}
+
+/// The open registration's rate limit (`Error::TooManyRegistrations`).
+pub fn too_many_registrations() -> (Status, Template) {
+    let text = "Vanaf uw adres, of in totaal, zijn het afgelopen uur te veel aanmeldingen gedaan. \
+                Er is niets opgeslagen van deze poging. Probeer het over een uur opnieuw.";
+    render(Status::TooManyRequests, "Te veel aanmeldingen", text)
+}
+
+fn render(status: Status, title: &str, text: &str) -> (Status, Template) {
     (status, Template::render("errors/error", context! { title, text, code: status.code }))
 }
 

@@ -1,16 +1,21 @@
 //! `/f/<slug>`: the open registration page of a sign-up round. A thin edge over
 //! `signup::registration`, which checks the four fields; it answers the same "look in your mail"
-//! page whether or not the address was known.
+//! page whether the address was new, known or opted out. Posts must come from the page itself
+//! (`respond::from_our_pages`), and are limited per client and in total (`signup::limit`): a
+//! refused one gets the Dutch 429 page and stores nothing.
 
 use rocket::form::{Contextual, Strict};
 use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
+use super::auth::{AuthError, SameOrigin};
 use super::body::Fields;
-use super::respond::{Answer, Reply};
+use super::client::ClientAddress;
+use super::respond::{Answer, Reply, from_our_pages};
 use super::{App, Error};
-use crate::signup::registration::{self, RegistrationForm};
+use crate::signup::limit;
+use crate::signup::registration::{self, Registered, RegistrationForm};
 
 pub fn routes() -> Vec<Route> {
     routes![show, register]
@@ -50,7 +55,14 @@ async fn show(slug: &str, app: &State<App>) -> Answer {
 }
 
 #[post("/f/<slug>", data = "<form>")]
-async fn register(slug: &str, form: Fields<Contextual<'_, Entered<'_>>>, app: &State<App>) -> Answer {
+async fn register(
+    slug: &str,
+    origin: Result<SameOrigin, AuthError>,
+    client: ClientAddress,
+    form: Fields<Contextual<'_, Entered<'_>>>,
+    app: &State<App>,
+) -> Answer {
+    from_our_pages(origin)?;
     let (round, title) =
         registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
     let typed = form.0.value.ok_or(Error::BadRequest)?.trimmed();
@@ -61,7 +73,13 @@ async fn register(slug: &str, form: Fields<Contextual<'_, Entered<'_>>>, app: &S
             return Ok(page(app, &title, slug, &typed, &problems, Status::UnprocessableEntity));
         }
     };
-    registration::register(&app.db, &app.secret, round, &person, app.now()).await?;
+    // The client's address as the login and wrong-link limits read it: forwarded only by a
+    // configured proxy (`web::client`).
+    let client = limit::Client::new(&app.secret, client.0);
+    let registered = registration::register(&app.db, &app.secret, round, &person, &client, app.now()).await?;
+    if registered == Registered::TooMany {
+        return Err(Error::TooManyRegistrations);
+    }
     Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))))
 }
 

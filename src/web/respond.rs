@@ -12,6 +12,7 @@ use rocket::response::Redirect;
 use rocket::{Responder, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
+use super::auth::{AuthError, SameOrigin};
 use super::body::FormBody;
 use super::link::{self, Admitted, Recalled};
 use super::view::{self, PageView};
@@ -54,6 +55,14 @@ impl Visit {
 
 /// What a respondent's page answers: the page, or the error page.
 pub(super) type Answer = Result<Reply, Error>;
+
+/// A respondent's form must come from peil's own pages, as a staff form must (`SameOrigin`): a
+/// page on another site that makes a visitor's browser post here gets `CrossSite`, with `?`,
+/// before anything is looked up or stored. The session cookie of staff is `SameSite=Strict`;
+/// the link cookie is `Lax`, which alone would let a cross-site top-level POST through.
+pub(super) fn from_our_pages(origin: Result<SameOrigin, AuthError>) -> Result<(), Error> {
+    origin.map(|_| ()).map_err(|_| Error::CrossSite)
+}
 
 /// The invitation behind `token`, for a caller with wrong links left; a miss counts against it.
 pub(super) async fn invitation(app: &App, token: &str, caller: &Admitted) -> Result<InvitationToken, Error> {
@@ -194,7 +203,13 @@ async fn show(visit: Result<Visit, Error>, app: &State<App>) -> Answer {
 }
 
 #[post("/antwoord/<_>", data = "<body>")]
-async fn answer(visit: Result<Visit, Error>, body: FormBody, app: &State<App>) -> Answer {
+async fn answer(
+    origin: Result<SameOrigin, AuthError>,
+    visit: Result<Visit, Error>,
+    body: FormBody,
+    app: &State<App>,
+) -> Answer {
+    from_our_pages(origin)?;
     post_page(app, visit?, body).await
 }
 
@@ -203,11 +218,13 @@ async fn answer(visit: Result<Visit, Error>, body: FormBody, app: &State<App>) -
 #[post("/r/<token>", data = "<body>")]
 async fn answer_by_link(
     token: &str,
+    origin: Result<SameOrigin, AuthError>,
     body: FormBody,
     cookies: &CookieJar<'_>,
     caller: Result<Admitted, Error>,
     app: &State<App>,
 ) -> Answer {
+    from_our_pages(origin)?;
     let token = open_link(app, token, cookies, &caller?).await?;
     post_page(app, visit(app, &token).await?, body).await
 }

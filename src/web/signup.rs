@@ -9,8 +9,9 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
+use super::auth::{AuthError, SameOrigin};
 use super::link::Admitted;
-use super::respond::{Answer, Reply, Visit, open_link, visit};
+use super::respond::{Answer, Reply, Visit, from_our_pages, open_link, visit};
 use super::{App, Error};
 use crate::signup::seats::{self, By, MySeat};
 use crate::signup::{SeatId, SeatStatus, SignupError};
@@ -80,7 +81,13 @@ async fn seat(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answe
 }
 
 #[post("/antwoord/<_>/plaats/<seat>/afzeggen")]
-async fn cancel(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+async fn cancel(
+    seat: i64,
+    origin: Result<SameOrigin, AuthError>,
+    visit: Result<Visit, Error>,
+    app: &State<App>,
+) -> Answer {
+    from_our_pages(origin)?;
     cancel_seat(app, &visit?, seat).await
 }
 
@@ -89,10 +96,12 @@ async fn cancel(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Ans
 async fn cancel_by_link(
     token: &str,
     seat: i64,
+    origin: Result<SameOrigin, AuthError>,
     cookies: &CookieJar<'_>,
     caller: Result<Admitted, Error>,
     app: &State<App>,
 ) -> Answer {
+    from_our_pages(origin)?;
     let token = open_link(app, token, cookies, &caller?).await?;
     cancel_seat(app, &visit(app, &token).await?, seat).await
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::helpers::repo;
 
 /// Each table and the one top-level module of `src/` whose code may INSERT, UPDATE or DELETE it.
-const OWNERS: [(&str, &str); 17] = [
+const OWNERS: [(&str, &str); 18] = [
     ("audit_log", "audit"),
     ("contacts", "contacts"),
     ("drafts", "responses"),
@@ -19,6 +19,7 @@ const OWNERS: [(&str, &str); 17] = [
     ("login_sessions", "accounts"),
     ("outbox", "outbox"),
     ("password_links", "accounts"),
+    ("registration_attempts", "signup"),
     ("responses", "responses"),
     ("rounds", "rounds"),
     ("seats", "signup"),

@@ -11,6 +11,7 @@ mod backup;
 mod browser;
 mod cli;
 mod contacts_import;
+mod cross_site;
 mod forms_check;
 mod fuzz;
 mod hostile;

@@ -1,6 +1,7 @@
 //! Sign-ups over HTTP against the real app and a real SQLite file: seats, the waiting list,
 //! cancellation with promotion, and the races that must never overbook.
 
+mod abuse;
 mod database;
 mod flow;
 mod race;
