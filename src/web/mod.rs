@@ -72,6 +72,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .manage(app)
         .mount("/", routes![health, home])
         .mount("/", accessibility::routes())
+        .mount("/", link::routes())
         .mount("/", respond::routes())
         .mount("/", signup::routes())
         .mount("/", register::routes())
