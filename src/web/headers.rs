@@ -4,11 +4,26 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::{Request, Response, async_trait};
 
-pub struct SecurityHeaders;
+pub struct SecurityHeaders {
+    /// Whether browsers are told to come back over HTTPS only: when the service is reached
+    /// over HTTPS (`base_url`). Over plain HTTP the header would be ignored, and behind a
+    /// test or a LAN address it would be wrong.
+    pub hsts: bool,
+}
+
+impl SecurityHeaders {
+    pub fn for_base_url(base_url: &str) -> SecurityHeaders {
+        SecurityHeaders { hsts: base_url.starts_with("https://") }
+    }
+}
 
 /// No inline script or style anywhere, so the policy can forbid both.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A year, without `includeSubDomains` or `preload`: both bind more than this one service, and
+/// preload cannot be undone quickly.
+const HSTS: &str = "max-age=31536000";
 
 #[async_trait]
 impl Fairing for SecurityHeaders {
@@ -21,6 +36,9 @@ impl Fairing for SecurityHeaders {
         res.set_header(Header::new("Referrer-Policy", "no-referrer"));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
+        if self.hsts {
+            res.set_header(Header::new("Strict-Transport-Security", HSTS));
+        }
         if !req.uri().path().starts_with("/static/") {
             // Answers and links must not linger in shared caches or the back-forward cache.
             res.set_header(Header::new("Cache-Control", "no-store"));

@@ -66,6 +66,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .merge(("log_level", LogLevel::Off))
         .merge(("cli_colors", false));
     let static_dir = settings.static_dir.clone();
+    let security_headers = headers::SecurityHeaders::for_base_url(&settings.base_url);
     // The dummy hash that unknown addresses are checked against, made before the first login.
     crate::accounts::warm_up();
     rocket::custom(figment)
@@ -86,7 +87,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .register("/", errors::catchers())
         .register("/", auth::catchers())
         .attach(Template::fairing())
-        .attach(headers::SecurityHeaders)
+        .attach(security_headers)
         .attach(headers::RequestLog)
 }
 

@@ -51,6 +51,23 @@ pub struct TestApp {
     _db: TestDb,
 }
 
+/// The settings of a test's app: its own folders under `dir`, its database, its port.
+pub fn settings(forms_dir: &Path, dir: &Path, db: &TestDb, secret: Secret, port: u16) -> Settings {
+    Settings {
+        database_url: db.url.clone(),
+        base_url: format!("http://127.0.0.1:{port}"),
+        port,
+        forms_dir: forms_dir.to_path_buf(),
+        jobs_dir: dir.join("jobs"),
+        data_dir: dir.join("data"),
+        templates_dir: repo("templates"),
+        static_dir: repo("static"),
+        secret_key: Some(secret),
+        min_group_size: 2,
+        ..Settings::default()
+    }
+}
+
 impl TestApp {
     /// The app with the shipped forms.
     pub async fn spawn() -> TestApp {
@@ -67,20 +84,7 @@ impl TestApp {
     /// It is built by the service's own composition root (`peil::app`), with no jobs unless the
     /// test writes them to `dir/jobs`, and mail written to files in `dir/data`.
     pub async fn spawn_on(forms_dir: &Path, dir: tempfile::TempDir, db: TestDb, secret: Secret) -> TestApp {
-        let port = free_port();
-        let settings = Settings {
-            database_url: db.url.clone(),
-            base_url: format!("http://127.0.0.1:{port}"),
-            port,
-            forms_dir: forms_dir.to_path_buf(),
-            jobs_dir: dir.path().join("jobs"),
-            data_dir: dir.path().join("data"),
-            templates_dir: repo("templates"),
-            static_dir: repo("static"),
-            secret_key: Some(secret),
-            min_group_size: 2,
-            ..Settings::default()
-        };
+        let settings = settings(forms_dir, dir.path(), &db, secret, free_port());
         let clock = ShiftedClock::new();
         let service =
             peil::app::build(settings, clock.clone(), Workers::ByHand).await.expect("the app builds");
