@@ -3,18 +3,39 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Rocket's and hyper's debug output holds whole request paths and headers, and with them
-/// personal links and session cookies: whatever `PEIL_LOG` asks, they stay at `warn`.
-const QUIET: [&str; 5] = ["rocket", "rocket_http", "hyper", "hyper_util", "h2"];
+/// Where each part of the web stack logs to, whatever `PEIL_LOG` asks. Rocket's messages about
+/// a request name its whole path ("No matching routes for HEAD /r/<token>"), and with it a
+/// personal link, a handle or a password link; hyper's debug output holds headers and cookies.
+/// Rocket's own `log_level` (Off, in `web::build`) does not apply: its `log` records reach
+/// tracing through tracing-subscriber's `log` bridge, which is installed first, so Rocket's
+/// logger never is. So Rocket is off here, except the parts that speak only while it starts
+/// (configuration, ignition, launch) and about connections; Rocket writes its lines about a
+/// request under `rocket::<module>::_`, which stays off. `peil::web::headers` logs each request
+/// instead, by its route's pattern.
+const FIXED: [(&str, &str); 11] = [
+    ("rocket", "off"),
+    ("rocket::config", "warn"),
+    ("rocket::rkt", "warn"),
+    ("rocket::error", "warn"),
+    ("rocket::launch", "warn"),
+    ("rocket::server", "warn"),
+    ("rocket::server::_", "off"),
+    ("rocket_dyn_templates", "warn"),
+    ("hyper", "warn"),
+    ("hyper_util", "warn"),
+    ("h2", "warn"),
+];
 
+/// `asked`, without what it says about the targets in `FIXED` (or below them: a target matches
+/// every target it is a prefix of), followed by `FIXED`.
 fn log_filter(asked: Option<String>) -> String {
     let asked = asked.unwrap_or_else(|| "info,sqlx=warn".to_string());
-    let mut directives: Vec<String> = asked
-        .split(',')
-        .filter(|d| !QUIET.iter().any(|target| d.trim().split('=').next() == Some(*target)))
-        .map(str::to_string)
-        .collect();
-    directives.extend(QUIET.iter().map(|target| format!("{target}=warn")));
+    let fixed = |directive: &str| {
+        let target = directive.trim().split('=').next().unwrap_or_default();
+        FIXED.iter().any(|(root, _)| target.starts_with(root))
+    };
+    let mut directives: Vec<String> = asked.split(',').filter(|d| !fixed(d)).map(str::to_string).collect();
+    directives.extend(FIXED.iter().map(|(target, level)| format!("{target}={level}")));
     directives.join(",")
 }
 
@@ -49,12 +70,12 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_web_stack_stays_at_warn_whatever_peil_log_asks() {
-        assert_eq!(
-            super::log_filter(Some("debug,hyper=trace".into())),
-            "debug,rocket=warn,rocket_http=warn,hyper=warn,hyper_util=warn,h2=warn"
-        );
-        assert!(super::log_filter(None).starts_with("info,sqlx=warn"));
+    fn the_web_stack_stays_quiet_whatever_peil_log_asks() {
+        let filter = super::log_filter(Some("debug,hyper=trace,rocket::request=debug,peil=trace".into()));
+        assert!(filter.starts_with("debug,peil=trace,rocket=off,"), "{filter}");
+        assert!(filter.contains(",rocket::server::_=off,"), "{filter}");
+        assert!(!filter.contains("hyper=trace") && !filter.contains("rocket::request"), "{filter}");
+        assert!(super::log_filter(None).starts_with("info,sqlx=warn,rocket=off"));
     }
 
     #[test]

@@ -7,10 +7,24 @@
 
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
+use rocket::{Route, head, routes};
 
 use super::{App, Error};
 use crate::rounds::InvitationToken;
 use crate::rounds::guesses::{self, Client};
+
+pub fn routes() -> Vec<Route> {
+    routes![scanned]
+}
+
+/// A `HEAD` of a mailed link, as mail scanners send before the person clicks: an empty 200,
+/// whatever the token. Without this route Rocket would answer it as a `GET`, and the scanner
+/// would open the link (a cookie, and a wrong-link count for a mistyped one). Nothing is looked
+/// up, so it tells a scanner nothing about which links exist either.
+#[head("/r/<_>/<_..>")]
+fn scanned() -> Status {
+    Status::Ok
+}
 
 /// Where a link's pages live once the token is in a cookie.
 pub const PREFIX: &str = "/antwoord";

@@ -69,12 +69,14 @@ pub fn build(app: App) -> Rocket<Build> {
         .merge(("ip_header", false))
         .merge(("cli_colors", false));
     let static_dir = settings.static_dir.clone();
+    let security_headers = headers::SecurityHeaders::for_base_url(&settings.base_url);
     // The dummy hash that unknown addresses are checked against, made before the first login.
     crate::accounts::warm_up();
     rocket::custom(figment)
         .manage(app)
         .mount("/", routes![health, home])
         .mount("/", accessibility::routes())
+        .mount("/", link::routes())
         .mount("/", respond::routes())
         .mount("/", signup::routes())
         .mount("/", register::routes())
@@ -88,7 +90,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .register("/", errors::catchers())
         .register("/", auth::catchers())
         .attach(Template::fairing())
-        .attach(headers::SecurityHeaders)
+        .attach(security_headers)
         .attach(headers::RequestLog)
 }
 

@@ -51,6 +51,23 @@ pub struct TestApp {
     _db: TestDb,
 }
 
+/// The settings of a test's app: its own folders under `dir`, its database, its port.
+pub fn settings(forms_dir: &Path, dir: &Path, db: &TestDb, secret: Secret, port: u16) -> Settings {
+    Settings {
+        database_url: db.url.clone(),
+        base_url: format!("http://127.0.0.1:{port}"),
+        port,
+        forms_dir: forms_dir.to_path_buf(),
+        jobs_dir: dir.join("jobs"),
+        data_dir: dir.join("data"),
+        templates_dir: repo("templates"),
+        static_dir: repo("static"),
+        secret_key: Some(secret),
+        min_group_size: 2,
+        ..Settings::default()
+    }
+}
+
 impl TestApp {
     /// The app with the shipped forms.
     pub async fn spawn() -> TestApp {
@@ -86,20 +103,7 @@ impl TestApp {
         secret: Secret,
         tune: impl FnOnce(&mut Settings),
     ) -> TestApp {
-        let port = free_port();
-        let mut settings = Settings {
-            database_url: db.url.clone(),
-            base_url: format!("http://127.0.0.1:{port}"),
-            port,
-            forms_dir: forms_dir.to_path_buf(),
-            jobs_dir: dir.path().join("jobs"),
-            data_dir: dir.path().join("data"),
-            templates_dir: repo("templates"),
-            static_dir: repo("static"),
-            secret_key: Some(secret),
-            min_group_size: 2,
-            ..Settings::default()
-        };
+        let mut settings = settings(forms_dir, dir.path(), &db, secret, free_port());
         tune(&mut settings);
         let clock = ShiftedClock::new();
         let service =

@@ -1,6 +1,6 @@
 //! The service as a whole: health, pages that exist for everyone, headers.
 
-use crate::helpers::{CONTACTS, TestApp, TestDb, repo};
+use crate::helpers::{CONTACTS, TestApp, TestDb, repo, settings};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_with_json_and_the_number_of_forms() {
@@ -21,6 +21,32 @@ async fn every_page_carries_a_strict_content_security_policy_and_no_referrer() {
     assert!(header("content-security-policy").unwrap().contains("script-src 'self'"));
     assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
     assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+}
+
+/// The `Strict-Transport-Security` header of `/` from the app built with `base_url`.
+async fn hsts_with_base_url(base_url: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let secret = peil::settings::Secret::new(peil::crypto::random_b64(48));
+    let mut settings = settings(&repo("forms"), dir.path(), &db, secret, 0);
+    settings.base_url = base_url.to_owned();
+    let clock = peil::time::clock::ShiftedClock::new();
+    let service =
+        peil::app::build(settings, clock, peil::app::Workers::ByHand).await.expect("the app builds");
+    let client = rocket::local::asynchronous::Client::untracked(service.rocket).await.expect("a client");
+    let response = client.get("/").dispatch().await;
+    response.headers().get_one("Strict-Transport-Security").map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_reached_over_https_tells_browsers_to_come_back_over_https_only() {
+    let hsts = hsts_with_base_url("https://peil.example.org").await;
+    assert_eq!(hsts.as_deref(), Some("max-age=31536000"), "no includeSubDomains, no preload");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_reached_over_plain_http_sends_no_hsts() {
+    assert_eq!(hsts_with_base_url("http://peil.lan:8000").await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,8 @@
 //! Everything a person hands peil, run through a `peil serve` that logs at `debug` (what an
 //! operator sets to find a problem): personal links and near misses of them, answers accepted and
 //! refused, a password link, passwords right and wrong, the session cookie, and invitation mails
-//! sent to a real SMTP server. None of it appears in the log.
+//! sent to a real SMTP server. None of it appears in the log. Nor does a personal link's token or
+//! an answer page's handle, whatever method or path shape a mail scanner or a person sends.
 
 use peil::rounds::{self, RoundId};
 
@@ -120,4 +121,75 @@ async fn no_token_password_answer_or_mail_body_reaches_a_debug_log() {
     // The answer page's address is not secret on its own (it needs the cookie), but is logged
     // only as far as it must be: whole, it would link the log's lines to one person.
     assert!(!log.contains(&handle), "the answer page's handle is in the log:\n{log}");
+}
+
+/// Every method a client may send, mail scanners' `HEAD` first among them.
+const METHODS: [&str; 7] = ["HEAD", "OPTIONS", "GET", "POST", "PUT", "DELETE", "PATCH"];
+
+/// The path shapes that reach a link's route, or nearly do, for a secret `s`.
+fn shapes(prefix: &str, s: &str) -> Vec<String> {
+    vec![
+        format!("/{prefix}/{s}"),
+        format!("//{prefix}/{s}"),
+        format!("/{prefix}//{s}"),
+        format!("/{prefix}/{s}/"),
+        format!("/{prefix}/{s}/x"),
+        format!("/{prefix}/{s}/afmelden"),
+        format!("/{prefix}/{s}?x={s}"),
+        format!("/x/{prefix}/{s}"),
+        format!("/{prefix}%2F{s}"),
+        format!("/health?{s}"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_method_or_path_shape_puts_a_token_or_an_answer_pages_handle_in_a_debug_log() {
+    let forms = forms_dir(&[("logproef", FORM)]);
+    let mut cluster = Cluster::new();
+    cluster.forms = forms.path().to_path_buf();
+    let csv = cluster.write("contacts.csv", "naam;e-mail;rol\nAnna Jansen;anna@example.org;huisarts\n");
+    cluster.run(&["contacts", "import", &csv]);
+    cluster.run(&["round", "open", "--form", "logproef", "--closes", "2099-12-31", "--anonymous"]);
+    let pool = cluster.pool().await;
+    let link = rounds::links(&pool, &cluster.secret(), "", RoundId(1)).await.expect("links").remove(0).url;
+    let token = link.trim_start_matches("/r/").to_owned();
+    let mut instance = cluster.spawn_with("peil-shapes", &[("PEIL_LOG", "debug")]);
+    instance.wait_until_up(&reqwest::Client::new()).await;
+    let url = instance.url.clone();
+
+    // A mail scanner's HEAD: a harmless answer, and the link is not opened (no cookie).
+    let scanner = client();
+    let head = scanner.head(format!("{url}{link}")).send().await.unwrap();
+    assert_eq!(head.status(), 200, "a HEAD of a personal link");
+    assert!(head.headers().get("set-cookie").is_none(), "a HEAD opened the link");
+
+    // The person answers the anonymous round.
+    let person = client();
+    let opened = person.get(format!("{url}{link}")).send().await.unwrap();
+    assert_eq!(opened.status(), 303);
+    let handle = location(&opened).rsplit('/').next().unwrap().to_owned();
+    let answer = [("_page", "0"), ("opmerking", ANSWER), ("_nav", "submit")];
+    let sent = person.post(format!("{url}/antwoord/{handle}")).form(&answer).send().await.unwrap();
+    assert_eq!(sent.status(), 200, "the anonymous answer is taken");
+
+    let mut paths = shapes("r", &token);
+    for prefix in ["antwoord", "setup", "wachtwoord"] {
+        paths.extend(shapes(prefix, if prefix == "antwoord" { &handle } else { &token }));
+    }
+    for path in &paths {
+        for method in METHODS {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            for who in [&scanner, &person] {
+                who.request(method.clone(), format!("{url}{path}")).send().await.unwrap();
+            }
+        }
+    }
+
+    instance.kill();
+    let log = instance.log();
+    assert!(log.lines().count() > 2 * paths.len(), "the log saw the requests:\n{log}");
+    for (what, secret) in [("the personal link's token", &token), ("the answer page's handle", &handle)] {
+        let lines: Vec<&str> = log.lines().filter(|l| l.contains(secret.as_str())).collect();
+        assert!(lines.is_empty(), "{what} ({secret}) is in {} log lines:\n{}", lines.len(), lines.join("\n"));
+    }
 }
