@@ -4,39 +4,28 @@
 use peil::accounts::Role;
 use peil::forms::Answer;
 
+use super::pages::PEILING;
 use super::{answers, close, huisartsen, submit};
 use crate::helpers::{TestApp, forms_dir};
 
-const FORM: &str = r#"
-title = "Verwijzingen"
-anonymous = false
-min_group_size = 5
-
-[[pages]]
-[[pages.questions]]
-id = "ervaring"
-type = "scale"
-label = "De samenwerking met de ggz verloopt goed."
-options = "eens5"
-
-[[pages.questions]]
-id = "verwezen"
-type = "number"
-label = "Hoeveel patiënten verwees u het afgelopen kwartaal?"
-required = false
-min = 0
-max = 1000
-"#;
+/// The page of `PEILING` with a number question that few will answer.
+fn form() -> String {
+    format!(
+        "{PEILING}\n[[pages.questions]]\nid = \"verwezen\"\ntype = \"number\"\n\
+         label = \"Hoeveel patiënten verwees u het afgelopen kwartaal?\"\nrequired = false\nmin = 0\nmax = 1000\n"
+    )
+}
 
 #[tokio::test]
 async fn a_question_fewer_than_the_threshold_answered_shows_only_how_many_did() {
-    let forms = forms_dir(&[("verwijzing", FORM)]);
+    let form = form();
+    let forms = forms_dir(&[("verwijzing", form.as_str())]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
     app.import_contacts(&huisartsen(&[("noord", 12)])).await;
     let round = app.open_round("verwijzing", &["huisarts"], false).await;
     let numbers = [2.0, 3.0, 5.0, 6.0];
     for (i, link) in app.links(round).await.iter().enumerate() {
-        let mut given = vec![("ervaring", Answer::Number(4.0))];
+        let mut given = vec![("ervaring", Answer::Number(4.0)), ("kanaal", Answer::Text("telefoon".into()))];
         if let Some(n) = numbers.get(i) {
             given.push(("verwezen", Answer::Number(*n)));
         }
