@@ -39,7 +39,7 @@ pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> H
         let result =
             group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
         let value = trend::value(measure, &result.summary)?;
-        Some(TrendPoint { value, n: answered(&result.summary) })
+        Some(TrendPoint { value, n: result.summary.answered() })
     };
     let region = Series {
         name: REGION.to_string(),
@@ -60,11 +60,6 @@ pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> H
         region,
         wijken,
     }
-}
-
-/// How many answered the question: the n printed beside a point.
-fn answered(summary: &super::Summary) -> u64 {
-    summary.answered()
 }
 
 /// "apr 2027" per occasion; the day is added where two fall in one month.

@@ -83,7 +83,7 @@ async fn render_round(
 ) -> Page {
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
-    let head = view::head(access.round(), Some(access.row()), app.now());
+    let head = view::head(&access);
     let invited = load::invited(app.db.read(), access.siblings()).await?;
     let rates = view::rates(&invited, &Disclosure::new(&invited.answered, access.threshold()));
     let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part);
@@ -121,7 +121,7 @@ async fn free_text(
     let label = access.round().form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
     let texts = access.free_text(&app.db, &filter, question).await.map_err(refused)?;
     let context = context! {
-        round: view::head(access.round(), Some(access.row()), app.now()),
+        round: view::head(&access),
         label,
         texts,
         // Shown for counts, but its list would give a small group away beside other lists.

@@ -3,15 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::charts;
+use crate::results::access::Access;
 use crate::results::figures::{self, Row, decimal, percent};
-use crate::results::load::{Invited, RoundRow};
+use crate::results::load::Invited;
 use crate::results::privacy::Disclosure;
 use crate::results::{Filter, QuestionResult, Summary, TOO_FEW};
-use crate::rounds::Round;
 
 #[derive(Serialize)]
 pub struct RoundHead {
@@ -24,15 +23,17 @@ pub struct RoundHead {
     pub part: String,
 }
 
-pub fn head(round: &Round, row: Option<&RoundRow>, now: DateTime<Utc>) -> RoundHead {
+pub fn head(access: &Access) -> RoundHead {
+    let (round, row) = (access.round(), access.row());
     RoundHead {
         id: round.id.0,
         title: round.title.clone(),
         period: crate::time::dutch_span(round.opens_at, round.closes_at),
         anonymous: round.anonymous,
-        closed: round.closes_at <= now,
-        job: row.and_then(|r| r.job_id.clone()),
-        part: row.map(|r| r.part.clone()).unwrap_or_default(),
+        // The moment `access` decides on, so the page and its figures agree on "closed".
+        closed: access.is_closed(),
+        job: row.job_id.clone(),
+        part: row.part.clone(),
     }
 }
 
