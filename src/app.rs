@@ -93,6 +93,7 @@ pub async fn build(
         forms: forms.clone(),
         settings: settings.clone(),
         secret: secret.clone(),
+        seal: crate::responses::Seal::new(&secret),
         rounds: Default::default(),
         clock: clock.clone(),
     };

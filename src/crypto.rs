@@ -18,6 +18,26 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
     bytes
 }
 
+/// `items` in a uniformly random order (Fisher-Yates on the operating system's generator).
+pub fn shuffle<T>(items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, below(i as u64 + 1) as usize);
+    }
+}
+
+/// A uniformly random number below `n` (n > 0), without the bias of a plain remainder.
+fn below(n: u64) -> u64 {
+    let zone = u64::MAX - u64::MAX % n;
+    loop {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("operating system random generator");
+        let x = u64::from_le_bytes(bytes);
+        if x < zone {
+            return x % n;
+        }
+    }
+}
+
 /// Lower-case hex SHA-256 of `text`.
 pub fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
@@ -50,6 +70,16 @@ mod tests {
         assert_eq!(hmac_b64("k1", "m"), hmac_b64("k1", "m"));
         assert_ne!(hmac_b64("k1", "m"), hmac_b64("k2", "m"));
         assert_eq!(hmac_b64("k", "m").len(), 43);
+    }
+
+    #[test]
+    fn a_shuffle_keeps_every_item_and_moves_them() {
+        let mut items: Vec<u32> = (0..100).collect();
+        shuffle(&mut items);
+        let mut sorted = items.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..100).collect::<Vec<_>>());
+        assert_ne!(items, sorted, "100 items left in order: 1 in 100! by chance");
     }
 
     #[test]

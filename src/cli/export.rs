@@ -23,14 +23,16 @@ pub struct ExportArgs {
     out: Option<PathBuf>,
 }
 
-pub async fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+pub async fn run(args: ExportArgs, settings: &mut Settings) -> anyhow::Result<ExitCode> {
     let Some(format) = Format::parse(&args.format) else {
         eprintln!("--format must be csv or xlsx");
         return Ok(ExitCode::FAILURE);
     };
-    let db = crate::db::Db::connect(&settings.database_url).await?;
+    // The key: a closed anonymous round's last responses may still wait, sealed, in its pool.
+    let (db, secret) = super::keyed(settings).await?;
+    let seal = crate::responses::Seal::new(&secret);
     let round = RoundId(args.round);
-    let access = Access::open(db.read(), round, Reader::Cli, settings.min_group_size, super::now()).await?;
+    let access = Access::open(&db, &seal, round, Reader::Cli, settings.min_group_size, super::now()).await?;
     let file = match access.export(&db, &Export::Responses, format).await {
         Ok(file) => file,
         Err(refused @ (AccessError::StillOpen(_) | AccessError::TooFew { .. })) => {

@@ -173,7 +173,7 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             user::run(command, &settings, &db).await
         }
-        Command::Export(args) => export::run(args, &settings).await,
+        Command::Export(args) => export::run(args, &mut settings).await,
         Command::Audit { limit } => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             user::audit(db.read(), limit).await
@@ -327,7 +327,9 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
 
 /// The database and the secret key, for commands that make or read personal links: refused when
 /// the key is not the one the database is used with.
-async fn keyed(settings: &mut Settings) -> anyhow::Result<(crate::db::Db, crate::settings::Secret)> {
+pub(super) async fn keyed(
+    settings: &mut Settings,
+) -> anyhow::Result<(crate::db::Db, crate::settings::Secret)> {
     let secret = settings.resolve_secret()?;
     let db = crate::db::Db::connect(&settings.database_url).await.context("opening the database")?;
     crate::db::keycheck::check(&db, &secret, now()).await?;

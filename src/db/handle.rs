@@ -68,6 +68,23 @@ impl Db {
         Ok(Write { tx, _turn: turn })
     }
 
+    /// Moves everything in SQLite's WAL into the main file and truncates the WAL to nothing, so
+    /// that a copy of the files taken afterwards holds no history of the writes before (issue 22:
+    /// the WAL's frames are the pages as each commit left them). Called after anonymous writes;
+    /// nothing to do on PostgreSQL. Takes the write turn, so no write of this process slips in; a
+    /// reader still on an older snapshot is waited for (the busy timeout), and if one outlasts it
+    /// the WAL stays until the next call, which is logged.
+    pub async fn truncate_wal(&self) -> Result<(), sqlx::Error> {
+        let Some(turn) = &self.turn else { return Ok(()) };
+        let _turn = turn.lock().await;
+        let (busy, _, _): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&self.pool).await?;
+        if busy != 0 {
+            tracing::warn!("the WAL could not be truncated yet: a reader held an older snapshot");
+        }
+        Ok(())
+    }
+
     /// Closes the pool: every connection is returned and closed (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.pool.close().await

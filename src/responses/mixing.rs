@@ -1,45 +1,75 @@
-//! Anonymous responses on PostgreSQL. There every row carries the id of the transaction that
-//! wrote it (`xmin`), and the response, its invitation's "answered" flag and the draft's removal
-//! are one transaction (so that nothing is half-stored or stored twice): left alone, the
-//! response's `xmin` would equal its invitation's and name the person who sent it, and the table's
-//! physical order would follow the order of arrival. So each anonymous submission rewrites all of
-//! its round's responses in the same transaction, in the order of their random ids: afterwards
-//! every response of the round carries the same `xmin` (shared with the latest submitter's
-//! invitation only, and that one could have sent any of them) and they lie in random order.
-//! Anonymous submissions of one round queue on a lock of the round's row, so that no two rewrite
-//! at the same time and leave one response with a transaction of its own.
+//! Rewriting a round's anonymous responses so that where they lie tells nothing of when they came.
 //!
-//! The rewrite costs a round's anonymous responses once per submission: fine for the hundreds a
-//! regional round gets. SQLite needs none of this: its `responses` table has no hidden row
-//! counter (`WITHOUT ROWID`) and rows carry no transaction id.
+//! On SQLite a new cell is allocated from the top of its page's free area, so the cell offsets of
+//! rows inserted at different times give their order; on PostgreSQL every row version carries the
+//! id of the transaction that wrote it (`xmin`) and lands where free space was. A release of the
+//! pool (see [`super::pool`]) therefore ends by deleting every response of the round and inserting
+//! them again in the order of their random ids, in the same transaction: afterwards they share one
+//! transaction (which marked no invitation answered) and their places follow a random order.
+//!
+//! This costs a round's anonymous responses once per release, one release per `min_group_size`
+//! submissions: fine for the hundreds a regional round gets (`peil-bench` measures it).
 
 use crate::db::Write;
 use crate::rounds::RoundId;
 
-/// Whether submissions on this connection need the mixing (PostgreSQL).
-pub fn needed(tx: &mut Write) -> bool {
-    tx.backend_name() == "PostgreSQL"
-}
-
-/// Takes the round's lock for the rest of the transaction; call before any other write.
+/// Takes the round's lock for the rest of the transaction (PostgreSQL; SQLite's writes are
+/// serialised already), so that two submissions or releases of one round queue.
 pub async fn lock_round(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT id FROM rounds WHERE id = $1 FOR NO KEY UPDATE")
-        .bind(round)
-        .fetch_optional(&mut **tx)
-        .await?;
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM rounds WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(round)
+            .fetch_optional(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
-/// Rewrites every response of `round` in the order of their ids, in this transaction.
+/// One anonymous response as stored.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    answers: String,
+    wijk: Option<String>,
+    role: Option<String>,
+    submitted_on: String,
+}
+
+/// Rewrites every response of anonymous `round` in the order of their ids, in this transaction.
 pub async fn mix(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "WITH moved AS (DELETE FROM responses WHERE round_id = $1 \
-           RETURNING id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
-         INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
-         SELECT id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at FROM moved ORDER BY id",
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query(
+            "WITH moved AS (DELETE FROM responses WHERE round_id = $1 \
+               RETURNING id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
+             INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
+             SELECT id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at FROM moved ORDER BY id",
+        )
+        .bind(round)
+        .execute(&mut **tx)
+        .await?;
+        return Ok(());
+    }
+    // SQLite has no DELETE in a WITH: read, delete (secure_delete zeroes the old cells), insert.
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, answers, wijk, role, submitted_on FROM responses WHERE round_id = $1 ORDER BY id",
     )
     .bind(round)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    sqlx::query("DELETE FROM responses WHERE round_id = $1").bind(round).execute(&mut **tx).await?;
+    for row in rows {
+        sqlx::query(
+            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
+             VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+        )
+        .bind(row.id)
+        .bind(round)
+        .bind(row.answers)
+        .bind(row.wijk)
+        .bind(row.role)
+        .bind(row.submitted_on)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }

@@ -1,6 +1,8 @@
-//! Drafts and responses. A draft keeps the pages answered so far; submitting turns it into a
-//! response in one transaction. In anonymous rounds the response keeps no link to the invitation:
-//! only the invitation's "answered" flag is set, and the draft is deleted.
+//! Drafts and responses. A draft keeps the pages answered so far, sealed (see [`seal`]);
+//! submitting turns it into a response in one transaction. In anonymous rounds the response keeps
+//! no link to the invitation: the invitation's "answered" flag is set, the draft is deleted and
+//! the response waits, sealed, in the round's pool until it can be released among at least
+//! `min_group_size` others (see [`pool`]).
 
 use chrono::{DateTime, Utc};
 
@@ -10,7 +12,11 @@ use crate::forms::Answers;
 use crate::rounds::{Invitation, InvitationId, InvitationRow, Round};
 
 mod mixing;
+pub mod pool;
+pub mod seal;
 pub mod step;
+
+pub use seal::Seal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResponsesError {
@@ -20,6 +26,8 @@ pub enum ResponsesError {
     Signup(crate::signup::SignupError),
     #[error("stored answers cannot be read: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Sealed(#[from] seal::SealError),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,6 +71,7 @@ struct VisitRow {
 
 pub async fn visit(
     pool: &Pool,
+    seal: &Seal,
     token: &crate::rounds::InvitationToken,
 ) -> Result<Option<Visit>, ResponsesError> {
     let row: Option<VisitRow> = sqlx::query_as(
@@ -77,7 +86,7 @@ pub async fn visit(
     let draft = match row.draft {
         Some(json) => {
             let page = row.page.and_then(|p| usize::try_from(p).ok()).unwrap_or(0);
-            Some(Draft { page, answers: serde_json::from_str(&json)? })
+            Some(Draft { page, answers: serde_json::from_slice(&seal.open(&json)?)? })
         }
         None => None,
     };
@@ -85,13 +94,16 @@ pub async fn visit(
     Ok(Some(Visit { invitation: row.invitation.into(), draft, response }))
 }
 
+/// Keeps `draft`, sealed: a copy of the database files without the key cannot read it, nor match
+/// its length to the response it becomes.
 pub async fn save_draft(
     db: &Db,
+    seal: &Seal,
     invitation: InvitationId,
     draft: &Draft,
     now: DateTime<Utc>,
 ) -> Result<(), ResponsesError> {
-    let json = serde_json::to_string(&draft.answers)?;
+    let json = seal.seal(&serde_json::to_vec(&draft.answers)?);
     let mut tx = db.write().await?;
     sqlx::query(
         "INSERT INTO drafts (invitation_id, page, answers, updated_at) VALUES ($1, $2, $3, $4) \
@@ -109,64 +121,47 @@ pub async fn save_draft(
 }
 
 /// Stores the response, committed before this returns. `min_group` is the smallest group whose
-/// wijk or role an anonymous response may keep. A sign-up takes its seats in the same
-/// transaction, and only once: it cannot be sent again to take more.
+/// wijk or role an anonymous response may keep, and how many anonymous responses are released
+/// together. A sign-up takes its seats in the same transaction, and only once: it cannot be sent
+/// again to take more.
 pub async fn submit(
     db: &Db,
+    seal: &Seal,
     round: &Round,
     invitation: &Invitation,
     answers: &Answers,
     min_group: u32,
     now: DateTime<Utc>,
 ) -> Result<Submitted, ResponsesError> {
-    let json = serde_json::to_string(answers)?;
     let signup = round.form.kind == crate::forms::FormKind::Signup;
-    let mut tx = db.write().await?;
-    let mix = round.anonymous && mixing::needed(&mut tx);
-    if mix {
-        mixing::lock_round(&mut tx, round.id).await?;
+    // A sign-up is personal whatever its round says: its seats carry the invitation.
+    if round.anonymous && !signup {
+        return submit_anonymous(db, seal, round, invitation, answers, min_group, now).await;
     }
+    let json = serde_json::to_string(answers)?;
+    let mut tx = db.write().await?;
     // The write comes first: on SQLite it takes the write lock at once, so two submissions queue
     // instead of both reading and then failing to upgrade.
-    let marked = crate::rounds::mark_answered(&mut tx, invitation.id, round.anonymous || signup, now).await?;
+    let marked = crate::rounds::mark_answered(&mut tx, invitation.id, signup, now).await?;
     let Some((wijk, role)) = marked else {
         drop(tx);
         return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
     };
-    if round.anonymous {
-        let (wijk, role) = anonymous_groups(&mut tx, invitation, wijk, role, min_group).await?;
-        sqlx::query(
-            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
-             VALUES ($1, $2, NULL, $3, $4, $5, $6)",
-        )
-        .bind(crypto::random_b64(16))
-        .bind(round.id)
-        .bind(json)
-        .bind(wijk)
-        .bind(role)
-        .bind(crate::time::amsterdam_date(now).format("%Y-%m-%d").to_string())
-        .execute(&mut *tx)
-        .await?;
-        if mix {
-            mixing::mix(&mut tx, round.id).await?;
-        }
-    } else {
-        sqlx::query(
-            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (invitation_id) DO UPDATE \
-             SET answers = excluded.answers, updated_at = excluded.updated_at",
-        )
-        .bind(crypto::random_b64(16))
-        .bind(round.id)
-        .bind(invitation.id)
-        .bind(json)
-        .bind(wijk)
-        .bind(role)
-        .bind(Timestamp::from(now))
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1").bind(invitation.id).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (invitation_id) DO UPDATE \
+         SET answers = excluded.answers, updated_at = excluded.updated_at",
+    )
+    .bind(crypto::random_b64(16))
+    .bind(round.id)
+    .bind(invitation.id)
+    .bind(json)
+    .bind(wijk)
+    .bind(role)
+    .bind(Timestamp::from(now))
+    .execute(&mut *tx)
+    .await?;
+    delete_draft(&mut tx, invitation.id).await?;
     if !signup {
         tx.commit().await?;
         return Ok(Submitted::Stored);
@@ -184,6 +179,46 @@ pub async fn submit(
     }
     tx.commit().await?;
     Ok(Submitted::SignedUp(taken))
+}
+
+/// An anonymous response: the invitation marked answered and the response added to the round's
+/// pool, in one transaction; the pool released once `min_group` wait. A release that fails is
+/// logged and tried again at the next submission or when the round closes: the response is
+/// stored either way.
+async fn submit_anonymous(
+    db: &Db,
+    seal: &Seal,
+    round: &Round,
+    invitation: &Invitation,
+    answers: &Answers,
+    min_group: u32,
+    now: DateTime<Utc>,
+) -> Result<Submitted, ResponsesError> {
+    let mut tx = db.write().await?;
+    mixing::lock_round(&mut tx, round.id).await?;
+    let marked = crate::rounds::mark_answered(&mut tx, invitation.id, true, now).await?;
+    let Some((wijk, role)) = marked else {
+        drop(tx);
+        return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
+    };
+    let (wijk, role) = anonymous_groups(&mut tx, invitation, wijk, role, min_group).await?;
+    let day = crate::time::amsterdam_date(now).format("%Y-%m-%d").to_string();
+    let entry = pool::Waiting { answers: serde_json::to_string(answers)?, wijk, role, day };
+    let waiting = pool::add(&mut tx, seal, round.id, entry).await?;
+    delete_draft(&mut tx, invitation.id).await?;
+    tx.commit().await?;
+    db.truncate_wal().await?;
+    if waiting >= min_group as usize
+        && let Err(e) = pool::release(db, seal, round.id).await
+    {
+        tracing::error!(round = round.id.0, "releasing the anonymous pool failed, tried again later: {e}");
+    }
+    Ok(Submitted::Stored)
+}
+
+async fn delete_draft(tx: &mut Write, invitation: InvitationId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM drafts WHERE invitation_id = $1").bind(invitation).execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// The wijk and role an anonymous response may keep: each only when at least `min_group` people

@@ -54,6 +54,8 @@ pub enum AccessError {
     File(#[from] ExportError),
     #[error("audit log: {0}")]
     Audit(#[from] sqlx::Error),
+    #[error(transparent)]
+    Pool(#[from] crate::responses::ResponsesError),
 }
 
 impl AccessError {
@@ -63,7 +65,9 @@ impl AccessError {
         match self {
             AccessError::Round(RoundsError::Db(_)) => false,
             AccessError::Round(_) | AccessError::StillOpen(_) | AccessError::TooFew { .. } => true,
-            AccessError::Load(_) | AccessError::File(_) | AccessError::Audit(_) => false,
+            AccessError::Load(_) | AccessError::File(_) | AccessError::Audit(_) | AccessError::Pool(_) => {
+                false
+            }
         }
     }
 }
@@ -146,12 +150,17 @@ impl Access {
     /// Reads round `id` with what its disclosure is decided on (the respondents of its
     /// siblings), for `reader` at `now`; `configured` is the settings' `min_group_size`.
     pub async fn open(
-        pool: &Pool,
+        db: &Db,
+        seal: &crate::responses::Seal,
         id: RoundId,
         reader: Reader,
         configured: u32,
         now: DateTime<Utc>,
     ) -> Result<Access, AccessError> {
+        // Anonymous responses that still wait in the pool of a round that has closed are released
+        // first (the scheduler does so within a heartbeat, but a reader may come sooner).
+        crate::responses::pool::release_closed(db, seal, now).await?;
+        let pool = db.read();
         let round = rounds::load(pool, id).await.map_err(AccessError::Round)?;
         let row = load::one_round(pool, id).await?;
         let row = row.ok_or(AccessError::Round(RoundsError::UnknownRound(id)))?;

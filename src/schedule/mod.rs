@@ -41,6 +41,8 @@ pub enum ScheduleError {
     Outbox(#[from] crate::outbox::OutboxError),
     #[error("sign-ups: {0}")]
     Signup(#[from] crate::signup::SignupError),
+    #[error("releasing anonymous responses: {0}")]
+    Responses(#[from] crate::responses::ResponsesError),
 }
 
 /// The running heartbeat of [`Scheduler::start`]; it stops when this is dropped.
@@ -92,6 +94,12 @@ impl Scheduler {
         tick.reminders_queued = self.remind(now).await?;
         // Sign-ups: the reminder before each session, to the people with a seat.
         tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.db, now).await?;
+        // Anonymous responses still waiting in the pool of a round that closed: all it will get.
+        let seal = crate::responses::Seal::new(&self.secret);
+        let released = crate::responses::pool::release_closed(&self.db, &seal, now).await?;
+        if released > 0 {
+            tracing::info!(released, "released the last anonymous responses of closed rounds");
+        }
         // Open registrations whose link was never used go after a week (issue 22).
         let expired = crate::signup::registration::expire(&self.db, now).await?;
         if expired > 0 {

@@ -44,6 +44,8 @@ pub struct App {
     pub forms: Arc<Forms>,
     pub settings: Settings,
     pub secret: Secret,
+    /// Seals drafts and waiting anonymous responses; derived from `secret`.
+    pub seal: crate::responses::Seal,
     pub rounds: RoundCache,
     /// The only source of "now" for requests: tests move it instead of rewriting rows.
     pub clock: crate::time::clock::SharedClock,

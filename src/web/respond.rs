@@ -113,7 +113,7 @@ impl<'r> FromRequest<'r> for Visit {
 }
 
 pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Error> {
-    let found = responses::visit(app.db.read(), token).await?.ok_or(Error::NotFound)?;
+    let found = responses::visit(app.db.read(), &app.seal, token).await?.ok_or(Error::NotFound)?;
     let round = app.rounds.get(app.db.read(), found.invitation.round).await?;
     let sessions = match round.form.kind {
         FormKind::Signup => signup::sessions::of_round(app.db.read(), round.id).await?,
@@ -288,7 +288,8 @@ fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
 }
 
 async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Answer {
-    responses::save_draft(&app.db, visit.invitation.id, &Draft { page, answers }, app.now()).await?;
+    responses::save_draft(&app.db, &app.seal, visit.invitation.id, &Draft { page, answers }, app.now())
+        .await?;
     Ok(Reply::Redirect(Redirect::to(visit.path.clone())))
 }
 
@@ -297,14 +298,22 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
     if let Some(page) = validate::first_incomplete_page(form, &answers) {
         let errors = validate::missing(&form.pages[page], &answers);
         let draft = Draft { page, answers: answers.clone() };
-        responses::save_draft(&app.db, visit.invitation.id, &draft, app.now()).await?;
+        responses::save_draft(&app.db, &app.seal, visit.invitation.id, &draft, app.now()).await?;
         let posted = view::posted_from(&form.pages[page], &answers);
         return Ok(render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity));
     }
     // The same threshold the results use: a form may raise the configured one, never lower it.
     let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
-    let submitted =
-        responses::submit(&app.db, &visit.round, &visit.invitation, &answers, min_group, app.now()).await?;
+    let submitted = responses::submit(
+        &app.db,
+        &app.seal,
+        &visit.round,
+        &visit.invitation,
+        &answers,
+        min_group,
+        app.now(),
+    )
+    .await?;
     Ok(match submitted {
         Submitted::Stored => thanks(&visit.round, false),
         // The sign-up's own page shows the seats; a reload there takes no second seat.

@@ -39,7 +39,7 @@ async fn overview(member: Member, app: &State<App>) -> Page {
 async fn access(app: &App, id: i64, member: &Member) -> Result<Access, Error> {
     let reader = Reader::Member { email: member.email.clone(), admin: member.is_admin() };
     let access =
-        Access::open(app.db.read(), RoundId(id), reader, app.settings.min_group_size, app.now()).await;
+        Access::open(&app.db, &app.seal, RoundId(id), reader, app.settings.min_group_size, app.now()).await;
     access.map_err(refused)
 }
 

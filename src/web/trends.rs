@@ -22,7 +22,9 @@ pub fn routes() -> Vec<Route> {
 
 type Page = Result<(Status, Template), Error>;
 
-async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, load::LoadError> {
+async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, Error> {
+    // A closed round's last anonymous responses may still wait in its pool (see `Access::open`).
+    crate::responses::pool::release_closed(&app.db, &app.seal, app.now()).await?;
     let rows = load::job_rounds(app.db.read(), job).await?;
     if rows.is_empty() {
         return Ok(None);

@@ -135,6 +135,11 @@ impl TestApp {
         }
     }
 
+    /// What seals drafts and waiting anonymous responses, as the app's own.
+    pub fn seal(&self) -> peil::responses::Seal {
+        peil::responses::Seal::new(&self.secret)
+    }
+
     /// The app's now.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::helpers::repo;
 
 /// Each table and the one top-level module of `src/` whose code may INSERT, UPDATE or DELETE it.
-const OWNERS: [(&str, &str); 18] = [
+const OWNERS: [(&str, &str); 19] = [
+    ("anonymous_pool", "responses"),
     ("audit_log", "audit"),
     ("contacts", "contacts"),
     ("drafts", "responses"),

@@ -123,10 +123,17 @@ impl Desk {
             answers.insert("big_nummer".into(), Answer::Text(big.into()));
         }
         answers.insert("presentielijst".into(), Answer::Bool(true));
-        let submitted =
-            peil::responses::submit(&self.store, &loaded, &invitation, &answers, 2, chrono::Utc::now())
-                .await
-                .unwrap();
+        let submitted = peil::responses::submit(
+            &self.store,
+            &peil::responses::Seal::new(&peil::settings::Secret::new("signup-cli".into())),
+            &loaded,
+            &invitation,
+            &answers,
+            2,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         assert!(matches!(submitted, peil::responses::Submitted::SignedUp(_)));
     }
 

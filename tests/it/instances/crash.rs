@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use peil::responses::Seal;
+use peil::responses::pool::Waiting;
 use peil::rounds::{self, RoundId};
 
 use super::{Cluster, Instance, within};
@@ -84,12 +86,23 @@ fn random_in(range: std::ops::Range<usize>) -> usize {
 }
 
 /// The stored responses of `round`, by marker: how often each is there, and whether each is whole.
-async fn stored(pool: &peil::db::Pool, round: RoundId, rep: usize) -> HashMap<String, usize> {
-    let rows: Vec<String> = sqlx::query_scalar("SELECT answers FROM responses WHERE round_id = $1")
+/// Those released and those still waiting, sealed, in the round's pool (opened with `seal`).
+async fn stored(pool: &peil::db::Pool, seal: &Seal, round: RoundId, rep: usize) -> HashMap<String, usize> {
+    let mut rows: Vec<String> = sqlx::query_scalar("SELECT answers FROM responses WHERE round_id = $1")
         .bind(round.0)
         .fetch_all(pool)
         .await
         .expect("responses");
+    let waiting: Option<String> = sqlx::query_scalar("SELECT sealed FROM anonymous_pool WHERE round_id = $1")
+        .bind(round.0)
+        .fetch_optional(pool)
+        .await
+        .expect("pool");
+    if let Some(sealed) = waiting {
+        let opened = seal.open(&sealed).expect("the pool opens with the key");
+        let waiting: Vec<Waiting> = serde_json::from_slice(&opened).expect("the pool is whole JSON");
+        rows.extend(waiting.into_iter().map(|w| w.answers));
+    }
     let mut markers = HashMap::new();
     for row in rows {
         let answers: serde_json::Value = serde_json::from_str(&row).expect("answers are whole JSON");
@@ -177,6 +190,7 @@ async fn responses_acknowledged_before_a_kill_are_stored_exactly_once_and_the_re
     let csv = cluster.write("contacts.csv", &contacts());
     cluster.run(&["contacts", "import", &csv]);
     let pool = cluster.pool().await;
+    let seal = Seal::new(&cluster.secret());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
 
@@ -190,7 +204,7 @@ async fn responses_acknowledged_before_a_kill_are_stored_exactly_once_and_the_re
         let thanked: Vec<usize> = (0..PEOPLE).filter(|i| seen[*i] == Seen::Thanks).collect();
         assert!(thanked.len() < PEOPLE, "the kill came while submissions were still on their way");
 
-        let markers = stored(&pool, round, rep).await;
+        let markers = stored(&pool, &seal, round, rep).await;
         for i in &thanked {
             let (kenmerk, _) = answer(rep, *i);
             assert_eq!(markers.get(&kenmerk), Some(&1), "acknowledged {kenmerk} is stored once");
@@ -212,7 +226,7 @@ async fn responses_acknowledged_before_a_kill_are_stored_exactly_once_and_the_re
             let again = send(&client, format!("{}{}", restarted.url, paths[i]), rep, i).await;
             assert_eq!(again, Seen::Thanks, "person {i} sends again after the restart");
         }
-        let markers = stored(&pool, round, rep).await;
+        let markers = stored(&pool, &seal, round, rep).await;
         assert_eq!(markers.len(), PEOPLE, "everyone's response is in");
         assert!(markers.values().all(|n| *n == 1), "each exactly once");
     }

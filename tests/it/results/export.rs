@@ -19,6 +19,8 @@ fn peil_export(app: &TestApp, round: peil::rounds::RoundId, args: &[&str]) -> Ou
         .env("PEIL_DATABASE_URL", &app.settings.database_url)
         .env("PEIL_FORMS_DIR", &app.settings.forms_dir)
         .env("PEIL_DATA_DIR", app.dir.path().join("data"))
+        // The instance's key: a closed anonymous round's last responses may wait, sealed.
+        .env("PEIL_SECRET_KEY", app.secret.expose())
         .env("PEIL_TEMPLATES_DIR", repo("templates"))
         .env("NO_COLOR", "1")
         .output()

@@ -19,7 +19,9 @@ pub async fn submit(app: &TestApp, round: RoundId, link: &str, answers: Answers)
     let token = InvitationToken::parse(link.rsplit('/').next().expect("token")).expect("token");
     let invitation = rounds::find_invitation(&app.pool, &token).await.expect("lookup").expect("invitation");
     let round = rounds::load(&app.pool, round).await.expect("round");
-    peil::responses::submit(&app.db, &round, &invitation, &answers, 5, app.now()).await.expect("submit");
+    peil::responses::submit(&app.db, &app.seal(), &round, &invitation, &answers, 5, app.now())
+        .await
+        .expect("submit");
 }
 
 pub fn answers(pairs: &[(&str, Answer)]) -> Answers {

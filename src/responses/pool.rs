@@ -1,0 +1,114 @@
+//! The pool where anonymous submissions wait (issue 22). A submission marks its invitation
+//! answered and adds its response to the round's pool in one transaction; the pool is one row per
+//! round, sealed under the secret key (see [`super::seal`]) and re-sealed whole, in a new random
+//! order, on every write. Once at least `min_group_size` responses wait, or the round has closed,
+//! a separate transaction releases them all into `responses` in random order and rewrites the
+//! round's responses so that none keeps a place that tells when it came (see [`mix`]).
+//!
+//! What that leaves to someone holding copies of the database files:
+//! - without the key, a copy shows which invitations were answered, an opaque pool and the
+//!   released responses; a series of copies (or the history in a WAL) shows each release as a batch
+//!   of at least `min_group_size` responses, each from one of the invitations answered since the
+//!   release before: no response is tied to fewer people than that;
+//! - with the key, a response still waiting can be read, and two copies taken around one
+//!   submission tie it to that person until its batch is released.
+//!
+//! On SQLite the WAL is checkpointed and truncated after every such write ([`Db::truncate_wal`]),
+//! so a single copy holds no history of earlier writes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ResponsesError;
+use super::seal::Seal;
+use crate::db::{Db, Timestamp, Write};
+use crate::rounds::RoundId;
+
+/// One anonymous response waiting to be released: the answers (JSON) and what it keeps of the
+/// person's groups, as [`super::submit`] decided them, and the day it came.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Waiting {
+    pub answers: String,
+    pub wijk: Option<String>,
+    pub role: Option<String>,
+    pub day: String,
+}
+
+/// Adds `entry` to the round's pool within `tx`; returns how many now wait.
+pub async fn add(
+    tx: &mut Write,
+    seal: &Seal,
+    round: RoundId,
+    entry: Waiting,
+) -> Result<usize, ResponsesError> {
+    let mut waiting = read(tx, seal, round).await?;
+    waiting.push(entry);
+    crate::crypto::shuffle(&mut waiting);
+    let sealed = seal.seal(&serde_json::to_vec(&waiting)?);
+    sqlx::query(
+        "INSERT INTO anonymous_pool (round_id, sealed) VALUES ($1, $2) \
+         ON CONFLICT (round_id) DO UPDATE SET sealed = excluded.sealed",
+    )
+    .bind(round)
+    .bind(sealed)
+    .execute(&mut **tx)
+    .await?;
+    Ok(waiting.len())
+}
+
+async fn read(tx: &mut Write, seal: &Seal, round: RoundId) -> Result<Vec<Waiting>, ResponsesError> {
+    let sealed: Option<String> = sqlx::query_scalar("SELECT sealed FROM anonymous_pool WHERE round_id = $1")
+        .bind(round)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match sealed {
+        Some(sealed) => Ok(serde_json::from_slice(&seal.open(&sealed)?)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Releases everything waiting in the round's pool into `responses`; returns how many.
+pub async fn release(db: &Db, seal: &Seal, round: RoundId) -> Result<usize, ResponsesError> {
+    let mut tx = db.write().await?;
+    super::mixing::lock_round(&mut tx, round).await?;
+    let mut waiting = read(&mut tx, seal, round).await?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    crate::crypto::shuffle(&mut waiting);
+    for entry in &waiting {
+        sqlx::query(
+            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
+             VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+        )
+        .bind(crate::crypto::random_b64(16))
+        .bind(round)
+        .bind(&entry.answers)
+        .bind(&entry.wijk)
+        .bind(&entry.role)
+        .bind(&entry.day)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM anonymous_pool WHERE round_id = $1").bind(round).execute(&mut *tx).await?;
+    super::mixing::mix(&mut tx, round).await?;
+    tx.commit().await?;
+    db.truncate_wal().await?;
+    Ok(waiting.len())
+}
+
+/// Releases the pools of every round that has closed by `now`: what waits there is all that round
+/// will get. Returns how many responses were released.
+pub async fn release_closed(db: &Db, seal: &Seal, now: DateTime<Utc>) -> Result<usize, ResponsesError> {
+    let rounds: Vec<RoundId> = sqlx::query_scalar(
+        "SELECT p.round_id FROM anonymous_pool p JOIN rounds r ON r.id = p.round_id WHERE r.closes_at <= $1",
+    )
+    .bind(Timestamp::from(now))
+    .fetch_all(db.read())
+    .await?;
+    let mut released = 0;
+    for round in rounds {
+        released += release(db, seal, round).await?;
+    }
+    Ok(released)
+}
