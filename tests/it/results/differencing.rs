@@ -169,3 +169,41 @@ async fn every_view_of_results_and_free_text_is_in_the_audit_log_with_its_group(
         assert!(entries.contains(&(action.to_owned(), detail.clone())), "{action} {detail}: {entries:?}");
     }
 }
+
+/// The cells of the response-rate table's row for `group` (the `<th>` text): invited and
+/// answered, the latter `None` where it reads "te weinig antwoorden".
+fn rate_row(page: &str, group: &str) -> Option<(u64, Option<u64>)> {
+    let row = page.split("<tr>").find(|row| row.contains(&format!("<th scope=\"row\">{group}</th>")))?;
+    let cells: Vec<&str> =
+        row.split("<td class=\"num\">").skip(1).map(|c| c.split("</td>").next().unwrap_or("")).collect();
+    Some((cells.first()?.trim().parse().ok()?, cells.get(1).and_then(|c| c.trim().parse().ok())))
+}
+
+#[tokio::test]
+async fn the_response_rates_give_away_no_hidden_group_by_difference_with_the_total() {
+    // Zuid's 2 GPs both answer, in an anonymous round: their responses keep no wijk (2 is under
+    // the threshold of 3), so the table of who answered per wijk must not let total minus noord
+    // say "2 of zuid's 2 invited answered".
+    let forms = forms_dir(&[("peiling", PEILING)]);
+    let app = TestApp::spawn_with_forms(forms.path()).await;
+    app.import_contacts(&contacts(&[("noord", "huisarts", 17), ("zuid", "huisarts", 2)])).await;
+    let round = app.open_round("peiling", &["huisarts"], true).await;
+    let links = app.links(round).await;
+    let (zuid, noord): (Vec<_>, Vec<_>) = links.iter().partition(|l| l.email.contains("@zuid."));
+    for link in zuid.iter().chain(noord.iter().take(12)) {
+        submit(&app, round, &link.url, answers(&[("ervaring", Answer::Number(3.0))])).await;
+    }
+    close(&app, round, "2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z").await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
+    let (status, page) = session.get(&format!("/werkgroep/ronde/{round}")).await;
+    assert_eq!(status, 200, "{page}");
+
+    let (total_invited, total) = rate_row(&page, "Totaal").expect("a total row");
+    let (noord_invited, noord) = rate_row(&page, "noord").expect("a row for noord");
+    let (zuid_invited, zuid_shown) = rate_row(&page, "zuid").expect("a row for zuid");
+    assert_eq!((total_invited, noord_invited, zuid_invited), (19, 17, 2));
+    assert_eq!(zuid_shown, None, "zuid's own count is too small to show");
+    if let (Some(total), Some(noord)) = (total, noord) {
+        panic!("total {total} minus noord {noord} gives zuid's hidden count: {} of {zuid_invited}", total - noord);
+    }
+}

@@ -93,6 +93,8 @@ pub async fn read(state: &[u8], round: i64) -> Option<Seen> {
 /// The attacker without the key who watches a series of states from the round's start: each time
 /// responses appear, each of them came from one of the invitations answered since responses last
 /// appeared. What it learns is that set, per response.
+/// Invitations and responses count from the first state they are seen in (a torn copy may show
+/// one for a moment and not the next).
 #[derive(Default)]
 pub struct Watcher {
     answered: BTreeSet<i64>,
@@ -104,15 +106,16 @@ pub struct Watcher {
 
 impl Watcher {
     pub fn see(&mut self, seen: &Seen) {
-        self.since_last.extend(seen.answered.difference(&self.answered));
-        self.answered.clone_from(&seen.answered);
+        let answered: Vec<i64> = seen.answered.difference(&self.answered).copied().collect();
+        self.since_last.extend(&answered);
+        self.answered.extend(answered);
         let new: Vec<String> = seen.responses.difference(&self.responses).cloned().collect();
         if !new.is_empty() {
-            for response in new {
-                self.candidates.push((response, self.since_last.clone()));
+            for response in &new {
+                self.candidates.push((response.clone(), self.since_last.clone()));
             }
             self.since_last.clear();
         }
-        self.responses.clone_from(&seen.responses);
+        self.responses.extend(new);
     }
 }

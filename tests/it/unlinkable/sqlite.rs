@@ -3,6 +3,9 @@
 //! responses from where their cells lie.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use peil::forms::{Answer, Answers};
 use peil::rounds::{self, Invitation, InvitationToken, RoundId};
@@ -99,6 +102,58 @@ async fn a_watcher_copying_the_files_after_every_commit_ties_no_anonymous_respon
     // 62 = 12 releases of 5, and the last 2, released when the round closed.
     assert_eq!(smallest, K as usize, "each response is one of the five since the release before");
     assert_eq!(at_close, 2, "only the remainder released at closing is one of fewer than five");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watcher_copying_the_live_files_every_50_ms_learns_no_response_finer_than_a_batch() {
+    if on_postgres() {
+        return;
+    }
+    let (app, round, invitations) = round_of(40).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let poller = {
+        let (dir, stop) = (app.dir.path().to_path_buf(), stop.clone());
+        std::thread::spawn(move || {
+            let mut copies = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                copies.extend(Copy::take(&dir));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            copies
+        })
+    };
+    for (i, invitation) in invitations.iter().enumerate() {
+        answer(&app, round, invitation, i).await;
+        // People do not answer in lockstep: 0 to 60 ms between sends.
+        tokio::time::sleep(Duration::from_millis(peil::crypto::random_bytes(1)[0] as u64 % 61)).await;
+    }
+    close(&app).await;
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    stop.store(true, Ordering::Relaxed);
+    let copies = poller.join().expect("the poller");
+
+    let (mut watcher, mut states, mut unreadable) = (Watcher::default(), 0, 0);
+    for copy in &copies {
+        for state in copy.states() {
+            match files::read(&state, round.0).await {
+                Some(seen) => {
+                    states += 1;
+                    watcher.see(&seen);
+                }
+                None => unreadable += 1,
+            }
+        }
+    }
+    let sizes: Vec<usize> = watcher.candidates.iter().map(|(_, c)| c.len()).collect();
+    eprintln!(
+        "a 50 ms watcher took {} copies ({states} readable states, {unreadable} torn) and saw {} \
+         responses appear; the people each could have come from: {sizes:?}",
+        copies.len(),
+        sizes.len()
+    );
+    assert!(states > 20, "the watcher saw the round as it went");
+    // Released 5 at a time while open; 40 leaves no remainder for the close.
+    assert!(sizes.iter().all(|n| *n >= K as usize), "a response tied to fewer than five: {sizes:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
