@@ -92,7 +92,8 @@ pub async fn read(state: &[u8], round: i64) -> Option<Seen> {
 
 /// The attacker without the key who watches a series of states from the round's start: each time
 /// responses appear, each of them came from one of the invitations answered since responses last
-/// appeared. What it learns is that set, per response.
+/// appeared (those first seen in the same state count for the next batch as well, since they
+/// may have come after the release). What it learns is that set, per response.
 /// Invitations and responses count from the first state they are seen in (a torn copy may show
 /// one for a moment and not the next).
 #[derive(Default)]
@@ -106,15 +107,16 @@ pub struct Watcher {
 
 impl Watcher {
     pub fn see(&mut self, seen: &Seen) {
-        let answered: Vec<i64> = seen.answered.difference(&self.answered).copied().collect();
+        let answered: BTreeSet<i64> = seen.answered.difference(&self.answered).copied().collect();
         self.since_last.extend(&answered);
-        self.answered.extend(answered);
+        self.answered.extend(&answered);
         let new: Vec<String> = seen.responses.difference(&self.responses).cloned().collect();
         if !new.is_empty() {
             for response in &new {
                 self.candidates.push((response.clone(), self.since_last.clone()));
             }
-            self.since_last.clear();
+            // Answers first seen together with the responses may have come just after them.
+            self.since_last = answered;
         }
         self.responses.extend(new);
     }
