@@ -61,11 +61,12 @@ fn u32be(bytes: &[u8], at: usize) -> u32 {
 }
 
 /// What a state of the database shows of one round: the invitations marked answered, the
-/// responses (their answers, as stored).
+/// responses (their answers, as stored), and the round's sealed pool.
 #[derive(Clone, Debug, Default)]
 pub struct Seen {
     pub answered: BTreeSet<i64>,
     pub responses: BTreeSet<String>,
+    pub pool: Option<String>,
 }
 
 /// Opens `state` (a database image) read-only and reads round `round` from it; `None` when the
@@ -87,7 +88,12 @@ pub async fn read(state: &[u8], round: i64) -> Option<Seen> {
         .fetch_all(&mut conn)
         .await
         .ok()?;
-    Some(Seen { answered: answered.into_iter().collect(), responses: responses.into_iter().collect() })
+    let pool: Option<String> = sqlx::query_scalar("SELECT sealed FROM anonymous_pool WHERE round_id = ?")
+        .bind(round)
+        .fetch_optional(&mut conn)
+        .await
+        .ok()?;
+    Some(Seen { answered: answered.into_iter().collect(), responses: responses.into_iter().collect(), pool })
 }
 
 /// The attacker without the key who watches a series of states from the round's start: each time
@@ -119,5 +125,41 @@ impl Watcher {
             self.since_last = answered;
         }
         self.responses.extend(new);
+    }
+}
+
+/// The attacker who also holds the secret key: it opens the pool in every state and ties a
+/// response that appears in the pool to the one invitation answered in the same step, when there
+/// is exactly one of each.
+pub struct KeyHolder {
+    seal: peil::responses::Seal,
+    answered: BTreeSet<i64>,
+    waiting: BTreeSet<String>,
+    /// (answers, invitation) for every response tied while it waited.
+    pub tied: Vec<(String, i64)>,
+}
+
+impl KeyHolder {
+    pub fn new(seal: peil::responses::Seal) -> KeyHolder {
+        KeyHolder { seal, answered: BTreeSet::new(), waiting: BTreeSet::new(), tied: Vec::new() }
+    }
+
+    pub fn see(&mut self, seen: &Seen) {
+        let answered: Vec<i64> = seen.answered.difference(&self.answered).copied().collect();
+        self.answered.extend(&answered);
+        let waiting: BTreeSet<String> = match &seen.pool {
+            Some(sealed) => {
+                let opened = self.seal.open(sealed).expect("the key opens the pool");
+                let entries: Vec<peil::responses::pool::Waiting> =
+                    serde_json::from_slice(&opened).expect("the pool is whole");
+                entries.into_iter().map(|w| w.answers).collect()
+            }
+            None => BTreeSet::new(),
+        };
+        let new: Vec<&String> = waiting.difference(&self.waiting).collect();
+        if let ([response], [invitation]) = (new.as_slice(), answered.as_slice()) {
+            self.tied.push(((*response).clone(), *invitation));
+        }
+        self.waiting = waiting;
     }
 }

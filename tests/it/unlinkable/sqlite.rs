@@ -10,7 +10,7 @@ use std::time::Duration;
 use peil::forms::{Answer, Answers};
 use peil::rounds::{self, Invitation, InvitationToken, RoundId};
 
-use super::files::{self, Copy, Watcher};
+use super::files::{self, Copy, KeyHolder, Watcher};
 use crate::helpers::{TestApp, forms_dir};
 use crate::pg::on_postgres;
 
@@ -133,12 +133,14 @@ async fn a_watcher_copying_the_live_files_every_50_ms_learns_no_response_finer_t
     let copies = poller.join().expect("the poller");
 
     let (mut watcher, mut states, mut unreadable) = (Watcher::default(), 0, 0);
+    let mut key_holder = KeyHolder::new(app.seal());
     for copy in &copies {
         for state in copy.states() {
             match files::read(&state, round.0).await {
                 Some(seen) => {
                     states += 1;
                     watcher.see(&seen);
+                    key_holder.see(&seen);
                 }
                 None => unreadable += 1,
             }
@@ -150,6 +152,22 @@ async fn a_watcher_copying_the_live_files_every_50_ms_learns_no_response_finer_t
          responses appear; the people each could have come from: {sizes:?}",
         copies.len(),
         sizes.len()
+    );
+    // With the key, what waits in the pool can be read: a response that arrived alone between
+    // two copies is tied to its sender until its batch is released. Measured, not prevented.
+    let truth: BTreeMap<String, i64> =
+        invitations.iter().enumerate().map(|(i, inv)| (marker(i), inv.id.0)).collect();
+    let right = key_holder
+        .tied
+        .iter()
+        .filter(|(answers, invitation)| {
+            truth.iter().any(|(m, id)| answers.contains(m.as_str()) && id == invitation)
+        })
+        .count();
+    eprintln!(
+        "with the secret key, the same watcher tied {} of 40 responses to one person while they waited \
+         in the pool ({right} of those rightly)",
+        key_holder.tied.len()
     );
     assert!(states > 20, "the watcher saw the round as it went");
     // Released 5 at a time while open; 40 leaves no remainder for the close.
