@@ -41,13 +41,15 @@ impl Backend {
 
 /// What every SQLite connection is set to. WAL lets readers go on while one writer commits;
 /// FULL keeps every acknowledged commit through a power loss; foreign keys are off by default;
-/// deleted drafts of anonymous rounds should not linger in free pages.
-pub const SQLITE_PRAGMAS: [&str; 5] = [
+/// deleted drafts of anonymous rounds should not linger in free pages, nor the anonymous
+/// responses a release rewrites in temporary files (`responses::mixing`).
+pub const SQLITE_PRAGMAS: [&str; 6] = [
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 10000",
     "PRAGMA secure_delete = ON",
+    "PRAGMA temp_store = MEMORY",
 ];
 
 /// Connects, sets SQLite up for durability and concurrency, and runs the migrations.

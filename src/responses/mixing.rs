@@ -25,16 +25,6 @@ pub async fn lock_round(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// One anonymous response as stored.
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    answers: String,
-    wijk: Option<String>,
-    role: Option<String>,
-    submitted_on: String,
-}
-
 /// Rewrites every response of anonymous `round` in the order of their ids, in this transaction.
 pub async fn mix(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Error> {
     if tx.backend_name() == "PostgreSQL" {
@@ -49,27 +39,22 @@ pub async fn mix(tx: &mut Write, round: RoundId) -> Result<(), sqlx::Error> {
         .await?;
         return Ok(());
     }
-    // SQLite has no DELETE in a WITH: read, delete (secure_delete zeroes the old cells), insert.
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, answers, wijk, role, submitted_on FROM responses WHERE round_id = $1 ORDER BY id",
-    )
-    .bind(round)
-    .fetch_all(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM responses WHERE round_id = $1").bind(round).execute(&mut **tx).await?;
-    for row in rows {
-        sqlx::query(
-            "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
-             VALUES ($1, $2, NULL, $3, $4, $5, $6)",
-        )
-        .bind(row.id)
-        .bind(round)
-        .bind(row.answers)
-        .bind(row.wijk)
-        .bind(row.role)
-        .bind(row.submitted_on)
-        .execute(&mut **tx)
-        .await?;
+    // SQLite has no DELETE in a WITH: through a temporary table of this connection (kept in
+    // memory, see `db::SQLITE_PRAGMAS`), so the rows never pass through peil one by one.
+    for sql in [
+        "CREATE TEMP TABLE IF NOT EXISTS mixing \
+         (id TEXT, round_id INTEGER, answers TEXT, wijk TEXT, role TEXT, submitted_on TEXT)",
+        "DELETE FROM temp.mixing",
+        "INSERT INTO temp.mixing SELECT id, round_id, answers, wijk, role, submitted_on \
+         FROM responses WHERE round_id = $1",
+        "DELETE FROM responses WHERE round_id = $1",
+        "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
+         SELECT id, round_id, NULL, answers, wijk, role, submitted_on FROM temp.mixing ORDER BY id",
+        "DELETE FROM temp.mixing",
+    ] {
+        let query = sqlx::query(sql);
+        let query = if sql.contains("$1") { query.bind(round) } else { query };
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -132,7 +132,8 @@ fn written_tables(code: &str) -> Vec<String> {
             ["UPDATE", t] if words.get(i + 2) == Some(&"SET") => Some(*t),
             _ => None,
         };
-        if let Some(t) = table.filter(|t| is_table(t)) {
+        // `temp.x`: a connection's own temporary table, which no other module sees.
+        if let Some(t) = table.filter(|t| is_table(t) && *t != "temp") {
             tables.push(t.to_owned());
         }
     }
