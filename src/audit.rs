@@ -1,6 +1,7 @@
-//! The audit log: who logged in (or tried to), who added whom, who looked at free text or took an
-//! export. It answers "who saw what, when" for the organisation's privacy officer. A row never
-//! holds answers, passwords or tokens: callers pass a short description, not data.
+//! The audit log: who logged in (or tried to), who added, removed or changed whose role, who looked
+//! at free text or took an export. It answers "who saw what, when" for the organisation's privacy
+//! officer. A row never holds answers, passwords or tokens: callers pass a short description, not
+//! data.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -17,6 +18,8 @@ pub enum AuditAction {
     LoginThrottled,
     Logout,
     UserAdded,
+    UserRemoved,
+    RoleChanged,
     PasswordLinkCreated,
     PasswordSet,
     ResultsViewed,
@@ -32,6 +35,8 @@ impl AuditAction {
             AuditAction::LoginThrottled => "login_throttled",
             AuditAction::Logout => "logout",
             AuditAction::UserAdded => "user_added",
+            AuditAction::UserRemoved => "user_removed",
+            AuditAction::RoleChanged => "role_changed",
             AuditAction::PasswordLinkCreated => "password_link_created",
             AuditAction::PasswordSet => "password_set",
             AuditAction::ResultsViewed => "results_viewed",

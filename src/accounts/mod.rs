@@ -1,9 +1,11 @@
 //! Accounts of the people who work in peil: administrators and werkgroep members. Owns users and
-//! their roles, one-time password links (`password`), logging in with its rate limit (`login`)
-//! and login sessions with their expiry (`session`). The web guards and the CLI are thin edges
+//! their roles, one-time password links (`password`), logging in with its rate limit (`login`),
+//! login sessions with their expiry (`session`), and removing accounts and changing roles without
+//! ever leaving no administrator (`manage`). The web guards and the CLI are thin edges
 //! over these functions; every change writes its audit row in the same transaction.
 
 mod login;
+mod manage;
 mod password;
 mod session;
 pub mod setup;
@@ -19,6 +21,7 @@ pub use login::{
     MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_EMAIL_AND_IP, MAX_FAILURES_PER_IP, NOT_AN_ADDRESS,
     RATE_WINDOW_MINUTES, login,
 };
+pub use manage::{change_role, remove};
 pub use password::{LINK_VALID_HOURS, LinkInfo, new_password_link, password_link, set_password, warm_up};
 pub use session::{
     ABSOLUTE_HOURS, IDLE_MINUTES, LoginSession, SessionUser, csrf_matches, logout, session_user,
@@ -96,6 +99,9 @@ pub enum AccountsError {
     WrongCredentials,
     #[error("Te veel pogingen. Probeer het over een kwartier opnieuw.")]
     TooManyAttempts,
+    /// Removing or demoting the only administrator: nobody could manage accounts any more.
+    #[error("Er moet altijd ten minste één beheerder zijn. Maak eerst een ander account beheerder.")]
+    LastAdmin,
     #[error("could not hash the password: {0}")]
     Hash(String),
     #[error("database: {0}")]
@@ -206,6 +212,12 @@ pub async fn list_users(pool: &Pool) -> Result<Vec<User>, AccountsError> {
         created_at: row.created_at.at(),
     });
     Ok(users.collect())
+}
+
+/// The account with `email` (as typed: it is normalised first), if there is one.
+pub async fn find_user(pool: &Pool, email: &str) -> Result<Option<User>, AccountsError> {
+    let Ok(email) = normalise_email(email) else { return Ok(None) };
+    Ok(list_users(pool).await?.into_iter().find(|user| user.email == email.as_str()))
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -1,5 +1,6 @@
 //! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
-//! `peil round ...`, `peil session ...` (in `session`), `peil user ...` and `peil audit` (in `user`).
+//! `peil round ...`, `peil session ...` (in `session`), `peil user ...` (alias `peil accounts`) and
+//! `peil audit` (in `user`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 mod export;
@@ -60,8 +61,9 @@ pub enum Command {
     /// The sessions of sign-up rounds: list, add, change, cancel, attendance.
     #[command(subcommand)]
     Session(session::SessionCommand),
-    /// Accounts of administrators and werkgroep members: add, new password link, list.
-    #[command(subcommand)]
+    /// Accounts of administrators and werkgroep members: add, new password link, list, remove,
+    /// change role. Also `peil accounts ...`.
+    #[command(subcommand, visible_alias = "accounts")]
     User(user::UserCommand),
     /// Export a closed round's responses as CSV or XLSX (threshold rules apply).
     Export(export::ExportArgs),

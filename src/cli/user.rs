@@ -1,6 +1,7 @@
-//! `peil user ...` and `peil audit`: accounts from the command line, for the administrator who
-//! has shell access (adding the first werkgroep members, or an administrator who lost access),
-//! and the audit log for whoever has to answer "who saw what, when".
+//! `peil user ...` (also `peil accounts ...`) and `peil audit`: accounts from the command line, for
+//! the administrator who has shell access (adding the first werkgroep members, removing someone
+//! who left, or an administrator who lost access), and the audit log for whoever has to answer
+//! "who saw what, when".
 
 use std::process::ExitCode;
 
@@ -22,6 +23,16 @@ pub enum UserCommand {
     Link { email: String },
     /// List every account with its role.
     List,
+    /// Remove an account: its login sessions and password link end at once. The last
+    /// administrator cannot be removed.
+    Remove { email: String },
+    /// Give an account another role; it holds from the account's next request. The last
+    /// administrator cannot be made werkgroep.
+    Role {
+        email: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -68,6 +79,32 @@ pub async fn run(command: UserCommand, settings: &Settings, db: &Db) -> anyhow::
                 Err(e) => refuse(&e),
             }
         }
+        UserCommand::Remove { email } => match accounts::remove(db, &email, None, super::now()).await {
+            Ok(()) => {
+                println!("removed {}; its login sessions and password link have ended", email.trim());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => refuse(&e),
+        },
+        UserCommand::Role { email, role } => {
+            let role = Role::from(role);
+            match accounts::change_role(db, &email, role, None, super::now()).await {
+                Ok(before) if before == role => {
+                    println!("{} already has the role {}; nothing changed", email.trim(), role.as_str());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(before) => {
+                    println!(
+                        "{} is now {} (was {}); the new role holds from its next request",
+                        email.trim(),
+                        role.as_str(),
+                        before.as_str()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refuse(&e),
+            }
+        }
         UserCommand::List => {
             let users = accounts::list_users(db.read()).await?;
             super::output::print_lines(users.iter().map(|user| {
@@ -85,6 +122,10 @@ fn refuse(e: &AccountsError) -> anyhow::Result<ExitCode> {
         AccountsError::BadEmail => eprintln!("That is not a valid e-mail address."),
         AccountsError::Duplicate => eprintln!("An account with this e-mail address already exists."),
         AccountsError::UnknownUser => eprintln!("There is no account with this e-mail address."),
+        AccountsError::LastAdmin => eprintln!(
+            "Refused: this is the last administrator, and peil must keep one. \
+             Make another account an administrator first (peil user role EMAIL admin)."
+        ),
         other => return Err(anyhow::anyhow!("{other}")),
     }
     Ok(ExitCode::FAILURE)

@@ -1,6 +1,9 @@
 //! `/beheer`: the administrator's page. Lists the accounts and the recent audit log, and adds an
 //! account, showing its one-time password link to hand over (peil does not mail it: the link is
-//! a key, and the administrator knows best how to pass it on).
+//! a key, and the administrator knows best how to pass it on). Changing a role and removing an
+//! account (after a confirmation page) are in `manage`.
+
+mod manage;
 
 use rocket::form::{self, Contextual, FromFormField, ValueField};
 use rocket::http::Status;
@@ -19,12 +22,12 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    routes![index, add_user]
+    routes![index, add_user, manage::change_role, manage::remove]
 }
 
 #[get("/beheer")]
 async fn index(admin: Admin, app: &State<App>) -> Page {
-    page(&admin, app, Status::Ok, Form::default()).await
+    page(&admin, app, Status::Ok, Form::default(), Outcome::default()).await
 }
 
 /// The add-user form: an address, which `accounts` checks, and a role.
@@ -53,7 +56,7 @@ async fn add_user(admin: Admin, form: CsrfForm<Contextual<'_, NewUser<'_>>>, app
         error: value.is_none().then(|| "Kies een rol.".to_owned()),
     };
     let Some(NewUser { email, role }) = value else {
-        return page(&admin, app, Status::UnprocessableEntity, typed).await;
+        return page(&admin, app, Status::UnprocessableEntity, typed, Outcome::default()).await;
     };
     match accounts::add_user(&app.db, email, role, Some(&admin.email), app.now()).await {
         Ok(path) => {
@@ -69,7 +72,8 @@ async fn add_user(admin: Admin, form: CsrfForm<Contextual<'_, NewUser<'_>>>, app
             Ok((Status::Ok, Template::render("admin/user_added", context)))
         }
         Err(e @ (AccountsError::BadEmail | AccountsError::Duplicate)) => {
-            page(&admin, app, Status::UnprocessableEntity, Form { error: Some(e.to_string()), ..typed }).await
+            let form = Form { error: Some(e.to_string()), ..typed };
+            page(&admin, app, Status::UnprocessableEntity, form, Outcome::default()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -83,11 +87,21 @@ struct Form {
     error: Option<String>,
 }
 
+/// What the page says above its list of accounts after a role change or a removal: what was
+/// done, or why it was refused.
+#[derive(Default, Serialize)]
+struct Outcome {
+    notice: Option<String>,
+    error: Option<String>,
+}
+
 /// An account as the page shows it.
 #[derive(Serialize)]
 struct UserRow {
     email: String,
     role: &'static str,
+    /// As the role select sends it (`Role::as_str`).
+    role_name: &'static str,
     has_password: bool,
     created: String,
     /// The administrator looking at the page.
@@ -102,7 +116,7 @@ struct AuditRow {
     detail: String,
 }
 
-async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> Page {
+async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Outcome) -> Page {
     let (users, entries) =
         (accounts::list_users(app.db.read()).await, audit::list(app.db.read(), AUDIT_ROWS).await);
     let (users, entries) = (users?, entries?);
@@ -111,6 +125,7 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> Page {
         .map(|u| UserRow {
             email: u.email,
             role: u.role.label(),
+            role_name: u.role.as_str(),
             has_password: u.has_password,
             created: crate::time::dutch(u.created_at),
             is_you: u.id == admin.id,
@@ -129,6 +144,7 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form) -> Page {
         users,
         audit,
         form,
+        outcome,
         account_email: &admin.email,
         csrf: admin.csrf(),
     };

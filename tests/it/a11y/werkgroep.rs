@@ -1,6 +1,6 @@
 //! Every werkgroep and beheer page, checked with axe and vnu, logged in through the login form:
 //! the overview, a round's results (filtered too), its report and free text, the trend of a job,
-//! and the beheer pages.
+//! and the beheer pages (adding, removing and changing accounts, with their messages).
 
 use std::sync::Arc;
 
@@ -45,7 +45,34 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
     audit.browser.click(r#"form[action="/beheer/gebruikers"] button[type=submit]"#).await;
     audit.browser.wait_for_text("/wachtwoord/").await;
     audit.check("gebruiker toegevoegd", Source::Dom).await;
+    manage_accounts(&mut audit, &app).await;
     audit.finish().await;
+}
+
+/// The forms per account on /beheer: removing one (its confirmation and its result), the refusal
+/// to make the only administrator werkgroep, and the page after making oneself werkgroep.
+async fn manage_accounts(audit: &mut Audit, app: &TestApp) {
+    let url = &app.url;
+    let of = |action: &str, email: &str| format!(r#"form[action="{action}"]:has(input[value="{email}"])"#);
+    audit.browser.client().goto(&format!("{url}/beheer")).await.expect("open");
+    let remove = of("/beheer/gebruikers/verwijderen", "nieuw-lid@example.org");
+    audit.click_through(&format!("{remove} button")).await;
+    audit.browser.wait_for_text("Weet u zeker").await;
+    audit.check("account verwijderen?", Source::Dom).await;
+    audit.click_through(r#"form[action="/beheer/gebruikers/verwijderen"] button[type=submit]"#).await;
+    audit.browser.wait_for_text("change-result").await;
+    audit.check("account verwijderd", Source::Dom).await;
+    let role = of("/beheer/gebruikers/rol", "beheer@example.org");
+    audit.browser.click(&format!(r#"{role} option[value="werkgroep"]"#)).await;
+    audit.click_through(&format!("{role} button")).await;
+    audit.browser.wait_for_text("change-error").await;
+    audit.check("laatste beheerder", Source::Dom).await;
+    app.create_user("tweede@example.org", Role::Admin).await;
+    audit.browser.client().goto(&format!("{url}/beheer")).await.expect("open");
+    audit.browser.click(&format!(r#"{role} option[value="werkgroep"]"#)).await;
+    audit.click_through(&format!("{role} button")).await;
+    audit.browser.wait_for_text("Uw rol is gewijzigd").await;
+    audit.check("eigen rol gewijzigd", Source::Dom).await;
 }
 
 const JOB: &str = "samenwerking-per-wijk";

@@ -1,5 +1,8 @@
 //! Accounts over real HTTP: logging in and out, the rate limit, session expiry, CSRF, roles,
-//! password links, the audit log, and `peil user` with the service's own log.
+//! password links, the audit log, and `peil user` with the service's own log. Removing accounts
+//! and changing roles are in `manage`.
+
+mod manage;
 
 use peil::accounts::Role;
 use peil::audit;

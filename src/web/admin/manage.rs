@@ -1,0 +1,134 @@
+//! Changing an account's role and removing an account from `/beheer`. Each form names the account
+//! by its address; `accounts::change_role` and `accounts::remove` do the work and keep the last
+//! administrator. Removing asks for confirmation first: the form without `bevestigd=ja` shows
+//! what will happen, with the button that posts it again with `bevestigd=ja`.
+//!
+//! An administrator who removes or demotes themself (allowed while another administrator
+//! remains) cannot see `/beheer` any more, so they get a page of their own saying what happened.
+
+use rocket::http::{Cookie, CookieJar, Status};
+use rocket::{State, post};
+use rocket_dyn_templates::{Template, context};
+
+use super::{Outcome, page};
+use crate::accounts::{self, AccountsError, Role};
+use crate::web::auth::{Admin, CsrfForm, SESSION_COOKIE};
+use crate::web::{App, Error};
+
+type Page = Result<(Status, Template), Error>;
+
+/// The role form of one account; the page always sends a role, so a missing one is a bad request.
+#[derive(rocket::FromForm)]
+pub(super) struct NewRole<'r> {
+    #[field(default = "")]
+    email: &'r str,
+    role: Option<Role>,
+}
+
+#[post("/beheer/gebruikers/rol", data = "<form>")]
+pub(super) async fn change_role(admin: Admin, form: CsrfForm<NewRole<'_>>, app: &State<App>) -> Page {
+    let NewRole { email, role } = form.fields;
+    let Some(role) = role else { return Err(Error::BadRequest) };
+    let shown = accounts::normalise_email(email).map(String::from).unwrap_or_else(|_| email.to_owned());
+    match accounts::change_role(&app.db, email, role, Some(&admin.email), app.now()).await {
+        Ok(_) if shown == admin.email && role != Role::Admin => {
+            let text = "U bent nu werkgroeplid: u ziet de resultaten, maar beheert geen gebruikers meer.";
+            Ok(done(Some(&admin), "Uw rol is gewijzigd", text, "/werkgroep", "Naar de resultaten"))
+        }
+        Ok(before) => {
+            let notice = if before == role {
+                format!("{shown} was al {}. Er is niets gewijzigd.", role.label())
+            } else {
+                format!("{shown} is nu {}. De nieuwe rol geldt meteen.", role.label())
+            };
+            page(
+                &admin,
+                app,
+                Status::Ok,
+                super::Form::default(),
+                Outcome { notice: Some(notice), error: None },
+            )
+            .await
+        }
+        Err(e) => refused(&admin, app, format!("De rol van {shown} is niet gewijzigd."), e).await,
+    }
+}
+
+/// The remove button of one account, and the confirmation page's button (`bevestigd=ja`).
+#[derive(rocket::FromForm)]
+#[field(default = "")]
+pub(super) struct Removal<'r> {
+    email: &'r str,
+    bevestigd: &'r str,
+}
+
+#[post("/beheer/gebruikers/verwijderen", data = "<form>")]
+pub(super) async fn remove(
+    admin: Admin,
+    form: CsrfForm<Removal<'_>>,
+    cookies: &CookieJar<'_>,
+    app: &State<App>,
+) -> Page {
+    let Removal { email, bevestigd } = form.fields;
+    let Some(user) = accounts::find_user(app.db.read(), email).await? else {
+        return refused(&admin, app, format!("{email} is niet verwijderd."), AccountsError::UnknownUser)
+            .await;
+    };
+    let is_you = user.id == admin.id;
+    if bevestigd != "ja" {
+        let context = context! {
+            email: &user.email,
+            role: user.role.label(),
+            is_you,
+            account_email: &admin.email,
+            csrf: admin.csrf(),
+        };
+        return Ok((Status::Ok, Template::render("admin/remove", context)));
+    }
+    match accounts::remove(&app.db, &user.email, Some(&admin.email), app.now()).await {
+        Ok(()) if is_you => {
+            cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
+            let text = "Uw account is verwijderd en u bent uitgelogd.";
+            Ok(done(None, "Account verwijderd", text, "/", "Naar de startpagina"))
+        }
+        Ok(()) => {
+            let notice = format!(
+                "Het account van {} is verwijderd. Het is uitgelogd en kan niet meer inloggen.",
+                user.email
+            );
+            page(
+                &admin,
+                app,
+                Status::Ok,
+                super::Form::default(),
+                Outcome { notice: Some(notice), error: None },
+            )
+            .await
+        }
+        Err(e) => refused(&admin, app, format!("{} is niet verwijderd.", user.email), e).await,
+    }
+}
+
+/// `/beheer` again with why the change was refused, for the reasons an administrator can act on.
+async fn refused(admin: &Admin, app: &App, what: String, e: AccountsError) -> Page {
+    match e {
+        AccountsError::LastAdmin | AccountsError::UnknownUser | AccountsError::BadEmail => {
+            let outcome = Outcome { notice: None, error: Some(format!("{what} {e}")) };
+            page(admin, app, Status::UnprocessableEntity, super::Form::default(), outcome).await
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// The page after removing or demoting oneself, when `/beheer` is no longer theirs to see.
+fn done(admin: Option<&Admin>, title: &str, text: &str, link: &str, link_text: &str) -> (Status, Template) {
+    let context = context! {
+        title,
+        text,
+        link,
+        link_text,
+        account_email: admin.map(|a| a.email.as_str()),
+        csrf: admin.map(|a| a.csrf()),
+    };
+    (Status::Ok, Template::render("admin/done", context))
+}
