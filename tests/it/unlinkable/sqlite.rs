@@ -195,7 +195,8 @@ async fn the_places_of_anonymous_responses_in_the_files_say_nothing_of_the_order
         .map(|i| ids.iter().find(|(_, a)| a.contains(&marker(i))).expect("stored").0.clone())
         .collect();
 
-    let main = Copy::take(app.dir.path()).expect("copy").main;
+    // The database as the copy holds it: the main file with whatever its WAL adds.
+    let main = Copy::take(app.dir.path()).expect("copy").states().pop().expect("a state");
     let backup = app.dir.path().join("backup.db");
     let made = std::process::Command::new("sqlite3")
         .arg(app.dir.path().join("peil.db"))
