@@ -41,14 +41,7 @@ pub(super) async fn change_role(admin: Admin, form: CsrfForm<NewRole<'_>>, app: 
             } else {
                 format!("{shown} is nu {}. De nieuwe rol geldt meteen.", role.label())
             };
-            page(
-                &admin,
-                app,
-                Status::Ok,
-                super::Form::default(),
-                Outcome { notice: Some(notice), error: None },
-            )
-            .await
+            told(&admin, app, notice).await
         }
         Err(e) => refused(&admin, app, format!("De rol van {shown} is niet gewijzigd."), e).await,
     }
@@ -96,20 +89,18 @@ pub(super) async fn remove(
                 "Het account van {} is verwijderd. Het is uitgelogd en kan niet meer inloggen.",
                 user.email
             );
-            page(
-                &admin,
-                app,
-                Status::Ok,
-                super::Form::default(),
-                Outcome { notice: Some(notice), error: None },
-            )
-            .await
+            told(&admin, app, notice).await
         }
         Err(e) => refused(&admin, app, format!("{} is niet verwijderd.", user.email), e).await,
     }
 }
 
 /// `/beheer` again with why the change was refused, for the reasons an administrator can act on.
+/// `/beheer` again, with `notice` saying what was done.
+async fn told(admin: &Admin, app: &App, notice: String) -> Page {
+    page(admin, app, Status::Ok, super::Form::default(), Outcome { notice: Some(notice), error: None }).await
+}
+
 async fn refused(admin: &Admin, app: &App, what: String, e: AccountsError) -> Page {
     match e {
         AccountsError::LastAdmin | AccountsError::UnknownUser | AccountsError::BadEmail => {
