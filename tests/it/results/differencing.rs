@@ -204,6 +204,9 @@ async fn the_response_rates_give_away_no_hidden_group_by_difference_with_the_tot
     assert_eq!((total_invited, noord_invited, zuid_invited), (19, 17, 2));
     assert_eq!(zuid_shown, None, "zuid's own count is too small to show");
     if let (Some(total), Some(noord)) = (total, noord) {
-        panic!("total {total} minus noord {noord} gives zuid's hidden count: {} of {zuid_invited}", total - noord);
+        panic!(
+            "total {total} minus noord {noord} gives zuid's hidden count: {} of {zuid_invited}",
+            total - noord
+        );
     }
 }
