@@ -61,6 +61,10 @@ impl Front {
             let shutdown = rocket.shutdown();
             Box::pin(async move {
                 if rocket_at.port() != 0 {
+                    // Rocket's own launch line names its loopback port; this names the public one.
+                    if let Ok(public) = self.local_addr() {
+                        tracing::info!(%public, rocket = %rocket_at, "the front relays connections to Rocket");
+                    }
                     tokio::spawn(self.run(rocket_at, shutdown));
                 }
             })
