@@ -221,6 +221,22 @@ mod tests {
     }
 
     #[test]
+    fn no_connection_cap_or_clock_may_be_zero() {
+        for key in
+            ["max_connections", "max_connections_per_client", "header_timeout_secs", "idle_timeout_secs"]
+        {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = dir.path().join("peil.toml");
+            std::fs::write(&file, format!("{key} = 0")).expect("peil.toml");
+            let refused = Settings::load(Some(&file));
+            assert!(matches!(refused, Err(super::SettingsError::NoConnections)), "{key}: {refused:?}");
+        }
+        let defaults = loaded("");
+        assert_eq!((defaults.max_connections, defaults.max_connections_per_client), (256, 64));
+        assert_eq!((defaults.header_timeout_secs, defaults.idle_timeout_secs), (10, 30));
+    }
+
+    #[test]
     fn a_base_url_of_its_own_is_kept_whatever_the_port() {
         let settings = loaded("port = 8765\nbase_url = \"https://peil.example.org\"");
         assert_eq!(settings.base_url, "https://peil.example.org");

@@ -11,9 +11,12 @@ mod peers;
 mod pipe;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rocket::fairing::AdHoc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 pub use gate::{Full, Gate};
@@ -75,6 +78,7 @@ impl Front {
     pub async fn run(self, rocket_at: SocketAddr, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let refusals = Refusals::default();
+        let draining = Arc::new(AtomicUsize::new(0));
         loop {
             let accepted = tokio::select! {
                 _ = &mut shutdown => return,
@@ -99,7 +103,7 @@ impl Front {
                     });
                 }
                 Err(full) => {
-                    refuse(&client);
+                    refuse(client, &draining);
                     refusals.log(full, self.gate.open());
                 }
             }
@@ -116,9 +120,32 @@ Connection: close\r\n\
 \r\n\
 Te veel verbindingen tegelijk. Probeer het zo dadelijk opnieuw.";
 
-/// Writes the 503 without waiting; the socket is closed when the caller drops it.
-fn refuse(client: &TcpStream) {
+/// Refused connections kept open at once, for at most `DRAIN` each, so that their 503 is read.
+const MAX_DRAINING: usize = 64;
+const DRAIN: Duration = Duration::from_secs(1);
+
+/// Writes the 503 without waiting and closes. Closing a socket with unread bytes in it resets the
+/// connection, and a reset can destroy the 503 before the client reads it; so up to
+/// `MAX_DRAINING` refused connections at a time are read to their end (for at most `DRAIN`)
+/// before they are closed. Beyond that, in a flood, a refused connection is closed at once.
+fn refuse(client: TcpStream, draining: &Arc<AtomicUsize>) {
     let _ = client.try_write(REFUSAL);
+    if draining.fetch_add(1, Ordering::Relaxed) >= MAX_DRAINING {
+        draining.fetch_sub(1, Ordering::Relaxed);
+        return;
+    }
+    let draining = draining.clone();
+    tokio::spawn(async move {
+        let mut client = client;
+        let _ = client.shutdown().await;
+        let mut sink = [0u8; 1024];
+        let _ = tokio::time::timeout(DRAIN, async {
+            while matches!(client.read(&mut sink).await, Ok(n) if n > 0) {}
+        })
+        .await;
+        drop(client);
+        draining.fetch_sub(1, Ordering::Relaxed);
+    });
 }
 
 /// A warning when the caps start refusing, then at most one a minute: a flood must not flood the

@@ -53,34 +53,42 @@ pub async fn serve(
     let (backend_read, backend_write) = backend.into_split();
     let upstream = relay(client_read, backend_write, first, &activity, true);
     let downstream = relay(backend_read, client_write, Vec::new(), &activity, false);
+    // Each direction ends on its own: when Rocket answers and closes while the client is still
+    // sending (a 413 for a body too large, say), the answer still reaches the client.
     tokio::select! {
-        _ = async { tokio::try_join!(upstream, downstream) } => {}
+        _ = async { tokio::join!(upstream, downstream) } => {}
         _ = activity.expired() => {}
     }
 }
 
 const BUFFER: usize = 16 * 1024;
 
-/// Copies `from` to `to` (`first` before anything else) until `from` ends, then closes `to` for
-/// writing. The client-to-Rocket direction (`upstream`) also looks for the end of the first head.
+/// Copies `from` to `to` (`first` before anything else) until `from` ends or either side fails,
+/// then closes `to` for writing. The client-to-Rocket direction (`upstream`) also looks for the
+/// end of the first head.
 async fn relay(
     mut from: impl AsyncRead + Unpin,
     mut to: impl AsyncWrite + Unpin,
     first: Vec<u8>,
     activity: &Activity,
     upstream: bool,
-) -> std::io::Result<()> {
+) {
     let mut head = upstream.then(HeadEnd::default);
-    forward(&mut to, &first, activity, &mut head).await?;
-    let mut buffer = vec![0; BUFFER];
-    loop {
-        let n = from.read(&mut buffer).await?;
-        if n == 0 {
-            return to.shutdown().await;
+    let copied = async {
+        forward(&mut to, &first, activity, &mut head).await?;
+        let mut buffer = vec![0; BUFFER];
+        loop {
+            let n = from.read(&mut buffer).await?;
+            if n == 0 {
+                return Ok::<(), std::io::Error>(());
+            }
+            activity.touch();
+            forward(&mut to, &buffer[..n], activity, &mut head).await?;
         }
-        activity.touch();
-        forward(&mut to, &buffer[..n], activity, &mut head).await?;
-    }
+    };
+    // A broken connection is the client's or Rocket's business; there is nothing to report.
+    let _ = copied.await;
+    let _ = to.shutdown().await;
 }
 
 async fn forward(
