@@ -40,7 +40,7 @@ pub async fn serve(
         _ => return,
     };
     first.truncate(n);
-    let backend = match timeout_at(activity.head_deadline, TcpStream::connect(rocket)).await {
+    let mut backend = match timeout_at(activity.head_deadline, TcpStream::connect(rocket)).await {
         Ok(Ok(backend)) => backend,
         Ok(Err(e)) => return tracing::warn!(error = %e, "the front cannot reach the web service"),
         Err(_) => return,
@@ -48,9 +48,10 @@ pub async fn serve(
     let _ = backend.set_nodelay(true);
     let Ok(front_side) = backend.local_addr() else { return };
     // Declared after `backend`, so dropped before it: the entry is gone before the port is free.
+    // (The halves below borrow the sockets, which stay here, so that this order holds.)
     let _entry = peers.record(front_side, peer);
-    let (client_read, client_write) = client.into_split();
-    let (backend_read, backend_write) = backend.into_split();
+    let (client_read, client_write) = client.split();
+    let (backend_read, backend_write) = backend.split();
     let upstream = relay(client_read, backend_write, first, &activity, true);
     let downstream = relay(backend_read, client_write, Vec::new(), &activity, false);
     // Each direction ends on its own: when Rocket answers and closes while the client is still

@@ -103,9 +103,11 @@ fn refused(stream: &TcpStream) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eighty_silent_connections_over_a_cap_of_fifty_keep_health_away_only_until_the_header_deadline() {
+    // Two seconds for the head, so that a slow machine opens all 80 before the first are closed.
     let app = app_with(|s| {
         s.max_connections = 50;
         s.max_connections_per_client = 100;
+        s.header_timeout_secs = 2;
     })
     .await;
     let attacker = Ipv4Addr::new(127, 0, 0, 2);
@@ -126,13 +128,16 @@ async fn eighty_silent_connections_over_a_cap_of_fifty_keep_health_away_only_unt
     assert_eq!(status, 503, "at the cap, a new connection is refused at once");
     assert!(text.contains("Te veel verbindingen"), "{text}");
 
-    // The silent ones are closed at the header deadline (1 s); then /health answers.
+    // The silent ones are closed at the header deadline (2 s); then /health answers.
     let answered = crate::helpers::within(5, "/health answers once the silent ones are closed", || async {
         (health_from(Ipv4Addr::new(127, 0, 0, 3), &app).await == Some(200)).then(Instant::now)
     })
     .await;
     let waited = answered - opened;
-    assert!(waited < Duration::from_millis(2500), "/health answered {waited:?} after the attack");
+    eprintln!(
+        "80 silent connections, cap 50: {over} refused at once; /health answered {waited:?} after them"
+    );
+    assert!(waited < Duration::from_millis(3500), "/health answered {waited:?} after the attack");
     let closed = silent.iter().filter(|s| refused(s)).count();
     assert_eq!(closed, 80, "every silent connection is closed by the front, not by the test");
 }
@@ -178,6 +183,7 @@ async fn half_a_header_sent_slowly_is_closed_at_the_header_deadline() {
     let mut chunk = [0u8; 1024];
     let outcome = tokio::time::timeout(Duration::from_secs(5), read.read(&mut chunk)).await;
     let elapsed = start.elapsed();
+    eprintln!("half a head, a byte every 100 ms: closed {elapsed:?} after connecting");
     assert!(matches!(outcome, Ok(Ok(0) | Err(_))), "the front closes without an answer: {outcome:?}");
     assert!(
         (Duration::from_millis(900)..Duration::from_millis(1800)).contains(&elapsed),
@@ -197,6 +203,7 @@ async fn a_quiet_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let (after, received) =
         closed_after(&mut stream, Duration::from_secs(5)).await.expect("closed within 5 s");
     assert_eq!(received, 0);
+    eprintln!("a quiet keep-alive connection: closed {after:?} after its response");
     assert!(
         (Duration::from_millis(1700)..Duration::from_millis(3000)).contains(&after),
         "closed {after:?} after the response; the idle timeout is 2 s"
