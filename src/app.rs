@@ -3,6 +3,10 @@
 //! and jobs checked, the template and static folders and the secret key checked, one pool, one
 //! clock, the mail worker and the scheduler.
 //!
+//! People reach Rocket through the front (`crate::front`): the public address and port are bound
+//! here, by the front, before the database is opened; Rocket listens on loopback, and the front
+//! starts relaying on Rocket's liftoff.
+//!
 //! Nothing is written before the port is bound: the two background workers and the first-start
 //! link start on Rocket's liftoff, which Rocket awaits before it serves. A second `peil serve` on
 //! a taken port exits without opening a round, claiming a mail or replacing the first-start link.
@@ -16,6 +20,7 @@ use rocket::{Build, Rocket};
 
 use crate::db::Db;
 use crate::forms::{self, Forms, FormsError};
+use crate::front::{Front, Peers};
 use crate::jobs::{self, Jobs, JobsError};
 use crate::mail::{MailError, Mailer};
 use crate::schedule::Scheduler;
@@ -51,6 +56,8 @@ pub enum StartError {
     Key(#[from] crate::db::keycheck::KeyError),
     #[error("setting up mail: {0}")]
     Mail(#[from] MailError),
+    #[error("cannot listen on {address}:{port}: {source}")]
+    Listen { address: String, port: u16, source: std::io::Error },
 }
 
 /// The built service: the Rocket instance to launch, and the parts the test harness reaches into.
@@ -79,6 +86,13 @@ pub async fn build(
             return Err(StartError::Folder { what, path: dir.display().to_string() });
         }
     }
+    // The public port first: a second instance on a taken port stops before it touches the database.
+    let peers = Peers::default();
+    let front = Front::bind(&settings, peers.clone()).await.map_err(|source| StartError::Listen {
+        address: settings.address.clone(),
+        port: settings.port,
+        source,
+    })?;
     let secret = settings.resolve_secret()?;
     let db = Db::connect(&settings.database_url).await?;
     crate::db::keycheck::check(&db, &secret, clock.now()).await?;
@@ -96,9 +110,12 @@ pub async fn build(
         seal: crate::responses::Seal::new(&secret),
         rounds: Default::default(),
         clock: clock.clone(),
+        peers,
     };
     let base_url = settings.base_url.trim_end_matches('/').to_owned();
-    let mut rocket = crate::web::build(state).attach(first_start(db.clone(), clock.clone(), base_url));
+    let mut rocket = crate::web::build(state)
+        .attach(first_start(db.clone(), clock.clone(), base_url))
+        .attach(front.fairing());
     if workers == Workers::OnLiftoff {
         rocket = rocket.attach(background(mailer.clone(), scheduler.clone()));
     }

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod db;
 pub mod email;
 pub mod forms;
+pub mod front;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;

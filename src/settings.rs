@@ -21,6 +21,10 @@ pub enum SettingsError {
     SecretTooShort,
     #[error("min_group_size must be at least 3; smaller groups would single people out")]
     GroupTooSmall,
+    #[error(
+        "max_connections, max_connections_per_client, header_timeout_secs and idle_timeout_secs must be at least 1"
+    )]
+    NoConnections,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -64,6 +68,16 @@ pub struct Settings {
     /// `["127.0.0.1"]`. Empty: the connection's peer is the client and those headers are ignored,
     /// since anyone can send them.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Client connections open at once; one more is refused with a 503. Each costs three file
+    /// descriptors (see `front`).
+    pub max_connections: u32,
+    /// Connections open at once from one client address (an IPv6 client: its /64); a trusted
+    /// proxy is held to `max_connections` only.
+    pub max_connections_per_client: u32,
+    /// Seconds from accepting a connection until its first request head must be complete.
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may be silent in both directions after its first head.
+    pub idle_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -89,6 +103,11 @@ impl Default for Settings {
             mail_concurrency: 8,
             mail_lease_seconds: 300,
             trusted_proxies: Vec::new(),
+            // Three descriptors each, within the usual soft limit of 1,024 with room to spare.
+            max_connections: 256,
+            max_connections_per_client: 64,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 30,
         }
     }
 }
@@ -128,7 +147,15 @@ impl Settings {
         if !given.contains("base_url") {
             settings.base_url = settings.own_url();
         }
-        if settings.min_group_size < 3 { Err(SettingsError::GroupTooSmall) } else { Ok(settings) }
+        if settings.min_group_size < 3 {
+            return Err(SettingsError::GroupTooSmall);
+        }
+        let connections = [settings.max_connections, settings.max_connections_per_client];
+        let timeouts = [settings.header_timeout_secs, settings.idle_timeout_secs];
+        if connections.contains(&0) || timeouts.contains(&0) {
+            return Err(SettingsError::NoConnections);
+        }
+        Ok(settings)
     }
 
     /// `http://address:port`, with a loopback address for "every interface".
@@ -191,6 +218,22 @@ mod tests {
         assert!(loaded("").trusted_proxies.is_empty());
         let listed = loaded("trusted_proxies = [\"127.0.0.1\", \"::1\"]").trusted_proxies;
         assert_eq!(listed, ["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
+    }
+
+    #[test]
+    fn no_connection_cap_or_clock_may_be_zero() {
+        for key in
+            ["max_connections", "max_connections_per_client", "header_timeout_secs", "idle_timeout_secs"]
+        {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = dir.path().join("peil.toml");
+            std::fs::write(&file, format!("{key} = 0")).expect("peil.toml");
+            let refused = Settings::load(Some(&file));
+            assert!(matches!(refused, Err(super::SettingsError::NoConnections)), "{key}: {refused:?}");
+        }
+        let defaults = loaded("");
+        assert_eq!((defaults.max_connections, defaults.max_connections_per_client), (256, 64));
+        assert_eq!((defaults.header_timeout_secs, defaults.idle_timeout_secs), (10, 30));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Who is asking, by network address: the one place that decides it, for the login and
-//! wrong-link limits and the audit log. The peer of the connection is the client, unless it is
+//! wrong-link limits and the audit log. Rocket's peer is the front (`crate::front`), which says
+//! which client each of its connections carries; a connection the front did not open (a test
+//! talking to Rocket directly) is taken as it is. That peer is the client, unless it is
 //! one of the configured `trusted_proxies`: only then is a forwarded address believed, because
 //! anyone else can put any address in a header. Rocket's own `ip_header` is switched off (see
 //! `web::build`), so `Request::client_ip` is the peer too and cannot disagree with this.
@@ -34,10 +36,12 @@ impl<'r> FromRequest<'r> for ClientAddress {
 
 /// The client address of `req` (see the module comment).
 pub fn of(req: &Request<'_>) -> ClientAddress {
-    let trusted = req.rocket().state::<App>().map(|app| app.settings.trusted_proxies.as_slice());
+    let app = req.rocket().state::<App>();
+    let trusted = app.map(|app| app.settings.trusted_proxies.as_slice());
+    let peer = req.remote().map(|peer| app.and_then(|app| app.peers.client_of(peer)).unwrap_or(peer));
     let headers = req.headers();
     ClientAddress(decide(
-        req.remote().map(|peer| peer.ip()),
+        peer.map(|peer| peer.ip()),
         trusted.unwrap_or_default(),
         headers.get_one("X-Real-IP"),
         headers.get_one("X-Forwarded-For"),

@@ -49,6 +49,8 @@ pub struct App {
     pub rounds: RoundCache,
     /// The only source of "now" for requests: tests move it instead of rewriting rows.
     pub clock: crate::time::clock::SharedClock,
+    /// Which client each connection from the front carries (see `client`).
+    pub peers: crate::front::Peers,
 }
 
 impl App {
@@ -61,8 +63,10 @@ impl App {
 pub fn build(app: App) -> Rocket<Build> {
     let settings = &app.settings;
     let figment = rocket::Config::figment()
-        .merge(("address", settings.address.clone()))
-        .merge(("port", settings.port))
+        // Rocket is reached through the front only (see `crate::front`), on a port of the system's
+        // choosing; `settings.address` and `port` are the front's.
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", 0))
         .merge(("secret_key", crate::crypto::cookie_key_hex(app.secret.expose())))
         .merge(("template_dir", settings.templates_dir.clone()))
         // Rocket's own request log prints paths, and paths hold personal tokens.

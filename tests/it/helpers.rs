@@ -1,5 +1,6 @@
 //! The real app for tests: its own database (a SQLite file, or a PostgreSQL database in the
-//! `postgres` binary), its own port, the real HTTP stack over loopback.
+//! `postgres` binary), its own port, the real HTTP stack over loopback. Requests go through the
+//! front (`peil::front`) on that port to Rocket on a loopback port of its own, as in `peil serve`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -10,6 +10,7 @@ mod answering;
 mod backup;
 mod browser;
 mod cli;
+mod connections;
 mod contacts_import;
 mod cross_site;
 mod forms_check;
