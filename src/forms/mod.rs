@@ -13,6 +13,7 @@ mod limits;
 pub mod model;
 mod options;
 mod parse;
+pub(crate) use parse::SIGNUP_IS_PERSONAL;
 mod question;
 mod typing;
 pub mod validate;

@@ -67,7 +67,13 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
             None
         }
     };
+    let anonymous_at = f.key_at("anonymous");
     let anonymous = f.bool("anonymous").unwrap_or(false);
+    // A sign-up's seats, waiting list and attendance list are personal: nothing of it can be
+    // anonymous, and an anonymous intro would promise what the round cannot keep.
+    if anonymous && kind == Some(FormKind::Signup) {
+        ctx.report(anonymous_at.unwrap_or(0), SIGNUP_IS_PERSONAL);
+    }
     let thanks = f.text("thanks");
     let min_group_size = f.count("min_group_size").and_then(|m| {
         (m.value >= 3).then_some(m.value).or_else(|| {
@@ -90,6 +96,10 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     }
     Some(Form { id, title: title?, intro, kind: kind?, anonymous, thanks, min_group_size, pages })
 }
+
+/// Why a sign-up form or job cannot be anonymous (also `jobs::parse`).
+pub(crate) const SIGNUP_IS_PERSONAL: &str = "a sign-up cannot be anonymous: its seats, waiting list and attendance list \
+     name the people who signed up; remove `anonymous = true`";
 
 /// Where a page's questions come from: a `[[pages]]` table, or top-level `[[questions]]`.
 enum PageSource<'t, 'i> {

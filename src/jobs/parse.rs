@@ -257,5 +257,10 @@ fn anonymous(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>) -> Option
         );
         f.ctx().report(at, message);
     }
+    if let (Some(true), Some(form), Some(at)) = (value, form, at)
+        && form.kind == crate::forms::FormKind::Signup
+    {
+        f.ctx().report(at, crate::forms::SIGNUP_IS_PERSONAL);
+    }
     value
 }

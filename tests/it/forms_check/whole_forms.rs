@@ -232,3 +232,24 @@ na = "n.v.t."
         Some(QuestionKind::Slot { max_choices: 2 })
     ));
 }
+
+#[test]
+fn a_sign_up_form_cannot_be_anonymous() {
+    assert_eq!(
+        errors(
+            r#"
+title = "T"
+kind = "signup"
+anonymous = true
+[[questions]]
+id = "sessie"
+type = "slot"
+label = "Sessie"
+"#
+        ),
+        [format!(
+            "{FILE}:3:1: a sign-up cannot be anonymous: its seats, waiting list and attendance list name the \
+             people who signed up; remove `anonymous = true`"
+        )]
+    );
+}

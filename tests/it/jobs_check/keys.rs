@@ -303,6 +303,19 @@ fn a_job_may_make_a_form_anonymous_but_never_lift_its_anonymity() {
 }
 
 #[test]
+fn a_job_cannot_make_a_sign_up_anonymous() {
+    assert_eq!(
+        errors("form = \"intervisie\"\nanonymous = true\n"),
+        [
+            "jobs/test.toml:1:1: the form is a sign-up form: add the sessions each round offers as [[sessions]] \
+             tables (title, date or weekday and week, time, place, capacity)",
+            "jobs/test.toml:2:1: a sign-up cannot be anonymous: its seats, waiting list and attendance list name \
+             the people who signed up; remove `anonymous = true`"
+        ]
+    );
+}
+
+#[test]
 fn a_file_with_many_mistakes_gets_them_all_in_file_order() {
     let diags = errors(
         r#"
