@@ -38,6 +38,10 @@ pub enum Problem {
     MissingColumn(&'static str),
     #[error("value \"{value}\" in column {column}, which has no header")]
     OutsideColumns { column: usize, value: String },
+    #[error(
+        "this line has {cells} of the {columns} columns; a cell or a separator is missing (an empty cell still needs its separator)"
+    )]
+    ShortRow { cells: usize, columns: usize },
     #[error("the name is empty")]
     EmptyName,
     #[error("\"{0}\" is not a valid e-mail address")]
@@ -219,6 +223,12 @@ fn parse_row(
         .filter(|(i, value)| columns.get(*i).is_none_or(Option::is_none) && !value.trim().is_empty())
         .map(|(i, value)| Problem::OutsideColumns { column: i + 1, value: value.trim().to_owned() })
         .collect();
+    // A row that stops early would leave its last columns (often the wijk) empty without a word,
+    // and a per-wijk round would then pass that person by.
+    let needed = columns.iter().rposition(Option::is_some).map_or(0, |last| last + 1);
+    if record.len() < needed {
+        problems.push(Problem::ShortRow { cells: record.len(), columns: needed });
+    }
     for (column, value) in columns.iter().zip(record.iter()) {
         if let (Some(column), Some(c)) = (column, super::control_character(value)) {
             problems.push(Problem::ControlCharacter { column: column.dutch_name(), code: u32::from(c) });

@@ -201,6 +201,18 @@ async fn a_bad_e_mail_address_is_refused_with_its_line() {
 }
 
 #[tokio::test]
+async fn a_row_with_three_of_six_columns_is_refused_with_its_line_not_imported_without_a_wijk() {
+    let app = App::new().await;
+    let csv = format!("{DUTCH_LIST}Piet Kort;p.kort@praktijk-noord.example;huisarts\r\n");
+    app.assert_refused(
+        "kort.csv",
+        csv,
+        &["6: this line has 3 of the 6 columns; a cell or a separator is missing (an empty cell still needs its separator)"],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn the_same_address_twice_is_refused_naming_both_lines() {
     let app = App::new().await;
     app.import_text("contacten.csv", DUTCH_LIST).await;
