@@ -28,6 +28,44 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 12] = [
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::LoginThrottled,
+        AuditAction::Logout,
+        AuditAction::UserAdded,
+        AuditAction::UserRemoved,
+        AuditAction::RoleChanged,
+        AuditAction::PasswordLinkCreated,
+        AuditAction::PasswordSet,
+        AuditAction::ResultsViewed,
+        AuditAction::FreeTextViewed,
+        AuditAction::Exported,
+    ];
+
+    /// The kind a stored text names, if this version knows it.
+    pub fn parse(text: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    /// What the coordinator reads on `/beheer`; the stored text stays for scripts (`peil audit`).
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Login => "Ingelogd",
+            AuditAction::LoginFailed => "Inloggen mislukt",
+            AuditAction::LoginThrottled => "Inloggen geweigerd: te veel pogingen",
+            AuditAction::Logout => "Uitgelogd",
+            AuditAction::UserAdded => "Gebruiker toegevoegd",
+            AuditAction::UserRemoved => "Gebruiker verwijderd",
+            AuditAction::RoleChanged => "Rol gewijzigd",
+            AuditAction::PasswordLinkCreated => "Wachtwoordlink gemaakt",
+            AuditAction::PasswordSet => "Wachtwoord ingesteld",
+            AuditAction::ResultsViewed => "Resultaten bekeken",
+            AuditAction::FreeTextViewed => "Open antwoorden gelezen",
+            AuditAction::Exported => "Geëxporteerd",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Login => "login",
@@ -44,6 +82,12 @@ impl AuditAction {
             AuditAction::Exported => "exported",
         }
     }
+}
+
+/// The Dutch label of a stored action, or the stored text itself for a kind this version does
+/// not know (a row written by a newer version).
+pub fn label_of(stored: &str) -> String {
+    AuditAction::parse(stored).map_or_else(|| stored.to_owned(), |a| a.label().to_owned())
 }
 
 impl std::fmt::Display for AuditAction {
@@ -102,4 +146,24 @@ pub async fn list(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Erro
         .bind(limit.max(0))
         .fetch_all(pool)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_read_back_from_its_stored_text_and_has_a_dutch_label_of_its_own() {
+        let mut labels = std::collections::BTreeSet::new();
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+            assert!(labels.insert(action.label()), "{action}: a label shared with another kind");
+        }
+        assert_eq!(label_of("login_failed"), "Inloggen mislukt");
+    }
+
+    #[test]
+    fn a_kind_this_version_does_not_know_shows_as_stored() {
+        assert_eq!(label_of("round_closed"), "round_closed");
+    }
 }

@@ -136,7 +136,7 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Out
         .map(|e| AuditRow {
             at: crate::time::dutch(e.at),
             actor: e.actor.unwrap_or_else(|| "opdrachtregel".to_owned()),
-            action: e.action,
+            action: audit::label_of(&e.action),
             detail: e.detail,
         })
         .collect();

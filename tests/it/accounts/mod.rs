@@ -438,3 +438,17 @@ async fn an_account_added_on_the_command_line_sets_its_password_and_nothing_secr
     assert_eq!(actions, ["login", "login_failed", "password_set"], "{audit}");
     assert!(!audit.contains("geheim"));
 }
+
+#[tokio::test]
+async fn the_audit_log_on_beheer_reads_in_dutch() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@example.org", Role::Werkgroep).await;
+    let wrong = login(&app, &[("email", "anna@example.org"), ("password", "niet-het-wachtwoord")]).await;
+    assert_eq!(wrong.status(), 422);
+    let admin = app.login_as("beheer@example.org", Role::Admin).await;
+    let (status, page) = admin.get("/beheer").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Inloggen mislukt"), "{page}");
+    assert!(page.contains("Ingelogd"), "{page}");
+    assert!(!page.contains("login_failed"), "the stored code is for scripts, not for the page: {page}");
+}
