@@ -172,6 +172,7 @@ async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
         for url in &pages {
             browser.client().goto(url).await.expect("open");
             too_wide.extend(sideways(browser, url, text).await);
+            too_wide.extend(broken_words(browser, url, width, text).await);
             if url.contains("/r/") {
                 browser.click(r#"button[value="next"]"#).await;
                 browser.wait_for_text("error-summary").await;
@@ -179,8 +180,30 @@ async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
             }
         }
     }
-    assert!(too_wide.is_empty(), "pages that scroll sideways:\n{}", too_wide.join("\n"));
+    assert!(too_wide.is_empty(), "pages that scroll sideways or break words:\n{}", too_wide.join("\n"));
     audit.browser.quit().await;
+}
+
+/// The words of the staff tables (`table.list`) that the layout broke over two lines
+/// ("Wach-twoo-rd" at 375 px); `None` when every word is whole.
+async fn broken_words(browser: &Browser, page: &str, width: u32, text: u32) -> Option<String> {
+    let js = "const broken = [];
+              for (const cell of document.querySelectorAll('table.list th, table.list td')) {
+                const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                  for (const m of node.data.matchAll(/\\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (lines.size > 1) broken.push(m[0]);
+                  }
+                }
+              }
+              return broken;";
+    let broken = browser.script(js).await;
+    let none = broken.as_array().is_none_or(Vec::is_empty);
+    (!none).then(|| format!("{page} at {width} px, text at {text}%: words broken in a table: {broken}"))
 }
 
 /// Window widths, each with the text size: 320 CSS px; 1280 px at 200% zoom, which lays out as
