@@ -69,7 +69,7 @@ async fn a_removed_member_is_refused_on_the_next_request_and_can_no_longer_log_i
         )]
     );
     let (_, beheer) = admin.get("/beheer").await;
-    assert!(beheer.contains("user_removed"), "the page's log shows it");
+    assert!(beheer.contains("Gebruiker verwijderd"), "the page's log shows it, in Dutch");
 }
 
 #[tokio::test]
