@@ -3,6 +3,7 @@
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`.
 
+mod logbook;
 mod manage;
 
 use rocket::form::{self, Contextual, FromFormField, ValueField};
@@ -22,7 +23,7 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    routes![index, add_user, manage::change_role, manage::remove]
+    routes![index, add_user, manage::change_role, manage::remove, logbook::logbook]
 }
 
 #[get("/beheer")]

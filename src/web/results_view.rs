@@ -142,7 +142,8 @@ pub fn query(filter: &Filter) -> String {
     if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
 }
 
-fn encode(text: &str) -> String {
+/// `text` percent-encoded for a query string (everything but the unreserved characters).
+pub(crate) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

@@ -165,6 +165,7 @@ async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
         format!("{}/werkgroep/ronde/{round}/rapport", app.url),
         format!("{}/werkgroep/ronde/{round}/vrije-tekst/opmerking", app.url),
         format!("{}/beheer", app.url),
+        format!("{}/beheer/logboek", app.url),
     ];
     let mut too_wide = vec![];
     for (width, text) in SIZES {

@@ -31,6 +31,9 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
         (format!("/werkgroep/ronde/{open}"), "open ronde"),
         (format!("/werkgroep/ronde/{round}/rapport"), "rapport"),
         (format!("/werkgroep/ronde/{round}/vrije-tekst/opmerking"), "vrije tekst"),
+        ("/beheer/logboek".to_string(), "logboek"),
+        ("/beheer/logboek?wat=login&wie=niemand".to_string(), "logboek zonder regels"),
+        // Last: the checks below go on from the beheer page.
         ("/beheer".to_string(), "beheer"),
     ] {
         audit.browser.client().goto(&format!("{}{path}", app.url)).await.expect("open");
