@@ -109,12 +109,25 @@ struct UserRow {
     is_you: bool,
 }
 
+/// An audit entry as the beheer pages show it: a Dutch time and action, "opdrachtregel" for the
+/// command line.
 #[derive(Serialize)]
 struct AuditRow {
     at: String,
     actor: String,
     action: String,
     detail: String,
+}
+
+impl From<audit::AuditEntry> for AuditRow {
+    fn from(e: audit::AuditEntry) -> AuditRow {
+        AuditRow {
+            at: crate::time::dutch(e.at),
+            actor: e.actor.unwrap_or_else(|| "opdrachtregel".to_owned()),
+            action: audit::label_of(&e.action),
+            detail: e.detail,
+        }
+    }
 }
 
 async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Outcome) -> Page {
@@ -132,15 +145,7 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Out
             is_you: u.id == admin.id,
         })
         .collect();
-    let audit: Vec<AuditRow> = entries
-        .into_iter()
-        .map(|e| AuditRow {
-            at: crate::time::dutch(e.at),
-            actor: e.actor.unwrap_or_else(|| "opdrachtregel".to_owned()),
-            action: audit::label_of(&e.action),
-            detail: e.detail,
-        })
-        .collect();
+    let audit: Vec<AuditRow> = entries.into_iter().map(AuditRow::from).collect();
     let context = context! {
         users,
         audit,

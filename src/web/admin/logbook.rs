@@ -9,18 +9,11 @@ use serde::Serialize;
 use super::super::auth::Admin;
 use super::super::results_view::encode;
 use super::super::{App, Error};
+use super::AuditRow;
 use crate::audit::{self, AuditAction, AuditFilter};
 
 /// Rows per page.
 const ROWS: i64 = 50;
-
-#[derive(Serialize)]
-struct Row {
-    at: String,
-    actor: String,
-    action: String,
-    detail: String,
-}
 
 #[derive(Serialize)]
 struct Choice {
@@ -44,15 +37,7 @@ pub(super) async fn logbook(
     let page = pagina.unwrap_or(1).max(1);
     let offset = i64::from(page - 1) * ROWS;
     let (entries, more) = audit::page(app.db.read(), &filter, offset, ROWS).await?;
-    let rows: Vec<Row> = entries
-        .into_iter()
-        .map(|e| Row {
-            at: crate::time::dutch(e.at),
-            actor: e.actor.unwrap_or_else(|| "opdrachtregel".to_owned()),
-            action: audit::label_of(&e.action),
-            detail: e.detail,
-        })
-        .collect();
+    let rows: Vec<AuditRow> = entries.into_iter().map(AuditRow::from).collect();
     let choices: Vec<Choice> = AuditAction::ALL
         .into_iter()
         .map(|a| Choice { value: a.as_str(), label: a.label(), selected: filter.action == Some(a) })
