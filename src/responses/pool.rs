@@ -61,10 +61,12 @@ async fn read(tx: &mut Write, seal: &Seal, round: RoundId) -> Result<Vec<Waiting
         .bind(round)
         .fetch_optional(&mut **tx)
         .await?;
-    match sealed {
-        Some(sealed) => Ok(serde_json::from_slice(&seal.open(&sealed)?)?),
-        None => Ok(Vec::new()),
-    }
+    sealed.map_or(Ok(Vec::new()), |sealed| open(seal, &sealed))
+}
+
+/// The responses a stored pool holds, opened with `seal`.
+pub fn open(seal: &Seal, sealed: &str) -> Result<Vec<Waiting>, ResponsesError> {
+    Ok(serde_json::from_slice(&seal.open(sealed)?)?)
 }
 
 /// Releases everything waiting in the round's pool into `responses`; returns how many.

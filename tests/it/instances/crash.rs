@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use peil::responses::Seal;
-use peil::responses::pool::Waiting;
 use peil::rounds::{self, RoundId};
 
 use super::{Cluster, Instance};
@@ -99,8 +98,7 @@ async fn stored(pool: &peil::db::Pool, seal: &Seal, round: RoundId, rep: usize) 
         .await
         .expect("pool");
     if let Some(sealed) = waiting {
-        let opened = seal.open(&sealed).expect("the pool opens with the key");
-        let waiting: Vec<Waiting> = serde_json::from_slice(&opened).expect("the pool is whole JSON");
+        let waiting = peil::responses::pool::open(seal, &sealed).expect("the pool opens with the key");
         rows.extend(waiting.into_iter().map(|w| w.answers));
     }
     let mut markers = HashMap::new();

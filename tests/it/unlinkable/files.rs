@@ -149,9 +149,8 @@ impl KeyHolder {
         self.answered.extend(&answered);
         let waiting: BTreeSet<String> = match &seen.pool {
             Some(sealed) => {
-                let opened = self.seal.open(sealed).expect("the key opens the pool");
-                let entries: Vec<peil::responses::pool::Waiting> =
-                    serde_json::from_slice(&opened).expect("the pool is whole");
+                let entries =
+                    peil::responses::pool::open(&self.seal, sealed).expect("the key opens the pool");
                 entries.into_iter().map(|w| w.answers).collect()
             }
             None => BTreeSet::new(),
