@@ -144,8 +144,7 @@ pub async fn submit(
     // instead of both reading and then failing to upgrade.
     let marked = crate::rounds::mark_answered(&mut tx, invitation.id, signup, now).await?;
     let Some((wijk, role)) = marked else {
-        drop(tx);
-        return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
+        return Ok(not_marked(round, now));
     };
     sqlx::query(
         "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) \
@@ -198,8 +197,7 @@ async fn submit_anonymous(
     mixing::lock_round(&mut tx, round.id).await?;
     let marked = crate::rounds::mark_answered(&mut tx, invitation.id, true, now).await?;
     let Some((wijk, role)) = marked else {
-        drop(tx);
-        return Ok(if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed });
+        return Ok(not_marked(round, now));
     };
     let (wijk, role) = anonymous_groups(&mut tx, invitation, wijk, role, min_group).await?;
     let day = crate::time::amsterdam_date(now).format("%Y-%m-%d").to_string();
@@ -214,6 +212,12 @@ async fn submit_anonymous(
         tracing::error!(round = round.id.0, "releasing the anonymous pool failed, tried again later: {e}");
     }
     Ok(Submitted::Stored)
+}
+
+/// Why an invitation could not be marked answered: its round has closed, or (a double click, a
+/// second browser) it was answered already.
+fn not_marked(round: &Round, now: DateTime<Utc>) -> Submitted {
+    if round.is_open(now) { Submitted::AlreadyAnswered } else { Submitted::Closed }
 }
 
 async fn delete_draft(tx: &mut Write, invitation: InvitationId) -> Result<(), sqlx::Error> {
