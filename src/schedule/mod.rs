@@ -67,6 +67,8 @@ pub struct Scheduler {
     forms: Arc<Forms>,
     jobs: Arc<Jobs>,
     secret: Secret,
+    /// Opens the pools of anonymous rounds that closed; derived from `secret` once.
+    seal: crate::responses::Seal,
     clock: SharedClock,
     /// Occurrences that could not open (nobody to invite, a sign-up form): warned about once.
     refused: Mutex<HashSet<(String, DateTime<Utc>, String)>>,
@@ -76,7 +78,17 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub fn new(db: Db, forms: Arc<Forms>, jobs: Arc<Jobs>, secret: Secret, clock: SharedClock) -> Self {
-        Scheduler { db, forms, jobs, secret, clock, refused: Mutex::default(), running: Default::default() }
+        let seal = crate::responses::Seal::new(&secret);
+        Scheduler {
+            db,
+            forms,
+            jobs,
+            secret,
+            seal,
+            clock,
+            refused: Mutex::default(),
+            running: Default::default(),
+        }
     }
 
     /// Records everything that is due at the clock's now.
@@ -95,8 +107,7 @@ impl Scheduler {
         // Sign-ups: the reminder before each session, to the people with a seat.
         tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.db, now).await?;
         // Anonymous responses still waiting in the pool of a round that closed: all it will get.
-        let seal = crate::responses::Seal::new(&self.secret);
-        let released = crate::responses::pool::release_closed(&self.db, &seal, now).await?;
+        let released = crate::responses::pool::release_closed(&self.db, &self.seal, now).await?;
         if released > 0 {
             tracing::info!(released, "released the last anonymous responses of closed rounds");
         }
