@@ -53,8 +53,13 @@ pub enum Command {
     /// Open rounds and print their links.
     #[command(subcommand)]
     Round(RoundCommand),
-    /// Show the mails per round and status, and the last failures with their reasons.
-    Outbox,
+    /// Show the mails per round and status, why mail waits (last error, next attempt), and the
+    /// last failures with their reasons; `peil outbox retry` sends failed mail again. The page:
+    /// /beheer/mail.
+    Outbox {
+        #[command(subcommand)]
+        command: Option<OutboxCommand>,
+    },
     /// Start jobs by hand.
     #[command(subcommand)]
     Job(JobCommand),
@@ -82,6 +87,20 @@ pub enum Command {
 pub enum KeyCommand {
     /// Make this configuration's secret key the database's key; links of earlier rounds stop working.
     Adopt,
+}
+
+#[derive(Subcommand)]
+pub enum OutboxCommand {
+    /// Put a failed mail back in the queue, or with --round every failed mail of a round; the
+    /// running service sends it at once.
+    Retry {
+        /// The mail's number, as `peil outbox` and /beheer/mail show it.
+        #[arg(required_unless_present = "round", conflicts_with = "round")]
+        mail: Option<i64>,
+        /// Every failed mail of this round.
+        #[arg(long)]
+        round: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,10 +199,15 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             user::audit(db.read(), limit).await
         }
-        Command::Outbox => {
+        Command::Outbox { command } => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
-            output::print(&crate::mail::report(db.read()).await?.to_string())?;
-            Ok(ExitCode::SUCCESS)
+            match command {
+                None => {
+                    output::print(&crate::mail::report(db.read()).await?.to_string())?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(OutboxCommand::Retry { mail, round }) => retry_mail(&db, mail, round).await,
+            }
         }
     }
 }
@@ -239,6 +263,30 @@ async fn round(
                 }
             }
         }
+    }
+}
+
+/// `peil outbox retry`: one failed mail, or a round's, back in the queue (audited).
+async fn retry_mail(db: &crate::db::Db, mail: Option<i64>, round: Option<i64>) -> anyhow::Result<ExitCode> {
+    use crate::outbox::{self, OutboxError, OutboxId};
+    match (mail, round) {
+        (_, Some(round)) => {
+            let again = outbox::retry_round(db, RoundId(round), None, now()).await?;
+            println!("round {round}: {again} failed mail(s) queued again");
+            Ok(if again == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        (Some(mail), None) => match outbox::retry(db, OutboxId(mail), None, now()).await {
+            Ok(()) => {
+                println!("mail {mail} queued again");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e @ (OutboxError::Unknown(_) | OutboxError::NotFailed(..))) => {
+                eprintln!("{e}");
+                Ok(ExitCode::FAILURE)
+            }
+            Err(e) => Err(e.into()),
+        },
+        (None, None) => Ok(ExitCode::FAILURE),
     }
 }
 

@@ -16,6 +16,19 @@ pub fn describe(jobs: &Jobs, from: DateTime<Utc>) -> String {
     blocks.join("\n")
 }
 
+/// The next `n` runs of all scheduled jobs together after `from`, soonest first, with their job.
+pub fn next_runs(jobs: &Jobs, from: DateTime<Utc>, n: usize) -> Vec<(&Job, DateTime<Utc>)> {
+    let mut runs: Vec<(&Job, DateTime<Utc>)> = jobs
+        .jobs
+        .iter()
+        .filter_map(|job| Some((job, job.schedule.as_ref()?)))
+        .flat_map(|(job, schedule)| schedule.runs_after(from).take(n).map(move |run| (job, run)))
+        .collect();
+    runs.sort_by_key(|(job, run)| (*run, job.id.clone()));
+    runs.truncate(n);
+    runs
+}
+
 fn describe_job(job: &Job, from: DateTime<Utc>) -> String {
     let mut out = format!("{}\n", job.id);
     row(&mut out, "formulier", &job.form);

@@ -1,5 +1,6 @@
-//! `peil outbox`: how many mails of each round are waiting, sent, failed or cancelled, and why the
-//! last ones failed. Addresses are shown (the coordinator needs them to fix a list); bodies and
+//! `peil outbox`: how many mails of each round are waiting, sent, failed or cancelled, why mail
+//! waits (the last error and the next attempt, while the relay is down) and why the last ones
+//! failed. Addresses are shown (the coordinator needs them to fix a list); bodies and
 //! links are not, as the outbox does not hold them.
 
 use std::fmt;
@@ -13,6 +14,8 @@ use crate::rounds::RoundId;
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub rounds: Vec<RoundCounts>,
+    /// The outbox in a few figures, with why mail waits.
+    pub summary: crate::outbox::delivery::Summary,
     pub failures: Vec<Failure>,
 }
 
@@ -26,6 +29,8 @@ pub struct RoundCounts {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Failure {
+    /// What `peil outbox retry` takes.
+    pub id: crate::outbox::OutboxId,
     pub round: Option<RoundId>,
     #[sqlx(try_from = "String")]
     pub kind: MailKind,
@@ -65,12 +70,13 @@ pub async fn report(pool: &Pool) -> Result<Report, MailError> {
             last.counts[slot] += count.n;
         }
     }
-    Ok(Report { rounds, failures: failures(pool).await? })
+    let summary = crate::outbox::delivery::summary(pool).await?;
+    Ok(Report { rounds, summary, failures: failures(pool).await? })
 }
 
 async fn failures(pool: &Pool) -> Result<Vec<Failure>, MailError> {
     let failures = sqlx::query_as(
-        "SELECT o.round_id AS round, o.kind, c.email, COALESCE(o.last_error, '') AS reason, o.attempts, \
+        "SELECT o.id, o.round_id AS round, o.kind, c.email, COALESCE(o.last_error, '') AS reason, o.attempts, \
          o.due_at AS at FROM outbox o \
          LEFT JOIN invitations i ON i.id = o.invitation_id LEFT JOIN contacts c ON c.id = i.contact_id \
          WHERE o.status = 'failed' ORDER BY o.due_at DESC, o.id DESC LIMIT $1",
@@ -99,15 +105,27 @@ impl fmt::Display for Report {
             }
             writeln!(f)?;
         }
+        let waiting = &self.summary;
+        if waiting.waiting > 0 {
+            write!(f, "\n{} waiting", waiting.waiting)?;
+            if let Some(next) = waiting.next_attempt {
+                write!(f, "; next attempt {}", crate::time::dutch(next))?;
+            }
+            writeln!(f)?;
+        }
+        if let (n @ 1.., Some(error)) = (waiting.retrying, &waiting.last_error) {
+            writeln!(f, "{n} of them to be tried again; last error: {error}")?;
+        }
         if !self.failures.is_empty() {
-            writeln!(f, "\nlast failures:")?;
+            writeln!(f, "\nlast failures (peil outbox retry MAIL tries one again):")?;
         }
         for failure in &self.failures {
             let at = crate::time::dutch(failure.at.at());
             let round = failure.round.map_or_else(|| "-".to_string(), |r| r.to_string());
             let email = failure.email.as_deref().unwrap_or("(no contact)");
             let (kind, attempts, reason) = (failure.kind.as_str(), failure.attempts, &failure.reason);
-            writeln!(f, "{at}  round {round}  {kind} to {email} after {attempts} attempt(s): {reason}")?;
+            let id = failure.id;
+            writeln!(f, "{at}  mail {id}  round {round}  {kind} to {email} after {attempts} attempt(s): {reason}")?;
         }
         Ok(())
     }

@@ -63,6 +63,23 @@ impl MailKind {
         MailKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
+    /// What the coordinator reads on `/beheer/mail`.
+    pub fn label(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "uitnodiging",
+            MailKind::Reminder => "herinnering",
+            MailKind::Confirmation => "bevestiging van de antwoorden",
+            MailKind::Registration => "aanmeldlink",
+            MailKind::SeatConfirmed => "plaats bevestigd",
+            MailKind::SeatWaiting => "op de wachtlijst",
+            MailKind::SeatPromoted => "plaats vrijgekomen",
+            MailKind::SeatCancelled => "plaats geannuleerd",
+            MailKind::SessionCancelled => "bijeenkomst afgelast",
+            MailKind::SessionChanged => "bijeenkomst gewijzigd",
+            MailKind::SessionReminder => "herinnering aan de bijeenkomst",
+        }
+    }
+
     /// The mails a contact's opt-out stops (and which carry the unsubscribe headers): those the
     /// organisation sends on its own initiative. Registrations and seat mails were asked for.
     pub fn follows_opt_out(self) -> bool {
@@ -100,6 +117,17 @@ impl Status {
             Status::Sent => "sent",
             Status::Failed => "failed",
             Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// What the coordinator reads on `/beheer/mail`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "wacht",
+            Status::Sending => "wordt verstuurd",
+            Status::Sent => "verstuurd",
+            Status::Failed => "mislukt",
+            Status::Cancelled => "niet verstuurd",
         }
     }
 

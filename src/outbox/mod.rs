@@ -5,21 +5,29 @@
 //! so the business change and its mail exist together or not at all: `rounds` queues invitations
 //! and reminders, `signup` seat mails and registration links. A dedupe key makes every such call
 //! idempotent. The rows hold no personal link and no body; `mail` claims them ([`claim`]), renders
-//! and sends, and records how each attempt ended (`lease`).
+//! and sends, and records how each attempt ended (`lease`). A coordinator reads how the mail is
+//! getting on (`delivery`) and puts a failed mail back in the queue (`retry`).
 
+pub mod delivery;
 mod kind;
 mod lease;
 mod queue;
+mod retry;
 
 pub use kind::{MailKind, Status, UnknownKind};
 pub use lease::{Claimed, claim, finish, mark_sent, renew, retry_at};
 pub use queue::{Queue, cancel_for_opt_out, enqueue, forget_invitation};
+pub use retry::{retry, retry_round};
 
 /// Why a row could not be queued or settled.
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("there is no mail {0}")]
+    Unknown(OutboxId),
+    #[error("mail {0} has not failed (it is {}), so there is nothing to try again", .1.as_str())]
+    NotFailed(OutboxId, Status),
 }
 
 crate::db::id!(

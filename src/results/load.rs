@@ -62,6 +62,14 @@ pub async fn rounds(pool: &Pool) -> Result<Vec<RoundRow>, LoadError> {
     Ok(rows.into_iter().map(RoundRow::from).collect())
 }
 
+/// The rounds open at `now` (for the start page of `/beheer`), closing soonest first.
+pub async fn open_rounds(pool: &Pool, now: DateTime<Utc>) -> Result<Vec<RoundRow>, LoadError> {
+    let sql = format!("{ROUND_ROWS} WHERE r.opens_at <= $1 AND r.closes_at > $1 ORDER BY r.closes_at, r.id");
+    let rows: Vec<RoundRecord> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(Timestamp::from(now)).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(RoundRow::from).collect())
+}
+
 /// One round's row, `None` when there is no such round.
 pub async fn one_round(pool: &Pool, id: RoundId) -> Result<Option<RoundRow>, LoadError> {
     let sql = format!("{ROUND_ROWS} WHERE r.id = $1");

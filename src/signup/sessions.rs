@@ -150,6 +150,23 @@ pub async fn of_round(pool: &Pool, round: RoundId) -> Result<Vec<Session>, Signu
     Ok(rows.into_iter().map(Session::from).collect())
 }
 
+/// The sessions of every round that start in the seven days from the start of `now`'s day
+/// (Amsterdam), cancelled ones included, in date order: "this week" on the start page of `/beheer`.
+pub async fn this_week(pool: &Pool, now: DateTime<Utc>) -> Result<Vec<Session>, SignupError> {
+    let today = crate::time::amsterdam_date(now);
+    let from = crate::time::from_amsterdam(today.and_time(chrono::NaiveTime::MIN));
+    let until = from + chrono::Duration::days(7);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sessions s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id"
+    );
+    let rows: Vec<SessionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(Timestamp::from(from))
+        .bind(Timestamp::from(until))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Session::from).collect())
+}
+
 pub async fn get(pool: &Pool, id: SessionId) -> Result<Session, SignupError> {
     fetch(pool, id).await
 }

@@ -1,10 +1,13 @@
-//! `/beheer`: the administrator's page. Lists the accounts and the recent audit log, and adds an
-//! account, showing its one-time password link to hand over (peil does not mail it: the link is
+//! The administrator's pages under `/beheer`: the start page (`start`), the accounts at
+//! `/beheer/gebruikers` with the recent audit log, the whole log (`logbook`) and the mail's
+//! delivery (`mail`). The accounts page adds an account, showing its one-time password link to hand over (peil does not mail it: the link is
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`.
 
 mod logbook;
+mod mail;
 mod manage;
+mod start;
 
 use rocket::form::{self, Contextual, FromFormField, ValueField};
 use rocket::http::Status;
@@ -23,11 +26,13 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    routes![index, add_user, manage::change_role, manage::remove, logbook::logbook]
+    let mut all = routes![users, add_user, manage::change_role, manage::remove, logbook::logbook, start::start];
+    all.extend(mail::routes());
+    all
 }
 
-#[get("/beheer")]
-async fn index(admin: Admin, app: &State<App>) -> Page {
+#[get("/beheer/gebruikers")]
+async fn users(admin: Admin, app: &State<App>) -> Page {
     page(&admin, app, Status::Ok, Form::default(), Outcome::default()).await
 }
 
@@ -154,5 +159,5 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Out
         account_email: &admin.email,
         csrf: admin.csrf(),
     };
-    Ok((status, Template::render("admin/index", context)))
+    Ok((status, Template::render("admin/users", context)))
 }

@@ -22,9 +22,10 @@ pub fn routes() -> Vec<Route> {
 
 type Page = Result<(Status, Template), Error>;
 
-/// The logged-in account for the page header (its logout form needs the CSRF token).
+/// The logged-in account for the staff header (its logout form needs the CSRF token; "Beheer"
+/// shows for administrators only).
 pub(super) fn account(member: &Member) -> serde_json::Value {
-    serde_json::json!({ "email": member.email, "csrf": member.csrf() })
+    serde_json::json!({ "email": member.email, "csrf": member.csrf(), "admin": member.is_admin() })
 }
 
 #[get("/werkgroep")]

@@ -2,6 +2,7 @@
 //! server on loopback, links in the mails work, failures are retried or given up as they should,
 //! and unsubscribing stops everything still waiting.
 
+mod delivery;
 mod lease;
 mod pooled;
 mod queue;

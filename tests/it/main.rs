@@ -29,5 +29,6 @@ mod service;
 mod signup;
 mod signup_cli;
 mod signup_mail;
+mod start_page;
 mod unlinkable;
 mod without_script;

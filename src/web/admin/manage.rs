@@ -120,6 +120,8 @@ fn done(admin: Option<&Admin>, title: &str, text: &str, link: &str, link_text: &
         link_text,
         account_email: admin.map(|a| a.email.as_str()),
         csrf: admin.map(|a| a.csrf()),
+        // Only a demoted administrator still has a header here, and it has no "Beheer" any more.
+        account_admin: false,
     };
     (Status::Ok, Template::render("admin/done", context))
 }

@@ -1,6 +1,7 @@
 //! Every werkgroep and beheer page, checked with axe and vnu, logged in through the login form:
 //! the overview, a round's results (filtered too), its report and free text, the trend of a job,
-//! and the beheer pages (adding, removing and changing accounts, with their messages).
+//! and the beheer pages (the start page; adding, removing and changing accounts, with their
+//! messages).
 
 use std::sync::Arc;
 
@@ -33,8 +34,9 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
         (format!("/werkgroep/ronde/{round}/vrije-tekst/opmerking"), "vrije tekst"),
         ("/beheer/logboek".to_string(), "logboek"),
         ("/beheer/logboek?wat=login&wie=niemand".to_string(), "logboek zonder regels"),
-        // Last: the checks below go on from the beheer page.
         ("/beheer".to_string(), "beheer"),
+        // Last: the checks below go on from the accounts page.
+        ("/beheer/gebruikers".to_string(), "gebruikers"),
     ] {
         audit.browser.client().goto(&format!("{}{path}", app.url)).await.expect("open");
         audit.check(name, Source::Served).await;
@@ -43,7 +45,7 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
     audit.browser.type_into("#new-email", "beheer@example.org").await;
     audit.click_through(r#"form[action="/beheer/gebruikers"] button[type=submit]"#).await;
     audit.browser.wait_for_text("add-error").await;
-    audit.check("beheer met fout", Source::Dom).await;
+    audit.check("gebruikers met fout", Source::Dom).await;
     audit.browser.type_into("#new-email", "nieuw-lid@example.org").await;
     audit.browser.click(r#"form[action="/beheer/gebruikers"] button[type=submit]"#).await;
     audit.browser.wait_for_text("/wachtwoord/").await;
@@ -52,12 +54,12 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
     audit.finish().await;
 }
 
-/// The forms per account on /beheer: removing one (its confirmation and its result), the refusal
+/// The forms per account on /beheer/gebruikers: removing one (its confirmation and its result), the refusal
 /// to make the only administrator werkgroep, and the page after making oneself werkgroep.
 async fn manage_accounts(audit: &mut Audit, app: &TestApp) {
     let url = &app.url;
     let of = |action: &str, email: &str| format!(r#"form[action="{action}"]:has(input[value="{email}"])"#);
-    audit.browser.client().goto(&format!("{url}/beheer")).await.expect("open");
+    audit.browser.client().goto(&format!("{url}/beheer/gebruikers")).await.expect("open");
     let remove = of("/beheer/gebruikers/verwijderen", "nieuw-lid@example.org");
     audit.click_through(&format!("{remove} button")).await;
     audit.browser.wait_for_text("Weet u zeker").await;
@@ -71,7 +73,7 @@ async fn manage_accounts(audit: &mut Audit, app: &TestApp) {
     audit.browser.wait_for_text("change-error").await;
     audit.check("laatste beheerder", Source::Dom).await;
     app.create_user("tweede@example.org", Role::Admin).await;
-    audit.browser.client().goto(&format!("{url}/beheer")).await.expect("open");
+    audit.browser.client().goto(&format!("{url}/beheer/gebruikers")).await.expect("open");
     audit.browser.click(&format!(r#"{role} option[value="werkgroep"]"#)).await;
     audit.click_through(&format!("{role} button")).await;
     audit.browser.wait_for_text("Uw rol is gewijzigd").await;

@@ -68,7 +68,7 @@ async fn a_removed_member_is_refused_on_the_next_request_and_can_no_longer_log_i
             "bram@example.org (was werkgroep)".to_owned()
         )]
     );
-    let (_, beheer) = admin.get("/beheer").await;
+    let (_, beheer) = admin.get("/beheer/gebruikers").await;
     assert!(beheer.contains("Gebruiker verwijderd"), "the page's log shows it, in Dutch");
 }
 

@@ -447,7 +447,7 @@ async fn the_audit_log_on_beheer_reads_in_dutch() {
     let wrong = login(&app, &[("email", "anna@example.org"), ("password", "niet-het-wachtwoord")]).await;
     assert_eq!(wrong.status(), 422);
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
-    let (status, page) = admin.get("/beheer").await;
+    let (status, page) = admin.get("/beheer/gebruikers").await;
     assert_eq!(status, 200);
     assert!(page.contains("Inloggen mislukt"), "{page}");
     assert!(page.contains("Ingelogd"), "{page}");

@@ -175,7 +175,7 @@ async fn a_password_typed_in_the_address_field_never_reaches_the_audit_log() {
     app.post("/inloggen", &[("email", typed), ("password", "wat dan ook")]).await;
     app.post("/inloggen", &[("email", "bram@example.org"), ("password", "wat dan ook")]).await;
 
-    let (status, page) = admin.get("/beheer").await;
+    let (status, page) = admin.get("/beheer/gebruikers").await;
     assert_eq!(status, 200);
     assert!(!page.contains("Zomer2026"), "the typed text shows on /beheer");
     assert!(page.contains(NOT_AN_ADDRESS));
