@@ -26,7 +26,7 @@ pub enum OutboxError {
     Db(#[from] sqlx::Error),
     #[error("there is no mail {0}")]
     Unknown(OutboxId),
-    #[error("mail {0} has not failed (it is {}), so there is nothing to try again", .1.as_str())]
+    #[error("mail {0} has not failed (it is {status}), so there is nothing to try again", status = .1.as_str())]
     NotFailed(OutboxId, Status),
 }
 
