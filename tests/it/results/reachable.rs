@@ -52,7 +52,11 @@ async fn random_round(anonymous: bool) -> (TestApp, i64, tempfile::TempDir, Vec<
 }
 
 fn listed(page: &str) -> BTreeSet<String> {
-    page.split("<li>").skip(1).filter_map(|item| item.split("</li>").next()).map(str::to_owned).collect()
+    // Only the texts' own list: the staff header above it has list items too.
+    let Some(list) = page.split(r#"<ul class="free-text">"#).nth(1).and_then(|l| l.split("</ul>").next()) else {
+        return BTreeSet::new();
+    };
+    list.split("<li>").skip(1).filter_map(|item| item.split("</li>").next()).map(str::to_owned).collect()
 }
 
 /// Every set of texts the member can get: free-text pages per group, and the export's rows per
