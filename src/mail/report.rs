@@ -125,7 +125,10 @@ impl fmt::Display for Report {
             let email = failure.email.as_deref().unwrap_or("(no contact)");
             let (kind, attempts, reason) = (failure.kind.as_str(), failure.attempts, &failure.reason);
             let id = failure.id;
-            writeln!(f, "{at}  mail {id}  round {round}  {kind} to {email} after {attempts} attempt(s): {reason}")?;
+            writeln!(
+                f,
+                "{at}  mail {id}  round {round}  {kind} to {email} after {attempts} attempt(s): {reason}"
+            )?;
         }
         Ok(())
     }

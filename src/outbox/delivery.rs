@@ -140,7 +140,7 @@ pub async fn rounds(pool: &Pool, now: DateTime<Utc>, limit: i64) -> Result<Vec<R
 
 /// One wijk of a round, from invitation to answer. The mail counts are of the invitation mail
 /// (one per invitation); `answered` is `None` where it is not shown (see [`of_round`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Funnel {
     /// Empty for contacts without a wijk.
     pub wijk: String,
@@ -211,21 +211,6 @@ pub async fn of_round(
         hide_small(&mut wijken, threshold);
     }
     Ok((wijken, total))
-}
-
-impl Default for Funnel {
-    fn default() -> Funnel {
-        Funnel {
-            wijk: String::new(),
-            invited: 0,
-            queued: 0,
-            waiting: 0,
-            sent: 0,
-            failed: 0,
-            cancelled: 0,
-            answered: None,
-        }
-    }
 }
 
 impl Funnel {

@@ -13,10 +13,17 @@ use crate::rounds::RoundId;
 
 /// Puts failed mail `id` back in the queue; refused when there is no such mail or it has not
 /// failed (a mail that waits or was sent is left alone).
-pub async fn retry(db: &Db, id: OutboxId, actor: Option<&str>, now: DateTime<Utc>) -> Result<(), OutboxError> {
+pub async fn retry(
+    db: &Db,
+    id: OutboxId,
+    actor: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), OutboxError> {
     let mut tx = db.write().await?;
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let status = status.ok_or(OutboxError::Unknown(id))?;
     let status = Status::parse(&status).ok_or(OutboxError::Unknown(id))?;
     if status != Status::Failed {
@@ -51,6 +58,7 @@ async fn requeue(tx: &mut Write, which: &str, key: i64, now: DateTime<Utc>) -> R
         "UPDATE outbox SET status = 'pending', due_at = $1, attempts = 0, claimed_until = NULL, \
          last_error = NULL WHERE status = 'failed' AND {which}"
     );
-    let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp::from(now)).bind(key).execute(&mut **tx).await?;
+    let done =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp::from(now)).bind(key).execute(&mut **tx).await?;
     Ok(done.rows_affected())
 }

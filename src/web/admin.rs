@@ -26,7 +26,8 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    let mut all = routes![users, add_user, manage::change_role, manage::remove, logbook::logbook, start::start];
+    let mut all =
+        routes![users, add_user, manage::change_role, manage::remove, logbook::logbook, start::start];
     all.extend(mail::routes());
     all
 }

@@ -62,12 +62,18 @@ async fn the_start_page_shows_an_open_round_a_failed_mail_with_its_reason_and_a_
     let page = unescape(&page);
     assert!(page.contains(&format!(r#"<a href="/beheer/rondes/{round}">"#)), "the open round: {page}");
     assert!(page.contains("Crisisdienst") || page.contains("crisisdienst"), "its title: {page}");
-    assert!(page.contains(r#"<td class="num">3</td><td class="num">0</td><td class="num">0%</td>"#), "{page}");
+    assert!(
+        page.contains(r#"<td class="num">3</td><td class="num">0</td><td class="num">0%</td>"#),
+        "{page}"
+    );
     assert!(page.contains("1 mail(s) zijn mislukt"), "{page}");
     assert!(page.contains("aan bram@example.org"), "{page}");
     assert!(page.contains("550") && page.contains("Mailbox unavailable"), "the reason: {page}");
     for problem in &expected {
-        assert!(page.contains(&format!("<code>{problem}</code>")), "{problem} as peil check prints it: {page}");
+        assert!(
+            page.contains(&format!("<code>{problem}</code>")),
+            "{problem} as peil check prints it: {page}"
+        );
     }
     for section in ["rondes", "contacten", "jobs", "formulieren", "mail", "gebruikers", "logboek"] {
         assert!(page.contains(&format!(r#"href="/beheer/{section}""#)), "a link to {section}");
@@ -106,7 +112,8 @@ async fn every_staff_page_has_the_staff_header_and_only_administrators_see_behee
         let (status, page) = admin.get(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(page.contains(header), "{path}: {page}");
-        for part in [r#"href="/werkgroep">Resultaten"#, r#"href="/beheer">Beheer"#, "beheer@example.org", "Uitloggen"]
+        for part in
+            [r#"href="/werkgroep">Resultaten"#, r#"href="/beheer">Beheer"#, "beheer@example.org", "Uitloggen"]
         {
             assert!(unescape(&page).contains(part), "{path} lacks {part}");
         }

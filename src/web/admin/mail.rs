@@ -214,7 +214,9 @@ async fn retry_one(id: i64, admin: Admin, form: CsrfForm<Back>, app: &State<App>
     let back = form.fields.ronde.map(RoundId);
     let outcome = match outbox::retry(&app.db, OutboxId(id), Some(&admin.email), app.now()).await {
         Ok(()) => Ok(format!("Mail {id} staat weer klaar en wordt zo snel mogelijk verstuurd.")),
-        Err(OutboxError::Unknown(_)) => Err(format!("Mail {id} bestaat niet; er is niets opnieuw verstuurd.")),
+        Err(OutboxError::Unknown(_)) => {
+            Err(format!("Mail {id} bestaat niet; er is niets opnieuw verstuurd."))
+        }
         Err(OutboxError::NotFailed(_, status)) => Err(format!(
             "Mail {id} is niet mislukt (status: {}); er is niets opnieuw verstuurd.",
             status.label()
@@ -240,9 +242,14 @@ async fn retry_round(id: i64, admin: Admin, form: CsrfForm<NoFields>, app: &Stat
     }
     let again = outbox::retry_round(&app.db, round, Some(&admin.email), app.now()).await?;
     let outcome = match again {
-        0 => Outcome { notice: None, error: Some("Deze ronde heeft geen mislukte mails; er is niets opnieuw verstuurd.".to_owned()) },
+        0 => Outcome {
+            notice: None,
+            error: Some("Deze ronde heeft geen mislukte mails; er is niets opnieuw verstuurd.".to_owned()),
+        },
         n => Outcome {
-            notice: Some(format!("{n} mislukte mail(s) staan weer klaar en worden zo snel mogelijk verstuurd.")),
+            notice: Some(format!(
+                "{n} mislukte mail(s) staan weer klaar en worden zo snel mogelijk verstuurd."
+            )),
             error: None,
         },
     };

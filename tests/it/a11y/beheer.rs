@@ -69,11 +69,19 @@ async fn the_beheer_start_accounts_and_mail_pages_pass_axe_and_the_html_checker(
             too_wide.extend(super::keyboard::broken_words(&audit.browser, &page, width, text).await);
         }
     }
-    assert!(too_wide.is_empty(), "beheer pages that scroll sideways or break words:\n{}", too_wide.join("\n"));
+    assert!(
+        too_wide.is_empty(),
+        "beheer pages that scroll sideways or break words:\n{}",
+        too_wide.join("\n")
+    );
     audit.finish().await;
 }
 
 /// A second mailer on the same database, for a relay that is down.
-fn mailer_for(app: &TestApp, clock: &std::sync::Arc<peil::time::clock::ManualClock>, url: String) -> peil::mail::Mailer {
+fn mailer_for(
+    app: &TestApp,
+    clock: &std::sync::Arc<peil::time::clock::ManualClock>,
+    url: String,
+) -> peil::mail::Mailer {
     mailer(app, clock, Some(url), HashMap::new())
 }

@@ -157,8 +157,7 @@ async fn in_an_anonymous_round_small_answer_counts_per_wijk_are_not_shown() {
         .execute(&app.pool)
         .await
         .expect("answered");
-    let (wijken, total) =
-        peil::outbox::delivery::of_round(&app.pool, round, true, 2).await.expect("funnel");
+    let (wijken, total) = peil::outbox::delivery::of_round(&app.pool, round, true, 2).await.expect("funnel");
     let shown: Vec<(&str, Option<u64>)> = wijken.iter().map(|w| (w.wijk.as_str(), w.answered)).collect();
     assert_eq!(shown, [("noord", None), ("zuid", None)], "one small count would give the other away");
     assert_eq!(total.answered, Some(3));

@@ -56,7 +56,8 @@ async fn closed_round(people: &[(&str, &str, usize)], anonymous: bool) -> (TestA
 /// The texts a free-text page lists.
 fn listed(page: &str) -> BTreeSet<String> {
     // Only the texts' own list: the staff header above it has list items too.
-    let Some(list) = page.split(r#"<ul class="free-text">"#).nth(1).and_then(|l| l.split("</ul>").next()) else {
+    let Some(list) = page.split(r#"<ul class="free-text">"#).nth(1).and_then(|l| l.split("</ul>").next())
+    else {
         return BTreeSet::new();
     };
     list.split("<li>").skip(1).filter_map(|item| item.split("</li>").next()).map(str::to_owned).collect()

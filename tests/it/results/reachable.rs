@@ -53,7 +53,8 @@ async fn random_round(anonymous: bool) -> (TestApp, i64, tempfile::TempDir, Vec<
 
 fn listed(page: &str) -> BTreeSet<String> {
     // Only the texts' own list: the staff header above it has list items too.
-    let Some(list) = page.split(r#"<ul class="free-text">"#).nth(1).and_then(|l| l.split("</ul>").next()) else {
+    let Some(list) = page.split(r#"<ul class="free-text">"#).nth(1).and_then(|l| l.split("</ul>").next())
+    else {
         return BTreeSet::new();
     };
     list.split("<li>").skip(1).filter_map(|item| item.split("</li>").next()).map(str::to_owned).collect()
