@@ -183,3 +183,63 @@ async fn werkgroep_members_get_403_on_every_mail_page_and_action() {
         assert_eq!(member.post(path, &[]).await.0, 403, "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peil_outbox_says_why_mail_waits_and_retry_puts_a_failed_mail_back() {
+    let cli = crate::cli::Cli::new();
+    let contacts = cli.write("contacts.csv", crate::helpers::CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &contacts]).status.success());
+    let started = cli
+        .command(&["job", "start", "crisisdienst"])
+        .env("PEIL_JOBS_DIR", crate::helpers::repo("jobs"))
+        .output()
+        .expect("job start");
+    assert!(started.status.success(), "{}", crate::cli::stderr(&started));
+    let pool = cli.db.pool().await;
+    let error = "connection refused (os error 111)";
+    sqlx::query("UPDATE outbox SET attempts = 1, last_error = $1 WHERE id <> (SELECT MIN(id) FROM outbox)")
+        .bind(error)
+        .execute(&pool)
+        .await
+        .expect("two mails tried once");
+    sqlx::query("UPDATE outbox SET status = 'failed', attempts = 13, last_error = 'gave up' WHERE id = (SELECT MIN(id) FROM outbox)")
+        .execute(&pool)
+        .await
+        .expect("one mail failed");
+    let failed: i64 = sqlx::query_scalar("SELECT MIN(id) FROM outbox").fetch_one(&pool).await.expect("id");
+
+    let out = |output: &std::process::Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    let printed = cli.run(&["outbox"]);
+    assert!(printed.status.success(), "{}", crate::cli::stderr(&printed));
+    let printed = out(&printed);
+    assert!(printed.contains("\n2 waiting; next attempt "), "{printed}");
+    assert!(printed.contains(&format!("2 of them to be tried again; last error: {error}")), "{printed}");
+    assert!(printed.contains(&format!("mail {failed}  round 1  invitation to ")), "{printed}");
+
+    let retried = cli.run(&["outbox", "retry", &failed.to_string()]);
+    assert!(retried.status.success(), "{}", crate::cli::stderr(&retried));
+    assert_eq!(out(&retried), format!("mail {failed} queued again\n"));
+    let row: (String, i64) = sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = $1")
+        .bind(failed)
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert_eq!(row, ("pending".to_owned(), 0));
+    let audit: Vec<(Option<String>, String)> =
+        sqlx::query_as("SELECT actor, detail FROM audit_log WHERE action = 'mail_retried'")
+            .fetch_all(&pool)
+            .await
+            .expect("audit");
+    assert_eq!(audit, [(None, format!("mail {failed}"))], "the command line is the actor");
+
+    let again = cli.run(&["outbox", "retry", &failed.to_string()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        crate::cli::stderr(&again).contains("has not failed (it is pending)"),
+        "{}",
+        crate::cli::stderr(&again)
+    );
+    let round = cli.run(&["outbox", "retry", "--round", "1"]);
+    assert_eq!(round.status.code(), Some(1), "nothing failed in round 1 any more");
+    assert_eq!(out(&round), "round 1: 0 failed mail(s) queued again\n");
+}
