@@ -29,7 +29,7 @@ pub async fn retry(
     if status != Status::Failed {
         return Err(OutboxError::NotFailed(id, status));
     }
-    requeue(&mut tx, "id = $2", id.0, now).await?;
+    requeue(&mut tx, Failed::One(id), now).await?;
     audit::record(&mut tx, now, actor, AuditAction::MailRetried, &format!("mail {id}")).await?;
     tx.commit().await?;
     Ok(())
@@ -44,7 +44,7 @@ pub async fn retry_round(
     now: DateTime<Utc>,
 ) -> Result<u64, OutboxError> {
     let mut tx = db.write().await?;
-    let again = requeue(&mut tx, "round_id = $2", round.0, now).await?;
+    let again = requeue(&mut tx, Failed::OfRound(round), now).await?;
     if again > 0 {
         let detail = format!("{again} mislukte mail(s) van ronde {round}");
         audit::record(&mut tx, now, actor, AuditAction::MailRetried, &detail).await?;
@@ -53,10 +53,20 @@ pub async fn retry_round(
     Ok(again)
 }
 
-async fn requeue(tx: &mut Write, which: &str, key: i64, now: DateTime<Utc>) -> Result<u64, OutboxError> {
+/// Which failed mail to put back.
+enum Failed {
+    One(OutboxId),
+    OfRound(RoundId),
+}
+
+async fn requeue(tx: &mut Write, which: Failed, now: DateTime<Utc>) -> Result<u64, OutboxError> {
+    let (column, key) = match which {
+        Failed::One(id) => ("id", id.0),
+        Failed::OfRound(round) => ("round_id", round.0),
+    };
     let sql = format!(
         "UPDATE outbox SET status = 'pending', due_at = $1, attempts = 0, claimed_until = NULL, \
-         last_error = NULL WHERE status = 'failed' AND {which}"
+         last_error = NULL WHERE status = 'failed' AND {column} = $2"
     );
     let done =
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp::from(now)).bind(key).execute(&mut **tx).await?;
