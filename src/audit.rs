@@ -25,10 +25,13 @@ pub enum AuditAction {
     ResultsViewed,
     FreeTextViewed,
     Exported,
+    ContactsImported,
+    ContactChanged,
+    OptOutUndone,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -41,6 +44,9 @@ impl AuditAction {
         AuditAction::ResultsViewed,
         AuditAction::FreeTextViewed,
         AuditAction::Exported,
+        AuditAction::ContactsImported,
+        AuditAction::ContactChanged,
+        AuditAction::OptOutUndone,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -63,6 +69,9 @@ impl AuditAction {
             AuditAction::ResultsViewed => "Resultaten bekeken",
             AuditAction::FreeTextViewed => "Open antwoorden gelezen",
             AuditAction::Exported => "Geëxporteerd",
+            AuditAction::ContactsImported => "Contacten geïmporteerd",
+            AuditAction::ContactChanged => "Contact gewijzigd",
+            AuditAction::OptOutUndone => "Afmelding ingetrokken",
         }
     }
 
@@ -80,6 +89,9 @@ impl AuditAction {
             AuditAction::ResultsViewed => "results_viewed",
             AuditAction::FreeTextViewed => "free_text_viewed",
             AuditAction::Exported => "exported",
+            AuditAction::ContactsImported => "contacts_imported",
+            AuditAction::ContactChanged => "contact_changed",
+            AuditAction::OptOutUndone => "opt_out_undone",
         }
     }
 }

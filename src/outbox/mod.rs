@@ -13,7 +13,9 @@ mod queue;
 
 pub use kind::{MailKind, Status, UnknownKind};
 pub use lease::{Claimed, claim, finish, mark_sent, renew, retry_at};
-pub use queue::{Queue, cancel_for_opt_out, enqueue, forget_invitation};
+pub use queue::{
+    Queue, cancel_for_opt_out, enqueue, forget_invitation, requeue_failed_for_contact, waiting_for_contact,
+};
 
 /// Why a row could not be queued or settled.
 #[derive(Debug, thiserror::Error)]

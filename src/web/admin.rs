@@ -3,6 +3,7 @@
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`.
 
+mod contacts;
 mod logbook;
 mod manage;
 
@@ -23,7 +24,9 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    routes![index, add_user, manage::change_role, manage::remove, logbook::logbook]
+    let mut routes = routes![index, add_user, manage::change_role, manage::remove, logbook::logbook];
+    routes.extend(contacts::routes());
+    routes
 }
 
 #[get("/beheer")]
