@@ -27,7 +27,7 @@ fn anna_fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 async fn a_contacts_page_shows_their_invitations_whether_they_answered_and_their_mails() {
     let app = TestApp::spawn().await;
     app.import_contacts(CONTACTS).await;
-    let identified = app.open_round("crisisdienst", &["huisarts"], false).await;
+    let identified = app.open_round("wachttijden", &["huisarts"], false).await;
     app.open_round("crisisdienst", &["huisarts"], true).await;
     let anna = id_of(&app, "anna@example.org").await;
     sqlx::query("UPDATE invitations SET answered = 1 WHERE round_id = $1 AND contact_id = $2")
