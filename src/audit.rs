@@ -1,5 +1,5 @@
 //! The audit log: who logged in (or tried to), who added, removed or changed whose role, who looked
-//! at free text or took an export. It answers "who saw what, when" for the organisation's privacy
+//! at free text or took an export, who imported or changed contacts. It answers "who saw what, when" for the organisation's privacy
 //! officer. A row never holds answers, passwords or tokens: callers pass a short description, not
 //! data.
 

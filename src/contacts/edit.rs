@@ -39,13 +39,13 @@ impl EditError {
     /// The message for the contact's page, for the errors a coordinator can act on.
     pub fn dutch(&self) -> Option<String> {
         Some(match self {
-            EditError::Invalid(problems) => {
-                problems.iter().map(Problem::dutch).collect::<Vec<_>>().join(" ")
-            }
+            EditError::Invalid(problems) => problems.iter().map(Problem::dutch).collect::<Vec<_>>().join(" "),
             EditError::EmailTaken => "Dit e-mailadres hoort al bij een ander contact.".into(),
             EditError::NotOptedOut => "Dit contact is niet afgemeld; er is niets in te trekken.".into(),
             EditError::NoReason => "Geef een reden op: die komt in het logboek.".into(),
-            EditError::ReasonTooLong => format!("De reden is te lang: ten hoogste {MAX_REASON_CHARS} tekens."),
+            EditError::ReasonTooLong => {
+                format!("De reden is te lang: ten hoogste {MAX_REASON_CHARS} tekens.")
+            }
             _ => return None,
         })
     }
@@ -147,7 +147,8 @@ pub async fn undo_opt_out(
     now: DateTime<Utc>,
 ) -> Result<(), EditError> {
     // Line breaks and other control characters would split the audit log's lines.
-    let reason = reason.split(char::is_control).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+    let reason =
+        reason.split(char::is_control).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
     if reason.is_empty() {
         return Err(EditError::NoReason);
     }

@@ -67,7 +67,9 @@ pub struct HeaderCell {
 
 /// The column each position holds (`None` for a header cell Excel left empty), and each cell as
 /// the preview shows it; or every problem of the line.
-pub(super) fn parse_header(header: &StringRecord) -> (Vec<HeaderCell>, Result<Vec<Option<Column>>, Vec<Problem>>) {
+pub(super) fn parse_header(
+    header: &StringRecord,
+) -> (Vec<HeaderCell>, Result<Vec<Option<Column>>, Vec<Problem>>) {
     let mut columns = Vec::new();
     let mut cells = Vec::new();
     let mut problems = Vec::new();
@@ -110,7 +112,8 @@ fn suggest(header: &str) -> Option<Column> {
     if typed.is_empty() {
         return None;
     }
-    let known = COLUMNS.iter().chain(VARIANTS.iter()).flat_map(|(c, names)| names.iter().map(move |n| (*c, n)));
+    let known =
+        COLUMNS.iter().chain(VARIANTS.iter()).flat_map(|(c, names)| names.iter().map(move |n| (*c, n)));
     let (column, distance) = known
         .map(|(column, name)| (column, edit_distance(&typed, &normalise(name))))
         .min_by_key(|(_, distance)| *distance)?;

@@ -86,7 +86,9 @@ pub async fn find(pool: &Pool, id: ContactId) -> Result<Option<Contact>, sqlx::E
 /// vocabulary names them).
 pub async fn gemeenten(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
     let mut names: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT gemeente FROM contacts WHERE gemeente <> ''").fetch_all(pool).await?;
+        sqlx::query_scalar("SELECT DISTINCT gemeente FROM contacts WHERE gemeente <> ''")
+            .fetch_all(pool)
+            .await?;
     // Sorted here: the backends' collations differ.
     names.sort_by_key(|name| name.to_lowercase());
     Ok(names)

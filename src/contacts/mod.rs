@@ -148,9 +148,8 @@ pub async fn import_bytes(
     let mut tx = db.write().await?;
     let summary = upsert(&mut tx, &contacts, now).await?;
     let ImportSummary { added, updated, unchanged, opted_out } = summary;
-    let detail = format!(
-        "{label}: {added} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {opted_out} afgemeld"
-    );
+    let detail =
+        format!("{label}: {added} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {opted_out} afgemeld");
     crate::audit::record(&mut tx, now, actor, crate::audit::AuditAction::ContactsImported, &detail).await?;
     tx.commit().await?;
     Ok(summary)
@@ -194,11 +193,10 @@ async fn stored<'e, E>(executor: E) -> Result<HashMap<EmailAddress, (NewContact,
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let rows: Vec<ContactRow> = sqlx::query_as(
-        "SELECT id, email, name, role, practice, wijk, gemeente, opted_out FROM contacts",
-    )
-    .fetch_all(executor)
-    .await?;
+    let rows: Vec<ContactRow> =
+        sqlx::query_as("SELECT id, email, name, role, practice, wijk, gemeente, opted_out FROM contacts")
+            .fetch_all(executor)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|row| {

@@ -77,7 +77,12 @@ impl Preview {
 }
 
 /// Reads `bytes` as `import_bytes` would and compares it with the stored contacts; writes nothing.
-pub async fn preview(pool: &Pool, label: &str, bytes: &[u8], vocab: &Vocabulary) -> Result<Preview, sqlx::Error> {
+pub async fn preview(
+    pool: &Pool,
+    label: &str,
+    bytes: &[u8],
+    vocab: &Vocabulary,
+) -> Result<Preview, sqlx::Error> {
     let parsed = parse(label, bytes, vocab);
     let stored = super::stored(pool).await?;
     let mut counts = Counts::default();

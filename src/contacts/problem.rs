@@ -64,8 +64,12 @@ impl Problem {
     pub fn dutch(&self) -> String {
         let accepted = || accepted_headers().replace('/', " of ");
         match self {
-            Problem::NotUtf8 => "Deze regel is geen UTF-8-tekst. Kies in Excel \"Opslaan als\" en dan \"CSV UTF-8\".".into(),
-            Problem::NoHeader => format!("Het bestand heeft geen kopregel. Geldige kolomnamen: {}.", accepted()),
+            Problem::NotUtf8 => {
+                "Deze regel is geen UTF-8-tekst. Kies in Excel \"Opslaan als\" en dan \"CSV UTF-8\".".into()
+            }
+            Problem::NoHeader => {
+                format!("Het bestand heeft geen kopregel. Geldige kolomnamen: {}.", accepted())
+            }
             Problem::UnknownColumn { name, suggestion: Some(s) } => {
                 format!("Onbekende kolom '{name}'. '{name}' lijkt op '{s}': noem de kolom '{s}'.")
             }
@@ -86,8 +90,12 @@ impl Problem {
                 format!("Het e-mailadres {email} staat ook op regel {first_line}.")
             }
             Problem::EmptyRole { known } => format!("De rol is leeg. Bekende rollen: {known}."),
-            Problem::UnknownRole { value, known } => format!("Onbekende rol '{value}'. Bekende rollen: {known}."),
-            Problem::UnknownWijk { value, known } => format!("Onbekende wijk '{value}'. Bekende wijken: {known}."),
+            Problem::UnknownRole { value, known } => {
+                format!("Onbekende rol '{value}'. Bekende rollen: {known}.")
+            }
+            Problem::UnknownWijk { value, known } => {
+                format!("Onbekende wijk '{value}'. Bekende wijken: {known}.")
+            }
             Problem::ControlCharacter { column, code } => format!(
                 "De kolom '{column}' bevat een onzichtbaar stuurteken (U+{code:04X}). Typ die cel opnieuw."
             ),

@@ -67,7 +67,8 @@ async fn split(bytes: Vec<u8>, boundary: &str) -> Result<(Posted, Files), BodyEr
         if count > MAX_FIELDS {
             return Err(BodyError::Malformed("too many fields"));
         }
-        let name = field.name().filter(|n| !n.is_empty()).ok_or(BodyError::Malformed("a field without a name"))?;
+        let name =
+            field.name().filter(|n| !n.is_empty()).ok_or(BodyError::Malformed("a field without a name"))?;
         let name = name.to_owned();
         match field.file_name().map(str::to_owned) {
             Some(file_name) => {
@@ -94,7 +95,9 @@ mod tests {
         for (name, file, content) in parts {
             out.extend_from_slice(b"--grens\r\n");
             let disposition = match file {
-                Some(file) => format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n"),
+                Some(file) => {
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n")
+                }
                 None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
             };
             out.extend_from_slice(disposition.as_bytes());
@@ -109,7 +112,8 @@ mod tests {
     #[tokio::test]
     async fn text_fields_and_files_come_apart_and_a_file_keeps_its_bytes() {
         let latin1: &[u8] = b"naam;e-mail\r\nJos\xe9;j@x.nl\r\n";
-        let bytes = body(&[("csrf", None, b"t0k"), ("bestand", Some("lijst.csv"), latin1), ("leeg", Some(""), b"")]);
+        let bytes =
+            body(&[("csrf", None, b"t0k"), ("bestand", Some("lijst.csv"), latin1), ("leeg", Some(""), b"")]);
         let (posted, files) = split(bytes, "grens").await.expect("splits");
         assert_eq!(posted["csrf"], ["t0k"]);
         assert_eq!(files["bestand"], Upload { file_name: "lijst.csv".into(), bytes: latin1.to_vec() });

@@ -60,7 +60,9 @@ async fn every_contacts_page_passes_axe_and_the_html_checker() {
     audit.click_through(r#"form[action="/beheer/contacten/importeren"] button[type=submit]"#).await;
     audit.browser.wait_for_text("Importeren</button>").await;
     audit.check("voorbeeld zonder problemen", Source::Dom).await;
-    audit.click_through(r#"form[action="/beheer/contacten/importeren/bevestigen"] button[type=submit]"#).await;
+    audit
+        .click_through(r#"form[action="/beheer/contacten/importeren/bevestigen"] button[type=submit]"#)
+        .await;
     audit.browser.wait_for_text("import-result").await;
     audit.check("geïmporteerd", Source::Dom).await;
 

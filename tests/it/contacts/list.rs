@@ -25,7 +25,9 @@ fn names(page: &str) -> Vec<String> {
     unescape(page)
         .split("<td><a href=\"/beheer/contacten/")
         .skip(1)
-        .map(|row| row.split("\">").nth(1).and_then(|r| r.split("</a>").next()).unwrap_or_default().to_owned())
+        .map(|row| {
+            row.split("\">").nth(1).and_then(|r| r.split("</a>").next()).unwrap_or_default().to_owned()
+        })
         .collect()
 }
 

@@ -29,7 +29,9 @@ pub(crate) async fn upload(
     }
     let (name, bytes) = file.unwrap_or(("", b""));
     part(
-        format!("Content-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\nContent-Type: text/csv"),
+        format!(
+            "Content-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\nContent-Type: text/csv"
+        ),
         bytes,
     );
     part("Content-Disposition: form-data; name=\"tekst\"".into(), text.as_bytes());
@@ -84,7 +86,16 @@ pub(crate) async fn table(app: &crate::helpers::TestApp) -> Vec<String> {
         .map(|r| {
             let text = |i| r.get::<String, _>(i);
             let opted_out: i64 = r.get(6);
-            format!("{}|{}|{}|{}|{}|{}|{opted_out}|{}", text(0), text(1), text(2), text(3), text(4), text(5), text(7))
+            format!(
+                "{}|{}|{}|{}|{}|{}|{opted_out}|{}",
+                text(0),
+                text(1),
+                text(2),
+                text(3),
+                text(4),
+                text(5),
+                text(7)
+            )
         })
         .collect()
 }
@@ -100,9 +111,17 @@ pub(crate) async fn audited(app: &crate::helpers::TestApp, action: &str) -> Vec<
 
 /// The id of the contact with `email`.
 pub(crate) async fn id_of(app: &crate::helpers::TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM contacts WHERE email = $1").bind(email).fetch_one(&app.pool).await.expect("a contact")
+    sqlx::query_scalar("SELECT id FROM contacts WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .expect("a contact")
 }
 
 pub(crate) async fn opt_out(app: &crate::helpers::TestApp, email: &str) {
-    sqlx::query("UPDATE contacts SET opted_out = 1 WHERE email = $1").bind(email).execute(&app.pool).await.expect("opt out");
+    sqlx::query("UPDATE contacts SET opted_out = 1 WHERE email = $1")
+        .bind(email)
+        .execute(&app.pool)
+        .await
+        .expect("opt out");
 }

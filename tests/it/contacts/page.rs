@@ -47,13 +47,22 @@ async fn a_contacts_page_shows_their_invitations_whether_they_answered_and_their
     assert_eq!(status, 200, "{page}");
     let page = unescape(&page);
     assert!(page.contains("<h1>Anna de Vries</h1>"), "{page}");
-    let invitations = page.split("id=\"uitnodigingen\"").nth(1).expect("the invitations").split("</table>").next().unwrap();
+    let invitations =
+        page.split("id=\"uitnodigingen\"").nth(1).expect("the invitations").split("</table>").next().unwrap();
     assert_eq!(invitations.matches("<tr><td>").count(), 2, "{invitations}");
     // Newest first: the anonymous round, not answered; then the identified one, answered.
     let answered: Vec<&str> = invitations
         .split("<tr><td>")
         .skip(1)
-        .map(|row| if row.contains("<td>ja</td><td>nee</td>") { "beantwoord" } else if row.contains("<td>nee</td><td>ja</td>") { "anoniem, open" } else { row })
+        .map(|row| {
+            if row.contains("<td>ja</td><td>nee</td>") {
+                "beantwoord"
+            } else if row.contains("<td>nee</td><td>ja</td>") {
+                "anoniem, open"
+            } else {
+                row
+            }
+        })
         .collect();
     assert_eq!(answered, ["anoniem, open", "beantwoord"]);
     let mails = page.split("id=\"mails\"").nth(1).expect("the mails");
@@ -75,7 +84,10 @@ async fn an_edit_is_checked_like_a_line_of_a_list_and_refused_with_every_problem
     assert_eq!(status, 422, "{page}");
     assert_eq!(text_of(&page, "fout-naam").as_deref(), Some("De naam is leeg."));
     assert_eq!(text_of(&page, "fout-email").as_deref(), Some("'anna@' is geen geldig e-mailadres."));
-    assert!(text_of(&page, "fout-wijk").unwrap_or_default().starts_with("Onbekende wijk 'nergens'."), "{page}");
+    assert!(
+        text_of(&page, "fout-wijk").unwrap_or_default().starts_with("Onbekende wijk 'nergens'."),
+        "{page}"
+    );
     assert!(unescape(&page).contains("value=\"anna@\""), "what was typed is shown again");
     assert_eq!(table(&app).await, before);
     assert!(audited(&app, "contact_changed").await.is_empty());
@@ -84,7 +96,10 @@ async fn an_edit_is_checked_like_a_line_of_a_list_and_refused_with_every_problem
     let fields = anna_fields(&[("email", "Bram@example.org")]);
     let (status, page) = admin.post(&format!("/beheer/contacten/{anna}"), &fields).await;
     assert_eq!(status, 422, "{page}");
-    assert_eq!(text_of(&page, "fout-email").as_deref(), Some("Dit e-mailadres hoort al bij een ander contact."));
+    assert_eq!(
+        text_of(&page, "fout-email").as_deref(),
+        Some("Dit e-mailadres hoort al bij een ander contact.")
+    );
     assert_eq!(table(&app).await, before);
 }
 
@@ -108,20 +123,31 @@ async fn a_corrected_address_sends_the_failed_mails_again_and_is_audited() {
     assert_eq!(text_of(&page, "edit-result").as_deref(), Some("Opgeslagen. Gewijzigd: e-mail, wijk."));
     assert_eq!(
         text_of(&page, "requeued").as_deref(),
-        Some("1 mislukte mail wordt opnieuw verstuurd naar het nieuwe adres, en 1 wachtende mail gaat er ook heen.")
+        Some(
+            "1 mislukte mail wordt opnieuw verstuurd naar het nieuwe adres, en 1 wachtende mail gaat er ook heen."
+        )
     );
     let anna_row = table(&app).await.into_iter().find(|row| row.contains("|Anna de Vries|")).unwrap();
-    assert!(anna_row.starts_with("a.devries@example.net|Anna de Vries|huisarts|Praktijk Noord|zuid|"), "{anna_row}");
+    assert!(
+        anna_row.starts_with("a.devries@example.net|Anna de Vries|huisarts|Praktijk Noord|zuid|"),
+        "{anna_row}"
+    );
     let waiting = app
         .count("SELECT COUNT(*) FROM outbox o JOIN invitations i ON i.id = o.invitation_id JOIN contacts c ON c.id = i.contact_id WHERE c.name = 'Anna de Vries' AND o.status = 'pending' AND o.attempts = 0")
         .await;
     assert_eq!(waiting, 2);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE status = 'failed'").await, 2, "Bram's and Dina's stay");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE status = 'failed'").await,
+        2,
+        "Bram's and Dina's stay"
+    );
     assert_eq!(
         audited(&app, "contact_changed").await,
         [(
             Some("beheer@example.org".into()),
-            format!("contact {anna} (a.devries@example.net): e-mail, wijk (was anna@example.org); 1 mislukte mails opnieuw verstuurd")
+            format!(
+                "contact {anna} (a.devries@example.net): e-mail, wijk (was anna@example.org); 1 mislukte mails opnieuw verstuurd"
+            )
         )]
     );
 
@@ -134,7 +160,9 @@ async fn a_corrected_address_sends_the_failed_mails_again_and_is_audited() {
         .filter(|eml| eml.contains("Anna de Vries"))
         .collect::<Vec<_>>();
     assert_eq!(to_anna.len(), 2);
-    assert!(to_anna.iter().all(|eml| eml.contains("a.devries@example.net") && !eml.contains("anna@example.org")));
+    assert!(
+        to_anna.iter().all(|eml| eml.contains("a.devries@example.net") && !eml.contains("anna@example.org"))
+    );
 }
 
 #[tokio::test]
@@ -151,7 +179,10 @@ async fn undoing_an_opt_out_needs_a_reason_which_goes_into_the_audit_log() {
     for reason in ["", " \n\t "] {
         let (status, page) = admin.post(&path, &[("reden", reason)]).await;
         assert_eq!(status, 422, "{page}");
-        assert_eq!(text_of(&page, "undo-error").as_deref(), Some("Geef een reden op: die komt in het logboek."));
+        assert_eq!(
+            text_of(&page, "undo-error").as_deref(),
+            Some("Geef een reden op: die komt in het logboek.")
+        );
     }
     assert_eq!(app.count("SELECT opted_out FROM contacts WHERE email = 'cor@example.org'").await, 1);
 
@@ -161,7 +192,10 @@ async fn undoing_an_opt_out_needs_a_reason_which_goes_into_the_audit_log() {
     assert_eq!(app.count("SELECT opted_out FROM contacts WHERE email = 'cor@example.org'").await, 0);
     assert_eq!(
         audited(&app, "opt_out_undone").await,
-        [(Some("beheer@example.org".into()), format!("contact {cor} (cor@example.org): Belde op 3 december: wil weer meedoen"))]
+        [(
+            Some("beheer@example.org".into()),
+            format!("contact {cor} (cor@example.org): Belde op 3 december: wil weer meedoen")
+        )]
     );
     let (_, log) = admin.get("/beheer/logboek?wat=opt_out_undone").await;
     assert!(log.contains("Afmelding ingetrokken"), "{log}");
@@ -180,7 +214,8 @@ async fn edits_and_undoing_an_opt_out_are_refused_without_the_csrf_token() {
     let anna = id_of(&app, "anna@example.org").await;
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
     let before = table(&app).await;
-    let (status, _) = admin.post_without_csrf(&format!("/beheer/contacten/{anna}"), &anna_fields(&[("naam", "X")])).await;
+    let (status, _) =
+        admin.post_without_csrf(&format!("/beheer/contacten/{anna}"), &anna_fields(&[("naam", "X")])).await;
     assert_eq!(status, 403);
     let path = format!("/beheer/contacten/{anna}/afmelding-intrekken");
     let (status, _) = admin.post_without_csrf(&path, &[("reden", "gevraagd")]).await;
@@ -213,7 +248,8 @@ async fn a_werkgroep_member_gets_403_on_every_contacts_page_and_action() {
     ] {
         assert_eq!(member.get(&path).await.0, 403, "GET {path}");
     }
-    let (status, _) = upload(&member, Some(member.csrf()), Some(("lijst.csv", CONTACTS.as_bytes())), "").await;
+    let (status, _) =
+        upload(&member, Some(member.csrf()), Some(("lijst.csv", CONTACTS.as_bytes())), "").await;
     assert_eq!(status, 403, "the upload");
     for (path, fields) in [
         ("/beheer/contacten/importeren/bevestigen".to_string(), vec![("lijst", "bmFhbQ"), ("naam", "x.csv")]),

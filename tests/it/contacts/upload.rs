@@ -26,17 +26,23 @@ async fn a_list_is_previewed_without_writing_anything_and_imported_only_when_con
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
     let before = table(&app).await;
 
-    let (status, page) = upload(&admin, Some(admin.csrf()), Some(("lijst.csv", NEXT_LIST.as_bytes())), "").await;
+    let (status, page) =
+        upload(&admin, Some(admin.csrf()), Some(("lijst.csv", NEXT_LIST.as_bytes())), "").await;
     assert_eq!(status, 200, "{page}");
-    let counts: Vec<String> =
-        ["nieuw", "gewijzigd", "ongewijzigd", "afgemeld"].iter().filter_map(|id| text_of(&page, id)).collect();
+    let counts: Vec<String> = ["nieuw", "gewijzigd", "ongewijzigd", "afgemeld"]
+        .iter()
+        .filter_map(|id| text_of(&page, id))
+        .collect();
     assert_eq!(counts, ["1", "1", "2", "1"], "new, changed, unchanged, opted out");
     let page = unescape(&page);
     assert!(
         page.contains("<td>Eva Jansen</td><td>eva@example.org</td><td>POH-GGZ</td><td>Praktijk Zuid</td><td>Zuid</td><td>Stad</td><td>nieuw</td>"),
         "the sample as stored: {page}"
     );
-    assert!(page.contains("<td>Dina Visser</td>") && page.contains("<td>ongewijzigd, afgemeld</td>"), "{page}");
+    assert!(
+        page.contains("<td>Dina Visser</td>") && page.contains("<td>ongewijzigd, afgemeld</td>"),
+        "{page}"
+    );
     assert_eq!(table(&app).await, before, "the preview writes nothing");
     assert!(audited(&app, "contacts_imported").await.len() == 1, "only the import of CONTACTS");
 
@@ -51,11 +57,17 @@ async fn a_list_is_previewed_without_writing_anything_and_imported_only_when_con
     let after = table(&app).await;
     assert_eq!(after.len(), 5, "{after:?}");
     assert!(after.iter().any(|row| row.starts_with("bram@example.org|Bram Bakker|huisarts|Praktijk Oost|")));
-    assert!(after.iter().any(|row| row.starts_with("dina@example.org|") && row.contains("|1|")), "still opted out");
+    assert!(
+        after.iter().any(|row| row.starts_with("dina@example.org|") && row.contains("|1|")),
+        "still opted out"
+    );
     let rows = audited(&app, "contacts_imported").await;
     assert_eq!(
         rows.last(),
-        Some(&(Some("beheer@example.org".into()), "lijst.csv: 1 nieuw, 1 gewijzigd, 2 ongewijzigd, 1 afgemeld".into()))
+        Some(&(
+            Some("beheer@example.org".into()),
+            "lijst.csv: 1 nieuw, 1 gewijzigd, 2 ongewijzigd, 1 afgemeld".into()
+        ))
     );
 }
 
@@ -67,9 +79,15 @@ async fn an_unknown_column_is_refused_with_the_column_it_looks_like() {
     let (status, page) = upload(&admin, Some(admin.csrf()), Some(("lijst.csv", list.as_bytes())), "").await;
     assert_eq!(status, 422, "{page}");
     let page = unescape(&page);
-    assert!(page.contains("Regel 1: Onbekende kolom 'E-mail adres'. 'E-mail adres' lijkt op 'e-mail'"), "{page}");
+    assert!(
+        page.contains("Regel 1: Onbekende kolom 'E-mail adres'. 'E-mail adres' lijkt op 'e-mail'"),
+        "{page}"
+    );
     assert!(page.contains("Regel 1: De kolom 'e-mail' ontbreekt."), "{page}");
-    assert!(page.contains("<td>E-mail adres</td><td>onbekend; 'E-mail adres' lijkt op 'e-mail'</td>"), "{page}");
+    assert!(
+        page.contains("<td>E-mail adres</td><td>onbekend; 'E-mail adres' lijkt op 'e-mail'</td>"),
+        "{page}"
+    );
     assert!(!page.contains(CONFIRM), "no import button");
     assert!(table(&app).await.is_empty());
 }
@@ -133,7 +151,8 @@ async fn the_upload_and_the_import_button_are_refused_without_the_csrf_token() {
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
     let (status, _) = upload(&admin, None, Some(("lijst.csv", NEXT_LIST.as_bytes())), "").await;
     assert_eq!(status, 403);
-    let (status, _) = upload(&admin, Some("een-ander-token"), Some(("lijst.csv", NEXT_LIST.as_bytes())), "").await;
+    let (status, _) =
+        upload(&admin, Some("een-ander-token"), Some(("lijst.csv", NEXT_LIST.as_bytes())), "").await;
     assert_eq!(status, 403);
     let list = URL_SAFE_NO_PAD.encode(NEXT_LIST);
     let (status, _) = admin.post_without_csrf(CONFIRM, &[("lijst", &list), ("naam", "lijst.csv")]).await;

@@ -57,7 +57,8 @@ pub(super) async fn preview(admin: Admin, form: CsrfUpload<Upload<'_>>, app: &St
         return Ok((Status::UnprocessableEntity, form_page(&admin, Some(error), "")));
     }
     if bytes.len() > MAX_LIST_BYTES {
-        let error = format!("Deze lijst is groter dan {} MB. Splits hem in delen.", MAX_LIST_BYTES / (1024 * 1024));
+        let error =
+            format!("Deze lijst is groter dan {} MB. Splits hem in delen.", MAX_LIST_BYTES / (1024 * 1024));
         return Ok((Status::PayloadTooLarge, form_page(&admin, Some(error), "")));
     }
     let vocab = vocabulary(app);
@@ -136,7 +137,13 @@ struct RowView {
     opted_out: bool,
 }
 
-fn preview_page(admin: &Admin, label: &str, bytes: &[u8], preview: &Preview, vocab: &Vocabulary) -> (Status, Template) {
+fn preview_page(
+    admin: &Admin,
+    label: &str,
+    bytes: &[u8],
+    preview: &Preview,
+    vocab: &Vocabulary,
+) -> (Status, Template) {
     let label_of = |pairs: &[(String, String)], code: &str| {
         pairs.iter().find(|(value, _)| value == code).map_or_else(|| code.to_owned(), |(_, l)| l.clone())
     };

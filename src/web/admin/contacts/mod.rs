@@ -135,7 +135,14 @@ struct Notice {
 }
 
 /// The contact's page; `form` is the edit form as typed when it was refused.
-async fn page(admin: &Admin, app: &App, id: ContactId, status: Status, form: Option<EditForm>, notice: Notice) -> Page {
+async fn page(
+    admin: &Admin,
+    app: &App,
+    id: ContactId,
+    status: Status,
+    form: Option<EditForm>,
+    notice: Notice,
+) -> Page {
     let Some(found) = contacts::find(app.db.read(), id).await? else { return Err(Error::NotFound) };
     let history = contacts::history(app.db.read(), id).await?;
     let vocab = vocabulary(app);

@@ -97,7 +97,11 @@ pub(super) struct Choice {
 fn choices(pairs: &[(String, String)], selected: &str) -> Vec<Choice> {
     pairs
         .iter()
-        .map(|(value, label)| Choice { value: value.clone(), label: label.clone(), selected: value == selected })
+        .map(|(value, label)| Choice {
+            value: value.clone(),
+            label: label.clone(),
+            selected: value == selected,
+        })
         .collect()
 }
 
@@ -123,7 +127,10 @@ impl Options {
             roles: choices(&vocab.roles, &query.role),
             wijken,
             gemeenten: choices(&gemeenten, &query.gemeente),
-            opted_out: vec![choice("nee", "Niet afgemeld", &query.opted_out), choice("ja", "Afgemeld", &query.opted_out)],
+            opted_out: vec![
+                choice("nee", "Niet afgemeld", &query.opted_out),
+                choice("ja", "Afgemeld", &query.opted_out),
+            ],
         }
     }
 
