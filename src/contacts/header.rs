@@ -65,11 +65,12 @@ pub struct HeaderCell {
     pub suggestion: Option<&'static str>,
 }
 
-/// The column each position holds (`None` for a header cell Excel left empty), and each cell as
-/// the preview shows it; or every problem of the line.
-pub(super) fn parse_header(
-    header: &StringRecord,
-) -> (Vec<HeaderCell>, Result<Vec<Option<Column>>, Vec<Problem>>) {
+/// The column each position of a line holds; `None` for a header cell Excel left empty.
+pub(super) type Columns = Vec<Option<Column>>;
+
+/// The columns of a header line, or every problem of the line; and each cell as the preview shows
+/// it either way.
+pub(super) fn parse_header(header: &StringRecord) -> (Vec<HeaderCell>, Result<Columns, Vec<Problem>>) {
     let mut columns = Vec::new();
     let mut cells = Vec::new();
     let mut problems = Vec::new();
