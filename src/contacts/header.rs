@@ -68,17 +68,32 @@ pub struct HeaderCell {
 /// The column each position of a line holds; `None` for a header cell Excel left empty.
 pub(super) type Columns = Vec<Option<Column>>;
 
-/// The columns of a header line, or every problem of the line; and each cell as the preview shows
-/// it either way.
-pub(super) fn parse_header(header: &StringRecord) -> (Vec<HeaderCell>, Result<Columns, Vec<Problem>>) {
-    let mut columns = Vec::new();
+/// A header line as read.
+pub(super) struct Header {
+    /// Each cell as the preview shows it.
+    pub cells: Vec<HeaderCell>,
+    /// The column of each position; an unknown cell counts as the column it looks like, so that
+    /// the rows can be checked too and every problem of a list comes out in one pass.
+    pub columns: Columns,
+    /// Empty when the header is right.
+    pub problems: Vec<Problem>,
+    /// Whether `columns` can be used to check the rows: every unknown cell looks like a column,
+    /// none twice, and the required ones are there.
+    pub readable: bool,
+}
+
+pub(super) fn parse_header(header: &StringRecord) -> Header {
+    let mut columns: Columns = Vec::new();
     let mut cells = Vec::new();
     let mut problems = Vec::new();
+    let mut readable = true;
     for cell in header.iter().map(str::trim) {
         let column = if cell.is_empty() { None } else { Column::from_header(cell) };
         let suggestion = (column.is_none() && !cell.is_empty()).then(|| suggest(cell)).flatten();
+        let read_as = column.or(suggestion);
         match column {
             None if !cell.is_empty() => {
+                readable &= suggestion.is_some();
                 let suggestion = suggestion.map(Column::dutch_name);
                 problems.push(Problem::UnknownColumn { name: cell.to_owned(), suggestion });
             }
@@ -87,18 +102,20 @@ pub(super) fn parse_header(header: &StringRecord) -> (Vec<HeaderCell>, Result<Co
             }
             _ => {}
         }
-        columns.push(column);
+        readable &= read_as.is_none_or(|c| !columns.contains(&Some(c)));
+        columns.push(read_as);
         cells.push(HeaderCell {
             cell: cell.to_owned(),
             column: column.map(Column::dutch_name),
             suggestion: suggestion.map(Column::dutch_name),
         });
     }
-    for required in REQUIRED.into_iter().filter(|c| !columns.contains(&Some(*c))) {
-        problems.push(Problem::MissingColumn(required.dutch_name()));
-    }
-    let parsed = if problems.is_empty() { Ok(columns) } else { Err(problems) };
-    (cells, parsed)
+    // A required column that an unknown cell looks like is not reported missing as well: the
+    // message about that cell already says what to call it.
+    let missing: Vec<Column> = REQUIRED.into_iter().filter(|c| !columns.contains(&Some(*c))).collect();
+    readable &= missing.is_empty();
+    problems.extend(missing.into_iter().map(|c| Problem::MissingColumn(c.dutch_name())));
+    Header { cells, columns, problems, readable }
 }
 
 /// The column an unknown header most likely means: one whose accepted name or common variant it

@@ -49,16 +49,13 @@ pub fn parse(file_label: &str, bytes: &[u8], vocab: &Vocabulary) -> Parsed {
         return refused(vec![at(1, Problem::NoHeader)]);
     }
     let (header_line, header) = records.remove(0);
-    let (cells, columns) = parse_header(&header);
-    let columns = match columns {
-        Ok(columns) => columns,
-        Err(problems) => {
-            let problems = problems.into_iter().map(|p| at(header_line, p)).collect();
-            return Parsed { header: cells, rows: Vec::new(), problems };
-        }
-    };
-
-    let mut parsed = Parsed { header: cells, ..Parsed::default() };
+    let header = parse_header(&header);
+    let problems = header.problems.into_iter().map(|p| at(header_line, p)).collect();
+    let mut parsed = Parsed { header: header.cells, rows: Vec::new(), problems };
+    if !header.readable {
+        return parsed;
+    }
+    let columns = header.columns;
     let mut first_line_of: HashMap<EmailAddress, u64> = HashMap::new();
     for (line, record) in records {
         match parse_row(&columns, &record, vocab) {
@@ -268,7 +265,8 @@ mod tests {
 
     fn header(line: &str) -> Result<Vec<Option<Column>>, Vec<Problem>> {
         let records = read_records(line).expect("readable");
-        parse_header(&records[0].1).1
+        let header = parse_header(&records[0].1);
+        if header.problems.is_empty() { Ok(header.columns) } else { Err(header.problems) }
     }
 
     fn messages(csv: &str) -> Vec<String> {
@@ -313,6 +311,20 @@ mod tests {
                 Problem::MissingColumn("rol"),
             ]
         );
+    }
+
+    #[test]
+    fn a_misnamed_column_is_read_as_the_one_it_looks_like_so_the_rows_are_checked_too() {
+        assert_eq!(
+            messages("naam;E-mail adres;rol\nAnna;a@x.nl;huisarts\nBas;b@x.nl;tandarts\n"),
+            [
+                "l.csv:1: unknown column \"E-mail adres\" (looks like \"e-mail\"); accepted headers: naam/name, \
+                 e-mail/email/e-mailadres, rol/role, praktijk/practice, wijk/district, gemeente/municipality",
+                "l.csv:3: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator",
+            ]
+        );
+        // An unknown column like no other leaves the rows unchecked: their cells cannot be placed.
+        assert_eq!(messages("naam;e-mail;rol;telefoon\nAnna;a@x.nl;tandarts;06\n").len(), 1);
     }
 
     #[test]
