@@ -1,5 +1,5 @@
 //! The audit log: who logged in (or tried to), who added, removed or changed whose role, who looked
-//! at free text or took an export. It answers "who saw what, when" for the organisation's privacy
+//! at free text or took an export, who imported or changed contacts. It answers "who saw what, when" for the organisation's privacy
 //! officer. A row never holds answers, passwords or tokens: callers pass a short description, not
 //! data.
 
@@ -27,10 +27,13 @@ pub enum AuditAction {
     Exported,
     /// A failed mail put back in the queue by a coordinator.
     MailRetried,
+    ContactsImported,
+    ContactChanged,
+    OptOutUndone,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -44,6 +47,9 @@ impl AuditAction {
         AuditAction::FreeTextViewed,
         AuditAction::Exported,
         AuditAction::MailRetried,
+        AuditAction::ContactsImported,
+        AuditAction::ContactChanged,
+        AuditAction::OptOutUndone,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -67,6 +73,9 @@ impl AuditAction {
             AuditAction::FreeTextViewed => "Open antwoorden gelezen",
             AuditAction::Exported => "Geëxporteerd",
             AuditAction::MailRetried => "Mail opnieuw verstuurd",
+            AuditAction::ContactsImported => "Contacten geïmporteerd",
+            AuditAction::ContactChanged => "Contact gewijzigd",
+            AuditAction::OptOutUndone => "Afmelding ingetrokken",
         }
     }
 
@@ -85,6 +94,9 @@ impl AuditAction {
             AuditAction::FreeTextViewed => "free_text_viewed",
             AuditAction::Exported => "exported",
             AuditAction::MailRetried => "mail_retried",
+            AuditAction::ContactsImported => "contacts_imported",
+            AuditAction::ContactChanged => "contact_changed",
+            AuditAction::OptOutUndone => "opt_out_undone",
         }
     }
 }

@@ -164,6 +164,9 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
             match contacts::import_csv(&db, &file, &vocabulary, now()).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
+                    if summary.opted_out > 0 {
+                        println!("{} of them opted out and stay opted out", summary.opted_out);
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {

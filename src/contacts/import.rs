@@ -4,96 +4,19 @@
 //! in one pass instead of one error per attempt.
 
 use std::collections::HashMap;
-use std::fmt;
 
-use super::{ContactsError, NewContact, Vocabulary};
+use super::header::{Column, HeaderCell, parse_header};
+use super::{ContactsError, NewContact, Problem, RowError, Vocabulary};
 use crate::email::EmailAddress;
 use csv::StringRecord;
 
-/// One problem at one line of one file, shown as `FILE:LINE: message`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RowError {
-    pub file: String,
-    pub line: u64,
-    pub problem: Problem,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.problem)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Problem {
-    #[error("this line is not UTF-8 text; in Excel, use \"Save as\" and choose \"CSV UTF-8\"")]
-    NotUtf8,
-    #[error("the file has no header line; accepted headers: {accepted}", accepted = accepted_headers())]
-    NoHeader,
-    #[error("unknown column \"{0}\"; accepted headers: {accepted}", accepted = accepted_headers())]
-    UnknownColumn(String),
-    #[error("column \"{0}\" appears twice")]
-    DuplicateColumn(String),
-    #[error("missing column \"{0}\"; accepted headers: {accepted}", accepted = accepted_headers())]
-    MissingColumn(&'static str),
-    #[error("value \"{value}\" in column {column}, which has no header")]
-    OutsideColumns { column: usize, value: String },
-    #[error(
-        "this line has {cells} of the {columns} columns; a cell or a separator is missing (an empty cell still needs its separator)"
-    )]
-    ShortRow { cells: usize, columns: usize },
-    #[error("the name is empty")]
-    EmptyName,
-    #[error("\"{0}\" is not a valid e-mail address")]
-    BadEmail(String),
-    #[error("e-mail {email} is also on line {first_line}")]
-    DuplicateEmail { email: String, first_line: u64 },
-    #[error("the role is empty; known roles: {known}")]
-    EmptyRole { known: String },
-    #[error("unknown role \"{value}\"; known roles: {known}")]
-    UnknownRole { value: String, known: String },
-    #[error("unknown wijk \"{value}\"; known wijken: {known}")]
-    UnknownWijk { value: String, known: String },
-    #[error("column \"{column}\" holds an invisible control character (U+{code:04X}); retype that cell")]
-    ControlCharacter { column: &'static str, code: u32 },
-    #[error("unreadable CSV: {0}")]
-    Csv(String),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Name,
-    Email,
-    Role,
-    Practice,
-    Wijk,
-    Gemeente,
-}
-
-const COLUMNS: [(Column, &[&str]); 6] = [
-    (Column::Name, &["naam", "name"]),
-    (Column::Email, &["e-mail", "email", "e-mailadres"]),
-    (Column::Role, &["rol", "role"]),
-    (Column::Practice, &["praktijk", "practice"]),
-    (Column::Wijk, &["wijk", "district"]),
-    (Column::Gemeente, &["gemeente", "municipality"]),
-];
-
-const REQUIRED: [Column; 3] = [Column::Name, Column::Email, Column::Role];
-
-impl Column {
-    fn from_header(header: &str) -> Option<Column> {
-        let header = header.trim().to_lowercase();
-        COLUMNS.iter().find(|(_, names)| names.contains(&header.as_str())).map(|(c, _)| *c)
-    }
-
-    fn dutch_name(self) -> &'static str {
-        COLUMNS.iter().find(|(c, _)| *c == self).map_or("", |(_, names)| names[0])
-    }
-}
-
-fn accepted_headers() -> String {
-    COLUMNS.iter().map(|(_, names)| names.join("/")).collect::<Vec<_>>().join(", ")
+/// A list as read: its header, the contacts of the lines that are right (with their lines), and
+/// every problem of the others. Importing needs no problem at all; the preview shows both.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub header: Vec<HeaderCell>,
+    pub rows: Vec<(u64, NewContact)>,
+    pub problems: Vec<RowError>,
 }
 
 /// Checks a whole contact list; on any problem, returns all of them and no contacts.
@@ -102,36 +25,54 @@ pub fn parse_csv(
     bytes: &[u8],
     vocab: &Vocabulary,
 ) -> Result<Vec<NewContact>, ContactsError> {
+    let parsed = parse(file_label, bytes, vocab);
+    if parsed.problems.is_empty() {
+        Ok(parsed.rows.into_iter().map(|(_, contact)| contact).collect())
+    } else {
+        Err(ContactsError::Rows(parsed.problems))
+    }
+}
+
+/// Reads a whole contact list, keeping what is right apart from what is not.
+pub fn parse(file_label: &str, bytes: &[u8], vocab: &Vocabulary) -> Parsed {
     let at = |line: u64, problem: Problem| RowError { file: file_label.to_owned(), line, problem };
-    let text = decode(bytes).map_err(|line| ContactsError::Rows(vec![at(line, Problem::NotUtf8)]))?;
-    let mut records = read_records(text).map_err(|(line, p)| ContactsError::Rows(vec![at(line, p)]))?;
+    let refused = |problems: Vec<RowError>| Parsed { problems, ..Parsed::default() };
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(line) => return refused(vec![at(line, Problem::NotUtf8)]),
+    };
+    let mut records = match read_records(text) {
+        Ok(records) => records,
+        Err((line, problem)) => return refused(vec![at(line, problem)]),
+    };
     if records.is_empty() {
-        return Err(ContactsError::Rows(vec![at(1, Problem::NoHeader)]));
+        return refused(vec![at(1, Problem::NoHeader)]);
     }
     let (header_line, header) = records.remove(0);
-    let columns = parse_header(&header).map_err(|problems| {
-        ContactsError::Rows(problems.into_iter().map(|p| at(header_line, p)).collect())
-    })?;
-
-    let mut contacts = Vec::new();
-    let mut errors = Vec::new();
+    let header = parse_header(&header);
+    let problems = header.problems.into_iter().map(|p| at(header_line, p)).collect();
+    let mut parsed = Parsed { header: header.cells, rows: Vec::new(), problems };
+    if !header.readable {
+        return parsed;
+    }
+    let columns = header.columns;
     let mut first_line_of: HashMap<EmailAddress, u64> = HashMap::new();
     for (line, record) in records {
         match parse_row(&columns, &record, vocab) {
             Ok(contact) => match first_line_of.get(&contact.email) {
                 Some(&first_line) => {
                     let email = contact.email.into();
-                    errors.push(at(line, Problem::DuplicateEmail { email, first_line }));
+                    parsed.problems.push(at(line, Problem::DuplicateEmail { email, first_line }));
                 }
                 None => {
                     first_line_of.insert(contact.email.clone(), line);
-                    contacts.push(contact);
+                    parsed.rows.push((line, contact));
                 }
             },
-            Err(problems) => errors.extend(problems.into_iter().map(|p| at(line, p))),
+            Err(problems) => parsed.problems.extend(problems.into_iter().map(|p| at(line, p))),
         }
     }
-    if errors.is_empty() { Ok(contacts) } else { Err(ContactsError::Rows(errors)) }
+    parsed
 }
 
 /// The text without BOM, or the line of the first byte that is not UTF-8. Only the first bad
@@ -187,27 +128,6 @@ fn line_finder(text: &str) -> impl Fn(u64) -> u64 + '_ {
     }
 }
 
-/// The column each position holds; `None` for a header cell Excel left empty.
-fn parse_header(header: &StringRecord) -> Result<Vec<Option<Column>>, Vec<Problem>> {
-    let mut columns = Vec::new();
-    let mut problems = Vec::new();
-    for cell in header.iter().map(str::trim) {
-        let column = if cell.is_empty() { None } else { Column::from_header(cell) };
-        match column {
-            None if !cell.is_empty() => problems.push(Problem::UnknownColumn(cell.to_owned())),
-            Some(c) if columns.contains(&Some(c)) => {
-                problems.push(Problem::DuplicateColumn(cell.to_owned()));
-            }
-            _ => {}
-        }
-        columns.push(column);
-    }
-    for required in REQUIRED.into_iter().filter(|c| !columns.contains(&Some(*c))) {
-        problems.push(Problem::MissingColumn(required.dutch_name()));
-    }
-    if problems.is_empty() { Ok(columns) } else { Err(problems) }
-}
-
 fn parse_row(
     columns: &[Option<Column>],
     record: &StringRecord,
@@ -215,7 +135,7 @@ fn parse_row(
 ) -> Result<NewContact, Vec<Problem>> {
     let cell = |wanted: Column| {
         let index = columns.iter().position(|c| *c == Some(wanted));
-        index.and_then(|i| record.get(i)).unwrap_or("").trim()
+        index.and_then(|i| record.get(i)).unwrap_or("")
     };
     let mut problems: Vec<Problem> = record
         .iter()
@@ -229,29 +149,71 @@ fn parse_row(
     if record.len() < needed {
         problems.push(Problem::ShortRow { cells: record.len(), columns: needed });
     }
-    for (column, value) in columns.iter().zip(record.iter()) {
-        if let (Some(column), Some(c)) = (column, super::control_character(value)) {
-            problems.push(Problem::ControlCharacter { column: column.dutch_name(), code: u32::from(c) });
+    let raw = RawContact {
+        name: cell(Column::Name),
+        email: cell(Column::Email),
+        role: cell(Column::Role),
+        practice: cell(Column::Practice),
+        wijk: cell(Column::Wijk),
+        gemeente: cell(Column::Gemeente),
+    };
+    match check_contact(vocab, &raw) {
+        Ok(contact) if problems.is_empty() => Ok(contact),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
         }
     }
+}
 
-    let name = cell(Column::Name);
+/// A contact as typed, cell by cell: a line of a list, or the form on a contact's page.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RawContact<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub practice: &'a str,
+    pub wijk: &'a str,
+    pub gemeente: &'a str,
+}
+
+/// The checks every contact passes, wherever it was typed: a name, an address peil accepts, a
+/// known role, a known wijk or none, and no control character anywhere. All problems at once.
+pub fn check_contact(vocab: &Vocabulary, raw: &RawContact<'_>) -> Result<NewContact, Vec<Problem>> {
+    let cells = [
+        (Column::Name, raw.name),
+        (Column::Email, raw.email),
+        (Column::Role, raw.role),
+        (Column::Practice, raw.practice),
+        (Column::Wijk, raw.wijk),
+        (Column::Gemeente, raw.gemeente),
+    ];
+    // Before trimming: a line break at the end of a cell is as harmful as one inside it.
+    let mut problems: Vec<Problem> = cells
+        .iter()
+        .filter_map(|(column, value)| {
+            super::control_character(value)
+                .map(|c| Problem::ControlCharacter { column: column.dutch_name(), code: u32::from(c) })
+        })
+        .collect();
+    let name = raw.name.trim();
     if name.is_empty() {
         problems.push(Problem::EmptyName);
     }
     let (email, role, wijk) = (
-        parse_email(cell(Column::Email)),
-        parse_role(vocab, cell(Column::Role)),
-        parse_wijk(vocab, cell(Column::Wijk)),
+        parse_email(raw.email.trim()),
+        parse_role(vocab, raw.role.trim()),
+        parse_wijk(vocab, raw.wijk.trim()),
     );
     match (email, role, wijk) {
         (Ok(email), Ok(role), Ok(wijk)) if problems.is_empty() => Ok(NewContact {
             email,
             name: name.to_owned(),
             role: role.to_owned(),
-            practice: cell(Column::Practice).to_owned(),
+            practice: raw.practice.trim().to_owned(),
             wijk: wijk.to_owned(),
-            gemeente: cell(Column::Gemeente).to_owned(),
+            gemeente: raw.gemeente.trim().to_owned(),
         }),
         (email, role, wijk) => {
             problems.extend([email.err(), role.err(), wijk.err()].into_iter().flatten());
@@ -303,7 +265,8 @@ mod tests {
 
     fn header(line: &str) -> Result<Vec<Option<Column>>, Vec<Problem>> {
         let records = read_records(line).expect("readable");
-        parse_header(&records[0].1)
+        let header = parse_header(&records[0].1);
+        if header.problems.is_empty() { Ok(header.columns) } else { Err(header.problems) }
     }
 
     fn messages(csv: &str) -> Vec<String> {
@@ -342,12 +305,26 @@ mod tests {
         assert_eq!(
             problems,
             [
-                Problem::UnknownColumn("telefoon".into()),
+                Problem::UnknownColumn { name: "telefoon".into(), suggestion: None },
                 Problem::DuplicateColumn("name".into()),
                 Problem::MissingColumn("e-mail"),
                 Problem::MissingColumn("rol"),
             ]
         );
+    }
+
+    #[test]
+    fn a_misnamed_column_is_read_as_the_one_it_looks_like_so_the_rows_are_checked_too() {
+        assert_eq!(
+            messages("naam;E-mail adres;rol\nAnna;a@x.nl;huisarts\nBas;b@x.nl;tandarts\n"),
+            [
+                "l.csv:1: unknown column \"E-mail adres\" (looks like \"e-mail\"); accepted headers: naam/name, \
+                 e-mail/email/e-mailadres, rol/role, praktijk/practice, wijk/district, gemeente/municipality",
+                "l.csv:3: unknown role \"tandarts\"; known roles: huisarts, poh-ggz, coordinator",
+            ]
+        );
+        // An unknown column like no other leaves the rows unchecked: their cells cannot be placed.
+        assert_eq!(messages("naam;e-mail;rol;telefoon\nAnna;a@x.nl;tandarts;06\n").len(), 1);
     }
 
     #[test]

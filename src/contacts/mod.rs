@@ -1,9 +1,17 @@
 //! Contacts: the people peil invites (GPs, POH-GGZ, wijk managers, partners), each with a role
 //! and usually a wijk. They come in from a CSV list kept by the office (`import`), and rounds
 //! pick their audience from them with `matching`. Opting out is the contact's own choice, so
-//! no import ever changes it.
+//! no import ever changes it. The coordinator's pages read a list before importing it
+//! (`preview`), search the contacts (`list`), show one with their invitations, seats and mails
+//! (`history`), and edit one or undo an opt-out (`edit`); each change is in the audit log.
 
+mod edit;
+mod header;
+mod history;
 mod import;
+mod list;
+mod preview;
+mod problem;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,7 +22,13 @@ use chrono::{DateTime, Utc};
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::email::EmailAddress;
 
-pub use import::{Problem, RowError, parse_csv};
+pub use edit::{EditError, Edited, undo_opt_out, update};
+pub use header::{HeaderCell, suggest_column};
+pub use history::{History, IntFlag, InvitationLine, MailLine, SeatLine, history};
+pub use import::{Parsed, RawContact, check_contact, parse, parse_csv};
+pub use list::{ContactFilter, ContactPage, PAGE_SIZE, find, gemeenten, search};
+pub use preview::{Change, Counts, Preview, PreviewRow, SAMPLE_ROWS, preview};
+pub use problem::{Problem, RowError};
 
 crate::db::id!(ContactId);
 
@@ -74,16 +88,18 @@ fn lookup<'v>(list: &'v [(String, String)], cell: &str) -> Option<&'v str> {
         .map(|(value, _)| value.as_str())
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportSummary {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Of those on the list, how many had opted out; they stay so.
+    pub opted_out: usize,
 }
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self { added, updated, unchanged } = self;
+        let Self { added, updated, unchanged, .. } = self;
         write!(f, "{added} added, {updated} updated, {unchanged} unchanged")
     }
 }
@@ -99,8 +115,13 @@ pub enum ContactsError {
     Db(#[from] sqlx::Error),
 }
 
+/// The most a contact list may hold, read from a file or from the import page: a region's list
+/// of 10,000 people is about 1 MB.
+pub const MAX_LIST_BYTES: usize = 4 * 1024 * 1024;
+
 /// Checks the whole list first and writes only if all of it is right, in one transaction, so
-/// a half-fixed list never leaves half the contacts updated.
+/// a half-fixed list never leaves half the contacts updated. `peil contacts import`; the audit
+/// row names no actor ("opdrachtregel").
 pub async fn import_csv(
     db: &Db,
     path: &Path,
@@ -110,9 +131,26 @@ pub async fn import_csv(
     let label = path.display().to_string();
     let bytes =
         tokio::fs::read(path).await.map_err(|source| ContactsError::Read { path: label.clone(), source })?;
-    let contacts = parse_csv(&label, &bytes, vocab)?;
+    import_bytes(db, &label, &bytes, vocab, None, now).await
+}
+
+/// Imports a list read elsewhere (the import page), all or nothing, as `import_csv` does; `label`
+/// is its file name in messages and in the audit log.
+pub async fn import_bytes(
+    db: &Db,
+    label: &str,
+    bytes: &[u8],
+    vocab: &Vocabulary,
+    actor: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ContactsError> {
+    let contacts = parse_csv(label, bytes, vocab)?;
     let mut tx = db.write().await?;
     let summary = upsert(&mut tx, &contacts, now).await?;
+    let ImportSummary { added, updated, unchanged, opted_out } = summary;
+    let detail =
+        format!("{label}: {added} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {opted_out} afgemeld");
+    crate::audit::record(&mut tx, now, actor, crate::audit::AuditAction::ContactsImported, &detail).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -122,26 +160,23 @@ async fn upsert(
     contacts: &[NewContact],
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ContactsError> {
-    let rows: Vec<StoredContact> =
-        sqlx::query_as("SELECT email, name, role, practice, wijk, gemeente FROM contacts")
-            .fetch_all(&mut **tx)
-            .await?;
-    let existing: HashMap<_, _> =
-        rows.into_iter().map(NewContact::from).map(|c| (c.email.clone(), c)).collect();
+    let existing = stored(&mut **tx).await?;
     let now = Timestamp::from(now);
     let mut summary = ImportSummary::default();
     for contact in contacts {
-        let sql = match existing.get(&contact.email) {
-            Some(old) if old == contact => {
+        let known = existing.get(&contact.email);
+        summary.opted_out += usize::from(known.is_some_and(|(_, opted_out)| *opted_out));
+        let sql = match Change::of(known.map(|(old, _)| old), contact) {
+            Change::Unchanged => {
                 summary.unchanged += 1;
                 continue;
             }
-            Some(_) => {
+            Change::Changed => {
                 summary.updated += 1;
                 "UPDATE contacts SET name = $2, role = $3, practice = $4, wijk = $5, \
                  gemeente = $6, updated_at = $7, self_registered = 0 WHERE email = $1"
             }
-            None => {
+            Change::New => {
                 summary.added += 1;
                 "INSERT INTO contacts (email, name, role, practice, wijk, gemeente, \
                  opted_out, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)"
@@ -150,6 +185,26 @@ async fn upsert(
         bind(sqlx::query(sql), contact).bind(now).execute(&mut **tx).await?;
     }
     Ok(summary)
+}
+
+/// Every stored contact's own fields and whether they opted out, by address: what a list is
+/// compared with.
+async fn stored<'e, E>(executor: E) -> Result<HashMap<EmailAddress, (NewContact, bool)>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<ContactRow> =
+        sqlx::query_as("SELECT id, email, name, role, practice, wijk, gemeente, opted_out FROM contacts")
+            .fetch_all(executor)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let opted_out = row.opted_out != 0;
+            let contact = NewContact::from(row.stored);
+            (contact.email.clone(), (contact, opted_out))
+        })
+        .collect())
 }
 
 /// Binds a contact's fields as `$1` to `$6`.

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{MailKind, OutboxError};
+use crate::contacts::ContactId;
 use crate::db::{Timestamp, Write};
 use crate::rounds::{InvitationId, RoundId};
 use crate::signup::SeatId;
@@ -124,4 +125,38 @@ pub async fn forget_invitation(tx: &mut Write, invitation: InvitationId) -> Resu
         .execute(&mut **tx)
         .await?;
     Ok(removed.rows_affected())
+}
+
+/// Sends the failed mails of `contact` again, in the caller's transaction: after their address
+/// was corrected, these are the mails that never arrived. They are due at once with a fresh count
+/// of attempts; what no longer applies (a round closed since, an answer given) the worker cancels
+/// at send time, as for any mail. Returns how many.
+pub async fn requeue_failed_for_contact(
+    tx: &mut Write,
+    contact: ContactId,
+    now: DateTime<Utc>,
+) -> Result<u64, OutboxError> {
+    let requeued = sqlx::query(
+        "UPDATE outbox SET status = 'pending', due_at = $2, attempts = 0, claimed_until = NULL, \
+         last_error = NULL WHERE status = 'failed' \
+           AND invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
+    )
+    .bind(contact)
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(requeued.rows_affected())
+}
+
+/// How many mails to `contact` wait to be sent: they go to whatever address the contact has when
+/// their turn comes.
+pub async fn waiting_for_contact(tx: &mut Write, contact: ContactId) -> Result<u64, OutboxError> {
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') \
+           AND invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
+    )
+    .bind(contact)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(u64::try_from(waiting).unwrap_or(0))
 }

@@ -4,6 +4,7 @@
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`.
 
+mod contacts;
 mod logbook;
 mod mail;
 mod manage;
@@ -29,6 +30,7 @@ pub fn routes() -> Vec<Route> {
     let mut all =
         routes![users, add_user, manage::change_role, manage::remove, logbook::logbook, start::start];
     all.extend(mail::routes());
+    all.extend(contacts::routes());
     all
 }
 

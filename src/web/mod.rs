@@ -19,6 +19,7 @@ mod setup;
 mod signup;
 mod trends;
 mod unsubscribe;
+mod upload;
 mod view;
 
 use std::sync::Arc;

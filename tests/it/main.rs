@@ -11,7 +11,7 @@ mod backup;
 mod browser;
 mod cli;
 mod connections;
-mod contacts_import;
+mod contacts;
 mod cross_site;
 mod forms_check;
 mod fuzz;

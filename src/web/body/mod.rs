@@ -14,6 +14,9 @@
 //! says which fields it has and their types, and a handler that shows errors again takes
 //! `Fields<Contextual<T>>`. `FromForm` is not the problem; Rocket's decoder and data guard were.
 //!
+//! A form that uploads a file posts `multipart/form-data`, read by `multipart` within a limit of
+//! the page's own (see `web::upload`).
+//!
 //! The answer pages keep `FormBody`, the decoded fields as a raw `Posted` map: their field names
 //! come from a form definition read at run time, which no `FromForm` type can name, and
 //! `forms::validate` checks them against that definition (a repeated answer to a text question
@@ -27,8 +30,10 @@ use super::App;
 use crate::forms::validate::Posted;
 
 mod fields;
+mod multipart;
 
 pub use fields::{Fields, decoded, first, typed};
+pub use multipart::{Files, decoded_with_files};
 
 /// `peil check` refuses a page that could post more, so no form that passes is refused here.
 use crate::forms::MAX_FIELDS;
