@@ -25,10 +25,16 @@ pub enum AuditAction {
     ResultsViewed,
     FreeTextViewed,
     Exported,
+    RoundOpened,
+    RoundClosed,
+    RoundExtended,
+    LateInvited,
+    RemindersSent,
+    LinksViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -41,6 +47,12 @@ impl AuditAction {
         AuditAction::ResultsViewed,
         AuditAction::FreeTextViewed,
         AuditAction::Exported,
+        AuditAction::RoundOpened,
+        AuditAction::RoundClosed,
+        AuditAction::RoundExtended,
+        AuditAction::LateInvited,
+        AuditAction::RemindersSent,
+        AuditAction::LinksViewed,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -63,6 +75,12 @@ impl AuditAction {
             AuditAction::ResultsViewed => "Resultaten bekeken",
             AuditAction::FreeTextViewed => "Open antwoorden gelezen",
             AuditAction::Exported => "Geëxporteerd",
+            AuditAction::RoundOpened => "Ronde geopend",
+            AuditAction::RoundClosed => "Ronde gesloten",
+            AuditAction::RoundExtended => "Ronde verlengd",
+            AuditAction::LateInvited => "Nagekomen contacten uitgenodigd",
+            AuditAction::RemindersSent => "Herinnering verstuurd",
+            AuditAction::LinksViewed => "Links bekeken",
         }
     }
 
@@ -80,6 +98,12 @@ impl AuditAction {
             AuditAction::ResultsViewed => "results_viewed",
             AuditAction::FreeTextViewed => "free_text_viewed",
             AuditAction::Exported => "exported",
+            AuditAction::RoundOpened => "round_opened",
+            AuditAction::RoundClosed => "round_closed",
+            AuditAction::RoundExtended => "round_extended",
+            AuditAction::LateInvited => "late_invited",
+            AuditAction::RemindersSent => "reminders_sent",
+            AuditAction::LinksViewed => "links_viewed",
         }
     }
 }
@@ -197,6 +221,6 @@ mod tests {
 
     #[test]
     fn a_kind_this_version_does_not_know_shows_as_stored() {
-        assert_eq!(label_of("round_closed"), "round_closed");
+        assert_eq!(label_of("moon_landed"), "moon_landed");
     }
 }

@@ -13,7 +13,7 @@ mod queue;
 
 pub use kind::{MailKind, Status, UnknownKind};
 pub use lease::{Claimed, claim, finish, mark_sent, renew, retry_at};
-pub use queue::{Queue, cancel_for_opt_out, enqueue, forget_invitation};
+pub use queue::{Queue, cancel_for_closed_round, cancel_for_opt_out, enqueue, forget_invitation};
 
 /// Why a row could not be queued or settled.
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@
 
 mod logbook;
 mod manage;
+mod rounds;
 
 use rocket::form::{self, Contextual, FromFormField, ValueField};
 use rocket::http::Status;
@@ -23,7 +24,9 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    routes![index, add_user, manage::change_role, manage::remove, logbook::logbook]
+    let mut routes = routes![index, add_user, manage::change_role, manage::remove, logbook::logbook];
+    routes.extend(rounds::routes());
+    routes
 }
 
 #[get("/beheer")]
