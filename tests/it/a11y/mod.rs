@@ -8,6 +8,7 @@
 
 mod keyboard;
 mod respondent;
+mod rounds;
 mod werkgroep;
 
 use std::path::PathBuf;
