@@ -117,8 +117,10 @@ impl From<SummaryRow> for RoundSummary {
 }
 
 /// One statement for any number of rounds: the invitations and the outbox are each grouped once,
-/// not counted per round.
-const SUMMARY: &str = "SELECT r.id, r.form_id, r.title, r.anonymous, r.audience, r.job_id, r.part, \
+/// not counted per round. A macro, so that each use stays one literal SQL string.
+macro_rules! summary {
+    ($tail:literal) => {
+        concat!("SELECT r.id, r.form_id, r.title, r.anonymous, r.audience, r.job_id, r.part, \
      r.opens_at, r.closes_at, COALESCE(i.invited, 0) AS invited, COALESCE(i.answered, 0) AS answered, \
      COALESCE(o.pending, 0) AS pending, COALESCE(o.failed, 0) AS failed \
      FROM rounds r \
@@ -128,19 +130,21 @@ const SUMMARY: &str = "SELECT r.id, r.form_id, r.title, r.anonymous, r.audience,
      LEFT JOIN (SELECT round_id, \
        SUM(CASE WHEN status IN ('pending', 'sending') THEN 1 ELSE 0 END) AS pending, \
        SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed \
-       FROM outbox WHERE round_id IS NOT NULL GROUP BY round_id) o ON o.round_id = r.id";
+       FROM outbox WHERE round_id IS NOT NULL GROUP BY round_id) o ON o.round_id = r.id ", $tail)
+    };
+}
 
 /// Every round with its figures, newest first.
 pub async fn list(pool: &Pool) -> Result<Vec<RoundSummary>, RoundsError> {
     let rows: Vec<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY} ORDER BY r.id DESC")).fetch_all(pool).await?;
+        sqlx::query_as(summary!("ORDER BY r.id DESC")).fetch_all(pool).await?;
     Ok(rows.into_iter().map(RoundSummary::from).collect())
 }
 
 /// One round with its figures.
 pub async fn summary(pool: &Pool, round: RoundId) -> Result<RoundSummary, RoundsError> {
     let row: Option<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY} WHERE r.id = $1")).bind(round).fetch_optional(pool).await?;
+        sqlx::query_as(summary!("WHERE r.id = $1")).bind(round).fetch_optional(pool).await?;
     row.map(RoundSummary::from).ok_or(RoundsError::UnknownRound(round))
 }
 

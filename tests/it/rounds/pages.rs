@@ -119,7 +119,7 @@ async fn extending_inviting_and_reminding_from_the_page() {
     app.import_contacts(&format!("{CONTACTS}Eva Jansen;eva@example.org;huisarts;Praktijk Zuid;zuid;Stad\n")).await;
     let (_, page) = admin.get(&base).await;
     assert!(page.contains("1 contact past nu bij de doelgroep"), "{page}");
-    assert!(page.contains("4 mensen hebben nog niet geantwoord"), "{page}");
+    assert!(page.contains("3 mensen hebben nog niet geantwoord"), "{page}");
     let (status, page) = admin.post(&format!("{base}/uitnodigen"), &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("1 nagekomen contacten zijn uitgenodigd"), "{page}");
@@ -140,7 +140,7 @@ async fn the_personal_links_are_shown_to_an_administrator_and_each_showing_is_lo
     assert_eq!(response.headers()["cache-control"], "no-store");
     let page = response.text().await.expect("body");
     for link in app.links(round).await {
-        assert!(page.contains(&link.url), "{page}");
+        assert!(page.contains(&link.url.replace('/', "&#x2F;")), "{page}");
     }
     admin.get(&format!("/beheer/rondes/{round}/links")).await;
     let rows = audited(&app, "links_viewed").await;
