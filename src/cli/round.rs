@@ -131,7 +131,8 @@ pub(super) async fn run(
             })
         }
         RoundCommand::Invite { round, emails } => {
-            let who = if emails.is_empty() { LateInvitation::Audience } else { LateInvitation::Addresses(&emails) };
+            let who =
+                if emails.is_empty() { LateInvitation::Audience } else { LateInvitation::Addresses(&emails) };
             rounds::invite_late(db, secret, RoundId(round), who, now, None).await.map(|n| match n {
                 0 => println!("round {round}: nobody to invite; everyone it reaches has an invitation"),
                 n => println!("round {round}: {n} invited; their invitation mails are queued"),

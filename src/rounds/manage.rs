@@ -120,7 +120,8 @@ impl From<SummaryRow> for RoundSummary {
 /// not counted per round. A macro, so that each use stays one literal SQL string.
 macro_rules! summary {
     ($tail:literal) => {
-        concat!("SELECT r.id, r.form_id, r.title, r.anonymous, r.audience, r.job_id, r.part, \
+        concat!(
+            "SELECT r.id, r.form_id, r.title, r.anonymous, r.audience, r.job_id, r.part, \
      r.opens_at, r.closes_at, COALESCE(i.invited, 0) AS invited, COALESCE(i.answered, 0) AS answered, \
      COALESCE(o.pending, 0) AS pending, COALESCE(o.failed, 0) AS failed \
      FROM rounds r \
@@ -130,14 +131,15 @@ macro_rules! summary {
      LEFT JOIN (SELECT round_id, \
        SUM(CASE WHEN status IN ('pending', 'sending') THEN 1 ELSE 0 END) AS pending, \
        SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed \
-       FROM outbox WHERE round_id IS NOT NULL GROUP BY round_id) o ON o.round_id = r.id ", $tail)
+       FROM outbox WHERE round_id IS NOT NULL GROUP BY round_id) o ON o.round_id = r.id ",
+            $tail
+        )
     };
 }
 
 /// Every round with its figures, newest first.
 pub async fn list(pool: &Pool) -> Result<Vec<RoundSummary>, RoundsError> {
-    let rows: Vec<SummaryRow> =
-        sqlx::query_as(summary!("ORDER BY r.id DESC")).fetch_all(pool).await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(summary!("ORDER BY r.id DESC")).fetch_all(pool).await?;
     Ok(rows.into_iter().map(RoundSummary::from).collect())
 }
 

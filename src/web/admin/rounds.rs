@@ -156,7 +156,9 @@ async fn preview_or_open(
     }
     match rounds::open_by_hand(&app.db, &app.forms, &app.secret, &request, now, Some(&admin.email)).await {
         Ok(opened) => Ok(Err(Redirect::to(format!("/beheer/rondes/{}", opened.round)))),
-        Err(e @ (RoundsError::NobodyToInvite(_) | RoundsError::ClosesInThePast | RoundsError::UnknownForm(_))) => {
+        Err(
+            e @ (RoundsError::NobodyToInvite(_) | RoundsError::ClosesInThePast | RoundsError::UnknownForm(_)),
+        ) => {
             let message = dutch(&e);
             new_page(&admin, app, Status::UnprocessableEntity, &typed, typed.datum, Some(message), None)
                 .await
@@ -215,7 +217,11 @@ async fn new_page(
         .forms
         .iter()
         .filter(|f| f.kind == FormKind::Survey)
-        .map(|f| Choice { value: f.id.to_string(), label: f.title.nl.clone(), checked: f.id.0 == typed.formulier })
+        .map(|f| Choice {
+            value: f.id.to_string(),
+            label: f.title.nl.clone(),
+            checked: f.id.0 == typed.formulier,
+        })
         .collect();
     let choices = |pairs: Vec<(String, String)>, chosen: &[&str]| -> Vec<Choice> {
         pairs
@@ -241,7 +247,12 @@ async fn new_page(
     let people: Option<Vec<Person>> = preview.map(|people| {
         people
             .into_iter()
-            .map(|c| Person { role: label(&roles, &c.role), wijk: label(&wijken, &c.wijk), name: c.name, email: c.email })
+            .map(|c| Person {
+                role: label(&roles, &c.role),
+                wijk: label(&wijken, &c.wijk),
+                name: c.name,
+                email: c.email,
+            })
             .collect()
     });
     let context = context! {
@@ -328,7 +339,9 @@ fn missing(admin: &Admin, id: RoundId) -> (Status, Template) {
 /// The result of an action on a round: its page with what was done, or why not.
 async fn after(admin: &Admin, app: &App, id: RoundId, done: Result<String, RoundsError>) -> Page {
     match done {
-        Ok(notice) => round_page(admin, app, id, Status::Ok, Outcome { notice: Some(notice), error: None }).await,
+        Ok(notice) => {
+            round_page(admin, app, id, Status::Ok, Outcome { notice: Some(notice), error: None }).await
+        }
         Err(RoundsError::UnknownRound(_)) => Ok(missing(admin, id)),
         Err(RoundsError::Db(e)) => Err(e.into()),
         Err(e) => {
@@ -395,12 +408,21 @@ async fn extend(admin: Admin, id: i64, form: CsrfForm<NewClose<'_>>, app: &State
 #[post("/beheer/rondes/<id>/uitnodigen", data = "<_form>")]
 async fn invite(admin: Admin, id: i64, _form: CsrfForm<NoFields>, app: &State<App>) -> Page {
     let id = RoundId(id);
-    let done = rounds::invite_late(&app.db, &app.secret, id, LateInvitation::Audience, app.now(), Some(&admin.email))
-        .await
-        .map(|n| match n {
-            0 => "Er waren geen nieuwe contacten om uit te nodigen.".to_owned(),
-            n => format!("{n} nagekomen contacten zijn uitgenodigd; hun uitnodigingen staan klaar om te versturen."),
-        });
+    let done = rounds::invite_late(
+        &app.db,
+        &app.secret,
+        id,
+        LateInvitation::Audience,
+        app.now(),
+        Some(&admin.email),
+    )
+    .await
+    .map(|n| match n {
+        0 => "Er waren geen nieuwe contacten om uit te nodigen.".to_owned(),
+        n => format!(
+            "{n} nagekomen contacten zijn uitgenodigd; hun uitnodigingen staan klaar om te versturen."
+        ),
+    });
     after(&admin, app, id, done).await
 }
 

@@ -14,7 +14,8 @@ fn with_round() -> Cli {
     let cli = Cli::new();
     let csv = cli.write("contacts.csv", CONTACTS.as_bytes());
     assert!(cli.run(&["contacts", "import", &csv]).status.success());
-    let output = cli.run(&["round", "open", "--form", "crisisdienst", "--role", "huisarts", "--closes", "2099-12-30"]);
+    let output =
+        cli.run(&["round", "open", "--form", "crisisdienst", "--role", "huisarts", "--closes", "2099-12-30"]);
     assert!(output.status.success(), "{}", stderr(&output));
     cli
 }
@@ -60,13 +61,23 @@ fn contacts_added_later_are_invited_from_the_command_line() {
     assert!(cli.run(&["contacts", "import", &csv]).status.success());
 
     let output = cli.run(&["round", "invite", "1"]);
-    assert_eq!(stdout(&output), "round 1: 1 invited; their invitation mails are queued\n", "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "round 1: 1 invited; their invitation mails are queued\n",
+        "{}",
+        stderr(&output)
+    );
     let output = cli.run(&["round", "invite", "1"]);
     assert!(stdout(&output).contains("nobody to invite"), "{}", stdout(&output));
     let output = cli.run(&["round", "invite", "1", "--email", "niemand@example.org"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("niemand@example.org is not a contact"), "{}", stderr(&output));
     let output = cli.run(&["round", "invite", "1", "--email", "cor@example.org"]);
-    assert_eq!(stdout(&output), "round 1: 1 invited; their invitation mails are queued\n", "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "round 1: 1 invited; their invitation mails are queued\n",
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(stdout(&cli.run(&["round", "links", "1"])).lines().count(), 5);
 }

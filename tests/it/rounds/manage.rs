@@ -59,8 +59,9 @@ async fn the_schedulers_reminders_follow_an_extended_close() {
     // A reminder due after the old close but before the new one is still queued.
     let mut tx = app.db.write().await.expect("tx");
     let due = closes + Duration::days(1);
-    let queued =
-        peil::outbox::enqueue(&mut tx, peil::outbox::Queue::Reminders(round, 1), due, app.now()).await.expect("queue");
+    let queued = peil::outbox::enqueue(&mut tx, peil::outbox::Queue::Reminders(round, 1), due, app.now())
+        .await
+        .expect("queue");
     tx.commit().await.expect("commit");
     assert_eq!(queued, 3);
 }
@@ -76,9 +77,10 @@ async fn contacts_added_after_the_round_opened_are_invited_once_with_their_mail(
     let late = rounds::late_contacts(&app.pool, round, LateInvitation::Audience).await.expect("late");
     // Frits is no huisarts: the round's audience does not reach him.
     assert_eq!(late.iter().map(|c| c.email.as_str()).collect::<Vec<_>>(), ["eva@example.org"]);
-    let invited = rounds::invite_late(&app.db, &app.secret, round, LateInvitation::Audience, app.now(), ADMIN)
-        .await
-        .expect("invite");
+    let invited =
+        rounds::invite_late(&app.db, &app.secret, round, LateInvitation::Audience, app.now(), ADMIN)
+            .await
+            .expect("invite");
     assert_eq!(invited, 1);
     assert_eq!(mail_statuses(&app, round, "invitation").await, ["pending"; 4]);
     assert_eq!(app.links(round).await.len(), 4);
@@ -97,9 +99,15 @@ async fn named_addresses_are_invited_whatever_the_audience_but_must_be_contacts(
     let (app, round) = with_round().await;
     app.import_contacts(&format!("{CONTACTS}{ONE_MORE}")).await;
     let unknown = ["niemand@example.org".to_owned()];
-    let refused =
-        rounds::invite_late(&app.db, &app.secret, round, LateInvitation::Addresses(&unknown), app.now(), ADMIN)
-            .await;
+    let refused = rounds::invite_late(
+        &app.db,
+        &app.secret,
+        round,
+        LateInvitation::Addresses(&unknown),
+        app.now(),
+        ADMIN,
+    )
+    .await;
     assert!(matches!(refused, Err(RoundsError::NotAContact(_))), "{refused:?}");
     let frits = ["Frits@Example.org".to_owned()];
     let invited =
@@ -148,11 +156,13 @@ async fn a_reminder_now_goes_to_those_who_have_not_answered_once_an_hour() {
 async fn the_list_counts_invited_answered_and_mail_per_round_in_one_statement() {
     let (app, first) = with_round().await;
     let second = app.open_round("crisisdienst", &["poh-ggz"], false).await;
-    sqlx::query("UPDATE invitations SET answered = 1 WHERE round_id = $1 AND id = (SELECT MIN(id) FROM invitations)")
-        .bind(first)
-        .execute(&app.pool)
-        .await
-        .expect("answered");
+    sqlx::query(
+        "UPDATE invitations SET answered = 1 WHERE round_id = $1 AND id = (SELECT MIN(id) FROM invitations)",
+    )
+    .bind(first)
+    .execute(&app.pool)
+    .await
+    .expect("answered");
     sqlx::query("UPDATE outbox SET status = 'failed' WHERE round_id = $1")
         .bind(second)
         .execute(&app.pool)

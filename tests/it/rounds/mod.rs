@@ -21,7 +21,12 @@ async fn with_round() -> (TestApp, peil::rounds::RoundId) {
 
 /// The audit rows of `action`, newest first.
 async fn audited(app: &TestApp, action: &str) -> Vec<AuditEntry> {
-    peil::audit::list(&app.pool, 1000).await.expect("audit").into_iter().filter(|e| e.action == action).collect()
+    peil::audit::list(&app.pool, 1000)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == action)
+        .collect()
 }
 
 /// The statuses of the round's outbox rows of `kind`, sorted.

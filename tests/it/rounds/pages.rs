@@ -10,12 +10,21 @@ use crate::helpers::{CONTACTS, TestApp};
 async fn a_werkgroep_member_gets_403_on_every_rounds_page_and_action() {
     let (app, round) = with_round().await;
     let member = app.login_as("lid@example.org", Role::Werkgroep).await;
-    for path in ["/beheer/rondes".to_owned(), "/beheer/rondes/nieuw".to_owned(), format!("/beheer/rondes/{round}"), format!("/beheer/rondes/{round}/links")] {
+    for path in [
+        "/beheer/rondes".to_owned(),
+        "/beheer/rondes/nieuw".to_owned(),
+        format!("/beheer/rondes/{round}"),
+        format!("/beheer/rondes/{round}/links"),
+    ] {
         assert_eq!(member.get(&path).await.0, 403, "GET {path}");
     }
     for action in ["sluiten", "verlengen", "uitnodigen", "herinneren"] {
         let path = format!("/beheer/rondes/{round}/{action}");
-        assert_eq!(member.post(&path, &[("bevestigd", "ja"), ("datum", "2099-01-01")]).await.0, 403, "POST {path}");
+        assert_eq!(
+            member.post(&path, &[("bevestigd", "ja"), ("datum", "2099-01-01")]).await.0,
+            403,
+            "POST {path}"
+        );
     }
     let new = [("formulier", "crisisdienst"), ("datum", "2099-01-01"), ("bevestigd", "ja")];
     assert_eq!(member.post("/beheer/rondes/nieuw", &new).await.0, 403);
@@ -44,7 +53,13 @@ async fn a_round_opened_by_hand_shows_whom_it_reaches_before_anything_is_written
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(r#"value="Stad""#), "the gemeenten come from the contacts: {page}");
 
-    let fields = [("formulier", "crisisdienst"), ("wijk", "noord"), ("rol", "huisarts"), ("datum", "2099-06-30"), ("tijd", "17:00")];
+    let fields = [
+        ("formulier", "crisisdienst"),
+        ("wijk", "noord"),
+        ("rol", "huisarts"),
+        ("datum", "2099-06-30"),
+        ("tijd", "17:00"),
+    ];
     let (status, page) = admin.post("/beheer/rondes/nieuw", &fields).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Deze ronde bereikt 2 mensen"), "{page}");
@@ -71,11 +86,28 @@ async fn a_new_round_without_a_form_in_the_past_or_for_nobody_is_refused_with_it
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
     for (fields, message) in [
         (vec![("datum", "2099-06-30")], "Kies een vragenlijst."),
-        (vec![("formulier", "crisisdienst"), ("datum", "2001-01-01")], "De sluitingsdatum ligt in het verleden"),
+        (
+            vec![("formulier", "crisisdienst"), ("datum", "2001-01-01")],
+            "De sluitingsdatum ligt in het verleden",
+        ),
         (vec![("formulier", "crisisdienst"), ("datum", "")], "Vul een sluitingsdatum in"),
-        (vec![("formulier", "crisisdienst"), ("datum", "2099-06-30"), ("tijd", "vijf uur")], "Vul de tijd in"),
-        (vec![("formulier", "crisisdienst"), ("datum", "2099-06-30"), ("rol", "poh-ggz"), ("wijk", "zuid")], "Niemand past"),
-        (vec![("formulier", "bestaat-niet"), ("datum", "2099-06-30"), ("bevestigd", "ja")], "Er is geen vragenlijst"),
+        (
+            vec![("formulier", "crisisdienst"), ("datum", "2099-06-30"), ("tijd", "vijf uur")],
+            "Vul de tijd in",
+        ),
+        (
+            vec![
+                ("formulier", "crisisdienst"),
+                ("datum", "2099-06-30"),
+                ("rol", "poh-ggz"),
+                ("wijk", "zuid"),
+            ],
+            "Niemand past",
+        ),
+        (
+            vec![("formulier", "bestaat-niet"), ("datum", "2099-06-30"), ("bevestigd", "ja")],
+            "Er is geen vragenlijst",
+        ),
     ] {
         let (status, page) = admin.post("/beheer/rondes/nieuw", &fields).await;
         assert_eq!(status, 422, "{fields:?}: {page}");
@@ -112,11 +144,13 @@ async fn extending_inviting_and_reminding_from_the_page() {
     let (status, page) = admin.post(&format!("{base}/verlengen"), &[("datum", "2001-01-01")]).await;
     assert_eq!(status, 422, "{page}");
     assert!(page.contains("in het verleden"), "{page}");
-    let (status, page) = admin.post(&format!("{base}/verlengen"), &[("datum", "2099-12-31"), ("tijd", "12:00")]).await;
+    let (status, page) =
+        admin.post(&format!("{base}/verlengen"), &[("datum", "2099-12-31"), ("tijd", "12:00")]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("verlengd tot 31 december 2099 om 12.00 uur"), "{page}");
 
-    app.import_contacts(&format!("{CONTACTS}Eva Jansen;eva@example.org;huisarts;Praktijk Zuid;zuid;Stad\n")).await;
+    app.import_contacts(&format!("{CONTACTS}Eva Jansen;eva@example.org;huisarts;Praktijk Zuid;zuid;Stad\n"))
+        .await;
     let (_, page) = admin.get(&base).await;
     assert!(page.contains("1 contact past nu bij de doelgroep"), "{page}");
     assert!(page.contains("3 mensen hebben nog niet geantwoord"), "{page}");
@@ -135,7 +169,8 @@ async fn extending_inviting_and_reminding_from_the_page() {
 async fn the_personal_links_are_shown_to_an_administrator_and_each_showing_is_logged() {
     let (app, round) = with_round().await;
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
-    let response = admin.client.get(format!("{}/beheer/rondes/{round}/links", app.url)).send().await.expect("GET");
+    let response =
+        admin.client.get(format!("{}/beheer/rondes/{round}/links", app.url)).send().await.expect("GET");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let page = response.text().await.expect("body");
