@@ -225,6 +225,18 @@ pub async fn close(
     Ok(Closed { cancelled_mails })
 }
 
+/// How many mails [`close`] would cancel now: the round's invitations, reminders and
+/// registration links still waiting. (Seat mails of a sign-up round go out as they would.)
+pub async fn waiting_mail(pool: &Pool, round: RoundId) -> Result<i64, RoundsError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE round_id = $1 AND status = 'pending' \
+         AND kind IN ('invitation', 'reminder', 'registration')",
+    )
+    .bind(round)
+    .fetch_one(pool)
+    .await?)
+}
+
 /// Moves the close of an open (or not yet open) round to `closes_at`, which must lie after now
 /// and after the present close. A closed round stays closed: its results may have been read
 /// with the answers it had. The scheduler's reminders count from when the round opened and

@@ -24,7 +24,7 @@ pub use invitations::{
 };
 pub use manage::{
     Closed, LateInvitation, RoundState, RoundSummary, close, extend, invite_late, late_contacts, list,
-    open_by_hand, remind_now, summary, to_remind,
+    open_by_hand, remind_now, summary, to_remind, waiting_mail,
 };
 pub use token::InvitationToken;
 

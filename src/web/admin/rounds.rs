@@ -368,6 +368,7 @@ async fn close(admin: Admin, id: i64, form: CsrfForm<Confirm<'_>>, app: &State<A
         };
         let context = context! {
             round: RoundView::of(&summary, app.now()),
+            waiting: rounds::waiting_mail(app.db.read(), id).await?,
             account_email: &admin.email,
             csrf: admin.csrf(),
         };

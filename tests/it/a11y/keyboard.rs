@@ -187,7 +187,7 @@ async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
 
 /// The words of the staff tables (`table.list`) that the layout broke over two lines
 /// ("Wach-twoo-rd" at 375 px); `None` when every word is whole.
-async fn broken_words(browser: &Browser, page: &str, width: u32, text: u32) -> Option<String> {
+pub(crate) async fn broken_words(browser: &Browser, page: &str, width: u32, text: u32) -> Option<String> {
     let js = "const broken = [];
               for (const cell of document.querySelectorAll('table.list th, table.list td')) {
                 const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);

@@ -4,6 +4,7 @@
 
 use peil::accounts::Role;
 
+use super::keyboard::{SIZES, broken_words, sideways};
 use super::{Audit, Source, log_in};
 use crate::helpers::{CONTACTS, TestApp};
 
@@ -45,4 +46,33 @@ async fn every_rounds_page_passes_axe_and_the_html_checker() {
     audit.browser.wait_for_text("Deze ronde bereikt").await;
     audit.check("wie de ronde bereikt", Source::Dom).await;
     audit.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rounds_pages_fit_320_px_and_200_percent_zoom() {
+    let Some(audit) = Audit::start().await else { return };
+    let browser = &audit.browser;
+    let app = TestApp::spawn().await;
+    app.import_contacts(CONTACTS).await;
+    let round = app.open_round("crisisdienst", &["huisarts"], false).await;
+    app.create_user("beheer@example.org", Role::Admin).await;
+    log_in(browser, &app.url, "beheer@example.org").await;
+    let url = &app.url;
+    let pages = [
+        format!("{url}/beheer/rondes"),
+        format!("{url}/beheer/rondes/nieuw"),
+        format!("{url}/beheer/rondes/{round}"),
+        format!("{url}/beheer/rondes/{round}/links"),
+    ];
+    let mut too_wide = vec![];
+    for (width, text) in SIZES {
+        browser.client().set_window_size(width, 900).await.expect("window size");
+        for page in &pages {
+            browser.client().goto(page).await.expect("open");
+            too_wide.extend(sideways(browser, page, text).await);
+            too_wide.extend(broken_words(browser, page, width, text).await);
+        }
+    }
+    assert!(too_wide.is_empty(), "pages that scroll sideways or break words:\n{}", too_wide.join("\n"));
+    audit.browser.quit().await;
 }

@@ -123,7 +123,7 @@ async fn closing_from_the_page_asks_first_and_says_what_happens_to_waiting_mail(
     let path = format!("/beheer/rondes/{round}/sluiten");
     let (status, page) = admin.post(&path, &[]).await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("niet meer verstuurd"), "{page}");
+    assert!(page.contains("niet meer verstuurd: 3 mails wachten nu"), "{page}");
     assert!(audited(&app, "round_closed").await.is_empty(), "the question closes nothing");
 
     let (status, page) = admin.post(&path, &[("bevestigd", "ja")]).await;
