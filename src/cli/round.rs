@@ -91,7 +91,7 @@ pub(super) async fn run(
                 anonymous,
                 occurrence: None,
             };
-            rounds::open(db, forms, secret, &request, now).await.map(|opened| {
+            rounds::open_by_hand(db, forms, secret, &request, now, None).await.map(|opened| {
                 println!(
                     "round {} opened: {} invited, open until {}",
                     opened.round,

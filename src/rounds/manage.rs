@@ -150,8 +150,8 @@ pub async fn summary(pool: &Pool, round: RoundId) -> Result<RoundSummary, Rounds
     row.map(RoundSummary::from).ok_or(RoundsError::UnknownRound(round))
 }
 
-/// A survey round opened by a person (from `/beheer/rondes/nieuw`): [`super::open`] with its
-/// audit row in the same transaction.
+/// A survey round opened by a person (`/beheer/rondes/nieuw`, `peil round open`): [`super::open`]
+/// with its audit row in the same transaction.
 pub async fn open_by_hand(
     db: &Db,
     forms: &Forms,

@@ -48,7 +48,7 @@ fn a_round_is_listed_extended_reminded_and_closed_from_the_command_line() {
     assert!(stderr(&output).contains("round 1 has closed"), "{}", stderr(&output));
     assert!(stdout(&cli.run(&["round", "list"])).contains("\tgesloten\t"));
     let audit = stdout(&cli.run(&["audit"]));
-    for action in ["round_closed", "reminders_sent", "round_extended"] {
+    for action in ["round_opened", "round_closed", "reminders_sent", "round_extended"] {
         assert!(audit.contains(action), "{action}: {audit}");
     }
 }
