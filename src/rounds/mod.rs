@@ -7,6 +7,7 @@
 pub mod guesses;
 mod invitations;
 mod manage;
+mod summary;
 pub mod token;
 
 use std::sync::Arc;
@@ -23,9 +24,10 @@ pub use invitations::{
     remove_invitation, unconfirmed_registrations,
 };
 pub use manage::{
-    Closed, LateInvitation, RoundState, RoundSummary, close, extend, invite_late, late_contacts, list,
-    open_by_hand, remind_now, summary, to_remind, waiting_mail,
+    Closed, LateInvitation, close, extend, invite_late, late_contacts, open_by_hand, remind_now, to_remind,
+    waiting_mail,
 };
+pub use summary::{RoundState, RoundSummary, list, summary};
 pub use token::InvitationToken;
 
 crate::db::id!(RoundId);
