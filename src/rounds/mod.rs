@@ -2,7 +2,9 @@
 //! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
 //! what people in an open round are answering. A round's invitation mails go into the outbox in
 //! the transaction that opens it (`outbox::enqueue`). A survey round is opened by [`open`]; a sign-up round by
-//! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open.
+//! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open. A round
+//! keeps its audience as data too (`Audience`), so contacts who come later can be invited;
+//! `manage` closes, extends, invites late and reminds, `summary` lists rounds with their figures.
 
 pub mod guesses;
 mod invitations;
