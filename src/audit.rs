@@ -30,10 +30,16 @@ pub enum AuditAction {
     ContactsImported,
     ContactChanged,
     OptOutUndone,
+    RoundOpened,
+    RoundClosed,
+    RoundExtended,
+    LateInvited,
+    RemindersSent,
+    LinksViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -50,6 +56,12 @@ impl AuditAction {
         AuditAction::ContactsImported,
         AuditAction::ContactChanged,
         AuditAction::OptOutUndone,
+        AuditAction::RoundOpened,
+        AuditAction::RoundClosed,
+        AuditAction::RoundExtended,
+        AuditAction::LateInvited,
+        AuditAction::RemindersSent,
+        AuditAction::LinksViewed,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -76,6 +88,12 @@ impl AuditAction {
             AuditAction::ContactsImported => "Contacten geïmporteerd",
             AuditAction::ContactChanged => "Contact gewijzigd",
             AuditAction::OptOutUndone => "Afmelding ingetrokken",
+            AuditAction::RoundOpened => "Ronde geopend",
+            AuditAction::RoundClosed => "Ronde gesloten",
+            AuditAction::RoundExtended => "Ronde verlengd",
+            AuditAction::LateInvited => "Nagekomen contacten uitgenodigd",
+            AuditAction::RemindersSent => "Herinnering verstuurd",
+            AuditAction::LinksViewed => "Links bekeken",
         }
     }
 
@@ -97,6 +115,12 @@ impl AuditAction {
             AuditAction::ContactsImported => "contacts_imported",
             AuditAction::ContactChanged => "contact_changed",
             AuditAction::OptOutUndone => "opt_out_undone",
+            AuditAction::RoundOpened => "round_opened",
+            AuditAction::RoundClosed => "round_closed",
+            AuditAction::RoundExtended => "round_extended",
+            AuditAction::LateInvited => "late_invited",
+            AuditAction::RemindersSent => "reminders_sent",
+            AuditAction::LinksViewed => "links_viewed",
         }
     }
 }
@@ -214,6 +238,6 @@ mod tests {
 
     #[test]
     fn a_kind_this_version_does_not_know_shows_as_stored() {
-        assert_eq!(label_of("round_closed"), "round_closed");
+        assert_eq!(label_of("moon_landed"), "moon_landed");
     }
 }

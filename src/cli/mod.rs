@@ -5,6 +5,7 @@
 
 mod export;
 mod output;
+mod round;
 mod session;
 mod user;
 
@@ -18,7 +19,6 @@ use clap::{Parser, Subcommand};
 use crate::contacts::{self, Vocabulary};
 use crate::forms::{self, Forms};
 use crate::jobs;
-use crate::rounds::{self, OpenRequest, RoundId};
 use crate::settings::Settings;
 
 #[derive(Parser)]
@@ -52,7 +52,7 @@ pub enum Command {
     Contacts(ContactsCommand),
     /// Open rounds and print their links.
     #[command(subcommand)]
-    Round(RoundCommand),
+    Round(round::RoundCommand),
     /// Show the mails per round and status, why mail waits (last error, next attempt), and the
     /// last failures with their reasons; `peil outbox retry` sends failed mail again. The page:
     /// /beheer/mail.
@@ -115,32 +115,6 @@ pub enum ContactsCommand {
     Import { file: PathBuf },
 }
 
-#[derive(Subcommand)]
-pub enum RoundCommand {
-    /// Open a round of a form for the matching contacts.
-    Open {
-        #[arg(long)]
-        form: String,
-        /// Invite only this role (repeatable).
-        #[arg(long = "role")]
-        roles: Vec<String>,
-        /// Invite only this wijk (repeatable).
-        #[arg(long = "wijk")]
-        wijken: Vec<String>,
-        /// Invite only this gemeente (repeatable).
-        #[arg(long = "gemeente")]
-        gemeenten: Vec<String>,
-        /// Last day to answer, YYYY-MM-DD (default: settings.default_open_days from today).
-        #[arg(long)]
-        closes: Option<chrono::NaiveDate>,
-        /// Keep the answers unlinkable to people, whatever the form says.
-        #[arg(long)]
-        anonymous: bool,
-    },
-    /// Print every invited person's personal link.
-    Links { round: i64 },
-}
-
 /// Runs the command; one whose reader closed stdout early ends successfully, without a message.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match command(cli).await {
@@ -178,7 +152,7 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Round(command) => {
             let forms = load_forms(&settings)?;
             let (db, secret) = keyed(&mut settings).await?;
-            round(command, &settings, &forms, &db, &secret).await
+            round::run(command, &settings, &forms, &db, &secret).await
         }
         Command::Key(KeyCommand::Adopt) => {
             let secret = settings.resolve_secret()?;
@@ -215,60 +189,6 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn round(
-    command: RoundCommand,
-    settings: &Settings,
-    forms: &Forms,
-    db: &crate::db::Db,
-    secret: &crate::settings::Secret,
-) -> anyhow::Result<ExitCode> {
-    match command {
-        RoundCommand::Open { form, roles, wijken, gemeenten, closes, anonymous } => {
-            let days = chrono::Duration::days(i64::from(settings.default_open_days));
-            let now = now();
-            let last_day = closes.unwrap_or_else(|| crate::time::amsterdam_date(now) + days);
-            let request = OpenRequest {
-                form_id: form,
-                roles,
-                wijken,
-                gemeenten,
-                closes_at: crate::time::end_of_day(last_day),
-                anonymous,
-                occurrence: None,
-            };
-            match rounds::open(db, forms, secret, &request, now).await {
-                Ok(opened) => {
-                    println!(
-                        "round {} opened: {} invited, open until {}",
-                        opened.round,
-                        opened.invited,
-                        crate::time::dutch(request.closes_at)
-                    );
-                    println!("{} invitation mails queued; `peil serve` sends them", opened.queued);
-                    println!("print the links with: peil round links {}", opened.round);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
-        RoundCommand::Links { round } => {
-            match rounds::links(db.read(), secret, &settings.base_url, RoundId(round)).await {
-                Ok(links) => {
-                    output::print_lines(links.iter().map(|l| format!("{}\t{}\t{}", l.name, l.email, l.url)))?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
-    }
-}
-
 /// `peil outbox retry`: one failed mail, or a round's, back in the queue (audited).
 async fn retry_mail(db: &crate::db::Db, mail: Option<i64>, round: Option<i64>) -> anyhow::Result<ExitCode> {
     use crate::outbox::{self, OutboxError, OutboxId};
@@ -294,7 +214,7 @@ async fn retry_mail(db: &crate::db::Db, mail: Option<i64>, round: Option<i64>) -
 }
 
 /// A command runs at the system clock's now.
-fn now() -> chrono::DateTime<chrono::Utc> {
+pub(super) fn now() -> chrono::DateTime<chrono::Utc> {
     crate::time::clock::system().now()
 }
 

@@ -20,6 +20,9 @@ pub enum Queue<'a> {
     /// Reminder `number` for everyone in the round who has not answered or opted out, unless the
     /// round closes before the reminder is due.
     Reminders(RoundId, u32),
+    /// A reminder asked for by hand (`rounds::remind_now`), to the same people as [`Queue::Reminders`];
+    /// at most one per invitation per hour, so a button pressed twice sends one.
+    RemindersNow(RoundId),
     /// A mail of this kind about a seat, to its holder; the `&str` tells apart mails of one kind
     /// that may each be sent (a session changed twice), empty for one of a kind.
     Seat(MailKind, SeatId, &'a str),
@@ -57,6 +60,17 @@ pub async fn enqueue(
         )
         .bind(round)
         .bind(format!(":{number}"))
+        .bind(due_at)
+        .bind(now),
+        Queue::RemindersNow(round) => sqlx::query(
+            "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, status, attempts, due_at, created_at) \
+             SELECT 'reminder:' || CAST(i.id AS TEXT) || $2, 'reminder', i.round_id, i.id, 'pending', 0, $3, $4 \
+             FROM invitations i JOIN contacts c ON c.id = i.contact_id JOIN rounds r ON r.id = i.round_id \
+             WHERE i.round_id = $1 AND i.answered = 0 AND c.opted_out = 0 AND r.closes_at > $3 \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(round)
+        .bind(format!(":now:{}", now.at().timestamp() / 3600))
         .bind(due_at)
         .bind(now),
         Queue::Seat(kind, seat, variant) => sqlx::query(
@@ -111,6 +125,25 @@ pub async fn cancel_for_opt_out(
            WHERE i.contact_id = (SELECT contact_id FROM invitations WHERE id = $1))",
     )
     .bind(invitation)
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(cancelled.rows_affected())
+}
+
+/// Cancels the invitations, reminders and registration links of `round` still waiting, in the
+/// caller's transaction, when the round closes; returns how many. (The worker would drop them at
+/// send time anyway; cancelled now, the delivery pages count them as what they are.)
+pub async fn cancel_for_closed_round(
+    tx: &mut Write,
+    round: RoundId,
+    now: DateTime<Utc>,
+) -> Result<u64, OutboxError> {
+    let cancelled = sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'the round has closed', due_at = $2 \
+         WHERE round_id = $1 AND status = 'pending' AND kind IN ('invitation', 'reminder', 'registration')",
+    )
+    .bind(round)
     .bind(Timestamp::from(now))
     .execute(&mut **tx)
     .await?;

@@ -2,10 +2,14 @@
 //! person. A round keeps a snapshot of the checked form, so later edits of the file do not change
 //! what people in an open round are answering. A round's invitation mails go into the outbox in
 //! the transaction that opens it (`outbox::enqueue`). A survey round is opened by [`open`]; a sign-up round by
-//! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open.
+//! `signup::open`, which adds its sessions to the transaction [`begin`] leaves open. A round
+//! keeps its audience as data too (`Audience`), so contacts who come later can be invited;
+//! `manage` closes, extends, invites late and reminds, `summary` lists rounds with their figures.
 
 pub mod guesses;
 mod invitations;
+mod manage;
+mod summary;
 pub mod token;
 
 use std::sync::Arc;
@@ -21,6 +25,11 @@ pub use invitations::{
     Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
     remove_invitation, unconfirmed_registrations,
 };
+pub use manage::{
+    Closed, LateInvitation, close, extend, invite_late, late_contacts, open_by_hand, remind_now, to_remind,
+    waiting_mail,
+};
+pub use summary::{RoundState, RoundSummary, list, summary};
 pub use token::InvitationToken;
 
 crate::db::id!(RoundId);
@@ -60,6 +69,16 @@ pub enum RoundsError {
     Contacts(#[from] ContactsError),
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
+    #[error("round {0} has closed")]
+    Closed(RoundId),
+    #[error("round {0} has not opened yet")]
+    NotYetOpen(RoundId),
+    #[error("the new closing time must be later than the present one ({0})")]
+    NotLater(String),
+    #[error("round {0} was opened before peil kept its audience; name the addresses with --email")]
+    NoStoredAudience(RoundId),
+    #[error("{0} is not a contact who can be invited (unknown, opted out or self-registered)")]
+    NotAContact(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -68,7 +87,8 @@ pub enum RoundsError {
 #[derive(Debug)]
 pub struct Round {
     pub id: RoundId,
-    pub form: Form,
+    /// Shared with the [`RoundCache`]: a snapshot never changes.
+    pub form: Arc<Form>,
     pub title: String,
     pub anonymous: bool,
     pub opens_at: DateTime<Utc>,
@@ -187,8 +207,8 @@ pub async fn begin(
         return Err(RoundsError::ClosesInThePast);
     }
     let audience = describe_audience(request);
-    let mut people = contacts::matching(db.read(), &request.roles, &request.wijken).await?;
-    people.retain(|p| request.gemeenten.is_empty() || request.gemeenten.contains(&p.gemeente));
+    let stored = Audience::of(request);
+    let people = stored.people(db.read()).await?;
     let open_registration = matches!(offer, Offer::Signup { open_registration: true });
     if people.is_empty() && !open_registration {
         return Err(RoundsError::NobodyToInvite(audience));
@@ -203,7 +223,7 @@ pub async fn begin(
     let mut tx = db.write().await?;
     let round: Option<RoundId> = sqlx::query_scalar(
         "INSERT INTO rounds (form_id, form_json, title, anonymous, audience, opens_at, closes_at, created_at, \
-         job_id, occurrence, part) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         job_id, occurrence, part, audience_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (job_id, occurrence, part) DO NOTHING RETURNING id",
     )
     .bind(&form.id.0)
@@ -217,6 +237,7 @@ pub async fn begin(
     .bind(job)
     .bind(at)
     .bind(part)
+    .bind(stored.to_json())
     .fetch_optional(&mut *tx)
     .await?;
     // Dropped, the transaction rolls back.
@@ -243,6 +264,36 @@ pub async fn set_signup_rules(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Who a round is for, as stored with it (`rounds.audience_json`): an empty list means any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Audience {
+    pub roles: Vec<String>,
+    pub wijken: Vec<String>,
+    pub gemeenten: Vec<String>,
+}
+
+impl Audience {
+    pub fn of(request: &OpenRequest) -> Audience {
+        Audience {
+            roles: request.roles.clone(),
+            wijken: request.wijken.clone(),
+            gemeenten: request.gemeenten.clone(),
+        }
+    }
+
+    /// The contacts it reaches now (not opted out, not self-registered), ordered by e-mail.
+    pub async fn people(&self, pool: &Pool) -> Result<Vec<contacts::Contact>, RoundsError> {
+        let mut people = contacts::matching(pool, &self.roles, &self.wijken).await?;
+        people.retain(|p| self.gemeenten.is_empty() || self.gemeenten.contains(&p.gemeente));
+        Ok(people)
+    }
+
+    fn to_json(&self) -> String {
+        // Three lists of strings always serialise.
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 fn describe_audience(request: &OpenRequest) -> String {
@@ -275,7 +326,7 @@ pub async fn load(pool: &Pool, id: RoundId) -> Result<Round, RoundsError> {
             .ok_or(RoundsError::UnknownRound(id))?;
     Ok(Round {
         id,
-        form: serde_json::from_str(&row.form_json).map_err(|e| RoundsError::Snapshot(id, e))?,
+        form: Arc::new(serde_json::from_str(&row.form_json).map_err(|e| RoundsError::Snapshot(id, e))?),
         title: row.title,
         anonymous: row.anonymous != 0,
         opens_at: row.opens_at.at(),
@@ -283,21 +334,40 @@ pub async fn load(pool: &Pool, id: RoundId) -> Result<Round, RoundsError> {
     })
 }
 
-/// Rounds are read on every request; their snapshots never change, so they are parsed once.
+/// Rounds are read on every request. Their snapshots (form, title, anonymity) never change, so
+/// they are parsed once per process; their dates do change (a round closed early or extended,
+/// maybe by another instance), so those are read afresh on every `get`, by primary key.
 #[derive(Default)]
 pub struct RoundCache {
-    rounds: std::sync::RwLock<std::collections::HashMap<RoundId, Arc<Round>>>,
+    snapshots: std::sync::RwLock<std::collections::HashMap<RoundId, Snapshot>>,
+}
+
+/// What of a round never changes once it is open.
+#[derive(Clone)]
+struct Snapshot {
+    form: Arc<Form>,
+    title: String,
+    anonymous: bool,
 }
 
 impl RoundCache {
     pub async fn get(&self, pool: &Pool, id: RoundId) -> Result<Arc<Round>, RoundsError> {
-        if let Some(round) = self.rounds.read().ok().and_then(|r| r.get(&id).cloned()) {
-            return Ok(round);
-        }
-        let round = Arc::new(load(pool, id).await?);
-        if let Ok(mut rounds) = self.rounds.write() {
-            rounds.insert(id, round.clone());
-        }
-        Ok(round)
+        let cached = self.snapshots.read().ok().and_then(|s| s.get(&id).cloned());
+        let Some(Snapshot { form, title, anonymous }) = cached else {
+            let round = load(pool, id).await?;
+            let snapshot =
+                Snapshot { form: round.form.clone(), title: round.title.clone(), anonymous: round.anonymous };
+            if let Ok(mut snapshots) = self.snapshots.write() {
+                snapshots.insert(id, snapshot);
+            }
+            return Ok(Arc::new(round));
+        };
+        let (opens_at, closes_at): (Timestamp, Timestamp) =
+            sqlx::query_as("SELECT opens_at, closes_at FROM rounds WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(RoundsError::UnknownRound(id))?;
+        Ok(Arc::new(Round { id, form, title, anonymous, opens_at: opens_at.at(), closes_at: closes_at.at() }))
     }
 }

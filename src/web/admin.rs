@@ -8,6 +8,7 @@ mod contacts;
 mod logbook;
 mod mail;
 mod manage;
+mod rounds;
 mod start;
 
 use rocket::form::{self, Contextual, FromFormField, ValueField};
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<Route> {
         routes![users, add_user, manage::change_role, manage::remove, logbook::logbook, start::start];
     all.extend(mail::routes());
     all.extend(contacts::routes());
+    all.extend(rounds::routes());
     all
 }
 

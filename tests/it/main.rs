@@ -24,6 +24,7 @@ mod mail;
 mod private_files;
 mod respondent_pages;
 mod results;
+mod rounds;
 mod schedule;
 mod service;
 mod signup;

@@ -10,6 +10,7 @@ mod beheer;
 mod contacts;
 mod keyboard;
 mod respondent;
+mod rounds;
 mod werkgroep;
 
 use std::path::PathBuf;
