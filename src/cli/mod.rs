@@ -194,7 +194,7 @@ async fn retry_mail(db: &crate::db::Db, mail: Option<i64>, round: Option<i64>) -
     use crate::outbox::{self, OutboxError, OutboxId};
     match (mail, round) {
         (_, Some(round)) => {
-            let again = outbox::retry_round(db, RoundId(round), None, now()).await?;
+            let again = outbox::retry_round(db, crate::rounds::RoundId(round), None, now()).await?;
             println!("round {round}: {again} failed mail(s) queued again");
             Ok(if again == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
