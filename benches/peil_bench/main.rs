@@ -12,6 +12,7 @@
 mod backend;
 mod client;
 mod compare;
+mod contacts;
 mod db;
 mod driver;
 mod floor;
@@ -46,6 +47,10 @@ struct Args {
     /// Run only the results workload (the results page over 10,000 and 100,000 responses).
     #[arg(long, conflicts_with = "only_postgres")]
     only_results: bool,
+    /// Run only the contacts workload (`/beheer/contacten` over 10,000 contacts, filtered and
+    /// searched).
+    #[arg(long, conflicts_with_all = ["only_results", "only_postgres"])]
+    only_contacts: bool,
     /// Run only the driver comparison: sqlx's Any driver against the native one, on SQLite and
     /// (when it answers at the local default) PostgreSQL.
     #[arg(long)]
@@ -85,6 +90,8 @@ fn main() -> ExitCode {
             rt.block_on(async {
                 if args.only_driver {
                     bench_driver().await
+                } else if args.only_contacts {
+                    bench_contacts(args.quick).await
                 } else if args.only_results {
                     bench_results(args.quick).await
                 } else if args.only_postgres {
@@ -195,6 +202,18 @@ async fn bench_results(quick: bool) -> anyhow::Result<()> {
     report.write(&paths.target.join("bench-results.json"))?;
     println!("\n{}", results.table());
     println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
+    Ok(())
+}
+
+/// Only the contacts workload: its table (a page of the contact list over 10,000 contacts).
+async fn bench_contacts(quick: bool) -> anyhow::Result<()> {
+    let paths = server::Paths::find()?;
+    let report = report::Report::new(&paths.repo, quick);
+    println!("{}", report.meta_line());
+    println!("contacts: /beheer/contacten over {} contacts", contacts::CONTACTS);
+    let contacts = contacts::run_workload(&paths, quick, &Backend::Sqlite).await?;
+    println!("\n{}", contacts.table());
+    println!("- every contacts page under 100 ms at the median: {}", verdict(Some(contacts.target_met())));
     Ok(())
 }
 

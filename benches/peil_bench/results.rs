@@ -130,7 +130,7 @@ async fn level(paths: &Paths, backend: &Backend, responses: usize, requests: usi
 }
 
 /// Sets the password through the link `peil user add` printed and logs in; returns the cookie.
-async fn log_in(conn: &mut Conn, printed: &str) -> anyhow::Result<String> {
+pub(crate) async fn log_in(conn: &mut Conn, printed: &str) -> anyhow::Result<String> {
     let path = printed
         .split_whitespace()
         .find_map(|word| word.find("/wachtwoord/").map(|at| word[at..].to_string()))

@@ -9,7 +9,7 @@ mod round;
 mod session;
 mod user;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -112,7 +112,12 @@ pub enum JobCommand {
 #[derive(Subcommand)]
 pub enum ContactsCommand {
     /// Import a CSV export (name, e-mail, role, practice, wijk, gemeente); all rows or none.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Only check the file and say what importing it would do; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Runs the command; one whose reader closed stdout early ends successfully, without a message.
@@ -130,11 +135,14 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => Ok(check(&settings)),
         Command::Schedule { from } => schedule(&settings, from),
         Command::Job(JobCommand::Start { job }) => start_job(&mut settings, &job).await,
-        Command::Contacts(ContactsCommand::Import { file }) => {
+        Command::Contacts(ContactsCommand::Import { file, check }) => {
             let forms = load_forms(&settings)?;
             let db = crate::db::Db::connect(&settings.database_url).await?;
             let vocabulary =
                 Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
+            if check {
+                return check_contacts(&db, &file, &vocabulary).await;
+            }
             match contacts::import_csv(&db, &file, &vocabulary, now()).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
@@ -187,6 +195,29 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// `peil contacts import --check`: the preview of the import page, as text.
+async fn check_contacts(
+    db: &crate::db::Db,
+    file: &Path,
+    vocabulary: &Vocabulary,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let preview = contacts::preview(db.read(), &file.display().to_string(), &bytes, vocabulary).await?;
+    if !preview.problems.is_empty() {
+        for problem in &preview.problems {
+            eprintln!("{problem}");
+        }
+        eprintln!("Nothing would be imported.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let contacts::Counts { new, changed, unchanged, opted_out } = preview.counts;
+    println!(
+        "{}: would add {new}, update {changed}, leave {unchanged} unchanged; {opted_out} of them opted out",
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `peil outbox retry`: one failed mail, or a round's, back in the queue (audited).

@@ -319,3 +319,48 @@ async fn a_quoted_name_with_a_line_break_or_a_tab_is_refused_at_its_line() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_import_is_in_the_audit_log_as_done_from_the_command_line() {
+    let app = App::new().await;
+    app.import_text("contacten.csv", DUTCH_LIST).await;
+    let rows: Vec<(Option<String>, String)> =
+        sqlx::query_as("SELECT actor, detail FROM audit_log WHERE action = 'contacts_imported'")
+            .fetch_all(&app.pool)
+            .await
+            .expect("audit rows");
+    let path = app.dir.path().join("contacten.csv");
+    assert_eq!(
+        rows,
+        [(None, format!("{}: 3 nieuw, 0 gewijzigd, 0 ongewijzigd, 0 afgemeld", path.display()))]
+    );
+}
+
+#[test]
+fn import_check_says_what_an_import_would_do_and_writes_nothing() {
+    let cli = crate::cli::Cli::new();
+    let list = cli.write("contacts.csv", crate::helpers::CONTACTS.as_bytes());
+    assert!(cli.run(&["contacts", "import", &list]).status.success());
+    let next = crate::helpers::CONTACTS.replace("Praktijk Zuid;zuid", "Praktijk Oost;oost")
+        + "Eva Jansen;eva@example.org;poh-ggz;;zuid;Stad\n";
+    let next = cli.write("next.csv", next.as_bytes());
+    let output = cli.run(&["contacts", "import", "--check", &next]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("{next}: would add 1, update 1, leave 3 unchanged; 0 of them opted out\n")
+    );
+    let bad = cli.write("bad.csv", b"naam;e-mail adres;rol\nAnna;anna@example.org;tandarts\n");
+    let output = cli.run(&["contacts", "import", "--check", &bad]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{bad}:1: unknown column \"e-mail adres\" (looks like \"e-mail\")")),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("{bad}:2: unknown role \"tandarts\"")), "{stderr}");
+    assert!(stderr.ends_with("Nothing would be imported.\n"), "{stderr}");
+    // Importing the checked list now still finds Eva new: the check wrote nothing.
+    let output = cli.run(&["contacts", "import", &next]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), format!("{next}: 1 added, 1 updated, 3 unchanged\n"));
+}

@@ -204,6 +204,16 @@ async fn undoing_an_opt_out_needs_a_reason_which_goes_into_the_audit_log() {
     let (status, page) = admin.post(&path, &[("reden", "nog eens")]).await;
     assert_eq!(status, 422, "{page}");
     assert_eq!(audited(&app, "opt_out_undone").await.len(), 1);
+
+    // Their own link can opt them out again.
+    app.open_round("wachttijden", &["poh-ggz"], false).await;
+    let invitation: i64 = sqlx::query_scalar("SELECT id FROM invitations WHERE contact_id = $1")
+        .bind(cor)
+        .fetch_one(&app.pool)
+        .await
+        .expect("Cor is invited again");
+    peil::mail::opt_out(&app.db, peil::rounds::InvitationId(invitation), app.now()).await.expect("opt out");
+    assert_eq!(app.count("SELECT opted_out FROM contacts WHERE email = 'cor@example.org'").await, 1);
 }
 
 #[tokio::test]
