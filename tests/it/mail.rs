@@ -3,6 +3,7 @@
 //! and unsubscribing stops everything still waiting.
 
 mod lease;
+mod look;
 mod pooled;
 mod queue;
 mod received;

@@ -7,6 +7,7 @@
 //! is set (as CI does): then they fail. They run once, in the SQLite binary.
 
 mod keyboard;
+mod organisation;
 mod respondent;
 mod werkgroep;
 
