@@ -69,6 +69,7 @@ async fn the_html_invitation_fits_a_390_pixel_phone_without_sideways_scrolling()
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("uitnodiging.html");
     std::fs::write(&file, html_part(&invitation)).expect("write the mail");
+    browser.client().set_window_size(390, 844).await.expect("window size");
     browser.client().goto(&format!("file://{}", file.display())).await.expect("open the mail");
 
     let width = browser.script("return window.innerWidth;").await;
