@@ -136,7 +136,11 @@ impl Phone {
         let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
         let dial = match international {
             true if (8..=15).contains(&digits.len()) && !digits.starts_with('0') => format!("+{digits}"),
-            false if (8..=11).contains(&digits.len()) && digits.starts_with('0') && !digits.starts_with("00") => {
+            false
+                if (8..=11).contains(&digits.len())
+                    && digits.starts_with('0')
+                    && !digits.starts_with("00") =>
+            {
                 format!("+31{}", &digits[1..])
             }
             _ => return Err(refused()),
@@ -190,10 +194,14 @@ mod tests {
 
     #[test]
     fn what_is_not_a_phone_number_is_refused_with_the_key_and_the_value() {
-        for written in ["123", "020 123 4567 toestel 12", "bel ons", "+0 20 123 4567", "0020 123 4567", "2012345678"]
+        for written in
+            ["123", "020 123 4567 toestel 12", "bel ons", "+0 20 123 4567", "0020 123 4567", "2012345678"]
         {
             let refused = Phone::parse(written).expect_err(written);
-            assert!(refused.to_string().starts_with(&format!("organisation.phone \"{written}\"")), "{refused}");
+            assert!(
+                refused.to_string().starts_with(&format!("organisation.phone \"{written}\"")),
+                "{refused}"
+            );
         }
     }
 
@@ -209,13 +217,19 @@ mod tests {
 
     #[test]
     fn the_contact_carries_the_name_the_address_and_the_number_to_dial() {
-        let organisation =
-            Organisation::parse(raw(Some("Huisartsen\nNoord"), Some("Info@HANoord.nl"), Some("020 123 4567")))
-                .expect("valid");
+        let organisation = Organisation::parse(raw(
+            Some("Huisartsen\nNoord"),
+            Some("Info@HANoord.nl"),
+            Some("020 123 4567"),
+        ))
+        .expect("valid");
         let contact = organisation.contact();
         assert_eq!(contact.called, "Huisartsen Noord");
         assert_eq!(contact.email.as_deref(), Some("info@hanoord.nl"));
-        assert_eq!((contact.phone.as_deref(), contact.tel.as_deref()), (Some("020 123 4567"), Some("+31201234567")));
+        assert_eq!(
+            (contact.phone.as_deref(), contact.tel.as_deref()),
+            (Some("020 123 4567"), Some("+31201234567"))
+        );
         assert!(contact.reachable);
     }
 }

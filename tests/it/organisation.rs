@@ -52,9 +52,11 @@ async fn without_organisation_settings_a_closed_round_still_reads_as_a_sentence(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_name_only_pages_name_it_and_show_no_empty_contact_line() {
     let app = TestApp::spawn_configured(|settings| {
-        settings.organisation =
-            Organisation::parse(RawOrganisation { name: Some("Huisartsen Noord".into()), ..Default::default() })
-                .expect("a name alone");
+        settings.organisation = Organisation::parse(RawOrganisation {
+            name: Some("Huisartsen Noord".into()),
+            ..Default::default()
+        })
+        .expect("a name alone");
     })
     .await;
     let link = closed_round(&app).await;
@@ -87,10 +89,12 @@ async fn the_unsubscribed_page_and_the_form_say_whom_to_ask() {
     let link = app.first_link(app.open_round("crisisdienst", &["huisarts"], false).await).await;
     let (status, form) = app.get(&link).await;
     assert_eq!(status, 200);
-    let question = format!("Vragen over deze vragenlijst? Neem contact op met Huisartsen Noord: {MAILTO}, {TEL}.");
+    let question =
+        format!("Vragen over deze vragenlijst? Neem contact op met Huisartsen Noord: {MAILTO}, {TEL}.");
     assert!(form.contains(&question), "{form}");
 
-    let (status, page) = app.post_raw(&format!("{link}/afmelden"), b"List-Unsubscribe=One-Click".to_vec()).await;
+    let (status, page) =
+        app.post_raw(&format!("{link}/afmelden"), b"List-Unsubscribe=One-Click".to_vec()).await;
     assert_eq!(status, 200);
     assert!(page.contains("U bent afgemeld"), "{page}");
     assert!(page.contains(&format!("Neem dan contact op met Huisartsen Noord: {MAILTO}, {TEL}.")), "{page}");

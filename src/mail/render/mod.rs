@@ -118,7 +118,10 @@ impl Templates {
         let mut files = Vec::new();
         for shared in SHARED {
             let name = shared.split_once('.').map_or(shared, |(stem, _)| stem);
-            files.push((templates_dir.join("mail").join(format!("{shared}.tera")), Some(format!("mail/{name}"))));
+            files.push((
+                templates_dir.join("mail").join(format!("{shared}.tera")),
+                Some(format!("mail/{name}")),
+            ));
         }
         for kind in KINDS {
             for part in PARTS {

@@ -276,9 +276,11 @@ mod organisation {
         MailKind::ALL
             .into_iter()
             .map(|kind| {
-                let seat = kind
-                    .is_about_a_seat()
-                    .then_some(SeatLetter { facts: &facts, page: "https://peil.example.org/r/abc/plaats/7", calendar: true });
+                let seat = kind.is_about_a_seat().then_some(SeatLetter {
+                    facts: &facts,
+                    page: "https://peil.example.org/r/abc/plaats/7",
+                    calendar: true,
+                });
                 let letter = Letter { sender: &sender, contact: &contact, seat, ..letter(kind) };
                 (kind, shipped().render(&letter, None).expect("renders"))
             })
@@ -338,13 +340,22 @@ mod organisation {
     #[test]
     fn every_mail_is_signed_by_the_organisation_and_says_how_to_reach_it() {
         for (kind, mail) in every_mail(&noord()) {
-            assert!(mail.text.contains("Met vriendelijke groet,\nHuisartsen Noord\n"), "{kind:?}: {}", mail.text);
             assert!(
-                mail.text.contains("Vragen? Neem contact op met Huisartsen Noord: info@hanoord.nl, 020 123 4567."),
+                mail.text.contains("Met vriendelijke groet,\nHuisartsen Noord\n"),
                 "{kind:?}: {}",
                 mail.text
             );
-            assert!(mail.html.contains("Met vriendelijke groet,<br>Huisartsen Noord</p>"), "{kind:?}: {}", mail.html);
+            assert!(
+                mail.text
+                    .contains("Vragen? Neem contact op met Huisartsen Noord: info@hanoord.nl, 020 123 4567."),
+                "{kind:?}: {}",
+                mail.text
+            );
+            assert!(
+                mail.html.contains("Met vriendelijke groet,<br>Huisartsen Noord</p>"),
+                "{kind:?}: {}",
+                mail.html
+            );
             assert!(mail.html.contains("<a href=\"mailto:info@hanoord.nl\">info@hanoord.nl</a>"), "{kind:?}");
             assert!(mail.html.contains("<a href=\"tel:+31201234567\">020 123 4567</a>"), "{kind:?}");
             assert!(!mail.subject.contains("peil"), "{kind:?}: {}", mail.subject);
@@ -356,9 +367,14 @@ mod organisation {
     fn without_an_address_or_number_no_contact_line_is_written_and_the_organisation_is_called_so() {
         for (kind, mail) in every_mail(&Organisation::default()) {
             assert!(mail.text.contains("Met vriendelijke groet,\nGGZ-werkgroep"), "{kind:?}: {}", mail.text);
-            assert!(!mail.text.contains("Vragen?") && !mail.html.contains("mailto:"), "{kind:?}: {}", mail.text);
+            assert!(
+                !mail.text.contains("Vragen?") && !mail.html.contains("mailto:"),
+                "{kind:?}: {}",
+                mail.text
+            );
         }
-        let seat = every_mail(&Organisation::default()).into_iter().find(|(k, _)| *k == MailKind::SeatConfirmed);
+        let seat =
+            every_mail(&Organisation::default()).into_iter().find(|(k, _)| *k == MailKind::SeatConfirmed);
         let (_, mail) = seat.expect("a seat confirmation");
         assert!(mail.text.contains("Laat het de organisatie of de gespreksleider"), "{}", mail.text);
     }
@@ -369,15 +385,20 @@ mod organisation {
             let mail = shipped().render(&letter(kind), None).expect("renders");
             let button = mail.html.find("<table role=\"presentation\"").expect("a table-based button");
             let anchor = &mail.html[button..];
-            assert!(anchor.contains(&format!("<a class=\"button\" href=\"{LINK_HTML}\"")), "{kind:?}: {}", mail.html);
-            assert!(anchor.contains("background-color: #0b4f6c; color: #ffffff;"), "{kind:?}: {}", mail.html);
-            let raw = format!(
-                "<p class=\"raw-link\" style=\"margin-top: 0; word-break: break-all; overflow-wrap: anywhere;"
+            assert!(
+                anchor.contains(&format!("<a class=\"button\" href=\"{LINK_HTML}\"")),
+                "{kind:?}: {}",
+                mail.html
             );
-            let raw_at = mail.html.find(&raw).unwrap_or_else(|| panic!("{kind:?}: {}", mail.html));
+            assert!(anchor.contains("background-color: #0b4f6c; color: #ffffff;"), "{kind:?}: {}", mail.html);
+            let raw = "<p class=\"raw-link\" style=\"margin-top: 0; word-break: break-all; overflow-wrap: anywhere;";
+            let raw_at = mail.html.find(raw).unwrap_or_else(|| panic!("{kind:?}: {}", mail.html));
             assert!(raw_at > button, "{kind:?}: the raw link comes below the button");
             assert!(mail.html[raw_at..].contains(&format!(">{LINK_HTML}</p>")), "{kind:?}: {}", mail.html);
-            assert!(mail.text.contains("\nhttps://peil.example.org/r/abc\n"), "{kind:?}: the link on its own line");
+            assert!(
+                mail.text.contains("\nhttps://peil.example.org/r/abc\n"),
+                "{kind:?}: the link on its own line"
+            );
         }
     }
 
@@ -385,7 +406,10 @@ mod organisation {
     fn every_html_mail_is_fluid_up_to_600_pixels_and_fits_a_phone() {
         for (kind, mail) in every_mail(&noord()) {
             assert!(mail.html.contains("max-width: 600px; width: 100%;"), "{kind:?}: {}", mail.html);
-            assert!(mail.html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
+            assert!(
+                mail.html
+                    .contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            );
             assert!(mail.html.starts_with("<!DOCTYPE html>\n<html lang=\"nl\">"), "{kind:?}");
         }
     }

@@ -16,9 +16,9 @@ async fn pages_with_the_organisations_contact_line_pass_axe_and_the_html_checker
     let app = TestApp::spawn_configured(crate::organisation::noord).await;
     app.import_contacts(CONTACTS).await;
     let round = app.open_round("crisisdienst", &["huisarts"], false).await;
-    let links = app.links(round).await;
+    let link = app.links(round).await.remove(0).url;
 
-    visit(&mut audit, &links[0].url, "vragenlijst met contact").await;
+    visit(&mut audit, &link, "vragenlijst met contact").await;
     let page = audit.browser.client().current_url().await.expect("url").to_string();
     visit(&mut audit, &format!("{page}/afmelden"), "afmelden met contact").await;
     audit.click_through("button[type=submit]").await;
@@ -31,8 +31,22 @@ async fn pages_with_the_organisations_contact_line_pass_axe_and_the_html_checker
     super::log_in(&audit.browser, &app.url, "lid@example.org").await;
     visit(&mut audit, &format!("{}/werkgroep/ronde/{}/rapport", app.url, round.0), "rapport met naam").await;
 
-    crate::results::close(&app, round, "2026-01-05T07:00:00Z", "2026-01-19T07:00:00Z").await;
-    audit.browser.client().delete_all_cookies().await.expect("cookies go");
-    visit(&mut audit, &links[1].url, "gesloten ronde met contact").await;
+    // Closed before its link is first opened (an open round's page is cached a while).
+    let closed = app.open_round("crisisdienst", &["poh-ggz"], false).await;
+    let link = app.links(closed).await.remove(0).url;
+    crate::results::close(&app, closed, "2026-01-05T07:00:00Z", "2026-01-19T07:00:00Z").await;
+    visit(&mut audit, &link, "gesloten ronde met contact").await;
+    assert!(audit.browser.client().source().await.expect("the page").contains("mailto:"));
+
+    let pages = [format!("{}/bestaat-niet", app.url), link];
+    let mut too_wide = vec![];
+    for (width, text) in super::keyboard::SIZES {
+        audit.browser.client().set_window_size(width, 900).await.expect("window size");
+        for url in &pages {
+            audit.browser.client().goto(url).await.expect("open");
+            too_wide.extend(super::keyboard::sideways(&audit.browser, url, text).await);
+        }
+    }
+    assert!(too_wide.is_empty(), "pages that scroll sideways:\n{}", too_wide.join("\n"));
     audit.finish().await;
 }

@@ -53,9 +53,7 @@ async fn the_invitation_comes_from_and_is_signed_by_the_organisation_with_its_co
     let body = decoded(&invitation).replace("\r\n", "\n");
     assert!(body.contains("Met vriendelijke groet,\nHuisartsen Noord\n"), "{body}");
     assert!(
-        body.contains(
-            "Vragen? Neem contact op met Huisartsen Noord: secretariaat@hanoord.nl, 020 123 4567."
-        ),
+        body.contains("Vragen? Neem contact op met Huisartsen Noord: secretariaat@hanoord.nl, 020 123 4567."),
         "{body}"
     );
     assert!(html_part(&invitation).contains("<a href=\"tel:+31201234567\">020 123 4567</a>"), "{body}");
