@@ -15,8 +15,10 @@ use crate::organisation::Organisation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    /// Not a `#[source]`: the text already holds figment's message, which a printed chain of
+    /// causes would repeat.
     #[error("configuration: {0}")]
-    Figment(#[from] Box<rocket::figment::Error>),
+    Figment(Box<rocket::figment::Error>),
     #[error("secret key file {path}: {source}")]
     SecretFile { path: PathBuf, source: std::io::Error },
     #[error("PEIL_SECRET_KEY must be at least 32 characters (use `openssl rand -base64 48`)")]

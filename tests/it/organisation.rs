@@ -118,3 +118,22 @@ async fn the_werkgroep_report_is_headed_with_the_organisations_name() {
     let (_, page) = session.get(&format!("/werkgroep/ronde/{}/rapport", round.0)).await;
     assert!(!page.contains("class=\"organisation\""), "no empty heading: {page}");
 }
+
+#[test]
+fn the_organisation_can_be_set_in_the_environment_and_a_wrong_number_stops_the_start() {
+    let cli = crate::cli::Cli::new();
+    let output = cli
+        .command(&["check"])
+        .env("PEIL_ORGANISATION__NAME", "Huisartsen Noord")
+        .env("PEIL_ORGANISATION__EMAIL", "secretariaat@hanoord.nl")
+        .env("PEIL_ORGANISATION__PHONE", "+31 (0)20 123 4567")
+        .output()
+        .expect("peil check");
+    assert!(output.status.success(), "{}", crate::cli::stderr(&output));
+
+    let output =
+        cli.command(&["serve"]).env("PEIL_ORGANISATION__PHONE", "bel ons").output().expect("peil serve");
+    assert!(!output.status.success(), "a wrong number stops the start");
+    let said = crate::cli::stderr(&output);
+    assert!(said.contains("organisation.phone \"bel ons\" is not a phone number"), "{said}");
+}
