@@ -137,3 +137,26 @@ fn the_organisation_can_be_set_in_the_environment_and_a_wrong_number_stops_the_s
     let said = crate::cli::stderr(&output);
     assert!(said.contains("organisation.phone \"bel ons\" is not a phone number"), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seat_past_its_cancel_deadline_says_whom_to_tell_and_how() {
+    use crate::signup::{link_paths, open_signup, poh_contacts, seat_of, session, sign_up};
+    let app = TestApp::spawn_configured(noord).await;
+    app.import_contacts(&poh_contacts(2)).await;
+    let starts = chrono::Utc::now() + chrono::Duration::hours(20);
+    let round = open_signup(&app, vec![session("s1", 4, starts)], chrono::Duration::hours(48)).await;
+    let path = link_paths(&app, round).await.remove(0);
+    sign_up(&app, &path, "s1").await;
+    let seat = seat_of(&app, &path).await;
+
+    let (status, page) = app.get(&format!("{path}/plaats/{seat}")).await;
+    assert_eq!(status, 200);
+    let sentence = format!(
+        "Kunt u toch niet komen? Neem dan zo snel mogelijk contact op met Huisartsen Noord: {MAILTO}, {TEL}."
+    );
+    assert!(page.contains(&sentence), "{page}");
+    let (status, page) = app.post(&format!("{path}/plaats/{seat}/afzeggen"), &[]).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("Laat het Huisartsen Noord of de gespreksleider zo snel mogelijk weten"), "{page}");
+    assert!(page.contains(&format!("Neem contact op met Huisartsen Noord: {MAILTO}, {TEL}.")), "{page}");
+}
