@@ -16,6 +16,7 @@ pub mod forms;
 pub mod front;
 pub mod jobs;
 pub mod mail;
+pub mod organisation;
 pub mod outbox;
 pub mod private;
 pub mod responses;

@@ -11,10 +11,14 @@ use rocket::figment::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::organisation::Organisation;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    /// Not a `#[source]`: the text already holds figment's message, which a printed chain of
+    /// causes would repeat.
     #[error("configuration: {0}")]
-    Figment(#[from] Box<rocket::figment::Error>),
+    Figment(Box<rocket::figment::Error>),
     #[error("secret key file {path}: {source}")]
     SecretFile { path: PathBuf, source: std::io::Error },
     #[error("PEIL_SECRET_KEY must be at least 32 characters (use `openssl rand -base64 48`)")]
@@ -78,6 +82,9 @@ pub struct Settings {
     pub header_timeout_secs: u64,
     /// Seconds a connection may be silent in both directions after its first head.
     pub idle_timeout_secs: u64,
+    /// `[organisation]`: the name that signs the mails and is the sender's display name, and
+    /// the address and number pages and mails give for "neem contact op". All optional.
+    pub organisation: Organisation,
 }
 
 impl Default for Settings {
@@ -108,6 +115,7 @@ impl Default for Settings {
             max_connections_per_client: 64,
             header_timeout_secs: 10,
             idle_timeout_secs: 30,
+            organisation: Organisation::default(),
         }
     }
 }
@@ -137,7 +145,9 @@ impl Settings {
     /// Reads `peil.toml` (or `config_file`) and the `PEIL_` environment over the defaults.
     pub fn load(config_file: Option<&Path>) -> Result<Settings, SettingsError> {
         let file = config_file.map_or_else(|| PathBuf::from("peil.toml"), Path::to_path_buf);
-        let given = Figment::new().merge(Toml::file(file)).merge(Env::prefixed("PEIL_").ignore(&["config"]));
+        // `__` reaches into a section: `PEIL_ORGANISATION__NAME` is `[organisation] name`.
+        let env = Env::prefixed("PEIL_").ignore(&["config"]).split("__");
+        let given = Figment::new().merge(Toml::file(file)).merge(env);
         let mut settings = Figment::from(Serialized::defaults(Settings::default()))
             .merge(given.clone())
             .extract::<Settings>()
@@ -234,6 +244,32 @@ mod tests {
         let defaults = loaded("");
         assert_eq!((defaults.max_connections, defaults.max_connections_per_client), (256, 64));
         assert_eq!((defaults.header_timeout_secs, defaults.idle_timeout_secs), (10, 30));
+    }
+
+    #[test]
+    fn the_organisation_is_read_from_its_section_and_is_absent_by_default() {
+        assert_eq!(loaded("").organisation, crate::organisation::Organisation::default());
+        let organisation = loaded(
+            "[organisation]\nname = \"Huisartsen Noord\"\nemail = \"info@hanoord.nl\"\nphone = \"020 123 4567\"",
+        )
+        .organisation;
+        assert_eq!(organisation.name(), Some("Huisartsen Noord"));
+        assert_eq!(organisation.email().map(|e| e.as_str()), Some("info@hanoord.nl"));
+        assert_eq!(organisation.phone().map(|p| p.dial()), Some("+31201234567"));
+    }
+
+    #[test]
+    fn a_wrong_organisation_address_or_number_stops_the_start_naming_the_key() {
+        for (toml, key) in [
+            ("[organisation]\nemail = \"info-at-hanoord.nl\"", "organisation.email \"info-at-hanoord.nl\""),
+            ("[organisation]\nphone = \"bel ons\"", "organisation.phone \"bel ons\""),
+        ] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = dir.path().join("peil.toml");
+            std::fs::write(&file, toml).expect("peil.toml");
+            let refused = Settings::load(Some(&file)).expect_err(toml).to_string();
+            assert!(refused.contains(key), "{refused}");
+        }
     }
 
     #[test]

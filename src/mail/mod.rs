@@ -29,6 +29,13 @@ pub use report::{Failure, Report, RoundCounts, report};
 pub use transport::{SendError, Transport};
 pub use worker::{Delivery, Mailer};
 
+/// The sender of every mail: `mail_from`'s address, under the organisation's name when it has
+/// one (see `[organisation]`), else as `mail_from` names it.
+pub fn sender(settings: &crate::settings::Settings) -> Result<lettre::message::Mailbox, MailError> {
+    let from = settings.mail_from.parse().map_err(|_| MailError::From(settings.mail_from.clone()))?;
+    Ok(render::from_mailbox(&from, &settings.organisation))
+}
+
 /// Why something in the mail module did not work.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {

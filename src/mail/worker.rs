@@ -20,6 +20,7 @@ use super::transport::{SendError, Transport};
 use super::{MailError, Status};
 use crate::db::Db;
 use crate::jobs::MailTexts;
+use crate::organisation::Contact;
 use crate::outbox::{self, Claimed};
 use crate::rounds::InvitationToken;
 use crate::settings::{Secret, Settings};
@@ -52,6 +53,8 @@ pub struct Mailer {
     templates: Templates,
     base_url: String,
     from: Mailbox,
+    /// The organisation as the mails' contact line names it.
+    contact: Contact,
     pace: Duration,
     poll: Duration,
     concurrency: usize,
@@ -70,12 +73,13 @@ impl Mailer {
         clock: SharedClock,
         texts: Arc<HashMap<String, MailTexts>>,
     ) -> Result<Mailer, MailError> {
-        let from = settings.mail_from.parse().map_err(|_| MailError::From(settings.mail_from.clone()))?;
+        let from = super::sender(settings)?;
         Ok(Mailer {
             transport: Transport::from_settings(settings)?,
             templates: Templates::load(&settings.templates_dir)?,
             base_url: settings.base_url.trim_end_matches('/').to_string(),
             from,
+            contact: settings.organisation.contact(),
             pace: Duration::from_secs(1) / settings.mail_per_second.max(1),
             poll: Duration::from_millis(settings.mail_poll_ms.max(10)),
             concurrency: usize::try_from(settings.mail_concurrency.max(1)).unwrap_or(1),
@@ -245,7 +249,7 @@ impl Mailer {
         let token = InvitationToken::derive(&self.secret, &details.nonce);
         let link = format!("{}/r/{}", self.base_url, token.as_str());
         let unsubscribe = format!("{link}/afmelden");
-        let sender = self.from.name.clone().unwrap_or_else(|| self.from.email.to_string());
+        let sender = super::render::signature(&self.from);
         let domain = self.from.email.domain();
         let facts = details.seat.as_ref();
         let page = facts.map(|seat| format!("{link}/plaats/{}", seat.id));
@@ -261,6 +265,7 @@ impl Mailer {
             link: &link,
             unsubscribe: &unsubscribe,
             sender: &sender,
+            contact: &self.contact,
             seat: seat_and_page.map(|(facts, page)| SeatLetter { facts, page, calendar: calendar.is_some() }),
             now,
         };

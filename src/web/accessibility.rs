@@ -13,5 +13,8 @@ pub fn routes() -> Vec<Route> {
 
 #[get("/toegankelijkheid")]
 fn statement(app: &State<App>) -> Template {
-    Template::render("accessibility", context! { mail_from: &app.settings.mail_from })
+    // As the mails carry it: with the organisation's name, when it has one.
+    let mail_from =
+        crate::mail::sender(&app.settings).map_or_else(|_| app.settings.mail_from.clone(), |m| m.to_string());
+    Template::render("accessibility", context! { mail_from })
 }

@@ -77,6 +77,10 @@ pub fn build(app: App) -> Rocket<Build> {
         .merge(("cli_colors", false));
     let static_dir = settings.static_dir.clone();
     let security_headers = headers::SecurityHeaders::for_base_url(&settings.base_url);
+    let contact = settings.organisation.contact();
+    let templates = Template::custom(move |engines| {
+        engines.tera.register_function("organisation", view::organisation(contact.clone()));
+    });
     // The dummy hash that unknown addresses are checked against, made before the first login.
     crate::accounts::warm_up();
     rocket::custom(figment)
@@ -96,7 +100,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))
         .register("/", errors::catchers())
         .register("/", auth::catchers())
-        .attach(Template::fairing())
+        .attach(templates)
         .attach(security_headers)
         .attach(headers::RequestLog)
 }

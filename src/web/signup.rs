@@ -114,9 +114,10 @@ async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Answer {
         Err(SignupError::TooLate { deadline }) => (
             Status::Conflict,
             format!(
-                "Afmelden via deze link kon tot {}. Kunt u toch niet komen? Laat het de organisatie \
+                "Afmelden via deze link kon tot {}. Kunt u toch niet komen? Laat het {} \
                  of de gespreksleider zo snel mogelijk weten, dan kan een ander uw plaats nog krijgen.",
-                crate::time::dutch(deadline)
+                crate::time::dutch(deadline),
+                app.settings.organisation.contact().called
             ),
         ),
         Err(SignupError::UnknownSeat(_)) => return Err(Error::NotFound),

@@ -1,6 +1,9 @@
 //! What the answering templates receive: a page of a form with the values to show and the errors
 //! to explain, as plain serialisable data. No HTML is built here; Tera escapes every value.
 
+use std::collections::HashMap;
+
+use rocket_dyn_templates::tera;
 use serde::Serialize;
 
 use crate::forms::answers::{Answer, Answers, other_key};
@@ -8,10 +11,19 @@ use crate::forms::explain;
 use crate::forms::expr::references;
 use crate::forms::model::{Form, NA, OTHER, Page, Question, QuestionKind, ScalePoint, Text, Widget};
 use crate::forms::validate::{FieldError, Posted, is_shown};
+use crate::organisation::Contact;
 use crate::signup::Session;
 
 pub fn empty() -> serde_json::Value {
     serde_json::json!({})
+}
+
+/// `organisation()` in every page template: the organisation's name (or "de organisatie") and
+/// how to reach it (`templates/_contact.html.tera` writes the sentence). A template function
+/// rather than a context value, so that no handler (and no catcher, which has no `App`) has to
+/// remember to pass it.
+pub fn organisation(contact: Contact) -> impl tera::Function {
+    move |_: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> { Ok(tera::to_value(&contact)?) }
 }
 
 #[derive(Serialize)]

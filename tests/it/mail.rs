@@ -4,6 +4,7 @@
 
 mod delivery;
 mod lease;
+mod look;
 mod pooled;
 mod queue;
 mod received;

@@ -21,6 +21,7 @@ mod jobs_check;
 mod layout;
 mod links;
 mod mail;
+mod organisation;
 mod private_files;
 mod respondent_pages;
 mod results;

@@ -9,9 +9,12 @@ use chrono::{DateTime, Utc};
 use rocket_dyn_templates::tera::{Context, Tera};
 use serde::Serialize;
 
+use lettre::message::Mailbox;
+
 use super::MailError;
 use super::rows::SeatFacts;
 use crate::jobs::MailTexts;
+use crate::organisation::{Contact, Organisation};
 use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
 
@@ -19,6 +22,9 @@ const KINDS: [MailKind; 11] = MailKind::ALL;
 // Rocket's template loader sees these files too and names them without both extensions, so the
 // parts need distinct stems ("text", "html") for it to load every one without complaint.
 const PARTS: [&str; 3] = ["subject.txt", "text.txt", "html.html"];
+/// What the parts share: the HTML layout (greeting, sign-off, contact line, width and button) and
+/// the plain text's contact line. Named with distinct stems for Rocket's loader, as above.
+const SHARED: [&str; 3] = ["_layout.html", "_button.html", "_contact_text.txt"];
 
 /// The mail templates, read once at start.
 #[derive(Debug)]
@@ -34,7 +40,10 @@ pub struct Letter<'a> {
     pub anonymous: bool,
     pub link: &'a str,
     pub unsubscribe: &'a str,
+    /// The name that signs the mail (see [`signature`]).
     pub sender: &'a str,
+    /// The organisation's name and how to reach it, for the contact line and "laat het ... weten".
+    pub contact: &'a Contact,
     /// The seat of a seat mail.
     pub seat: Option<SeatLetter<'a>>,
     /// When the mail is written: "morgen" and whether cancelling is still possible depend on it.
@@ -68,6 +77,7 @@ struct View<'a> {
     link: &'a str,
     unsubscribe: &'a str,
     sender: String,
+    contact: &'a Contact,
     /// A job's own text: as is for the plain part, as paragraphs of lines for the HTML part.
     text: Option<String>,
     paragraphs: Vec<Vec<String>>,
@@ -106,6 +116,13 @@ struct Detail {
 impl Templates {
     pub fn load(templates_dir: &Path) -> Result<Templates, MailError> {
         let mut files = Vec::new();
+        for shared in SHARED {
+            let name = shared.split_once('.').map_or(shared, |(stem, _)| stem);
+            files.push((
+                templates_dir.join("mail").join(format!("{shared}.tera")),
+                Some(format!("mail/{name}")),
+            ));
+        }
         for kind in KINDS {
             for part in PARTS {
                 let path = templates_dir.join("mail").join(kind.as_str()).join(format!("{part}.tera"));
@@ -130,6 +147,15 @@ impl Templates {
             ..MailTexts::default()
         };
         let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        let reachable = Contact {
+            name: Some("Organisatie".into()),
+            called: "Organisatie".into(),
+            email: Some("info@example.org".into()),
+            phone: Some("020 123 4567".into()),
+            tel: Some("+31201234567".into()),
+            reachable: true,
+        };
+        let unknown = Organisation::default().contact();
         let starts_at = epoch + chrono::Duration::days(2);
         for kind in KINDS {
             let letter = Letter {
@@ -141,12 +167,14 @@ impl Templates {
                 link: "https://example.org/r/x",
                 unsubscribe: "https://example.org/r/x/afmelden",
                 sender: "peil",
+                contact: &unknown,
                 seat: None,
                 now: epoch,
             };
             if !kind.is_about_a_seat() {
                 self.render(&letter, None)?;
                 self.render(&letter, Some(&texts))?;
+                self.render(&Letter { contact: &reachable, ..letter.clone() }, None)?;
                 continue;
             }
             for (status, now) in [SeatStatus::Confirmed, SeatStatus::Waiting, SeatStatus::Cancelled]
@@ -171,6 +199,7 @@ impl Templates {
                 let seat =
                     SeatLetter { facts: &facts, page: "https://example.org/r/x/plaats/1", calendar: true };
                 self.render(&Letter { seat: Some(seat), now, ..letter.clone() }, None)?;
+                self.render(&Letter { seat: Some(seat), now, contact: &reachable, ..letter.clone() }, None)?;
             }
         }
         Ok(())
@@ -187,6 +216,7 @@ impl Templates {
             link: letter.link,
             unsubscribe: letter.unsubscribe,
             sender: one_line(letter.sender),
+            contact: letter.contact,
             paragraphs: text.as_deref().map(paragraphs).unwrap_or_default(),
             text,
             session: letter.seat.map(|seat| session_view(seat, letter.now)),
@@ -199,6 +229,20 @@ impl Templates {
         };
         Ok(Rendered { subject: one_line(&subject), text: part("text.txt")?, html: part("html.html")? })
     }
+}
+
+/// The sender of every mail: the organisation's name in front of `mail_from`'s address when the
+/// organisation has a name, else `mail_from` as configured.
+pub fn from_mailbox(mail_from: &Mailbox, organisation: &Organisation) -> Mailbox {
+    match organisation.name() {
+        Some(name) => Mailbox::new(Some(name.to_owned()), mail_from.email.clone()),
+        None => mail_from.clone(),
+    }
+}
+
+/// The name a mail is signed with: the sender's display name, or its address without one.
+pub fn signature(from: &Mailbox) -> String {
+    from.name.clone().unwrap_or_else(|| from.email.to_string())
 }
 
 fn session_view(seat: SeatLetter<'_>, now: DateTime<Utc>) -> SessionView<'_> {

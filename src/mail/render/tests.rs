@@ -17,6 +17,9 @@ fn a_name_is_isolated_and_a_stray_pop_in_it_cannot_end_the_isolate_early() {
     assert_eq!(isolated_name(" \r\n"), "", "no name stays no name: the greeting says \"collega\"");
 }
 
+/// No `[organisation]` in the settings: pages and mails say "de organisatie".
+static UNKNOWN: std::sync::LazyLock<Contact> = std::sync::LazyLock::new(|| Organisation::default().contact());
+
 fn shipped() -> Templates {
     Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).expect("templates")
 }
@@ -31,6 +34,7 @@ fn letter(kind: MailKind) -> Letter<'static> {
         link: "https://peil.example.org/r/abc",
         unsubscribe: "https://peil.example.org/r/abc/afmelden",
         sender: "GGZ-werkgroep",
+        contact: &UNKNOWN,
         seat: None,
         now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 9, 0, 0).unwrap(),
     }
@@ -243,4 +247,170 @@ fn a_registration_asks_to_confirm_by_the_link_and_holds_no_seat_yet() {
     assert!(mail.text.contains("nog geen plaats"), "{}", mail.text);
     assert!(mail.text.contains("negeren"), "{}", mail.text);
     assert!(mail.html.contains("Zorg &amp; welzijn") && !mail.html.contains("/afmelden"), "{}", mail.html);
+}
+
+mod organisation {
+    use super::*;
+    use crate::organisation::RawOrganisation;
+
+    const LINK_HTML: &str = "https:&#x2F;&#x2F;peil.example.org&#x2F;r&#x2F;abc";
+
+    fn noord() -> Organisation {
+        Organisation::parse(RawOrganisation {
+            name: Some("Huisartsen Noord".into()),
+            email: Some("info@hanoord.nl".into()),
+            phone: Some("020 123 4567".into()),
+        })
+        .expect("a valid organisation")
+    }
+
+    fn mail_from() -> Mailbox {
+        "GGZ-werkgroep <peil@example.org>".parse().expect("mail_from")
+    }
+
+    /// Every kind of mail as `organisation` would send it: signed as the worker signs it.
+    fn every_mail(organisation: &Organisation) -> Vec<(MailKind, Rendered)> {
+        let sender = signature(&from_mailbox(&mail_from(), organisation));
+        let contact = organisation.contact();
+        let facts = seats_facts();
+        MailKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let seat = kind.is_about_a_seat().then_some(SeatLetter {
+                    facts: &facts,
+                    page: "https://peil.example.org/r/abc/plaats/7",
+                    calendar: true,
+                });
+                let letter = Letter { sender: &sender, contact: &contact, seat, ..letter(kind) };
+                (kind, shipped().render(&letter, None).expect("renders"))
+            })
+            .collect()
+    }
+
+    /// A confirmed seat whose cancel deadline has passed, so the mails fall back on "let the
+    /// organisation know".
+    fn seats_facts() -> SeatFacts {
+        let at = |day| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, day, 12, 0, 0).unwrap();
+        SeatFacts {
+            id: crate::signup::SeatId(7),
+            status: SeatStatus::Confirmed,
+            position: None,
+            session: "Intervisie".into(),
+            starts_at: at(30),
+            ends_at: at(30) + chrono::Duration::hours(2),
+            place: "Zaal 2".into(),
+            online_url: String::new(),
+            leader: "K. de Graaf".into(),
+            cancelled: false,
+            revision: 0,
+            cancel_until: at(29),
+            published: true,
+        }
+    }
+
+    #[test]
+    fn the_sender_is_named_after_the_organisation_at_mail_froms_address() {
+        let from = from_mailbox(&mail_from(), &noord());
+        assert_eq!(from.name.as_deref(), Some("Huisartsen Noord"));
+        assert_eq!(from.email.to_string(), "peil@example.org");
+        assert_eq!(signature(&from), "Huisartsen Noord");
+
+        let envelope = crate::mail::message::Envelope {
+            from: &from,
+            to: "anna@example.org".parse().expect("to"),
+            message_id: "<1@example.org>".into(),
+            date: letter(MailKind::Invitation).now,
+            unsubscribe: None,
+        };
+        let rendered = shipped().render(&letter(MailKind::Invitation), None).expect("renders");
+        let message = crate::mail::message::build(envelope, rendered, None).expect("a message");
+        let headers = String::from_utf8(message.formatted()).expect("utf-8");
+        assert!(headers.contains("From: \"Huisartsen Noord\" <peil@example.org>\r\n"), "{headers}");
+    }
+
+    #[test]
+    fn without_an_organisation_name_the_sender_and_signature_stay_as_mail_from_says() {
+        let from = from_mailbox(&mail_from(), &Organisation::default());
+        assert_eq!(from, mail_from());
+        assert_eq!(signature(&from), "GGZ-werkgroep");
+        let bare: Mailbox = "peil@example.org".parse().expect("an address alone");
+        assert_eq!(signature(&from_mailbox(&bare, &Organisation::default())), "peil@example.org");
+    }
+
+    #[test]
+    fn every_mail_is_signed_by_the_organisation_and_says_how_to_reach_it() {
+        for (kind, mail) in every_mail(&noord()) {
+            assert!(
+                mail.text.contains("Met vriendelijke groet,\nHuisartsen Noord\n"),
+                "{kind:?}: {}",
+                mail.text
+            );
+            assert!(
+                mail.text
+                    .contains("Vragen? Neem contact op met Huisartsen Noord: info@hanoord.nl, 020 123 4567."),
+                "{kind:?}: {}",
+                mail.text
+            );
+            assert!(
+                mail.html.contains("Met vriendelijke groet,<br>Huisartsen Noord</p>"),
+                "{kind:?}: {}",
+                mail.html
+            );
+            assert!(mail.html.contains("<a href=\"mailto:info@hanoord.nl\">info@hanoord.nl</a>"), "{kind:?}");
+            assert!(mail.html.contains("<a href=\"tel:+31201234567\">020 123 4567</a>"), "{kind:?}");
+            assert!(!mail.subject.contains("peil"), "{kind:?}: {}", mail.subject);
+            assert!(!mail.text.contains("de organisatie"), "{kind:?}: {}", mail.text);
+        }
+    }
+
+    #[test]
+    fn without_an_address_or_number_no_contact_line_is_written_and_the_organisation_is_called_so() {
+        for (kind, mail) in every_mail(&Organisation::default()) {
+            assert!(mail.text.contains("Met vriendelijke groet,\nGGZ-werkgroep"), "{kind:?}: {}", mail.text);
+            assert!(
+                !mail.text.contains("Vragen?") && !mail.html.contains("mailto:"),
+                "{kind:?}: {}",
+                mail.text
+            );
+        }
+        let seat =
+            every_mail(&Organisation::default()).into_iter().find(|(k, _)| *k == MailKind::SeatConfirmed);
+        let (_, mail) = seat.expect("a seat confirmation");
+        assert!(mail.text.contains("Laat het de organisatie of de gespreksleider"), "{}", mail.text);
+    }
+
+    #[test]
+    fn a_mail_with_a_personal_link_has_a_button_for_it_and_the_raw_link_wraps_below() {
+        for kind in [MailKind::Invitation, MailKind::Reminder, MailKind::Registration] {
+            let mail = shipped().render(&letter(kind), None).expect("renders");
+            let button = mail.html.find("<table role=\"presentation\"").expect("a table-based button");
+            let anchor = &mail.html[button..];
+            assert!(
+                anchor.contains(&format!("<a class=\"button\" href=\"{LINK_HTML}\"")),
+                "{kind:?}: {}",
+                mail.html
+            );
+            assert!(anchor.contains("background-color: #0b4f6c; color: #ffffff;"), "{kind:?}: {}", mail.html);
+            let raw = "<p class=\"raw-link\" style=\"margin-top: 0; word-break: break-all; overflow-wrap: anywhere;";
+            let raw_at = mail.html.find(raw).unwrap_or_else(|| panic!("{kind:?}: {}", mail.html));
+            assert!(raw_at > button, "{kind:?}: the raw link comes below the button");
+            assert!(mail.html[raw_at..].contains(&format!(">{LINK_HTML}</p>")), "{kind:?}: {}", mail.html);
+            assert!(
+                mail.text.contains("\nhttps://peil.example.org/r/abc\n"),
+                "{kind:?}: the link on its own line"
+            );
+        }
+    }
+
+    #[test]
+    fn every_html_mail_is_fluid_up_to_600_pixels_and_fits_a_phone() {
+        for (kind, mail) in every_mail(&noord()) {
+            assert!(mail.html.contains("max-width: 600px; width: 100%;"), "{kind:?}: {}", mail.html);
+            assert!(
+                mail.html
+                    .contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            );
+            assert!(mail.html.starts_with("<!DOCTYPE html>\n<html lang=\"nl\">"), "{kind:?}");
+        }
+    }
 }

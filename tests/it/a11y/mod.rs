@@ -9,6 +9,7 @@
 mod beheer;
 mod contacts;
 mod keyboard;
+mod organisation;
 mod respondent;
 mod rounds;
 mod werkgroep;
