@@ -25,10 +25,12 @@ pub enum AuditAction {
     ResultsViewed,
     FreeTextViewed,
     Exported,
+    /// A job started by hand (`peil job start`, or "Nu starten" on the jobs page).
+    JobStarted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -41,6 +43,7 @@ impl AuditAction {
         AuditAction::ResultsViewed,
         AuditAction::FreeTextViewed,
         AuditAction::Exported,
+        AuditAction::JobStarted,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -63,6 +66,7 @@ impl AuditAction {
             AuditAction::ResultsViewed => "Resultaten bekeken",
             AuditAction::FreeTextViewed => "Open antwoorden gelezen",
             AuditAction::Exported => "Geëxporteerd",
+            AuditAction::JobStarted => "Job gestart",
         }
     }
 
@@ -80,6 +84,7 @@ impl AuditAction {
             AuditAction::ResultsViewed => "results_viewed",
             AuditAction::FreeTextViewed => "free_text_viewed",
             AuditAction::Exported => "exported",
+            AuditAction::JobStarted => "job_started",
         }
     }
 }
