@@ -3,6 +3,8 @@
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`.
 
+mod forms;
+mod jobs;
 mod logbook;
 mod manage;
 
@@ -23,7 +25,20 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    routes![index, add_user, manage::change_role, manage::remove, logbook::logbook]
+    routes![
+        index,
+        add_user,
+        manage::change_role,
+        manage::remove,
+        logbook::logbook,
+        jobs::list,
+        jobs::show,
+        jobs::confirm,
+        jobs::start,
+        forms::list,
+        forms::show,
+        forms::answer
+    ]
 }
 
 #[get("/beheer")]

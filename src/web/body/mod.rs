@@ -28,7 +28,7 @@ use crate::forms::validate::Posted;
 
 mod fields;
 
-pub use fields::{Fields, decoded, first, typed};
+pub use fields::{Fields, decoded, decoded_again, first, typed};
 
 /// `peil check` refuses a page that could post more, so no form that passes is refused here.
 use crate::forms::MAX_FIELDS;
