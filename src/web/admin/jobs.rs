@@ -212,9 +212,9 @@ pub(super) async fn confirm(admin: Admin, id: &str, app: &State<App>) -> Page {
     }
 }
 
-#[post("/beheer/jobs/<id>/starten", data = "<form>")]
-pub(super) async fn start(admin: Admin, id: &str, form: CsrfForm, app: &State<App>) -> Page {
-    let _ = form.fields;
+/// The confirmation page's button; the form carries only its CSRF token.
+#[post("/beheer/jobs/<id>/starten", data = "<_csrf>")]
+pub(super) async fn start(admin: Admin, id: &str, _csrf: CsrfForm, app: &State<App>) -> Page {
     match app.scheduler.start_job_by(id, Some(&admin.email)).await {
         Ok(opened) => {
             let context = context! {
