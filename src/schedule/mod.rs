@@ -157,8 +157,14 @@ impl Scheduler {
         let job = set.jobs.get(job_id).ok_or_else(|| RoundsError::UnknownJob(job_id.to_string()))?;
         let now = self.clock.now();
         let start = manual_start(job, now);
+        let parts = self.parts(job).await?;
+        if parts.is_empty() {
+            // A job per wijk with nobody in any wijk: said, not passed off as "already open".
+            let audience = crate::jobs::listing::audience(&job.audience);
+            return Err(RoundsError::NobodyToInvite(audience).into());
+        }
         let mut opened = Vec::new();
-        for (part, wijken) in self.parts(job).await? {
+        for (part, wijken) in parts {
             let request = self.request(job, start.at, start.closes_at, part, wijken);
             opened.extend(self.open_request(&set.forms, job, request, now).await?);
         }
