@@ -12,16 +12,16 @@
 //! a taken port exits without opening a round, claiming a mail or replacing the first-start link.
 //! Tests may instead drive the workers by hand (`Workers::ByHand`), a run or a tick at a time.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rocket::fairing::AdHoc;
 use rocket::{Build, Rocket};
 
+use crate::catalog::{Catalog, CatalogError};
 use crate::db::Db;
-use crate::forms::{self, Forms, FormsError};
+use crate::forms::{Forms, FormsError};
 use crate::front::{Front, Peers};
-use crate::jobs::{self, Jobs, JobsError};
+use crate::jobs::{Jobs, JobsError};
 use crate::mail::{MailError, Mailer};
 use crate::schedule::Scheduler;
 use crate::settings::{Secret, Settings, SettingsError};
@@ -64,8 +64,11 @@ pub enum StartError {
 pub struct Service {
     pub rocket: Rocket<Build>,
     pub db: Db,
+    /// The forms and jobs at start; `catalog` has the ones in use now.
     pub forms: Arc<Forms>,
     pub jobs: Arc<Jobs>,
+    /// The forms and jobs in use, reloaded when their files change and all check.
+    pub catalog: Catalog,
     pub secret: Secret,
     pub settings: Settings,
     pub clock: SharedClock,
@@ -79,8 +82,11 @@ pub async fn build(
     clock: SharedClock,
     workers: Workers,
 ) -> Result<Service, StartError> {
-    let forms = Arc::new(forms::load(&settings.forms_dir).map_err(StartError::Forms)?);
-    let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(StartError::Jobs)?);
+    let catalog = Catalog::load(&settings.forms_dir, &settings.jobs_dir).map_err(|e| match e {
+        CatalogError::Forms(e) => StartError::Forms(e),
+        CatalogError::Jobs(e) => StartError::Jobs(e),
+    })?;
+    let (forms, jobs) = (catalog.forms(), catalog.jobs());
     for (what, dir) in [("templates", &settings.templates_dir), ("static files", &settings.static_dir)] {
         if !dir.is_dir() {
             return Err(StartError::Folder { what, path: dir.display().to_string() });
@@ -96,15 +102,20 @@ pub async fn build(
     let secret = settings.resolve_secret()?;
     let db = Db::connect(&settings.database_url).await?;
     crate::db::keycheck::check(&db, &secret, clock.now()).await?;
-    // Job id -> the job's own mail texts, for the rounds that job opens.
-    let texts: HashMap<_, _> = jobs.jobs.iter().map(|j| (j.id.clone(), j.mail.clone())).collect();
-    let mailer =
-        Arc::new(Mailer::new(db.clone(), &settings, secret.clone(), clock.clone(), Arc::new(texts))?);
+    let mailer = Arc::new(Mailer::with_catalog(
+        db.clone(),
+        &settings,
+        secret.clone(),
+        clock.clone(),
+        catalog.clone(),
+    )?);
     let scheduler =
-        Arc::new(Scheduler::new(db.clone(), forms.clone(), jobs.clone(), secret.clone(), clock.clone()));
+        Arc::new(Scheduler::with_catalog(db.clone(), catalog.clone(), secret.clone(), clock.clone()));
     let state = crate::web::App {
         db: db.clone(),
-        forms: forms.clone(),
+        catalog: catalog.clone(),
+        scheduler: scheduler.clone(),
+        mailer: mailer.clone(),
         settings: settings.clone(),
         secret: secret.clone(),
         seal: crate::responses::Seal::new(&secret),
@@ -117,9 +128,9 @@ pub async fn build(
         .attach(first_start(db.clone(), clock.clone(), base_url))
         .attach(front.fairing());
     if workers == Workers::OnLiftoff {
-        rocket = rocket.attach(background(mailer.clone(), scheduler.clone()));
+        rocket = rocket.attach(background(mailer.clone(), scheduler.clone(), catalog.clone()));
     }
-    Ok(Service { rocket, db, forms, jobs, secret, settings, clock, mailer, scheduler })
+    Ok(Service { rocket, db, forms, jobs, catalog, secret, settings, clock, mailer, scheduler })
 }
 
 /// With no accounts yet, a one-time link for the first administrator, logged: the one place a
@@ -138,20 +149,22 @@ fn first_start(db: Db, clock: SharedClock, base_url: String) -> AdHoc {
     })
 }
 
-/// The mail worker and the scheduler's heartbeat, started once the port is bound. Rocket awaits
+/// The mail worker, the scheduler's heartbeat and the look at the form and job files, started
+/// once the port is bound. Rocket awaits
 /// liftoff before it serves, so the first tick (the catch-up after downtime) is done before the
 /// first request is answered, as it was before the port was bound first.
-fn background(mailer: Arc<Mailer>, scheduler: Arc<Scheduler>) -> AdHoc {
+fn background(mailer: Arc<Mailer>, scheduler: Arc<Scheduler>, catalog: Catalog) -> AdHoc {
     AdHoc::on_liftoff("mail worker and scheduler", move |rocket| {
         let shutdown = rocket.shutdown();
         Box::pin(async move {
             tracing::info!(transport = mailer.transport().describe(), "mail worker starts");
             mailer.spawn();
             let heartbeat = scheduler.start().await;
-            // The heartbeat stops when dropped: at shutdown.
+            let watcher = catalog.watch(crate::catalog::POLL);
+            // Both stop when dropped: at shutdown.
             tokio::spawn(async move {
                 shutdown.await;
-                drop(heartbeat);
+                drop((heartbeat, watcher));
             });
         })
     })

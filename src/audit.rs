@@ -36,10 +36,12 @@ pub enum AuditAction {
     LateInvited,
     RemindersSent,
     LinksViewed,
+    /// A job started by hand (`peil job start`, or "Nu starten" on the jobs page).
+    JobStarted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -62,6 +64,7 @@ impl AuditAction {
         AuditAction::LateInvited,
         AuditAction::RemindersSent,
         AuditAction::LinksViewed,
+        AuditAction::JobStarted,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -94,6 +97,7 @@ impl AuditAction {
             AuditAction::LateInvited => "Nagekomen contacten uitgenodigd",
             AuditAction::RemindersSent => "Herinnering verstuurd",
             AuditAction::LinksViewed => "Links bekeken",
+            AuditAction::JobStarted => "Job gestart",
         }
     }
 
@@ -121,6 +125,7 @@ impl AuditAction {
             AuditAction::LateInvited => "late_invited",
             AuditAction::RemindersSent => "reminders_sent",
             AuditAction::LinksViewed => "links_viewed",
+            AuditAction::JobStarted => "job_started",
         }
     }
 }

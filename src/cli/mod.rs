@@ -345,9 +345,13 @@ async fn start_job(settings: &mut Settings, job: &str) -> anyhow::Result<ExitCod
     let jobs = Arc::new(jobs::load(&settings.jobs_dir, &forms).map_err(|e| anyhow::anyhow!("{e}"))?);
     let (db, secret) = keyed(settings).await?;
     let scheduler = crate::schedule::Scheduler::new(db, forms, jobs, secret, crate::time::clock::system());
+    // Said before it happens: which of the schedule's rounds this start takes the place of.
+    if let Some(plan) = scheduler.plan_start(job) {
+        println!("job {job}: {}", plan.explain());
+    }
     match scheduler.start_job(job).await {
         Ok(rounds) if rounds.is_empty() => {
-            println!("job {job}: its rounds for this moment are already open");
+            println!("job {job}: the round(s) this start counts as are already open; nothing was opened");
             Ok(ExitCode::SUCCESS)
         }
         Ok(rounds) => {

@@ -53,7 +53,7 @@ fn row(out: &mut String, label: &str, value: &str) {
     out.push_str(&format!("  {label:<15}{value}\n"));
 }
 
-fn audience(audience: &Audience) -> String {
+pub fn audience(audience: &Audience) -> String {
     let mut parts = Vec::new();
     for (label, values) in
         [("rollen", &audience.roles), ("wijken", &audience.wijken), ("gemeenten", &audience.gemeenten)]
@@ -71,7 +71,7 @@ fn audience(audience: &Audience) -> String {
     parts.join("; ")
 }
 
-fn reminders(reminders: &[chrono::Duration]) -> String {
+pub fn reminders(reminders: &[chrono::Duration]) -> String {
     if reminders.is_empty() {
         return "geen".to_string();
     }
@@ -80,8 +80,83 @@ fn reminders(reminders: &[chrono::Duration]) -> String {
 }
 
 /// "maandag 1 februari 2027 09:00 (Europe/Amsterdam)", on the job's own clock.
-fn moment(t: DateTime<Utc>, tz: Tz) -> String {
+pub fn moment(t: DateTime<Utc>, tz: Tz) -> String {
     let local = t.with_timezone(&tz);
     let time = if local.second() == 0 { local.format("%H:%M") } else { local.format("%H:%M:%S") };
     format!("{} {time} ({})", crate::time::dutch_long_date(local.date_naive()), tz.name())
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const WEEKDAYS: [&str; 7] = ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"];
+
+/// A schedule in Dutch words for the common patterns ("elke maand op de 1e om 09:00"), else its
+/// cron text; with the time zone when it is not Amsterdam's.
+pub fn in_words(schedule: &super::Schedule) -> String {
+    let words = words(&schedule.cron).unwrap_or_else(|| format!("volgens het patroon {}", schedule.cron));
+    if schedule.timezone == chrono_tz::Europe::Amsterdam {
+        words
+    } else {
+        format!("{words} ({})", schedule.timezone.name())
+    }
+}
+
+fn words(cron: &str) -> Option<String> {
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    let [minute, hour, day, month, weekday] = fields[..] else { return None };
+    let (minute, hour): (u32, u32) = (minute.parse().ok()?, hour.parse().ok()?);
+    let at = format!("om {hour:02}:{minute:02}");
+    let number = |text: &str| text.parse::<usize>().ok();
+    match (day, month, weekday) {
+        ("*", "*", "*") => Some(format!("elke dag {at}")),
+        ("*", "*", w) => {
+            let name = WEEKDAYS.get(number(w)? % 7)?;
+            Some(format!("elke {name} {at}"))
+        }
+        (d, "*", "*") => Some(format!("elke maand op de {}e {at}", number(d)?)),
+        (d, m, "*") => {
+            let d = number(d)?;
+            let months: Option<Vec<&str>> = m
+                .split(',')
+                .map(|m| number(m).and_then(|m| MONTHS.get(m.checked_sub(1)?)).copied())
+                .collect();
+            match months?.as_slice() {
+                [one] => Some(format!("elk jaar op {d} {one} {at}")),
+                [first @ .., last] => Some(format!("op de {d}e van {} en {last} {at}", first.join(", "))),
+                [] => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(cron: &str) -> String {
+        in_words(&super::super::Schedule { cron: cron.into(), timezone: chrono_tz::Europe::Amsterdam })
+    }
+
+    #[test]
+    fn common_schedules_read_as_dutch_words() {
+        assert_eq!(said("0 9 1 * *"), "elke maand op de 1e om 09:00");
+        assert_eq!(said("0 9 10 1 *"), "elk jaar op 10 januari om 09:00");
+        assert_eq!(said("0 9 1 1,4,7,10 *"), "op de 1e van januari, april, juli en oktober om 09:00");
+        assert_eq!(said("30 8 * * 1"), "elke maandag om 08:30");
+        assert_eq!(said("0 9 * * *"), "elke dag om 09:00");
+        assert_eq!(said("*/15 * * * *"), "volgens het patroon */15 * * * *");
+    }
 }

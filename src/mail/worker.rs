@@ -18,6 +18,7 @@ use super::render::{Letter, SeatLetter, Templates};
 use super::rows::{self, Details};
 use super::transport::{SendError, Transport};
 use super::{MailError, Status};
+use crate::catalog::Catalog;
 use crate::db::Db;
 use crate::jobs::MailTexts;
 use crate::organisation::Contact;
@@ -45,11 +46,28 @@ impl Delivery {
     }
 }
 
+/// Where a job's own mail texts come from.
+enum JobTexts {
+    /// A map made once (tests, tools).
+    Fixed(Arc<HashMap<String, MailTexts>>),
+    /// The jobs in use, read at each send, so a changed job file is followed without a restart.
+    Live(Catalog),
+}
+
+impl JobTexts {
+    fn of(&self, job: &str) -> Option<MailTexts> {
+        match self {
+            JobTexts::Fixed(map) => map.get(job).cloned(),
+            JobTexts::Live(catalog) => catalog.jobs().get(job).map(|j| j.mail.clone()),
+        }
+    }
+}
+
 pub struct Mailer {
     db: Db,
     transport: Transport,
-    /// Job id -> that job's own subjects and texts; rounds opened by hand use the templates.
-    texts: Arc<HashMap<String, MailTexts>>,
+    /// Each job's own subjects and texts; rounds opened by hand use the templates.
+    texts: JobTexts,
     templates: Templates,
     base_url: String,
     from: Mailbox,
@@ -73,6 +91,27 @@ impl Mailer {
         clock: SharedClock,
         texts: Arc<HashMap<String, MailTexts>>,
     ) -> Result<Mailer, MailError> {
+        Mailer::build(db, settings, secret, clock, JobTexts::Fixed(texts))
+    }
+
+    /// The mailer on the shared catalog: a job's texts as its file says now, without a restart.
+    pub fn with_catalog(
+        db: Db,
+        settings: &Settings,
+        secret: Secret,
+        clock: SharedClock,
+        catalog: Catalog,
+    ) -> Result<Mailer, MailError> {
+        Mailer::build(db, settings, secret, clock, JobTexts::Live(catalog))
+    }
+
+    fn build(
+        db: Db,
+        settings: &Settings,
+        secret: Secret,
+        clock: SharedClock,
+        texts: JobTexts,
+    ) -> Result<Mailer, MailError> {
         let from = super::sender(settings)?;
         Ok(Mailer {
             transport: Transport::from_settings(settings)?,
@@ -95,6 +134,19 @@ impl Mailer {
 
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    pub(super) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub(super) fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The name mails are signed with: the sender's display name, else its address.
+    pub(super) fn sender(&self) -> String {
+        super::render::signature(&self.from)
     }
 
     /// Claims the due rows and settles each one, `concurrency` at a time. The first goes alone:
@@ -249,7 +301,7 @@ impl Mailer {
         let token = InvitationToken::derive(&self.secret, &details.nonce);
         let link = format!("{}/r/{}", self.base_url, token.as_str());
         let unsubscribe = format!("{link}/afmelden");
-        let sender = super::render::signature(&self.from);
+        let sender = self.sender();
         let domain = self.from.email.domain();
         let facts = details.seat.as_ref();
         let page = facts.map(|seat| format!("{link}/plaats/{}", seat.id));
@@ -269,8 +321,8 @@ impl Mailer {
             seat: seat_and_page.map(|(facts, page)| SeatLetter { facts, page, calendar: calendar.is_some() }),
             now,
         };
-        let texts = details.job_id.as_ref().and_then(|job| self.texts.get(job));
-        let rendered = self.templates.render(&letter, texts).map_err(Compose::Mail)?;
+        let texts = details.job_id.as_ref().and_then(|job| self.texts.of(job));
+        let rendered = self.templates.render(&letter, texts.as_ref()).map_err(Compose::Mail)?;
         let message_id = self.message_id(row.id, domain);
         let envelope = Envelope {
             from: &self.from,

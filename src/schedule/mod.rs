@@ -11,7 +11,9 @@
 //! used here before, freezes a time zone's offset when a job is created and forgets runs missed
 //! while down.)
 
+mod manual;
 mod occurrences;
+mod preview;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -19,6 +21,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::catalog::{Catalog, Loaded};
 use crate::db::{Db, Timestamp};
 use crate::forms::Forms;
 use crate::jobs::{Job, Jobs};
@@ -26,7 +29,9 @@ use crate::outbox::{self, Queue};
 use crate::rounds::{self, Occurrence, OpenRequest, RoundId, RoundsError};
 use crate::settings::Secret;
 use crate::time::clock::SharedClock;
+pub use manual::{CountsAs, ManualStart, manual_start};
 pub use occurrences::due_occurrences;
+pub use preview::{JobRound, StartPreview, job_rounds};
 
 /// How often the heartbeat ticks.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -64,8 +69,8 @@ pub struct Tick {
 
 pub struct Scheduler {
     db: Db,
-    forms: Arc<Forms>,
-    jobs: Arc<Jobs>,
+    /// The forms and jobs in use; a tick or a start reads them once, after a look at the files.
+    catalog: Catalog,
     secret: Secret,
     /// Opens the pools of anonymous rounds that closed; derived from `secret` once.
     seal: crate::responses::Seal,
@@ -77,33 +82,31 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
+    /// A scheduler with a fixed set of forms and jobs.
     pub fn new(db: Db, forms: Arc<Forms>, jobs: Arc<Jobs>, secret: Secret, clock: SharedClock) -> Self {
+        Scheduler::with_catalog(db, Catalog::fixed(forms, jobs), secret, clock)
+    }
+
+    /// A scheduler on the shared catalog: it follows the form and job files as they change.
+    pub fn with_catalog(db: Db, catalog: Catalog, secret: Secret, clock: SharedClock) -> Self {
         let seal = crate::responses::Seal::new(&secret);
-        Scheduler {
-            db,
-            forms,
-            jobs,
-            secret,
-            seal,
-            clock,
-            refused: Mutex::default(),
-            running: Default::default(),
-        }
+        Scheduler { db, catalog, secret, seal, clock, refused: Mutex::default(), running: Default::default() }
     }
 
     /// Records everything that is due at the clock's now.
     pub async fn tick(&self) -> Result<Tick, ScheduleError> {
         let _one_at_a_time = self.running.lock().await;
         let now = self.clock.now();
+        let set = self.current();
         let mut tick = Tick::default();
-        for job in &self.jobs.jobs {
+        for job in &set.jobs.jobs {
             let Some(schedule) = &job.schedule else { continue };
             let since = self.since(job, now).await?;
             for at in due_occurrences(schedule, job.open_for, since, now) {
-                self.open_occurrence(job, at, now, &mut tick).await?;
+                self.open_occurrence(&set, job, at, now, &mut tick).await?;
             }
         }
-        tick.reminders_queued = self.remind(now).await?;
+        tick.reminders_queued = self.remind(&set.jobs, now).await?;
         // Sign-ups: the reminder before each session, to the people with a seat.
         tick.reminders_queued += crate::signup::seats::queue_session_reminders(&self.db, now).await?;
         // Anonymous responses still waiting in the pool of a round that closed: all it will get.
@@ -120,27 +123,85 @@ impl Scheduler {
     }
 
     /// Opens the rounds of `job_id` now, by hand: how one-off jobs (no `schedule`) are started,
-    /// and how a scheduled job is run early. Reminders then follow on the heartbeat like any
-    /// job's. Starting the same job twice within one second opens one set of rounds.
+    /// and how a scheduled job is run early. A scheduled job's start counts as one of its
+    /// occurrences ([`manual_start`]: the one open now, else the next), which the schedule then
+    /// finds open and does not open again. Reminders follow on the heartbeat like any job's.
+    /// Starting a one-off job twice within one second opens one set of rounds.
     pub async fn start_job(&self, job_id: &str) -> Result<Vec<RoundId>, ScheduleError> {
-        let job = self.jobs.get(job_id).ok_or_else(|| RoundsError::UnknownJob(job_id.to_string()))?;
-        let now = self.clock.now();
-        // Whole seconds: the occurrence key is stored as RFC 3339 text without fractions.
-        let at = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
-        let mut opened = Vec::new();
-        for (part, wijken) in self.parts(job).await? {
-            opened.extend(self.open_part(job, at, part, wijken, now).await?);
-        }
+        self.start_job_by(job_id, None).await
+    }
+
+    /// [`start_job`](Self::start_job) for `actor` (`None`: the command line), written to the
+    /// audit log with what the start counted as and what it opened. Each round commits with its
+    /// invitations; the audit row follows them (a per-wijk job opens several rounds).
+    pub async fn start_job_by(
+        &self,
+        job_id: &str,
+        actor: Option<&str>,
+    ) -> Result<Vec<RoundId>, ScheduleError> {
+        let (opened, start) = self.open_by_hand(job_id).await?;
+        let what = if opened.is_empty() {
+            "niets geopend: de ronde was al open".to_string()
+        } else {
+            let ids: Vec<String> = opened.iter().map(ToString::to_string).collect();
+            format!("geopend: ronde {}", ids.join(", "))
+        };
+        let detail = format!("{job_id}: {} {what}", start.explain());
+        crate::audit::log(&self.db, self.clock.now(), actor, crate::audit::AuditAction::JobStarted, &detail)
+            .await?;
         Ok(opened)
     }
 
-    fn request(&self, job: &Job, at: DateTime<Utc>, part: String, wijken: Vec<String>) -> OpenRequest {
+    async fn open_by_hand(&self, job_id: &str) -> Result<(Vec<RoundId>, ManualStart), ScheduleError> {
+        let set = self.current();
+        let job = set.jobs.get(job_id).ok_or_else(|| RoundsError::UnknownJob(job_id.to_string()))?;
+        let now = self.clock.now();
+        let start = manual_start(job, now);
+        let parts = self.parts(job).await?;
+        if parts.is_empty() {
+            // A job per wijk with nobody in any wijk: said, not passed off as "already open".
+            let audience = crate::jobs::listing::audience(&job.audience);
+            return Err(RoundsError::NobodyToInvite(audience).into());
+        }
+        let mut opened = Vec::new();
+        for (part, wijken) in parts {
+            let request = self.request(job, start.at, start.closes_at, part, wijken);
+            opened.extend(self.open_request(&set.forms, job, request, now).await?);
+        }
+        Ok((opened, start))
+    }
+
+    /// The forms and jobs as they are on disk now, if those check (see `Catalog::refresh`).
+    fn current(&self) -> Arc<Loaded> {
+        self.catalog.refresh();
+        self.catalog.current()
+    }
+
+    /// The forms and jobs this scheduler acts on.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// What [`start_job`](Self::start_job) would count as at the clock's now; `None` for an
+    /// unknown job.
+    pub fn plan_start(&self, job_id: &str) -> Option<ManualStart> {
+        self.current().jobs.get(job_id).map(|job| manual_start(job, self.clock.now()))
+    }
+
+    fn request(
+        &self,
+        job: &Job,
+        at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+        part: String,
+        wijken: Vec<String>,
+    ) -> OpenRequest {
         OpenRequest {
             form_id: job.form.clone(),
             roles: job.audience.roles.clone(),
             wijken,
             gemeenten: job.audience.gemeenten.clone(),
-            closes_at: at + job.open_for,
+            closes_at,
             anonymous: job.anonymous.unwrap_or(false),
             occurrence: Some(Occurrence { job_id: job.id.clone(), at, part }),
         }
@@ -204,13 +265,15 @@ impl Scheduler {
 
     async fn open_occurrence(
         &self,
+        set: &Loaded,
         job: &Job,
         at: DateTime<Utc>,
         now: DateTime<Utc>,
         tick: &mut Tick,
     ) -> Result<(), ScheduleError> {
         for (part, wijken) in self.parts(job).await? {
-            match self.open_part(job, at, part.clone(), wijken, now).await {
+            let request = self.request(job, at, at + job.open_for, part.clone(), wijken);
+            match self.open_request(&set.forms, job, request, now).await {
                 Ok(opened) => tick.opened.extend(opened),
                 Err(RoundsError::Db(e)) => return Err(e.into()),
                 Err(e) => self.refuse_once(job, at, &part, &e),
@@ -219,23 +282,22 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Opens one round of an occurrence; `None` when it was already open.
-    async fn open_part(
+    /// Opens the round `request` describes; `None` when its occurrence was already open.
+    async fn open_request(
         &self,
+        forms: &Forms,
         job: &Job,
-        at: DateTime<Utc>,
-        part: String,
-        wijken: Vec<String>,
+        request: OpenRequest,
         now: DateTime<Utc>,
     ) -> Result<Option<RoundId>, RoundsError> {
-        let request = self.request(job, at, part, wijken);
+        let at = request.occurrence.as_ref().map_or(now, |o| o.at);
         let opened = match &job.signup {
             Some(rules) => {
                 let tz = job.schedule.as_ref().map_or(chrono_tz::Europe::Amsterdam, |s| s.timezone);
                 let signup = rules.round(at, tz);
-                crate::signup::open(&self.db, &self.forms, &self.secret, &request, &signup, now).await
+                crate::signup::open(&self.db, forms, &self.secret, &request, &signup, now).await
             }
-            None => rounds::open(&self.db, &self.forms, &self.secret, &request, now).await,
+            None => rounds::open(&self.db, forms, &self.secret, &request, now).await,
         };
         match opened {
             Ok(opened) => {
@@ -277,7 +339,7 @@ impl Scheduler {
     /// after downtime a person gets one reminder, not every one that was missed. A round whose
     /// `created_at` does not read fails the tick (and is logged) rather than going without
     /// reminders unnoticed.
-    async fn remind(&self, now: DateTime<Utc>) -> Result<u64, ScheduleError> {
+    async fn remind(&self, jobs: &Jobs, now: DateTime<Utc>) -> Result<u64, ScheduleError> {
         let open: Vec<OpenRound> = sqlx::query_as(
             "SELECT id, job_id, created_at FROM rounds \
              WHERE job_id IS NOT NULL AND opens_at <= $1 AND closes_at > $1",
@@ -287,7 +349,7 @@ impl Scheduler {
         .await?;
         let mut queued = 0;
         for round in open {
-            let Some(job) = self.jobs.get(&round.job_id) else { continue };
+            let Some(job) = jobs.get(&round.job_id) else { continue };
             // Counted from when the invitations were queued, so a round opened late by a
             // catch-up does not get its reminder together with its invitation.
             let sent = round.created_at.at();

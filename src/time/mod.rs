@@ -53,6 +53,11 @@ pub fn dutch_date(day: NaiveDate) -> String {
     format!("{} {} {}", day.day(), MONTHS[day.month0() as usize], day.year())
 }
 
+/// "januari 2027".
+pub fn dutch_month(day: NaiveDate) -> String {
+    format!("{} {}", MONTHS[day.month0() as usize], day.year())
+}
+
 /// "apr 2027": a month on a chart axis ("mei" and "juni" are short already).
 pub fn dutch_short_month(day: NaiveDate) -> String {
     let name: String = MONTHS[day.month0() as usize].chars().take(4).collect();

@@ -5,6 +5,8 @@
 //! account (after a confirmation page) are in `manage`.
 
 mod contacts;
+mod forms;
+mod jobs;
 mod logbook;
 mod mail;
 mod manage;
@@ -28,8 +30,21 @@ const AUDIT_ROWS: i64 = 50;
 type Page = Result<(Status, Template), Error>;
 
 pub fn routes() -> Vec<Route> {
-    let mut all =
-        routes![users, add_user, manage::change_role, manage::remove, logbook::logbook, start::start];
+    let mut all = routes![
+        users,
+        add_user,
+        manage::change_role,
+        manage::remove,
+        logbook::logbook,
+        start::start,
+        jobs::list,
+        jobs::show,
+        jobs::confirm,
+        jobs::start,
+        forms::list,
+        forms::show,
+        forms::answer
+    ];
     all.extend(mail::routes());
     all.extend(contacts::routes());
     all.extend(rounds::routes());

@@ -221,6 +221,29 @@ impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
     }
 }
 
+/// `CsrfForm` for a form whose fields are not fixed (the form preview posts a form's questions):
+/// the same checks, then every field as posted, without `csrf`.
+pub struct CsrfBody {
+    pub posted: crate::forms::validate::Posted,
+}
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for CsrfBody {
+    type Error = AuthError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        match CsrfForm::<NoFields>::from_data(req, data).await {
+            rocket::data::Outcome::Success(_) => {
+                let mut posted = body::decoded_again(req);
+                posted.remove("csrf");
+                rocket::data::Outcome::Success(CsrfBody { posted })
+            }
+            rocket::data::Outcome::Error(e) => rocket::data::Outcome::Error(e),
+            rocket::data::Outcome::Forward(f) => rocket::data::Outcome::Forward(f),
+        }
+    }
+}
+
 /// The fields of a form that posts nothing but its CSRF token.
 pub struct NoFields;
 

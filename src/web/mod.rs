@@ -30,9 +30,10 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{Build, Rocket, State, get, routes};
 use rocket_dyn_templates::Template;
 
+use crate::catalog::Catalog;
 use crate::db::Db;
-use crate::forms::Forms;
 use crate::rounds::RoundCache;
+use crate::schedule::Scheduler;
 use crate::settings::{Secret, Settings};
 
 pub use body::{BodyError, decode_urlencoded};
@@ -42,7 +43,12 @@ use error::Error;
 pub struct App {
     /// Reads through `db.read()`; every write in a `db.write()` transaction.
     pub db: Db,
-    pub forms: Arc<Forms>,
+    /// The forms and jobs in use (`catalog.forms()`), reloaded when their files change.
+    pub catalog: Catalog,
+    /// Starts jobs by hand from the jobs page, as `peil job start` does.
+    pub scheduler: Arc<Scheduler>,
+    /// Renders the jobs page's example mails with the templates the worker sends with.
+    pub mailer: Arc<crate::mail::Mailer>,
     pub settings: Settings,
     pub secret: Secret,
     /// Seals drafts and waiting anonymous responses; derived from `secret`.
@@ -112,7 +118,7 @@ async fn health(app: &State<App>) -> (rocket::http::Status, Json<Value>) {
     let body = json!({
         "status": if db { "ok" } else { "unavailable" },
         "database": if db { "ok" } else { "unreachable" },
-        "forms": app.forms.len(),
+        "forms": app.catalog.forms().len(),
         "version": env!("CARGO_PKG_VERSION"),
     });
     (status, Json(body))

@@ -66,7 +66,7 @@ async fn register(
     let (round, title) =
         registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
     let typed = form.0.value.ok_or(Error::BadRequest)?.trimmed();
-    let person = match typed.parse(&app.forms.list_pairs("rollen")) {
+    let person = match typed.parse(&app.catalog.forms().list_pairs("rollen")) {
         Ok(person) => person,
         Err(problems) => {
             let problems: Vec<_> = problems.into_iter().map(|p| p.dutch()).collect();
@@ -92,7 +92,8 @@ fn page(
     status: Status,
 ) -> Reply {
     let roles: Vec<_> = app
-        .forms
+        .catalog
+        .forms()
         .list_pairs("rollen")
         .into_iter()
         .map(|(value, label)| context! { selected: value == person.role, value, label })

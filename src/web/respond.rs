@@ -18,8 +18,8 @@ use super::link::{self, Admitted, Recalled};
 use super::view::{self, PageView};
 use super::{App, Error};
 use crate::forms::Answers;
-use crate::forms::FormKind;
 use crate::forms::validate::{self, FieldError, Posted};
+use crate::forms::{Form, FormKind};
 use crate::responses::step::{Nav, Step, step};
 use crate::responses::{self, Draft, Submitted};
 use crate::rounds::{Invitation, InvitationToken, Round};
@@ -268,7 +268,7 @@ async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
 }
 
 /// Takes the page number and the button pressed out of the posted fields.
-fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
+pub(super) fn controls(mut posted: Posted, pages: usize) -> Option<(usize, Nav, Posted)> {
     let page = posted.remove("_page")?;
     let page: usize = match page.as_slice() {
         [one] => one.parse().ok().filter(|p| *p < pages)?,
@@ -351,18 +351,51 @@ fn render(
     notice: Option<String>,
     status: Status,
 ) -> Reply {
-    let form = &visit.round.form;
+    let shown = Shown {
+        form: &visit.round.form,
+        title: &visit.round.title,
+        action: &visit.path,
+        closes: visit.round.closes_at,
+        sessions: &visit.sessions,
+        preview: None,
+    };
+    let view = page_view(&shown, page, posted, answers, errors, notice);
+    Reply::Page((status, Template::render("respond/page", view)))
+}
+
+/// Where a page of a form is shown: a person's round, or the coordinator's preview of the form.
+pub(super) struct Shown<'a> {
+    pub form: &'a Form,
+    pub title: &'a str,
+    /// Where the page posts to.
+    pub action: &'a str,
+    pub closes: chrono::DateTime<chrono::Utc>,
+    pub sessions: &'a [Session],
+    /// Set for the preview: its banner and the answers so far it carries in the page.
+    pub preview: Option<view::Preview>,
+}
+
+/// Page `page` of a form as the respondent's template shows it.
+pub(super) fn page_view(
+    shown: &Shown<'_>,
+    page: usize,
+    posted: &Posted,
+    answers: &Answers,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> PageView {
+    let form = shown.form;
     let before = validate::answers_before(form, page, answers);
-    let shown = validate::shown_pages(form, answers);
-    let first = !shown.iter().any(|p| *p < page);
+    let visible = validate::shown_pages(form, answers);
+    let first = !visible.iter().any(|p| *p < page);
     let current = &form.pages[page];
     // "Pagina 2 van 4" counts every page of the form, also those that do not apply to this
     // person, whose numbers are skipped. Counting only the pages that apply renumbered them
     // whenever an answer made a later page apply: "Pagina 2 van 3" was followed by "3 van 4".
     // A page's number now never changes; the bar only moves forward, and is full on the last
     // page that applies (the template's doing).
-    let view = PageView {
-        form_title: visit.round.title.clone(),
+    PageView {
+        form_title: shown.title.to_string(),
         intro: first.then(|| form.intro.as_ref().map(|t| t.nl.clone())).flatten(),
         page_title: current.title.as_ref().map(|t| t.nl.clone()),
         page_intro: current.intro.as_ref().map(|t| t.nl.clone()),
@@ -370,13 +403,13 @@ fn render(
         steps: form.pages.len(),
         page,
         first,
-        last: !shown.iter().any(|p| *p > page),
-        action: visit.path.clone(),
-        closes: crate::time::dutch(visit.round.closes_at),
+        last: !visible.iter().any(|p| *p > page),
+        action: shown.action.to_string(),
+        closes: crate::time::dutch(shown.closes),
         notice,
         earlier: view::earlier_answers(current, &before),
         errors: view::error_views(current, errors),
-        questions: view::questions(form, current, posted, &before, errors, &visit.sessions),
-    };
-    Reply::Page((status, Template::render("respond/page", view)))
+        questions: view::questions(form, current, posted, &before, errors, shown.sessions),
+        preview: shown.preview.clone(),
+    }
 }

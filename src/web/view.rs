@@ -44,6 +44,18 @@ pub struct PageView {
     pub earlier: String,
     pub errors: Vec<ErrorView>,
     pub questions: Vec<QuestionView>,
+    /// Set when a coordinator previews the form (`/beheer/formulieren`): nothing is stored.
+    pub preview: Option<Preview>,
+}
+
+/// What a preview page carries besides the respondent's page: the answers so far, signed, in a
+/// hidden field (nothing is stored), and the session's CSRF token.
+#[derive(Clone, Serialize)]
+pub struct Preview {
+    pub state: String,
+    pub csrf: String,
+    /// Back to the list of forms.
+    pub back: String,
 }
 
 #[derive(Serialize)]

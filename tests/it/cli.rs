@@ -261,12 +261,21 @@ fn a_one_off_job_is_started_by_hand_and_its_mails_wait_in_the_outbox() {
 
     let output = start("crisisdienst");
     assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Deze job heeft geen schema"), "said first: {}", stdout(&output));
     assert!(stdout(&output).contains("opened round(s) 1; invitations are queued"), "{}", stdout(&output));
     let outbox = cli.run(&["outbox"]);
     assert!(outbox.status.success(), "{}", stderr(&outbox));
     let row: Vec<String> =
         stdout(&outbox).lines().nth(1).unwrap_or_default().split_whitespace().map(String::from).collect();
     assert_eq!(row, ["1", "3", "0", "0", "0", "0"], "round 1: the three huisartsen's invitations pending");
+
+    // A scheduled job says which of its rounds the start counts as; again, it opens nothing.
+    let output = start("samenwerking-per-wijk");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Telt als de ronde van"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("opened round(s) 2, 3"), "noord and zuid: {}", stdout(&output));
+    let again = start("samenwerking-per-wijk");
+    assert!(stdout(&again).contains("already open; nothing was opened"), "{}", stdout(&again));
 
     let output = start("bestaat-niet");
     assert_eq!(output.status.code(), Some(1));

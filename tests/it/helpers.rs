@@ -36,6 +36,8 @@ pub struct TestApp {
     /// For the tests' own reads and raw writes (`app.db.read()`).
     pub pool: Pool,
     pub forms: Arc<Forms>,
+    /// The forms and jobs in use, reloaded from their folders when those change.
+    pub catalog: peil::catalog::Catalog,
     pub secret: Secret,
     pub settings: Settings,
     /// The app's clock: the real time, moved ahead by `clock.advance` where a test needs it.
@@ -124,6 +126,7 @@ impl TestApp {
             pool: service.db.read().clone(),
             db: service.db,
             forms: service.forms,
+            catalog: service.catalog,
             secret: service.secret,
             settings: service.settings,
             clock,

@@ -18,6 +18,7 @@ mod fuzz;
 mod hostile;
 mod instances;
 mod jobs_check;
+mod jobs_page;
 mod layout;
 mod links;
 mod mail;

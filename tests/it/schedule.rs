@@ -218,6 +218,44 @@ async fn a_one_off_job_is_started_by_hand_and_never_by_the_clock() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_job_started_by_hand_counts_as_its_next_round_so_nobody_is_invited_twice() {
+    let world = World::new(vec![job("0 9 1 * *", Duration::days(10), &[])], utc(2027, 1, 20, 12, 0)).await;
+    world.tick_at(utc(2027, 1, 20, 12, 0)).await;
+
+    let plan = world.instance().plan_start("maandelijks").expect("a job");
+    assert_eq!(plan.explain(), "Telt als de ronde van februari 2027; het schema opent die niet nog eens.");
+    assert_eq!(world.instance().start_job("maandelijks").await.expect("start").len(), 1);
+    let closes: String =
+        sqlx::query_scalar("SELECT closes_at FROM rounds").fetch_one(&world.app.pool).await.unwrap();
+    assert_eq!(closes, "2027-01-30T12:00:00Z", "open for 10 days from the start by hand");
+
+    // The schedule's February comes and goes: that round is the one started by hand.
+    for at in [utc(2027, 2, 1, 8, 0), utc(2027, 2, 1, 8, 15), utc(2027, 2, 6, 0, 0)] {
+        assert!(world.tick_at(at).await.opened.is_empty(), "nothing opens at {at}");
+    }
+    assert_eq!(world.occurrences().await, vec![("2027-02-01T08:00:00Z".into(), String::new())]);
+    assert_eq!(world.app.count("SELECT COUNT(*) FROM invitations").await, 4, "everyone once");
+    assert_eq!(world.app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").await, 4);
+    // March is the schedule's again.
+    assert_eq!(world.tick_at(utc(2027, 3, 1, 8, 0)).await.opened.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_by_hand_while_the_schedules_round_is_open_opens_nothing_new() {
+    let world = World::new(vec![job("0 9 1 * *", Duration::days(10), &[])], utc(2027, 1, 20, 12, 0)).await;
+    world.tick_at(utc(2027, 1, 20, 12, 0)).await;
+    assert_eq!(world.tick_at(utc(2027, 2, 1, 8, 0)).await.opened.len(), 1);
+
+    world.clock.set(utc(2027, 2, 3, 12, 0));
+    let plan = world.instance().plan_start("maandelijks").expect("a job");
+    assert!(
+        plan.explain().starts_with("Telt als de ronde van februari 2027, die volgens het schema nu loopt")
+    );
+    assert!(world.instance().start_job("maandelijks").await.expect("start").is_empty());
+    assert_eq!(world.app.count("SELECT COUNT(*) FROM invitations").await, 4, "everyone once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_heartbeat_ticks_by_itself_in_a_running_service() {
     // Every two seconds, on the system clock: the first tick at start only notes the job, a
     // heartbeat tick after the next occurrence opens its round.

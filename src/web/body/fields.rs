@@ -44,6 +44,11 @@ pub async fn decoded<'r>(req: &'r Request<'_>, data: Data<'r>) -> Result<&'r Pos
     Ok(&req.local_cache(|| Decoded(posted)).0)
 }
 
+/// The body `decoded` read earlier in this request, or nothing when it was not read.
+pub fn decoded_again(req: &Request<'_>) -> Posted {
+    req.local_cache(|| Decoded(Posted::new())).0.clone()
+}
+
 /// The first value posted under `name`, or "".
 pub fn first<'a>(posted: &'a Posted, name: &str) -> &'a str {
     posted.get(name).and_then(|values| values.first()).map_or("", String::as_str)

@@ -32,7 +32,7 @@ use crate::forms::validate::Posted;
 mod fields;
 mod multipart;
 
-pub use fields::{Fields, decoded, first, typed};
+pub use fields::{Fields, decoded, decoded_again, first, typed};
 pub use multipart::{Files, decoded_with_files};
 
 /// `peil check` refuses a page that could post more, so no form that passes is refused here.

@@ -8,6 +8,7 @@
 
 mod beheer;
 mod contacts;
+mod jobs;
 mod keyboard;
 mod organisation;
 mod respondent;

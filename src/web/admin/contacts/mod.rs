@@ -23,7 +23,10 @@ pub(super) fn routes() -> Vec<Route> {
 /// The roles and wijken a contact may have: the forms' lists `rollen` and `wijken`, as for
 /// `peil contacts import`.
 fn vocabulary(app: &App) -> Vocabulary {
-    Vocabulary { roles: app.forms.list_pairs("rollen"), wijken: app.forms.list_pairs("wijken") }
+    Vocabulary {
+        roles: app.catalog.forms().list_pairs("rollen"),
+        wijken: app.catalog.forms().list_pairs("wijken"),
+    }
 }
 
 #[get("/beheer/contacten?<zoek>&<rol>&<wijk>&<gemeente>&<afgemeld>&<pagina>")]

@@ -88,7 +88,9 @@ pub(super) async fn preview_or_open(
     if typed.bevestigd != "ja" {
         return new_page(&admin, app, Status::Ok, &typed, typed.datum, None, Some(people)).await.map(Ok);
     }
-    match rounds::open_by_hand(&app.db, &app.forms, &app.secret, &request, now, Some(&admin.email)).await {
+    match rounds::open_by_hand(&app.db, &app.catalog.forms(), &app.secret, &request, now, Some(&admin.email))
+        .await
+    {
         Ok(opened) => Ok(Err(Redirect::to(format!("/beheer/rondes/{}", opened.round)))),
         Err(
             e @ (RoundsError::NobodyToInvite(_) | RoundsError::ClosesInThePast | RoundsError::UnknownForm(_)),
@@ -148,8 +150,8 @@ async fn new_page(
             .map(|(value, label)| Choice { checked: chosen.contains(&value.as_str()), value, label })
             .collect()
     };
-    let roles = choices(app.forms.list_pairs("rollen"), &typed.rol);
-    let wijken = choices(app.forms.list_pairs("wijken"), &typed.wijk);
+    let roles = choices(app.catalog.forms().list_pairs("rollen"), &typed.rol);
+    let wijken = choices(app.catalog.forms().list_pairs("wijken"), &typed.wijk);
     let mut gemeenten: Vec<String> = Audience::default()
         .people(app.db.read())
         .await?
