@@ -38,6 +38,7 @@ impl Mailer {
             link: &link,
             unsubscribe: &unsubscribe,
             sender: &sender,
+            contact: self.contact(),
             seat: None,
             now: example.now,
         };

@@ -145,6 +145,10 @@ impl Mailer {
     }
 
     /// The name mails are signed with: the sender's display name, else its address.
+    pub(super) fn contact(&self) -> &Contact {
+        &self.contact
+    }
+
     pub(super) fn sender(&self) -> String {
         super::render::signature(&self.from)
     }

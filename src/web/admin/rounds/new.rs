@@ -135,7 +135,8 @@ async fn new_page(
     preview: Option<Vec<Contact>>,
 ) -> Page {
     let forms: Vec<Choice> = app
-        .forms
+        .catalog
+        .forms()
         .iter()
         .filter(|f| f.kind == FormKind::Survey)
         .map(|f| Choice {
