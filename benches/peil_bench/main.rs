@@ -1,18 +1,19 @@
-//! `peil-bench`: measures the release build of peil as people use it. Six workloads on SQLite:
+//! `peil-bench`: measures the release build of peil as people use it. Seven workloads on SQLite:
 //! respond (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server
 //! under the same load, to see what share of the cost is peil's own), lean (memory, start-up,
 //! check time, binary size), mail (a round's invitation mails from the outbox to a local SMTP
-//! sink), signup (500 people racing for 40 seats within a second) and results (a round's results
-//! page). Then respond, mail, signup and results again on PostgreSQL, with one and two instances
-//! on one database (`postgres`). Prints Markdown tables and writes `target/bench.json`.
+//! sink), signup (500 people racing for 40 seats within a second), results (a round's results
+//! page) and beheer (the coordinator's contacts and rounds lists). Then respond, mail, signup and
+//! results again on PostgreSQL, with one and two instances on one database (`postgres`). Prints
+//! Markdown tables and writes `target/bench.json`.
 //!
 //! Run with `cargo run --release -p peil-bench` (add `-- --quick` for a shorter run); it is its own
 //! package in the workspace (`benches/peil_bench/Cargo.toml`), so `cargo test` does not build it.
 
 mod backend;
+mod beheer;
 mod client;
 mod compare;
-mod contacts;
 mod db;
 mod driver;
 mod floor;
@@ -47,10 +48,10 @@ struct Args {
     /// Run only the results workload (the results page over 10,000 and 100,000 responses).
     #[arg(long, conflicts_with = "only_postgres")]
     only_results: bool,
-    /// Run only the contacts workload (`/beheer/contacten` over 10,000 contacts, filtered and
-    /// searched).
-    #[arg(long, conflicts_with_all = ["only_results", "only_postgres"])]
-    only_contacts: bool,
+    /// Run only the beheer workload (the contacts page over 10,000 contacts, the rounds page over
+    /// 1,000 rounds).
+    #[arg(long, conflicts_with_all = ["only_postgres", "only_results"])]
+    only_beheer: bool,
     /// Run only the driver comparison: sqlx's Any driver against the native one, on SQLite and
     /// (when it answers at the local default) PostgreSQL.
     #[arg(long)]
@@ -90,8 +91,8 @@ fn main() -> ExitCode {
             rt.block_on(async {
                 if args.only_driver {
                     bench_driver().await
-                } else if args.only_contacts {
-                    bench_contacts(args.quick).await
+                } else if args.only_beheer {
+                    bench_beheer(args.quick).await
                 } else if args.only_results {
                     bench_results(args.quick).await
                 } else if args.only_postgres {
@@ -145,6 +146,12 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     let signup = signup::run_workload(&paths, &Target::sqlite()).await?;
     println!("results: a round's results page, 20 questions, over 10,000 and 100,000 responses");
     let results = results::run_workload(&paths, quick, &Backend::Sqlite).await?;
+    println!(
+        "beheer: the contacts page over {} contacts and the rounds page over {} rounds",
+        beheer::CONTACTS,
+        beheer::ROUNDS
+    );
+    let beheer = beheer::run_workload(&paths, quick).await?;
     let pg = match postgres {
         Ok(admin) => Ok(postgres::run(&paths, quick, &admin).await?),
         Err(reason) => {
@@ -160,6 +167,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     report.add("mail", mail.to_json());
     report.add("signup", signup.to_json());
     report.add("results", results.to_json());
+    report.add("beheer", beheer.to_json());
     report
         .add("postgres", pg.as_ref().map_or_else(|reason| postgres::skipped_json(reason), Postgres::to_json));
     let seconds = started.elapsed().as_secs_f64();
@@ -173,6 +181,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
         report::anonymous_table(&respond, &anonymous, &floor)
     );
     println!("results page:\n\n{}", results.table());
+    println!("beheer pages:\n\n{}", beheer.table());
     if let Ok(pg) = &pg {
         let mut side = compare::Figures::default();
         side.sqlite(&respond, &mail, &signup, &results);
@@ -181,6 +190,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     }
     println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail, &signup));
     println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
+    println!("- beheer pages under 100 ms (p95): {}", verdict(Some(beheer.target_met())));
     if let Ok(pg) = &pg {
         println!(
             "- PostgreSQL signup: exactly {} seats, no errors: {}",
@@ -205,15 +215,16 @@ async fn bench_results(quick: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Only the contacts workload: its table (a page of the contact list over 10,000 contacts).
-async fn bench_contacts(quick: bool) -> anyhow::Result<()> {
+/// Only the beheer workload: its table, and `target/bench-beheer.json`.
+async fn bench_beheer(quick: bool) -> anyhow::Result<()> {
     let paths = server::Paths::find()?;
-    let report = report::Report::new(&paths.repo, quick);
+    let mut report = report::Report::new(&paths.repo, quick);
     println!("{}", report.meta_line());
-    println!("contacts: /beheer/contacten over {} contacts", contacts::CONTACTS);
-    let contacts = contacts::run_workload(&paths, quick, &Backend::Sqlite).await?;
-    println!("\n{}", contacts.table());
-    println!("- every contacts page under 100 ms at the median: {}", verdict(Some(contacts.target_met())));
+    let beheer = beheer::run_workload(&paths, quick).await?;
+    report.add("beheer", beheer.to_json());
+    report.write(&paths.target.join("bench-beheer.json"))?;
+    println!("\n{}", beheer.table());
+    println!("- beheer pages under 100 ms (p95): {}", verdict(Some(beheer.target_met())));
     Ok(())
 }
 

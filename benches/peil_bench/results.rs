@@ -104,7 +104,7 @@ async fn level(paths: &Paths, backend: &Backend, responses: usize, requests: usi
     let link = run(site.command(&["user", "add", "bench@example.org", "--role", "werkgroep"]))?;
     let (server, _) = site.serve().await?;
     let mut conn = Conn::new(server.addr);
-    let cookie = log_in(&mut conn, &link).await?;
+    let cookie = log_in(&mut conn, &link, "bench@example.org").await?;
     let path = format!("/werkgroep/ronde/{round}");
     let mut times = Vec::new();
     let mut bytes = 0;
@@ -129,8 +129,9 @@ async fn level(paths: &Paths, backend: &Backend, responses: usize, requests: usi
     })
 }
 
-/// Sets the password through the link `peil user add` printed and logs in; returns the cookie.
-pub(crate) async fn log_in(conn: &mut Conn, printed: &str) -> anyhow::Result<String> {
+/// Sets the password through the link `peil user add` printed for `email` and logs in; returns
+/// the cookie.
+pub async fn log_in(conn: &mut Conn, printed: &str, email: &str) -> anyhow::Result<String> {
     let path = printed
         .split_whitespace()
         .find_map(|word| word.find("/wachtwoord/").map(|at| word[at..].to_string()))
@@ -140,7 +141,7 @@ pub(crate) async fn log_in(conn: &mut Conn, printed: &str) -> anyhow::Result<Str
     if set.status >= 400 {
         bail!("setting the password answered {}: {}", set.status, set.excerpt());
     }
-    let body = format!("email=bench%40example.org&password={PASSWORD}");
+    let body = format!("email={}&password={PASSWORD}", email.replace('@', "%40"));
     let reply = conn.post_form("/inloggen", body.as_bytes()).await?;
     reply.cookie.clone().with_context(|| {
         format!("no session cookie after logging in ({}): {}", reply.status, reply.excerpt())

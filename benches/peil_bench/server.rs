@@ -18,7 +18,9 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// Finds `peil` next to this executable, building it first when it is missing.
+    /// Finds `peil` next to this executable, built from the sources as they are now: cargo is
+    /// asked every time (a no-op when the binary is up to date), so a run never measures an
+    /// older build that happened to be lying there.
     pub fn find() -> anyhow::Result<Paths> {
         let exe = std::env::current_exe().context("locating peil-bench")?;
         let exe_dir = exe.parent().context("peil-bench has no folder")?.to_path_buf();
@@ -30,15 +32,14 @@ impl Paths {
             .context("peil-bench is not inside the repository")?
             .to_path_buf();
         let peil = exe_dir.join("peil");
-        if !peil.is_file() {
-            println!("{} is missing: running `cargo build --release -p peil --bin peil`", peil.display());
-            let status = Command::new("cargo")
-                .args(["build", "--release", "-p", "peil", "--bin", "peil"])
-                .current_dir(&repo)
-                .status()?;
-            if !status.success() || !peil.is_file() {
-                bail!("could not build {}", peil.display());
-            }
+        println!("building peil: `cargo build --release --locked -p peil --bin peil`");
+        let status = Command::new("cargo")
+            .args(["build", "--release", "--locked", "-p", "peil", "--bin", "peil"])
+            .current_dir(&repo)
+            .status()
+            .context("running cargo to build peil")?;
+        if !status.success() || !peil.is_file() {
+            bail!("could not build {}", peil.display());
         }
         Ok(Paths { repo, peil, target })
     }

@@ -48,10 +48,39 @@ pub struct TestApp {
     /// Follows no redirects, so tests see the 303 after each page; keeps cookies, as a browser
     /// that opened personal links does.
     pub client: reqwest::Client,
+    /// Every route the app mounted, as Rocket lists them after ignition.
+    pub routes: Vec<MountedRoute>,
     pub dir: tempfile::TempDir,
     shutdown: rocket::Shutdown,
     /// Last, so that it is dropped after everything else that holds the database.
     _db: TestDb,
+}
+
+/// A mounted route: its method, its URI pattern (`/beheer/rondes/<id>`, queries included) and the
+/// media type it requires, if any.
+#[derive(Clone, Debug)]
+pub struct MountedRoute {
+    pub method: rocket::http::Method,
+    pub uri: String,
+    pub format: Option<String>,
+}
+
+impl MountedRoute {
+    fn of(route: &rocket::Route) -> MountedRoute {
+        MountedRoute {
+            method: route.method,
+            uri: route.uri.to_string(),
+            format: route.format.as_ref().map(ToString::to_string),
+        }
+    }
+
+    /// A path that matches the pattern: every dynamic segment `1`, the query left out.
+    pub fn example_path(&self) -> String {
+        let path = self.uri.split('?').next().unwrap_or_default();
+        let segments: Vec<&str> =
+            path.split('/').map(|s| if s.starts_with('<') && s.ends_with('>') { "1" } else { s }).collect();
+        segments.join("/")
+    }
 }
 
 /// The settings of a test's app: its own folders under `dir`, its database, its port.
@@ -112,6 +141,7 @@ impl TestApp {
         let service =
             peil::app::build(settings, clock.clone(), Workers::ByHand).await.expect("the app builds");
         let rocket = service.rocket.ignite().await.expect("ignite");
+        let routes = rocket.routes().map(MountedRoute::of).collect();
         let shutdown = rocket.shutdown();
         tokio::spawn(rocket.launch());
         let url = service.settings.base_url.clone();
@@ -133,6 +163,7 @@ impl TestApp {
             mailer: service.mailer,
             scheduler: service.scheduler,
             client,
+            routes,
             dir,
             shutdown,
             _db: db,

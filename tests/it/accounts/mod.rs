@@ -2,6 +2,7 @@
 //! password links, the audit log, and `peil user` with the service's own log. Removing accounts
 //! and changing roles are in `manage`.
 
+mod beheer_walk;
 mod logbook;
 mod manage;
 
