@@ -56,22 +56,16 @@ pub struct TestApp {
     _db: TestDb,
 }
 
-/// A mounted route: its method, its URI pattern (`/beheer/rondes/<id>`, queries included) and the
-/// media type it requires, if any.
+/// A mounted route: its method and its URI pattern (`/beheer/rondes/<id>`, queries included).
 #[derive(Clone, Debug)]
 pub struct MountedRoute {
     pub method: rocket::http::Method,
     pub uri: String,
-    pub format: Option<String>,
 }
 
 impl MountedRoute {
     fn of(route: &rocket::Route) -> MountedRoute {
-        MountedRoute {
-            method: route.method,
-            uri: route.uri.to_string(),
-            format: route.format.as_ref().map(ToString::to_string),
-        }
+        MountedRoute { method: route.method, uri: route.uri.to_string() }
     }
 
     /// A path that matches the pattern: every dynamic segment `1`, the query left out.

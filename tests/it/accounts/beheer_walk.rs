@@ -12,7 +12,9 @@ use crate::helpers::{CONTACTS, MountedRoute, TestApp};
 fn beheer_routes(app: &TestApp) -> Vec<MountedRoute> {
     let routes: Vec<MountedRoute> =
         app.routes.iter().filter(|r| r.uri.starts_with("/beheer")).cloned().collect();
-    // The walk would pass on nothing: the pages this issue promises must be among them.
+    // The walk would pass on nothing: the pages this issue promises must be among them, with
+    // their actions.
+    assert!(routes.len() >= 30, "{routes:#?}");
     for page in [
         "/beheer",
         "/beheer/gebruikers",
@@ -51,7 +53,7 @@ async fn state(app: &TestApp) -> Vec<i64> {
 async fn a_werkgroep_member_gets_403_on_every_beheer_page_and_action() {
     let app = TestApp::spawn().await;
     app.import_contacts(CONTACTS).await;
-    let round = app.open_round("peiling", &["huisarts"], false).await;
+    let round = app.open_round("crisisdienst", &["huisarts"], false).await;
     assert_eq!(round.0, 1, "the walk's `1`s name this round");
     let routes = beheer_routes(&app);
     let member = app.login_as("lid@example.org", Role::Werkgroep).await;
@@ -73,7 +75,7 @@ async fn a_werkgroep_member_gets_403_on_every_beheer_page_and_action() {
 async fn a_visitor_who_is_not_logged_in_is_sent_to_the_login_or_refused() {
     let app = TestApp::spawn().await;
     app.import_contacts(CONTACTS).await;
-    app.open_round("peiling", &["huisarts"], false).await;
+    app.open_round("crisisdienst", &["huisarts"], false).await;
     let before = state(&app).await;
     for route in &beheer_routes(&app) {
         let path = route.example_path();
