@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod connections;
 mod contacts;
+mod coordinator;
 mod cross_site;
 mod forms_check;
 mod fuzz;
