@@ -35,6 +35,7 @@ pub fn routes() -> Vec<Route> {
         add_user,
         manage::change_role,
         manage::remove,
+        manage::password_link,
         logbook::logbook,
         start::start,
         jobs::list,

@@ -95,6 +95,31 @@ pub(super) async fn remove(
     }
 }
 
+/// The "new password link" button of one account: a forgotten password, as `peil user link`.
+#[derive(rocket::FromForm)]
+pub(super) struct LinkFor<'r> {
+    #[field(default = "")]
+    email: &'r str,
+}
+
+#[post("/beheer/gebruikers/wachtwoordlink", data = "<form>")]
+pub(super) async fn password_link(admin: Admin, form: CsrfForm<LinkFor<'_>>, app: &State<App>) -> Page {
+    let email = form.fields.email;
+    match accounts::new_password_link(&app.db, email, Some(&admin.email), app.now()).await {
+        Ok(path) => {
+            let context = context! {
+                email: accounts::normalise_email(email).map(String::from).unwrap_or_default(),
+                link: format!("{}{path}", app.settings.base_url.trim_end_matches('/')),
+                hours: accounts::LINK_VALID_HOURS,
+                account_email: &admin.email,
+                csrf: admin.csrf(),
+            };
+            Ok((Status::Ok, Template::render("admin/password_link", context)))
+        }
+        Err(e) => refused(&admin, app, format!("Er is geen nieuwe link gemaakt voor {email}."), e).await,
+    }
+}
+
 /// `/beheer` again with why the change was refused, for the reasons an administrator can act on.
 /// `/beheer` again, with `notice` saying what was done.
 async fn told(admin: &Admin, app: &App, notice: String) -> Page {

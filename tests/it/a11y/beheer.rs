@@ -46,6 +46,11 @@ async fn the_beheer_start_accounts_and_mail_pages_pass_axe_and_the_html_checker(
         audit.browser.client().goto(&format!("{}{path}", app.url)).await.expect("open");
         audit.check(name, Source::Served).await;
     }
+    audit.browser.client().goto(&format!("{}/beheer/gebruikers", app.url)).await.expect("open");
+    audit.click_through(r#"form[action="/beheer/gebruikers/wachtwoordlink"] button[type=submit]"#).await;
+    audit.browser.wait_for_text("/wachtwoord/").await;
+    audit.check("nieuwe wachtwoordlink", Source::Dom).await;
+    audit.browser.client().goto(&format!("{}/beheer/mail/ronde/{round}", app.url)).await.expect("open");
     audit.click_through(r#"form[action^="/beheer/mail/ronde/"] button[type=submit]"#).await;
     audit.browser.wait_for_text("retry-result").await;
     audit.check("mislukte mails opnieuw verstuurd", Source::Dom).await;

@@ -187,13 +187,15 @@ async fn respondent_and_werkgroep_pages_fit_320_px_and_200_percent_zoom() {
 }
 
 /// The words of the staff tables (`table.list`) that the layout broke over two lines
-/// ("Wach-twoo-rd" at 375 px); `None` when every word is whole.
+/// ("Wach-twoo-rd" at 375 px); `None` when every word is whole. A hyphen or a slash of the text
+/// itself is a place where a line may end ("contacten-2026.csv", a path), so a word is what lies
+/// between spaces, hyphens and slashes.
 pub(crate) async fn broken_words(browser: &Browser, page: &str, width: u32, text: u32) -> Option<String> {
     let js = "const broken = [];
               for (const cell of document.querySelectorAll('table.list th, table.list td')) {
                 const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
                 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                  for (const m of node.data.matchAll(/\\S+/g)) {
+                  for (const m of node.data.matchAll(/[^\\s\\/-]+[\\/-]?/g)) {
                     const range = document.createRange();
                     range.setStart(node, m.index);
                     range.setEnd(node, m.index + m[0].length);

@@ -1,5 +1,6 @@
-//! Removing accounts and changing roles: on `/beheer` as an administrator does it, on the command
-//! line (`peil accounts ...`), and two administrators at once; the last administrator stays.
+//! Removing accounts, changing roles and new password links: on `/beheer/gebruikers` as an
+//! administrator does it, on the command line (`peil accounts ...`), and two administrators at
+//! once; the last administrator stays.
 
 use peil::accounts::{self, AccountsError, Role};
 use peil::audit;
@@ -278,4 +279,32 @@ async fn the_command_line_removes_accounts_and_changes_roles_by_the_same_rules()
         "{audit}"
     );
     db.close().await;
+}
+
+#[tokio::test]
+async fn a_forgotten_password_gets_a_new_link_on_the_page_and_the_old_link_stops_working() {
+    let app = TestApp::spawn().await;
+    let admin = app.login_as("anna@example.org", Role::Admin).await;
+    app.create_user("bram@example.org", Role::Werkgroep).await;
+    let old = accounts::new_password_link(&app.db, "bram@example.org", None, app.now()).await.unwrap();
+
+    let (status, page) =
+        admin.post("/beheer/gebruikers/wachtwoordlink", &[("email", "Bram@Example.org")]).await;
+    assert_eq!(status, 200, "{page}");
+    let page = page.replace("&#x2F;", "/");
+    let at = page.find("/wachtwoord/").expect("the new link on the page");
+    let new: String = page[at..].chars().take_while(|c| !matches!(c, '<' | '"' | ' ')).collect();
+    assert_ne!(new, old);
+    assert_eq!(app.get(&old).await.0, 404, "the earlier link stops working");
+    assert_eq!(app.get(&new).await.0, 200);
+    let rows = audited(&app, "password_link_created").await;
+    assert_eq!(
+        rows[0],
+        ("password_link_created".into(), Some("anna@example.org".into()), "bram@example.org".into())
+    );
+
+    let (status, page) =
+        admin.post("/beheer/gebruikers/wachtwoordlink", &[("email", "niemand@example.org")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Er is geen nieuwe link gemaakt voor niemand@example.org."), "{page}");
 }
