@@ -87,14 +87,16 @@ pub(super) async fn start(admin: Admin, app: &State<App>) -> Page {
         })
         .collect();
     let (forms_dir, jobs_dir) = (app.settings.forms_dir.clone(), app.settings.jobs_dir.clone());
-    let Checkup { problems, jobs } =
+    let Checkup { problems, .. } =
         tokio::task::spawn_blocking(move || checkup::checkup(&forms_dir, &jobs_dir)).await?;
-    let runs: Vec<Run> = jobs.as_ref().map_or_else(Vec::new, |jobs| {
-        listing::next_runs(jobs, now, RUNS)
-            .into_iter()
-            .map(|(job, at)| Run { job: job.id.clone(), form: job.form.clone(), at: crate::time::dutch(at) })
-            .collect()
-    });
+    // The runs of the jobs in use: while the files on disk do not check, the catalog keeps the
+    // last set that did, and that is what the scheduler runs.
+    app.catalog.refresh();
+    let jobs = app.catalog.jobs();
+    let runs: Vec<Run> = listing::next_runs(&jobs, now, RUNS)
+        .into_iter()
+        .map(|(job, at)| Run { job: job.id.clone(), form: job.form.clone(), at: crate::time::dutch(at) })
+        .collect();
     let context = context! {
         rounds,
         mail,
@@ -102,7 +104,6 @@ pub(super) async fn start(admin: Admin, app: &State<App>) -> Page {
         sessions,
         problems,
         runs,
-        jobs_ok: jobs.is_some(),
         account_email: &admin.email,
         csrf: admin.csrf(),
     };
