@@ -86,20 +86,6 @@ pub fn moment(t: DateTime<Utc>, tz: Tz) -> String {
     format!("{} {time} ({})", crate::time::dutch_long_date(local.date_naive()), tz.name())
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 const WEEKDAYS: [&str; 7] = ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"];
 
 /// A schedule in Dutch words for the common patterns ("elke maand op de 1e om 09:00"), else its
@@ -130,7 +116,7 @@ fn words(cron: &str) -> Option<String> {
             let d = number(d)?;
             let months: Option<Vec<&str>> = m
                 .split(',')
-                .map(|m| number(m).and_then(|m| MONTHS.get(m.checked_sub(1)?)).copied())
+                .map(|m| number(m).and_then(|m| crate::time::MONTHS.get(m.checked_sub(1)?)).copied())
                 .collect();
             match months?.as_slice() {
                 [one] => Some(format!("elk jaar op {d} {one} {at}")),

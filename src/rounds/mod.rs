@@ -297,10 +297,11 @@ impl Audience {
 }
 
 fn describe_audience(request: &OpenRequest) -> String {
+    // In Dutch: the coordinator reads it on the rounds pages.
     let part = |name: &str, values: &[String]| {
-        if values.is_empty() { format!("every {name}") } else { format!("{name} {}", values.join(", ")) }
+        if values.is_empty() { format!("elke {name}") } else { format!("{name} {}", values.join(", ")) }
     };
-    let mut text = format!("{}; {}", part("role", &request.roles), part("wijk", &request.wijken));
+    let mut text = format!("{}; {}", part("rol", &request.roles), part("wijk", &request.wijken));
     if !request.gemeenten.is_empty() {
         text.push_str(&format!("; gemeente {}", request.gemeenten.join(", ")));
     }

@@ -9,7 +9,8 @@ pub use span::{SpanError, TimeSpan};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 
-const MONTHS: [&str; 12] = [
+/// The Dutch month names, January first.
+pub(crate) const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",

@@ -1,5 +1,5 @@
-//! Without a mouse and without room: a form answered with the keyboard alone, with the focus
-//! visible at every step; and respondent and werkgroep pages at 320 px wide and at 200% zoom
+//! Without a mouse and without room: a form answered, and a round opened by a coordinator, with
+//! the keyboard alone, with the focus visible at every step; and respondent and werkgroep pages at 320 px wide and at 200% zoom
 //! (640 CSS px in a 1280 px window) with nothing to scroll sideways.
 
 use fantoccini::key::Key;
@@ -230,4 +230,45 @@ pub(crate) async fn sideways(browser: &Browser, page: &str, text: u32) -> Option
         "{page} with text at {text}% (inner width, scroll width, client width, widest): {}",
         browser.script(js).await
     ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_opens_a_round_for_one_wijk_with_the_keyboard_alone() {
+    let Some(audit) = Audit::start().await else { return };
+    let browser = &audit.browser;
+    let app = TestApp::spawn().await;
+    app.import_contacts(CONTACTS).await;
+    app.create_user("beheer@example.org", peil::accounts::Role::Admin).await;
+    browser.client().set_window_size(1280, 900).await.expect("window size");
+    log_in(browser, &app.url, "beheer@example.org").await;
+    browser.client().goto(&format!("{}/beheer", app.url)).await.expect("open");
+
+    tab_to(browser, r#"a[href="/beheer/rondes"]"#).await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Nieuwe ronde").await;
+    tab_to(browser, r#"a[href="/beheer/rondes/nieuw"]"#).await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Bekijk wie de ronde bereikt").await;
+    tab_to(browser, "select#formulier").await;
+    press(browser, Key::Down).await;
+    tab_to(browser, r#"input[name=rol][value=huisarts]"#).await;
+    press(browser, Key::Space).await;
+    tab_to(browser, r#"input[name=wijk][value=noord]"#).await;
+    press(browser, Key::Space).await;
+    tab_to(browser, "button.primary, button.secondary").await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Deze ronde bereikt 2 mensen").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM rounds").await, 0, "nothing opened before confirming");
+
+    tab_to(browser, r#"input[name=bevestigd] ~ div button"#).await;
+    press(browser, Key::Enter).await;
+    browser.wait_for_text("Verlengen</h2>").await;
+    let invited: Vec<String> = sqlx::query_scalar(
+        "SELECT c.email FROM invitations i JOIN contacts c ON c.id = i.contact_id ORDER BY c.email",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("invitations");
+    assert_eq!(invited, ["anna@example.org", "bram@example.org"], "the huisartsen of Noord");
+    audit.browser.quit().await;
 }
