@@ -1,6 +1,7 @@
 //! Without a mouse and without room: a form answered, and a round opened by a coordinator, with
-//! the keyboard alone, with the focus visible at every step; and respondent and werkgroep pages at 320 px wide and at 200% zoom
-//! (640 CSS px in a 1280 px window) with nothing to scroll sideways.
+//! the keyboard alone, with the focus visible at every step; and respondent and werkgroep pages
+//! at 320 px wide and at 200% zoom (640 CSS px in a 1280 px window) with nothing to scroll
+//! sideways.
 
 use fantoccini::key::Key;
 use serde_json::json;
