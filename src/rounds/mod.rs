@@ -29,7 +29,7 @@ pub use manage::{
     Closed, LateInvitation, close, extend, invite_late, late_contacts, open_by_hand, remind_now, to_remind,
     waiting_mail,
 };
-pub use summary::{RoundState, RoundSummary, list, summary};
+pub use summary::{RoundState, RoundSummary, list, page, summary};
 pub use token::InvitationToken;
 
 crate::db::id!(RoundId);

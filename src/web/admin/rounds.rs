@@ -72,12 +72,23 @@ impl RoundView {
     }
 }
 
-#[get("/beheer/rondes")]
-async fn list(admin: Admin, app: &State<App>) -> Page {
+/// Rounds per page of the list.
+const PER_PAGE: i64 = 50;
+
+#[get("/beheer/rondes?<pagina>")]
+async fn list(admin: Admin, pagina: Option<u32>, app: &State<App>) -> Page {
     let now = app.now();
-    let rounds: Vec<RoundView> =
-        rounds::list(app.db.read()).await?.iter().map(|r| RoundView::of(r, now)).collect();
-    let context = context! { rounds, account_email: &admin.email, csrf: admin.csrf() };
+    let page = pagina.unwrap_or(1).max(1);
+    let (found, more) = rounds::page(app.db.read(), i64::from(page - 1) * PER_PAGE, PER_PAGE).await?;
+    let rounds: Vec<RoundView> = found.iter().map(|r| RoundView::of(r, now)).collect();
+    let context = context! {
+        rounds,
+        page,
+        newer: (page > 1).then(|| format!("/beheer/rondes?pagina={}", page - 1)),
+        older: more.then(|| format!("/beheer/rondes?pagina={}", page + 1)),
+        account_email: &admin.email,
+        csrf: admin.csrf(),
+    };
     Ok((Status::Ok, Template::render("admin/rounds/list", context)))
 }
 

@@ -196,3 +196,34 @@ async fn an_unknown_round_is_a_dutch_404() {
     assert_eq!(status, 404);
     assert!(audited(&app, "links_viewed").await.is_empty());
 }
+
+#[tokio::test]
+async fn the_list_shows_fifty_rounds_a_page_newest_first_with_its_figures_on_every_page() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(CONTACTS).await;
+    let mut opened = Vec::new();
+    for _ in 0..51 {
+        opened.push(app.open_round("crisisdienst", &["huisarts"], false).await);
+    }
+    let admin = app.login_as("beheer@example.org", Role::Admin).await;
+    let rows = |page: &str| page.matches(r#"<td><a href="/beheer/rondes/"#).count();
+
+    let (status, first) = admin.get("/beheer/rondes").await;
+    assert_eq!(status, 200);
+    let first = crate::results::unescape(&first);
+    assert_eq!(rows(&first), 50, "{first}");
+    assert!(first.contains(&format!(r#"href="/beheer/rondes/{}""#, opened[50])), "the newest first");
+    assert!(!first.contains(&format!(r#"href="/beheer/rondes/{}""#, opened[0])), "the oldest on page 2");
+    assert!(first.contains(r#"href="/beheer/rondes?pagina=2""#), "{first}");
+
+    let (status, second) = admin.get("/beheer/rondes?pagina=2").await;
+    assert_eq!(status, 200);
+    let second = crate::results::unescape(&second);
+    assert_eq!(rows(&second), 1, "{second}");
+    let oldest = format!(r#"<td><a href="/beheer/rondes/{0}">{0}: "#, opened[0]);
+    assert!(second.contains(&oldest), "{second}");
+    // The oldest round's figures: three huisartsen invited, three mails waiting.
+    let row = crate::results::row_from(&second, &oldest);
+    assert!(row.contains("<td>3</td><td>0 (0%)</td><td>3</td><td>0</td>"), "{row}");
+    assert!(second.contains(r#"href="/beheer/rondes?pagina=1""#) && !second.contains("pagina=3"), "{second}");
+}
