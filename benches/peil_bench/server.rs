@@ -33,11 +33,21 @@ impl Paths {
             .to_path_buf();
         let peil = exe_dir.join("peil");
         println!("building peil: `cargo build --release --locked -p peil --bin peil`");
-        let status = Command::new("cargo")
-            .args(["build", "--release", "--locked", "-p", "peil", "--bin", "peil"])
-            .current_dir(&repo)
-            .status()
-            .context("running cargo to build peil")?;
+        let mut build = Command::new("cargo");
+        build.args(["build", "--release", "--locked", "-p", "peil", "--bin", "peil"]).current_dir(&repo);
+        // `cargo run` gives this process its package's variables and a library path of its own;
+        // handed on, they make this build differ from a plain `cargo build` and rebuild peil's
+        // dependencies every time.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let from_run = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_"]
+                .iter()
+                .any(|prefix| key.starts_with(prefix));
+            if from_run || key == "LD_LIBRARY_PATH" {
+                build.env_remove(key.as_ref());
+            }
+        }
+        let status = build.status().context("running cargo to build peil")?;
         if !status.success() || !peil.is_file() {
             bail!("could not build {}", peil.display());
         }
