@@ -6,8 +6,11 @@
 //! number keeps its leading 0). Every text cell and header is neutralised against formula
 //! injection first (OWASP's CSV-injection advice), because names and answers come from people.
 //!
-//! Opened by double-click, Excel still reads a CSV field like `01234567890` as a number and drops
-//! the leading 0; the XLSX export is the one to use for BIG numbers.
+//! Opened by double-click, Excel reads a CSV field of digits as a number: `01234567890` loses its
+//! leading 0 and eleven digits show as `1,23457E+10`. Such a text cell (digits only, with a
+//! leading 0 or eleven digits or more: a BIG number, a postcode-less code) is written as the
+//! formula `="01234567890"`, which Excel and LibreOffice show as that text; peil writes it itself
+//! from digits alone, so it carries nothing a person typed as a formula.
 //!
 //! The CSV is written here, not with the `csv` crate's writer, although peil reads CSV with that
 //! crate (contacts import, and these tests read the output back with it). Of the format above the
@@ -135,12 +138,22 @@ fn csv_row<'a>(out: &mut String, fields: impl Iterator<Item = Cow<'a, str>>, wid
 
 /// A neutralised text field, quoted when it holds the separator, a quote or a line break.
 fn csv_text(text: &str) -> Cow<'_, str> {
+    if read_as_a_number(text) {
+        return Cow::Owned(format!("\"=\"\"{text}\"\"\""));
+    }
     match neutralise(text) {
         field if field.contains([';', '"', '\r', '\n']) => {
             Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
         }
         field => field,
     }
+}
+
+/// Digits that a spreadsheet opening the CSV would turn into a different number: a leading 0
+/// dropped, or eleven digits and more shown in exponent form or rounded.
+fn read_as_a_number(text: &str) -> bool {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    digits && ((text.len() > 1 && text.starts_with('0')) || text.len() >= 11)
 }
 
 /// Rust prints the shortest text that reads back as the same `f64`, never in exponent form, and
@@ -334,7 +347,7 @@ mod tests {
         assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("\u{feff}Naam;BIG-nummer;Uren;Opmerking\r\n"));
-        assert!(text.contains("\r\nAnna de Vries;01234567890;4,5;\r\n"));
+        assert!(text.contains("\r\nAnna de Vries;\"=\"\"01234567890\"\"\";4,5;\r\n"), "{text}");
         assert!(text.ends_with("\r\nSaldo;;-3;\r\n"), "short rows are padded, -3 is not neutralised");
     }
 
@@ -353,7 +366,7 @@ mod tests {
     fn a_csv_cell_with_separator_quotes_and_a_newline_reads_back_unchanged() {
         let records = read_csv(&csv(&attendance()));
         assert_eq!(records.len(), 4);
-        assert_eq!(records[2], ["Bram Öztürk", "19876543210", "2", "te laat; \"file\"\nA2"]);
+        assert_eq!(records[2], ["Bram Öztürk", "=\"19876543210\"", "2", "te laat; \"file\"\nA2"]);
         assert!(records.iter().all(|record| record.len() == 4));
     }
 
@@ -376,6 +389,25 @@ mod tests {
             assert_eq!(rows[1][column], Data::String(format!("'{text}")), "cell {column}");
         }
         assert_eq!(rows[1][6], Data::Float(-1.0));
+    }
+
+    #[test]
+    fn digits_a_spreadsheet_would_change_are_written_as_a_text_formula_in_csv() {
+        let sheet = Sheet {
+            name: "BIG".into(),
+            headers: vec!["BIG-nummer".into()],
+            rows: ["01234567890", "12345678901", "0", "12", "0612345678a", "=1+1"]
+                .into_iter()
+                .map(|text| vec![Cell::Text(text.into())])
+                .collect(),
+        };
+        let records = read_csv(&csv(&sheet));
+        let cells: Vec<&str> = records.iter().skip(1).map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            cells,
+            ["=\"01234567890\"", "=\"12345678901\"", "0", "12", "0612345678a", "'=1+1"],
+            "only digits Excel would change become a formula; a typed formula stays neutralised"
+        );
     }
 
     #[test]
