@@ -7,11 +7,12 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Amsterdam;
 
 use super::sessions::{self, Session};
 use super::{SeatId, SeatStatus, SessionId, SignupError, seats};
-use crate::db::{Db, Pool};
+use crate::db::{Db, Pool, Timestamp};
 use crate::forms::{Answer, Answers, Form, QuestionKind};
 use crate::rounds::RoundsError;
 use crate::spreadsheet::{Cell, Sheet};
@@ -42,6 +43,11 @@ pub enum AttendanceError {
         .emails.join(", ")
     )]
     NoConfirmedSeat { session: SessionId, emails: Vec<String> },
+    /// Attendance is a fact about a meeting that has begun: before then nothing is recorded.
+    #[error(
+        "session {session} starts {starts}; attendance can be recorded from its start, nothing was recorded"
+    )]
+    NotStarted { session: SessionId, starts: String },
     #[error(transparent)]
     Signup(#[from] SignupError),
     #[error(transparent)]
@@ -216,18 +222,27 @@ pub struct Recorded {
 }
 
 /// Records that the holders of confirmed seats with these e-mail addresses (any case) did, or
-/// with `attended = false` did not, attend session `id`. All or nothing: one address without a
-/// confirmed seat in the session and nothing is written, so a typo never leaves a list half done.
+/// with `attended = false` did not, attend session `id`, at `now`: from the session's start on.
+/// All or nothing: one address without a confirmed seat in the session and nothing is written,
+/// so a typo never leaves a list half done.
 pub async fn record(
     db: &Db,
     id: SessionId,
     emails: &[String],
     attended: bool,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Recorded>, AttendanceError> {
     let mut tx = db.write().await?;
     // The session's row first, as every change to its seats does: a cancellation or promotion
     // running at the same moment comes before or after this, not in between.
     sessions::lock(&mut tx, id).await?;
+    let starts: Timestamp = sqlx::query_scalar("SELECT starts_at FROM sessions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if now < starts.at() {
+        return Err(AttendanceError::NotStarted { session: id, starts: crate::time::dutch(starts.at()) });
+    }
     let mut holders: Vec<Recorded> = sqlx::query_as(
         "SELECT st.id, c.name, c.email FROM seats st JOIN invitations i ON i.id = st.invitation_id \
          JOIN contacts c ON c.id = i.contact_id WHERE st.session_id = $1 AND st.status = 'confirmed' \

@@ -148,6 +148,17 @@ impl Desk {
         desk
     }
 
+    /// Moves session 1 to an hour ago, as if its evening had come.
+    async fn session_began(&self) {
+        let (starts, ends) = (chrono::Utc::now() - chrono::Duration::hours(1), chrono::Utc::now());
+        sqlx::query("UPDATE sessions SET starts_at = $1, ends_at = $2 WHERE id = 1")
+            .bind(starts.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .bind(ends.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .execute(&self.pool)
+            .await
+            .unwrap();
+    }
+
     async fn status_of(&self, email: &str) -> (String, Option<i64>) {
         let row: (String, Option<i64>) = sqlx::query_as(
             "SELECT st.status, st.attended FROM seats st JOIN invitations i ON i.id = st.invitation_id \
@@ -419,6 +430,7 @@ async fn the_attendance_xlsx_reads_back_with_the_big_number_as_text() {
 #[tokio::test]
 async fn recording_attendance_with_one_unknown_address_writes_nothing() {
     let desk = Desk::full_session().await;
+    desk.session_began().await;
     let refused = desk.refused(&["session", "attended", "1", "ANNA@example.org", "niemand@example.org"]);
     assert!(
         refused.contains("no confirmed seat in session 1 for niemand@example.org; nothing was recorded"),
@@ -441,4 +453,21 @@ async fn recording_attendance_with_one_unknown_address_writes_nothing() {
     assert_eq!(desk.status_of("hyper@example.org").await.1, Some(0));
     let rows = csv_rows(&desk.peil(&["session", "attendance", "1"]).stdout);
     assert_eq!((rows[1][10].as_str(), rows[2][10].as_str(), rows[3][10].as_str()), ("nee", "ja", ""));
+}
+
+#[tokio::test]
+async fn attendance_is_refused_before_the_session_starts_and_nothing_is_recorded() {
+    let desk = Desk::full_session().await;
+    let refused = desk.refused(&["session", "attended", "1", "anna@example.org"]);
+    assert!(
+        refused.contains(
+            "session 1 starts 9 maart 2099 om 19.00 uur; attendance can be recorded from its start"
+        ),
+        "{refused}"
+    );
+    assert_eq!(desk.status_of("anna@example.org").await.1, None);
+
+    desk.session_began().await;
+    desk.ok(&["session", "attended", "1", "anna@example.org"]);
+    assert_eq!(desk.status_of("anna@example.org").await.1, Some(1));
 }
