@@ -73,6 +73,7 @@ mod tests {
             title: "Intervisie".into(),
             closes_at: now() + chrono::Duration::days(7),
             anonymous: false,
+            signup: true,
             job_id: None,
             seat: status.map(|status| SeatFacts {
                 id: SeatId(1),

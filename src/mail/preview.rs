@@ -19,6 +19,8 @@ pub struct Example<'a> {
     pub title: &'a str,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
+    /// A sign-up job's round.
+    pub signup: bool,
     pub texts: Option<&'a MailTexts>,
     pub now: DateTime<Utc>,
 }
@@ -35,6 +37,7 @@ impl Mailer {
             title: example.title,
             closes_at: example.closes_at,
             anonymous: example.anonymous,
+            signup: example.signup,
             link: &link,
             unsubscribe: &unsubscribe,
             sender: &sender,

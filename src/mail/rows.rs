@@ -19,6 +19,8 @@ pub struct Details {
     pub title: String,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
+    /// A sign-up round (it has sessions).
+    pub signup: bool,
     pub job_id: Option<String>,
     /// The seat a seat mail is about, as it stands now.
     pub seat: Option<SeatFacts>,
@@ -59,6 +61,7 @@ struct DetailsRow {
     title: String,
     closes_at: Timestamp,
     anonymous: i64,
+    signup: i64,
     job_id: Option<String>,
     seat_id: Option<SeatId>,
 }
@@ -66,8 +69,9 @@ struct DetailsRow {
 /// The row's invitation, contact and round; `None` when it has no invitation.
 pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailError> {
     let row: Option<DetailsRow> = sqlx::query_as(
-        "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.closes_at, r.anonymous, r.job_id, \
-         o.seat_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
+        "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.closes_at, r.anonymous, \
+         (SELECT COUNT(*) FROM sessions s WHERE s.round_id = r.id) AS signup, \
+         r.job_id, o.seat_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
          JOIN contacts c ON c.id = i.contact_id JOIN rounds r ON r.id = i.round_id WHERE o.id = $1",
     )
     .bind(id)
@@ -87,6 +91,7 @@ pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailE
         title: row.title,
         closes_at: row.closes_at.at(),
         anonymous: row.anonymous != 0,
+        signup: row.signup != 0,
         job_id: row.job_id,
         seat,
     }))

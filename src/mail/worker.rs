@@ -318,6 +318,7 @@ impl Mailer {
             title: &details.title,
             closes_at: details.closes_at,
             anonymous: details.anonymous,
+            signup: details.signup,
             link: &link,
             unsubscribe: &unsubscribe,
             sender: &sender,

@@ -68,6 +68,10 @@ async fn three_sign_ups(
 ) -> (RoundId, NaiveDate) {
     let (round, day) = open_signup(app, clock.now()).await;
     assert_eq!(mailer.run_once().await.expect("run"), sent(3), "the invitations");
+    // A sign-up's invitation asks to choose a session, not for an opinion.
+    let invitation = crate::mail::support::decoded(&server.to(HUISARTSEN[0])[0]);
+    assert!(invitation.contains("Kies een bijeenkomst via uw persoonlijke link"), "{invitation}");
+    assert!(!invitation.contains("mening"), "{invitation}");
     for address in HUISARTSEN {
         let link = link_path(app, &server.to(address)[0]);
         let fields = [("_page", "0"), ("bijeenkomst", "s1"), ("naam_delen", "ja"), ("_nav", "submit")];

@@ -38,6 +38,8 @@ pub struct Letter<'a> {
     pub title: &'a str,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
+    /// A sign-up round's mail: it invites to choose a session, not to answer questions.
+    pub signup: bool,
     pub link: &'a str,
     pub unsubscribe: &'a str,
     /// The name that signs the mail (see [`signature`]).
@@ -74,6 +76,7 @@ struct View<'a> {
     title: String,
     closes: String,
     anonymous: bool,
+    signup: bool,
     link: &'a str,
     unsubscribe: &'a str,
     sender: String,
@@ -164,6 +167,7 @@ impl Templates {
                 title: "Titel",
                 closes_at: epoch,
                 anonymous: false,
+                signup: false,
                 link: "https://example.org/r/x",
                 unsubscribe: "https://example.org/r/x/afmelden",
                 sender: "peil",
@@ -213,6 +217,7 @@ impl Templates {
             title: one_line(letter.title),
             closes: crate::time::dutch(letter.closes_at),
             anonymous: letter.anonymous,
+            signup: letter.signup,
             link: letter.link,
             unsubscribe: letter.unsubscribe,
             sender: one_line(letter.sender),

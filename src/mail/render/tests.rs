@@ -31,12 +31,28 @@ fn letter(kind: MailKind) -> Letter<'static> {
         title: "Zorg & welzijn",
         closes_at: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 7, 23, 0, 0).unwrap(),
         anonymous: false,
+        signup: false,
         link: "https://peil.example.org/r/abc",
         unsubscribe: "https://peil.example.org/r/abc/afmelden",
         sender: "GGZ-werkgroep",
         contact: &UNKNOWN,
         seat: None,
         now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 9, 0, 0).unwrap(),
+    }
+}
+
+#[test]
+fn a_sign_up_rounds_invitation_and_reminder_ask_to_choose_a_session_not_for_an_opinion() {
+    for kind in [MailKind::Invitation, MailKind::Reminder] {
+        let mail = shipped().render(&Letter { signup: true, ..letter(kind) }, None).unwrap();
+        for part in [&mail.text, &mail.html] {
+            assert!(!part.contains("mening") && !part.contains("antwoorden"), "{kind:?}: {part}");
+            assert!(part.contains("bijeenkomst"), "{kind:?}: {part}");
+            assert!(part.contains("aanmelden tot"), "{kind:?}: {part}");
+        }
+        assert!(mail.html.contains("Kies een bijeenkomst"), "{}", mail.html);
+        let survey = shipped().render(&letter(kind), None).unwrap();
+        assert!(survey.html.contains("Vul de vragenlijst in"), "a survey's mail is unchanged");
     }
 }
 

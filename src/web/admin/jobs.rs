@@ -136,6 +136,7 @@ pub(super) async fn show(admin: Admin, id: &str, app: &State<App>) -> Page {
             title: &title,
             closes_at: start.closes_at,
             anonymous,
+            signup: job.signup.is_some(),
             texts: Some(&job.mail),
             now,
         };
