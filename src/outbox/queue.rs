@@ -160,27 +160,6 @@ pub async fn forget_invitation(tx: &mut Write, invitation: InvitationId) -> Resu
     Ok(removed.rows_affected())
 }
 
-/// Sends the failed mails of `contact` again, in the caller's transaction: after their address
-/// was corrected, these are the mails that never arrived. They are due at once with a fresh count
-/// of attempts; what no longer applies (a round closed since, an answer given) the worker cancels
-/// at send time, as for any mail. Returns how many.
-pub async fn requeue_failed_for_contact(
-    tx: &mut Write,
-    contact: ContactId,
-    now: DateTime<Utc>,
-) -> Result<u64, OutboxError> {
-    let requeued = sqlx::query(
-        "UPDATE outbox SET status = 'pending', due_at = $2, attempts = 0, claimed_until = NULL, \
-         last_error = NULL WHERE status = 'failed' \
-           AND invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
-    )
-    .bind(contact)
-    .bind(Timestamp::from(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(requeued.rows_affected())
-}
-
 /// How many mails to `contact` wait to be sent: they go to whatever address the contact has when
 /// their turn comes.
 pub async fn waiting_for_contact(tx: &mut Write, contact: ContactId) -> Result<u64, OutboxError> {

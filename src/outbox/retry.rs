@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{OutboxError, OutboxId, Status};
 use crate::audit::{self, AuditAction};
+use crate::contacts::ContactId;
 use crate::db::{Db, Timestamp, Write};
 use crate::rounds::RoundId;
 
@@ -53,20 +54,37 @@ pub async fn retry_round(
     Ok(again)
 }
 
+/// Sends the failed mails of `contact` again, in the caller's transaction: after their address
+/// was corrected, these are the mails that never arrived. What no longer applies (a round closed
+/// since, an answer given) the worker cancels at send time, as for any mail. Returns how many.
+pub async fn requeue_failed_for_contact(
+    tx: &mut Write,
+    contact: ContactId,
+    now: DateTime<Utc>,
+) -> Result<u64, OutboxError> {
+    requeue(tx, Failed::OfContact(contact), now).await
+}
+
 /// Which failed mail to put back.
 enum Failed {
     One(OutboxId),
     OfRound(RoundId),
+    OfContact(ContactId),
 }
 
+/// The one way failed mail goes back in the queue: pending, due at `now`, with a fresh count of
+/// attempts and no claim or error left.
 async fn requeue(tx: &mut Write, which: Failed, now: DateTime<Utc>) -> Result<u64, OutboxError> {
-    let (column, key) = match which {
-        Failed::One(id) => ("id", id.0),
-        Failed::OfRound(round) => ("round_id", round.0),
+    let (which, key) = match which {
+        Failed::One(id) => ("id = $2", id.0),
+        Failed::OfRound(round) => ("round_id = $2", round.0),
+        Failed::OfContact(contact) => {
+            ("invitation_id IN (SELECT id FROM invitations WHERE contact_id = $2)", contact.0)
+        }
     };
     let sql = format!(
         "UPDATE outbox SET status = 'pending', due_at = $1, attempts = 0, claimed_until = NULL, \
-         last_error = NULL WHERE status = 'failed' AND {column} = $2"
+         last_error = NULL WHERE status = 'failed' AND {which}"
     );
     let done =
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Timestamp::from(now)).bind(key).execute(&mut **tx).await?;
