@@ -156,6 +156,20 @@ impl From<audit::AuditEntry> for AuditRow {
     }
 }
 
+/// A short page of its own (`admin/done`): a heading, a sentence and the way back, as `(link,
+/// link text)`.
+fn short_page(
+    admin: &Admin,
+    status: Status,
+    title: &str,
+    text: &str,
+    back: (&str, &str),
+) -> (Status, Template) {
+    let (link, link_text) = back;
+    let context = context! { title, text, link, link_text, account_email: &admin.email, csrf: admin.csrf() };
+    (status, Template::render("admin/done", context))
+}
+
 async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Outcome) -> Page {
     let (users, entries) =
         (accounts::list_users(app.db.read()).await, audit::list(app.db.read(), AUDIT_ROWS).await);

@@ -16,6 +16,7 @@ use super::super::auth::{Admin, CsrfBody};
 use super::super::respond::{Shown, controls, page_view};
 use super::super::view::{self, Preview};
 use super::super::{App, Error};
+use super::short_page;
 use crate::forms::validate::{self, FieldError, Posted};
 use crate::forms::{Answers, Form, FormKind};
 use crate::responses::step::{Step, step};
@@ -146,27 +147,23 @@ fn preview_page(
 }
 
 fn done(admin: &Admin, form: &Form) -> (Status, Template) {
-    let context = context! {
-        title: format!("Voorbeeld van {}: klaar", form.title.nl),
-        text: "Dit was een voorbeeld; er is niets opgeslagen. Een deelnemer ziet nu de bedankpagina.",
-        link: "/beheer/formulieren",
-        link_text: "Terug naar de formulieren",
-        account_email: &admin.email,
-        csrf: admin.csrf(),
-    };
-    (Status::Ok, Template::render("admin/done", context))
+    short_page(
+        admin,
+        Status::Ok,
+        &format!("Voorbeeld van {}: klaar", form.title.nl),
+        "Dit was een voorbeeld; er is niets opgeslagen. Een deelnemer ziet nu de bedankpagina.",
+        ("/beheer/formulieren", "Terug naar de formulieren"),
+    )
 }
 
 fn unknown(admin: &Admin, id: &str) -> (Status, Template) {
-    let context = context! {
-        title: "Dit formulier bestaat niet",
-        text: format!("Er is geen formulier met de naam \"{id}\". Kies een formulier uit de lijst."),
-        link: "/beheer/formulieren",
-        link_text: "Naar de formulieren",
-        account_email: &admin.email,
-        csrf: admin.csrf(),
-    };
-    (Status::NotFound, Template::render("admin/done", context))
+    short_page(
+        admin,
+        Status::NotFound,
+        "Dit formulier bestaat niet",
+        &format!("Er is geen formulier met de naam \"{id}\". Kies een formulier uit de lijst."),
+        ("/beheer/formulieren", "Naar de formulieren"),
+    )
 }
 
 /// Made-up sessions for a sign-up form's preview: two in the coming weeks, one of them full.

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::super::auth::{Admin, CsrfForm};
 use super::super::{App, Error};
+use super::short_page;
 use crate::jobs::{Job, listing};
 use crate::mail::Example;
 use crate::outbox::MailKind;
@@ -263,13 +264,11 @@ fn refusal(e: &RoundsError) -> Option<String> {
 }
 
 fn unknown(admin: &Admin, id: &str) -> (Status, Template) {
-    let context = context! {
-        title: "Deze job bestaat niet",
-        text: format!("Er is geen job met de naam \"{id}\". Kies een job uit de lijst."),
-        link: "/beheer/jobs",
-        link_text: "Naar de jobs",
-        account_email: &admin.email,
-        csrf: admin.csrf(),
-    };
-    (Status::NotFound, Template::render("admin/done", context))
+    short_page(
+        admin,
+        Status::NotFound,
+        "Deze job bestaat niet",
+        &format!("Er is geen job met de naam \"{id}\". Kies een job uit de lijst."),
+        ("/beheer/jobs", "Naar de jobs"),
+    )
 }
