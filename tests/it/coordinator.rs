@@ -72,7 +72,14 @@ async fn try_a_form(browser: &Browser, app: &TestApp) {
     browser.click(r#"a[href="/beheer/formulieren/crisisdienst/voorbeeld"]"#).await;
     browser.wait_for_text("Voorbeeld.</strong>").await;
     assert!(page(browser).await.contains("Samenwerking met de crisisdienst"));
+    // The next page holds the same banner, so wait for a new document, not for the text.
+    browser.script("window.peilPreviousPage = true; return null;").await;
     browser.click("form.questionnaire button[name=_nav][value=next], form button[type=submit]").await;
+    crate::helpers::within(10, "the preview's next page", || async {
+        let loaded = "return window.peilPreviousPage === undefined && document.readyState === 'complete';";
+        (browser.script(loaded).await == serde_json::json!(true)).then_some(())
+    })
+    .await;
     browser.wait_for_text("Voorbeeld.</strong>").await;
     assert_eq!(app.count("SELECT COUNT(*) FROM drafts").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 0);
