@@ -4,6 +4,7 @@
 //! answered in the browser (`web`) and stored (`responses`). `cli` is the binary's front door.
 
 pub mod accounts;
+pub mod accreditation;
 pub mod app;
 pub mod audit;
 pub mod catalog;
@@ -19,6 +20,7 @@ pub mod jobs;
 pub mod mail;
 pub mod organisation;
 pub mod outbox;
+pub mod pdf;
 pub mod private;
 pub mod responses;
 pub mod results;
