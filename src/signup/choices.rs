@@ -40,3 +40,19 @@ pub fn check(page: &Page, answers: &Answers, sessions: &[Session]) -> Vec<FieldE
         })
         .collect()
 }
+
+/// How many sessions of a round one person may hold: what the form's slot questions allow
+/// together. One for the intervisie (one meeting a month), so a person holds at most one
+/// confirmed seat in its round; at least one, so a form without a slot question still counts.
+pub fn seats_per_person(form: &Form) -> u32 {
+    let allowed: u32 = form
+        .pages
+        .iter()
+        .flat_map(|p| &p.questions)
+        .map(|q| match q.kind {
+            QuestionKind::Slot { max_choices } => max_choices,
+            _ => 0,
+        })
+        .sum();
+    allowed.max(1)
+}

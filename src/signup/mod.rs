@@ -22,6 +22,7 @@ pub mod planning;
 pub mod registration;
 pub mod seats;
 pub mod sessions;
+pub mod switch;
 
 use chrono::{DateTime, Utc};
 
@@ -88,6 +89,23 @@ pub enum SignupError {
     EndsBeforeStart,
     #[error("round {0} has a session with code `{1}` already")]
     DuplicateCode(crate::rounds::RoundId, String),
+    /// A switch to a session whose last seat went while the person chose.
+    #[error("session `{0}` has no seat left")]
+    Full(String),
+    /// The person holds a seat or waiting place in the chosen session already.
+    #[error("the person is signed up for this session already")]
+    AlreadyHeld,
+    /// A switch from a waiting place that was promoted or cancelled since the page was shown.
+    #[error("the seat is no longer on the waiting list")]
+    NotWaiting,
+    /// Choosing a session by link closes when cancelling it would: `cancel_until` before it starts.
+    #[error("sessions can be chosen until {}", crate::time::dutch(*.deadline))]
+    ChoiceClosed { deadline: DateTime<Utc> },
+    /// The person holds as many confirmed seats as the round's form allows (one for intervisie).
+    #[error("the person holds {0} confirmed seats already, as many as the form allows")]
+    SeatLimit(u32),
+    #[error("the form snapshot of round {0} does not read: {1}")]
+    Snapshot(crate::rounds::RoundId, serde_json::Error),
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
     #[error("database: {0}")]

@@ -61,6 +61,18 @@ pub async fn take(
             (full.ok_or_else(|| SignupError::NotOffered(code.to_string()))?, SeatStatus::Waiting)
         }
     };
+    seat_in(tx, session, invitation, status, now).await
+}
+
+/// Writes a seat of `status` in `session` for `invitation` and queues the mail that says which.
+/// The caller holds the session's lock and has counted a confirmed seat in `taken` already.
+pub(crate) async fn seat_in(
+    tx: &mut Write,
+    session: SessionId,
+    invitation: InvitationId,
+    status: SeatStatus,
+    now: DateTime<Utc>,
+) -> Result<Taken, SignupError> {
     let seat: SeatId = sqlx::query_scalar(
         "INSERT INTO seats (session_id, invitation_id, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -176,22 +188,58 @@ pub(crate) async fn end(tx: &mut Write, seat: SeatId, now: DateTime<Utc>) -> Res
 
 /// Moves the first person on the waiting list into a seat and queues their mail. The caller
 /// holds the session's lock and keeps `taken` right.
+///
+/// In a round whose form allows one session per person (the intervisie), a waiting person who
+/// holds a confirmed seat in another session of the round by now (a second waiting list moved
+/// first) is passed over: their waiting place here ends, without a mail, and the next in line
+/// moves up. No mail because they did nothing and lose nothing they could still use: the seat
+/// they hold was confirmed by its own mail, and their page shows this place as ended. The other
+/// session is only read, never locked: a second lock here could deadlock on PostgreSQL against
+/// a promotion there.
 pub(crate) async fn promote_first(
     tx: &mut Write,
     session: SessionId,
     now: DateTime<Utc>,
 ) -> Result<Option<SeatId>, SignupError> {
-    let promoted: Option<SeatId> = sqlx::query_scalar(
-        "UPDATE seats SET status = 'confirmed', updated_at = $2 WHERE id = \
-         (SELECT id FROM seats WHERE session_id = $1 AND status = 'waiting' ORDER BY id LIMIT 1) RETURNING id",
+    let one_per_person = super::switch::terms_of_session(tx, session).await?.per_person == 1;
+    loop {
+        let first: Option<(SeatId, InvitationId)> = sqlx::query_as(
+            "SELECT id, invitation_id FROM seats WHERE session_id = $1 AND status = 'waiting' ORDER BY id LIMIT 1",
+        )
+        .bind(session)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((seat, invitation)) = first else { return Ok(None) };
+        if one_per_person && seated_elsewhere(tx, session, invitation).await? {
+            end(tx, seat, now).await?;
+            continue;
+        }
+        sqlx::query("UPDATE seats SET status = 'confirmed', updated_at = $2 WHERE id = $1")
+            .bind(seat)
+            .bind(Timestamp::from(now))
+            .execute(&mut **tx)
+            .await?;
+        outbox::enqueue(tx, Queue::Seat(MailKind::SeatPromoted, seat, ""), now, now).await?;
+        return Ok(Some(seat));
+    }
+}
+
+/// Whether `invitation` holds a confirmed seat in another session of `session`'s round.
+async fn seated_elsewhere(
+    tx: &mut Write,
+    session: SessionId,
+    invitation: InvitationId,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM seats st JOIN sessions s ON s.id = st.session_id \
+         WHERE st.invitation_id = $1 AND st.status = 'confirmed' AND s.id <> $2 \
+         AND s.round_id = (SELECT round_id FROM sessions WHERE id = $2)",
     )
+    .bind(invitation)
     .bind(session)
-    .bind(Timestamp::from(now))
-    .fetch_optional(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let Some(seat) = promoted else { return Ok(None) };
-    outbox::enqueue(tx, Queue::Seat(MailKind::SeatPromoted, seat, ""), now, now).await?;
-    Ok(Some(seat))
+    Ok(n > 0)
 }
 
 #[derive(sqlx::FromRow)]

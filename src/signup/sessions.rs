@@ -172,7 +172,7 @@ pub async fn get(pool: &Pool, id: SessionId) -> Result<Session, SignupError> {
 }
 
 /// One session, read through a pool or inside a transaction.
-async fn fetch<'e, E>(db: E, id: SessionId) -> Result<Session, SignupError>
+pub(crate) async fn fetch<'e, E>(db: E, id: SessionId) -> Result<Session, SignupError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
