@@ -1,7 +1,10 @@
 //! A person's own sign-up: their link's page, once they signed up, shows their seats and places
 //! on a waiting list; `.../plaats/<seat>` (`/r/<token>/plaats/<seat>` in every seat mail, then
 //! `/antwoord/<handle>/plaats/<seat>`) shows one seat with a button to cancel it, which posts to
-//! `.../afzeggen`.
+//! `.../afzeggen`. Below the seats, and after a cancellation, `choose` offers the round's sessions
+//! again.
+
+mod choose;
 
 use chrono::{DateTime, Utc};
 use rocket::http::{CookieJar, Status};
@@ -17,7 +20,7 @@ use crate::signup::seats::{self, By, MySeat};
 use crate::signup::{SeatId, SeatStatus, SignupError};
 
 pub fn routes() -> Vec<Route> {
-    routes![seat, cancel, cancel_by_link]
+    routes![seat, cancel, cancel_by_link, choose::choose, choose::choose_by_link]
 }
 
 #[derive(Serialize)]
@@ -58,12 +61,21 @@ fn seat_view(visit: &Visit, seat: &MySeat, now: DateTime<Utc>) -> SeatView {
 }
 
 /// The seats of a person who signed up.
-pub(super) async fn status(app: &App, visit: &Visit) -> Answer {
+pub(in crate::web) async fn status(app: &App, visit: &Visit) -> Answer {
+    status_with(app, visit, Status::Ok, None).await
+}
+
+/// The status page with a message at the top: what a choice did, or why it did nothing (the
+/// page's `status` is then a 4xx).
+async fn status_with(app: &App, visit: &Visit, status: Status, message: Option<String>) -> Answer {
     let seats = seats::of_invitation(app.db.read(), visit.invitation.id).await?;
     let now = app.now();
     let views: Vec<SeatView> = seats.iter().map(|s| seat_view(visit, s, now)).collect();
-    let context = context! { form_title: &visit.round.title, seats: views };
-    Ok(Reply::Page((Status::Ok, Template::render("respond/signup_status", context))))
+    let active = seats.iter().any(|s| s.status != SeatStatus::Cancelled);
+    let offers = choose::offers(app, visit).await?;
+    let failed = status != Status::Ok;
+    let context = context! { form_title: &visit.round.title, seats: views, message, failed, offers, active };
+    Ok(Reply::Page((status, Template::render("respond/signup_status", context))))
 }
 
 async fn my_seat(app: &App, visit: &Visit, seat: i64) -> Result<MySeat, Error> {
@@ -125,6 +137,15 @@ async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Answer {
     };
     let seat = my_seat(app, visit, seat).await?;
     let view = seat_view(visit, &seat, app.now());
-    let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path, message };
+    // After a cancellation the link offers the round's sessions again.
+    let (offers, active) = match status {
+        Status::Ok => {
+            let held = seats::of_invitation(app.db.read(), visit.invitation.id).await?;
+            (choose::offers(app, visit).await?, held.iter().any(|s| s.status != SeatStatus::Cancelled))
+        }
+        _ => (Vec::new(), true),
+    };
+    let context =
+        context! { form_title: &visit.round.title, seat: view, back: &visit.path, message, offers, active };
     Ok(Reply::Page((status, Template::render("respond/seat", context))))
 }
