@@ -171,7 +171,7 @@ async fn sign_up_and_open_registration_pages_pass_axe_and_the_html_checker() {
     audit.browser.wait_for_text("error-summary").await;
     audit.check("aanmelden met fouten", Source::Dom).await;
     audit.browser.click(r#"input[name="bijeenkomst"][value="s1"]"#).await;
-    audit.browser.click(r#"input[name="naam_delen"][value="ja"]"#).await;
+    // The consent to share one's name is left unticked: it does not block the sign-up.
     audit.click_through(r#"button[value="submit"]"#).await;
     audit.browser.wait_for_text("Uw aanmelding").await;
     audit.check("aangemeld", Source::Dom).await;
@@ -179,6 +179,13 @@ async fn sign_up_and_open_registration_pages_pass_axe_and_the_html_checker() {
     audit.browser.click(r#"a[href*="/plaats/"]"#).await;
     audit.browser.wait_for_text("Ja, meld mij af").await;
     audit.check("plaats afzeggen", Source::Served).await;
+    // Cancelling offers the round's sessions again; choosing one leads back to the seats.
+    audit.click_through("button.primary").await;
+    audit.browser.wait_for_text("U bent afgemeld.").await;
+    audit.check("afgemeld, opnieuw kiezen", Source::Dom).await;
+    audit.click_through(r#"form[action$="/kiezen"] button"#).await;
+    audit.browser.wait_for_text("U bent aangemeld voor").await;
+    audit.check("opnieuw gekozen", Source::Dom).await;
     visit(&mut audit, &app, &registration, "open inschrijving").await;
     audit.click_through("button[type=submit]").await;
     audit.browser.wait_for_text("error-summary").await;

@@ -6,6 +6,7 @@ mod database;
 mod flow;
 mod race;
 mod registration;
+mod selfservice;
 mod stored;
 
 use chrono::{DateTime, Duration, Utc};
