@@ -209,6 +209,8 @@ mod seats {
         assert_eq!(mail.subject, "Wachtlijst: Intervisie <script>x</script>");
         assert!(mail.text.contains("op plaats 2"), "{}", mail.text);
         assert!(mail.html.contains("op plaats 2"), "{}", mail.html);
+        // A waiting person can switch to a session with a seat from their link (issue 24).
+        assert!(mail.text.contains("in één stap daarheen overstappen"), "{}", mail.text);
     }
 
     #[test]
