@@ -258,3 +258,6 @@ async fn switch(
     outbox::enqueue(tx, Queue::Seat(MailKind::SeatCancelled, seat, ""), now, now).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
