@@ -38,6 +38,7 @@ fn letter(kind: MailKind) -> Letter<'static> {
         contact: &UNKNOWN,
         seat: None,
         now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 9, 0, 0).unwrap(),
+        notice: None,
     }
 }
 
