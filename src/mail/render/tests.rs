@@ -120,7 +120,9 @@ mod seats {
     fn status_for(kind: MailKind) -> SeatStatus {
         match kind {
             MailKind::SeatWaiting => SeatStatus::Waiting,
-            MailKind::SeatCancelled | MailKind::SessionCancelled => SeatStatus::Cancelled,
+            MailKind::SeatCancelled | MailKind::SessionCancelled | MailKind::SeatMoved => {
+                SeatStatus::Cancelled
+            }
             _ => SeatStatus::Confirmed,
         }
     }
