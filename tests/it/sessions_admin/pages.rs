@@ -12,7 +12,10 @@ async fn a_session_added_on_the_page_is_listed_and_audited_and_a_bad_one_writes_
         page.contains(&format!(r#"<a href="/beheer/bijeenkomsten/{}">Intervisiegroep s1</a>"#, scene.s1)),
         "{page}"
     );
-    assert!(page.contains("<td>2 van 2</td><td>2</td>"), "two seats taken, two waiting: {page}");
+    assert!(
+        page.contains(r#"<td class="num">2 van 2</td><td class="num">2</td>"#),
+        "two seats taken, two waiting: {page}"
+    );
     let (_, round_page) = scene.admin.get(&format!("/beheer/rondes/{}", scene.round)).await;
     assert!(round_page.contains(&path), "the round's page links its sessions: {round_page}");
 

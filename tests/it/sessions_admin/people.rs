@@ -53,7 +53,7 @@ async fn a_moved_person_gets_a_seat_in_the_other_session_and_the_first_waiting_m
     let other = crate::signup::seat_of(&scene.app, &scene.links[1]).await.to_string();
     for (fields, says) in [
         ([("plaats", other.as_str()), ("naar", s1.as_str())], "Kies een andere bijeenkomst"),
-        ([("plaats", seat.as_str()), ("naar", to.as_str())], "al afgemeld"),
+        ([("plaats", seat.as_str()), ("naar", to.as_str())], "staat niet (meer) bij deze bijeenkomst"),
         ([("plaats", other.as_str()), ("naar", "9999")], "hoort niet bij deze ronde"),
     ] {
         let (status, page) = scene.admin.post(&path, &fields).await;
@@ -71,6 +71,14 @@ async fn a_contact_without_an_invitation_is_enrolled_by_hand_and_a_full_session_
     scene.app.import_contacts("naam;e-mail;rol;praktijk;wijk;gemeente\nHenk Huisarts;henk@example.org;huisarts;Praktijk H;noord;Stad\n").await;
     let invited = "SELECT COUNT(*) FROM invitations";
     assert_eq!(scene.count(invited).await, 6);
+    let (status, page) = scene.admin.get(&format!("/beheer/bijeenkomsten/{}?zoek=Henk", scene.s1)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(r#"<input type="hidden" name="email" value="henk@example.org">"#),
+        "found by the search: {page}"
+    );
+    let (_, page) = scene.admin.get(&format!("/beheer/bijeenkomsten/{}?zoek=xyz", scene.s1)).await;
+    assert!(page.contains("Geen contact gevonden"), "{page}");
     let path = format!("/beheer/bijeenkomsten/{}/inschrijven", scene.s1);
     let (status, page) = scene.admin.post(&path, &[("email", " Henk@Example.org ")]).await;
     assert_eq!(status, 200, "{page}");

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::super::auth::{Admin, CsrfForm};
 use super::super::{App, Error};
+use crate::contacts;
 use crate::signup::planning::{self, PlanningError};
 use crate::signup::{Session, SessionId, SignupError, roster, sessions};
 
@@ -69,22 +70,50 @@ fn no_session(admin: &Admin) -> (Status, Template) {
     missing(admin, "Deze bijeenkomst bestaat niet. Misschien is het nummer verkeerd overgenomen.")
 }
 
-/// What the page says above its forms after an action.
+/// What the page says above its forms after an action, or the contacts a search found.
 #[derive(Default, Serialize)]
 pub(super) struct Outcome {
     pub notice: Option<String>,
     pub error: Option<String>,
+    pub search: Option<Search>,
 }
 
 impl Outcome {
     pub(super) fn done(notice: String) -> Outcome {
-        Outcome { notice: Some(notice), error: None }
+        Outcome { notice: Some(notice), ..Outcome::default() }
+    }
+
+    pub(super) fn refused(error: String) -> Outcome {
+        Outcome { error: Some(error), ..Outcome::default() }
     }
 }
 
-#[get("/beheer/bijeenkomsten/<id>")]
-async fn show(admin: Admin, id: i64, app: &State<App>) -> Page {
-    session_page(&admin, app, SessionId(id), Status::Ok, Outcome::default(), None).await
+/// A search for a contact to enrol: what was typed, and who was found.
+#[derive(Serialize)]
+pub(super) struct Search {
+    text: String,
+    found: Vec<Found>,
+}
+
+#[derive(Serialize)]
+struct Found {
+    name: String,
+    email: String,
+}
+
+/// Contacts a search on the page shows at most, to enrol one with a click.
+const FOUND: usize = 10;
+
+#[get("/beheer/bijeenkomsten/<id>?<zoek>")]
+async fn show(admin: Admin, id: i64, zoek: Option<&str>, app: &State<App>) -> Page {
+    let mut outcome = Outcome::default();
+    if let Some(text) = zoek.map(str::trim).filter(|t| !t.is_empty()) {
+        let filter = contacts::ContactFilter { text: Some(text.to_owned()), ..Default::default() };
+        let page = contacts::search(app.db.read(), &filter, 0).await?;
+        let found = page.contacts.into_iter().take(FOUND).map(|c| Found { name: c.name, email: c.email });
+        outcome.search = Some(Search { text: text.to_owned(), found: found.collect() });
+    }
+    session_page(&admin, app, SessionId(id), Status::Ok, outcome, None).await
 }
 
 /// A person as the page lists them.
@@ -153,7 +182,7 @@ async fn refused(admin: &Admin, app: &App, id: SessionId, e: SignupError) -> Pag
         SignupError::UnknownSession(_) => Ok(no_session(admin)),
         e => match words::signup(&e) {
             Some(message) => {
-                let outcome = Outcome { notice: None, error: Some(message) };
+                let outcome = Outcome::refused(message);
                 session_page(admin, app, id, Status::UnprocessableEntity, outcome, None).await
             }
             None => Err(e.into()),
@@ -169,7 +198,7 @@ async fn change(admin: Admin, id: i64, form: CsrfForm<words::SessionForm>, app: 
         Ok(session) => session,
         Err(e) => return refused(&admin, app, id, e).await,
     };
-    let error = |message: String| Outcome { notice: None, error: Some(message) };
+    let error = |message: String| Outcome::refused(message);
     let edit = match typed.edit(&session) {
         Ok(edit) => edit,
         Err(message) => {
@@ -207,10 +236,9 @@ struct Confirm<'r> {
 async fn cancel(admin: Admin, id: i64, form: CsrfForm<Confirm<'_>>, app: &State<App>) -> Page {
     let id = SessionId(id);
     if form.fields.bevestigd != "ja" {
-        let outcome = Outcome {
-            notice: None,
-            error: Some("Vink aan dat u de bijeenkomst wilt afgelasten; er is niets gewijzigd.".to_owned()),
-        };
+        let outcome = Outcome::refused(
+            "Vink aan dat u de bijeenkomst wilt afgelasten; er is niets gewijzigd.".to_owned(),
+        );
         return session_page(&admin, app, id, Status::UnprocessableEntity, outcome, None).await;
     }
     match sessions::cancel(&app.db, id, app.now(), Some(&admin.email)).await {

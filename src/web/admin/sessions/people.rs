@@ -28,7 +28,7 @@ pub(super) async fn move_seat(admin: Admin, id: i64, form: CsrfForm<Move>, app: 
     };
     let person = roster.confirmed.iter().chain(&roster.waiting).find(|p| p.seat == seat);
     let Some(person) = person else {
-        return refused(&admin, app, id, SignupError::AlreadyCancelled).await;
+        return refused(&admin, app, id, SignupError::UnknownSeat(seat)).await;
     };
     let name = person.name.clone();
     match moving::move_to(&app.db, seat, SessionId(form.fields.naar), app.now(), Some(&admin.email)).await {

@@ -143,6 +143,9 @@ pub(super) fn signup(e: &SignupError) -> Option<String> {
         SignupError::CapacityBelowTaken { capacity, taken } => format!(
             "Er zijn al {taken} mensen aangemeld; {capacity} plaatsen is te weinig. Verplaats eerst mensen of kies meer plaatsen."
         ),
+        SignupError::UnknownSeat(_) => {
+            "Deze persoon staat niet (meer) bij deze bijeenkomst; er is niets gewijzigd.".to_owned()
+        }
         SignupError::EndsBeforeStart => "De eindtijd ligt vóór de begintijd.".to_owned(),
         SignupError::SameSession => "Kies een andere bijeenkomst dan die waar deze persoon al in staat.".to_owned(),
         SignupError::OtherRound(_) | SignupError::NotOffered(_) => {
