@@ -38,10 +38,20 @@ pub enum AuditAction {
     LinksViewed,
     /// A job started by hand (`peil job start`, or "Nu starten" on the jobs page).
     JobStarted,
+    /// A session added to a sign-up round.
+    SessionAdded,
+    SessionChanged,
+    SessionCancelled,
+    /// A person moved to another session of the round by a coordinator.
+    SeatMoved,
+    /// A contact given a seat (or waiting place) by a coordinator.
+    SeatEnrolled,
+    /// A coordinator's message to everyone on a session.
+    SessionMailed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -65,6 +75,12 @@ impl AuditAction {
         AuditAction::RemindersSent,
         AuditAction::LinksViewed,
         AuditAction::JobStarted,
+        AuditAction::SessionAdded,
+        AuditAction::SessionChanged,
+        AuditAction::SessionCancelled,
+        AuditAction::SeatMoved,
+        AuditAction::SeatEnrolled,
+        AuditAction::SessionMailed,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -98,6 +114,12 @@ impl AuditAction {
             AuditAction::RemindersSent => "Herinnering verstuurd",
             AuditAction::LinksViewed => "Links bekeken",
             AuditAction::JobStarted => "Job gestart",
+            AuditAction::SessionAdded => "Bijeenkomst toegevoegd",
+            AuditAction::SessionChanged => "Bijeenkomst gewijzigd",
+            AuditAction::SessionCancelled => "Bijeenkomst afgelast",
+            AuditAction::SeatMoved => "Deelnemer verplaatst",
+            AuditAction::SeatEnrolled => "Deelnemer ingeschreven",
+            AuditAction::SessionMailed => "Bericht aan bijeenkomst",
         }
     }
 
@@ -126,6 +148,12 @@ impl AuditAction {
             AuditAction::RemindersSent => "reminders_sent",
             AuditAction::LinksViewed => "links_viewed",
             AuditAction::JobStarted => "job_started",
+            AuditAction::SessionAdded => "session_added",
+            AuditAction::SessionChanged => "session_changed",
+            AuditAction::SessionCancelled => "session_cancelled",
+            AuditAction::SeatMoved => "seat_moved",
+            AuditAction::SeatEnrolled => "seat_enrolled",
+            AuditAction::SessionMailed => "session_mailed",
         }
     }
 }

@@ -172,8 +172,13 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Session(command) => {
+            // Enrolling may invite: a personal link needs the database's own secret key.
+            if command.invites() {
+                let (db, secret) = keyed(&mut settings).await?;
+                return session::run(command, &settings, &db, Some(&secret)).await;
+            }
             let db = crate::db::Db::connect(&settings.database_url).await?;
-            session::run(command, &settings, &db).await
+            session::run(command, &settings, &db, None).await
         }
         Command::User(command) => {
             let db = crate::db::Db::connect(&settings.database_url).await?;

@@ -10,11 +10,13 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
+mod people;
+
 use crate::db::{Db, Pool};
 use crate::rounds::{self, RoundId};
-use crate::settings::Settings;
+use crate::settings::{Secret, Settings};
 use crate::signup::planning::{self, MOST_SEATS, SessionEdit, SessionPlan};
-use crate::signup::{Session, SessionId, attendance, sessions};
+use crate::signup::{SeatId, Session, SessionId, attendance, sessions};
 use crate::spreadsheet;
 use crate::time::{SpanError, TimeSpan as Span};
 
@@ -28,6 +30,26 @@ pub enum SessionCommand {
     Change(ChangeArgs),
     /// Cancel a session; everyone with a seat or on its waiting list is told.
     Cancel { session: i64 },
+    /// Move a person's seat (or waiting place) to another session of the round; both are told.
+    Move {
+        seat: i64,
+        /// The session to move to.
+        #[arg(long)]
+        to: i64,
+    },
+    /// Enrol a contact by e-mail address: a seat, or a waiting place when the session is full.
+    Enrol { session: i64, email: String },
+    /// Mail everyone with a seat in a session (and, with --waiting, its waiting list).
+    Mail {
+        session: i64,
+        #[arg(long)]
+        subject: String,
+        /// The message; paragraphs separated by an empty line.
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        waiting: bool,
+    },
     /// The attendance list (presentielijst) of a session, for accreditation.
     Attendance {
         session: i64,
@@ -129,12 +151,35 @@ fn parse_url(text: &str) -> Result<String, String> {
     }
 }
 
-pub async fn run(command: SessionCommand, settings: &Settings, db: &Db) -> anyhow::Result<ExitCode> {
+impl SessionCommand {
+    /// Whether the command may make an invitation, and so needs the secret key.
+    pub fn invites(&self) -> bool {
+        matches!(self, SessionCommand::Enrol { .. })
+    }
+}
+
+pub async fn run(
+    command: SessionCommand,
+    settings: &Settings,
+    db: &Db,
+    secret: Option<&Secret>,
+) -> anyhow::Result<ExitCode> {
     let outcome = match command {
         SessionCommand::List { round } => list(db.read(), RoundId(round)).await,
         SessionCommand::Add(args) => add(db, args).await,
         SessionCommand::Change(args) => change(db, args).await,
         SessionCommand::Cancel { session } => cancel(db, SessionId(session)).await,
+        SessionCommand::Move { seat, to } => people::move_seat(db, SeatId(seat), SessionId(to)).await,
+        SessionCommand::Enrol { session, email } => {
+            let secret = secret.ok_or_else(|| anyhow::anyhow!("enrolling needs the secret key"));
+            match secret {
+                Ok(secret) => people::enrol(db, secret, SessionId(session), &email).await,
+                Err(e) => Err(e),
+            }
+        }
+        SessionCommand::Mail { session, subject, text, waiting } => {
+            people::mail(db, SessionId(session), &subject, &text, waiting).await
+        }
         SessionCommand::Attendance { session, format, output } => {
             attendance(settings, db.read(), SessionId(session), format, output.as_deref()).await
         }
@@ -226,7 +271,7 @@ async fn add(db: &Db, args: AddArgs) -> anyhow::Result<()> {
         activity_id: args.activity.unwrap_or_default(),
         capacity: args.capacity,
     };
-    let session = planning::add_session(db, round, &plan, super::now()).await?;
+    let session = planning::add_session(db, round, &plan, super::now(), None).await?;
     println!("{} toegevoegd aan ronde {round}", name(&session));
     println!("  {}, {}, {} plaatsen", session.when(), place(&session), session.capacity);
     Ok(())
@@ -242,7 +287,8 @@ async fn change(db: &Db, args: ChangeArgs) -> anyhow::Result<()> {
         leader: args.leader,
         capacity: args.capacity,
     };
-    let (before, after) = planning::change_session(db, SessionId(args.session), &edit, super::now()).await?;
+    let (before, after) =
+        planning::change_session(db, SessionId(args.session), &edit, super::now(), None).await?;
     let changes = differences(&before, &after);
     if changes.is_empty() {
         println!("{}: niets gewijzigd, alles was al zo", name(&after));
@@ -287,7 +333,7 @@ fn differences(before: &Session, after: &Session) -> Vec<String> {
 
 async fn cancel(db: &Db, id: SessionId) -> anyhow::Result<()> {
     let session = sessions::get(db.read(), id).await?;
-    let told = sessions::cancel(db, id, super::now()).await?;
+    let told = sessions::cancel(db, id, super::now(), None).await?;
     println!("{} op {} geannuleerd", name(&session), session.when());
     println!("{} (aangemeld of op de wachtlijst) krijgen bericht", people(told));
     Ok(())

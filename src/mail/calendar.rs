@@ -16,7 +16,9 @@ pub fn method(kind: MailKind, seat: &SeatFacts) -> Option<Method> {
     match kind {
         MailKind::SeatConfirmed | MailKind::SeatPromoted => Some(Method::Publish),
         MailKind::SessionChanged if seat.status == SeatStatus::Confirmed => Some(Method::Publish),
-        MailKind::SeatCancelled | MailKind::SessionCancelled if seat.published => Some(Method::Cancel),
+        MailKind::SeatCancelled | MailKind::SessionCancelled | MailKind::SeatMoved if seat.published => {
+            Some(Method::Cancel)
+        }
         _ => None,
     }
 }
@@ -25,7 +27,7 @@ pub fn method(kind: MailKind, seat: &SeatFacts) -> Option<Method> {
 /// person's own cancellation leaves the session's revision alone, so it counts one higher.
 fn sequence(kind: MailKind, seat: &SeatFacts) -> u32 {
     match kind {
-        MailKind::SeatCancelled => seat.revision + 1,
+        MailKind::SeatCancelled | MailKind::SeatMoved => seat.revision + 1,
         _ => seat.revision,
     }
 }

@@ -27,7 +27,7 @@ pub use crate::outbox::{OutboxId, Status};
 pub use backoff::{MAX_ATTEMPTS, backoff};
 pub use optout::opt_out;
 pub use preview::{EXAMPLE_NAME, Example};
-pub use render::Rendered;
+pub use render::{Rendered, one_line};
 pub use report::{Failure, Report, RoundCounts, report};
 pub use transport::{SendError, Transport};
 pub use worker::{Delivery, Mailer};

@@ -34,7 +34,10 @@ fn seat_obsolete(kind: MailKind, details: &Details, now: DateTime<Utc>) -> Optio
         }
         MailKind::SessionReminder if seat.cancelled => Some("the session was cancelled"),
         MailKind::SessionReminder if seat.starts_at <= now => Some("the session has started"),
-        MailKind::SeatConfirmed | MailKind::SeatPromoted | MailKind::SessionChanged
+        MailKind::SeatConfirmed
+        | MailKind::SeatPromoted
+        | MailKind::SessionChanged
+        | MailKind::SessionNotice
             if seat.status == SeatStatus::Cancelled =>
         {
             Some("the seat was cancelled since")
@@ -44,6 +47,7 @@ fn seat_obsolete(kind: MailKind, details: &Details, now: DateTime<Utc>) -> Optio
         | MailKind::SeatPromoted
         | MailKind::SessionChanged
         | MailKind::SeatWaiting
+        | MailKind::SessionNotice
             if seat.ends_at <= now =>
         {
             Some("the session is over")
@@ -90,6 +94,7 @@ mod tests {
                 cancel_until: starts,
                 published: true,
             }),
+            notice: None,
         }
     }
 

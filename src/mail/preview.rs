@@ -44,6 +44,7 @@ impl Mailer {
             contact: self.contact(),
             seat: None,
             now: example.now,
+            notice: None,
         };
         self.templates().render(&letter, example.texts)
     }

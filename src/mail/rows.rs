@@ -24,6 +24,8 @@ pub struct Details {
     pub job_id: Option<String>,
     /// The seat a seat mail is about, as it stands now.
     pub seat: Option<SeatFacts>,
+    /// The subject and text of a coordinator's message to a session (`session_notices`).
+    pub notice: Option<(String, String)>,
 }
 
 /// A seat and its session at send time: what the mail says, whether it still applies, and what
@@ -64,6 +66,8 @@ struct DetailsRow {
     signup: i64,
     job_id: Option<String>,
     seat_id: Option<SeatId>,
+    notice_subject: Option<String>,
+    notice_body: Option<String>,
 }
 
 /// The row's invitation, contact and round; `None` when it has no invitation.
@@ -71,8 +75,10 @@ pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailE
     let row: Option<DetailsRow> = sqlx::query_as(
         "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.closes_at, r.anonymous, \
          (SELECT COUNT(*) FROM sessions s WHERE s.round_id = r.id) AS signup, \
-         r.job_id, o.seat_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
-         JOIN contacts c ON c.id = i.contact_id JOIN rounds r ON r.id = i.round_id WHERE o.id = $1",
+         r.job_id, o.seat_id, n.subject AS notice_subject, n.body AS notice_body \
+         FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
+         JOIN contacts c ON c.id = i.contact_id JOIN rounds r ON r.id = i.round_id \
+         LEFT JOIN session_notices n ON n.id = o.notice_id WHERE o.id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -94,6 +100,7 @@ pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailE
         signup: row.signup != 0,
         job_id: row.job_id,
         seat,
+        notice: row.notice_subject.zip(row.notice_body),
     }))
 }
 

@@ -325,6 +325,7 @@ impl Mailer {
             contact: &self.contact,
             seat: seat_and_page.map(|(facts, page)| SeatLetter { facts, page, calendar: calendar.is_some() }),
             now,
+            notice: details.notice.as_ref().map(|(subject, body)| (subject.as_str(), body.as_str())),
         };
         let texts = details.job_id.as_ref().and_then(|job| self.texts.of(job));
         let rendered = self.templates.render(&letter, texts.as_ref()).map_err(Compose::Mail)?;

@@ -26,10 +26,15 @@ pub enum MailKind {
     SessionChanged,
     /// The session is soon (by default tomorrow).
     SessionReminder,
+    /// A coordinator moved the person to another session: this seat ends (the calendar entry is
+    /// withdrawn); the new seat gets its own confirmation or waiting-list mail.
+    SeatMoved,
+    /// A coordinator's message to everyone on a session (`signup::notices`).
+    SessionNotice,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 13] = [
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Confirmation,
@@ -41,6 +46,8 @@ impl MailKind {
         MailKind::SessionCancelled,
         MailKind::SessionChanged,
         MailKind::SessionReminder,
+        MailKind::SeatMoved,
+        MailKind::SessionNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +63,8 @@ impl MailKind {
             MailKind::SessionCancelled => "session-cancelled",
             MailKind::SessionChanged => "session-changed",
             MailKind::SessionReminder => "session-reminder",
+            MailKind::SeatMoved => "seat-moved",
+            MailKind::SessionNotice => "session-notice",
         }
     }
 
@@ -77,6 +86,8 @@ impl MailKind {
             MailKind::SessionCancelled => "bijeenkomst afgelast",
             MailKind::SessionChanged => "bijeenkomst gewijzigd",
             MailKind::SessionReminder => "herinnering aan de bijeenkomst",
+            MailKind::SeatMoved => "verplaatst naar een andere bijeenkomst",
+            MailKind::SessionNotice => "bericht over de bijeenkomst",
         }
     }
 

@@ -26,6 +26,9 @@ pub enum Queue<'a> {
     /// A mail of this kind about a seat, to its holder; the `&str` tells apart mails of one kind
     /// that may each be sent (a session changed twice), empty for one of a kind.
     Seat(MailKind, SeatId, &'a str),
+    /// A coordinator's message (`session_notices` row) to the holder of a seat: one per seat and
+    /// message, however often it is queued.
+    Notice(SeatId, i64),
     /// An open registration's link, at most one per invitation per `window`, so a form posted
     /// again and again cannot flood anyone's mailbox.
     Registration(InvitationId, chrono::Duration),
@@ -84,6 +87,18 @@ pub async fn enqueue(
         .bind(due_at)
         .bind(now)
         .bind(seat),
+        Queue::Notice(seat, notice) => sqlx::query(
+            "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, seat_id, notice_id, status, attempts, due_at, created_at) \
+             SELECT $1, $2, s.round_id, st.invitation_id, st.id, $6, 'pending', 0, $3, $4 \
+             FROM seats st JOIN sessions s ON s.id = st.session_id WHERE st.id = $5 \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(seat_key(MailKind::SessionNotice, seat, &notice.to_string()))
+        .bind(MailKind::SessionNotice.as_str())
+        .bind(due_at)
+        .bind(now)
+        .bind(seat)
+        .bind(notice),
         Queue::Registration(invitation, window) => sqlx::query(
             "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, status, attempts, due_at, created_at) \
              SELECT $1, 'registration', i.round_id, i.id, 'pending', 0, $2, $3 \

@@ -16,10 +16,13 @@
 pub mod attendance;
 pub mod choices;
 pub mod limit;
+pub mod moving;
 mod name;
+pub mod notices;
 mod open;
 pub mod planning;
 pub mod registration;
+pub mod roster;
 pub mod seats;
 pub mod sessions;
 pub mod switch;
@@ -87,6 +90,18 @@ pub enum SignupError {
     CapacityBelowTaken { capacity: u32, taken: u32 },
     #[error("a session ends after it starts")]
     EndsBeforeStart,
+    #[error("a person is moved to another session, not to the one they are in")]
+    SameSession,
+    #[error("session {0} belongs to another round")]
+    OtherRound(SessionId),
+    #[error("the person already has a seat or waiting place in session {0}")]
+    AlreadyThere(SessionId),
+    #[error("no contact has the address {0}")]
+    NotAContact(String),
+    #[error("session {0} is over")]
+    Over(SessionId),
+    #[error("a message needs a subject and a text")]
+    EmptyNotice,
     #[error("round {0} has a session with code `{1}` already")]
     DuplicateCode(crate::rounds::RoundId, String),
     /// A switch to a session whose last seat went while the person chose.

@@ -80,6 +80,7 @@ pub async fn add_session(
     round: RoundId,
     plan: &SessionPlan,
     now: DateTime<Utc>,
+    actor: Option<&str>,
 ) -> Result<Session, PlanningError> {
     let loaded = rounds::load(db.read(), round).await?;
     if loaded.form.kind != FormKind::Signup {
@@ -89,7 +90,7 @@ pub async fn add_session(
         return Err(PlanningError::Closed { round, closed_at: loaded.closes_at });
     }
     let new = new_session(plan, &sessions::of_round(db.read(), round).await?, now)?;
-    let id = sessions::add(db, round, &new, now).await?;
+    let id = sessions::add(db, round, &new, now, actor).await?;
     Ok(sessions::get(db.read(), id).await?)
 }
 
@@ -99,10 +100,11 @@ pub async fn change_session(
     id: SessionId,
     edit: &SessionEdit,
     now: DateTime<Utc>,
+    actor: Option<&str>,
 ) -> Result<(Session, Session), PlanningError> {
     let before = sessions::get(db.read(), id).await?;
     let wanted = session_change(&before, edit, now)?;
-    let after = sessions::change(db, id, &wanted, now).await?;
+    let after = sessions::change(db, id, &wanted, now, actor).await?;
     Ok((before, after))
 }
 

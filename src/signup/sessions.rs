@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{SessionId, SignupError, seats};
+use crate::audit::{self, AuditAction};
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::outbox::MailKind;
 use crate::outbox::{self, Queue};
@@ -130,15 +131,25 @@ pub async fn insert(
     Ok(ids)
 }
 
-/// Adds one session to an open round.
+/// Adds one session to an open round, audited as `actor`'s (`None`: the command line).
 pub async fn add(
     db: &Db,
     round: RoundId,
     new: &NewSession,
     now: DateTime<Utc>,
+    actor: Option<&str>,
 ) -> Result<SessionId, SignupError> {
     let mut tx = db.write().await?;
     let ids = insert(&mut tx, round, std::slice::from_ref(new), now).await?;
+    let detail = format!(
+        "ronde {round}: bijeenkomst {} ({}, {}) op {} toegevoegd, {} plaatsen",
+        ids[0],
+        new.code,
+        new.title,
+        crate::time::dutch_span(new.starts_at, new.ends_at),
+        new.capacity
+    );
+    audit::record(&mut tx, now, actor, AuditAction::SessionAdded, &detail).await?;
     tx.commit().await?;
     Ok(ids[0])
 }
@@ -201,6 +212,7 @@ pub async fn change(
     id: SessionId,
     change: &SessionChange,
     now: DateTime<Utc>,
+    actor: Option<&str>,
 ) -> Result<Session, SignupError> {
     let mut tx = db.write().await?;
     lock(&mut tx, id).await?;
@@ -251,21 +263,36 @@ pub async fn change(
         }
     }
     // New seats go to the waiting list first, in its order.
+    let mut promoted = 0;
     for _ in before.taken..capacity {
         if seats::promote_first(&mut tx, id, now).await?.is_none() {
             break;
         }
         sqlx::query("UPDATE sessions SET taken = taken + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        promoted += 1;
     }
+    let detail = format!(
+        "bijeenkomst {id} ({}) gewijzigd{}{}",
+        before.title,
+        if moved { "; nieuwe tijd of plaats gemeld" } else { "" },
+        if promoted > 0 { format!("; {promoted} van de wachtlijst naar een plaats") } else { String::new() }
+    );
+    audit::record(&mut tx, now, actor, AuditAction::SessionChanged, &detail).await?;
     tx.commit().await?;
     get(db.read(), id).await
 }
 
 /// Cancels a session: every seat and place on its waiting list ends, and each person is told.
 /// Returns how many people were told.
-pub async fn cancel(db: &Db, id: SessionId, now: DateTime<Utc>) -> Result<u32, SignupError> {
+pub async fn cancel(
+    db: &Db,
+    id: SessionId,
+    now: DateTime<Utc>,
+    actor: Option<&str>,
+) -> Result<u32, SignupError> {
     let mut tx = db.write().await?;
     lock(&mut tx, id).await?;
+    let before = fetch(&mut *tx, id).await?;
     let done = sqlx::query("UPDATE sessions SET cancelled = 1, taken = 0, revision = revision + 1 WHERE id = $1 AND cancelled = 0")
         .bind(id)
         .execute(&mut *tx)
@@ -278,6 +305,13 @@ pub async fn cancel(db: &Db, id: SessionId, now: DateTime<Utc>) -> Result<u32, S
         seats::end(&mut tx, *seat, now).await?;
         outbox::enqueue(&mut tx, Queue::Seat(MailKind::SessionCancelled, *seat, ""), now, now).await?;
     }
+    let detail = format!(
+        "bijeenkomst {id} ({}) op {} afgelast; {} mensen krijgen bericht",
+        before.title,
+        before.when(),
+        active.len()
+    );
+    audit::record(&mut tx, now, actor, AuditAction::SessionCancelled, &detail).await?;
     tx.commit().await?;
     Ok(u32::try_from(active.len()).unwrap_or(u32::MAX))
 }

@@ -11,6 +11,7 @@ mod logbook;
 mod mail;
 mod manage;
 mod rounds;
+mod sessions;
 mod start;
 
 use rocket::form::{self, Contextual, FromFormField, ValueField};
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(mail::routes());
     all.extend(contacts::routes());
     all.extend(rounds::routes());
+    all.extend(sessions::routes());
     all
 }
 

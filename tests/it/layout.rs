@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::helpers::repo;
 
 /// Each table and the one top-level module of `src/` whose code may INSERT, UPDATE or DELETE it.
-const OWNERS: [(&str, &str); 19] = [
+const OWNERS: [(&str, &str); 20] = [
     ("anonymous_pool", "responses"),
     ("audit_log", "audit"),
     ("contacts", "contacts"),
@@ -24,6 +24,7 @@ const OWNERS: [(&str, &str); 19] = [
     ("responses", "responses"),
     ("rounds", "rounds"),
     ("seats", "signup"),
+    ("session_notices", "signup"),
     ("sessions", "signup"),
     ("setup_tokens", "accounts"),
     ("users", "accounts"),

@@ -30,6 +30,7 @@ mod results;
 mod rounds;
 mod schedule;
 mod service;
+mod sessions_admin;
 mod signup;
 mod signup_cli;
 mod signup_mail;

@@ -240,7 +240,7 @@ async fn a_changed_session_updates_the_calendar_entry_and_a_cancelled_one_withdr
         ends_at: Some(session.ends_at + Duration::hours(1)),
         ..SessionChange::default()
     };
-    peil::signup::sessions::change(&app.db, session.id, &later, clock.now()).await.expect("change");
+    peil::signup::sessions::change(&app.db, session.id, &later, clock.now(), None).await.expect("change");
     assert_eq!(mailer.run_once().await.expect("run"), sent(3), "everyone with a seat or a place hears of it");
     for address in &HUISARTSEN[..2] {
         let changed = with_subject(&server, address, &format!("Gewijzigd: {SESSION}"));
@@ -266,7 +266,10 @@ async fn a_changed_session_updates_the_calendar_entry_and_a_cancelled_one_withdr
     .fetch_one(&app.pool)
     .await
     .expect("anna");
-    assert_eq!(peil::signup::sessions::cancel(&app.db, session.id, clock.now()).await.expect("cancel"), 3);
+    assert_eq!(
+        peil::signup::sessions::cancel(&app.db, session.id, clock.now(), None).await.expect("cancel"),
+        3
+    );
     let stopped =
         peil::mail::opt_out(&app.db, peil::rounds::InvitationId(anna), clock.now()).await.expect("opt out");
     assert_eq!(stopped, 0, "a mail about her seat is not a mailing");

@@ -18,7 +18,7 @@ use crate::organisation::{Contact, Organisation};
 use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
 
-const KINDS: [MailKind; 11] = MailKind::ALL;
+const KINDS: [MailKind; 13] = MailKind::ALL;
 // Rocket's template loader sees these files too and names them without both extensions, so the
 // parts need distinct stems ("text", "html") for it to load every one without complaint.
 const PARTS: [&str; 3] = ["subject.txt", "text.txt", "html.html"];
@@ -50,6 +50,8 @@ pub struct Letter<'a> {
     pub seat: Option<SeatLetter<'a>>,
     /// When the mail is written: "morgen" and whether cancelling is still possible depend on it.
     pub now: DateTime<Utc>,
+    /// A coordinator's message to a session (`MailKind::SessionNotice`): its subject and text.
+    pub notice: Option<(&'a str, &'a str)>,
 }
 
 /// What a seat mail says about its seat, besides the facts read from the database.
@@ -174,6 +176,7 @@ impl Templates {
                 contact: &unknown,
                 seat: None,
                 now: epoch,
+                notice: (kind == MailKind::SessionNotice).then_some(("Onderwerp", "Tekst\n\nMeer tekst")),
             };
             if !kind.is_about_a_seat() {
                 self.render(&letter, None)?;
@@ -210,7 +213,10 @@ impl Templates {
     }
 
     pub fn render(&self, letter: &Letter<'_>, texts: Option<&MailTexts>) -> Result<Rendered, MailError> {
-        let (subject, text) = overrides(letter.kind, texts);
+        let (subject, text) = match letter.notice {
+            Some((subject, text)) if letter.kind == MailKind::SessionNotice => (Some(subject), Some(text)),
+            _ => overrides(letter.kind, texts),
+        };
         let text = text.map(|t| t.replace("\r\n", "\n").replace('\r', "\n"));
         let view = View {
             name: isolated_name(letter.name),

@@ -38,6 +38,7 @@ fn letter(kind: MailKind) -> Letter<'static> {
         contact: &UNKNOWN,
         seat: None,
         now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 9, 0, 0).unwrap(),
+        notice: None,
     }
 }
 
@@ -119,7 +120,9 @@ mod seats {
     fn status_for(kind: MailKind) -> SeatStatus {
         match kind {
             MailKind::SeatWaiting => SeatStatus::Waiting,
-            MailKind::SeatCancelled | MailKind::SessionCancelled => SeatStatus::Cancelled,
+            MailKind::SeatCancelled | MailKind::SessionCancelled | MailKind::SeatMoved => {
+                SeatStatus::Cancelled
+            }
             _ => SeatStatus::Confirmed,
         }
     }

@@ -153,11 +153,14 @@ async fn round_page(admin: &Admin, app: &App, id: RoundId, status: Status, outco
         Err(e) => return Err(e.into()),
     };
     let to_remind = rounds::to_remind(app.db.read(), id).await?;
+    // A sign-up round has sessions; its page links to them.
+    let signup = !crate::signup::sessions::of_round(app.db.read(), id).await?.is_empty();
     let extend_date = crate::time::amsterdam_date(summary.closes_at + chrono::Duration::days(7));
     let context = context! {
         round: view,
         late,
         to_remind,
+        signup,
         extend_date: extend_date.format("%Y-%m-%d").to_string(),
         outcome,
         account_email: &admin.email,

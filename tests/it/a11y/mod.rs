@@ -13,6 +13,7 @@ mod keyboard;
 mod organisation;
 mod respondent;
 mod rounds;
+mod sessions;
 mod werkgroep;
 
 use std::path::PathBuf;

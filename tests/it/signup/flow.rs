@@ -138,7 +138,7 @@ async fn a_session_cancelled_while_the_form_was_open_is_refused_and_nothing_is_s
     let (status, _) = app.get(&path).await;
     assert_eq!(status, 200);
     let s1 = peil::signup::sessions::of_round(&app.pool, round).await.unwrap().remove(0);
-    peil::signup::sessions::cancel(&app.db, s1.id, Utc::now()).await.expect("cancel session");
+    peil::signup::sessions::cancel(&app.db, s1.id, Utc::now(), None).await.expect("cancel session");
 
     let (status, page) = app
         .post(&path, &[("_page", "0"), ("bijeenkomst", "s1"), ("naam_delen", "ja"), ("_nav", "submit")])

@@ -360,6 +360,8 @@ fn kind_dutch(kind: MailKind) -> &'static str {
         MailKind::SessionCancelled => "Bijeenkomst afgelast",
         MailKind::SessionChanged => "Bijeenkomst gewijzigd",
         MailKind::SessionReminder => "Herinnering bijeenkomst",
+        MailKind::SeatMoved => "Verplaatst",
+        MailKind::SessionNotice => "Bericht over de bijeenkomst",
     }
 }
 
