@@ -26,10 +26,12 @@ pub enum MailKind {
     SessionChanged,
     /// The session is soon (by default tomorrow).
     SessionReminder,
+    /// The bewijs van deelname after attending (with the certificate as a PDF).
+    Certificate,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 12] = [
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Confirmation,
@@ -41,6 +43,7 @@ impl MailKind {
         MailKind::SessionCancelled,
         MailKind::SessionChanged,
         MailKind::SessionReminder,
+        MailKind::Certificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +59,7 @@ impl MailKind {
             MailKind::SessionCancelled => "session-cancelled",
             MailKind::SessionChanged => "session-changed",
             MailKind::SessionReminder => "session-reminder",
+            MailKind::Certificate => "certificate",
         }
     }
 
@@ -77,6 +81,7 @@ impl MailKind {
             MailKind::SessionCancelled => "bijeenkomst afgelast",
             MailKind::SessionChanged => "bijeenkomst gewijzigd",
             MailKind::SessionReminder => "herinnering aan de bijeenkomst",
+            MailKind::Certificate => "bewijs van deelname",
         }
     }
 

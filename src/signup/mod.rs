@@ -90,6 +90,8 @@ pub enum SignupError {
     DuplicateCode(crate::rounds::RoundId, String),
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
+    #[error(transparent)]
+    Certificate(#[from] crate::certificates::CertificateError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }

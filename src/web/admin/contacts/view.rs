@@ -360,6 +360,7 @@ fn kind_dutch(kind: MailKind) -> &'static str {
         MailKind::SessionCancelled => "Bijeenkomst afgelast",
         MailKind::SessionChanged => "Bijeenkomst gewijzigd",
         MailKind::SessionReminder => "Herinnering bijeenkomst",
+        MailKind::Certificate => "Bewijs van deelname",
     }
 }
 
