@@ -148,7 +148,8 @@ impl Row {
 
 /// Issues the certificate of `seat` (or makes a withdrawn one valid again, with its code and
 /// content) and queues its mail, in the caller's transaction. The mail's dedupe key is the
-/// seat's, so a person marked present, absent and present again gets one mail.
+/// seat's, so a person marked present, absent and present again gets one mail; if the worker
+/// dropped it meanwhile (withdrawn when its turn came), it goes back in the queue.
 pub async fn issue(tx: &mut Write, seat: SeatId, now: DateTime<Utc>) -> Result<(), CertificateError> {
     let again = sqlx::query("UPDATE certificates SET withdrawn_at = NULL WHERE seat_id = $1")
         .bind(seat)
@@ -165,6 +166,7 @@ pub async fn issue(tx: &mut Write, seat: SeatId, now: DateTime<Utc>) -> Result<(
             .await?;
     }
     outbox::enqueue(tx, Queue::Seat(MailKind::Certificate, seat, ""), now, now).await?;
+    outbox::requeue_cancelled_seat_mail(tx, MailKind::Certificate, seat, now).await?;
     Ok(())
 }
 

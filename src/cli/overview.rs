@@ -33,7 +33,7 @@ pub async fn write(
     std::fs::write(&out, bytes)?;
     let count = overview.lines.len();
     println!(
-        "{}: {count} sessions attended in {year}, {}",
+        "{}: {count} session(s) attended in {year}, {}",
         out.display(),
         certificates::hours(overview.total_minutes())
     );

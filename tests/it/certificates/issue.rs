@@ -109,3 +109,27 @@ async fn the_mail_carries_a_pdf_that_names_the_person_the_date_and_the_hours() {
         "nobody else gets a certificate"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_withdrawn_before_its_mail_went_is_not_sent_until_it_is_issued_again() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(&poh_contacts(1)).await;
+    let (_, session, _) = signed_up(&app, Utc::now() + Duration::days(2), "s1", 1).await;
+    let at = record(&app, session, &["poh01@example.org"], true).await;
+    record(&app, session, &["poh01@example.org"], false).await;
+    let server = SmtpServer::started().await;
+    let clock = ManualClock::at(at);
+    let mailer = mailer(&app, &clock, Some(server.url()), Default::default());
+    mailer.run_once().await.expect("run");
+    let with_pdf =
+        || server.to("poh01@example.org").into_iter().filter(|m| attached_pdf(m).is_some()).count();
+    assert_eq!(with_pdf(), 0, "withdrawn when its turn came");
+
+    record(&app, session, &["poh01@example.org"], true).await;
+    mailer.run_once().await.expect("run");
+    assert_eq!(with_pdf(), 1, "issued again, and mailed after all");
+    record(&app, session, &["poh01@example.org"], false).await;
+    record(&app, session, &["poh01@example.org"], true).await;
+    mailer.run_once().await.expect("run");
+    assert_eq!(with_pdf(), 1, "a mail sent is not sent again");
+}

@@ -60,3 +60,33 @@ async fn the_year_overview_lists_that_years_attended_sessions_only_with_their_to
     assert_eq!(response.status(), 303, "not without logging in");
     assert!(crate::helpers::location(&response).starts_with("/inloggen"));
 }
+
+#[tokio::test]
+async fn peil_contacts_overview_writes_the_same_pdf_for_an_address_in_any_case() {
+    let app = TestApp::spawn().await;
+    app.import_contacts(&poh_contacts(1)).await;
+    let (_, session, _) = signed_up(&app, Utc::now() + Duration::days(1), "a", 1).await;
+    record(&app, session, &["poh01@example.org"], true).await;
+    let year = (Utc::now() + Duration::days(1)).with_timezone(&Amsterdam).year().to_string();
+    let out = app.dir.path().join("overzicht.pdf");
+    let peil = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_peil"))
+            .args(["contacts", "overview", email, "--year", &year, "--out", out.to_str().expect("a path")])
+            .env("PEIL_DATABASE_URL", &app.settings.database_url)
+            .env("PEIL_FORMS_DIR", crate::helpers::repo("forms"))
+            .env("PEIL_DATA_DIR", app.dir.path().join("data"))
+            .output()
+            .expect("peil runs")
+    };
+    let written = peil("POH01@example.org");
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(String::from_utf8_lossy(&written.stdout).contains("1 session(s) attended"));
+    let text = pdf_text(&std::fs::read(&out).expect("the file"));
+    assert!(
+        text.contains("POH 01") && text.contains("Intervisiegroep a") && text.contains("2 uur"),
+        "{text}"
+    );
+    let unknown = peil("niemand@example.org");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no contact with e-mail address"));
+}
