@@ -8,6 +8,7 @@ pub mod accreditation;
 pub mod app;
 pub mod audit;
 pub mod catalog;
+pub mod certificates;
 pub mod charts;
 pub mod cli;
 pub mod contacts;

@@ -12,6 +12,7 @@
 
 mod backend;
 mod beheer;
+mod certificates;
 mod client;
 mod compare;
 mod db;
@@ -152,6 +153,8 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
         beheer::ROUNDS
     );
     let beheer = beheer::run_workload(&paths, quick).await?;
+    println!("certificates: a bewijs van deelname and a year overview drawn as PDFs");
+    let certificates = certificates::run_workload(quick)?;
     let pg = match postgres {
         Ok(admin) => Ok(postgres::run(&paths, quick, &admin).await?),
         Err(reason) => {
@@ -168,6 +171,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     report.add("signup", signup.to_json());
     report.add("results", results.to_json());
     report.add("beheer", beheer.to_json());
+    report.add("certificates", certificates.to_json());
     report
         .add("postgres", pg.as_ref().map_or_else(|reason| postgres::skipped_json(reason), Postgres::to_json));
     let seconds = started.elapsed().as_secs_f64();
@@ -182,6 +186,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     );
     println!("results page:\n\n{}", results.table());
     println!("beheer pages:\n\n{}", beheer.table());
+    println!("certificate PDFs ({} runs each):\n\n{}", certificates.runs, certificates.table());
     if let Ok(pg) = &pg {
         let mut side = compare::Figures::default();
         side.sqlite(&respond, &mail, &signup, &results);

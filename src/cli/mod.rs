@@ -5,6 +5,7 @@
 
 mod export;
 mod output;
+mod overview;
 mod round;
 mod session;
 mod user;
@@ -118,6 +119,17 @@ pub enum ContactsCommand {
         #[arg(long)]
         check: bool,
     },
+    /// Write a contact's year overview (every attended session, with hours) as a PDF.
+    Overview {
+        /// The contact's e-mail address.
+        email: String,
+        /// The calendar year.
+        #[arg(long)]
+        year: i32,
+        /// Where to write it; `jaaroverzicht-<year>.pdf` by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs the command; one whose reader closed stdout early ends successfully, without a message.
@@ -156,6 +168,10 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Command::Contacts(ContactsCommand::Overview { email, year, out }) => {
+            let db = crate::db::Db::connect(&settings.database_url).await?;
+            overview::write(&db, &settings, &email, year, out).await
         }
         Command::Round(command) => {
             let forms = load_forms(&settings)?;

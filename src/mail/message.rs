@@ -28,20 +28,27 @@ pub struct Calendar {
     pub text: String,
 }
 
+/// A file that goes with a mail: a seat's calendar entry, or a certificate of attendance.
+pub enum Attached {
+    Calendar(Calendar),
+    /// A PDF with its file name (`bewijs-van-deelname.pdf`).
+    Pdf(&'static str, Vec<u8>),
+}
+
 /// Why a message could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// In practice the recipient's address: everything else comes from checked settings.
     #[error(transparent)]
     Message(#[from] lettre::error::Error),
-    #[error("the calendar file cannot be attached")]
+    #[error("the calendar file or PDF cannot be attached")]
     Attachment,
 }
 
 pub fn build(
     envelope: Envelope<'_>,
     rendered: Rendered,
-    calendar: Option<Calendar>,
+    attached: Option<Attached>,
 ) -> Result<Message, BuildError> {
     let Envelope { from, to, message_id, date, unsubscribe } = envelope;
     let mut builder = Message::builder()
@@ -56,13 +63,18 @@ pub fn build(
     let words = MultiPart::alternative()
         .singlepart(part(ContentType::TEXT_PLAIN, rendered.text))
         .singlepart(part(ContentType::TEXT_HTML, rendered.html));
-    let message = match calendar {
-        None => builder.multipart(words)?,
-        Some(calendar) => {
-            builder.multipart(MultiPart::mixed().multipart(words).singlepart(attachment(calendar)?))?
-        }
+    let file = match attached {
+        None => return Ok(builder.multipart(words)?),
+        Some(Attached::Calendar(calendar)) => attachment(calendar)?,
+        Some(Attached::Pdf(name, bytes)) => pdf(name, bytes)?,
     };
-    Ok(message)
+    Ok(builder.multipart(MultiPart::mixed().multipart(words).singlepart(file))?)
+}
+
+/// A PDF, base64 as every binary attachment.
+fn pdf(name: &str, bytes: Vec<u8>) -> Result<SinglePart, BuildError> {
+    let content_type = ContentType::parse("application/pdf").map_err(|_| BuildError::Attachment)?;
+    Ok(Attachment::new(name.to_string()).body(bytes, content_type))
 }
 
 /// `bijeenkomst.ics`, base64 so that its CRLF line ends arrive exactly as written.

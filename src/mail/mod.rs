@@ -10,6 +10,7 @@
 
 mod backoff;
 mod calendar;
+mod certificate;
 mod ics;
 mod message;
 mod obsolete;

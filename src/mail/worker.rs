@@ -13,7 +13,7 @@ use lettre::Message;
 use lettre::message::Mailbox;
 
 use super::backoff::backoff;
-use super::message::{self, BuildError, Envelope};
+use super::message::{self, Attached, BuildError, Envelope};
 use super::render::{Letter, SeatLetter, Templates};
 use super::rows::{self, Details};
 use super::transport::{SendError, Transport};
@@ -80,6 +80,8 @@ pub struct Mailer {
     lease: chrono::Duration,
     secret: Secret,
     clock: SharedClock,
+    /// Who issues the certificates of attendance the mails carry.
+    issuer: crate::certificates::Issuer,
 }
 
 impl Mailer {
@@ -125,6 +127,7 @@ impl Mailer {
             lease: chrono::Duration::seconds(
                 i64::try_from(settings.mail_lease_seconds.max(1)).unwrap_or(300),
             ),
+            issuer: crate::certificates::Issuer::of(settings),
             db,
             texts,
             secret,
@@ -235,11 +238,21 @@ impl Mailer {
         if let Some(reason) = super::obsolete::obsolete(row.kind, &details, now) {
             return self.settle(row, Status::Cancelled, reason).await;
         }
-        let (message, message_id) = match self.compose(row, &details, now) {
+        let pdf = match super::certificate::attachment(&self.db, row.kind, &details, &self.issuer).await? {
+            super::certificate::Pdf::Withdrawn => {
+                return self.settle(row, Status::Cancelled, "the certificate was withdrawn").await;
+            }
+            super::certificate::Pdf::Broken => {
+                return self.settle(row, Status::Failed, "the certificate cannot be built").await;
+            }
+            super::certificate::Pdf::None => None,
+            super::certificate::Pdf::Built(bytes) => Some(bytes),
+        };
+        let (message, message_id) = match self.compose(row, &details, pdf, now) {
             Ok(composed) => composed,
             Err(Compose::Address) => return self.settle(row, Status::Failed, "invalid e-mail address").await,
             Err(Compose::Attachment) => {
-                return self.settle(row, Status::Failed, "the calendar file cannot be attached").await;
+                return self.settle(row, Status::Failed, "the calendar file or PDF cannot be attached").await;
             }
             Err(Compose::Mail(e)) => return Err(e),
         };
@@ -298,6 +311,7 @@ impl Mailer {
         &self,
         row: &Claimed,
         details: &Details,
+        pdf: Option<Vec<u8>>,
         now: DateTime<Utc>,
     ) -> Result<(Message, String), Compose> {
         let address = details.email.parse().map_err(|_| Compose::Address)?;
@@ -337,7 +351,11 @@ impl Mailer {
             date: now,
             unsubscribe: row.kind.follows_opt_out().then_some(unsubscribe.as_str()),
         };
-        let message = message::build(envelope, rendered, calendar).map_err(|e| match e {
+        let attached = match pdf {
+            Some(bytes) => Some(Attached::Pdf("bewijs-van-deelname.pdf", bytes)),
+            None => calendar.map(Attached::Calendar),
+        };
+        let message = message::build(envelope, rendered, attached).map_err(|e| match e {
             BuildError::Message(_) => Compose::Address,
             BuildError::Attachment => Compose::Attachment,
         })?;

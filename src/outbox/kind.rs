@@ -31,10 +31,12 @@ pub enum MailKind {
     SeatMoved,
     /// A coordinator's message to everyone on a session (`signup::notices`).
     SessionNotice,
+    /// The bewijs van deelname after attending (with the certificate as a PDF).
+    Certificate,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 13] = [
+    pub const ALL: [MailKind; 14] = [
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Confirmation,
@@ -48,6 +50,7 @@ impl MailKind {
         MailKind::SessionReminder,
         MailKind::SeatMoved,
         MailKind::SessionNotice,
+        MailKind::Certificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +68,7 @@ impl MailKind {
             MailKind::SessionReminder => "session-reminder",
             MailKind::SeatMoved => "seat-moved",
             MailKind::SessionNotice => "session-notice",
+            MailKind::Certificate => "certificate",
         }
     }
 
@@ -88,6 +92,7 @@ impl MailKind {
             MailKind::SessionReminder => "herinnering aan de bijeenkomst",
             MailKind::SeatMoved => "verplaatst naar een andere bijeenkomst",
             MailKind::SessionNotice => "bericht over de bijeenkomst",
+            MailKind::Certificate => "bewijs van deelname",
         }
     }
 

@@ -17,7 +17,8 @@ mod retry;
 pub use kind::{MailKind, Status, UnknownKind};
 pub use lease::{Claimed, claim, finish, mark_sent, renew, retry_at};
 pub use queue::{
-    Queue, cancel_for_closed_round, cancel_for_opt_out, enqueue, forget_invitation, waiting_for_contact,
+    Queue, cancel_for_closed_round, cancel_for_opt_out, enqueue, forget_invitation,
+    requeue_cancelled_seat_mail, waiting_for_contact,
 };
 pub use retry::{requeue_failed_for_contact, retry, retry_round};
 

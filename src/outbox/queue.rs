@@ -113,6 +113,26 @@ pub async fn enqueue(
     Ok(query.execute(&mut **tx).await?.rows_affected())
 }
 
+/// Puts the `kind` mail about `seat` back in the queue if the worker cancelled it (it no longer
+/// applied when its turn came), in the caller's transaction: a certificate withdrawn before its
+/// mail went out and issued again is mailed after all. A mail already sent stays sent.
+pub async fn requeue_cancelled_seat_mail(
+    tx: &mut Write,
+    kind: MailKind,
+    seat: SeatId,
+    now: DateTime<Utc>,
+) -> Result<u64, OutboxError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'pending', due_at = $2, attempts = 0, claimed_until = NULL, \
+         last_error = NULL WHERE dedupe_key = $1 AND status = 'cancelled'",
+    )
+    .bind(seat_key(kind, seat, ""))
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 fn seat_key(kind: MailKind, seat: SeatId, variant: &str) -> String {
     match variant {
         "" => format!("{}:{seat}", kind.as_str()),

@@ -203,7 +203,7 @@ fn stroke(surface: &mut krilla::surface::Surface<'_>, path: PathBuilder, width: 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]

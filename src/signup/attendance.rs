@@ -260,7 +260,7 @@ pub async fn record(
     }
     holders.retain(|h| wanted.contains(&h.email.to_lowercase()));
     for holder in &holders {
-        seats::mark_attended(&mut tx, holder.seat, attended).await?;
+        seats::mark_attended(&mut tx, holder.seat, attended, now).await?;
     }
     tx.commit().await?;
     Ok(holders)

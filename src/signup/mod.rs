@@ -123,6 +123,8 @@ pub enum SignupError {
     Snapshot(crate::rounds::RoundId, serde_json::Error),
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
+    #[error(transparent)]
+    Certificate(#[from] crate::certificates::CertificateError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::sessions::{self, Session};
 use super::{SeatId, SeatStatus, SessionId, SignupError};
+use crate::certificates;
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::outbox::MailKind;
 use crate::outbox::{self, Queue};
@@ -346,8 +347,15 @@ pub async fn queue_session_reminders(db: &Db, now: DateTime<Utc>) -> Result<u64,
     Ok(queued)
 }
 
-/// Records whether the person in `seat` attended, in the caller's transaction.
-pub(crate) async fn mark_attended(tx: &mut Write, seat: SeatId, attended: bool) -> Result<(), SignupError> {
+/// Records whether the person in `seat` attended, in the caller's transaction: present issues
+/// their certificate of attendance (or makes it valid again) and queues its mail, absent
+/// withdraws it (see `crate::certificates`).
+pub(crate) async fn mark_attended(
+    tx: &mut Write,
+    seat: SeatId,
+    attended: bool,
+    now: DateTime<Utc>,
+) -> Result<(), SignupError> {
     let done = sqlx::query("UPDATE seats SET attended = $2 WHERE id = $1")
         .bind(seat)
         .bind(i64::from(attended))
@@ -355,6 +363,11 @@ pub(crate) async fn mark_attended(tx: &mut Write, seat: SeatId, attended: bool) 
         .await?;
     if done.rows_affected() == 0 {
         return Err(SignupError::UnknownSeat(seat));
+    }
+    if attended {
+        certificates::issue(tx, seat, now).await?;
+    } else {
+        certificates::withdraw(tx, seat, now).await?;
     }
     Ok(())
 }

@@ -72,13 +72,16 @@ pub fn recall(cookies: &CookieJar<'_>, handle: &str) -> Option<InvitationToken> 
     InvitationToken::parse(cookie.value()).filter(|token| self::handle(token) == handle)
 }
 
-/// The rest of a mailed link after the token (`afmelden`, `plaats/12`), if it is one of ours:
-/// plain segments only, so the redirect cannot be steered anywhere else.
+/// The rest of a mailed link after the token (`afmelden`, `plaats/12`, `bewijs/12.pdf`), if it is
+/// one of ours: plain segments only (a dot inside, for a file's extension), so the redirect
+/// cannot be steered anywhere else.
 pub fn rest(segments: &std::path::Path) -> Option<String> {
     let mut rest = String::new();
     for part in segments.iter() {
         let part = part.to_str()?;
-        let plain = !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let plain = !part.is_empty()
+            && !part.starts_with('.')
+            && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.');
         if !plain {
             return None;
         }

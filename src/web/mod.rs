@@ -5,6 +5,7 @@ mod accessibility;
 mod admin;
 mod auth;
 mod body;
+mod certificates;
 mod client;
 mod error;
 mod errors;
@@ -96,6 +97,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", link::routes())
         .mount("/", respond::routes())
         .mount("/", signup::routes())
+        .mount("/", certificates::routes())
         .mount("/", register::routes())
         .mount("/", setup::routes())
         .mount("/", unsubscribe::routes())

@@ -9,6 +9,7 @@ mod accounts;
 mod answering;
 mod backup;
 mod browser;
+mod certificates;
 mod cli;
 mod connections;
 mod contacts;

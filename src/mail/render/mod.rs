@@ -18,7 +18,7 @@ use crate::organisation::{Contact, Organisation};
 use crate::outbox::MailKind;
 use crate::signup::SeatStatus;
 
-const KINDS: [MailKind; 13] = MailKind::ALL;
+const KINDS: [MailKind; 14] = MailKind::ALL;
 // Rocket's template loader sees these files too and names them without both extensions, so the
 // parts need distinct stems ("text", "html") for it to load every one without complaint.
 const PARTS: [&str; 3] = ["subject.txt", "text.txt", "html.html"];
@@ -108,6 +108,8 @@ struct SessionView<'a> {
     calendar: bool,
     /// A calendar entry for the seat went out before.
     published: bool,
+    /// Where the link downloads the seat's certificate of attendance (`.../bewijs/<seat>.pdf`).
+    certificate: String,
 }
 
 #[derive(Serialize)]
@@ -230,7 +232,7 @@ impl Templates {
             contact: letter.contact,
             paragraphs: text.as_deref().map(paragraphs).unwrap_or_default(),
             text,
-            session: letter.seat.map(|seat| session_view(seat, letter.now)),
+            session: letter.seat.map(|seat| session_view(seat, letter.link, letter.now)),
         };
         let context = Context::from_serialize(&view)?;
         let part = |name: &str| self.0.render(&format!("{}/{name}", letter.kind.as_str()), &context);
@@ -256,7 +258,7 @@ pub fn signature(from: &Mailbox) -> String {
     from.name.clone().unwrap_or_else(|| from.email.to_string())
 }
 
-fn session_view(seat: SeatLetter<'_>, now: DateTime<Utc>) -> SessionView<'_> {
+fn session_view<'a>(seat: SeatLetter<'a>, link: &str, now: DateTime<Utc>) -> SessionView<'a> {
     use chrono_tz::Europe::Amsterdam;
     let facts = seat.facts;
     let day = facts.starts_at.with_timezone(&Amsterdam).date_naive();
@@ -291,6 +293,7 @@ fn session_view(seat: SeatLetter<'_>, now: DateTime<Utc>) -> SessionView<'_> {
         cancel_until: crate::time::dutch(facts.cancel_until),
         calendar: seat.calendar,
         published: facts.published,
+        certificate: format!("{link}/bewijs/{}.pdf", facts.id),
     }
 }
 

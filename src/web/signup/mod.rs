@@ -74,7 +74,9 @@ async fn status_with(app: &App, visit: &Visit, status: Status, message: Option<S
     let active = seats.iter().any(|s| s.status != SeatStatus::Cancelled);
     let offers = choose::offers(app, visit).await?;
     let failed = status != Status::Ok;
-    let context = context! { form_title: &visit.round.title, seats: views, message, failed, offers, active };
+    let proofs = super::certificates::own_links(app, visit).await?;
+    let context =
+        context! { form_title: &visit.round.title, seats: views, message, failed, offers, active, proofs };
     Ok(Reply::Page((status, Template::render("respond/signup_status", context))))
 }
 

@@ -148,6 +148,7 @@ async fn page(
 ) -> Page {
     let Some(found) = contacts::find(app.db.read(), id).await? else { return Err(Error::NotFound) };
     let history = contacts::history(app.db.read(), id).await?;
+    let overview_years = crate::certificates::overview::years(app.db.read(), id).await?;
     let vocab = vocabulary(app);
     let form = form.unwrap_or_else(|| EditForm::of(&found));
     let options = Options::for_form(&vocab, &form);
@@ -157,6 +158,7 @@ async fn page(
         form,
         options,
         notice,
+        overview_years,
         account_email: &admin.email,
         csrf: admin.csrf(),
     };

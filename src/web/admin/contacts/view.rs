@@ -362,6 +362,7 @@ fn kind_dutch(kind: MailKind) -> &'static str {
         MailKind::SessionReminder => "Herinnering bijeenkomst",
         MailKind::SeatMoved => "Verplaatst",
         MailKind::SessionNotice => "Bericht over de bijeenkomst",
+        MailKind::Certificate => "Bewijs van deelname",
     }
 }
 
