@@ -34,6 +34,7 @@ pub fn session(code: &str, capacity: u32, starts_at: DateTime<Utc>) -> NewSessio
         leader: "Dr. K. Kader".into(),
         activity_id: String::new(),
         capacity,
+        points: 0.0,
     }
 }
 
@@ -75,6 +76,7 @@ async fn open_intervisie(
         cancel_until,
         remind_before: Duration::hours(24),
         open_registration,
+        registers: vec![],
     };
     peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
         .await
