@@ -62,7 +62,8 @@ pub(super) async fn status(app: &App, visit: &Visit) -> Answer {
     let seats = seats::of_invitation(app.db.read(), visit.invitation.id).await?;
     let now = app.now();
     let views: Vec<SeatView> = seats.iter().map(|s| seat_view(visit, s, now)).collect();
-    let context = context! { form_title: &visit.round.title, seats: views };
+    let accreditation = super::accreditation::block(app, visit).await?;
+    let context = context! { form_title: &visit.round.title, seats: views, accreditation };
     Ok(Reply::Page((Status::Ok, Template::render("respond/signup_status", context))))
 }
 
