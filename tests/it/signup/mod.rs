@@ -2,6 +2,7 @@
 //! cancellation with promotion, and the races that must never overbook.
 
 mod abuse;
+mod accreditation;
 mod database;
 mod flow;
 mod race;
