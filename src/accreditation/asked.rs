@@ -19,12 +19,21 @@ const MAX_CHARS: usize = 100;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Asked {
     pub registers: Vec<Register>,
+    /// Whether the BIG number is asked: a register asks it, or a coordinator sees every field.
+    big: bool,
 }
 
 impl Asked {
     /// The registers of `all` that count for `role`.
     pub fn for_role(all: &[Register], role: &str) -> Asked {
-        Asked { registers: all.iter().filter(|r| r.counts_for(role)).cloned().collect() }
+        let registers: Vec<Register> = all.iter().filter(|r| r.counts_for(role)).cloned().collect();
+        let big = registers.iter().any(|r| r.asks == Asks::Big);
+        Asked { registers, big }
+    }
+
+    /// Everything, for the coordinator: the BIG number and the number at each of `registers`.
+    pub fn everything(registers: Vec<Register>) -> Asked {
+        Asked { registers, big: true }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -32,7 +41,7 @@ impl Asked {
     }
 
     pub fn big(&self) -> bool {
-        self.registers.iter().any(|r| r.asks == Asks::Big)
+        self.big
     }
 
     /// The registers that know the person by their own number there.

@@ -4,21 +4,20 @@
 //! sign-up's status page shows the same block: prominently while something is missing, as a
 //! short summary with a link to change it after that.
 
-use std::collections::{BTreeMap, HashMap};
-
-use rocket::form::Form;
 use rocket::http::{CookieJar, Status};
-use rocket::{FromForm, Route, State, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
 use super::auth::{AuthError, SameOrigin};
+use super::body::{FormBody, first};
 use super::link::Admitted;
 use super::respond::{Answer, Reply, Visit, from_our_pages, open_link, visit};
 use super::{App, Error};
 use crate::accreditation::asked::{self, Asked, FieldErrors, Typed};
 use crate::accreditation::{PersonDetails, person};
 use crate::contacts::ContactId;
+use crate::forms::validate::Posted;
 
 pub fn routes() -> Vec<Route> {
     routes![show, save, save_by_link]
@@ -34,7 +33,8 @@ struct NumberField {
     error: String,
 }
 
-/// The block and form, as the partial templates `respond/_accreditation*` show them.
+/// The block and form, as the partial templates `respond/_accreditation*` show them (and the
+/// contact's page in /beheer, with its own markup).
 #[derive(Serialize)]
 pub(super) struct DetailsView {
     url: String,
@@ -51,7 +51,8 @@ pub(super) struct DetailsView {
 }
 
 impl DetailsView {
-    fn new(visit: &Visit, asked: &Asked, details: &PersonDetails) -> DetailsView {
+    /// The form posting to `url`, filled with `details`.
+    pub(super) fn new(url: String, asked: &Asked, details: &PersonDetails) -> DetailsView {
         let numbers = asked
             .lidnummers()
             .map(|r| NumberField {
@@ -62,7 +63,7 @@ impl DetailsView {
             })
             .collect();
         DetailsView {
-            url: format!("{}/gegevens", visit.path),
+            url,
             missing: asked.missing(details),
             voorletters: details.initials.clone(),
             achternaam: details.surname.clone(),
@@ -75,7 +76,7 @@ impl DetailsView {
     }
 
     /// The form as typed, with its errors.
-    fn refused(mut self, typed: &Typed<'_>, errors: FieldErrors) -> DetailsView {
+    pub(super) fn refused(mut self, typed: &Typed<'_>, errors: FieldErrors) -> DetailsView {
         self.voorletters = typed.initials.to_string();
         self.achternaam = typed.surname.to_string();
         self.big = typed.big.to_string();
@@ -86,6 +87,10 @@ impl DetailsView {
         self.errors = errors;
         self
     }
+}
+
+fn own_url(visit: &Visit) -> String {
+    format!("{}/gegevens", visit.path)
 }
 
 /// Who is asked, when they signed up and a register counts for their role.
@@ -101,7 +106,7 @@ async fn asked(app: &App, visit: &Visit) -> Result<Option<(ContactId, Asked)>, E
 pub(super) async fn block(app: &App, visit: &Visit) -> Result<Option<DetailsView>, Error> {
     let Some((contact, asked)) = asked(app, visit).await? else { return Ok(None) };
     let details = person::of_contact(app.db.read(), contact).await?;
-    Ok(Some(DetailsView::new(visit, &asked, &details)))
+    Ok(Some(DetailsView::new(own_url(visit), &asked, &details)))
 }
 
 fn page(visit: &Visit, view: DetailsView, status: Status, saved: bool) -> Answer {
@@ -116,58 +121,61 @@ async fn show(visit: Result<Visit, Error>, app: &State<App>) -> Answer {
     page(&visit, view, Status::Ok, false)
 }
 
-/// The form's fields; a register's number comes as `nummer[<register id>]`.
-#[derive(FromForm)]
-struct Posted<'r> {
-    #[field(default = "")]
-    voorletters: &'r str,
-    #[field(default = "")]
-    achternaam: &'r str,
-    #[field(default = "")]
-    big: &'r str,
-    nummer: HashMap<String, String>,
+/// The fields as posted; a register's number comes as `nummer-<register id>` (a plain name: the
+/// body readers pass over Rocket's nesting syntax).
+pub(super) fn typed(posted: &Posted) -> Typed<'_> {
+    let numbers = posted
+        .iter()
+        .filter_map(|(name, values)| {
+            Some((name.strip_prefix("nummer-")?.to_string(), values.first()?.clone()))
+        })
+        .collect();
+    Typed {
+        initials: first(posted, "voorletters"),
+        surname: first(posted, "achternaam"),
+        big: first(posted, "big"),
+        numbers,
+    }
 }
 
-#[post("/antwoord/<_>/gegevens", data = "<form>")]
+#[post("/antwoord/<_>/gegevens", data = "<body>")]
 async fn save(
     origin: Result<SameOrigin, AuthError>,
     visit: Result<Visit, Error>,
-    form: Form<Posted<'_>>,
+    body: FormBody,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
-    store(app, &visit?, &form).await
+    store(app, &visit?, &body.0).await
 }
 
 /// The form posted to the mailed address itself, for a browser without the link's cookie.
-#[post("/r/<token>/gegevens", data = "<form>")]
+#[post("/r/<token>/gegevens", data = "<body>")]
 async fn save_by_link(
     token: &str,
     origin: Result<SameOrigin, AuthError>,
     cookies: &CookieJar<'_>,
     caller: Result<Admitted, Error>,
-    form: Form<Posted<'_>>,
+    body: FormBody,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
     let token = open_link(app, token, cookies, &caller?).await?;
-    store(app, &visit(app, &token).await?, &form).await
+    store(app, &visit(app, &token).await?, &body.0).await
 }
 
 /// Checks everything first: a refused field stores nothing, the others included.
-async fn store(app: &App, visit: &Visit, posted: &Posted<'_>) -> Answer {
+async fn store(app: &App, visit: &Visit, posted: &Posted) -> Answer {
     let (contact, asked) = asked(app, visit).await?.ok_or(Error::NotFound)?;
     let before = person::of_contact(app.db.read(), contact).await?;
-    let numbers: BTreeMap<String, String> =
-        posted.nummer.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let typed = Typed { initials: posted.voorletters, surname: posted.achternaam, big: posted.big, numbers };
+    let typed = typed(posted);
     match asked::check(&typed, &asked, &before) {
         Ok(details) => {
             asked::save_own(&app.db, contact, &details, app.now()).await?;
-            page(visit, DetailsView::new(visit, &asked, &details), Status::Ok, true)
+            page(visit, DetailsView::new(own_url(visit), &asked, &details), Status::Ok, true)
         }
         Err(errors) => {
-            let view = DetailsView::new(visit, &asked, &before).refused(&typed, errors);
+            let view = DetailsView::new(own_url(visit), &asked, &before).refused(&typed, errors);
             page(visit, view, Status::UnprocessableEntity, false)
         }
     }

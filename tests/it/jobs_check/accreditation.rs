@@ -137,6 +137,6 @@ fn the_shipped_sign_up_jobs_declare_their_registers() {
         rules.registers.iter().map(|r| (r.id.clone(), r.asks, r.deadline)).collect::<Vec<_>>()
     };
     let poh = ("kwaliteitsregister-poh-ggz".to_string(), Asks::Lidnummer, Deadline::Days(42));
-    assert_eq!(registers("intervisie-poh-ggz"), [poh.clone()]);
+    assert_eq!(registers("intervisie-poh-ggz"), std::slice::from_ref(&poh));
     assert_eq!(registers("scholing"), [("abc1".to_string(), Asks::Big, Deadline::Months(2)), poh]);
 }

@@ -169,7 +169,7 @@ async fn the_details_are_stored_checked_and_prefilled_at_the_next_sign_up() {
     assert_eq!(stored(&app, "a-huisarts@example.org").await, want);
 
     let number =
-        [("voorletters", "B."), ("achternaam", "Poh"), ("nummer[kwaliteitsregister-poh-ggz]", "P-4711")];
+        [("voorletters", "B."), ("achternaam", "Poh"), ("nummer-kwaliteitsregister-poh-ggz", "P-4711")];
     assert_eq!(app.post(&format!("{}/gegevens", paths[1]), &number).await.0, 200);
     let numbers: Vec<(String, String)> = sqlx::query_as(
         "SELECT n.register, n.number FROM register_numbers n JOIN contacts c ON c.id = n.contact_id \
