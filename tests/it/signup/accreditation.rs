@@ -29,13 +29,13 @@ fn registers() -> Vec<Register> {
 }
 
 /// A huisarts, a POH-GGZ and a VS-GGZ (no register counts for the last), in that e-mail order.
-const PEOPLE: &str = "naam;e-mail;rol;praktijk;wijk;gemeente\n\
+pub(crate) const PEOPLE: &str = "naam;e-mail;rol;praktijk;wijk;gemeente\n\
     Anna Arts;a-huisarts@example.org;huisarts;Praktijk A;noord;Stad\n\
     Bea Poh;b-poh@example.org;poh-ggz;Praktijk B;noord;Stad\n\
     Cas Specialist;c-vs@example.org;vs-ggz;Praktijk C;noord;Stad\n";
 
 /// A round of the `intervisie` form for the three of them, counting for `registers()`.
-async fn open_round(app: &TestApp) -> RoundId {
+pub(crate) async fn open_round(app: &TestApp) -> RoundId {
     let request = OpenRequest {
         form_id: "intervisie".into(),
         roles: vec![],

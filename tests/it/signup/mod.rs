@@ -2,7 +2,7 @@
 //! cancellation with promotion, and the races that must never overbook.
 
 mod abuse;
-mod accreditation;
+pub(crate) mod accreditation;
 mod database;
 mod flow;
 mod race;
