@@ -78,22 +78,6 @@ pub async fn of_round(
     }))
 }
 
-/// Keeps `registers` with `round`, in the transaction that opens it.
-pub async fn store(
-    tx: &mut crate::db::Write,
-    round: crate::rounds::RoundId,
-    registers: &[Register],
-) -> Result<(), sqlx::Error> {
-    // Strings and plain enums always serialise.
-    let json = serde_json::to_string(registers).unwrap_or_else(|_| "[]".into());
-    sqlx::query("UPDATE rounds SET accreditation_json = $2 WHERE id = $1")
-        .bind(round)
-        .bind(json)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,7 +49,7 @@ pub async fn open(
         .map_err(|e| RoundsError::Part(Box::new(e)))?;
     let slug = signup.open_registration.then(|| slug(request, now));
     rounds::set_signup_rules(tx, round, signup.cancel_until, signup.remind_before, slug).await?;
-    crate::accreditation::register::store(tx, round, &signup.registers).await?;
+    rounds::set_registers(tx, round, &signup.registers).await?;
     opening.finish(now).await
 }
 
