@@ -3,6 +3,7 @@
 //! `file:line:col: message`; a service with a broken job file does not start. The scheduler acts
 //! on the checked `Jobs`; `peil schedule` lists them.
 
+pub mod accreditation;
 pub mod checkup;
 mod cron;
 pub mod duration;

@@ -26,6 +26,7 @@ pub const JOB_KEYS: &[&str] = &[
     "mail",
     "signup",
     "sessions",
+    "accreditation",
 ];
 
 const DEFAULT_OPEN_FOR: Duration = Duration::days(14);
@@ -45,7 +46,7 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
     let mail = sub_table(&mut f, "mail", "invitation_subject = \"...\"")
         .map(|(t, at)| sections::mail(ctx, t, at))
         .unwrap_or_default();
-    let signup = signup(&mut f, form);
+    let signup = signup(&mut f, form, forms);
     f.finish(JOB_KEYS, |key| sections::belongs_elsewhere(key, Section::Top));
     if ctx.has_errors() {
         return None;
@@ -63,14 +64,23 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
     })
 }
 
-/// `[signup]` and `[[sessions]]`: required for a sign-up form, refused for a survey.
-fn signup(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>) -> Option<SignupRules> {
+/// `[signup]` and `[[sessions]]`: required for a sign-up form, refused for a survey; so is
+/// `[[accreditation]]`, which only a sign-up has (attendance is what counts in a register).
+fn signup(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>, forms: &Forms) -> Option<SignupRules> {
     let ctx = f.ctx();
     let is_signup = form.map(|form| form.kind == crate::forms::FormKind::Signup);
     let rules_table = sub_table(f, "signup", "cancel_until = \"24h\"");
     let sessions_at = f.key_at("sessions");
     let sessions = f.array("sessions");
+    let accreditation_at = f.key_at("accreditation");
+    let accreditation = f.array("accreditation");
     if is_signup == Some(false) {
+        if let Some(at) = accreditation_at {
+            ctx.report(
+                at,
+                "the form is a survey: only a job for a sign-up form (kind = \"signup\") counts for a register",
+            );
+        }
         for at in [rules_table.map(|(_, at)| at), sessions_at].into_iter().flatten() {
             ctx.report(
                 at,
@@ -80,6 +90,9 @@ fn signup(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>) -> Option<Si
         return None;
     }
     let mut rules = super::signup::rules(ctx, rules_table);
+    if let Some(tables) = accreditation {
+        rules.registers = super::accreditation::registers(ctx, tables, forms);
+    }
     for value in sessions.iter().flat_map(|a| a.value.iter()) {
         match value.get_ref().as_table() {
             Some(table) => rules.sessions.extend(super::signup::session(ctx, table, value.span().start)),

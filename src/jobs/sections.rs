@@ -61,7 +61,7 @@ pub fn audience(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize, forms: &Forms) ->
 }
 
 /// The values a list of codes may take, from a shared list in `forms/lists/`.
-struct Vocabulary {
+pub(super) struct Vocabulary {
     list: &'static str,
     one: &'static str,
     many: &'static str,
@@ -69,7 +69,7 @@ struct Vocabulary {
 }
 
 impl Vocabulary {
-    fn of(forms: &Forms, list: &'static str, one: &'static str, many: &'static str) -> Vocabulary {
+    pub(super) fn of(forms: &Forms, list: &'static str, one: &'static str, many: &'static str) -> Vocabulary {
         let values = forms.list_pairs(list).into_iter().map(|(value, _)| value).collect();
         Vocabulary { list, one, many, values }
     }
@@ -91,7 +91,7 @@ impl Vocabulary {
     }
 }
 
-fn codes(f: &mut Fields<'_, '_, '_, '_>, key: &str, vocabulary: &Vocabulary) -> Vec<String> {
+pub(super) fn codes(f: &mut Fields<'_, '_, '_, '_>, key: &str, vocabulary: &Vocabulary) -> Vec<String> {
     let mut out = Vec::new();
     for code in strings(f, key) {
         if vocabulary.values.iter().any(|v| v == code.value) {

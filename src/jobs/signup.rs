@@ -18,7 +18,11 @@ use crate::time::{SpanError, TimeSpan};
 pub const SIGNUP_KEYS: &[&str] = &["cancel_until", "remind_before", "open_registration"];
 pub const SESSION_KEYS: &[&str] = &[
     "title", "date", "month", "week", "weekday", "time", "place", "online", "leader", "activity", "capacity",
+    "points",
 ];
+
+/// More accreditation points than any one session gets; a typo such as `points = 25` for 2.5.
+const MOST_POINTS: f64 = 24.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignupRules {
@@ -26,6 +30,8 @@ pub struct SignupRules {
     pub cancel_until: Duration,
     pub remind_before: Duration,
     pub open_registration: bool,
+    /// `[[accreditation]]`: the registers the activity counts for.
+    pub registers: Vec<crate::accreditation::Register>,
 }
 
 impl Default for SignupRules {
@@ -35,6 +41,7 @@ impl Default for SignupRules {
             cancel_until: Duration::hours(24),
             remind_before: Duration::hours(24),
             open_registration: false,
+            registers: Vec::new(),
         }
     }
 }
@@ -50,6 +57,8 @@ pub struct SessionRule {
     pub leader: String,
     pub activity: String,
     pub capacity: u32,
+    /// Accreditation points (0: none stated).
+    pub points: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +93,7 @@ impl SignupRules {
                     leader: rule.leader.clone(),
                     activity_id: rule.activity.clone(),
                     capacity: rule.capacity,
+                    points: rule.points,
                 }
             })
             .collect();
@@ -92,6 +102,7 @@ impl SignupRules {
             cancel_until: self.cancel_until,
             remind_before: self.remind_before,
             open_registration: self.open_registration,
+            registers: self.registers.clone(),
         }
     }
 }
@@ -169,6 +180,7 @@ pub fn session(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize) -> Option<SessionR
         }
         None => None,
     };
+    let points = points(&mut f);
     let mut text = |key: &str| f.str(key).map(|t| t.value.trim().to_string()).unwrap_or_default();
     let (place, online, leader, activity) = (text("place"), text("online"), text("leader"), text("activity"));
     f.finish(SESSION_KEYS, |_| None);
@@ -187,7 +199,19 @@ pub fn session(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize) -> Option<SessionR
         leader,
         activity,
         capacity: capacity?,
+        points: points?,
     })
+}
+
+/// `points = 2.5`: the accreditation points of the session, 0 when not stated.
+fn points(f: &mut Fields<'_, '_, '_, '_>) -> Option<f64> {
+    let Some(points) = f.num("points") else { return (!f.has("points")).then_some(0.0) };
+    if (0.0..=MOST_POINTS).contains(&points.value) {
+        return Some(points.value);
+    }
+    let message = format!("`points` are the session's accreditation points: from 0 to {MOST_POINTS}");
+    f.ctx().report(points.at, message);
+    None
 }
 
 fn day(f: &mut Fields<'_, '_, '_, '_>) -> Option<Day> {

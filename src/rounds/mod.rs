@@ -266,6 +266,23 @@ pub async fn set_signup_rules(
     Ok(())
 }
 
+/// Keeps the registers a sign-up round's activity counts for with the round, in its opening
+/// transaction (`accreditation::register::of_round` reads them).
+pub async fn set_registers(
+    tx: &mut Write,
+    round: RoundId,
+    registers: &[crate::accreditation::Register],
+) -> Result<(), sqlx::Error> {
+    // Strings and plain enums always serialise.
+    let json = serde_json::to_string(registers).unwrap_or_else(|_| "[]".into());
+    sqlx::query("UPDATE rounds SET accreditation_json = $2 WHERE id = $1")
+        .bind(round)
+        .bind(json)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Who a round is for, as stored with it (`rounds.audience_json`): an empty list means any.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Audience {

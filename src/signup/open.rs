@@ -10,7 +10,7 @@ use crate::rounds::{self, OpenRequest, Opened, RoundsError, token};
 use crate::settings::Secret;
 
 /// What a sign-up round offers besides its form.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SignupRound {
     pub sessions: Vec<NewSession>,
     /// A seat can be cancelled by its link until this long before its session.
@@ -19,6 +19,8 @@ pub struct SignupRound {
     pub remind_before: chrono::Duration,
     /// Anyone with the round's public link (`/f/<slug>`) may register, besides the invited.
     pub open_registration: bool,
+    /// The registers its activity counts for, kept with the round (`rounds.accreditation_json`).
+    pub registers: Vec<crate::accreditation::Register>,
 }
 
 /// Opens a sign-up round at `now` with `signup`'s sessions and rules, and invites every
@@ -47,6 +49,7 @@ pub async fn open(
         .map_err(|e| RoundsError::Part(Box::new(e)))?;
     let slug = signup.open_registration.then(|| slug(request, now));
     rounds::set_signup_rules(tx, round, signup.cancel_until, signup.remind_before, slug).await?;
+    rounds::set_registers(tx, round, &signup.registers).await?;
     opening.finish(now).await
 }
 

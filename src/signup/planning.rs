@@ -135,6 +135,8 @@ fn new_session(
         leader: plan.leader.trim().to_string(),
         activity_id: plan.activity_id.trim().to_string(),
         capacity: seats(plan.capacity)?,
+        // A session added by hand states no points; the job's sessions do.
+        points: 0.0,
     })
 }
 

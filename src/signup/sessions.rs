@@ -12,7 +12,7 @@ use crate::outbox::{self, Queue};
 use crate::rounds::RoundId;
 
 /// A session to create.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewSession {
     /// What a slot answer stores; unique within the round.
     pub code: String,
@@ -24,6 +24,8 @@ pub struct NewSession {
     pub leader: String,
     pub activity_id: String,
     pub capacity: u32,
+    /// Accreditation points the job gives it (0: none stated).
+    pub points: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
@@ -110,7 +112,7 @@ pub async fn insert(
         }
         let id: Option<SessionId> = sqlx::query_scalar(
             "INSERT INTO sessions (round_id, code, title, starts_at, ends_at, place, online_url, leader, \
-             activity_id, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             activity_id, capacity, created_at, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (round_id, code) DO NOTHING RETURNING id",
         )
         .bind(round)
@@ -124,6 +126,7 @@ pub async fn insert(
         .bind(&s.activity_id)
         .bind(i64::from(s.capacity))
         .bind(Timestamp::from(now))
+        .bind(s.points)
         .fetch_optional(&mut **tx)
         .await?;
         ids.push(id.ok_or_else(|| SignupError::DuplicateCode(round, s.code.clone()))?);

@@ -2,6 +2,7 @@
 //! call one domain function and render a template; the logic lives in the domain modules.
 
 mod accessibility;
+mod accreditation;
 mod admin;
 mod auth;
 mod body;
@@ -98,6 +99,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", respond::routes())
         .mount("/", signup::routes())
         .mount("/", certificates::routes())
+        .mount("/", accreditation::routes())
         .mount("/", register::routes())
         .mount("/", setup::routes())
         .mount("/", unsubscribe::routes())

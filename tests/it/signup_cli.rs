@@ -102,6 +102,7 @@ impl Desk {
             leader: String::new(),
             activity_id: "ABC1-000001".into(),
             capacity,
+            points: 0.0,
         };
         let request = OpenRequest {
             form_id: "scholing".into(),
@@ -117,6 +118,7 @@ impl Desk {
             cancel_until: Duration::hours(24),
             remind_before: Duration::hours(24),
             open_registration: false,
+            registers: vec![],
         };
         peil::signup::open(&self.store, &self.forms, &self.secret, &request, &rules, Utc::now())
             .await

@@ -34,6 +34,7 @@ async fn open_signup(app: &TestApp, now: chrono::DateTime<Utc>) -> (RoundId, Nai
         leader: "K. de Graaf".into(),
         activity_id: String::new(),
         capacity: 2,
+        points: 0.0,
     };
     let request = OpenRequest {
         form_id: "intervisie".into(),
@@ -49,6 +50,7 @@ async fn open_signup(app: &TestApp, now: chrono::DateTime<Utc>) -> (RoundId, Nai
         cancel_until: Duration::days(1),
         remind_before: Duration::days(1),
         open_registration: false,
+        registers: vec![],
     };
     let opened = peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, now)
         .await

@@ -75,8 +75,10 @@ async fn status_with(app: &App, visit: &Visit, status: Status, message: Option<S
     let offers = choose::offers(app, visit).await?;
     let failed = status != Status::Ok;
     let proofs = super::certificates::own_links(app, visit).await?;
-    let context =
-        context! { form_title: &visit.round.title, seats: views, message, failed, offers, active, proofs };
+    let accreditation = super::accreditation::block(app, visit).await?;
+    let context = context! {
+        form_title: &visit.round.title, seats: views, message, failed, offers, active, proofs, accreditation
+    };
     Ok(Reply::Page((status, Template::render("respond/signup_status", context))))
 }
 

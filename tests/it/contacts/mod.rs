@@ -1,6 +1,7 @@
 //! Contacts: importing the office's list (from the command line, and on `/beheer/contacten` with a
 //! preview first), the list with its search and filters, and a contact's page, edits and opt-outs.
 
+mod accreditation;
 mod browser;
 mod import;
 mod list;

@@ -32,6 +32,7 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
         cancel_until: Duration::hours(24),
         remind_before: Duration::hours(24),
         open_registration: false,
+        registers: vec![],
     };
     let secret = cluster.secret();
     let round = peil::signup::open(&db, &forms, &secret, &request, &rules, chrono::Utc::now())

@@ -2,6 +2,7 @@
 //! `file:line:col: message`, all at once; the shipped jobs load; schedules keep their local
 //! time across daylight-saving changes; `peil check` and `peil schedule` show it all.
 
+mod accreditation;
 mod keys;
 mod timing;
 

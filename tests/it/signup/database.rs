@@ -50,6 +50,7 @@ async fn world(pool: Pool, backend: Backend, dir: &tempfile::TempDir, people: us
         cancel_until: Duration::hours(24),
         remind_before: Duration::hours(24),
         open_registration: false,
+        registers: vec![],
     };
     let round = peil::signup::open(&db, &forms, &secret, &request, &rules, chrono::Utc::now())
         .await

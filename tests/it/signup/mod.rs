@@ -2,6 +2,7 @@
 //! cancellation with promotion, and the races that must never overbook.
 
 mod abuse;
+pub(crate) mod accreditation;
 mod database;
 mod flow;
 mod race;
@@ -35,6 +36,7 @@ pub fn session(code: &str, capacity: u32, starts_at: DateTime<Utc>) -> NewSessio
         leader: "Dr. K. Kader".into(),
         activity_id: String::new(),
         capacity,
+        points: 0.0,
     }
 }
 
@@ -76,6 +78,7 @@ async fn open_intervisie(
         cancel_until,
         remind_before: Duration::hours(24),
         open_registration,
+        registers: vec![],
     };
     peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
         .await

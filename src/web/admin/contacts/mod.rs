@@ -1,7 +1,9 @@
 //! `/beheer/contacten`: the contact list, searchable and filtered, a page at a time; a contact's
 //! page with their invitations, seats and mails; editing a contact and undoing an opt-out. The
-//! import of a list, with its preview, is in `import`; what the pages show is shaped in `view`.
+//! import of a list, with its preview, is in `import`; what the pages show is shaped in `view`;
+//! the contact's register details are changed in `accreditation`.
 
+mod accreditation;
 mod import;
 mod view;
 
@@ -17,7 +19,16 @@ use crate::web::{App, Error};
 type Page = Result<(Status, Template), Error>;
 
 pub(super) fn routes() -> Vec<Route> {
-    routes![list, contact, edit, undo_opt_out, import::form, import::preview, import::confirm]
+    routes![
+        list,
+        contact,
+        edit,
+        undo_opt_out,
+        accreditation::change,
+        import::form,
+        import::preview,
+        import::confirm
+    ]
 }
 
 /// The roles and wijken a contact may have: the forms' lists `rollen` and `wijken`, as for
@@ -135,6 +146,10 @@ struct Notice {
     undo_error: Option<String>,
     /// The reason as typed, to show again with its error.
     reason: String,
+    /// The register details as typed, when they were refused.
+    accreditation: Option<crate::web::accreditation::DetailsView>,
+    /// The register details saved: the fields that changed ("" for none).
+    accreditation_changed: Option<String>,
 }
 
 /// The contact's page; `form` is the edit form as typed when it was refused.
@@ -144,7 +159,7 @@ async fn page(
     id: ContactId,
     status: Status,
     form: Option<EditForm>,
-    notice: Notice,
+    mut notice: Notice,
 ) -> Page {
     let Some(found) = contacts::find(app.db.read(), id).await? else { return Err(Error::NotFound) };
     let history = contacts::history(app.db.read(), id).await?;
@@ -152,7 +167,12 @@ async fn page(
     let vocab = vocabulary(app);
     let form = form.unwrap_or_else(|| EditForm::of(&found));
     let options = Options::for_form(&vocab, &form);
+    let accreditation = match notice.accreditation.take() {
+        Some(refused) => refused,
+        None => accreditation::view(app, id).await?,
+    };
     let context = context! {
+        accreditation,
         contact: ContactView::new(&found, &vocab),
         history: HistoryView::new(&history, app.now()),
         form,
