@@ -4,11 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-
 use super::BigNumber;
 use crate::contacts::ContactId;
-use crate::db::{Pool, Timestamp, Write};
+use crate::db::Pool;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PersonDetails {
@@ -56,43 +54,5 @@ pub async fn of_contact(pool: &Pool, contact: ContactId) -> Result<PersonDetails
     })
 }
 
-/// Stores `details` for `contact` in the caller's transaction; a register number left empty is
-/// forgotten.
-pub async fn save(
-    tx: &mut Write,
-    contact: ContactId,
-    details: &PersonDetails,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE contacts SET initials = $2, surname = $3, big_number = $4, updated_at = $5 WHERE id = $1",
-    )
-    .bind(contact)
-    .bind(&details.initials)
-    .bind(&details.surname)
-    .bind(details.big_number.as_ref().map_or("", BigNumber::as_str))
-    .bind(Timestamp::from(now))
-    .execute(&mut **tx)
-    .await?;
-    for (register, number) in &details.numbers {
-        if number.trim().is_empty() {
-            sqlx::query("DELETE FROM register_numbers WHERE contact_id = $1 AND register = $2")
-                .bind(contact)
-                .bind(register)
-                .execute(&mut **tx)
-                .await?;
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO register_numbers (contact_id, register, number, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (contact_id, register) DO UPDATE SET number = excluded.number, updated_at = excluded.updated_at",
-        )
-        .bind(contact)
-        .bind(register)
-        .bind(number.trim())
-        .bind(Timestamp::from(now))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
+/// Stores `details` for `contact`; the contacts module owns both tables it writes.
+pub use crate::contacts::save_register_details as save;

@@ -12,6 +12,7 @@ mod import;
 mod list;
 mod preview;
 mod problem;
+mod register_details;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,6 +30,7 @@ pub use import::{Parsed, RawContact, check_contact, parse, parse_csv};
 pub use list::{ContactFilter, ContactPage, PAGE_SIZE, find, gemeenten, search};
 pub use preview::{Change, Counts, Preview, PreviewRow, SAMPLE_ROWS, preview};
 pub use problem::{Problem, RowError};
+pub use register_details::save_register_details;
 
 crate::db::id!(ContactId);
 
