@@ -38,10 +38,15 @@ pub enum AuditAction {
     LinksViewed,
     /// A job started by hand (`peil job start`, or "Nu starten" on the jobs page).
     JobStarted,
+    /// Who came to a session, ticked (or unticked) on the tablet page or by command.
+    AttendanceRecorded,
+    /// A session's attendance marked as entered in a register (GAIA, PE-online), or unmarked.
+    RegisterEntered,
+    RegisterEntryUndone,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -65,6 +70,9 @@ impl AuditAction {
         AuditAction::RemindersSent,
         AuditAction::LinksViewed,
         AuditAction::JobStarted,
+        AuditAction::AttendanceRecorded,
+        AuditAction::RegisterEntered,
+        AuditAction::RegisterEntryUndone,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -98,6 +106,9 @@ impl AuditAction {
             AuditAction::RemindersSent => "Herinnering verstuurd",
             AuditAction::LinksViewed => "Links bekeken",
             AuditAction::JobStarted => "Job gestart",
+            AuditAction::AttendanceRecorded => "Aanwezigheid vastgelegd",
+            AuditAction::RegisterEntered => "Ingevoerd in register",
+            AuditAction::RegisterEntryUndone => "Invoer in register ongedaan gemaakt",
         }
     }
 
@@ -126,6 +137,9 @@ impl AuditAction {
             AuditAction::RemindersSent => "reminders_sent",
             AuditAction::LinksViewed => "links_viewed",
             AuditAction::JobStarted => "job_started",
+            AuditAction::AttendanceRecorded => "attendance_recorded",
+            AuditAction::RegisterEntered => "register_entered",
+            AuditAction::RegisterEntryUndone => "register_entry_undone",
         }
     }
 }

@@ -1,9 +1,13 @@
 //! Accreditation: the registers an activity counts for (ABC1 in GAIA for GPs, the
 //! Kwaliteitsregister POH-GGZ, V&VN, KABIZ), as a job declares them and its round keeps them
 //! (`register`); what those registers need of a person, asked once at sign-up and remembered on
-//! the contact (`person`), with the BIG number checked and padded as GAIA does (`big`).
+//! the contact (`person`), with the BIG number checked and padded as GAIA does (`big`); what a
+//! session's attendance gives each register and the mark that it was entered (`entries`); and
+//! what is still owed, with its deadline (`deadlines`).
 
 pub mod big;
+pub mod deadlines;
+pub mod entries;
 pub mod person;
 pub mod register;
 

@@ -136,7 +136,7 @@ async fn free_text(
 
 /// A file to download: its bytes, its type and its `Content-Disposition`.
 #[derive(Responder)]
-pub(super) struct File(Vec<u8>, ContentType, Header<'static>);
+pub(super) struct File(pub(super) Vec<u8>, pub(super) ContentType, pub(super) Header<'static>);
 
 pub(super) type Download = Result<File, Error>;
 
