@@ -129,8 +129,12 @@ fn draw_row(
     ];
     let mut x = MARGIN;
     for ((_, width), text) in COLUMNS.iter().zip(cells) {
-        // At most two lines a cell; what would not fit is left to the spreadsheet.
-        let lines = crate::pdf::wrap(&text, SIZE, Weight::Regular, width - 6.0);
+        // A register a line; at most two lines a cell; what would not fit is left to the
+        // spreadsheet.
+        let lines: Vec<String> = text
+            .split("; ")
+            .flat_map(|part| crate::pdf::wrap(part, SIZE, Weight::Regular, width - 6.0))
+            .collect();
         let top = if lines.len() > 1 { y + 12.0 } else { y + 18.0 };
         for (i, line) in lines.iter().take(2).enumerate() {
             doc.text(x + 3.0, top + i as f32 * 11.0, SIZE, Weight::Regular, line);

@@ -93,7 +93,8 @@ struct Tick<'r> {
 }
 
 /// One tick (`aanwezig=ja`) or its undo (`aanwezig=nee`); back to the same person on the page.
-#[post("/beheer/bijeenkomsten/<id>/aanwezigheid/<seat>", data = "<form>")]
+// Ranked after "iedereen", which the same path would otherwise also match.
+#[post("/beheer/bijeenkomsten/<id>/aanwezigheid/<seat>", data = "<form>", rank = 2)]
 async fn tick(admin: Admin, id: i64, seat: i64, form: CsrfForm<Tick<'_>>, app: &State<App>) -> Action {
     let attended = match form.fields.aanwezig {
         "ja" => true,
@@ -104,7 +105,7 @@ async fn tick(admin: Admin, id: i64, seat: i64, form: CsrfForm<Tick<'_>>, app: &
     after(&admin, app, SessionId(id), done, &format!("#plaats-{seat}")).await
 }
 
-#[post("/beheer/bijeenkomsten/<id>/aanwezigheid/iedereen", data = "<_form>")]
+#[post("/beheer/bijeenkomsten/<id>/aanwezigheid/iedereen", data = "<_form>", rank = 1)]
 async fn everyone(admin: Admin, id: i64, _form: CsrfForm<NoFields>, app: &State<App>) -> Action {
     after(&admin, app, SessionId(id), Ticking::Everyone, "#lijst").await
 }
@@ -114,7 +115,9 @@ async fn everyone(admin: Admin, id: i64, _form: CsrfForm<NoFields>, app: &State<
 async fn after(admin: &Admin, app: &App, id: SessionId, ticking: Ticking, anchor: &str) -> Action {
     let refused = match attendance::tick(&app.db, id, ticking, app.now(), Some(&admin.email)).await {
         Ok(_) => {
-            return Ok(Either::Left(Redirect::to(format!("/beheer/bijeenkomsten/{id}/aanwezigheid{anchor}"))));
+            return Ok(Either::Left(Redirect::to(format!(
+                "/beheer/bijeenkomsten/{id}/aanwezigheid{anchor}"
+            ))));
         }
         Err(AttendanceError::Signup(SignupError::UnknownSession(_))) => {
             return Ok(Either::Right(missing(admin, id)));
