@@ -6,6 +6,7 @@
 //! them, or without chromedriver, the tests say that they skipped, unless `PEIL_REQUIRE_BROWSER`
 //! is set (as CI does): then they fail. They run once, in the SQLite binary.
 
+mod attendance;
 mod beheer;
 mod contacts;
 mod jobs;
