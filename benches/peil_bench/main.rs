@@ -21,6 +21,7 @@ mod lean;
 mod load;
 mod mail;
 mod postgres;
+mod presence;
 mod report;
 mod respond;
 mod results;
@@ -152,6 +153,8 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
         beheer::ROUNDS
     );
     let beheer = beheer::run_workload(&paths, quick).await?;
+    println!("presentielijst: the PDF of a session of {} people, in-process", presence::PEOPLE);
+    let presence = presence::run_workload()?;
     let pg = match postgres {
         Ok(admin) => Ok(postgres::run(&paths, quick, &admin).await?),
         Err(reason) => {
@@ -168,6 +171,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     report.add("signup", signup.to_json());
     report.add("results", results.to_json());
     report.add("beheer", beheer.to_json());
+    report.add("presentielijst", presence.to_json());
     report
         .add("postgres", pg.as_ref().map_or_else(|reason| postgres::skipped_json(reason), Postgres::to_json));
     let seconds = started.elapsed().as_secs_f64();
@@ -182,6 +186,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     );
     println!("results page:\n\n{}", results.table());
     println!("beheer pages:\n\n{}", beheer.table());
+    println!("{}\n", presence.line());
     if let Ok(pg) = &pg {
         let mut side = compare::Figures::default();
         side.sqlite(&respond, &mail, &signup, &results);
