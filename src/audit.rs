@@ -48,10 +48,15 @@ pub enum AuditAction {
     SeatEnrolled,
     /// A coordinator's message to everyone on a session.
     SessionMailed,
+    /// Who came to a session, ticked (or unticked) on the tablet page or by command.
+    AttendanceRecorded,
+    /// A session's attendance marked as entered in a register (GAIA, PE-online), or unmarked.
+    RegisterEntered,
+    RegisterEntryUndone,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -81,6 +86,9 @@ impl AuditAction {
         AuditAction::SeatMoved,
         AuditAction::SeatEnrolled,
         AuditAction::SessionMailed,
+        AuditAction::AttendanceRecorded,
+        AuditAction::RegisterEntered,
+        AuditAction::RegisterEntryUndone,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -120,6 +128,9 @@ impl AuditAction {
             AuditAction::SeatMoved => "Deelnemer verplaatst",
             AuditAction::SeatEnrolled => "Deelnemer ingeschreven",
             AuditAction::SessionMailed => "Bericht aan bijeenkomst",
+            AuditAction::AttendanceRecorded => "Aanwezigheid vastgelegd",
+            AuditAction::RegisterEntered => "Ingevoerd in register",
+            AuditAction::RegisterEntryUndone => "Invoer in register ongedaan gemaakt",
         }
     }
 
@@ -154,6 +165,9 @@ impl AuditAction {
             AuditAction::SeatMoved => "seat_moved",
             AuditAction::SeatEnrolled => "seat_enrolled",
             AuditAction::SessionMailed => "session_mailed",
+            AuditAction::AttendanceRecorded => "attendance_recorded",
+            AuditAction::RegisterEntered => "register_entered",
+            AuditAction::RegisterEntryUndone => "register_entry_undone",
         }
     }
 }

@@ -22,6 +22,7 @@ mod lean;
 mod load;
 mod mail;
 mod postgres;
+mod presence;
 mod report;
 mod respond;
 mod results;
@@ -155,6 +156,8 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     let beheer = beheer::run_workload(&paths, quick).await?;
     println!("certificates: a bewijs van deelname and a year overview drawn as PDFs");
     let certificates = certificates::run_workload(quick)?;
+    println!("presentielijst: the PDF of a session of {} people, in-process", presence::PEOPLE);
+    let presence = presence::run_workload()?;
     let pg = match postgres {
         Ok(admin) => Ok(postgres::run(&paths, quick, &admin).await?),
         Err(reason) => {
@@ -172,6 +175,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     report.add("results", results.to_json());
     report.add("beheer", beheer.to_json());
     report.add("certificates", certificates.to_json());
+    report.add("presentielijst", presence.to_json());
     report
         .add("postgres", pg.as_ref().map_or_else(|reason| postgres::skipped_json(reason), Postgres::to_json));
     let seconds = started.elapsed().as_secs_f64();
@@ -187,6 +191,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     println!("results page:\n\n{}", results.table());
     println!("beheer pages:\n\n{}", beheer.table());
     println!("certificate PDFs ({} runs each):\n\n{}", certificates.runs, certificates.table());
+    println!("{}\n", presence.line());
     if let Ok(pg) = &pg {
         let mut side = compare::Figures::default();
         side.sqlite(&respond, &mail, &signup, &results);

@@ -372,7 +372,7 @@ async fn attendance(
 }
 
 async fn attended(db: &Db, id: SessionId, emails: &[String], attended: bool) -> anyhow::Result<()> {
-    let recorded = attendance::record(db, id, emails, attended, super::now()).await?;
+    let recorded = attendance::record(db, id, emails, attended, super::now(), None).await?;
     let session = sessions::get(db.read(), id).await?;
     let what = if attended { "aanwezig" } else { "afwezig" };
     println!("{} als {what} genoteerd bij {}:", people(recorded.len() as u32), name(&session));

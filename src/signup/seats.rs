@@ -349,16 +349,18 @@ pub async fn queue_session_reminders(db: &Db, now: DateTime<Utc>) -> Result<u64,
 
 /// Records whether the person in `seat` attended, in the caller's transaction: present issues
 /// their certificate of attendance (or makes it valid again) and queues its mail, absent
-/// withdraws it (see `crate::certificates`).
+/// withdraws it (see `crate::certificates`). Every way of recording attendance (the command, the
+/// tablet page) comes through here, so what follows from it follows from each.
 pub(crate) async fn mark_attended(
     tx: &mut Write,
     seat: SeatId,
     attended: bool,
     now: DateTime<Utc>,
 ) -> Result<(), SignupError> {
-    let done = sqlx::query("UPDATE seats SET attended = $2 WHERE id = $1")
+    let done = sqlx::query("UPDATE seats SET attended = $2, updated_at = $3 WHERE id = $1")
         .bind(seat)
         .bind(i64::from(attended))
+        .bind(Timestamp::from(now))
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {

@@ -4,6 +4,7 @@
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`.
 
+mod attendance;
 mod contacts;
 mod forms;
 mod jobs;
@@ -51,6 +52,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(contacts::routes());
     all.extend(rounds::routes());
     all.extend(sessions::routes());
+    all.extend(attendance::routes());
     all
 }
 

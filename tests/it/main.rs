@@ -7,6 +7,7 @@ mod seen;
 mod a11y;
 mod accounts;
 mod answering;
+mod attendance;
 mod backup;
 mod browser;
 mod certificates;

@@ -391,7 +391,7 @@ async fn the_attendance_csv_suits_dutch_excel_keeps_the_big_number_and_neutralis
     let text = String::from_utf8(output.stdout.clone()).unwrap();
     assert!(
         text.starts_with(
-            "\u{feff}Activiteit-ID;Bijeenkomst;Datum;Tijd;Naam;E-mail;Functie;Praktijk;BIG-nummer;Status;Aanwezig;Handtekening\r\n"
+            "\u{feff}Activiteit-ID;Bijeenkomst;Datum;Tijd;Begeleider;Voorletters;Achternaam;Naam;E-mail;Functie;Praktijk;BIG-nummer;Beroepsorganisatie/register en nummer;Status;Aanwezig;Handtekening\r\n"
         ),
         "{text}"
     );
@@ -399,7 +399,7 @@ async fn the_attendance_csv_suits_dutch_excel_keeps_the_big_number_and_neutralis
     assert_eq!(rows.len(), 4, "{text}");
     // Confirmed seats by name ("=" sorts before letters), then the waiting list.
     let hyper = "'=HYPERLINK(\"http://x\",\"y\")";
-    assert_eq!(rows[1][4], hyper);
+    assert_eq!(rows[1][7], hyper);
     // A BIG number as the text formula a spreadsheet shows as these 11 digits, leading 0 and all.
     let big = format!("=\"{BIG_ANNA}\"");
     assert_eq!(
@@ -409,19 +409,23 @@ async fn the_attendance_csv_suits_dutch_excel_keeps_the_big_number_and_neutralis
             "Suïcidepreventie",
             "09-03-2099",
             "19:00-21:30",
+            "",
+            "",
+            "Anna de Vries",
             "Anna de Vries",
             "anna@example.org",
             "Huisarts",
             "Praktijk Noord",
             big.as_str(),
+            "",
             "aangemeld",
             "",
             ""
         ]
     );
     assert_eq!(
-        rows[3][4..],
-        ["Cor Smit", "cor@example.org", "POH-GGZ", "Praktijk Zuid", "", "wachtlijst (plaats 1)", "", ""]
+        rows[3][7..],
+        ["Cor Smit", "cor@example.org", "POH-GGZ", "Praktijk Zuid", "", "", "wachtlijst (plaats 1)", "", ""]
     );
 }
 
@@ -438,10 +442,10 @@ async fn the_attendance_xlsx_reads_back_with_the_big_number_as_text() {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(std::fs::read(&path).unwrap())).unwrap();
     let sheet = workbook.worksheet_range("Suïcidepreventie").unwrap();
     let rows: Vec<&[Data]> = sheet.rows().collect();
-    assert_eq!(rows[0][8], Data::String("BIG-nummer".into()));
-    assert_eq!(rows[2][4], Data::String("Anna de Vries".into()));
-    assert_eq!(rows[2][8], Data::String(BIG_ANNA.into()), "text, with its leading 0");
-    assert_eq!(rows[1][4], Data::String("'=HYPERLINK(\"http://x\",\"y\")".into()));
+    assert_eq!(rows[0][11], Data::String("BIG-nummer".into()));
+    assert_eq!(rows[2][7], Data::String("Anna de Vries".into()));
+    assert_eq!(rows[2][11], Data::String(BIG_ANNA.into()), "text, with its leading 0");
+    assert_eq!(rows[1][7], Data::String("'=HYPERLINK(\"http://x\",\"y\")".into()));
 }
 
 #[tokio::test]
@@ -469,7 +473,7 @@ async fn recording_attendance_with_one_unknown_address_writes_nothing() {
     assert_eq!(desk.status_of("anna@example.org").await.1, Some(1));
     assert_eq!(desk.status_of("hyper@example.org").await.1, Some(0));
     let rows = csv_rows(&desk.peil(&["session", "attendance", "1"]).stdout);
-    assert_eq!((rows[1][10].as_str(), rows[2][10].as_str(), rows[3][10].as_str()), ("nee", "ja", ""));
+    assert_eq!((rows[1][14].as_str(), rows[2][14].as_str(), rows[3][14].as_str()), ("nee", "ja", ""));
 }
 
 #[tokio::test]

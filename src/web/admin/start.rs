@@ -1,5 +1,6 @@
 //! `/beheer`: the coordinator's start page. What needs attention now (the rounds open and their
-//! response, mail waiting or failed with the reason, this week's sessions, form or job files
+//! response, mail waiting or failed with the reason, this week's sessions, the registers a
+//! session's attendance still has to go into (overdue first), form or job files
 //! that do not check, the next scheduled runs) and the way to every beheer section. Each part is
 //! one domain read; the files are checked again on every visit, as `peil check` would.
 
@@ -9,6 +10,7 @@ use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
 use super::mail::{MailSummary, TroubleRow};
+use crate::accreditation::deadlines;
 use crate::jobs::checkup::{self, Checkup};
 use crate::jobs::listing;
 use crate::outbox::delivery;
@@ -37,6 +39,7 @@ struct OpenRound {
 
 #[derive(Serialize)]
 struct SessionRow {
+    id: i64,
     title: String,
     when: String,
     place: String,
@@ -45,6 +48,32 @@ struct SessionRow {
     capacity: u32,
     waiting: u32,
     cancelled: bool,
+}
+
+/// A register a session's attendance still has to go into.
+#[derive(Serialize)]
+struct DueRow {
+    session: i64,
+    title: String,
+    ended: String,
+    register: String,
+    register_name: String,
+    due: String,
+    overdue: bool,
+}
+
+impl From<deadlines::Due> for DueRow {
+    fn from(d: deadlines::Due) -> DueRow {
+        DueRow {
+            session: d.session.0,
+            title: d.title,
+            ended: crate::time::dutch_date(crate::time::amsterdam_date(d.ended)),
+            register: d.register,
+            register_name: d.register_name,
+            due: crate::time::dutch(d.due),
+            overdue: d.overdue,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -76,6 +105,7 @@ pub(super) async fn start(admin: Admin, app: &State<App>) -> Page {
         .await?
         .into_iter()
         .map(|s| SessionRow {
+            id: s.id.0,
             when: s.when(),
             title: s.title,
             place: s.place,
@@ -86,6 +116,7 @@ pub(super) async fn start(admin: Admin, app: &State<App>) -> Page {
             cancelled: s.cancelled,
         })
         .collect();
+    let deadlines: Vec<DueRow> = deadlines::pending(pool, now).await?.into_iter().map(DueRow::from).collect();
     let (forms_dir, jobs_dir) = (app.settings.forms_dir.clone(), app.settings.jobs_dir.clone());
     let Checkup { problems, .. } =
         tokio::task::spawn_blocking(move || checkup::checkup(&forms_dir, &jobs_dir)).await?;
@@ -102,6 +133,7 @@ pub(super) async fn start(admin: Admin, app: &State<App>) -> Page {
         mail,
         troubles,
         sessions,
+        deadlines,
         problems,
         runs,
         account_email: &admin.email,

@@ -7,6 +7,7 @@
 //! is set (as CI does): then they fail. They run once, in the SQLite binary.
 
 mod accreditation;
+mod attendance;
 mod beheer;
 mod certificates;
 mod contacts;

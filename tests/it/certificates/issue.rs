@@ -40,7 +40,7 @@ async fn attendance_before_the_start_issues_nothing() {
     app.import_contacts(&poh_contacts(1)).await;
     let (_, session, _) = signed_up(&app, Utc::now() + Duration::days(2), "s1", 1).await;
     let emails = vec!["poh01@example.org".to_string()];
-    let early = peil::signup::attendance::record(&app.db, session, &emails, true, Utc::now()).await;
+    let early = peil::signup::attendance::record(&app.db, session, &emails, true, Utc::now(), None).await;
     assert!(early.is_err());
     assert_eq!(app.count("SELECT COUNT(*) FROM certificates").await, 0);
     assert!(mails(&app, "certificate").await.is_empty());

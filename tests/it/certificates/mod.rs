@@ -39,7 +39,7 @@ pub async fn record(app: &TestApp, session: SessionId, emails: &[&str], present:
         peil::signup::sessions::get(&app.pool, session).await.expect("session").starts_at;
     let at = started + Duration::hours(3);
     let emails: Vec<String> = emails.iter().map(|e| e.to_string()).collect();
-    peil::signup::attendance::record(&app.db, session, &emails, present, at).await.expect("recorded");
+    peil::signup::attendance::record(&app.db, session, &emails, present, at, None).await.expect("recorded");
     at
 }
 
