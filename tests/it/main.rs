@@ -20,6 +20,7 @@ mod forms_check;
 mod fuzz;
 mod hostile;
 mod instances;
+mod intervisie_month;
 mod jobs_check;
 mod jobs_page;
 mod layout;

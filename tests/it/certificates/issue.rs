@@ -1,13 +1,12 @@
 //! Issuing: one certificate and one mail per person present, withdrawn by an undo and the same
 //! again after it; the mail arrives at a real SMTP server with the PDF attached.
 
-use base64::Engine;
 use chrono::{Duration, Utc};
 use peil::time::clock::ManualClock;
 
-use super::{certificate_of, pdf_text, record, signed_up};
+use super::{attached_pdf, certificate_of, pdf_text, record, signed_up};
 use crate::helpers::TestApp;
-use crate::mail::smtp::{Received, SmtpServer};
+use crate::mail::smtp::SmtpServer;
 use crate::mail::support::{decoded, mailer};
 use crate::signup::{mails, poh_contacts};
 
@@ -44,18 +43,6 @@ async fn attendance_before_the_start_issues_nothing() {
     assert!(early.is_err());
     assert_eq!(app.count("SELECT COUNT(*) FROM certificates").await, 0);
     assert!(mails(&app, "certificate").await.is_empty());
-}
-
-/// The PDF attached to a mail, base64 undone.
-fn attached_pdf(mail: &Received) -> Option<Vec<u8>> {
-    let at = mail.data.find("Content-Type: application/pdf")?;
-    // The part begins after its boundary line.
-    let boundary = mail.data[..at].rfind("\r\n--")? + 2;
-    let start = boundary + mail.data[boundary..].find("\r\n")? + 2;
-    let (headers, rest) = mail.data[start..].split_once("\r\n\r\n")?;
-    assert!(headers.contains("bewijs-van-deelname.pdf"), "{headers}");
-    let encoded: String = rest[..rest.find("\r\n--")?].split_whitespace().collect();
-    Some(base64::engine::general_purpose::STANDARD.decode(encoded).expect("base64"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

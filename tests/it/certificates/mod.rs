@@ -11,7 +11,10 @@ use chrono::{DateTime, Duration, Utc};
 use peil::rounds::RoundId;
 use peil::signup::SessionId;
 
+use base64::Engine;
+
 use crate::helpers::TestApp;
+use crate::mail::smtp::Received;
 use crate::signup::{link_paths, open_signup, seat_of, session, sign_up};
 
 /// A sign-up round with one session of two hours starting at `starts`, everyone of `paths`
@@ -84,4 +87,16 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .expect("pdftotext (poppler-utils) is installed");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The PDF attached to a mail, base64 undone.
+pub fn attached_pdf(mail: &Received) -> Option<Vec<u8>> {
+    let at = mail.data.find("Content-Type: application/pdf")?;
+    // The part begins after its boundary line.
+    let boundary = mail.data[..at].rfind("\r\n--")? + 2;
+    let start = boundary + mail.data[boundary..].find("\r\n")? + 2;
+    let (headers, rest) = mail.data[start..].split_once("\r\n\r\n")?;
+    assert!(headers.contains("bewijs-van-deelname.pdf"), "{headers}");
+    let encoded: String = rest[..rest.find("\r\n--")?].split_whitespace().collect();
+    Some(base64::engine::general_purpose::STANDARD.decode(encoded).expect("base64"))
 }
