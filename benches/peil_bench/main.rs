@@ -54,6 +54,10 @@ struct Args {
     /// 1,000 rounds).
     #[arg(long, conflicts_with_all = ["only_postgres", "only_results"])]
     only_beheer: bool,
+    /// Run only the PDF workloads (a certificate, a year overview, a presentielijst of 40 people),
+    /// in-process; no server is started.
+    #[arg(long, conflicts_with_all = ["only_postgres", "only_results", "only_beheer"])]
+    only_pdf: bool,
     /// Run only the driver comparison: sqlx's Any driver against the native one, on SQLite and
     /// (when it answers at the local default) PostgreSQL.
     #[arg(long)]
@@ -93,6 +97,8 @@ fn main() -> ExitCode {
             rt.block_on(async {
                 if args.only_driver {
                     bench_driver().await
+                } else if args.only_pdf {
+                    bench_pdf(args.quick)
                 } else if args.only_beheer {
                     bench_beheer(args.quick).await
                 } else if args.only_results {
@@ -209,6 +215,15 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
         );
     }
     println!("took {seconds:.0} s; written to {}", json.display());
+    Ok(())
+}
+
+/// Only the PDFs: the certificates' table and the presentielijst's line, without a server.
+fn bench_pdf(quick: bool) -> anyhow::Result<()> {
+    let certificates = certificates::run_workload(quick)?;
+    let presence = presence::run_workload()?;
+    println!("certificate PDFs ({} runs each):\n\n{}", certificates.runs, certificates.table());
+    println!("{}", presence.line());
     Ok(())
 }
 

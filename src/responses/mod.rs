@@ -166,7 +166,8 @@ pub async fn submit(
         return Ok(Submitted::Stored);
     }
     let mut taken = Vec::new();
-    for code in crate::signup::choices::chosen(&round.form, answers) {
+    let chosen = crate::signup::choices::chosen(&round.form, answers);
+    for code in crate::signup::choices::in_lock_order(&mut tx, round.id, chosen).await? {
         match crate::signup::seats::take(&mut tx, round.id, &code, invitation.id, now).await {
             Ok(seat) => taken.push(seat),
             Err(crate::signup::SignupError::NotOffered(code)) => {

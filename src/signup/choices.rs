@@ -24,6 +24,26 @@ pub fn chosen(form: &Form, answers: &Answers) -> Vec<String> {
     codes
 }
 
+/// `codes` in the order their sessions were created (their ids), the order in which every
+/// transaction that locks more than one session row of a round takes them (a switch, a move):
+/// two people choosing the same evenings in opposite orders then queue instead of deadlocking
+/// on PostgreSQL. Codes the round does not have keep their place at the end, to be refused.
+pub async fn in_lock_order(
+    tx: &mut crate::db::Write,
+    round: crate::rounds::RoundId,
+    mut codes: Vec<String>,
+) -> Result<Vec<String>, sqlx::Error> {
+    if codes.len() < 2 {
+        return Ok(codes);
+    }
+    let order: Vec<String> = sqlx::query_scalar("SELECT code FROM sessions WHERE round_id = $1 ORDER BY id")
+        .bind(round)
+        .fetch_all(&mut **tx)
+        .await?;
+    codes.sort_by_key(|code| order.iter().position(|c| c == code).unwrap_or(usize::MAX));
+    Ok(codes)
+}
+
 /// An error for each slot question on `page` whose answer names a session the round does not
 /// offer: cancelled since the page was shown, or never there (a tampered form).
 pub fn check(page: &Page, answers: &Answers, sessions: &[Session]) -> Vec<FieldError> {
