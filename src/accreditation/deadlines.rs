@@ -60,7 +60,8 @@ pub async fn pending(pool: &Pool, now: DateTime<Utc>) -> Result<Vec<Due>, sqlx::
             if entered.contains(&register.id) || !roles.iter().any(|role| register.counts_for(role)) {
                 continue;
             }
-            let due = register.deadline.due(session.ends_at);
+            // A register the participant enters herself owes the organiser nothing.
+            let Some(due) = register.deadline.due(session.ends_at) else { continue };
             owed.push(Due {
                 session: session.id,
                 title: session.title.clone(),

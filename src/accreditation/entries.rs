@@ -36,7 +36,8 @@ pub struct RegisterBlock {
     /// The import field's lines, one per person present with a number, in the list's order.
     pub lines: Vec<String>,
     pub without_number: Vec<Missing>,
-    pub due: DateTime<Utc>,
+    /// `None`: the participant enters it herself.
+    pub due: Option<DateTime<Utc>>,
     pub entered: Option<DateTime<Utc>>,
 }
 

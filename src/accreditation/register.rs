@@ -22,14 +22,19 @@ pub enum Deadline {
     Months(u32),
     /// Deel A of the Kwaliteitsregister POH-GGZ: within 6 weeks (42 days).
     Days(u32),
+    /// No provider enters anything: the participant uploads her own proof (Deel B of the
+    /// Kwaliteitsregister POH-GGZ, the intervisie), so nothing is owed on `/beheer`.
+    Participant,
 }
 
 impl Deadline {
-    /// The last moment to enter a session that ended at `ended`.
-    pub fn due(self, ended: DateTime<Utc>) -> DateTime<Utc> {
+    /// The last moment to enter a session that ended at `ended`; `None` when the participant
+    /// enters it herself.
+    pub fn due(self, ended: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match self {
-            Deadline::Months(n) => ended.checked_add_months(Months::new(n)).unwrap_or(ended),
-            Deadline::Days(n) => ended + chrono::Duration::days(i64::from(n)),
+            Deadline::Months(n) => Some(ended.checked_add_months(Months::new(n)).unwrap_or(ended)),
+            Deadline::Days(n) => Some(ended + chrono::Duration::days(i64::from(n))),
+            Deadline::Participant => None,
         }
     }
 }
@@ -102,8 +107,15 @@ mod tests {
     #[test]
     fn deadlines_count_months_or_days_from_the_end_of_the_session() {
         let ended = Utc.with_ymd_and_hms(2027, 3, 9, 20, 30, 0).unwrap();
-        assert_eq!(Deadline::Months(2).due(ended), Utc.with_ymd_and_hms(2027, 5, 9, 20, 30, 0).unwrap());
-        assert_eq!(Deadline::Days(42).due(ended), Utc.with_ymd_and_hms(2027, 4, 20, 20, 30, 0).unwrap());
+        assert_eq!(
+            Deadline::Months(2).due(ended),
+            Some(Utc.with_ymd_and_hms(2027, 5, 9, 20, 30, 0).unwrap())
+        );
+        assert_eq!(
+            Deadline::Days(42).due(ended),
+            Some(Utc.with_ymd_and_hms(2027, 4, 20, 20, 30, 0).unwrap())
+        );
+        assert_eq!(Deadline::Participant.due(ended), None);
     }
 
     #[test]

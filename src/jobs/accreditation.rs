@@ -84,8 +84,12 @@ fn format(ctx: &Ctx<'_>, text: At<&str>) -> Option<String> {
     None
 }
 
-/// "2 maanden", "6 weken", "42 dagen" (or one "maand", "week", "dag").
+/// "2 maanden", "6 weken", "42 dagen" (or one "maand", "week", "dag"), or "deelnemer": the
+/// participant enters it herself.
 pub fn parse_deadline(text: &str) -> Option<Deadline> {
+    if text.trim() == "deelnemer" {
+        return Some(Deadline::Participant);
+    }
     let (count, unit) = text.trim().split_once(' ')?;
     let n: u32 = count.parse().ok().filter(|n| *n > 0)?;
     match unit.trim() {
@@ -100,7 +104,7 @@ fn deadline(ctx: &Ctx<'_>, text: At<&str>) -> Option<Deadline> {
     let parsed = parse_deadline(text.value);
     if parsed.is_none() {
         let message = format!(
-            "\"{}\" is not a deadline; write a number and maanden, weken or dagen, e.g. \"2 maanden\" or \"6 weken\"",
+            "\"{}\" is not a deadline; write a number and maanden, weken or dagen, e.g. \"2 maanden\" or \"6 weken\", or \"deelnemer\" when the participant enters it herself",
             text.value
         );
         ctx.report(text.at, message);
@@ -118,6 +122,7 @@ mod tests {
         assert_eq!(parse_deadline("1 maand"), Some(Deadline::Months(1)));
         assert_eq!(parse_deadline("6 weken"), Some(Deadline::Days(42)));
         assert_eq!(parse_deadline("42 dagen"), Some(Deadline::Days(42)));
+        assert_eq!(parse_deadline("deelnemer"), Some(Deadline::Participant));
         assert_eq!(parse_deadline("2 months"), None);
         assert_eq!(parse_deadline("0 dagen"), None);
         assert_eq!(parse_deadline("2maanden"), None);

@@ -96,3 +96,25 @@ async fn the_deadline_is_on_beheer_overdue_first_until_it_is_marked_entered() {
     assert_eq!(status, 422, "{page}");
     assert!(page.contains("telt niet voor dat register"), "{page}");
 }
+
+#[tokio::test]
+async fn a_register_the_participant_enters_herself_owes_the_organiser_nothing() {
+    let desk = after_the_session().await;
+    let mut registers = super::registers();
+    registers[1].deadline = peil::accreditation::Deadline::Participant;
+    sqlx::query(
+        "UPDATE rounds SET accreditation_json = $1 WHERE id = (SELECT round_id FROM sessions WHERE id = $2)",
+    )
+    .bind(serde_json::to_string(&registers).unwrap())
+    .bind(desk.session)
+    .execute(&desk.app.pool)
+    .await
+    .expect("registers");
+    let register = desk.path("/register");
+    let (_, start) = desk.admin.get("/beheer").await;
+    assert!(start.contains(&format!("{register}#register-abc1")), "GAIA is still owed: {start}");
+    assert!(!start.contains("#register-kwaliteitsregister-poh-ggz"), "Deel B is not: {start}");
+    let (_, page) = desk.admin.get(&register).await;
+    assert!(page.contains("Dit register vult de deelnemer zelf aan"), "{page}");
+    assert_eq!(textarea(&page, "regels-kwaliteitsregister-poh-ggz"), "PG-1", "the lines are still there");
+}

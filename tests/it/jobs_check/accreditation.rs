@@ -74,7 +74,7 @@ deadline = "2 months"
             "jobs/test.toml:13:11: unknown role `huisarst`; did you mean `huisarts`?",
             "jobs/test.toml:14:9: `asks` is \"big\" or \"lidnummer\", not \"bigg\"; did you mean `big`?",
             "jobs/test.toml:15:11: `format` must contain {nummer} where the number goes, e.g. \"BIG-{nummer}\"; \"BIG-\" has none",
-            "jobs/test.toml:16:13: \"2 months\" is not a deadline; write a number and maanden, weken or dagen, e.g. \"2 maanden\" or \"6 weken\"",
+            "jobs/test.toml:16:13: \"2 months\" is not a deadline; write a number and maanden, weken or dagen, e.g. \"2 maanden\" or \"6 weken\", or \"deelnemer\" when the participant enters it herself",
         ]
     );
 }
@@ -136,7 +136,11 @@ fn the_shipped_sign_up_jobs_declare_their_registers() {
         let rules = jobs.get(id).and_then(|j| j.signup.clone()).expect("a sign-up job");
         rules.registers.iter().map(|r| (r.id.clone(), r.asks, r.deadline)).collect::<Vec<_>>()
     };
-    let poh = ("kwaliteitsregister-poh-ggz".to_string(), Asks::Lidnummer, Deadline::Days(42));
-    assert_eq!(registers("intervisie-poh-ggz"), std::slice::from_ref(&poh));
-    assert_eq!(registers("scholing"), [("abc1".to_string(), Asks::Big, Deadline::Months(2)), poh]);
+    let poh = |deadline| ("kwaliteitsregister-poh-ggz".to_string(), Asks::Lidnummer, deadline);
+    // The intervisie is Deel B, which the POH-GGZ enters herself; the scholing is Deel A.
+    assert_eq!(registers("intervisie-poh-ggz"), [poh(Deadline::Participant)]);
+    assert_eq!(
+        registers("scholing"),
+        [("abc1".to_string(), Asks::Big, Deadline::Months(2)), poh(Deadline::Days(42))]
+    );
 }

@@ -22,7 +22,7 @@ struct Block {
     text: String,
     count: usize,
     without_number: Vec<Missing>,
-    due: String,
+    due: Option<String>,
     overdue: bool,
     entered: Option<String>,
 }
@@ -35,8 +35,8 @@ impl Block {
             count: b.lines.len(),
             text: b.lines.join("\n"),
             without_number: b.without_number,
-            due: crate::time::dutch(b.due),
-            overdue: b.entered.is_none() && b.due < now,
+            due: b.due.map(crate::time::dutch),
+            overdue: b.entered.is_none() && b.due.is_some_and(|due| due < now),
             entered: b.entered.map(crate::time::dutch),
         }
     }
