@@ -146,8 +146,12 @@ impl Row {
     }
 }
 
+/// How long a certificate's mail waits after the tick: time to undo a mistaken "Iedereen
+/// aanwezig" at the door before anyone who was not there receives a certificate.
+pub const MAIL_GRACE: chrono::Duration = chrono::Duration::minutes(10);
+
 /// Issues the certificate of `seat` (or makes a withdrawn one valid again, with its code and
-/// content) and queues its mail, in the caller's transaction. The mail's dedupe key is the
+/// content) and queues its mail, [`MAIL_GRACE`] later, in the caller's transaction. The mail's dedupe key is the
 /// seat's, so a person marked present, absent and present again gets one mail; if the worker
 /// dropped it meanwhile (withdrawn when its turn came), it goes back in the queue.
 pub async fn issue(tx: &mut Write, seat: SeatId, now: DateTime<Utc>) -> Result<(), CertificateError> {
@@ -165,8 +169,9 @@ pub async fn issue(tx: &mut Write, seat: SeatId, now: DateTime<Utc>) -> Result<(
             .execute(&mut **tx)
             .await?;
     }
-    outbox::enqueue(tx, Queue::Seat(MailKind::Certificate, seat, ""), now, now).await?;
-    outbox::requeue_cancelled_seat_mail(tx, MailKind::Certificate, seat, now).await?;
+    let due = now + MAIL_GRACE;
+    outbox::enqueue(tx, Queue::Seat(MailKind::Certificate, seat, ""), due, now).await?;
+    outbox::requeue_cancelled_seat_mail(tx, MailKind::Certificate, seat, due).await?;
     Ok(())
 }
 

@@ -120,14 +120,14 @@ pub async fn requeue_cancelled_seat_mail(
     tx: &mut Write,
     kind: MailKind,
     seat: SeatId,
-    now: DateTime<Utc>,
+    due_at: DateTime<Utc>,
 ) -> Result<u64, OutboxError> {
     let done = sqlx::query(
         "UPDATE outbox SET status = 'pending', due_at = $2, attempts = 0, claimed_until = NULL, \
          last_error = NULL WHERE dedupe_key = $1 AND status = 'cancelled'",
     )
     .bind(seat_key(kind, seat, ""))
-    .bind(Timestamp::from(now))
+    .bind(Timestamp::from(due_at))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())

@@ -254,6 +254,7 @@ async fn a_month_of_intervisie_runs_from_the_race_for_seats_to_the_certificates_
 
     // Each person present receives a certificate naming them, the date and the hours; the
     // person unticked receives none.
+    app.clock.advance(peil::certificates::MAIL_GRACE);
     app.deliver_pending_mail().await;
     let day = peil::time::dutch_long_date(peil::time::amsterdam_date(starts));
     for (email, name) in [
