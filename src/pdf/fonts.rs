@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use ab_glyph::{Font as _, FontRef, ScaleFont as _};
+use ab_glyph::{Font as _, FontRef};
 use krilla::text::Font;
 
 use super::{PdfError, Weight};
@@ -31,11 +31,13 @@ fn metrics(weight: Weight) -> Option<&'static FontRef<'static>> {
     })
 }
 
-/// The width of `text` in points at `size`, kerning left out (a point at most per pair).
+/// The width of `text` in points at `size` (points per em), kerning left out (a point at most
+/// per pair). From font units directly: ab_glyph's own scale is the font's height, not its em.
 pub fn text_width(text: &str, size: f32, weight: Weight) -> f32 {
     let Some(font) = metrics(weight) else { return 0.0 };
-    let scaled = font.as_scaled(size);
-    text.chars().map(|c| scaled.h_advance(font.glyph_id(c))).sum()
+    let Some(per_em) = font.units_per_em() else { return 0.0 };
+    let units: f32 = text.chars().map(|c| font.h_advance_unscaled(font.glyph_id(c))).sum();
+    units * size / per_em
 }
 
 /// `text` broken at spaces into lines no wider than `max_width`; a word wider than that on its

@@ -251,6 +251,33 @@ pub(crate) mod tests {
         }
     }
 
+    /// The measured width is the width a reader finds: poppler's bounding box of the word.
+    #[test]
+    fn text_width_matches_the_width_poppler_reads_from_the_pdf() {
+        let dir = tempfile::tempdir().unwrap();
+        for (weight, word) in
+            [(Weight::Regular, "Beroepsorganisatie/register"), (Weight::Bold, "Handtekening")]
+        {
+            let mut doc = Doc::new("Maat", Orientation::Portrait);
+            doc.text(100.0, 100.0, 12.0, weight, word);
+            let path = dir.path().join("maat.pdf");
+            std::fs::write(&path, doc.finish(false).unwrap()).unwrap();
+            let out = std::process::Command::new("pdftotext")
+                .args(["-bbox", path.to_str().unwrap(), "-"])
+                .output()
+                .expect("pdftotext (poppler-utils) is installed");
+            let html = String::from_utf8(out.stdout).unwrap();
+            let attr = |name: &str| -> f32 {
+                let at = html.find(&format!("{name}=\"")).expect("a word box") + name.len() + 2;
+                html[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            let read = attr("xMax") - attr("xMin");
+            let measured = text_width(word, 12.0, weight);
+            // Within 1%: side bearings and kerning; the height-for-em mix-up this guards against is 16%.
+            assert!((read - measured).abs() < read * 0.01, "{word}: poppler {read}, measured {measured}");
+        }
+    }
+
     #[test]
     fn a_landscape_page_is_wider_than_high() {
         let doc = Doc::new("x", Orientation::Landscape);
