@@ -12,7 +12,6 @@ use calamine::Reader;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
 use peil::accounts::Role;
-use peil::accreditation::{Asks, Deadline, Register};
 use peil::rounds::{OpenRequest, RoundId};
 use peil::settings::Secret;
 
@@ -22,29 +21,6 @@ use crate::certificates::{attached_pdf, pdf_text};
 use crate::helpers::TestApp;
 use crate::mail::smtp::SmtpServer;
 use crate::signup::{link_paths, poh_contacts, seats, session, sign_up};
-
-/// The registers the meeting counts for: the POH-GGZ's own register (her lidnummer) and, since the
-/// scenario must show a GAIA block too, ABC1 by BIG number for everyone.
-fn registers() -> Vec<Register> {
-    vec![
-        Register {
-            id: "abc1".into(),
-            name: "ABC1 (GAIA)".into(),
-            roles: vec![],
-            asks: Asks::Big,
-            format: "BIG-{nummer}".into(),
-            deadline: Deadline::Months(2),
-        },
-        Register {
-            id: "kwaliteitsregister-poh-ggz".into(),
-            name: "Kwaliteitsregister POH-GGZ".into(),
-            roles: vec!["poh-ggz".into()],
-            asks: Asks::Lidnummer,
-            format: "{nummer}".into(),
-            deadline: Deadline::Days(42),
-        },
-    ]
-}
 
 /// The round: "s1" with 2 seats, "s2" with 4 (the meeting the scenario follows), "s3" with 3.
 async fn open_month(app: &TestApp, starts: DateTime<Utc>) -> RoundId {
@@ -64,7 +40,9 @@ async fn open_month(app: &TestApp, starts: DateTime<Utc>) -> RoundId {
         cancel_until: Duration::hours(24),
         remind_before: Duration::hours(24),
         open_registration: false,
-        registers: registers(),
+        // The POH-GGZ's own register (her lidnummer) and, since the scenario must show a GAIA
+        // block too, ABC1 by BIG number for everyone.
+        registers: crate::attendance::registers(),
     };
     peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
         .await
