@@ -31,6 +31,20 @@ const AUDIT_ROWS: i64 = 50;
 
 type Page = Result<(Status, Template), Error>;
 
+/// The tick of a form that changes something for good ("Ja, ... afgelasten"): the pages that
+/// ask for it refuse the post without `bevestigd=ja`.
+#[derive(rocket::FromForm)]
+#[field(default = "")]
+pub(super) struct Confirm<'r> {
+    bevestigd: &'r str,
+}
+
+impl Confirm<'_> {
+    pub(super) fn given(&self) -> bool {
+        self.bevestigd == "ja"
+    }
+}
+
 pub fn routes() -> Vec<Route> {
     let mut all = routes![
         users,

@@ -12,7 +12,7 @@ use calamine::Reader;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
 use peil::accounts::Role;
-use peil::rounds::{OpenRequest, RoundId};
+use peil::rounds::RoundId;
 use peil::settings::Secret;
 
 use crate::a11y::log_in;
@@ -20,19 +20,10 @@ use crate::browser::Browser;
 use crate::certificates::{attached_pdf, pdf_text};
 use crate::helpers::TestApp;
 use crate::mail::smtp::SmtpServer;
-use crate::signup::{link_paths, poh_contacts, seats, session, sign_up};
+use crate::signup::{link_paths, open_with_rules, poh_contacts, seats, session, sign_up};
 
 /// The round: "s1" with 2 seats, "s2" with 4 (the meeting the scenario follows), "s3" with 3.
 async fn open_month(app: &TestApp, starts: DateTime<Utc>) -> RoundId {
-    let request = OpenRequest {
-        form_id: "intervisie".into(),
-        roles: vec!["poh-ggz".into()],
-        wijken: vec![],
-        gemeenten: vec![],
-        closes_at: app.now() + Duration::days(2),
-        anonymous: false,
-        occurrence: None,
-    };
     let mut groups = vec![session("s1", 2, starts), session("s2", 4, starts), session("s3", 3, starts)];
     groups[1].activity_id = "PE-778899".into();
     let rules = peil::signup::SignupRound {
@@ -44,10 +35,7 @@ async fn open_month(app: &TestApp, starts: DateTime<Utc>) -> RoundId {
         // block too, ABC1 by BIG number for everyone.
         registers: crate::attendance::registers(),
     };
-    peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
-        .await
-        .expect("open")
-        .round
+    open_with_rules(app, &["poh-ggz"], &rules).await
 }
 
 async fn session_id(app: &TestApp, round: RoundId, code: &str) -> i64 {

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::super::auth::{Admin, CsrfForm, NoFields};
 use super::super::{App, Error};
+use super::Confirm;
 use crate::audit::{self, AuditAction};
 use crate::rounds::{self, LateInvitation, RoundId, RoundSummary, RoundsError};
 
@@ -190,16 +191,10 @@ async fn after(admin: &Admin, app: &App, id: RoundId, done: Result<String, Round
     }
 }
 
-#[derive(rocket::FromForm)]
-#[field(default = "")]
-struct Confirm<'r> {
-    bevestigd: &'r str,
-}
-
 #[post("/beheer/rondes/<id>/sluiten", data = "<form>")]
 async fn close(admin: Admin, id: i64, form: CsrfForm<Confirm<'_>>, app: &State<App>) -> Page {
     let id = RoundId(id);
-    if form.fields.bevestigd != "ja" {
+    if !form.fields.given() {
         let summary = match rounds::summary(app.db.read(), id).await {
             Ok(summary) => summary,
             Err(RoundsError::UnknownRound(_)) => return Ok(missing(&admin, id)),

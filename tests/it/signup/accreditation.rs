@@ -36,15 +36,6 @@ pub(crate) const PEOPLE: &str = "naam;e-mail;rol;praktijk;wijk;gemeente\n\
 
 /// A round of the `intervisie` form for the three of them, counting for `registers()`.
 pub(crate) async fn open_round(app: &TestApp) -> RoundId {
-    let request = OpenRequest {
-        form_id: "intervisie".into(),
-        roles: vec![],
-        wijken: vec![],
-        gemeenten: vec![],
-        closes_at: Utc::now() + Duration::days(10),
-        anonymous: false,
-        occurrence: None,
-    };
     let rules = peil::signup::SignupRound {
         sessions: vec![session("s1", 10, Utc::now() + Duration::days(20))],
         cancel_until: Duration::hours(24),
@@ -52,10 +43,7 @@ pub(crate) async fn open_round(app: &TestApp) -> RoundId {
         open_registration: false,
         registers: registers(),
     };
-    peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
-        .await
-        .expect("open")
-        .round
+    super::open_with_rules(app, &[], &rules).await
 }
 
 /// The three links, each signed up for s1.

@@ -64,15 +64,6 @@ async fn open_intervisie(
     cancel_until: Duration,
     open_registration: bool,
 ) -> RoundId {
-    let request = OpenRequest {
-        form_id: "intervisie".into(),
-        roles: vec!["poh-ggz".into()],
-        wijken: vec![],
-        gemeenten: vec![],
-        closes_at: Utc::now() + Duration::days(10),
-        anonymous: false,
-        occurrence: None,
-    };
     let rules = peil::signup::SignupRound {
         sessions,
         cancel_until,
@@ -80,7 +71,26 @@ async fn open_intervisie(
         open_registration,
         registers: vec![],
     };
-    peil::signup::open(&app.db, &app.forms, &app.secret, &request, &rules, app.now())
+    open_with_rules(app, &["poh-ggz"], &rules).await
+}
+
+/// Opens a round of the shipped `intervisie` form, open for ten days, for the contacts with
+/// `roles` (every contact when empty), with the sessions and registers of `rules`.
+pub(crate) async fn open_with_rules(
+    app: &TestApp,
+    roles: &[&str],
+    rules: &peil::signup::SignupRound,
+) -> RoundId {
+    let request = OpenRequest {
+        form_id: "intervisie".into(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        wijken: vec![],
+        gemeenten: vec![],
+        closes_at: Utc::now() + Duration::days(10),
+        anonymous: false,
+        occurrence: None,
+    };
+    peil::signup::open(&app.db, &app.forms, &app.secret, &request, rules, app.now())
         .await
         .expect("open sign-up round")
         .round

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::super::auth::{Admin, CsrfForm};
 use super::super::{App, Error};
+use super::Confirm;
 use crate::contacts;
 use crate::signup::planning::{self, PlanningError};
 use crate::signup::{Session, SessionId, SignupError, roster, sessions};
@@ -226,16 +227,10 @@ async fn change(admin: Admin, id: i64, form: CsrfForm<words::SessionForm>, app: 
     }
 }
 
-#[derive(rocket::FromForm)]
-#[field(default = "")]
-struct Confirm<'r> {
-    bevestigd: &'r str,
-}
-
 #[post("/beheer/bijeenkomsten/<id>/afgelasten", data = "<form>")]
 async fn cancel(admin: Admin, id: i64, form: CsrfForm<Confirm<'_>>, app: &State<App>) -> Page {
     let id = SessionId(id);
-    if form.fields.bevestigd != "ja" {
+    if !form.fields.given() {
         let outcome = Outcome::refused(
             "Vink aan dat u de bijeenkomst wilt afgelasten; er is niets gewijzigd.".to_owned(),
         );
