@@ -124,7 +124,8 @@ pub(crate) fn anchored(source: &str) -> Result<regex::Regex, regex::Error> {
 pub enum QuestionKind {
     Text { min_length: Option<u32>, max_length: u32, pattern: Option<Pattern>, placeholder: Option<Text> },
     Textarea { min_length: Option<u32>, max_length: u32, placeholder: Option<Text> },
-    Number { decimal: bool, min: Option<f64>, max: Option<f64>, unit: Option<Text> },
+    // `step`: answers are `min` (or 0) plus whole steps; missing (None) in rounds stored before it.
+    Number { decimal: bool, min: Option<f64>, max: Option<f64>, unit: Option<Text>, step: Option<f64> },
     Email,
     Date { min: Option<chrono::NaiveDate>, max: Option<chrono::NaiveDate> },
     Single { options: Vec<Choice>, widget: Widget, other: bool },

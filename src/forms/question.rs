@@ -27,7 +27,7 @@ fn own_keys(type_name: &str) -> &'static [&'static str] {
             "placeholder_en",
         ],
         "textarea" => &["min_length", "max_length", "placeholder", "placeholder_en"],
-        "number" => &["decimal", "min", "max", "unit", "unit_en"],
+        "number" => &["decimal", "min", "max", "unit", "unit_en", "step"],
         "date" => &["min", "max"],
         "single" => &["options", "widget", "other"],
         "multi" => &["options", "other", "min_choices", "max_choices"],
@@ -211,8 +211,47 @@ fn number(f: &mut Fields<'_, '_, '_, '_>) -> Option<QuestionKind> {
             return None;
         }
     }
+    let (min, max) = (min.map(|m| m.value), max.map(|m| m.value));
+    let step = f.num("step");
+    if let Some(step) = step
+        && let Err(message) = check_step(step.value, decimal, min, max)
+    {
+        f.ctx().report(step.at, message);
+        return None;
+    }
     let unit = f.text("unit");
-    Some(QuestionKind::Number { decimal, min: min.map(|m| m.value), max: max.map(|m| m.value), unit })
+    Some(QuestionKind::Number { decimal, min, max, unit, step: step.map(|s| s.value) })
+}
+
+/// A `step` is positive, whole for a whole-number question, and lands on `max` when counted
+/// from `min` (or from 0 without one), so every answer between the bounds is reachable.
+fn check_step(step: f64, decimal: bool, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
+    if step <= 0.0 {
+        return Err("`step` must be more than 0, e.g. step = 0.5".into());
+    }
+    if !decimal && step.fract() != 0.0 {
+        return Err(
+            "a whole-number question needs a whole `step`; add `decimal = true` for steps like 0.5".into()
+        );
+    }
+    if ((step * 1e6).round() - step * 1e6).abs() > 1e-6 {
+        return Err("`step` may have at most 6 decimals".into());
+    }
+    let (Some(max), origin) = (max, min.unwrap_or(0.0)) else { return Ok(()) };
+    let steps = (max - origin) / step;
+    if (steps - steps.round()).abs() <= 1e-9 * steps.abs().max(1.0) {
+        return Ok(());
+    }
+    let near = |k: f64| ((origin + k * step) * 1e6).round() / 1e6;
+    let from = match min {
+        Some(min) => format!("`min` ({min})"),
+        None => "0 (there is no `min`)".into(),
+    };
+    Err(format!(
+        "`max` ({max}) is not {from} plus whole steps of {step}; use max = {} or max = {}",
+        near(steps.floor()),
+        near(steps.ceil())
+    ))
 }
 
 fn date(f: &mut Fields<'_, '_, '_, '_>) -> Option<QuestionKind> {

@@ -171,7 +171,9 @@ fn read(q: &Question, posted: &Posted) -> Result<Found, String> {
             length(&raw, *min_length, *max_length)?;
             Answer::Text(raw)
         }
-        QuestionKind::Number { decimal, min, max, .. } => Answer::Number(number(&raw, *decimal, *min, *max)?),
+        QuestionKind::Number { decimal, min, max, step, .. } => {
+            Answer::Number(on_step(number(&raw, *decimal, *min, *max)?, *step, *min)?)
+        }
         QuestionKind::Email => Answer::Text(email(&raw)?),
         QuestionKind::Date { min, max } => Answer::Text(date(&raw, *min, *max)?),
         QuestionKind::Single { options, other, .. } => return single(q, &raw, posted, options, *other),
@@ -259,6 +261,30 @@ fn number(raw: &str, decimal: bool, min: Option<f64>, max: Option<f64>) -> Resul
         (None, Some(hi)) if value > hi => Err(format!("Vul een getal van hoogstens {} in.", show(hi))),
         _ => Ok(value),
     }
+}
+
+/// A value on the question's step, counted from its `min` (or 0); off it, the two answers
+/// nearest to what was typed are offered.
+fn on_step(value: f64, step: Option<f64>, min: Option<f64>) -> Result<f64, String> {
+    let Some(step) = step else { return Ok(value) };
+    let origin = min.unwrap_or(0.0);
+    let steps = (value - origin) / step;
+    if (steps - steps.round()).abs() <= 1e-9 * steps.abs().max(1.0) {
+        return Ok(value);
+    }
+    let show = |v: f64| (((v * 1e6).round() / 1e6).to_string()).replace('.', ",");
+    let (below, above) = (origin + steps.floor() * step, origin + steps.ceil() * step);
+    let counted = match min {
+        Some(min) if min != 0.0 => format!(" vanaf {}", show(min)),
+        _ => String::new(),
+    };
+    Err(format!(
+        "{} kan niet: vul een getal in stappen van {}{counted} in, bijvoorbeeld {} of {}.",
+        show(value),
+        show(step),
+        show(below),
+        show(above)
+    ))
 }
 
 fn email(raw: &str) -> Result<String, String> {

@@ -94,6 +94,9 @@ pub struct QuestionView {
     pub placeholder: Option<String>,
     pub min: Option<String>,
     pub max: Option<String>,
+    /// For a number with a `step`: "In stappen van 0,5.", shown under the label. The field is a
+    /// text field (for the decimal comma), on which a `step` attribute would mean nothing.
+    pub step: Option<String>,
 }
 
 #[derive(Serialize, Default)]
@@ -179,6 +182,7 @@ pub fn questions(
             view.error = errors.iter().find(|e| e.question == q.id).map(|e| e.message.clone());
             let ids = [
                 view.help.as_ref().map(|_| format!("q-{}-help", q.id)),
+                view.step.as_ref().map(|_| format!("q-{}-step", q.id)),
                 view.only_if.as_ref().map(|_| format!("q-{}-only-if", q.id)),
                 view.error.as_ref().map(|_| format!("q-{}-error", q.id)),
             ];
@@ -217,11 +221,15 @@ fn question(q: &Question, posted: &Posted, sessions: &[Session]) -> QuestionView
             view.max_length = Some(*max_length);
             view.placeholder = nl(placeholder);
         }
-        QuestionKind::Number { decimal, min, max, unit } => {
+        QuestionKind::Number { decimal, min, max, unit, step } => {
             view.inputmode = if *decimal { "decimal" } else { "numeric" };
             view.unit = nl(unit);
             view.min = min.map(|m| m.to_string().replace('.', ","));
             view.max = max.map(|m| m.to_string().replace('.', ","));
+            view.step = step.map(|s| match view.min.as_deref().filter(|m| *m != "0") {
+                Some(from) => format!("In stappen van {}, vanaf {from}.", s.to_string().replace('.', ",")),
+                None => format!("In stappen van {}.", s.to_string().replace('.', ",")),
+            });
         }
         QuestionKind::Date { min, max } => {
             view.min = min.map(|d| d.to_string());

@@ -428,6 +428,46 @@ async fn numbers_are_read_the_dutch_way_and_refused_clearly_otherwise() {
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&draft).unwrap()["uren"], serde_json::json!(12.5));
 }
 
+/// Half days, from 0 to 10.
+const HALF_DAYS: &str = r#"
+title = "Verzuim"
+
+[[pages]]
+title = "Verzuim"
+
+[[pages.questions]]
+id = "dagen"
+type = "number"
+decimal = true
+label = "Hoeveel dagen was u afwezig?"
+min = 0
+max = 10
+step = 0.5
+required = true
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_with_a_step_says_so_and_refuses_an_answer_off_it_naming_the_nearest_two() {
+    let (app, _forms) = app_with("verzuim", HALF_DAYS).await;
+    let link = app.first_link(app.open_round("verzuim", &[], false).await).await;
+    let (_, page) = app.get(&link).await;
+    assert!(page.contains(r#"<p class="help" id="q-dagen-step">In stappen van 0,5.</p>"#), "{page}");
+    assert!(page.contains(r#"aria-describedby="q-dagen-step""#), "{page}");
+
+    let (status, body) = app.post(&link, &[("_page", "0"), ("dagen", "3,3"), ("_nav", "submit")]).await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("3,3 kan niet: vul een getal in stappen van 0,5 in, bijvoorbeeld 3 of 3,5."),
+        "{body}"
+    );
+    assert!(body.contains(r#"aria-describedby="q-dagen-step q-dagen-error""#), "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM responses").await, 0);
+
+    let (status, _) = app.post(&link, &[("_page", "0"), ("dagen", "3,5"), ("_nav", "submit")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(stored_answers(&app).await, vec![serde_json::json!({"dagen": 3.5})]);
+}
+
 /// Announces a body of `total` bytes and sends just past the server's limit, then waits for the
 /// answer with the connection still open. The server decides at its limit, whatever the rest
 /// would be; sending all of it would make the server close with unread bytes, and the reset that

@@ -158,7 +158,13 @@ fn a_matrix_gets_a_row_per_item() {
 
 #[test]
 fn numbers_get_their_extremes_mean_median_and_bins() {
-    let kind = QuestionKind::Number { decimal: false, min: None, max: None, unit: Some(Text::nl("weken")) };
+    let kind = QuestionKind::Number {
+        decimal: false,
+        min: None,
+        max: None,
+        unit: Some(Text::nl("weken")),
+        step: None,
+    };
     let f = form(vec![question("n", kind)]);
     let got =
         tally(&f, &[r#"{"n": 3.0}"#, r#"{"n": 1}"#, r#"{"n": 6.0}"#, r#"{"n": 2.0}"#, r#"{"n": "veel"}"#]);
@@ -256,7 +262,7 @@ fn big_round(n: usize) -> (Form, Vec<String>) {
         qs.push(question(&format!("j{i}"), QuestionKind::Yesno));
         qs.push(question(
             &format!("n{i}"),
-            QuestionKind::Number { decimal: true, min: None, max: None, unit: None },
+            QuestionKind::Number { decimal: true, min: None, max: None, unit: None, step: None },
         ));
     }
     qs.push(question("e0", QuestionKind::Email));

@@ -157,7 +157,8 @@ fn yes_no_and_consent_are_followed_by_their_yes() {
 
 #[test]
 fn numbers_are_followed_by_mean_and_median_and_texts_by_nothing() {
-    let q = question("n", QuestionKind::Number { decimal: false, min: None, max: None, unit: None });
+    let q =
+        question("n", QuestionKind::Number { decimal: false, min: None, max: None, unit: None, step: None });
     let ms = measures(&q);
     assert_eq!(keys(&ms), vec!["gemiddelde", "mediaan"]);
     assert!(ms.iter().all(|m| m.y_range.is_none() && !m.percent));

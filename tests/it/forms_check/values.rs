@@ -68,6 +68,75 @@ unit = "patiënten"
 }
 
 #[test]
+fn a_number_step_that_does_not_land_on_max_is_refused_with_the_nearest_two_maxima() {
+    let step = |min: &str, step: &str| {
+        errors(&format!(
+            "title = \"T\"\n[[questions]]\nid = \"n\"\ntype = \"number\"\nlabel = \"N\"\n{min}max = 10\nstep = {step}\n"
+        ))
+    };
+    assert_eq!(
+        step("min = 1\n", "2"),
+        [format!("{FILE}:8:8: `max` (10) is not `min` (1) plus whole steps of 2; use max = 9 or max = 11")]
+    );
+    assert_eq!(
+        step("", "3"),
+        [format!(
+            "{FILE}:7:8: `max` (10) is not 0 (there is no `min`) plus whole steps of 3; use max = 9 or max = 12"
+        )]
+    );
+}
+
+#[test]
+fn a_number_step_must_be_positive_and_whole_for_a_whole_number_question() {
+    let step = |decimal: &str, step: &str| {
+        errors(&format!(
+            "title = \"T\"\n[[questions]]\nid = \"n\"\ntype = \"number\"\nlabel = \"N\"\n{decimal}step = {step}\n"
+        ))
+    };
+    assert_eq!(step("", "0"), [format!("{FILE}:6:8: `step` must be more than 0, e.g. step = 0.5")]);
+    assert_eq!(
+        step("", "0.5"),
+        [format!(
+            "{FILE}:6:8: a whole-number question needs a whole `step`; add `decimal = true` for steps like 0.5"
+        )]
+    );
+    assert_eq!(
+        step("decimal = true\n", "-0.5"),
+        [format!("{FILE}:7:8: `step` must be more than 0, e.g. step = 0.5")]
+    );
+    assert_eq!(
+        step("decimal = true\n", "0.0000001"),
+        [format!("{FILE}:7:8: `step` may have at most 6 decimals")]
+    );
+}
+
+#[test]
+fn a_number_step_that_fits_its_bounds_is_kept_on_the_question() {
+    let form = form(
+        r#"
+title = "T"
+[[questions]]
+id = "dagen"
+type = "number"
+label = "Dagen"
+decimal = true
+min = 0.5
+max = 10
+step = 0.5
+"#,
+    );
+    let kind = &form.pages[0].questions[0].kind;
+    assert!(matches!(kind, QuestionKind::Number { step: Some(s), .. } if *s == 0.5), "{kind:?}");
+}
+
+#[test]
+fn a_number_question_stored_in_a_round_before_step_existed_still_loads_without_one() {
+    let stored = r#"{"type": "number", "decimal": true, "min": 0.0, "max": 10.0, "unit": null}"#;
+    let kind: QuestionKind = serde_json::from_str(stored).expect("an old round's form snapshot");
+    assert!(matches!(kind, QuestionKind::Number { step: None, max: Some(10.0), .. }), "{kind:?}");
+}
+
+#[test]
 fn a_text_question_with_min_length_above_max_length_is_refused() {
     assert_eq!(
         errors(
