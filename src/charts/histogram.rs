@@ -1,6 +1,6 @@
-//! Histograms for number questions (age, waiting weeks): one bar per bin with the bin edges on
-//! the x axis and the median as a dashed line, because the median, not the mean, is what the
-//! werkgroep quotes for skewed numbers.
+//! Histograms for number questions (age, waiting weeks): one bar per bin with what it holds
+//! ("3,5", "10 t/m 19") under it and the median as a dashed line, because the median, not the
+//! mean, is what the werkgroep quotes for skewed numbers.
 
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -58,7 +58,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         let bar = Rect::new(left + 1.0, y_of(bin.count as f64), right - left - 2.0, 0.0);
         canvas.rect(Rect { h: plot.bottom() - bar.y, ..bar }, BAR)?;
     }
-    edges(canvas, plot, chart, &x_of)?;
+    labels(canvas, plot, chart, &x_of)?;
     if let Some(unit) = &chart.unit {
         let font = Font::new(15.0, INK).align(HPos::Center).valign(VPos::Bottom);
         canvas.text(unit, (plot.x + plot.w / 2.0, frame.bottom()), font)?;
@@ -69,27 +69,25 @@ pub(super) fn draw<DB: DrawingBackend>(
     }
 }
 
-/// The bin edges under the axis; every second (third, ...) one when they would touch.
-fn edges<DB: DrawingBackend>(
+/// Each bin's label under the middle of its bar; every second (third, ...) one when they would
+/// touch (the table beside the chart has them all).
+fn labels<DB: DrawingBackend>(
     canvas: &Canvas<DB>,
     plot: Rect,
     chart: &Histogram,
     x_of: &impl Fn(f64) -> f64,
 ) -> Result<(), ChartError> {
-    let mut values: Vec<f64> = chart.bins.iter().flat_map(|b| [b.low, b.high]).collect();
-    values.sort_by(f64::total_cmp);
-    values.dedup();
-    let labels: Vec<String> = values.iter().map(|v| format::number(*v)).collect();
-    let widest = labels.iter().map(|l| text_width(l, TICK_SIZE)).fold(0.0, f64::max);
-    let every = ((widest + 10.0) * labels.len() as f64 / plot.w).ceil().max(1.0) as usize;
-    for (i, (value, label)) in values.iter().zip(&labels).enumerate() {
+    let Some(slot) = chart.bins.first().map(|b| x_of(b.high) - x_of(b.low)) else { return Ok(()) };
+    let widest = chart.bins.iter().map(|b| text_width(&b.label, TICK_SIZE)).fold(0.0, f64::max);
+    let every = ((widest + 10.0) / slot.max(1.0)).ceil().max(1.0) as usize;
+    for (i, bin) in chart.bins.iter().enumerate() {
         if !i.is_multiple_of(every) {
             continue;
         }
-        let x = x_of(*value);
+        let x = x_of((bin.low + bin.high) / 2.0);
         canvas.line(&[(x, plot.bottom()), (x, plot.bottom() + 4.0)], MUTED, 1.0)?;
         let font = Font::new(TICK_SIZE, MUTED).align(HPos::Center).valign(VPos::Top);
-        canvas.text(label, (x, plot.bottom() + 7.0), font)?;
+        canvas.text(&bin.label, (x, plot.bottom() + 7.0), font)?;
     }
     Ok(())
 }

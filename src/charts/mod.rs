@@ -113,12 +113,15 @@ pub struct Histogram {
     pub median: Option<f64>,
 }
 
-/// A histogram bar: values `low <= v < high` (the last bin includes its `high`).
+/// A histogram bar: `count` answers among those `label` names ("3,5", "10 t/m 19"). The bar
+/// spans `low..high` on the x axis, which is half a step wider on either side than the answers
+/// it holds (2,75..3,25 for the 3s in halves), so neighbouring bars touch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bin {
     pub low: f64,
     pub high: f64,
     pub count: u64,
+    pub label: String,
 }
 
 /// Lines over a job's rounds: one x position per round, a series per group (the region, a wijk).

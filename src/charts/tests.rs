@@ -34,17 +34,17 @@ fn diverging() -> Chart {
 }
 
 fn histogram() -> Chart {
-    let bin = |low, high, count| Bin { low, high, count };
+    // Waiting weeks in halves, merged two halves a bin: "0 t/m 0,5", "1 t/m 1,5", ...
+    let bin = |first: f64, count| Bin {
+        low: first - 0.25,
+        high: first + 0.75,
+        count,
+        label: format!("{} t/m {},5", first, first),
+    };
     Chart::Histogram(Histogram {
         title: "Wachttijd tot intake".to_owned(),
         unit: Some("weken".to_owned()),
-        bins: vec![
-            bin(0.0, 2.5, 3),
-            bin(2.5, 5.0, 7),
-            bin(5.0, 7.5, 11),
-            bin(7.5, 10.0, 6),
-            bin(10.0, 12.5, 2),
-        ],
+        bins: vec![bin(4.0, 3), bin(5.0, 7), bin(6.0, 11), bin(7.0, 6), bin(8.0, 2)],
         median: Some(6.5),
     })
 }
@@ -175,10 +175,13 @@ fn bars_show_count_and_dutch_percentage() {
 }
 
 #[test]
-fn the_histogram_labels_its_median_with_a_decimal_comma() {
+fn the_histogram_labels_each_bar_by_what_it_holds_and_its_median_with_a_decimal_comma() {
     let svg = svg(&histogram()).unwrap();
     assert!(svg.contains("mediaan 6,5"));
-    assert!(svg.contains(">\n2,5\n<"));
+    for label in ["4 t/m 4,5", "6 t/m 6,5", "8 t/m 8,5"] {
+        assert!(svg.contains(&format!(">\n{label}\n<")), "{label}: {svg}");
+    }
+    assert!(!svg.contains(">\n4,5\n<"), "no edge labels: {svg}");
 }
 
 #[test]

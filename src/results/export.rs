@@ -195,7 +195,7 @@ pub fn summary(questions: &[super::QuestionResult]) -> Sheet {
             }
             Summary::Numbers(numbers) => {
                 for bin in &numbers.bins {
-                    line(&q.label, format!("{} tot {}", bin.low, bin.high), bin.count, numbers.answered);
+                    line(&q.label, bin.label.clone(), bin.count, numbers.answered);
                 }
             }
             Summary::Texts(texts) => {

@@ -217,7 +217,7 @@ pub fn question(result: &QuestionResult) -> QuestionView {
                 .bins
                 .iter()
                 .map(|b| Row {
-                    label: format!("{} tot {}", decimal(b.low, 2), decimal(b.high, 2)),
+                    label: b.label.clone(),
                     count: b.count,
                     percent: percent(b.count, n.answered),
                 })

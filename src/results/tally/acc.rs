@@ -4,7 +4,7 @@ use crate::forms::model::{NA, OTHER};
 use crate::forms::{Choice, Question, QuestionKind, ScalePoint};
 use crate::results::{Count, MatrixRow, Numbers, QuestionResult, Summary};
 
-use super::bins::histogram;
+use super::bins::{Grid, histogram};
 use super::de::Leaf;
 
 pub(super) struct Acc {
@@ -29,6 +29,7 @@ enum Body {
     Numbers {
         values: Vec<f64>,
         unit: Option<String>,
+        grid: Grid,
     },
     Texts(Vec<String>),
     /// email and date (a string), slot (a list of session codes).
@@ -138,9 +139,11 @@ impl Acc {
                 scale: Scale::new(points),
                 rows: vec![Row { counts: vec![0; points.len()], na: 0 }; items.len()],
             },
-            QuestionKind::Number { unit, .. } => {
-                Body::Numbers { values: Vec::new(), unit: unit.as_ref().map(|u| u.nl.clone()) }
-            }
+            QuestionKind::Number { unit, step, min, max, .. } => Body::Numbers {
+                values: Vec::new(),
+                unit: unit.as_ref().map(|u| u.nl.clone()),
+                grid: Grid { step: *step, min: *min, max: *max },
+            },
             QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => Body::Texts(Vec::new()),
             QuestionKind::Email | QuestionKind::Date { .. } => Body::Answered { count: 0, list: false },
             QuestionKind::Slot { .. } => Body::Answered { count: 0, list: true },
@@ -251,7 +254,7 @@ impl Acc {
                 });
                 Summary::Matrix { rows: rows.collect(), points: scale.labels }
             }
-            Body::Numbers { values, unit } => Summary::Numbers(numbers(values, unit)),
+            Body::Numbers { values, unit, grid } => Summary::Numbers(numbers(values, unit, grid)),
             Body::Texts(texts) => Summary::Texts(texts),
             Body::Answered { count, .. } => Summary::Answered(count),
         };
@@ -296,7 +299,7 @@ fn counts_of(scale: &Scale, counts: &[u64]) -> Vec<Count> {
         .collect()
 }
 
-fn numbers(mut values: Vec<f64>, unit: Option<String>) -> Numbers {
+fn numbers(mut values: Vec<f64>, unit: Option<String>, grid: Grid) -> Numbers {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     let mean = (n > 0).then(|| values.iter().sum::<f64>() / n as f64);
@@ -312,6 +315,6 @@ fn numbers(mut values: Vec<f64>, unit: Option<String>) -> Numbers {
         mean,
         median,
         unit,
-        bins: histogram(&values),
+        bins: histogram(&values, grid),
     }
 }

@@ -168,7 +168,8 @@ fn numbers_get_their_extremes_mean_median_and_bins() {
     let f = form(vec![question("n", kind)]);
     let got =
         tally(&f, &[r#"{"n": 3.0}"#, r#"{"n": 1}"#, r#"{"n": 6.0}"#, r#"{"n": 2.0}"#, r#"{"n": "veel"}"#]);
-    let bin = |low: f64, count| Bin { low, high: low + 1.0, count };
+    let bin =
+        |value: f64, count| Bin { low: value - 0.5, high: value + 0.5, count, label: value.to_string() };
     assert_eq!(
         got[0],
         Summary::Numbers(Numbers {
@@ -181,6 +182,17 @@ fn numbers_get_their_extremes_mean_median_and_bins() {
             bins: vec![bin(1.0, 1), bin(2.0, 1), bin(3.0, 1), bin(4.0, 0), bin(5.0, 0), bin(6.0, 1)],
         })
     );
+}
+
+#[test]
+fn a_declared_step_gives_a_bin_to_every_step_even_one_nobody_answered() {
+    let kind = QuestionKind::Number { decimal: true, min: None, max: None, unit: None, step: Some(0.25) };
+    let f = form(vec![question("uren", kind)]);
+    let Summary::Numbers(n) = &tally(&f, &[r#"{"uren": 1.0}"#, r#"{"uren": 1.5}"#])[0] else {
+        panic!("numbers")
+    };
+    let labels: Vec<&str> = n.bins.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["1", "1,25", "1,5"]);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod differencing;
 mod export;
+mod numbers;
 pub(crate) mod pages;
 mod per_question;
 mod reachable;
