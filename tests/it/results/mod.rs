@@ -5,6 +5,7 @@ mod differencing;
 mod export;
 pub(crate) mod pages;
 mod per_question;
+mod pooled;
 mod reachable;
 mod scenario;
 mod stored;
