@@ -127,6 +127,11 @@ fn peil_schedule_shows_three_runs_per_scheduled_job_and_one_offs_as_manual() {
     assert_eq!(intervisie, &expected);
     let (_, per_wijk) = blocks.iter().find(|(id, _)| id == "samenwerking-per-wijk").unwrap();
     assert!(per_wijk.contains(&"  doelgroep      rollen huisarts; een ronde per wijk".to_string()));
+    // Without a database there are no contacts to count, and none is created to find that out.
+    assert!(
+        per_wijk.contains(&"  per wijk       niet te schatten: nog geen database".to_string()),
+        "{per_wijk:#?}"
+    );
 }
 
 #[test]
