@@ -13,10 +13,13 @@ mod legend;
 mod multiples;
 mod palette;
 mod png;
+mod point_labels;
 mod render;
 mod svg_fix;
 mod text;
 mod trend;
+#[cfg(test)]
+mod vision;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! Colours, chosen for a projector and for colour-blind readers: one calm blue for plain bars,
 //! a red–grey–blue diverging ramp (ColorBrewer RdBu ends) for scales, Okabe–Ito hues for trend
-//! series, and text colours picked by contrast rather than by eye.
+//! series (ink for the region), and text colours picked by contrast rather than by eye.
 
 use plotters::prelude::RGBColor;
 
@@ -15,16 +15,14 @@ pub(super) const MIDDLE: RGBColor = RGBColor(208, 208, 208);
 const DISAGREE: (RGBColor, RGBColor) = (RGBColor(178, 24, 43), RGBColor(244, 165, 130));
 const AGREE: (RGBColor, RGBColor) = (RGBColor(33, 102, 172), RGBColor(146, 197, 222));
 
-/// The region's line: darker than any group's.
-pub(super) const FIRST_SERIES: RGBColor = RGBColor(27, 42, 65);
-const SERIES: [RGBColor; 6] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-];
+/// The region's line: the ink of the text, darker than any group's, so the reference reads
+/// as such in every panel and under every kind of colour vision.
+pub(super) const FIRST_SERIES: RGBColor = INK;
+/// Okabe–Ito's vermilion, blue and bluish green: the three of that palette that keep at least
+/// 3:1 against white (thin lines on a projector) and stay apart from each other and from the
+/// region's ink for protan and deutan readers (`vision`'s test measures it). A trend draws the
+/// region and one group; more groups repeat the colours.
+const SERIES: [RGBColor; 3] = [RGBColor(213, 94, 0), RGBColor(0, 114, 178), RGBColor(0, 158, 115)];
 
 /// The colour of series `index`; the first is the region's.
 pub(super) fn series(index: usize) -> RGBColor {
@@ -33,6 +31,10 @@ pub(super) fn series(index: usize) -> RGBColor {
         i => SERIES[(i - 1) % SERIES.len()],
     }
 }
+
+/// How many series have colours of their own.
+#[cfg(test)]
+pub(super) const DISTINCT_SERIES: usize = 1 + SERIES.len();
 
 /// One colour per scale point, low to high: strong red at the low end fading towards the
 /// middle, grey for an odd scale's middle, light to strong blue towards the high end.
@@ -62,7 +64,7 @@ pub(super) fn text_on(fill: RGBColor) -> RGBColor {
     if white >= ink { BACKGROUND } else { INK }
 }
 
-fn luminance(c: RGBColor) -> f64 {
+pub(super) fn luminance(c: RGBColor) -> f64 {
     let linear = |v: u8| {
         let v = f64::from(v) / 255.0;
         if v <= 0.040_45 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
@@ -70,7 +72,7 @@ fn luminance(c: RGBColor) -> f64 {
     0.2126 * linear(c.0) + 0.7152 * linear(c.1) + 0.0722 * linear(c.2)
 }
 
-fn contrast(lighter: f64, darker: f64) -> f64 {
+pub(super) fn contrast(lighter: f64, darker: f64) -> f64 {
     (lighter + 0.05) / (darker + 0.05)
 }
 

@@ -68,14 +68,17 @@ fn trend() -> Trend {
     }
 }
 
+/// Per wijk, the region first as every panel's reference, on a five-point scale's mean with
+/// values close to the region's, as the werkgroep's pages draw it.
 fn multiples() -> Chart {
-    let percent = |name: &str, points: &[Option<(f64, u64)>]| Trend {
+    let region = series("regio", &[Some((3.4, 61)), Some((3.6, 58)), Some((3.8, 64))]);
+    let mean = |name: &str, points: &[Option<(f64, u64)>]| Trend {
         title: String::new(),
-        y_label: "% (zeer) eens".to_owned(),
-        percent: true,
-        y_range: None,
+        y_label: "gemiddelde (1–5)".to_owned(),
+        percent: false,
+        y_range: Some((1.0, 5.0)),
         x_labels: ["2027 K1", "2027 K2", "2027 K3"].map(String::from).to_vec(),
-        series: vec![series(name, points)],
+        series: vec![region.clone(), series(name, points)],
     };
     let panel = |name: &str, chart: Option<Trend>| Panel {
         name: name.to_owned(),
@@ -84,10 +87,10 @@ fn multiples() -> Chart {
     Chart::Multiples(Multiples {
         title: "Ik weet bij wie ik terecht kan, per wijk".to_owned(),
         panels: vec![
-            panel("Noord", Some(percent("Noord", &[Some((0.55, 12)), Some((0.62, 13)), Some((0.7, 11))]))),
-            panel("Oost", Some(percent("Oost", &[Some((0.4, 9)), None, Some((0.48, 10))]))),
+            panel("Noord", Some(mean("Noord", &[Some((3.3, 12)), Some((3.5, 13)), Some((3.7, 11))]))),
+            panel("Oost", Some(mean("Oost", &[Some((3.0, 5)), None, Some((3.1, 5))]))),
             panel("Zuid", None),
-            panel("West", Some(percent("West", &[Some((0.8, 15)), Some((0.75, 16)), Some((0.83, 14))]))),
+            panel("West", Some(mean("West", &[Some((4.2, 15)), Some((4.0, 16)), Some((4.3, 14))]))),
         ],
         suppressed: "te weinig antwoorden".to_owned(),
     })
@@ -187,7 +190,7 @@ fn the_histogram_labels_each_bar_by_what_it_holds_and_its_median_with_a_decimal_
 #[test]
 fn a_trend_line_is_not_joined_across_a_missing_round() {
     let svg = svg(&Chart::Trend(trend())).unwrap();
-    let region = format!("stroke=\"#{:02X}{:02X}{:02X}\"", 27, 42, 65);
+    let region = format!("stroke=\"#{:02X}{:02X}{:02X}\"", 31, 41, 51);
     let lines = svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(&region)).count();
     // Two runs of the region's line, plus its key in the legend.
     assert_eq!(lines, 3);
@@ -222,6 +225,49 @@ fn png_is_a_png_at_twice_the_svg_size() {
         let (w, h) = render::size(&chart);
         assert_eq!((be(&png[16..20]), be(&png[20..24])), (2 * w, 2 * h), "{name}");
     }
+}
+
+/// The tick labels of a chart, top to bottom as drawn: the texts right-aligned left of the plot.
+fn tick_labels(svg: &str) -> Vec<String> {
+    let mut labels = Vec::new();
+    let mut lines = svg.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with("<text") && line.contains("text-anchor=\"end\"") {
+            labels.extend(lines.next().map(str::to_owned));
+        }
+    }
+    labels
+}
+
+#[test]
+fn a_mean_on_a_scale_is_drawn_against_the_whole_scale_not_its_data() {
+    // The data lie between 3,1 and 4,0; the axis still runs from 1 to 5, so +0,4 looks like
+    // a tenth of the scale, which it is.
+    let ticks = tick_labels(&svg(&Chart::Trend(trend())).unwrap());
+    assert_eq!(ticks.first().map(String::as_str), Some("1"), "{ticks:?}");
+    assert_eq!(ticks.last().map(String::as_str), Some("5"), "{ticks:?}");
+    // Every panel of a small multiple too (three drawn, one suppressed).
+    let ticks = tick_labels(&svg(&multiples()).unwrap());
+    assert_eq!(ticks.iter().filter(|t| *t == "1").count(), 3, "{ticks:?}");
+    assert_eq!(ticks.iter().filter(|t| *t == "5").count(), 3, "{ticks:?}");
+}
+
+#[test]
+fn a_mean_without_a_scale_keeps_an_axis_fitted_to_its_data() {
+    let unscaled = Trend { y_range: None, ..trend() };
+    let ticks = tick_labels(&svg(&Chart::Trend(unscaled)).unwrap());
+    assert_ne!(ticks.first().map(String::as_str), Some("1"), "{ticks:?}");
+}
+
+#[test]
+fn the_region_is_drawn_in_ink_and_a_wijk_in_another_hue_in_every_panel() {
+    let svg = svg(&multiples()).unwrap();
+    let stroke = |c: plotters::prelude::RGBColor| format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
+    let (region, wijk) = (stroke(palette::series(0)), stroke(palette::series(1)));
+    assert_ne!(region, wijk);
+    let lines = |s: &str| svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(s)).count();
+    // Noord and West drawn whole, Oost's two points apart; each panel's legend has one key each.
+    assert!(lines(&region) >= 3 + 3 && lines(&wijk) >= 2 + 3, "{svg}");
 }
 
 /// Writes every kind as PNG and SVG to /tmp/peil-charts for a look by eye.

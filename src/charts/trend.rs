@@ -1,14 +1,16 @@
 //! Trend lines over a job's rounds: one line per group with a dot and "n=23" per round, and a
 //! gap where a round had too few answers, so a missing round is never bridged by a line that
-//! suggests data. The region comes first and is drawn darker and thicker as the reference.
+//! suggests data. The region comes first and is drawn darker and thicker as the reference. The
+//! "n=" labels are placed so that none covers another (see `point_labels`).
 
 use plotters::prelude::{DrawingBackend, RGBColor};
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, TICK_SIZE};
-use super::canvas::{Canvas, Font, Rect};
+use super::canvas::{Canvas, Font, Rect, text_width};
 use super::legend::{self, Key};
 use super::palette::{self, INK, MUTED};
+use super::point_labels::{self, Dot};
 use super::{ChartError, Series, Trend, format, text};
 
 const LEFT: f64 = 52.0;
@@ -77,6 +79,8 @@ pub(super) fn draw<DB: DrawingBackend>(
     legend::draw(canvas, frame, &entries, Key::Line { width: 2.0 })?;
     let below_legend = frame.below(legend::height(&names(chart), frame.w, Key::Line { width: 2.0 }));
     let plot = below_legend.inset(LEFT, TOP, RIGHT, BOTTOM);
+    let y_title =
+        Rect::new(frame.x, plot.y - 14.0 - TICK_SIZE / 2.0, text_width(&chart.y_label, TICK_SIZE), TICK_SIZE);
     canvas.text(&chart.y_label, (frame.x, plot.y - 14.0), Font::new(TICK_SIZE, MUTED))?;
     let span = (domain.high - domain.low).max(f64::EPSILON);
     let y_of = |v: f64| plot.bottom() - (v - domain.low) / span * plot.h;
@@ -95,7 +99,39 @@ pub(super) fn draw<DB: DrawingBackend>(
     for (index, series) in chart.series.iter().enumerate().rev() {
         draw_series(canvas, series, index, &x_of, &y_of)?;
     }
+    // Right of the tick labels, into the margins above the plot and right of it.
+    let area = Rect::new(plot.x, plot.y - TOP + 4.0, plot.w + RIGHT, plot.h + TOP - 4.0);
+    for label in
+        point_labels::place(&dots(chart, &x_of, &y_of), &label_order(chart), area, &[y_title], N_SIZE)
+    {
+        canvas.text(&label.text, label.center, Font::new(N_SIZE, MUTED).align(HPos::Center))?;
+    }
     Ok(())
+}
+
+/// The groups' labels first, the region's (the reference, first in the list) last: in a panel
+/// of a small multiple the group's n is the news, the region's is in the chart above it.
+fn label_order(chart: &Trend) -> Vec<usize> {
+    let count = chart.series.len();
+    (1..count).chain((count > 0).then_some(0)).collect()
+}
+
+fn radius(index: usize) -> f64 {
+    if index == 0 { 5.0 } else { 4.0 }
+}
+
+/// Every shown point as a dot with its "n=".
+fn dots(chart: &Trend, x_of: &impl Fn(usize) -> f64, y_of: &impl Fn(f64) -> f64) -> Vec<Dot> {
+    let mut dots = Vec::new();
+    for (index, series) in chart.series.iter().enumerate() {
+        for (i, point) in series.points.iter().enumerate() {
+            if let Some(p) = point {
+                let text = format!("n={}", format::number(p.n as f64));
+                dots.push(Dot { series: index, x: x_of(i), y: y_of(p.value), radius: radius(index), text });
+            }
+        }
+    }
+    dots
 }
 
 fn draw_series<DB: DrawingBackend>(
@@ -106,7 +142,7 @@ fn draw_series<DB: DrawingBackend>(
     y_of: &impl Fn(f64) -> f64,
 ) -> Result<(), ChartError> {
     let color: RGBColor = palette::series(index);
-    let (width, radius) = if index == 0 { (3.0, 5.0) } else { (2.0, 4.0) };
+    let width = if index == 0 { 3.0 } else { 2.0 };
     let at = |i: usize, v: f64| (x_of(i), y_of(v));
     let mut run: Vec<(f64, f64)> = Vec::new();
     for (i, point) in series.points.iter().enumerate() {
@@ -116,14 +152,9 @@ fn draw_series<DB: DrawingBackend>(
         }
     }
     flush(canvas, &mut run, color, width)?;
-    // Above the dot for the first, third, ... series, below for the others.
-    let dy = if index.is_multiple_of(2) { -(radius + 9.0) } else { radius + 9.0 };
     for (i, point) in series.points.iter().enumerate() {
         if let Some(p) = point {
-            let (x, y) = at(i, p.value);
-            canvas.dot((x, y), radius, color)?;
-            let font = Font::new(N_SIZE, MUTED).align(HPos::Center);
-            canvas.text(&format!("n={}", format::number(p.n as f64)), (x, y + dy), font)?;
+            canvas.dot(at(i, p.value), radius(index), color)?;
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! `peil audit` (in `user`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
+mod estimate;
 mod export;
 mod output;
 mod overview;
@@ -145,7 +146,7 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Check => Ok(check(&settings)),
-        Command::Schedule { from } => schedule(&settings, from),
+        Command::Schedule { from } => schedule(&settings, from).await,
         Command::Job(JobCommand::Start { job }) => start_job(&mut settings, &job).await,
         Command::Contacts(ContactsCommand::Import { file, check }) => {
             let forms = load_forms(&settings)?;
@@ -306,7 +307,7 @@ fn load_jobs(settings: &Settings, forms: &Forms) -> Option<jobs::Jobs> {
 }
 
 /// `peil schedule`: what every job will do, and when.
-fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> anyhow::Result<ExitCode> {
+async fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> anyhow::Result<ExitCode> {
     let forms = match forms::load(&settings.forms_dir) {
         Ok(forms) => forms,
         Err(e) => {
@@ -319,7 +320,12 @@ fn schedule(settings: &Settings, from: Option<chrono::NaiveDateTime>) -> anyhow:
         println!("no jobs in {}", settings.jobs_dir.display());
     }
     let from = from.map_or_else(now, crate::time::from_amsterdam);
-    output::print(&jobs::listing::describe(&jobs, from))?;
+    let extra: Vec<(String, &str, String)> = estimate::per_wijk(settings, &jobs, &forms)
+        .await
+        .into_iter()
+        .map(|(id, line)| (id, "per wijk", line))
+        .collect();
+    output::print(&jobs::listing::describe_with(&jobs, from, &extra))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -117,6 +117,12 @@ fn ensure_sqlite_file(url: &str) -> Result<(), DbError> {
 }
 
 /// The file of a SQLite URL; none for an in-memory database.
+/// Whether the database at `url` is there to be read without creating it: a SQLite file that
+/// exists (or one in memory), or any PostgreSQL URL (the server says when it is not).
+pub fn exists(url: &str) -> bool {
+    Backend::of(url) == Backend::Postgres || sqlite_path(url).is_none_or(std::path::Path::exists)
+}
+
 fn sqlite_path(url: &str) -> Option<&std::path::Path> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();

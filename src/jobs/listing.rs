@@ -12,7 +12,22 @@ pub const RUNS_SHOWN: usize = 3;
 
 /// The listing, one block per job, the runs strictly after `from`.
 pub fn describe(jobs: &Jobs, from: DateTime<Utc>) -> String {
-    let blocks: Vec<String> = jobs.jobs.iter().map(|job| describe_job(job, from)).collect();
+    describe_with(jobs, from, &[])
+}
+
+/// As [`describe`], with `extra` rows (job id, label, value) at the end of their job's block.
+pub fn describe_with(jobs: &Jobs, from: DateTime<Utc>, extra: &[(String, &str, String)]) -> String {
+    let blocks: Vec<String> = jobs
+        .jobs
+        .iter()
+        .map(|job| {
+            let mut out = describe_job(job, from);
+            for (_, label, value) in extra.iter().filter(|(id, _, _)| *id == job.id) {
+                row(&mut out, label, value);
+            }
+            out
+        })
+        .collect();
     blocks.join("\n")
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Amsterdam;
 
+use super::labels::Labels;
 use super::load::{GroupResults, Occasion};
 use super::trend::{self, Measure};
 use crate::charts::{Multiples, Panel, Series, Trend, TrendPoint};
@@ -34,13 +35,7 @@ pub fn questions(history: &[Occasion]) -> Vec<Question> {
 /// `question` followed by `measure` over every occasion.
 pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> History {
     let wijken: BTreeSet<&String> = history.iter().flat_map(|o| o.wijken.keys()).collect();
-    let point = |group: Option<&GroupResults>| -> Option<TrendPoint> {
-        let group = group?;
-        let result =
-            group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
-        let value = trend::value(measure, &result.summary)?;
-        Some(TrendPoint { value, n: result.summary.answered() })
-    };
+    let point = |group: Option<&GroupResults>| point(question, measure, group);
     let region = Series {
         name: REGION.to_string(),
         points: history.iter().map(|o| point(o.region.as_ref())).collect(),
@@ -62,6 +57,15 @@ pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> H
     }
 }
 
+/// `measure` of `question` in a group's results, with the respondents behind it; `None` for a
+/// suppressed group or a question nobody answered.
+pub fn point(question: &Question, measure: &Measure, group: Option<&GroupResults>) -> Option<TrendPoint> {
+    let group = group?;
+    let result = group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
+    let value = trend::value(measure, &result.summary)?;
+    Some(TrendPoint { value, n: result.summary.answered() })
+}
+
 /// "apr 2027" per occasion; the day is added where two fall in one month.
 pub fn labels(history: &[Occasion]) -> Vec<String> {
     let opened: Vec<DateTime<Utc>> = history.iter().map(|o| o.rounds[0].opens_at).collect();
@@ -78,6 +82,13 @@ pub fn labels(history: &[Occasion]) -> Vec<String> {
 }
 
 impl History {
+    /// With the wijken's labels as their names in charts and tables ("Havenkwartier", not
+    /// `haven`).
+    pub fn named(mut self, labels: &Labels) -> History {
+        self.wijken.iter_mut().for_each(|s| s.name = labels.wijk(&s.name));
+        self
+    }
+
     /// The region's line.
     pub fn region_chart(&self) -> Trend {
         self.trend(self.label.clone(), vec![self.region.clone()])
@@ -91,7 +102,7 @@ impl History {
             .iter()
             .map(|wijk| {
                 let shown = wijk.points.iter().any(Option::is_some);
-                let chart = self.trend(wijk.name.clone(), vec![wijk.clone(), self.region.clone()]);
+                let chart = self.trend(wijk.name.clone(), vec![self.region.clone(), wijk.clone()]);
                 Panel {
                     name: wijk.name.clone(),
                     chart: shown.then(|| Box::new(crate::charts::Chart::Trend(chart))),

@@ -288,6 +288,10 @@ async fn stream_answers(
 pub struct Occasion {
     pub rounds: Vec<RoundRow>,
     pub form: Form,
+    /// Respondents per (wijk, role) and what the occasion shows of them: what views over
+    /// several occasions are judged against (`privacy::pooled`).
+    pub respondents: Table,
+    pub disclosure: Disclosure,
     pub region: Option<GroupResults>,
     pub wijken: BTreeMap<String, Option<GroupResults>>,
 }
@@ -311,7 +315,8 @@ pub async fn job_history(
         }
         let form = snapshot(pool, group[0].id).await?;
         let ids: Vec<RoundId> = group.iter().map(|r| r.id).collect();
-        let disclosure = Disclosure::new(&respondents(pool, &ids).await?, threshold_of(&form));
+        let table = respondents(pool, &ids).await?;
+        let disclosure = Disclosure::new(&table, threshold_of(&form));
         let (region, wijken) = fold_by_wijk(pool, &ids, &form).await?;
         let shown = |group: GroupResults| GroupResults {
             questions: group.questions.into_iter().map(|q| disclosure.question(q)).collect(),
@@ -326,7 +331,7 @@ pub async fn job_history(
                 (wijk, allowed.then(|| shown(group)))
             })
             .collect();
-        history.push(Occasion { rounds: group, form, region, wijken });
+        history.push(Occasion { rounds: group, form, respondents: table, disclosure, region, wijken });
     }
     Ok(history)
 }
@@ -357,7 +362,7 @@ async fn snapshot(pool: &Pool, round: RoundId) -> Result<Form, LoadError> {
 }
 
 /// One pass over the answers of `rounds`: the region's tally and one per wijk.
-async fn fold_by_wijk(
+pub(super) async fn fold_by_wijk(
     pool: &Pool,
     rounds: &[RoundId],
     form: &Form,

@@ -9,9 +9,12 @@
 
 pub mod access;
 pub mod export;
+pub mod feasibility;
 pub mod figures;
 pub mod history;
+pub mod labels;
 pub mod load;
+pub mod pooled;
 pub mod privacy;
 pub mod tally;
 pub mod trend;

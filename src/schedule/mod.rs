@@ -31,7 +31,7 @@ use crate::settings::Secret;
 use crate::time::clock::SharedClock;
 pub use manual::{CountsAs, ManualStart, manual_start};
 pub use occurrences::due_occurrences;
-pub use preview::{JobRound, StartPreview, job_rounds};
+pub use preview::{JobRound, StartPreview, contacts_per_wijk, job_rounds};
 
 /// How often the heartbeat ticks.
 const HEARTBEAT: Duration = Duration::from_secs(15);

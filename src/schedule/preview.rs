@@ -86,3 +86,21 @@ pub async fn job_rounds(pool: &Pool, job_id: &str) -> Result<Vec<JobRound>, sqlx
     .fetch_all(pool)
     .await
 }
+
+/// How many contacts a job would invite in each wijk now, wijken in order: what the jobs page
+/// and `peil schedule` estimate a per-wijk job's shown wijken from (`results::feasibility`).
+pub async fn contacts_per_wijk(
+    pool: &Pool,
+    job: &Job,
+) -> Result<Vec<(String, usize)>, crate::contacts::ContactsError> {
+    let people = crate::contacts::matching(pool, &job.audience.roles, &job.audience.wijken).await?;
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for person in people
+        .into_iter()
+        .filter(|p| job.audience.gemeenten.is_empty() || job.audience.gemeenten.contains(&p.gemeente))
+        .filter(|p| !p.wijk.is_empty())
+    {
+        *counts.entry(person.wijk).or_default() += 1;
+    }
+    Ok(counts.into_iter().collect())
+}

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::results::figures::percent;
+use crate::results::labels::Labels;
 use crate::results::load::RoundRow;
 use crate::results::privacy::{Disclosure, Table};
 use crate::results::{Filter, Threshold};
@@ -15,6 +16,8 @@ pub struct OverviewRound {
     pub id: i64,
     pub title: String,
     pub part: String,
+    /// The wijk's name as people know it ("Havenkwartier" for `haven`).
+    pub part_label: String,
     pub period: String,
     pub state: &'static str,
     pub invited: u64,
@@ -27,26 +30,38 @@ pub struct OverviewRound {
 pub struct JobGroup {
     /// `None` for rounds opened by hand.
     pub job: Option<String>,
+    /// What the werkgroep calls the job: its form's title as its newest round has it.
+    pub title: String,
     pub rounds: Vec<OverviewRound>,
 }
 
 /// Rounds grouped per job in the order the jobs last ran; hand-opened rounds last.
-pub fn overview(rows: &[RoundRow], settings: &Settings, now: DateTime<Utc>) -> Vec<JobGroup> {
+pub fn overview(
+    rows: &[RoundRow],
+    settings: &Settings,
+    labels: &Labels,
+    now: DateTime<Utc>,
+) -> Vec<JobGroup> {
     let mut groups: Vec<JobGroup> = Vec::new();
     let mut by_hand = Vec::new();
     for row in rows {
         let shown = answered_shown(row, rows, settings.min_group_size);
-        let round = overview_round(row, shown, now);
+        let round = overview_round(row, shown, labels, now);
         match &row.job_id {
             None => by_hand.push(round),
             Some(job) => match groups.iter_mut().find(|g| g.job.as_deref() == Some(job)) {
                 Some(group) => group.rounds.push(round),
-                None => groups.push(JobGroup { job: Some(job.clone()), rounds: vec![round] }),
+                // Rows come newest first, so this round's title is the job's current one.
+                None => groups.push(JobGroup {
+                    job: Some(job.clone()),
+                    title: round.title.clone(),
+                    rounds: vec![round],
+                }),
             },
         }
     }
     if !by_hand.is_empty() {
-        groups.push(JobGroup { job: None, rounds: by_hand });
+        groups.push(JobGroup { job: None, title: "Losse rondes".to_string(), rounds: by_hand });
     }
     groups
 }
@@ -68,12 +83,13 @@ fn answered_shown(row: &RoundRow, rows: &[RoundRow], configured: u32) -> bool {
     Disclosure::new(&table, threshold).allows(&Filter { wijk: Some(row.part.clone()), role: None })
 }
 
-fn overview_round(row: &RoundRow, shown: bool, now: DateTime<Utc>) -> OverviewRound {
+fn overview_round(row: &RoundRow, shown: bool, labels: &Labels, now: DateTime<Utc>) -> OverviewRound {
     let answered = shown.then_some(row.answered);
     OverviewRound {
         id: row.id.0,
         title: row.title.clone(),
         part: row.part.clone(),
+        part_label: labels.wijk(&row.part),
         period: crate::time::dutch_span(row.opens_at, row.closes_at),
         state: if now < row.opens_at {
             "gepland"

@@ -12,6 +12,7 @@ use super::{App, Error};
 use crate::charts::{self, Chart};
 use crate::results::access::{Access, AccessError, Export, Format, Reader};
 use crate::results::figures;
+use crate::results::labels::Labels;
 use crate::results::load;
 use crate::results::privacy::Disclosure;
 use crate::rounds::RoundId;
@@ -31,7 +32,8 @@ pub(super) fn account(member: &Member) -> serde_json::Value {
 #[get("/werkgroep")]
 async fn overview(member: Member, app: &State<App>) -> Page {
     let rows = load::rounds(app.db.read()).await?;
-    let context = super::overview_view::overview(&rows, &app.settings, app.now());
+    let labels = Labels::of(&app.catalog.forms());
+    let context = super::overview_view::overview(&rows, &app.settings, &labels, app.now());
     let context = context! { page: context, account: account(&member) };
     Ok((Status::Ok, Template::render("werkgroep/overview", context)))
 }
@@ -84,10 +86,11 @@ async fn render_round(
 ) -> Page {
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
-    let head = view::head(&access);
+    let labels = Labels::of(&app.catalog.forms());
+    let head = view::head(&access).named(&labels);
     let invited = load::invited(app.db.read(), access.siblings()).await?;
-    let rates = view::rates(&invited, &Disclosure::new(&invited.answered, access.threshold()));
-    let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part);
+    let rates = view::rates(&invited, &Disclosure::new(&invited.answered, access.threshold())).named(&labels);
+    let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part).named(&labels);
     let results = access.results(&app.db, &filter).await.map_err(refused)?;
     let respondents = results.as_ref().map(|r| r.respondents);
     let questions: Vec<QuestionView> =
@@ -96,8 +99,8 @@ async fn render_round(
         round: head,
         rates,
         filters,
-        wijk: filter.wijk,
-        rol: filter.role,
+        wijk: filter.wijk.as_deref().map(|w| labels.wijk(w)),
+        rol: filter.role.as_deref().map(|r| labels.role(r)),
         respondents,
         questions,
         threshold: access.threshold().0,
@@ -122,7 +125,7 @@ async fn free_text(
     let label = access.round().form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
     let texts = access.free_text(&app.db, &filter, question).await.map_err(refused)?;
     let context = context! {
-        round: view::head(&access),
+        round: view::head(&access).named(&Labels::of(&app.catalog.forms())),
         label,
         texts,
         // Shown for counts, but its list would give a small group away beside other lists.

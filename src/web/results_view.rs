@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::charts;
 use crate::results::access::Access;
 use crate::results::figures::{self, Row, decimal, percent};
+use crate::results::labels::Labels;
 use crate::results::load::Invited;
 use crate::results::privacy::Disclosure;
 use crate::results::{Filter, QuestionResult, Summary, TOO_FEW};
@@ -21,6 +22,8 @@ pub struct RoundHead {
     pub closed: bool,
     pub job: Option<String>,
     pub part: String,
+    /// The wijk's name for people; the code until [`RoundHead::named`] sets it.
+    pub part_label: String,
 }
 
 pub fn head(access: &Access) -> RoundHead {
@@ -34,6 +37,32 @@ pub fn head(access: &Access) -> RoundHead {
         closed: access.is_closed(),
         job: row.job_id.clone(),
         part: row.part.clone(),
+        part_label: row.part.clone(),
+    }
+}
+
+impl RoundHead {
+    /// With the wijk's label in place of its code.
+    pub fn named(self, labels: &Labels) -> RoundHead {
+        RoundHead { part_label: labels.wijk(&self.part), ..self }
+    }
+}
+
+impl Rates {
+    /// With wijk and role labels in place of their codes.
+    pub fn named(mut self, labels: &Labels) -> Rates {
+        self.wijken.iter_mut().for_each(|r| r.group = labels.wijk(&r.group));
+        self.roles.iter_mut().for_each(|r| r.group = labels.role(&r.group));
+        self
+    }
+}
+
+impl FilterView {
+    /// With wijk and role labels beside the codes the form sends.
+    pub fn named(mut self, labels: &Labels) -> FilterView {
+        self.wijken.iter_mut().for_each(|c| c.label = labels.wijk(&c.value));
+        self.roles.iter_mut().for_each(|c| c.label = labels.role(&c.value));
+        self
     }
 }
 
@@ -91,6 +120,8 @@ fn shown(group: &str) -> String {
 #[derive(Serialize)]
 pub struct Choice {
     pub value: String,
+    /// What the option says; the code until [`FilterView::named`] sets it.
+    pub label: String,
     pub selected: bool,
 }
 
@@ -112,6 +143,7 @@ pub fn filter_view(invited: &Invited, disclosure: &Disclosure, filter: &Filter, 
     }
     let choice = |value: String, current: &Option<String>| Choice {
         selected: current.as_ref() == Some(&value),
+        label: value.clone(),
         value,
     };
     FilterView {

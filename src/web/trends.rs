@@ -1,5 +1,6 @@
 //! A job over time (`/werkgroep/job/<job>`): for every question a trend line for the region and
-//! small multiples per wijk, a table with n per point, and the change since the previous round.
+//! small multiples per wijk, a table with n per point, and the change since the previous round;
+//! for a per-wijk job also each wijk pooled over a block of rounds (see `results::pooled`).
 
 use rocket::http::Status;
 use rocket::{Route, State, get, routes};
@@ -10,9 +11,12 @@ use super::auth::Member;
 use super::results::{Download, chart_file};
 use super::{App, Error};
 use crate::charts::{self, Chart, Series};
+use crate::forms::Question;
 use crate::results::figures::decimal;
 use crate::results::history::{self, History};
-use crate::results::load::{self, Occasion};
+use crate::results::labels::Labels;
+use crate::results::load::{self, GroupResults, Occasion};
+use crate::results::pooled::{self, Pooled};
 use crate::results::trend::{self, Measure};
 use crate::results::{TOO_FEW, Threshold};
 
@@ -52,6 +56,15 @@ struct QuestionTrend {
     wijken_svg: String,
     table: Vec<TableRow>,
     change: String,
+    /// The measure per wijk over the pooled rounds (empty without a complete block).
+    pooled: Vec<PooledRow>,
+}
+
+#[derive(Serialize)]
+struct PooledRow {
+    group: String,
+    /// "3,6 (n=14)", or empty when the group is hidden.
+    cell: String,
 }
 
 #[derive(Serialize)]
@@ -83,38 +96,54 @@ async fn job_page(
     app: &State<App>,
 ) -> Page {
     let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
+    let labels = Labels::of(&app.catalog.forms());
+    let configured = app.settings.min_group_size;
+    let pooled = pooled::pooled(app.db.read(), &history, |o| Threshold::of(&o.form, configured)).await?;
     let questions: Vec<QuestionTrend> = history::questions(&history)
         .iter()
         .map(|q| {
             let measures = trend::measures(q);
             let chosen = (vraag.as_deref() == Some(q.id.as_str())).then_some(maat.as_deref()).flatten();
             let measure = measures.iter().find(|m| Some(m.key.as_str()) == chosen).unwrap_or(&measures[0]);
-            question_trend(&history::follow(&history, q, measure), &measures)
+            let h = history::follow(&history, q, measure).named(&labels);
+            let mut trend = question_trend(&h, &measures);
+            if let Some(p) = pooled.as_ref().filter(|_| !h.wijken.is_empty()) {
+                trend.pooled = pooled_rows(p, q, &h, &labels);
+            }
+            trend
         })
         .collect();
     let x_labels = history::labels(&history);
+    let per_wijk = history.iter().any(|o| !o.wijken.is_empty());
+    let pooled_span = pooled.as_ref().map(|p| {
+        let (first, last) = (&x_labels[p.occasions.start], &x_labels[p.occasions.end - 1]);
+        format!("{first} – {last}")
+    });
     let context = context! {
         job,
         title: history.last().map(|o| o.form.title.nl.clone()).unwrap_or_default(),
-        occasions: occasions(&history, &x_labels),
+        occasions: occasions(&history, &x_labels, &labels),
         questions,
         x_labels,
         too_few: TOO_FEW,
+        per_wijk,
+        pooled_span,
+        pooled_rounds: pooled::ROUNDS,
         account: super::results::account(&member),
     };
     Ok((Status::Ok, Template::render("werkgroep/job", context)))
 }
 
-fn occasions(history: &[Occasion], labels: &[String]) -> Vec<OccasionView> {
+fn occasions(history: &[Occasion], x_labels: &[String], labels: &Labels) -> Vec<OccasionView> {
     history
         .iter()
-        .zip(labels)
+        .zip(x_labels)
         .map(|(o, label)| OccasionView {
             label: label.clone(),
             rounds: o
                 .rounds
                 .iter()
-                .map(|r| RoundLink { id: r.id.0, part: r.part.clone(), invited: r.invited })
+                .map(|r| RoundLink { id: r.id.0, part: labels.wijk(&r.part), invited: r.invited })
                 .collect(),
         })
         .collect()
@@ -149,7 +178,25 @@ fn question_trend(h: &History, measures: &[Measure]) -> QuestionTrend {
         wijken_svg: if h.wijken.is_empty() { String::new() } else { svg(Chart::Multiples(h.wijken_chart())) },
         change: history::change(&h.region).map(|d| signed(h, d)).unwrap_or_default(),
         table,
+        pooled: Vec::new(),
     }
+}
+
+/// The region and every wijk over the pooled block, in the history's order of wijken.
+fn pooled_rows(pooled: &Pooled, question: &Question, h: &History, labels: &Labels) -> Vec<PooledRow> {
+    let cell = |group: Option<&GroupResults>| {
+        history::point(question, &h.measure, group)
+            .map(|p| format!("{} (n={})", shown(h, p.value), p.n))
+            .unwrap_or_default()
+    };
+    let mut rows = vec![PooledRow { group: history::REGION.to_string(), cell: cell(pooled.region.as_ref()) }];
+    rows.extend(
+        pooled
+            .wijken
+            .iter()
+            .map(|(wijk, group)| PooledRow { group: labels.wijk(wijk), cell: cell(group.as_ref()) }),
+    );
+    rows
 }
 
 fn shown(h: &History, value: f64) -> String {
@@ -186,7 +233,7 @@ async fn job_chart(
     let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
     let q = history::questions(&history).into_iter().find(|q| q.id == question).ok_or(Error::NotFound)?;
     let measure = trend::measures(&q).into_iter().find(|m| m.key == maat).ok_or(Error::NotFound)?;
-    let h = history::follow(&history, &q, &measure);
+    let h = history::follow(&history, &q, &measure).named(&Labels::of(&app.catalog.forms()));
     let chart = match kind {
         "regio" => Chart::Trend(h.region_chart()),
         "wijken" => Chart::Multiples(h.wijken_chart()),

@@ -8,7 +8,7 @@
 //! of its entries); any overflow makes the check fail, which only ever hides more.
 
 /// The span of the published views, in reduced echelon form.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Span {
     width: usize,
     /// (pivot column, row); the row's other pivot columns are 0.

@@ -25,9 +25,14 @@
 //! (`lists`): the groups whose lists are shown are chosen so that every atom they make (every
 //! non-empty intersection of listed groups and their complements, within the round) holds at
 //! least `k` respondents; any set expression over them is then a union of atoms.
+//!
+//! Views over several rounds together (a wijk pooled over a job's last rounds) are judged in
+//! `pooled`: by this rule on their summed table, and by the audit against what each round
+//! publishes on its own.
 
 mod audit;
 mod lists;
+pub mod pooled;
 
 use std::collections::{BTreeMap, BTreeSet};
 

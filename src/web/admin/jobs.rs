@@ -16,8 +16,9 @@ use super::short_page;
 use crate::jobs::{Job, listing};
 use crate::mail::Example;
 use crate::outbox::MailKind;
+use crate::results::{Threshold, feasibility};
 use crate::rounds::RoundsError;
-use crate::schedule::{JobRound, ScheduleError, StartPreview, job_rounds};
+use crate::schedule::{JobRound, ScheduleError, StartPreview, contacts_per_wijk, job_rounds};
 
 type Page = Result<(Status, Template), Error>;
 
@@ -145,8 +146,17 @@ pub(super) async fn show(admin: Admin, id: &str, app: &State<App>) -> Page {
         mails.push(MailView { heading, subject: rendered.subject, text: rendered.text, own });
     }
     let rounds = rounds_view(job_rounds(app.db.read(), &job.id).await?, now);
+    let feasibility = if job.audience.per_wijk {
+        let threshold = Threshold::new(app.settings.min_group_size, form.and_then(|f| f.min_group_size));
+        let invited = contacts_per_wijk(app.db.read(), job).await?;
+        Some(feasibility::expect(&invited, feasibility::ASSUMED_RESPONSE, threshold).sentence())
+    } else {
+        None
+    };
     let context = context! {
         job: view(job, app, now),
+        feasibility,
+        pooled_rounds: crate::results::pooled::ROUNDS,
         anonymous,
         mails,
         has_reminders: !job.reminders.is_empty(),

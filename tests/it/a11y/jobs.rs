@@ -22,6 +22,7 @@ async fn the_jobs_pages_and_the_form_preview_pass_axe_and_the_html_checker() {
     for (path, name) in [
         ("/beheer/jobs", "jobs"),
         ("/beheer/jobs/intervisie-poh-ggz", "job met e-mails"),
+        ("/beheer/jobs/samenwerking-per-wijk", "job per wijk, met de wijken die te tonen zijn"),
         ("/beheer/jobs/samenwerking-per-wijk/starten", "job starten?"),
         ("/beheer/formulieren", "formulieren"),
         ("/beheer/formulieren/crisisdienst/voorbeeld", "voorbeeld"),

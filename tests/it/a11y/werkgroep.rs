@@ -86,7 +86,8 @@ const JOB: &str = "samenwerking-per-wijk";
 async fn the_trend_page_of_a_job_passes_axe_and_the_html_checker() {
     let Some(mut audit) = Audit::start().await else { return };
     let app = TestApp::spawn().await;
-    app.import_contacts(&huisartsen(&[("noord", 4), ("zuid", 4)])).await;
+    // Five each: anonymous answers keep their wijk (see `submit`), so the page has wijken.
+    app.import_contacts(&huisartsen(&[("noord", 5), ("zuid", 5)])).await;
     // Without its schedule: each start by hand is then a round of its own, a quarter apart here,
     // instead of counting as the schedule's next occurrence (see `schedule::manual_start`).
     let mut jobs = peil::jobs::load(&repo("jobs"), &app.forms).expect("shipped jobs");
@@ -95,9 +96,13 @@ async fn the_trend_page_of_a_job_passes_axe_and_the_html_checker() {
     let clock = ManualClock::at(Utc::now() - Duration::hours(2));
     let scheduler =
         Scheduler::new(app.db.clone(), app.forms.clone(), jobs, app.secret.clone(), clock.clone());
-    for (opened, closed) in
-        [("2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z"), ("2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z")]
-    {
+    // Four quarters, so the page also has its tables per wijk over the four together.
+    for (opened, closed) in [
+        ("2026-01-01T07:00:00Z", "2026-01-22T07:00:00Z"),
+        ("2026-04-01T07:00:00Z", "2026-04-22T07:00:00Z"),
+        ("2026-07-01T07:00:00Z", "2026-07-22T07:00:00Z"),
+        ("2026-10-01T07:00:00Z", "2026-10-22T07:00:00Z"),
+    ] {
         for round in scheduler.start_job(JOB).await.expect("start the job") {
             for (i, link) in app.links(round).await.iter().enumerate() {
                 submit(&app, round, &link.url, answers(&[("contact_wijkteam", Answer::Bool(i % 2 == 0))]))
@@ -113,6 +118,8 @@ async fn the_trend_page_of_a_job_passes_axe_and_the_html_checker() {
     audit.check("overzicht met job", Source::Served).await;
     audit.browser.client().goto(&format!("{}/werkgroep/job/{JOB}", app.url)).await.expect("open");
     audit.check("trend", Source::Served).await;
+    let served = audit.browser.client().source().await.expect("page source");
+    assert!(served.contains("class=\"counts pooled\""), "the tables over four rounds are checked too");
     charts_have_text_alternatives(&audit, "trend").await;
     let mut too_wide = vec![];
     for (width, text) in super::keyboard::SIZES {

@@ -127,6 +127,11 @@ fn peil_schedule_shows_three_runs_per_scheduled_job_and_one_offs_as_manual() {
     assert_eq!(intervisie, &expected);
     let (_, per_wijk) = blocks.iter().find(|(id, _)| id == "samenwerking-per-wijk").unwrap();
     assert!(per_wijk.contains(&"  doelgroep      rollen huisarts; een ronde per wijk".to_string()));
+    // Without a database there are no contacts to count, and none is created to find that out.
+    assert!(
+        per_wijk.contains(&"  per wijk       niet te schatten: nog geen database".to_string()),
+        "{per_wijk:#?}"
+    );
 }
 
 #[test]
@@ -164,4 +169,37 @@ fn peil_check_accepts_the_shipped_jobs() {
     let output = peil(&["check"], &repo("jobs"));
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("\n8 jobs OK: blended-care, "), "{}", text(&output.stdout));
+}
+
+#[test]
+fn peil_schedule_says_how_many_wijken_a_per_wijk_job_can_show_with_the_contacts_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_peil"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("PEIL_FORMS_DIR", repo("forms"))
+            .env("PEIL_JOBS_DIR", repo("jobs"))
+            .env("PEIL_DATA_DIR", dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    // At 60%: noord 9 → 5, zuid 8 → 4, oost 4 → 2; with k = 5 only noord, and the hidden two
+    // together (6) are enough for the region to be shown beside it.
+    let contacts = crate::results::huisartsen(&[("noord", 9), ("zuid", 8), ("oost", 4)]);
+    std::fs::write(dir.path().join("contacten.csv"), contacts).unwrap();
+    let imported = run(&["contacts", "import", "contacten.csv"]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+
+    let output = run(&["schedule"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let listing = text(&output.stdout);
+    let blocks = blocks(&listing);
+    let (_, per_wijk) =
+        blocks.iter().find(|(id, _)| id == "samenwerking-per-wijk").expect("the per-wijk job");
+    let expected = "  per wijk       bij 60% respons is naar verwachting 1 van 3 wijken te tonen (k = 5)";
+    assert!(per_wijk.contains(&expected.to_string()), "{per_wijk:#?}");
+    let (_, scholing) = blocks.iter().find(|(id, _)| id == "scholing").expect("a job not per wijk");
+    assert!(!scholing.iter().any(|l| l.contains("per wijk")), "{scholing:#?}");
 }

@@ -124,3 +124,19 @@ async fn werkgroep_members_and_forged_posts_cannot_reach_the_jobs_and_forms_page
     assert_eq!(status, 403, "no CSRF token, no start");
     assert_eq!(app.count("SELECT COUNT(*) FROM rounds").await, 0);
 }
+
+#[tokio::test]
+async fn a_per_wijk_jobs_page_says_how_many_wijken_can_be_expected_to_show() {
+    let folders = folders();
+    let app = app_on(&folders).await;
+    // At 60%: noord 9 → 5, zuid 8 → 4, oost 4 → 2. With k = 3 oost stays hidden, and zuid with
+    // it, or the region minus noord and zuid would be oost's two.
+    app.import_contacts(&crate::results::huisartsen(&[("noord", 9), ("zuid", 8), ("oost", 4)])).await;
+    let admin = app.login_as("beheer@example.org", Role::Admin).await;
+
+    let (status, page) = admin.get("/beheer/jobs/samenwerking-per-wijk").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("bij 60% respons is naar verwachting 1 van 3 wijken te tonen (k = 3)"), "{page}");
+    let (_, other) = admin.get("/beheer/jobs/crisisdienst").await;
+    assert!(!other.contains("Per wijk te tonen"), "only for a per-wijk job: {other}");
+}

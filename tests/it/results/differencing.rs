@@ -204,8 +204,8 @@ async fn the_response_rates_give_away_no_hidden_group_by_difference_with_the_tot
     assert_eq!(status, 200, "{page}");
 
     let (total_invited, total) = rate_row(&page, "Totaal").expect("a total row");
-    let (noord_invited, noord) = rate_row(&page, "noord").expect("a row for noord");
-    let (zuid_invited, zuid_shown) = rate_row(&page, "zuid").expect("a row for zuid");
+    let (noord_invited, noord) = rate_row(&page, "Noord").expect("a row for noord");
+    let (zuid_invited, zuid_shown) = rate_row(&page, "Zuid").expect("a row for zuid");
     assert_eq!((total_invited, noord_invited, zuid_invited), (19, 17, 2));
     assert_eq!(zuid_shown, None, "zuid's own count is too small to show");
     if let (Some(total), Some(noord)) = (total, noord) {

@@ -6,6 +6,7 @@ mod export;
 mod numbers;
 pub(crate) mod pages;
 mod per_question;
+mod pooled;
 mod reachable;
 mod scenario;
 mod stored;

@@ -85,17 +85,20 @@ async fn a_round_shows_hand_computed_figures_and_hides_small_wijken_with_their_c
         ),
         "{page}"
     );
-    // Rates: noord shows 6; oost (2) is below 5, and zuid (5) is hidden too, or total minus
+    // Rates (wijken by their labels): noord shows 6; oost (2) is below 5, and zuid (5) is hidden too, or total minus
     // noord minus zuid would give oost.
-    let noord = rate_row(&page, "noord");
+    let noord = rate_row(&page, "Noord");
     assert!(noord.contains("<td class=\"num\">6</td>") && noord.contains("100%"), "{noord}");
-    for small in ["zuid", "oost"] {
+    for small in ["Zuid", "Oost"] {
         let row = rate_row(&page, small);
         assert!(row.contains("te weinig antwoorden") && !row.contains('%'), "{small}: {row}");
     }
     assert!(rate_row(&page, "Totaal").contains("<td class=\"num\">13</td>"), "{page}");
     // Only noord may be chosen as a filter.
-    assert!(page.contains("<option value=\"noord\""), "{page}");
+    assert!(
+        page.contains("<option value=\"noord\">Noord</option>"),
+        "the code is sent, the label read: {page}"
+    );
     assert!(!page.contains("<option value=\"zuid\""), "{page}");
     assert!(!page.contains("<option value=\"oost\""), "{page}");
 }
@@ -110,7 +113,7 @@ async fn a_filter_shows_its_own_figures_and_a_small_group_shows_too_few() {
     let (app, round, _forms) = closed_round().await;
     let session = app.login_as("lid@example.org", Role::Werkgroep).await;
     let (_, noord) = session.get(&format!("/werkgroep/ronde/{}?wijk=noord", round.0)).await;
-    assert!(noord.contains("6 respondenten in noord"), "{noord}");
+    assert!(noord.contains("6 respondenten in Noord"), "{noord}");
     assert!(noord.contains("gemiddelde 3,8"), "{noord}");
     for wijk in ["zuid", "oost", "nergens"] {
         let (status, page) = session.get(&format!("/werkgroep/ronde/{}?wijk={wijk}", round.0)).await;
