@@ -52,6 +52,7 @@ impl Scheduler {
             let count = people
                 .iter()
                 .filter(|p| job.audience.gemeenten.is_empty() || job.audience.gemeenten.contains(&p.gemeente))
+                .filter(|p| crate::contacts::in_practices(p, &job.audience.practices))
                 .count();
             parts.push((part, count));
         }

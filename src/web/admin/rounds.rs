@@ -3,6 +3,7 @@
 //! (after a confirmation), given to contacts who came later, reminded, and where its personal
 //! links are shown (audited). Each action calls the function `peil round ...` calls.
 
+mod answers;
 mod new;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -20,7 +21,18 @@ use crate::rounds::{self, LateInvitation, RoundId, RoundSummary, RoundsError};
 pub(super) type Page = Result<(Status, Template), Error>;
 
 pub(super) fn routes() -> Vec<Route> {
-    routes![list, new::new, new::preview_or_open, round, close, extend, invite, remind, links]
+    routes![
+        list,
+        new::new,
+        new::preview_or_open,
+        round,
+        close,
+        extend,
+        invite,
+        remind,
+        links,
+        answers::answers
+    ]
 }
 
 /// A round as the list and its page show it.
