@@ -169,8 +169,10 @@ async fn round_page(admin: &Admin, app: &App, id: RoundId, status: Status, outco
     // A sign-up round has sessions; its page links to them.
     let signup = !crate::signup::sessions::of_round(app.db.read(), id).await?.is_empty();
     let extend_date = crate::time::amsterdam_date(summary.closes_at + chrono::Duration::days(7));
+    let open_link = answers::open_link(app, id).await?;
     let context = context! {
         round: view,
+        open_link,
         late,
         to_remind,
         signup,

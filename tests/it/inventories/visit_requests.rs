@@ -90,6 +90,11 @@ async fn a_practice_requests_a_visit_through_the_open_link_and_the_coordinator_r
         page.contains(&format!("/beheer/rondes/{}/antwoorden", round.0)),
         "the round's page links to it: {page}"
     );
+    let shown = crate::results::unescape(&page);
+    assert!(
+        shown.contains(&format!("{}{open_link}", app.url)),
+        "the round's page shows its open link: {page}"
+    );
     let (status, page) = admin.get(&format!("/beheer/rondes/{}/antwoorden", round.0)).await;
     assert_eq!(status, 200, "{page}");
     let page = crate::results::unescape(&page);

@@ -61,9 +61,7 @@ pub(super) async fn answers(admin: Admin, id: i64, app: &State<App>) -> Page {
     let found = identified::identified(app.db.read(), &loaded).await?;
     let detail = format!("ronde {id}: {} antwoorden met naam", found.len());
     audit::log(&app.db, app.now(), Some(&admin.email), AuditAction::AnswersViewed, &detail).await?;
-    let open_link = rounds::public_slug(app.db.read(), id)
-        .await?
-        .map(|slug| format!("{}/f/{slug}", app.settings.base_url.trim_end_matches('/')));
+    let open_link = open_link(app, id).await?;
     let answers: Vec<AnswerView> = found.into_iter().map(AnswerView::from).collect();
     let context = context! {
         round,
@@ -73,4 +71,11 @@ pub(super) async fn answers(admin: Admin, id: i64, app: &State<App>) -> Page {
         csrf: admin.csrf(),
     };
     Ok((Status::Ok, Template::render("admin/rounds/answers", context)))
+}
+
+/// The whole address of the round's public link (a sign-up's open registration, a survey's
+/// open link), to copy into a newsletter; `None` for a round without one.
+pub(super) async fn open_link(app: &App, id: RoundId) -> Result<Option<String>, sqlx::Error> {
+    let slug = rounds::public_slug(app.db.read(), id).await?;
+    Ok(slug.map(|slug| format!("{}/f/{slug}", app.settings.base_url.trim_end_matches('/'))))
 }
