@@ -113,3 +113,20 @@ async fn two_quarters_of_the_vs_ggz_monitor_show_side_by_side_on_its_trend_page(
     assert!(row.contains("<td class=\"num\">4 (n=10)</td><td class=\"num\">+1</td>"), "{row}");
     assert!(page.contains("<svg"), "the trend is drawn: {page}");
 }
+
+#[tokio::test]
+async fn starting_the_monitor_by_hand_names_the_listed_practices_missing_from_the_contact_list() {
+    let folders = crate::jobs_page::folders();
+    let app = crate::jobs_page::app_on(&folders).await;
+    app.import_contacts(&contacts()).await;
+    let admin = app.login_as("coordinator@example.org", Role::Admin).await;
+    let (status, page) = admin.get(&format!("/beheer/jobs/{JOB}/starten")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Uitgenodigd worden 10 contactpersonen"), "{page}");
+    // The contact list knows De Linde and Het Anker of the job's 20 practices.
+    assert!(page.contains("18 praktijken uit het jobbestand staan niet in de contactlijst"), "{page}");
+    assert!(
+        page.contains("Huisartsenpraktijk De Horst") && !page.contains("Huisartsenpraktijk De Linde,"),
+        "{page}"
+    );
+}
