@@ -53,10 +53,13 @@ pub enum AuditAction {
     /// A session's attendance marked as entered in a register (GAIA, PE-online), or unmarked.
     RegisterEntered,
     RegisterEntryUndone,
+    /// The answers of an identified round read with the names of those who gave them
+    /// (`/beheer/rondes/<id>/antwoorden`).
+    AnswersViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -89,6 +92,7 @@ impl AuditAction {
         AuditAction::AttendanceRecorded,
         AuditAction::RegisterEntered,
         AuditAction::RegisterEntryUndone,
+        AuditAction::AnswersViewed,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -131,6 +135,7 @@ impl AuditAction {
             AuditAction::AttendanceRecorded => "Aanwezigheid vastgelegd",
             AuditAction::RegisterEntered => "Ingevoerd in register",
             AuditAction::RegisterEntryUndone => "Invoer in register ongedaan gemaakt",
+            AuditAction::AnswersViewed => "Antwoorden met naam gelezen",
         }
     }
 
@@ -168,6 +173,7 @@ impl AuditAction {
             AuditAction::AttendanceRecorded => "attendance_recorded",
             AuditAction::RegisterEntered => "register_entered",
             AuditAction::RegisterEntryUndone => "register_entry_undone",
+            AuditAction::AnswersViewed => "answers_viewed",
         }
     }
 }

@@ -87,6 +87,7 @@ pub(super) async fn run(
                 roles,
                 wijken,
                 gemeenten,
+                practices: vec![],
                 closes_at: crate::time::end_of_day(last_day),
                 anonymous,
                 occurrence: None,

@@ -308,6 +308,19 @@ impl From<ContactRow> for Contact {
     }
 }
 
+/// A practice's name as compared: without capitals, and with runs of spaces as one, since the
+/// contact list and a job file are typed by different people.
+pub fn practice_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Whether `contact` works in one of `practices` (an empty list means any), the names compared
+/// by [`practice_key`].
+pub fn in_practices(contact: &Contact, practices: &[String]) -> bool {
+    let own = practice_key(&contact.practice);
+    practices.is_empty() || (!own.is_empty() && practices.iter().any(|p| practice_key(p) == own))
+}
+
 /// Contacts who have not opted out, with a role in `roles` and a wijk in `wijken` (an empty
 /// list means any), ordered by e-mail.
 pub async fn matching(
@@ -333,4 +346,36 @@ pub async fn matching(
     // Sorted here: PostgreSQL's collation would order `.` and `-` differently from SQLite.
     contacts.sort_by(|a, b| a.email.cmp(&b.email));
     Ok(contacts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(practice: &str) -> Contact {
+        Contact {
+            id: ContactId(1),
+            email: "a@example.org".into(),
+            name: "A".into(),
+            role: "huisarts".into(),
+            practice: practice.into(),
+            wijk: String::new(),
+            gemeente: String::new(),
+            opted_out: false,
+        }
+    }
+
+    #[test]
+    fn a_practice_matches_whatever_its_capitals_and_spacing() {
+        let listed = vec!["Huisartsenpraktijk De Linde".to_string()];
+        assert!(in_practices(&at(" huisartsenpraktijk  de linde"), &listed));
+        assert!(!in_practices(&at("Huisartsenpraktijk De Lind"), &listed));
+    }
+
+    #[test]
+    fn a_contact_without_a_practice_is_in_no_listed_one_but_in_any_when_none_is_listed() {
+        assert!(!in_practices(&at(""), &["De Linde".to_string()]));
+        assert!(!in_practices(&at("  "), &["De Linde".to_string()]));
+        assert!(in_practices(&at(""), &[]));
+    }
 }

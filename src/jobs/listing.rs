@@ -53,6 +53,9 @@ fn describe_job(job: &Job, from: DateTime<Utc>) -> String {
     if let Some(anonymous) = job.anonymous {
         row(&mut out, "anoniem", if anonymous { "ja" } else { "nee" });
     }
+    if job.open_link {
+        row(&mut out, "open link", &format!("/f/{}-<jaar>-<maand>", job.id));
+    }
     let Some(schedule) = &job.schedule else {
         row(&mut out, "schema", "alleen handmatig");
         return out;
@@ -76,6 +79,11 @@ pub fn audience(audience: &Audience) -> String {
         if !values.is_empty() {
             parts.push(format!("{label} {}", values.join(", ")));
         }
+    }
+    match audience.practices.as_slice() {
+        [] => {}
+        few @ ([_] | [_, _] | [_, _, _]) => parts.push(format!("praktijken {}", few.join(", "))),
+        many => parts.push(format!("{} praktijken", many.len())),
     }
     if parts.is_empty() {
         parts.push("alle contactpersonen".to_string());

@@ -35,6 +35,9 @@ pub struct Job {
     pub mail: MailTexts,
     /// For a sign-up form: its sessions and rules.
     pub signup: Option<signup::SignupRules>,
+    /// `open_link = true`, for a survey: the round also has a public link (`/f/<slug>`) where
+    /// anyone may ask for a personal link by mail, as open registration does for a sign-up.
+    pub open_link: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,6 +45,9 @@ pub struct Audience {
     pub roles: Vec<String>,
     pub wijken: Vec<String>,
     pub gemeenten: Vec<String>,
+    /// Practices as written in the contact list's `praktijk` column (see
+    /// [`contacts::in_practices`](crate::contacts::in_practices)).
+    pub practices: Vec<String>,
     /// `per = "wijk"`: one round per wijk among the matching contacts.
     pub per_wijk: bool,
 }

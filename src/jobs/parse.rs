@@ -27,6 +27,7 @@ pub const JOB_KEYS: &[&str] = &[
     "signup",
     "sessions",
     "accreditation",
+    "open_link",
 ];
 
 const DEFAULT_OPEN_FOR: Duration = Duration::days(14);
@@ -47,6 +48,7 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
         .map(|(t, at)| sections::mail(ctx, t, at))
         .unwrap_or_default();
     let signup = signup(&mut f, form, forms);
+    let open_link = open_link(&mut f, form, anonymous);
     f.finish(JOB_KEYS, |key| sections::belongs_elsewhere(key, Section::Top));
     if ctx.has_errors() {
         return None;
@@ -61,7 +63,26 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
         anonymous,
         mail,
         signup,
+        open_link,
     })
+}
+
+/// `open_link = true`: only for an identified survey. A sign-up has its own
+/// `[signup] open_registration`; an anonymous round would let anyone who gives an address add
+/// answers that nobody can tell from the invited people's.
+fn open_link(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>, anonymous: Option<bool>) -> bool {
+    let at = f.key_at("open_link");
+    let value = f.bool("open_link").unwrap_or(false);
+    let (Some(form), Some(at), true) = (form, at, value) else { return value };
+    if form.kind == crate::forms::FormKind::Signup {
+        let message = "a sign-up job gets its public link with open_registration = true under [signup]";
+        f.ctx().report(at, message);
+    } else if form.anonymous || anonymous == Some(true) {
+        let message = "an open link is only for a round that is not anonymous: whoever answers \
+                       through it is known by name and address, and this job's answers are anonymous";
+        f.ctx().report(at, message);
+    }
+    value
 }
 
 /// `[signup]` and `[[sessions]]`: required for a sign-up form, refused for a survey; so is

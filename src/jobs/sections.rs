@@ -9,7 +9,7 @@ use crate::forms::Forms;
 use crate::forms::diag::{in_string, nearest};
 use crate::forms::fields::{At, Ctx, Fields};
 
-const AUDIENCE_KEYS: &[&str] = &["roles", "wijken", "gemeenten", "per"];
+const AUDIENCE_KEYS: &[&str] = &["roles", "wijken", "gemeenten", "practices", "per"];
 const MAIL_KEYS: &[&str] = &["invitation_subject", "invitation_text", "reminder_subject", "reminder_text"];
 
 /// An e-mail subject longer than this is cut off by most mail programs.
@@ -43,6 +43,7 @@ pub fn audience(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize, forms: &Forms) ->
     let roles = codes(&mut f, "roles", &Vocabulary::of(forms, "rollen", "role", "roles"));
     let wijken = codes(&mut f, "wijken", &Vocabulary::of(forms, "wijken", "wijk", "wijken"));
     let gemeenten = strings(&mut f, "gemeenten").iter().map(|s| s.value.to_string()).collect();
+    let practices = practices(&mut f);
     let per_wijk = match f.str("per") {
         None => false,
         Some(per) if per.value == "wijk" => true,
@@ -57,7 +58,29 @@ pub fn audience(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize, forms: &Forms) ->
         }
     };
     f.finish(AUDIENCE_KEYS, |key| belongs_elsewhere(key, Section::Audience));
-    Audience { roles, wijken, gemeenten, per_wijk }
+    Audience { roles, wijken, gemeenten, practices, per_wijk }
+}
+
+/// `practices = [...]`: names as the contact list writes them. Two entries that differ only in
+/// capitals or spaces are one practice to `contacts::in_practices`, so the second is reported.
+fn practices(f: &mut Fields<'_, '_, '_, '_>) -> Vec<String> {
+    let ctx = f.ctx();
+    let mut out: Vec<String> = Vec::new();
+    for name in strings(f, "practices") {
+        let key = crate::contacts::practice_key(name.value);
+        if key.is_empty() {
+            ctx.report(name.at, "an entry of `practices` holds only spaces; remove it");
+        } else if out.iter().any(|p| crate::contacts::practice_key(p) == key) {
+            let message = format!(
+                "`{}` is listed twice in `practices` (capitals and spaces do not count); remove one",
+                name.value
+            );
+            ctx.report(name.at, message);
+        } else {
+            out.push(name.value.to_string());
+        }
+    }
+    out
 }
 
 /// The values a list of codes may take, from a shared list in `forms/lists/`.

@@ -108,6 +108,8 @@ pub struct OpenRequest {
     pub roles: Vec<String>,
     pub wijken: Vec<String>,
     pub gemeenten: Vec<String>,
+    /// Practices by name, as a job's `practices` (see `contacts::in_practices`).
+    pub practices: Vec<String>,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
     /// Set when a job opens the round: at most one round per occurrence (and wijk).
@@ -140,6 +142,9 @@ pub enum Offer {
     Signup {
         open_registration: bool,
     },
+    /// A survey with a public link (a job's `open_link`): like an open registration, it may open
+    /// with nobody invited.
+    SurveyWithLink,
 }
 
 /// A survey round: opens it at `now` and invites every matching contact, all in one
@@ -195,7 +200,7 @@ pub async fn begin(
     let form =
         forms.get(&request.form_id).ok_or_else(|| RoundsError::UnknownForm(request.form_id.clone()))?;
     match (form.kind, offer) {
-        (crate::forms::FormKind::Signup, Offer::Survey) => {
+        (crate::forms::FormKind::Signup, Offer::Survey | Offer::SurveyWithLink) => {
             return Err(RoundsError::SignupNeedsSessions(form.id.to_string()));
         }
         (crate::forms::FormKind::Survey, Offer::Signup { .. }) => {
@@ -209,7 +214,8 @@ pub async fn begin(
     let audience = describe_audience(request);
     let stored = Audience::of(request);
     let people = stored.people(db.read()).await?;
-    let open_registration = matches!(offer, Offer::Signup { open_registration: true });
+    let open_registration =
+        matches!(offer, Offer::Signup { open_registration: true } | Offer::SurveyWithLink);
     if people.is_empty() && !open_registration {
         return Err(RoundsError::NobodyToInvite(audience));
     }
@@ -266,6 +272,24 @@ pub async fn set_signup_rules(
     Ok(())
 }
 
+/// The public slug of a survey round with an open link (`/f/<slug>`), in its opening transaction;
+/// a sign-up round's is written by [`set_signup_rules`].
+pub async fn set_slug(tx: &mut Write, round: RoundId, slug: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rounds SET slug = $2 WHERE id = $1")
+        .bind(round)
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The slug of a round's public link (`/f/<slug>`), if it has one.
+pub async fn public_slug(pool: &Pool, round: RoundId) -> Result<Option<String>, sqlx::Error> {
+    let slug: Option<Option<String>> =
+        sqlx::query_scalar("SELECT slug FROM rounds WHERE id = $1").bind(round).fetch_optional(pool).await?;
+    Ok(slug.flatten())
+}
+
 /// Keeps the registers a sign-up round's activity counts for with the round, in its opening
 /// transaction (`accreditation::register::of_round` reads them).
 pub async fn set_registers(
@@ -289,6 +313,9 @@ pub struct Audience {
     pub roles: Vec<String>,
     pub wijken: Vec<String>,
     pub gemeenten: Vec<String>,
+    /// Absent in rounds stored before practices could be chosen: any practice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub practices: Vec<String>,
 }
 
 impl Audience {
@@ -297,6 +324,7 @@ impl Audience {
             roles: request.roles.clone(),
             wijken: request.wijken.clone(),
             gemeenten: request.gemeenten.clone(),
+            practices: request.practices.clone(),
         }
     }
 
@@ -304,6 +332,7 @@ impl Audience {
     pub async fn people(&self, pool: &Pool) -> Result<Vec<contacts::Contact>, RoundsError> {
         let mut people = contacts::matching(pool, &self.roles, &self.wijken).await?;
         people.retain(|p| self.gemeenten.is_empty() || self.gemeenten.contains(&p.gemeente));
+        people.retain(|p| contacts::in_practices(p, &self.practices));
         Ok(people)
     }
 
@@ -321,6 +350,9 @@ fn describe_audience(request: &OpenRequest) -> String {
     let mut text = format!("{}; {}", part("rol", &request.roles), part("wijk", &request.wijken));
     if !request.gemeenten.is_empty() {
         text.push_str(&format!("; gemeente {}", request.gemeenten.join(", ")));
+    }
+    if !request.practices.is_empty() {
+        text.push_str(&format!("; {} praktijken", request.practices.len()));
     }
     text
 }

@@ -102,6 +102,7 @@ mod tests {
             anonymous: None,
             mail: MailTexts::default(),
             signup: None,
+            open_link: false,
         }
     }
 

@@ -201,6 +201,7 @@ impl Scheduler {
             roles: job.audience.roles.clone(),
             wijken,
             gemeenten: job.audience.gemeenten.clone(),
+            practices: job.audience.practices.clone(),
             closes_at,
             anonymous: job.anonymous.unwrap_or(false),
             occurrence: Some(Occurrence { job_id: job.id.clone(), at, part }),
@@ -297,6 +298,9 @@ impl Scheduler {
                 let signup = rules.round(at, tz);
                 crate::signup::open(&self.db, forms, &self.secret, &request, &signup, now).await
             }
+            None if job.open_link => {
+                crate::signup::open_with_link(&self.db, forms, &self.secret, &request, now).await
+            }
             None => rounds::open(&self.db, forms, &self.secret, &request, now).await,
         };
         match opened {
@@ -320,6 +324,7 @@ impl Scheduler {
         let mut wijken: Vec<String> = people
             .into_iter()
             .filter(|p| job.audience.gemeenten.is_empty() || job.audience.gemeenten.contains(&p.gemeente))
+            .filter(|p| crate::contacts::in_practices(p, &job.audience.practices))
             .map(|p| p.wijk)
             .filter(|w| !w.is_empty())
             .collect();

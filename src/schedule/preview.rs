@@ -21,6 +21,9 @@ pub struct StartPreview {
     pub sessions: Vec<NewSession>,
     /// Rounds of this occurrence that are open already: those parts open nothing new.
     pub already_open: Vec<RoundId>,
+    /// The job's `practices` that no contact who can be invited works in: most often a name typed
+    /// otherwise than in the contact list, which would silently leave that practice out.
+    pub unknown_practices: Vec<String>,
 }
 
 impl StartPreview {
@@ -52,6 +55,7 @@ impl Scheduler {
             let count = people
                 .iter()
                 .filter(|p| job.audience.gemeenten.is_empty() || job.audience.gemeenten.contains(&p.gemeente))
+                .filter(|p| crate::contacts::in_practices(p, &job.audience.practices))
                 .count();
             parts.push((part, count));
         }
@@ -60,7 +64,24 @@ impl Scheduler {
             rules.round(start.at, tz).sessions
         });
         let already_open = occurrence_rounds(self.db.read(), &job.id, start.at).await?;
-        Ok(StartPreview { job: job.clone(), start, parts, sessions, already_open })
+        let unknown_practices = self.unknown_practices(job).await?;
+        Ok(StartPreview { job: job.clone(), start, parts, sessions, already_open, unknown_practices })
+    }
+
+    async fn unknown_practices(&self, job: &Job) -> Result<Vec<String>, ScheduleError> {
+        if job.audience.practices.is_empty() {
+            return Ok(Vec::new());
+        }
+        let everyone = crate::rounds::Audience::default().people(self.db.read()).await?;
+        let known: std::collections::HashSet<String> =
+            everyone.iter().map(|c| crate::contacts::practice_key(&c.practice)).collect();
+        Ok(job
+            .audience
+            .practices
+            .iter()
+            .filter(|p| !known.contains(&crate::contacts::practice_key(p)))
+            .cloned()
+            .collect())
     }
 }
 

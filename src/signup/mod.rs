@@ -29,7 +29,7 @@ pub mod switch;
 
 use chrono::{DateTime, Utc};
 
-pub use open::{SignupRound, open};
+pub use open::{SignupRound, open, open_with_link};
 pub use seats::{Cancelled, Taken};
 pub use sessions::{NewSession, Session, SessionChange};
 

@@ -1,5 +1,8 @@
 //! Opening a sign-up round: a round (`rounds::begin`) with its sessions, its rules for cancelling
-//! and reminding, and for open registration a public slug, all in the round's transaction.
+//! and reminding, and for open registration a public slug, all in the round's transaction. A
+//! survey whose job has `open_link` gets such a slug too ([`open_with_link`]): the same page
+//! `/f/<slug>` mails a personal link to whoever asks, so its answers are as identified as an
+//! invited person's.
 
 use chrono::{DateTime, Utc};
 
@@ -50,6 +53,21 @@ pub async fn open(
     let slug = signup.open_registration.then(|| slug(request, now));
     rounds::set_signup_rules(tx, round, signup.cancel_until, signup.remind_before, slug).await?;
     rounds::set_registers(tx, round, &signup.registers).await?;
+    opening.finish(now).await
+}
+
+/// Opens an identified survey round at `now` with a public link, and invites every matching
+/// contact (possibly nobody: people may come by the link), all in one transaction.
+pub async fn open_with_link(
+    db: &Db,
+    forms: &Forms,
+    secret: &Secret,
+    request: &OpenRequest,
+    now: DateTime<Utc>,
+) -> Result<Opened, RoundsError> {
+    let mut opening = rounds::begin(db, forms, secret, request, rounds::Offer::SurveyWithLink, now).await?;
+    let round = opening.round();
+    rounds::set_slug(opening.tx(), round, &slug(request, now)).await?;
     opening.finish(now).await
 }
 

@@ -1,4 +1,5 @@
-//! `/f/<slug>`: the open registration page of a sign-up round. A thin edge over
+//! `/f/<slug>`: the open registration page of a sign-up round, or the open link of an identified
+//! survey round (a job's `open_link`), which asks the same and mails a link to the form. A thin edge over
 //! `signup::registration`, which checks the four fields; it answers the same "look in your mail"
 //! page whether the address was new, known or opted out. Posts must come from the page itself
 //! (`respond::from_our_pages`), and are limited per client and in total (`signup::limit`): a
@@ -50,8 +51,10 @@ impl Entered<'_> {
 
 #[get("/f/<slug>")]
 async fn show(slug: &str, app: &State<App>) -> Answer {
-    let (_, title) = registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
-    Ok(page(app, &title, slug, &RegistrationForm::default(), &[], Status::Ok))
+    let (round, title) =
+        registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
+    let signup = is_signup(app, round).await?;
+    Ok(page(app, &title, slug, signup, &RegistrationForm::default(), &[], Status::Ok))
 }
 
 #[post("/f/<slug>", data = "<form>")]
@@ -65,12 +68,13 @@ async fn register(
     from_our_pages(origin)?;
     let (round, title) =
         registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
+    let signup = is_signup(app, round).await?;
     let typed = form.0.value.ok_or(Error::BadRequest)?.trimmed();
     let person = match typed.parse(&app.catalog.forms().list_pairs("rollen")) {
         Ok(person) => person,
         Err(problems) => {
             let problems: Vec<_> = problems.into_iter().map(|p| p.dutch()).collect();
-            return Ok(page(app, &title, slug, &typed, &problems, Status::UnprocessableEntity));
+            return Ok(page(app, &title, slug, signup, &typed, &problems, Status::UnprocessableEntity));
         }
     };
     // The client's address as the login and wrong-link limits read it: forwarded only by a
@@ -80,13 +84,21 @@ async fn register(
     if registered == Registered::TooMany {
         return Err(Error::TooManyRegistrations);
     }
-    Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title }))))
+    Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title, signup }))))
+}
+
+/// Whether the round offers sessions (a sign-up) or a form to answer (a survey's open link): the
+/// pages say what the mailed link leads to.
+async fn is_signup(app: &App, round: crate::rounds::RoundId) -> Result<bool, Error> {
+    let round = app.rounds.get(app.db.read(), round).await?;
+    Ok(round.form.kind == crate::forms::FormKind::Signup)
 }
 
 fn page(
     app: &App,
     title: &str,
     slug: &str,
+    signup: bool,
     person: &RegistrationForm,
     problems: &[&str],
     status: Status,
@@ -99,7 +111,7 @@ fn page(
         .map(|(value, label)| context! { selected: value == person.role, value, label })
         .collect();
     let context = context! {
-        form_title: title, action: format!("/f/{slug}"), problems, roles,
+        form_title: title, action: format!("/f/{slug}"), problems, roles, signup,
         name: &person.name, email: &person.email, practice: &person.practice,
     };
     Reply::Page((status, Template::render("register/form", context)))

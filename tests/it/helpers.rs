@@ -195,6 +195,7 @@ impl TestApp {
             roles: roles.iter().map(|r| r.to_string()).collect(),
             wijken: vec![],
             gemeenten: vec![],
+            practices: vec![],
             closes_at: self.now() + chrono::Duration::days(7),
             anonymous,
             occurrence: None,

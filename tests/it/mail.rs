@@ -389,6 +389,7 @@ async fn a_scheduled_round_opens_by_itself_and_its_mails_carry_the_jobs_texts_an
         anonymous: None,
         mail: texts.clone(),
         signup: None,
+        open_link: false,
     };
     let jobs = Arc::new(Jobs { jobs: vec![job] });
     let scheduler = peil::schedule::Scheduler::new(

@@ -21,6 +21,7 @@ mod fuzz;
 mod hostile;
 mod instances;
 mod intervisie_month;
+mod inventories;
 mod jobs_check;
 mod jobs_page;
 mod layout;

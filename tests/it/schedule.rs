@@ -34,6 +34,7 @@ fn job(cron: &str, open_for: Duration, reminders: &[i64]) -> Job {
         anonymous: None,
         mail: MailTexts::default(),
         signup: None,
+        open_link: false,
     }
 }
 

@@ -41,6 +41,7 @@ async fn open_signup(app: &TestApp, now: chrono::DateTime<Utc>) -> (RoundId, Nai
         roles: vec!["huisarts".into()],
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: now + Duration::days(7),
         anonymous: false,
         occurrence: None,

@@ -264,12 +264,26 @@ mod seats {
 
 #[test]
 fn a_registration_asks_to_confirm_by_the_link_and_holds_no_seat_yet() {
-    let mail = shipped().render(&letter(MailKind::Registration), None).unwrap();
+    let mail = shipped().render(&Letter { signup: true, ..letter(MailKind::Registration) }, None).unwrap();
     assert_eq!(mail.subject, "Bevestig uw aanmelding voor Zorg & welzijn");
     assert!(mail.text.contains("https://peil.example.org/r/abc\n"), "{}", mail.text);
     assert!(mail.text.contains("nog geen plaats"), "{}", mail.text);
     assert!(mail.text.contains("negeren"), "{}", mail.text);
     assert!(mail.html.contains("Zorg &amp; welzijn") && !mail.html.contains("/afmelden"), "{}", mail.html);
+}
+
+#[test]
+fn a_survey_s_open_link_mails_a_link_to_the_form_and_says_the_answers_are_not_anonymous() {
+    let mail = shipped().render(&letter(MailKind::Registration), None).unwrap();
+    assert_eq!(mail.subject, "Uw persoonlijke link voor Zorg & welzijn");
+    assert!(mail.text.contains("https://peil.example.org/r/abc\n"), "{}", mail.text);
+    assert!(
+        mail.text.contains("vult u het formulier in") && mail.text.contains("niet anoniem"),
+        "{}",
+        mail.text
+    );
+    assert!(!mail.text.contains("bijeenkomst") && !mail.html.contains("bijeenkomst"), "{}", mail.html);
+    assert!(mail.html.contains("Formulier invullen"), "{}", mail.html);
 }
 
 mod organisation {

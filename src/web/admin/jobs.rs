@@ -208,6 +208,7 @@ fn confirmation(
         per_wijk,
         sessions,
         already_open: preview.already_open.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        unknown_practices: &preview.unknown_practices,
         error,
         account_email: &admin.email,
         csrf: admin.csrf(),

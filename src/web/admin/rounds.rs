@@ -3,6 +3,7 @@
 //! (after a confirmation), given to contacts who came later, reminded, and where its personal
 //! links are shown (audited). Each action calls the function `peil round ...` calls.
 
+mod answers;
 mod new;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -20,7 +21,18 @@ use crate::rounds::{self, LateInvitation, RoundId, RoundSummary, RoundsError};
 pub(super) type Page = Result<(Status, Template), Error>;
 
 pub(super) fn routes() -> Vec<Route> {
-    routes![list, new::new, new::preview_or_open, round, close, extend, invite, remind, links]
+    routes![
+        list,
+        new::new,
+        new::preview_or_open,
+        round,
+        close,
+        extend,
+        invite,
+        remind,
+        links,
+        answers::answers
+    ]
 }
 
 /// A round as the list and its page show it.
@@ -157,8 +169,10 @@ async fn round_page(admin: &Admin, app: &App, id: RoundId, status: Status, outco
     // A sign-up round has sessions; its page links to them.
     let signup = !crate::signup::sessions::of_round(app.db.read(), id).await?.is_empty();
     let extend_date = crate::time::amsterdam_date(summary.closes_at + chrono::Duration::days(7));
+    let open_link = answers::open_link(app, id).await?;
     let context = context! {
         round: view,
+        open_link,
         late,
         to_remind,
         signup,

@@ -206,6 +206,7 @@ async fn every_shipped_form_passes_axe_and_the_html_checker_with_and_without_err
             roles: vec!["huisarts".into()],
             wijken: vec![],
             gemeenten: vec![],
+            practices: vec![],
             closes_at: Utc::now() + Duration::days(7),
             anonymous: false,
             occurrence: None,

@@ -23,6 +23,7 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
         roles: vec!["poh-ggz".into()],
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: Utc::now() + Duration::days(10),
         anonymous: false,
         occurrence: None,

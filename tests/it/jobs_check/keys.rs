@@ -355,6 +355,8 @@ fn the_shipped_jobs_pass_the_check() {
     assert_eq!(
         ids,
         [
+            // In the order of their file names: `-` sorts before `.toml`'s dot.
+            "blended-care-bezoek",
             "blended-care",
             "consultatiefunctie",
             "crisisdienst",
@@ -362,6 +364,7 @@ fn the_shipped_jobs_pass_the_check() {
             "samenwerking-per-wijk",
             "scholing",
             "verwijzing-bggz-sggz",
+            "vs-ggz-overbrugging",
             "wachttijden",
         ]
     );
@@ -377,6 +380,13 @@ fn the_shipped_jobs_pass_the_check() {
     assert!(intervisie.mail.invitation_text.as_deref().unwrap().contains("intervisie"));
     assert!(jobs.get("wachttijden").unwrap().audience.roles == ["ggz-partner"]);
     assert!(jobs.get("blended-care").unwrap().schedule.is_none());
+    let vs_ggz = jobs.get("vs-ggz-overbrugging").unwrap();
+    assert_eq!(vs_ggz.schedule.as_ref().unwrap().cron, "0 9 8 1,4,7,10 *");
+    assert_eq!(vs_ggz.audience.roles, ["huisarts", "poh-ggz"]);
+    assert_eq!(vs_ggz.audience.practices.len(), 20, "the practices where the VS-GGZ works");
+    let visits = jobs.get("blended-care-bezoek").unwrap();
+    assert!(visits.open_link && visits.reminders.is_empty());
+    assert_eq!(visits.open_for, Duration::weeks(51));
 }
 
 #[test]

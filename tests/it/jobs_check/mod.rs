@@ -4,6 +4,7 @@
 
 mod accreditation;
 mod keys;
+mod practices;
 mod timing;
 
 use std::path::Path;

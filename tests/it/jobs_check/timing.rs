@@ -106,7 +106,7 @@ fn peil_schedule_shows_three_runs_per_scheduled_job_and_one_offs_as_manual() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let listing = text(&output.stdout);
     let blocks = blocks(&listing);
-    assert_eq!(blocks.len(), 8, "{listing}");
+    assert_eq!(blocks.len(), 10, "{listing}");
     for (id, lines) in &blocks {
         let runs =
             lines.iter().filter(|l| l.ends_with("(Europe/Amsterdam)") && !l.contains("schema")).count();
@@ -168,7 +168,11 @@ fn peil_check_reports_broken_job_files_and_fails() {
 fn peil_check_accepts_the_shipped_jobs() {
     let output = peil(&["check"], &repo("jobs"));
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).contains("\n8 jobs OK: blended-care, "), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).contains("\n10 jobs OK: blended-care-bezoek, blended-care, "),
+        "{}",
+        text(&output.stdout)
+    );
 }
 
 #[test]

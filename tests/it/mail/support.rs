@@ -69,6 +69,7 @@ pub(crate) async fn open(
         roles: roles.iter().map(|r| r.to_string()).collect(),
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,

@@ -50,6 +50,7 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
         roles: vec![],
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: clock.now() + Duration::days(7),
         anonymous: false,
         occurrence: None,

@@ -80,6 +80,7 @@ async fn a_round_opened_from_a_job_keeps_its_registers_and_its_sessions_points()
         roles: job.audience.roles.clone(),
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: app.now() + Duration::days(28),
         anonymous: false,
         occurrence: None,

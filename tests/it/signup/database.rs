@@ -41,6 +41,7 @@ async fn world(pool: Pool, backend: Backend, dir: &tempfile::TempDir, people: us
         roles: vec!["poh-ggz".into()],
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: Utc::now() + Duration::days(10),
         anonymous: false,
         occurrence: None,

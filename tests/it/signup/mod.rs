@@ -86,6 +86,7 @@ pub(crate) async fn open_with_rules(
         roles: roles.iter().map(|r| r.to_string()).collect(),
         wijken: vec![],
         gemeenten: vec![],
+        practices: vec![],
         closes_at: Utc::now() + Duration::days(10),
         anonymous: false,
         occurrence: None,

@@ -112,6 +112,7 @@ impl Desk {
             roles: vec![],
             wijken: vec![],
             gemeenten: vec![],
+            practices: vec![],
             closes_at: Utc::now() + Duration::days(7),
             anonymous: false,
             occurrence: None,

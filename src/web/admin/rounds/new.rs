@@ -119,6 +119,7 @@ fn request_of(typed: &NewRound<'_>, now: DateTime<Utc>) -> Result<OpenRequest, &
         roles: owned(&typed.rol),
         wijken: owned(&typed.wijk),
         gemeenten: owned(&typed.gemeente),
+        practices: vec![],
         closes_at,
         anonymous: typed.anoniem == "ja",
         occurrence: None,
