@@ -165,6 +165,9 @@ impl Drop for Watcher {
 
 fn load_set(forms_dir: &Path, jobs_dir: &Path) -> Result<Loaded, CatalogError> {
     let forms = Arc::new(forms::load(forms_dir)?);
+    for warning in &forms.warnings {
+        tracing::warn!(%warning, "a form file allows what it probably does not mean");
+    }
     let jobs = Arc::new(jobs::load(jobs_dir, &forms)?);
     Ok(Loaded { forms, jobs })
 }

@@ -285,6 +285,10 @@ pub fn check(settings: &Settings) -> ExitCode {
         }
     };
     let forms_pass = checked.problems.is_empty();
+    // Warnings do not fail the check: the forms work, but may not do what was meant.
+    for warning in &checked.forms.warnings {
+        eprintln!("{warning}");
+    }
     if forms_pass {
         let ids: Vec<String> = checked.forms.iter().map(|f| f.id.to_string()).collect();
         println!("{} forms OK: {}", checked.forms.len(), ids.join(", "));

@@ -121,6 +121,21 @@ fn check_reports_every_problem_with_its_position_and_exits_1() {
 }
 
 #[test]
+fn check_prints_a_warning_with_its_position_and_still_passes() {
+    let anonymous = "title = \"A\"\nanonymous = true\n[[questions]]\nid = \"mail\"\ntype = \"email\"\nlabel = \"E-mail\"\n";
+    let forms = forms_dir(&[("anoniem", anonymous)]);
+    let mut cli = Cli::new();
+    cli.forms = forms.path().to_path_buf();
+    let output = cli.run(&["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = forms.path().join("anoniem.toml").display().to_string();
+    let expected =
+        format!("{file}:5:9: warning: this question of an anonymous form asks for an e-mail address");
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("1 forms OK: anoniem"), "{}", stdout(&output));
+}
+
+#[test]
 fn the_service_does_not_start_with_a_broken_form() {
     let forms = forms_dir(&[("kapot", BROKEN)]);
     let mut cli = Cli::new();
