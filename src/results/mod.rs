@@ -13,6 +13,7 @@ pub mod figures;
 pub mod history;
 pub mod load;
 pub mod privacy;
+pub mod readers;
 pub mod tally;
 pub mod trend;
 
