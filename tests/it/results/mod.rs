@@ -6,7 +6,7 @@ mod export;
 pub(crate) mod pages;
 mod per_question;
 mod reachable;
-mod readers;
+pub(crate) mod readers;
 mod scenario;
 mod stored;
 

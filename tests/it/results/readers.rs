@@ -45,7 +45,7 @@ label = "Op welk e-mailadres bereikt de beheerder u?"
 
 /// Six huisartsen in noord (the threshold being 5) each answer every question of `VERVOLG`;
 /// the round is closed. Anonymous or not as asked.
-async fn closed_round(anonymous: bool) -> (TestApp, RoundId, tempfile::TempDir) {
+pub(crate) async fn closed_round(anonymous: bool) -> (TestApp, RoundId, tempfile::TempDir) {
     let forms = forms_dir(&[("vervolg", VERVOLG)]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
     app.import_contacts(&huisartsen(&[("noord", 6)])).await;
