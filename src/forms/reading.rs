@@ -208,6 +208,17 @@ pub(super) fn warn_if_identifying(ctx: &Ctx<'_>, table: &toml::de::DeTable<'_>, 
 #[cfg(test)]
 mod tests {
     use super::asks_who;
+    use crate::forms::{Question, ReadBy, Results};
+
+    #[test]
+    fn a_snapshot_from_before_these_keys_reads_as_their_defaults() {
+        let json = r#"{"id":"contact","label":{"nl":"E-mailadres"},"help":null,"required":false,
+            "show_if":null,"kind":{"type":"email"}}"#;
+        let question: Question = serde_json::from_str(json).expect("an old snapshot's question");
+        assert_eq!(question.reading.results, Results::Read);
+        assert_eq!(question.reading.read_by, ReadBy::Admin);
+        assert!(question.is_identifying(), "an e-mail question says who answered");
+    }
 
     #[test]
     fn a_label_asks_who_answered_only_with_a_whole_word_of_the_list() {
