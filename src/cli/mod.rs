@@ -306,7 +306,10 @@ pub fn check(settings: &Settings) -> ExitCode {
 
 /// The checked jobs, or `None` after printing their problems.
 fn load_jobs(settings: &Settings, forms: &Forms) -> Option<jobs::Jobs> {
-    jobs::load(&settings.jobs_dir, forms).inspect_err(|e| eprintln!("{e}")).ok()
+    let (jobs, warnings) =
+        jobs::load_warned(&settings.jobs_dir, forms).inspect_err(|e| eprintln!("{e}")).ok()?;
+    warnings.iter().for_each(|w| eprintln!("{w}"));
+    Some(jobs)
 }
 
 /// `peil schedule`: what every job will do, and when.
