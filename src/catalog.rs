@@ -165,7 +165,14 @@ impl Drop for Watcher {
 
 fn load_set(forms_dir: &Path, jobs_dir: &Path) -> Result<Loaded, CatalogError> {
     let forms = Arc::new(forms::load(forms_dir)?);
-    let jobs = Arc::new(jobs::load(jobs_dir, &forms)?);
+    for warning in &forms.warnings {
+        tracing::warn!(%warning, "a form file allows what it probably does not mean");
+    }
+    let (jobs, warnings) = jobs::load_warned(jobs_dir, &forms)?;
+    for warning in &warnings {
+        tracing::warn!(%warning, "a job file allows what it probably does not mean");
+    }
+    let jobs = Arc::new(jobs);
     Ok(Loaded { forms, jobs })
 }
 

@@ -286,6 +286,10 @@ pub fn check(settings: &Settings) -> ExitCode {
         }
     };
     let forms_pass = checked.problems.is_empty();
+    // Warnings do not fail the check: the forms work, but may not do what was meant.
+    for warning in &checked.forms.warnings {
+        eprintln!("{warning}");
+    }
     if forms_pass {
         let ids: Vec<String> = checked.forms.iter().map(|f| f.id.to_string()).collect();
         println!("{} forms OK: {}", checked.forms.len(), ids.join(", "));
@@ -303,7 +307,10 @@ pub fn check(settings: &Settings) -> ExitCode {
 
 /// The checked jobs, or `None` after printing their problems.
 fn load_jobs(settings: &Settings, forms: &Forms) -> Option<jobs::Jobs> {
-    jobs::load(&settings.jobs_dir, forms).inspect_err(|e| eprintln!("{e}")).ok()
+    let (jobs, warnings) =
+        jobs::load_warned(&settings.jobs_dir, forms).inspect_err(|e| eprintln!("{e}")).ok()?;
+    warnings.iter().for_each(|w| eprintln!("{w}"));
+    Some(jobs)
 }
 
 /// `peil schedule`: what every job will do, and when.

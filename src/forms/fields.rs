@@ -13,11 +13,26 @@ use super::model::Text;
 pub struct Ctx<'s> {
     pub src: &'s Source,
     diags: RefCell<Vec<Diagnostic>>,
+    /// What is allowed but probably not meant: shown, never a reason to refuse the file.
+    warnings: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'s> Ctx<'s> {
     pub fn new(src: &'s Source) -> Ctx<'s> {
-        Ctx { src, diags: RefCell::new(Vec::new()) }
+        Ctx { src, diags: RefCell::new(Vec::new()), warnings: RefCell::new(Vec::new()) }
+    }
+
+    /// A warning at `offset`, written `file:line:col: warning: message`.
+    pub fn warn(&self, offset: usize, message: impl Into<String>) {
+        let message = format!("warning: {}", message.into());
+        self.warnings.borrow_mut().push(self.src.diagnostic(offset, message));
+    }
+
+    /// The warnings so far, in the order of the file.
+    pub fn take_warnings(&self) -> Vec<Diagnostic> {
+        let mut warnings = self.warnings.take();
+        warnings.sort_by_key(|d| (d.line, d.col));
+        warnings
     }
 
     pub fn report(&self, offset: usize, message: impl Into<String>) {

@@ -15,6 +15,7 @@ mod options;
 mod parse;
 pub(crate) use parse::SIGNUP_IS_PERSONAL;
 mod question;
+pub mod reading;
 mod typing;
 pub mod validate;
 
@@ -25,7 +26,9 @@ use std::sync::Arc;
 pub use answers::{Answer, Answers};
 pub use diag::{Diagnostic, Source};
 pub use limits::MAX_FIELDS;
-pub use model::{Choice, Form, FormId, FormKind, Page, Question, QuestionKind, ScalePoint, Text};
+pub use model::{
+    Choice, Form, FormId, FormKind, Page, Question, QuestionKind, ReadBy, Reading, Results, ScalePoint, Text,
+};
 pub use options::Lists;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +51,9 @@ pub struct Forms {
     /// `load` refuses the whole folder instead.
     failed: BTreeSet<String>,
     pub lists: Lists,
+    /// What the files allow but probably do not mean (`file:line:col: warning: ...`): printed by
+    /// `peil check` and logged at start-up, never a reason to refuse a form.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Forms {
@@ -102,6 +108,7 @@ pub fn check(dir: &Path) -> Result<Checked, FormsError> {
     let mut diags = Vec::new();
     let lists = options::load_lists(&dir.join("lists"), &mut diags);
     let mut forms = BTreeMap::new();
+    let mut warnings = Vec::new();
     let before = diags.len();
     let files = toml_files(dir, &mut diags);
     // A file that cannot be read as text is a form with problems too.
@@ -121,6 +128,7 @@ pub fn check(dir: &Path) -> Result<Checked, FormsError> {
         let id = FormId(name);
         let ctx = fields::Ctx::new(&src);
         let form = parse::read_form(&ctx, id.clone(), &lists);
+        warnings.extend(ctx.take_warnings());
         let problems = ctx.into_diagnostics();
         match form {
             Some(form) if problems.is_empty() => {
@@ -132,18 +140,28 @@ pub fn check(dir: &Path) -> Result<Checked, FormsError> {
         }
         diags.extend(problems);
     }
-    Ok(Checked { forms: Forms { forms, failed, lists }, problems: diags })
+    Ok(Checked { forms: Forms { forms, failed, lists, warnings }, problems: diags })
 }
 
 /// Checks one form's text (as if it were `file`) against `lists`: for tests and tools.
 pub fn check_text(file: &str, text: &str, lists: &Lists) -> Result<Form, Vec<Diagnostic>> {
+    check_text_warned(file, text, lists).map(|(form, _)| form)
+}
+
+/// [`check_text`] with the form's warnings.
+pub fn check_text_warned(
+    file: &str,
+    text: &str,
+    lists: &Lists,
+) -> Result<(Form, Vec<Diagnostic>), Vec<Diagnostic>> {
     let src = Source::new(file.to_string(), text.to_string());
     let name = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("form");
     let ctx = fields::Ctx::new(&src);
     let form = parse::read_form(&ctx, FormId(name.to_string()), lists);
+    let warnings = ctx.take_warnings();
     let diags = ctx.into_diagnostics();
     match form {
-        Some(form) if diags.is_empty() => Ok(form),
+        Some(form) if diags.is_empty() => Ok((form, warnings)),
         _ => Err(diags),
     }
 }

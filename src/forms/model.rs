@@ -72,6 +72,44 @@ pub struct Question {
     pub required: bool,
     pub show_if: Option<Condition>,
     pub kind: QuestionKind,
+    /// Who reads its answers and whether it asks who answered; a snapshot from before these
+    /// keys existed reads as the defaults, which is how such a round was shown.
+    #[serde(default)]
+    pub reading: Reading,
+}
+
+/// The `results`, `read_by` and `identifying` keys of a question (see `forms::reading`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Reading {
+    pub results: Results,
+    pub read_by: ReadBy,
+    /// Set by the form: `Some(true)` when it asks who answered, `Some(false)` when the word
+    /// list guesses wrong; `None` leaves it to the guess.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifying: Option<bool>,
+}
+
+/// What the werkgroep gets of a question's answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Results {
+    /// Texts (and e-mail addresses, for `read_by`) may be read, as the type allows.
+    #[default]
+    Read,
+    /// Only how many answered.
+    Count,
+    /// Nothing: the question is left out of the werkgroep's pages, report and summary.
+    Hidden,
+}
+
+/// Who may read the e-mail addresses an identified round collected. Administrators always may.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadBy {
+    #[default]
+    Admin,
+    Werkgroep,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -81,7 +81,7 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
             None
         })
     });
-    let mut seen = Seen::default();
+    let mut seen = Seen { anonymous, ..Seen::default() };
     let pages = pages(&mut f, lists, &mut seen);
     f.finish(FORM_KEYS, |k| {
         (k == "sections").then(|| "unknown key `sections`; write pages as [[pages]]".into())
@@ -123,6 +123,8 @@ struct Seen {
     earlier: Vec<(String, Ty)>,
     first_at: HashMap<String, usize>,
     slots: Vec<usize>,
+    /// Whether the form is anonymous: then a question that asks who answered is warned about.
+    anonymous: bool,
 }
 
 fn pages(f: &mut Fields<'_, '_, '_, '_>, lists: &Lists, seen: &mut Seen) -> Option<Vec<Page>> {
@@ -257,6 +259,9 @@ fn questions(
         }
         match (question, id) {
             (Some(q), _) => {
+                if seen.anonymous {
+                    super::reading::warn_if_identifying(ctx, table, &q);
+                }
                 seen.earlier.push((q.id.clone(), question::ty_of(&q.kind)));
                 questions.push(q);
             }

@@ -8,7 +8,8 @@ use super::fields::{At, Ctx, Fields};
 use super::model::{Choice, Condition, Pattern, Question, QuestionKind, Text, Widget};
 use super::options::{self, Lists, RawOption};
 
-const COMMON: &[&str] = &["id", "type", "label", "label_en", "help", "help_en", "required", "show_if"];
+const COMMON: &[&str] =
+    &["id", "type", "label", "label_en", "help", "help_en", "required", "show_if", "results", "identifying"];
 pub const TYPES: &[&str] = &[
     "text", "textarea", "number", "email", "date", "single", "multi", "scale", "matrix", "yesno", "consent",
     "slot",
@@ -28,6 +29,7 @@ fn own_keys(type_name: &str) -> &'static [&'static str] {
         ],
         "textarea" => &["min_length", "max_length", "placeholder", "placeholder_en"],
         "number" => &["decimal", "min", "max", "unit", "unit_en", "step"],
+        "email" => &["read_by"],
         "date" => &["min", "max"],
         "single" => &["options", "widget", "other"],
         "multi" => &["options", "other", "min_choices", "max_choices"],
@@ -62,13 +64,14 @@ pub fn read(ctx: &Ctx<'_>, table: &DeTable<'_>, at: usize, qc: &QuestionCtx<'_>)
     let required = f.bool("required");
     let show_if = f.str("show_if").and_then(|s| condition(ctx, s, qc.scope));
     let kind = type_name.and_then(|t| kind(&mut f, t, qc));
+    let reading = super::reading::read(&mut f, kind.as_ref());
     f.finish(&known, |key| {
         let elsewhere = TYPES.iter().any(|t| own_keys(t).contains(&key));
         elsewhere.then(|| format!("`{key}` does not apply to a `{type_str}` question"))
     });
     let kind = kind?;
     let required = required.unwrap_or(matches!(kind, QuestionKind::Consent));
-    Some(Question { id: id?.value.to_string(), label: label?, help, required, show_if, kind })
+    Some(Question { id: id?.value.to_string(), label: label?, help, required, show_if, kind, reading })
 }
 
 /// The keys a question of `type_name` takes. Without a known type every type's keys are

@@ -112,14 +112,20 @@ fn join(diags: &[Diagnostic]) -> String {
 /// Loads and checks `dir/*.toml` against the checked `forms`. No folder means no jobs: rounds
 /// can still be opened by hand.
 pub fn load(dir: &Path, forms: &Forms) -> Result<Jobs, JobsError> {
+    load_warned(dir, forms).map(|(jobs, _)| jobs)
+}
+
+/// [`load`] with the jobs' warnings (`file:line:col: warning: ...`), which refuse nothing.
+pub fn load_warned(dir: &Path, forms: &Forms) -> Result<(Jobs, Vec<Diagnostic>), JobsError> {
     if !dir.exists() {
-        return Ok(Jobs::default());
+        return Ok((Jobs::default(), Vec::new()));
     }
     if !dir.is_dir() {
         let e = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
         return Err(JobsError::Folder(dir.display().to_string(), e));
     }
     let mut diags = Vec::new();
+    let mut warnings = Vec::new();
     let mut jobs = Vec::new();
     for (name, src) in crate::forms::toml_files(dir, &mut diags) {
         if !crate::forms::is_form_id(&name) {
@@ -130,9 +136,10 @@ pub fn load(dir: &Path, forms: &Forms) -> Result<Jobs, JobsError> {
         }
         let ctx = Ctx::new(&src);
         jobs.extend(parse::read_job(&ctx, name, forms));
+        warnings.extend(ctx.take_warnings());
         diags.extend(ctx.into_diagnostics());
     }
-    if diags.is_empty() { Ok(Jobs { jobs }) } else { Err(JobsError::Invalid(diags)) }
+    if diags.is_empty() { Ok((Jobs { jobs }, warnings)) } else { Err(JobsError::Invalid(diags)) }
 }
 
 /// Checks one job's text (as if it were `file`) against `forms`: for tests and tools.

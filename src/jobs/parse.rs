@@ -296,5 +296,31 @@ fn anonymous(f: &mut Fields<'_, '_, '_, '_>, form: Option<&Arc<Form>>) -> Option
     {
         f.ctx().report(at, crate::forms::SIGNUP_IS_PERSONAL);
     }
+    if let (Some(true), Some(form), Some(at)) = (value, form, at)
+        && !form.anonymous
+    {
+        warn_identifying(f.ctx(), form, at);
+    }
     value
+}
+
+/// A job that makes an identified form anonymous, where the form asks who answered (and does
+/// not say so with `identifying = true`): the answer undoes the anonymity, as in an anonymous
+/// form (see `forms::reading`).
+fn warn_identifying(ctx: &Ctx<'_>, form: &Form, at: usize) {
+    let asks = form.questions().filter(|q| q.reading.identifying.is_none() && q.is_identifying());
+    let ids: Vec<String> = asks.map(|q| format!("`{}`", q.id)).collect();
+    if ids.is_empty() {
+        return;
+    }
+    ctx.warn(
+        at,
+        format!(
+            "this job makes the form `{}` anonymous, but its question(s) {} ask who answered: such an \
+             answer tells who gave all the others. Remove `anonymous = true`, or use a form without \
+             those questions",
+            form.id,
+            ids.join(", ")
+        ),
+    );
 }

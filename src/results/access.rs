@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::export::{self, Audience};
 use super::load::{self, LoadError, RoundResults, RoundRow};
 use super::privacy::Disclosure;
+use super::readers::{self, Address};
 use super::{Filter, QuestionResult, Summary, Threshold};
 use crate::audit::{self, AuditAction};
 use crate::db::{Db, Pool};
@@ -132,6 +133,7 @@ pub struct File {
 enum Read<'a> {
     Results { filter: &'a Filter },
     FreeText { question: &'a str, filter: &'a Filter },
+    Addresses { question: &'a str },
     File { name: &'a str, format: Format, filter: Option<&'a Filter> },
 }
 
@@ -261,6 +263,26 @@ impl Access {
         Ok(Some(texts))
     }
 
+    /// Whether this reader may list the e-mail addresses given to `question` (see
+    /// [`readers::address_question`]).
+    pub fn may_read_addresses(&self, question: &str) -> bool {
+        let admin = self.reader.audience() == Audience::Admin;
+        readers::address_question(&self.round, question, admin).is_some()
+    }
+
+    /// The e-mail addresses the round's respondents gave to `question`, each with the name of
+    /// who gave it, with the reading recorded as a free-text read; `None` when this reader may
+    /// not list them, and as for [`Access::free_text`] for the round's own scope.
+    pub async fn addresses(&self, db: &Db, question: &str) -> Result<Option<Vec<Address>>, AccessError> {
+        let scope = self.scope(None, None);
+        if !self.may_read_addresses(question) || !self.is_closed() || !self.lists(&scope) {
+            return Ok(None);
+        }
+        let addresses = readers::addresses(db.read(), &self.round, &scope, question).await?;
+        self.record(db, AuditAction::FreeTextViewed, Read::Addresses { question }).await?;
+        Ok(Some(addresses))
+    }
+
     /// A closed round's sheet as a file, recorded in the audit log before it leaves. Refused
     /// while the round is open, and when the group may not be shown (for the responses: the
     /// round's own scope, everyone or its wijk).
@@ -322,6 +344,7 @@ fn detail(round: RoundId, reader: &Reader, read: Read<'_>) -> String {
         (_, Read::FreeText { question, filter }) => {
             format!("ronde {round}, vraag {question}{}", group(filter))
         }
+        (_, Read::Addresses { question }) => format!("ronde {round}, e-mailadressen bij vraag {question}"),
         (_, Read::Results { filter }) => format!("ronde {round}{}", group(filter)),
     }
 }

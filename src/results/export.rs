@@ -35,7 +35,10 @@ pub async fn responses(
         return Ok(None);
     }
     let identity = audience == Audience::Admin && !round.anonymous;
-    let questions: Vec<&Question> = round.form.questions().collect();
+    // What is not for the werkgroep's reading stays out, unless the administrator reads an
+    // identified round (the one export with names in it).
+    let questions: Vec<&Question> =
+        round.form.questions().filter(|q| super::readers::exported(q, identity)).collect();
     let mut headers = Vec::new();
     if identity {
         headers.extend(["Naam".to_string(), "E-mailadres".to_string()]);

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 
 use super::privacy::{Disclosure, Table};
+use super::readers;
 use super::tally::Tally;
 use super::{Filter, QuestionResult, Threshold};
 use crate::db::{Pool, Timestamp};
@@ -239,8 +240,9 @@ pub async fn round_results(
     let mut tally = Tally::new(&round.form);
     stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
     let respondents = tally.respondents();
-    let questions = tally.finish().into_iter().map(|q| disclosure.question(q)).collect();
-    Ok(Some(RoundResults { respondents, questions }))
+    let questions = tally.finish().into_iter();
+    let questions = questions.filter_map(|q| readers::shown(&round.form, q)).map(|q| disclosure.question(q));
+    Ok(Some(RoundResults { respondents, questions: questions.collect() }))
 }
 
 /// One question's result for the group, tallying only that question (a free-text page, a
@@ -257,7 +259,8 @@ pub async fn question_result(
     }
     let mut tally = Tally::only(&round.form, question);
     stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
-    Ok(tally.finish().into_iter().next().map(|q| disclosure.question(q)))
+    let result = tally.finish().into_iter().next().and_then(|q| readers::shown(&round.form, q));
+    Ok(result.map(|q| disclosure.question(q)))
 }
 
 /// Calls `each` with every stored answer object of the group, without collecting them. Ordered
@@ -319,7 +322,12 @@ pub async fn job_history(
         let disclosure = Disclosure::new(&table, threshold_of(&form));
         let (region, wijken) = fold_by_wijk(pool, &ids, &form).await?;
         let shown = |group: GroupResults| GroupResults {
-            questions: group.questions.into_iter().map(|q| disclosure.question(q)).collect(),
+            questions: group
+                .questions
+                .into_iter()
+                .filter_map(|q| readers::shown(&form, q))
+                .map(|q| disclosure.question(q))
+                .collect(),
             ..group
         };
         let region = disclosure.allows(&Filter::default()).then(|| shown(region));

@@ -16,6 +16,7 @@ pub mod labels;
 pub mod load;
 pub mod pooled;
 pub mod privacy;
+pub mod readers;
 pub mod tally;
 pub mod trend;
 

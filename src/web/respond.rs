@@ -358,6 +358,7 @@ fn render(
         closes: visit.round.closes_at,
         sessions: &visit.sessions,
         preview: None,
+        anonymous: visit.round.anonymous,
     };
     let view = page_view(&shown, page, posted, answers, errors, notice);
     Reply::Page((status, Template::render("respond/page", view)))
@@ -373,6 +374,9 @@ pub(super) struct Shown<'a> {
     pub sessions: &'a [Session],
     /// Set for the preview: its banner and the answers so far it carries in the page.
     pub preview: Option<view::Preview>,
+    /// Whether the answers are anonymous (the round's, which a job may set): then a question
+    /// whose answer says who gave it says so beside it.
+    pub anonymous: bool,
 }
 
 /// Page `page` of a form as the respondent's template shows it.
@@ -389,6 +393,10 @@ pub(super) fn page_view(
     let visible = validate::shown_pages(form, answers);
     let first = !visible.iter().any(|p| *p < page);
     let current = &form.pages[page];
+    let mut questions = view::questions(form, current, posted, &before, errors, shown.sessions);
+    if shown.anonymous {
+        view::mark_not_anonymous(current, &mut questions);
+    }
     // "Pagina 2 van 4" counts every page of the form, also those that do not apply to this
     // person, whose numbers are skipped. Counting only the pages that apply renumbered them
     // whenever an answer made a later page apply: "Pagina 2 van 3" was followed by "3 van 4".
@@ -409,7 +417,7 @@ pub(super) fn page_view(
         notice,
         earlier: view::earlier_answers(current, &before),
         errors: view::error_views(current, errors),
-        questions: view::questions(form, current, posted, &before, errors, shown.sessions),
+        questions,
         preview: shown.preview.clone(),
     }
 }

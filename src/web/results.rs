@@ -18,7 +18,7 @@ use crate::results::privacy::Disclosure;
 use crate::rounds::RoundId;
 
 pub fn routes() -> Vec<Route> {
-    routes![overview, round_page, report, free_text, chart, download]
+    routes![overview, round_page, report, free_text, addresses, chart, download]
 }
 
 type Page = Result<(Status, Template), Error>;
@@ -93,8 +93,11 @@ async fn render_round(
     let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part).named(&labels);
     let results = access.results(&app.db, &filter).await.map_err(refused)?;
     let respondents = results.as_ref().map(|r| r.respondents);
-    let questions: Vec<QuestionView> =
+    let mut questions: Vec<QuestionView> =
         results.map(|r| r.questions.iter().map(view::question).collect()).unwrap_or_default();
+    for q in &mut questions {
+        q.addresses = access.may_read_addresses(&q.id);
+    }
     let context = context! {
         round: head,
         rates,
@@ -122,7 +125,9 @@ async fn free_text(
 ) -> Page {
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
-    let label = access.round().form.question(question).map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
+    // A question whose texts are not for reading (`results = "count"` or `"hidden"`) has none.
+    let readable = access.round().form.question(question).filter(|q| q.texts_readable());
+    let label = readable.map(|q| q.label.nl.clone()).ok_or(Error::NotFound)?;
     let texts = access.free_text(&app.db, &filter, question).await.map_err(refused)?;
     let context = context! {
         round: view::head(&access).named(&Labels::of(&app.catalog.forms())),
@@ -135,6 +140,24 @@ async fn free_text(
         account: super::results::account(&member),
     };
     Ok((Status::Ok, Template::render("werkgroep/free_text", context)))
+}
+
+/// The e-mail addresses given to an e-mail question of an identified round, with who gave them,
+/// for the readers its form names (`read_by`); for anyone else, and in an anonymous round, not
+/// there.
+#[get("/werkgroep/ronde/<id>/e-mailadressen/<question>")]
+async fn addresses(id: i64, question: &str, member: Member, app: &State<App>) -> Page {
+    let access = access(app, id, &member).await?;
+    let label = access.round().form.question(question).map(|q| q.label.nl.clone());
+    let addresses = access.addresses(&app.db, question).await.map_err(refused)?;
+    let (Some(label), Some(addresses)) = (label, addresses) else { return Err(Error::NotFound) };
+    let context = context! {
+        round: view::head(&access),
+        label,
+        addresses,
+        account: super::results::account(&member),
+    };
+    Ok((Status::Ok, Template::render("werkgroep/addresses", context)))
 }
 
 /// A file to download: its bytes, its type and its `Content-Disposition`.

@@ -199,6 +199,9 @@ pub struct QuestionView {
     /// "gemiddelde 3,8" / "mediaan 12 (min 2, max 40)".
     pub figures: String,
     pub texts: usize,
+    /// Whether the reader may list the e-mail addresses given (set by the page, which knows
+    /// the reader).
+    pub addresses: bool,
 }
 
 #[derive(Serialize)]
@@ -227,6 +230,7 @@ pub fn question(result: &QuestionResult) -> QuestionView {
         answered: 0,
         figures: String::new(),
         texts: 0,
+        addresses: false,
     };
     match &result.summary {
         Summary::Choices { options, answered, other_texts, .. } => {

@@ -97,6 +97,10 @@ pub struct QuestionView {
     /// For a number with a `step`: "In stappen van 0,5.", shown under the label. The field is a
     /// text field (for the decimal comma), on which a `step` attribute would mean nothing.
     pub step: Option<String>,
+    /// In an anonymous round, a question whose answer says who gave it: the page says that
+    /// this answer is not anonymous (in English too when the form has the question in English).
+    pub not_anonymous: bool,
+    pub not_anonymous_en: bool,
 }
 
 #[derive(Serialize, Default)]
@@ -191,6 +195,24 @@ pub fn questions(
             Some(view)
         })
         .collect()
+}
+
+/// Marks the questions of `page` whose answer says who gave it (see
+/// `Question::is_identifying`), with the notice first among what describes the field.
+pub fn mark_not_anonymous(page: &Page, views: &mut [QuestionView]) {
+    for view in views {
+        let Some(q) = page.questions.iter().find(|q| q.id == view.id) else { continue };
+        if !q.is_identifying() {
+            continue;
+        }
+        view.not_anonymous = true;
+        view.not_anonymous_en = q.label.en.is_some();
+        let id = format!("q-{}-not-anonymous", q.id);
+        view.described = Some(match view.described.take() {
+            Some(others) => format!("{id} {others}"),
+            None => id,
+        });
+    }
 }
 
 fn first(posted: &Posted, name: &str) -> String {

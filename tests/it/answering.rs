@@ -500,3 +500,53 @@ async fn post_big(app: &TestApp, path: &str, total: usize) -> u16 {
         .and_then(|code| code.parse().ok())
         .unwrap_or_else(|| panic!("no answer: {status_line}"))
 }
+
+const ASKS_WHO: &str = r#"
+title = "Terugblik"
+anonymous = true
+
+[[pages]]
+[[pages.questions]]
+id = "contact"
+type = "email"
+label = "Op welk e-mailadres mogen we u benaderen?"
+label_en = "Which e-mail address may we contact you at?"
+
+[[pages.questions]]
+id = "praktijk"
+type = "text"
+label = "Naam van uw praktijk (dit antwoord is niet anoniem)"
+identifying = true
+
+[[pages.questions]]
+id = "opmerking"
+type = "textarea"
+label = "Opmerkingen"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_page_says_beside_a_question_that_asks_who_answered_that_the_answer_is_not_anonymous() {
+    let identified = ASKS_WHO.replace("anonymous = true", "anonymous = false");
+    let dir = forms_dir(&[("terugblik", ASKS_WHO), ("terugblik-open", &identified)]);
+    let app = TestApp::spawn_with_forms(dir.path()).await;
+    app.import_contacts(CONTACTS).await;
+    let notice = "<p class=\"help not-anonymous\" id=\"q-contact-not-anonymous\"><strong>Let op: dit antwoord \
+                  is niet anoniem.</strong> <span lang=\"en\">Note: this answer is not anonymous.</span></p>";
+    let round = app.open_round("terugblik", &["huisarts"], true).await;
+    let (status, page) = app.get(&app.first_link(round).await).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(notice), "{page}");
+    assert!(page.contains("aria-describedby=\"q-contact-not-anonymous\""), "{page}");
+    // Without a label_en, the Dutch alone.
+    assert!(
+        page.contains(
+            "id=\"q-praktijk-not-anonymous\"><strong>Let op: dit antwoord is niet anoniem.</strong></p>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("q-opmerking-not-anonymous"), "{page}");
+    // An identified round tells it in its intro; no notice beside the question.
+    let identified = app.open_round("terugblik-open", &["poh-ggz"], false).await;
+    let (_, page) = app.get(&app.first_link(identified).await).await;
+    assert!(!page.contains("niet anoniem.</strong>"), "{page}");
+}

@@ -120,6 +120,24 @@ fn check_reports_every_problem_with_its_position_and_exits_1() {
     assert!(!report.contains("goed.toml"), "{report}");
 }
 
+/// An anonymous form that asks for an e-mail address, on line 5 from column 9.
+const ASKS_AN_ADDRESS: &str =
+    "title = \"A\"\nanonymous = true\n[[questions]]\nid = \"mail\"\ntype = \"email\"\nlabel = \"E-mail\"\n";
+
+#[test]
+fn check_prints_a_warning_with_its_position_and_still_passes() {
+    let forms = forms_dir(&[("anoniem", ASKS_AN_ADDRESS)]);
+    let mut cli = Cli::new();
+    cli.forms = forms.path().to_path_buf();
+    let output = cli.run(&["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = forms.path().join("anoniem.toml").display().to_string();
+    let expected =
+        format!("{file}:5:9: warning: this question of an anonymous form asks for an e-mail address");
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("1 forms OK: anoniem"), "{}", stdout(&output));
+}
+
 #[test]
 fn the_service_does_not_start_with_a_broken_form() {
     let forms = forms_dir(&[("kapot", BROKEN)]);
@@ -203,6 +221,30 @@ impl Drop for Service {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+#[test]
+fn the_service_logs_a_form_files_warning_when_it_starts() {
+    let forms = forms_dir(&[("anoniem", ASKS_AN_ADDRESS)]);
+    let mut cli = Cli::new();
+    cli.forms = forms.path().to_path_buf();
+    let mut service = Service(cli.command(&["serve"]).stderr(Stdio::piped()).spawn().unwrap());
+    let (found, warning_rx) = std::sync::mpsc::channel();
+    let log = BufReader::new(service.0.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in log.lines().map_while(Result::ok) {
+            if line.contains("anoniem.toml") {
+                let _ = found.send(line);
+            }
+        }
+    });
+    let line = warning_rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the warning in the log");
+    assert!(
+        line.contains(
+            "anoniem.toml:5:9: warning: this question of an anonymous form asks for an e-mail address"
+        ),
+        "{line}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

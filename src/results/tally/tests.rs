@@ -13,6 +13,7 @@ pub(crate) fn question(id: &str, kind: QuestionKind) -> Question {
         required: false,
         show_if: None,
         kind,
+        reading: Default::default(),
     }
 }
 

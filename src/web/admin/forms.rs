@@ -141,6 +141,7 @@ fn preview_page(
         closes: now + Duration::days(14),
         sessions: &sessions,
         preview: Some(preview),
+        anonymous: form.anonymous,
     };
     let view = page_view(&shown, page, posted, answers, errors, None);
     (status, Template::render("respond/page", view))

@@ -221,3 +221,16 @@ async fn every_shipped_form_passes_axe_and_the_html_checker_with_and_without_err
     }
     audit.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_says_an_answer_is_not_anonymous_passes_axe_and_the_html_checker() {
+    let Some(mut audit) = Audit::start().await else { return };
+    let form = "title = \"Terugblik\"\nanonymous = true\n[[questions]]\nid = \"contact\"\ntype = \"email\"\n\
+                label = \"Uw e-mailadres\"\nlabel_en = \"Your e-mail address\"\n";
+    let forms = forms_dir(&[("terugblik", form)]);
+    let app = TestApp::spawn_with_forms(forms.path()).await;
+    app.import_contacts(CONTACTS).await;
+    let link = app.links(app.open_round("terugblik", &["huisarts"], true).await).await.remove(0).url;
+    visit(&mut audit, &app, &link, "niet anoniem").await;
+    audit.finish().await;
+}

@@ -54,6 +54,22 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
     audit.finish().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_of_e_mail_addresses_passes_axe_and_the_html_checker() {
+    let Some(mut audit) = Audit::start().await else { return };
+    let (app, round, _forms) = crate::results::readers::closed_round(false).await;
+    app.create_user("beheer@example.org", Role::Admin).await;
+    log_in(&audit.browser, &app.url, "beheer@example.org").await;
+    for (path, name) in [
+        (format!("/werkgroep/ronde/{round}"), "ronde met e-mailadressen"),
+        (format!("/werkgroep/ronde/{round}/e-mailadressen/vervolg"), "e-mailadressen"),
+    ] {
+        audit.browser.client().goto(&format!("{}{path}", app.url)).await.expect("open");
+        audit.check(name, Source::Served).await;
+    }
+    audit.finish().await;
+}
+
 /// The forms per account on /beheer/gebruikers: removing one (its confirmation and its result), the refusal
 /// to make the only administrator werkgroep, and the page after making oneself werkgroep.
 async fn manage_accounts(audit: &mut Audit, app: &TestApp) {

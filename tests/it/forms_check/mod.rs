@@ -6,6 +6,7 @@ mod evaluation;
 mod field_limit;
 mod in_words;
 mod keys;
+mod reading;
 mod show_if;
 mod values;
 mod whole_forms;

@@ -409,3 +409,24 @@ fn loading_a_folder_reports_every_broken_file_by_its_path() {
     assert!(lines[0].starts_with("jobs/Met Spatie.toml:1:1: the file name `Met Spatie` is the job's id"));
     assert!(lines[1].starts_with("jobs/kapot.toml:2:13: `open_for`: \"14\" is not a duration"));
 }
+
+#[test]
+fn a_job_that_makes_a_form_asking_who_answered_anonymous_is_warned_at_its_key_and_still_loads() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("opgave.toml");
+    std::fs::write(&path, "form = \"wachttijden\"\nanonymous = true\n").expect("the job file");
+    let (jobs, warnings) = jobs::load_warned(dir.path(), forms()).expect("the job loads");
+    assert_eq!(jobs.jobs.len(), 1);
+    let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "{}:2:1: warning: this job makes the form `wachttijden` anonymous, but its question(s) \
+             `contact_email` ask who answered: such an answer tells who gave all the others. Remove \
+             `anonymous = true`, or use a form without those questions",
+            path.display()
+        )]
+    );
+    std::fs::write(&path, "form = \"wachttijden\"\n").expect("the job file");
+    assert!(jobs::load_warned(dir.path(), forms()).expect("the job loads").1.is_empty());
+}

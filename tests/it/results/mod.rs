@@ -8,6 +8,7 @@ pub(crate) mod pages;
 mod per_question;
 mod pooled;
 mod reachable;
+pub(crate) mod readers;
 mod scenario;
 mod stored;
 
