@@ -94,7 +94,7 @@ pub fn value(measure: &Measure, summary: &Summary) -> Option<f64> {
             MEDIAN => n.median,
             _ => None,
         },
-        Summary::Texts(_) | Summary::Answered(_) | Summary::Withheld(_) => None,
+        Summary::Texts(_) | Summary::Dates(_) | Summary::Answered(_) | Summary::Withheld(_) => None,
     }
 }
 

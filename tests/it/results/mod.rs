@@ -1,11 +1,13 @@
 //! The werkgroep's result pages against the real app: hand-computed figures, suppression of
 //! small groups, escaping of free text, and refusal of anyone not logged in.
 
+mod dates;
 mod differencing;
 mod export;
 pub(crate) mod pages;
 mod per_question;
 mod reachable;
+mod scales;
 mod scenario;
 mod stored;
 
