@@ -31,7 +31,7 @@ required = false
 const GESTART: [&str; 6] =
     ["2027-03-03", "2027-03-04", "2027-03-17", "2027-04-01", "2027-04-28", "2027-04-28"];
 
-async fn round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
+pub(super) async fn round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
     let forms = forms_dir(&[("start", START)]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
     app.import_contacts(&huisartsen(&[("noord", 8)])).await;

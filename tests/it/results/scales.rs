@@ -203,3 +203,23 @@ fn attribute(tag: &str, name: &str) -> String {
     let start = tag.find(&format!(" {name}=\"")).map_or(tag.len(), |i| i + name.len() + 3);
     tag[start..start + tag[start..].find('"').unwrap_or(0)].to_string()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_with_answers_apart_and_dates_pass_axe_and_the_html_checker() {
+    use crate::a11y::{Audit, Source, log_in};
+    let Some(mut audit) = Audit::start().await else { return };
+    let (app, round, _forms) = round().await;
+    let (dates, dates_round, _date_forms) = super::dates::round().await;
+    for (app, round) in [(&app, round), (&dates, dates_round)] {
+        app.create_user("lid@example.org", Role::Werkgroep).await;
+        log_in(&audit.browser, &app.url, "lid@example.org").await;
+        for (path, name) in [
+            (format!("/werkgroep/ronde/{round}"), "ronde"),
+            (format!("/werkgroep/ronde/{round}/rapport"), "rapport"),
+        ] {
+            audit.browser.client().goto(&format!("{}{path}", app.url)).await.expect("open");
+            audit.check(name, Source::Served).await;
+        }
+    }
+    audit.finish().await;
+}
