@@ -321,3 +321,29 @@ fn grid(points: &[String], rows: &[crate::results::MatrixRow], na_label: Option<
             .then(|| na_label.unwrap_or(crate::results::NA_LABEL).to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::MatrixRow;
+
+    fn row(counts: Vec<u64>, na: u64) -> MatrixRow {
+        let answered = counts.iter().sum::<u64>() + na;
+        MatrixRow { value: "i".into(), label: "I".into(), counts, na, answered, mean: None }
+    }
+
+    #[test]
+    fn a_matrix_states_one_base_when_its_items_share_it_and_the_range_when_they_do_not() {
+        let same = [row(vec![1, 1, 4, 5, 1], 3), row(vec![0, 0, 0, 12, 0], 3)];
+        assert_eq!(matrix_base(&same, Some("Weet ik niet")), "n = 12 · 3 weet ik niet");
+        let apart = [row(vec![1, 1, 4, 5, 1], 3), row(vec![0, 0, 0, 15, 0], 0)];
+        assert_eq!(
+            matrix_base(&apart, Some("Weet ik niet")),
+            "n = 12–15 · 0–3 weet ik niet, per onderdeel in de tabel"
+        );
+        assert_eq!(matrix_base(&[row(vec![2, 3], 0)], None), "n = 5");
+        let grid = grid(&["laag".into(), "hoog".into()], &[row(vec![1, 3], 2)], None);
+        assert_eq!(grid.rows[0].cells, ["1 (25%)", "3 (75%)"], "shares of the 4 on the scale, not of 6");
+        assert_eq!(grid.na_label.as_deref(), Some("n.v.t."), "a column for them, in the old words");
+    }
+}
