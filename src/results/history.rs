@@ -39,7 +39,7 @@ pub fn follow(history: &[Occasion], question: &Question, measure: &Measure) -> H
         let result =
             group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
         let value = trend::value(measure, &result.summary)?;
-        Some(TrendPoint { value, n: result.summary.answered() })
+        Some(TrendPoint { value, n: trend::base(measure, &result.summary) })
     };
     let region = Series {
         name: REGION.to_string(),

@@ -3,7 +3,7 @@ use crate::forms::model::Widget;
 use crate::results::tally::tests::{options, points, question};
 use crate::results::{Count, MatrixRow, Numbers, Summary};
 
-use super::{Measure, measures, value};
+use super::{Measure, base, measures, value};
 
 fn keys(ms: &[Measure]) -> Vec<&str> {
     ms.iter().map(|m| m.key.as_str()).collect()
@@ -30,6 +30,7 @@ fn a_scale_is_followed_by_its_mean_and_its_share_of_agreement() {
     let s = Summary::Scale { points: pts, na: 1, answered: 6, mean: Some(3.2), na_label: None };
     assert_eq!(value(&ms[0], &s), Some(3.2));
     assert_eq!(value(&ms[1], &s), Some(0.6));
+    assert_eq!((base(&ms[0], &s), base(&ms[1], &s)), (5, 5), "the n behind them leaves n.v.t. out too");
 }
 
 #[test]
@@ -98,6 +99,8 @@ fn a_matrix_offers_both_figures_per_item() {
     assert_eq!(value(find(&ms, "item-snel-2-eens"), &s), Some(0.75));
     assert_eq!(value(find(&ms, "item-snel-eens"), &s), Some(0.5));
     assert_eq!(value(find(&ms, "item-ber-eens"), &s), None);
+    assert_eq!(base(find(&ms, "item-snel-2-gemiddelde"), &s), 4);
+    assert_eq!(base(find(&ms, "item-snel-eens"), &s), 2);
 }
 
 #[test]
