@@ -1,6 +1,8 @@
 //! Diverging stacked bars for scales (Likert items, matrix rows): disagreement extends left of
 //! a zero line, agreement right, an odd scale's middle straddles it half and half. The eye
-//! compares the two sides directly, which a plain stacked bar does not allow.
+//! compares the two sides directly, which a plain stacked bar does not allow. Answers outside
+//! the scale ("Weet ik niet") are no part of the shares; they are noted in grey right of the
+//! bars, "3 weet ik niet", so the reader sees them without mistaking them for a point.
 
 use plotters::prelude::{DrawingBackend, RGBColor};
 use plotters::style::text_anchor::HPos;
@@ -15,17 +17,24 @@ use super::{ChartError, Diverging, DivergingRow, format, text};
 const AXIS: f64 = 24.0;
 const GAP: f64 = 10.0;
 const SEGMENT_SIZE: f64 = 14.0;
+const NOTE_SIZE: f64 = 13.0;
 
-/// How far the widest side reaches (a share of the row) and the widest label.
+/// How far the widest side reaches (a share of the row), the widest label and the widest note
+/// of answers outside the scale (0 when there are none).
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Domain {
     extent: f64,
     label_width: f64,
+    note_width: f64,
 }
 
 impl Domain {
     pub fn merge(self, other: &Self) -> Self {
-        Self { extent: self.extent.max(other.extent), label_width: self.label_width.max(other.label_width) }
+        Self {
+            extent: self.extent.max(other.extent),
+            label_width: self.label_width.max(other.label_width),
+            note_width: self.note_width.max(other.note_width),
+        }
     }
 }
 
@@ -49,7 +58,19 @@ pub(super) fn domain(chart: &Diverging) -> Domain {
         .flat_map(|r| text::label(&r.label, f64::INFINITY, LABEL_SIZE, 1))
         .map(|line| text_width(&line, LABEL_SIZE))
         .fold(0.0, f64::max);
-    Domain { extent, label_width }
+    let note_width = chart
+        .rows
+        .iter()
+        .filter_map(|r| note(chart, r))
+        .map(|n| text_width(&n, NOTE_SIZE) + GAP)
+        .fold(0.0, f64::max);
+    Domain { extent, label_width, note_width }
+}
+
+/// "3 weet ik niet": a row's answers outside the scale, in the form's own words.
+fn note(chart: &Diverging, row: &DivergingRow) -> Option<String> {
+    let label = chart.na_label.as_deref().unwrap_or("n.v.t.").to_lowercase();
+    (row.na > 0).then(|| format!("{} {label}", row.na))
 }
 
 pub(super) fn height(chart: &Diverging, width: f64) -> f64 {
@@ -103,7 +124,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let top = frame.y + legend::height(&chart.points, frame.w, Key::Block);
     let label_width = label_column(domain.label_width, frame.w);
     let plot = Rect::new(frame.x + label_width + GAP, top, 0.0, chart.rows.len() as f64 * ROW);
-    let plot = Rect { w: frame.right() - plot.x - 12.0, ..plot };
+    let plot = Rect { w: (frame.right() - plot.x - 12.0 - domain.note_width).max(0.0), ..plot };
     let (reach, step) = axis(domain.extent);
     let x_of = |share: f64| plot.x + plot.w / 2.0 + share / reach * plot.w / 2.0;
     grid(canvas, plot, reach, step, &x_of)?;
@@ -111,6 +132,10 @@ pub(super) fn draw<DB: DrawingBackend>(
         let middle = plot.y + i as f64 * ROW + ROW / 2.0;
         labels(canvas, &row.label, (plot.x - GAP, middle), label_width)?;
         draw_row(canvas, row, &colors, middle, &x_of)?;
+        if let Some(note) = note(chart, row) {
+            let font = Font::new(NOTE_SIZE, MUTED).align(HPos::Left);
+            canvas.text(&note, (plot.right() + GAP, middle), font)?;
+        }
     }
     let zero = x_of(0.0);
     canvas.line(&[(zero, plot.y), (zero, plot.bottom())], INK, 1.0)

@@ -91,13 +91,16 @@ pub struct Bar {
 
 /// Diverging stacked bars for a Likert scale or matrix: per row, the points below the middle
 /// extend left of zero, those above extend right, the middle point (odd scales) straddles zero.
-/// Shares are of the row's total.
+/// Shares are of the row's points; its `na` answers are noted apart, right of the bars.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diverging {
     pub title: String,
     /// Scale labels, low to high.
     pub points: Vec<String>,
     pub rows: Vec<DivergingRow>,
+    /// What the rows' `na` answers are called ("Weet ik niet"); they are noted beside the bars,
+    /// not drawn in them.
+    pub na_label: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -105,6 +108,8 @@ pub struct DivergingRow {
     pub label: String,
     /// One count per point, low to high.
     pub counts: Vec<u64>,
+    /// Answers outside the scale ("Weet ik niet"): not in the shares, noted beside the bar.
+    pub na: u64,
 }
 
 /// A histogram of numbers with the median marked.

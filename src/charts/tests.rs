@@ -21,7 +21,11 @@ fn bars() -> Chart {
 }
 
 fn diverging() -> Chart {
-    let row = |label: &str, counts: &[u64]| DivergingRow { label: label.to_owned(), counts: counts.to_vec() };
+    let row = |label: &str, counts: &[u64]| DivergingRow {
+        label: label.to_owned(),
+        counts: counts.to_vec(),
+        na: 0,
+    };
     Chart::Diverging(Diverging {
         title: "Samenwerking met de ggz-aanbieders".to_owned(),
         points: ["zeer oneens", "oneens", "neutraal", "eens", "zeer eens"].map(String::from).to_vec(),
@@ -30,6 +34,7 @@ fn diverging() -> Chart {
             row("Ik weet bij wie ik terecht kan", &[1, 2, 6, 12, 9]),
             row("Terugkoppeling na verwijzing komt op tijd", &[3, 6, 9, 8, 2]),
         ],
+        na_label: None,
     })
 }
 
@@ -278,5 +283,31 @@ fn write_pictures_for_a_look() {
     for (name, chart) in all() {
         std::fs::write(format!("/tmp/peil-charts/{name}.png"), png(&chart).unwrap()).unwrap();
         std::fs::write(format!("/tmp/peil-charts/{name}.svg"), svg(&chart).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn answers_outside_the_scale_are_noted_beside_the_bar_and_left_out_of_its_shares() {
+    // Issue 25's matrix item: 1, 1, 4, 5, 1 on the scale and 3 "Weet ik niet".
+    let chart = Chart::Diverging(Diverging {
+        title: "Bereikbaarheid".to_owned(),
+        points: ["zeer oneens", "oneens", "neutraal", "eens", "zeer eens"].map(String::from).to_vec(),
+        rows: vec![DivergingRow { label: "Bereikbaar".to_owned(), counts: vec![1, 1, 4, 5, 1], na: 3 }],
+        na_label: Some("Weet ik niet".to_owned()),
+    });
+    let svg = svg(&chart).unwrap();
+    if let Ok(path) = std::env::var("PEIL_CHART_OUT") {
+        std::fs::write(&path, png(&chart).unwrap()).unwrap();
+    }
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].trim()))
+        .collect();
+    for shown in ["8%", "33%", "42%", "3 weet ik niet"] {
+        assert!(texts.contains(&shown), "{shown}: {texts:?}");
+    }
+    for of_fifteen in ["7%", "27%"] {
+        assert!(!texts.contains(&of_fifteen), "{of_fifteen}: {texts:?}");
     }
 }

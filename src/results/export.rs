@@ -170,31 +170,51 @@ fn scalar(answer: &Answer) -> Cell {
     }
 }
 
-/// The summaries of a round as one sheet: question, answer, count, percentage; what the page
-/// shows, for a report.
+/// The summaries of a round as one sheet: question, answer, count, percentage (a number with a
+/// percent format); what the page shows, for a report. A scale's shares are of its points, its
+/// "Weet ik niet" a row with a count and no share, as on the page.
 pub fn summary(questions: &[super::QuestionResult]) -> Sheet {
     use super::Summary;
-    use super::figures::percent;
+    use super::figures::{decimal, fraction, na_row};
     let mut rows = Vec::new();
     let mut line = |q: &str, a: String, n: u64, base: u64| {
         rows.push(vec![
             Cell::Text(q.to_string()),
             Cell::Text(a),
             Cell::Number(n as f64),
-            Cell::Text(percent(n, base)),
+            fraction(n, base).map_or(Cell::Empty, Cell::Percent),
         ]);
     };
     for q in questions {
         match &q.summary {
-            Summary::Choices { options, answered, .. } | Summary::Scale { points: options, answered, .. } => {
+            Summary::Choices { options, answered, .. } => {
                 options.iter().for_each(|o| line(&q.label, o.label.clone(), o.count, *answered));
             }
-            Summary::Matrix { points, rows: items } => {
+            Summary::Scale { points, na, answered, mean, na_label } => {
+                points.iter().for_each(|o| line(&q.label, o.label.clone(), o.count, answered - na));
+                if *na > 0 || na_label.is_some() {
+                    line(&q.label, na_row(na_label.as_deref(), *na).label, *na, 0);
+                }
+                if let Some(mean) = mean {
+                    line(&q.label, format!("gemiddelde {}", decimal(*mean, 1)), answered - na, 0);
+                }
+            }
+            Summary::Matrix { points, rows: items, na_label } => {
                 for item in items {
+                    let label = format!("{} – {}", q.label, item.label);
                     for (point, n) in points.iter().zip(&item.counts) {
-                        line(&format!("{} – {}", q.label, item.label), point.clone(), *n, item.answered);
+                        line(&label, point.clone(), *n, item.base());
+                    }
+                    if item.na > 0 || na_label.is_some() {
+                        line(&label, na_row(na_label.as_deref(), item.na).label, item.na, 0);
+                    }
+                    if let Some(mean) = item.mean {
+                        line(&label, format!("gemiddelde {}", decimal(mean, 1)), item.base(), 0);
                     }
                 }
+            }
+            Summary::Dates(dates) => {
+                dates.periods.iter().for_each(|p| line(&q.label, p.label.clone(), p.count, dates.answered));
             }
             Summary::Numbers(numbers) => {
                 for bin in &numbers.bins {

@@ -63,7 +63,7 @@ pub fn point(question: &Question, measure: &Measure, group: Option<&GroupResults
     let group = group?;
     let result = group.questions.iter().find(|q| q.id == question.id && q.kind == question.kind.name())?;
     let value = trend::value(measure, &result.summary)?;
-    Some(TrendPoint { value, n: result.summary.answered() })
+    Some(TrendPoint { value, n: trend::base(measure, &result.summary) })
 }
 
 /// "apr 2027" per occasion; the day is added where two fall in one month.

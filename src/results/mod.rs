@@ -66,15 +66,20 @@ pub enum Summary {
     /// single, multi, yesno, consent: a count per option in form order ("Anders" last).
     /// Percentages are of `answered` (for multi the counts add up to more than that).
     Choices { options: Vec<Count>, answered: u64, multiple: bool, other_texts: Vec<String> },
-    /// scale: a count per point, low to high; "n.v.t." apart; the mean over the points.
-    Scale { points: Vec<Count>, na: u64, answered: u64, mean: Option<f64> },
-    /// matrix: one row per item, each with a count per point (same order as `points`).
-    Matrix { points: Vec<String>, rows: Vec<MatrixRow> },
+    /// scale: a count per point, low to high; the form's `na` answer ("Weet ik niet") apart,
+    /// under its own label; the mean over the points. `answered` counts both; shares of the
+    /// scale are of the points alone (`answered - na`).
+    Scale { points: Vec<Count>, na: u64, answered: u64, mean: Option<f64>, na_label: Option<String> },
+    /// matrix: one row per item, each with a count per point (same order as `points`) and its
+    /// `na` answers apart, as for a scale.
+    Matrix { points: Vec<String>, rows: Vec<MatrixRow>, na_label: Option<String> },
     /// number: a histogram and the median.
     Numbers(Numbers),
     /// text, textarea: the answers themselves, in no particular order.
     Texts(Vec<String>),
-    /// email, date, slot: only how many answered.
+    /// date: how many answered per week or month, and the first and last date.
+    Dates(Dates),
+    /// email, slot: only how many answered.
     Answered(u64),
     /// A question fewer than the threshold answered in the group shown: only how many, since a
     /// distribution, a histogram, a minimum or maximum or a text of so few are single people's
@@ -89,6 +94,7 @@ impl Summary {
             Summary::Choices { answered, .. } | Summary::Scale { answered, .. } => *answered,
             Summary::Matrix { rows, .. } => rows.iter().map(|r| r.answered).max().unwrap_or(0),
             Summary::Numbers(n) => n.answered,
+            Summary::Dates(d) => d.answered,
             Summary::Texts(t) => t.len() as u64,
             Summary::Answered(n) | Summary::Withheld(n) => *n,
         }
@@ -113,6 +119,26 @@ pub struct MatrixRow {
     pub na: u64,
     pub answered: u64,
     pub mean: Option<f64>,
+}
+
+impl MatrixRow {
+    /// The item's base: who chose a point of the scale (its `na` answers not among them).
+    pub fn base(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+}
+
+/// What the form calls its `na` answer when it does not say: the old fixed wording.
+pub const NA_LABEL: &str = "n.v.t.";
+
+/// The dates answered to a question, counted per period (`Count::value` is "2027-W14" or
+/// "2027-04"), every period from the first date's to the last's, empty ones included.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dates {
+    pub answered: u64,
+    pub first: Option<chrono::NaiveDate>,
+    pub last: Option<chrono::NaiveDate>,
+    pub periods: Vec<Count>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -196,6 +196,11 @@ pub struct QuestionView {
     /// Matrix: one table per item would be long; a row per item with the points as columns.
     pub grid: Option<Grid>,
     pub answered: u64,
+    /// Scales and matrices: "n = 12 · 3 weet ik niet", what the shares are of and what was
+    /// answered beside the scale, said in place of "15 beantwoord"; empty for other questions.
+    pub base: String,
+    /// Rows below the shares, apart from them: a scale's "Weet ik niet" (a count, no share).
+    pub apart: Vec<Row>,
     /// "gemiddelde 3,8" / "mediaan 12 (min 2, max 40)".
     pub figures: String,
     pub texts: usize,
@@ -208,13 +213,18 @@ pub struct QuestionView {
 pub struct Grid {
     pub points: Vec<String>,
     pub rows: Vec<GridRow>,
+    /// The heading of the column of answers outside the scale; `None` without such answers.
+    pub na_label: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct GridRow {
     pub label: String,
+    /// "4 (33%)": of `base`, the item's answers on the scale.
     pub cells: Vec<String>,
     pub answered: u64,
+    pub base: u64,
+    pub na: u64,
     pub mean: String,
 }
 
@@ -228,6 +238,8 @@ pub fn question(result: &QuestionResult) -> QuestionView {
         rows: Vec::new(),
         grid: None,
         answered: 0,
+        base: String::new(),
+        apart: Vec::new(),
         figures: String::new(),
         texts: 0,
         addresses: false,
@@ -238,14 +250,27 @@ pub fn question(result: &QuestionResult) -> QuestionView {
             view.answered = *answered;
             view.texts = other_texts.len();
         }
-        Summary::Scale { points, na, answered, mean } => {
-            view.rows = figures::rows(points, *answered);
+        Summary::Scale { points, na, answered, mean, na_label } => {
+            let on_scale = answered - na;
+            view.rows = figures::rows(points, on_scale);
             view.answered = *answered;
-            view.figures = scale_figures(*mean, *na);
+            view.base = figures::base(on_scale, *na, na_label.as_deref());
+            if *na > 0 || na_label.is_some() {
+                view.apart = vec![figures::na_row(na_label.as_deref(), *na)];
+            }
+            view.figures = mean.map(|m| format!("gemiddelde {}", decimal(m, 1))).unwrap_or_default();
         }
-        Summary::Matrix { points, rows } => {
+        Summary::Matrix { points, rows, na_label } => {
             view.answered = rows.iter().map(|r| r.answered).max().unwrap_or(0);
-            view.grid = Some(grid(points, rows));
+            view.base = matrix_base(rows, na_label.as_deref());
+            view.grid = Some(grid(points, rows, na_label.as_deref()));
+        }
+        Summary::Dates(dates) => {
+            view.answered = dates.answered;
+            view.rows = figures::rows(&dates.periods, dates.answered);
+            if let (Some(first), Some(last)) = (dates.first, dates.last) {
+                view.figures = figures::date_range(first, last);
+            }
         }
         Summary::Numbers(n) => {
             view.answered = n.answered;
@@ -273,10 +298,28 @@ pub fn question(result: &QuestionResult) -> QuestionView {
     view
 }
 
-fn scale_figures(mean: Option<f64>, na: u64) -> String {
-    let mut text = mean.map(|m| format!("gemiddelde {}", decimal(m, 1))).unwrap_or_default();
-    if na > 0 {
-        text.push_str(&format!("; n.v.t.: {na}"));
+/// A matrix's base as for a scale when its items share it, else its range over the items:
+/// "n = 10–12 · 1–3 weet ik niet, per onderdeel in de tabel".
+fn matrix_base(rows: &[crate::results::MatrixRow], na_label: Option<&str>) -> String {
+    let span = |values: Vec<u64>| {
+        let (low, high) = (values.iter().min().copied(), values.iter().max().copied());
+        match (low, high) {
+            (Some(l), Some(h)) if l != h => Some(format!("{l}–{h}")),
+            (Some(l), _) => Some(l.to_string()),
+            _ => None,
+        }
+    };
+    let (Some(n), Some(na)) =
+        (span(rows.iter().map(|r| r.base()).collect()), span(rows.iter().map(|r| r.na).collect()))
+    else {
+        return String::new();
+    };
+    let mut text = format!("n = {n}");
+    if rows.iter().any(|r| r.na > 0) {
+        text.push_str(&format!(" · {na} {}", na_label.unwrap_or(crate::results::NA_LABEL).to_lowercase()));
+    }
+    if rows.iter().any(|r| (r.base(), r.na) != (rows[0].base(), rows[0].na)) {
+        text.push_str(", per onderdeel in de tabel");
     }
     text
 }
@@ -295,17 +338,48 @@ fn number_figures(n: &crate::results::Numbers) -> String {
     }
 }
 
-fn grid(points: &[String], rows: &[crate::results::MatrixRow]) -> Grid {
+fn grid(points: &[String], rows: &[crate::results::MatrixRow], na_label: Option<&str>) -> Grid {
+    let any_na = rows.iter().any(|r| r.na > 0);
     Grid {
         points: points.to_vec(),
         rows: rows
             .iter()
             .map(|r| GridRow {
                 label: r.label.clone(),
-                cells: r.counts.iter().map(|c| format!("{c} ({})", percent(*c, r.answered))).collect(),
+                cells: r.counts.iter().map(|c| format!("{c} ({})", percent(*c, r.base()))).collect(),
                 answered: r.answered,
+                base: r.base(),
+                na: r.na,
                 mean: r.mean.map(|m| decimal(m, 1)).unwrap_or_default(),
             })
             .collect(),
+        na_label: (any_na || na_label.is_some())
+            .then(|| na_label.unwrap_or(crate::results::NA_LABEL).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::MatrixRow;
+
+    fn row(counts: Vec<u64>, na: u64) -> MatrixRow {
+        let answered = counts.iter().sum::<u64>() + na;
+        MatrixRow { value: "i".into(), label: "I".into(), counts, na, answered, mean: None }
+    }
+
+    #[test]
+    fn a_matrix_states_one_base_when_its_items_share_it_and_the_range_when_they_do_not() {
+        let same = [row(vec![1, 1, 4, 5, 1], 3), row(vec![0, 0, 0, 12, 0], 3)];
+        assert_eq!(matrix_base(&same, Some("Weet ik niet")), "n = 12 · 3 weet ik niet");
+        let apart = [row(vec![1, 1, 4, 5, 1], 3), row(vec![0, 0, 0, 15, 0], 0)];
+        assert_eq!(
+            matrix_base(&apart, Some("Weet ik niet")),
+            "n = 12–15 · 0–3 weet ik niet, per onderdeel in de tabel"
+        );
+        assert_eq!(matrix_base(&[row(vec![2, 3], 0)], None), "n = 5");
+        let grid = grid(&["laag".into(), "hoog".into()], &[row(vec![1, 3], 2)], None);
+        assert_eq!(grid.rows[0].cells, ["1 (25%)", "3 (75%)"], "shares of the 4 on the scale, not of 6");
+        assert_eq!(grid.na_label.as_deref(), Some("n.v.t."), "a column for them, in the old words");
     }
 }

@@ -321,6 +321,6 @@ fn a_question_fewer_than_k_answered_keeps_only_how_many_did() {
         answered,
         mean: None,
     };
-    let matrix = Summary::Matrix { points: vec!["1".into()], rows: vec![row(9), row(3)] };
+    let matrix = Summary::Matrix { points: vec!["1".into()], rows: vec![row(9), row(3)], na_label: None };
     assert_eq!(d.question(result(matrix)).summary, Summary::Withheld(9), "an item of 3 is 3 people's");
 }

@@ -5,6 +5,7 @@ use crate::forms::{Choice, Question, QuestionKind, ScalePoint};
 use crate::results::{Count, MatrixRow, Numbers, QuestionResult, Summary};
 
 use super::bins::{Grid, histogram};
+use super::dates::dates;
 use super::de::Leaf;
 
 pub(super) struct Acc {
@@ -20,11 +21,13 @@ enum Body {
         scale: Scale,
         counts: Vec<u64>,
         na: u64,
+        na_label: Option<String>,
     },
     Matrix {
         items: Vec<(String, String)>,
         scale: Scale,
         rows: Vec<Row>,
+        na_label: Option<String>,
     },
     Numbers {
         values: Vec<f64>,
@@ -32,7 +35,9 @@ enum Body {
         grid: Grid,
     },
     Texts(Vec<String>),
-    /// email and date (a string), slot (a list of session codes).
+    /// date: the days answered, read from their stored `YYYY-MM-DD`.
+    Dates(Vec<chrono::NaiveDate>),
+    /// email (a string), slot (a list of session codes).
     Answered {
         count: u64,
         list: bool,
@@ -131,13 +136,17 @@ impl Acc {
             QuestionKind::Multi { options, other, .. } => choices(Mode::Multi, options, *other),
             QuestionKind::Yesno => fixed(Mode::YesNo, &[("ja", "Ja"), ("nee", "Nee")]),
             QuestionKind::Consent => fixed(Mode::Consent, &[("akkoord", "Akkoord")]),
-            QuestionKind::Scale { points, .. } => {
-                Body::Scale { scale: Scale::new(points), counts: vec![0; points.len()], na: 0 }
-            }
-            QuestionKind::Matrix { items, points, .. } => Body::Matrix {
+            QuestionKind::Scale { points, na } => Body::Scale {
+                scale: Scale::new(points),
+                counts: vec![0; points.len()],
+                na: 0,
+                na_label: na.as_ref().map(|t| t.nl.clone()),
+            },
+            QuestionKind::Matrix { items, points, na } => Body::Matrix {
                 items: items.iter().map(|c| (c.value.clone(), c.label.nl.clone())).collect(),
                 scale: Scale::new(points),
                 rows: vec![Row { counts: vec![0; points.len()], na: 0 }; items.len()],
+                na_label: na.as_ref().map(|t| t.nl.clone()),
             },
             QuestionKind::Number { unit, step, min, max, .. } => Body::Numbers {
                 values: Vec::new(),
@@ -145,7 +154,8 @@ impl Acc {
                 grid: Grid { step: *step, min: *min, max: *max },
             },
             QuestionKind::Text { .. } | QuestionKind::Textarea { .. } => Body::Texts(Vec::new()),
-            QuestionKind::Email | QuestionKind::Date { .. } => Body::Answered { count: 0, list: false },
+            QuestionKind::Date { .. } => Body::Dates(Vec::new()),
+            QuestionKind::Email => Body::Answered { count: 0, list: false },
             QuestionKind::Slot { .. } => Body::Answered { count: 0, list: true },
         };
         Acc { id: q.id.clone(), label: q.label.nl.clone(), kind: q.kind.name(), body }
@@ -163,13 +173,16 @@ impl Acc {
     pub(super) fn leaf(&mut self, leaf: Leaf) {
         match (&mut self.body, leaf) {
             (Body::Choices(c), leaf) => c.leaf(leaf),
-            (Body::Scale { scale, counts, na }, leaf) => match scale.hit(leaf) {
+            (Body::Scale { scale, counts, na, .. }, leaf) => match scale.hit(leaf) {
                 Some(Hit::Point(i)) => counts[i] += 1,
                 Some(Hit::Na) => *na += 1,
                 None => {}
             },
             (Body::Numbers { values, .. }, Leaf::Number(v)) if v.is_finite() => values.push(v),
             (Body::Texts(texts), Leaf::Str(s)) => texts.extend(trimmed(s)),
+            (Body::Dates(days), Leaf::Str(s)) => {
+                days.extend(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            }
             (Body::Answered { count, list: false }, Leaf::Str(s)) if !s.trim().is_empty() => *count += 1,
             _ => {}
         }
@@ -238,12 +251,12 @@ impl Acc {
     pub(super) fn finish(self) -> QuestionResult {
         let summary = match self.body {
             Body::Choices(c) => c.finish(),
-            Body::Scale { scale, counts, na } => {
+            Body::Scale { scale, counts, na, na_label } => {
                 let answered = counts.iter().sum::<u64>() + na;
                 let mean = scale.mean(&counts);
-                Summary::Scale { points: counts_of(&scale, &counts), na, answered, mean }
+                Summary::Scale { points: counts_of(&scale, &counts), na, answered, mean, na_label }
             }
-            Body::Matrix { items, scale, rows } => {
+            Body::Matrix { items, scale, rows, na_label } => {
                 let rows = items.into_iter().zip(rows).map(|((value, label), r)| MatrixRow {
                     answered: r.counts.iter().sum::<u64>() + r.na,
                     mean: scale.mean(&r.counts),
@@ -252,10 +265,11 @@ impl Acc {
                     counts: r.counts,
                     na: r.na,
                 });
-                Summary::Matrix { rows: rows.collect(), points: scale.labels }
+                Summary::Matrix { rows: rows.collect(), points: scale.labels, na_label }
             }
             Body::Numbers { values, unit, grid } => Summary::Numbers(numbers(values, unit, grid)),
             Body::Texts(texts) => Summary::Texts(texts),
+            Body::Dates(days) => Summary::Dates(dates(days)),
             Body::Answered { count, .. } => Summary::Answered(count),
         };
         QuestionResult { id: self.id, label: self.label, kind: self.kind, summary }

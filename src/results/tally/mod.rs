@@ -7,6 +7,7 @@
 
 mod acc;
 mod bins;
+mod dates;
 mod de;
 
 use std::collections::HashMap;

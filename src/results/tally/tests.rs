@@ -1,7 +1,7 @@
 use crate::charts::Bin;
 use crate::forms::model::{Choice, FormId, FormKind, Page, ScalePoint, Widget};
 use crate::forms::{Form, Question, QuestionKind, Text};
-use crate::results::{Count, MatrixRow, Numbers, Summary};
+use crate::results::{Count, Dates, MatrixRow, Numbers, Summary};
 
 use super::Tally;
 
@@ -113,10 +113,11 @@ fn a_scale_counts_points_low_to_high_keeps_nvt_apart_and_averages_without_it() {
         form(vec![question("sc", QuestionKind::Scale { points: points(1, 5), na: Some(Text::nl("nvt")) })]);
     let got =
         tally(&f, &[r#"{"sc": 5.0}"#, r#"{"sc": 4}"#, r#"{"sc": "nvt"}"#, r#"{"sc": 9}"#, r#"{"sc": 2.0}"#]);
-    let Summary::Scale { points, na, answered, mean } = &got[0] else { panic!("{got:?}") };
+    let Summary::Scale { points, na, answered, mean, na_label } = &got[0] else { panic!("{got:?}") };
     assert_eq!(points.iter().map(|p| p.count).collect::<Vec<_>>(), vec![0, 1, 0, 1, 1]);
     assert_eq!(points[0], count("1", "p1", 0));
     assert_eq!((*na, *answered, *mean), (1, 4, Some(11.0 / 3.0)));
+    assert_eq!(na_label.as_deref(), Some("nvt"), "the form's own words for it");
 }
 
 #[test]
@@ -153,6 +154,7 @@ fn a_matrix_gets_a_row_per_item() {
                     mean: None
                 },
             ],
+            na_label: Some("nvt".into()),
         }
     );
 }
@@ -197,7 +199,7 @@ fn a_declared_step_gives_a_bin_to_every_step_even_one_nobody_answered() {
 }
 
 #[test]
-fn texts_are_trimmed_and_empty_ones_dropped_and_other_kinds_only_counted() {
+fn texts_are_trimmed_and_empty_ones_dropped_dates_counted_per_week_and_other_kinds_only_counted() {
     let f = form(vec![
         question("t", QuestionKind::Textarea { min_length: None, max_length: 100, placeholder: None }),
         question("e", QuestionKind::Email),
@@ -217,7 +219,12 @@ fn texts_are_trimmed_and_empty_ones_dropped_and_other_kinds_only_counted() {
         vec![
             Summary::Texts(vec!["Goed".into()]),
             Summary::Answered(1),
-            Summary::Answered(1),
+            Summary::Dates(Dates {
+                answered: 1,
+                first: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+                last: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+                periods: vec![count("2026-W09", "week 9 (23 feb)", 1)],
+            }),
             Summary::Answered(1),
         ]
     );

@@ -94,7 +94,22 @@ pub fn value(measure: &Measure, summary: &Summary) -> Option<f64> {
             MEDIAN => n.median,
             _ => None,
         },
-        Summary::Texts(_) | Summary::Answered(_) | Summary::Withheld(_) => None,
+        Summary::Texts(_) | Summary::Dates(_) | Summary::Answered(_) | Summary::Withheld(_) => None,
+    }
+}
+
+/// How many answers the measure's value is of: for a scale or a matrix item those on its points
+/// (its n.v.t. left out, as the value leaves them out), else all who answered the question.
+pub fn base(measure: &Measure, summary: &Summary) -> u64 {
+    let key = measure.key.as_str();
+    match summary {
+        Summary::Scale { answered, na, .. } => answered - na,
+        Summary::Matrix { rows, .. } => {
+            let keys = keys(rows.iter().map(|r| r.value.as_str()));
+            let row = |what: &str| rows.iter().zip(&keys).find(|(_, k)| key == format!("item-{k}-{what}"));
+            row(MEAN).or_else(|| row(AGREE)).map_or(0, |(row, _)| row.base())
+        }
+        other => other.answered(),
     }
 }
 

@@ -3,7 +3,7 @@ use crate::forms::model::Widget;
 use crate::results::tally::tests::{options, points, question};
 use crate::results::{Count, MatrixRow, Numbers, Summary};
 
-use super::{Measure, measures, value};
+use super::{Measure, base, measures, value};
 
 fn keys(ms: &[Measure]) -> Vec<&str> {
     ms.iter().map(|m| m.key.as_str()).collect()
@@ -27,9 +27,10 @@ fn a_scale_is_followed_by_its_mean_and_its_share_of_agreement() {
     assert_eq!((ms[1].label.as_str(), ms[1].percent), ("% (zeer) eens", true));
     // 1, 2, 4, 4, 5 and one n.v.t.: mean 16/5, agreement 3 of 5.
     let pts = counts(&[("1", 1), ("2", 1), ("3", 0), ("4", 2), ("5", 1)]);
-    let s = Summary::Scale { points: pts, na: 1, answered: 6, mean: Some(3.2) };
+    let s = Summary::Scale { points: pts, na: 1, answered: 6, mean: Some(3.2), na_label: None };
     assert_eq!(value(&ms[0], &s), Some(3.2));
     assert_eq!(value(&ms[1], &s), Some(0.6));
+    assert_eq!((base(&ms[0], &s), base(&ms[1], &s)), (5, 5), "the n behind them leaves n.v.t. out too");
 }
 
 #[test]
@@ -40,18 +41,20 @@ fn agreement_is_the_upper_half_of_even_and_odd_scales() {
         na: 0,
         answered: 4,
         mean: None,
+        na_label: None,
     };
     assert_eq!(value(&measures(&q4)[1], &s4), Some(0.5));
     let q7 = question("b", QuestionKind::Scale { points: points(1, 7), na: None });
     let seven: Vec<(String, u64)> = (1..=7).map(|v| (v.to_string(), 1)).collect();
     let seven: Vec<(&str, u64)> = seven.iter().map(|(v, c)| (v.as_str(), *c)).collect();
-    let s7 = Summary::Scale { points: counts(&seven), na: 0, answered: 7, mean: None };
+    let s7 = Summary::Scale { points: counts(&seven), na: 0, answered: 7, mean: None, na_label: None };
     assert_eq!(value(&measures(&q7)[1], &s7), Some(3.0 / 7.0));
     let only_na = Summary::Scale {
         points: counts(&[("1", 0), ("2", 0), ("3", 0), ("4", 0)]),
         na: 3,
         answered: 3,
         mean: None,
+        na_label: Some("n.v.t.".into()),
     };
     assert_eq!(value(&measures(&q4)[1], &only_na), None);
 }
@@ -90,11 +93,14 @@ fn a_matrix_offers_both_figures_per_item() {
             row("snel", vec![0, 1, 3], Some(2.75)),
             row("Über", vec![0, 0, 0], None),
         ],
+        na_label: None,
     };
     assert_eq!(value(find(&ms, "item-snel-2-gemiddelde"), &s), Some(2.75));
     assert_eq!(value(find(&ms, "item-snel-2-eens"), &s), Some(0.75));
     assert_eq!(value(find(&ms, "item-snel-eens"), &s), Some(0.5));
     assert_eq!(value(find(&ms, "item-ber-eens"), &s), None);
+    assert_eq!(base(find(&ms, "item-snel-2-gemiddelde"), &s), 4);
+    assert_eq!(base(find(&ms, "item-snel-eens"), &s), 2);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The werkgroep's result pages against the real app: hand-computed figures, suppression of
 //! small groups, escaping of free text, and refusal of anyone not logged in.
 
+mod dates;
 mod differencing;
 mod export;
 mod numbers;
@@ -9,6 +10,7 @@ mod per_question;
 mod pooled;
 mod reachable;
 pub(crate) mod readers;
+mod scales;
 mod scenario;
 mod stored;
 
