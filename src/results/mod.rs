@@ -10,6 +10,7 @@
 pub mod access;
 pub mod export;
 pub mod figures;
+pub mod glance;
 pub mod history;
 pub mod load;
 pub mod privacy;
