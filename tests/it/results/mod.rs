@@ -3,9 +3,11 @@
 
 mod differencing;
 mod export;
+mod glance;
 pub(crate) mod pages;
 mod per_question;
 mod reachable;
+mod report;
 mod scenario;
 mod stored;
 
