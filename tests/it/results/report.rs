@@ -171,3 +171,48 @@ async fn the_printable_report_lists_free_texts_under_their_question_and_says_whe
     assert!(page.contains("n = 12</strong> respondenten van 12 uitgenodigden (100% respons)"), "{page}");
     assert!(page.contains("/rapport.pdf\">Rapport als PDF downloaden"), "{page}");
 }
+
+/// Not a test: prints the report and the round page of the 24-question round with Chromium,
+/// as PDF and PNG, into `$PEIL_REPORT_SHOTS` with the prefix `$PEIL_REPORT_PREFIX`, for the
+/// before/after comparison in the issue. `cargo test --test it print_the_report -- --ignored`.
+#[tokio::test]
+#[ignore = "writes files for a person to look at; needs chromium"]
+async fn print_the_report_and_the_round_page_with_chromium() {
+    let dir = std::env::var("PEIL_REPORT_SHOTS").unwrap_or_else(|_| "/tmp/shots".into());
+    let prefix = std::env::var("PEIL_REPORT_PREFIX").unwrap_or_else(|_| "report".into());
+    let (app, round, _forms) = round_24().await;
+    let session = app.login_as("lid@example.org", Role::Werkgroep).await;
+    for (name, path) in [
+        ("rapport", format!("/werkgroep/ronde/{}/rapport", round.0)),
+        ("ronde", format!("/werkgroep/ronde/{}", round.0)),
+    ] {
+        let (_, page) = session.get(&path).await;
+        // The static files come from the running app; only the page itself needs the login.
+        let page = page.replacen("<head>", &format!("<head><base href=\"{}/\">", app.url), 1);
+        let html = format!("{dir}/{prefix}-{name}.html");
+        std::fs::write(&html, page).expect("write the page");
+        let pdf = format!("--print-to-pdf={dir}/{prefix}-{name}.pdf");
+        let png = format!("--screenshot={dir}/{prefix}-{name}.png");
+        for out in [pdf, png] {
+            let html = html.clone();
+            // Off the test's thread: the app that serves the page's CSS runs on it.
+            let status = tokio::task::spawn_blocking(move || {
+                std::process::Command::new("timeout")
+                    .args([
+                        "120",
+                        "chromium",
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--no-pdf-header-footer",
+                    ])
+                    .args(["--window-size=1280,2400", &out, &html])
+                    .status()
+            })
+            .await
+            .expect("joined")
+            .expect("chromium");
+            assert!(status.success());
+        }
+    }
+}
