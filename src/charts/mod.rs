@@ -64,6 +64,22 @@ pub fn png(chart: &Chart) -> Result<Vec<u8>, ChartError> {
     png::render(chart, (width * png::SCALE, height * png::SCALE))
 }
 
+/// The chart's size in logical pixels (the SVG's), before anything is drawn.
+pub fn logical_size(chart: &Chart) -> (u32, u32) {
+    render::size(chart)
+}
+
+/// Draws the chart onto any plotters backend at `scale` times its logical size: the report PDF
+/// draws it as vector graphics this way (`pdf::chart`), with the same layout as the SVG.
+pub fn draw_onto<DB: plotters::prelude::DrawingBackend>(
+    backend: DB,
+    chart: &Chart,
+    scale: f64,
+) -> Result<(), ChartError> {
+    font::register()?;
+    render::draw(backend, chart, scale)
+}
+
 /// A chart to draw.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chart {

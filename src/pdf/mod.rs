@@ -5,6 +5,7 @@
 //!
 //! Coordinates are points (1/72 inch) from the page's top left; a text's `y` is its baseline.
 
+pub mod chart;
 mod fonts;
 
 use krilla::Document;
@@ -15,7 +16,7 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::text::TextDirection;
 
-pub use fonts::{text_width, wrap};
+pub use fonts::{em_of_height, text_width, wrap};
 
 /// A4 in points.
 const A4: (f32, f32) = (595.28, 841.89);
@@ -44,9 +45,48 @@ pub enum PdfError {
 /// One thing drawn on a page.
 #[derive(Clone, Debug)]
 enum Mark {
-    Text { x: f32, y: f32, size: f32, weight: Weight, text: String },
-    Line { from: (f32, f32), to: (f32, f32), width: f32 },
-    Box { x: f32, y: f32, w: f32, h: f32, width: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        text: String,
+    },
+    Line {
+        from: (f32, f32),
+        to: (f32, f32),
+        width: f32,
+    },
+    Box {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        width: f32,
+    },
+    /// Coloured text and shapes, as a chart draws them (see [`chart`]).
+    Ink {
+        x: f32,
+        y: f32,
+        size: f32,
+        color: Rgb,
+        text: String,
+    },
+    Shape(Shape),
+}
+
+/// A colour as red, green and blue.
+pub type Rgb = (u8, u8, u8);
+
+/// A polygon or polyline, filled and/or stroked, in page points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shape {
+    pub points: Vec<(f32, f32)>,
+    /// Closed back to its first point (a polygon) rather than left open (a line).
+    pub closed: bool,
+    pub fill: Option<Rgb>,
+    /// Colour and width of the outline.
+    pub stroke: Option<(Rgb, f32)>,
 }
 
 /// A document being drawn. Start with [`Doc::new`], draw, [`Doc::new_page`] for the next page,
@@ -133,6 +173,19 @@ impl Doc {
         self.mark(Mark::Line { from, to, width });
     }
 
+    /// Text in a colour; `size` is points per em.
+    pub fn ink(&mut self, x: f32, y: f32, size: f32, color: Rgb, text: &str) {
+        if !text.is_empty() {
+            self.mark(Mark::Ink { x, y, size, color, text: text.to_string() });
+        }
+    }
+
+    pub fn shape(&mut self, shape: Shape) {
+        if shape.points.len() > 1 && (shape.fill.is_some() || shape.stroke.is_some()) {
+            self.mark(Mark::Shape(shape));
+        }
+    }
+
     /// A rectangle's outline, its top left at (`x`, `y`).
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32) {
         self.mark(Mark::Box { x, y, w, h, width });
@@ -187,12 +240,44 @@ fn render(doc: &Doc) -> Result<Vec<u8>, PdfError> {
                     }
                     stroke(&mut surface, path, *width);
                 }
+                Mark::Ink { x, y, size, color, text } => {
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(Fill { paint: paint(*color), ..Default::default() }));
+                    let font = fonts.0.clone();
+                    surface.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::Auto);
+                }
+                Mark::Shape(shape) => draw_shape(&mut surface, shape),
             }
         }
         surface.finish();
         page.finish();
     }
     document.finish().map_err(PdfError::Write)
+}
+
+fn paint(color: Rgb) -> krilla::paint::Paint {
+    rgb::Color::new(color.0, color.1, color.2).into()
+}
+
+fn draw_shape(surface: &mut krilla::surface::Surface<'_>, shape: &Shape) {
+    let mut path = PathBuilder::new();
+    let mut points = shape.points.iter();
+    let Some(first) = points.next() else { return };
+    path.move_to(first.0, first.1);
+    for p in points {
+        path.line_to(p.0, p.1);
+    }
+    if shape.closed {
+        path.close();
+    }
+    let Some(path) = path.finish() else { return };
+    surface.set_fill(shape.fill.map(|c| Fill { paint: paint(c), ..Default::default() }));
+    surface.set_stroke(shape.stroke.map(|(c, width)| Stroke {
+        paint: paint(c),
+        width,
+        ..Default::default()
+    }));
+    surface.draw_path(&path);
 }
 
 fn stroke(surface: &mut krilla::surface::Surface<'_>, path: PathBuilder, width: f32) {

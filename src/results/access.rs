@@ -283,6 +283,36 @@ impl Access {
         Ok(Some(addresses))
     }
 
+    /// Every free text of `results` (the group's results, from [`Access::results`] for the same
+    /// `filter`) by question id, each question's reading recorded as [`Access::free_text`]
+    /// records it; `None` for a group whose lists may not be read. For the printable report,
+    /// which shows the texts under their questions.
+    pub async fn free_texts(
+        &self,
+        db: &Db,
+        filter: &Filter,
+        results: &[QuestionResult],
+    ) -> Result<Option<Vec<(String, Vec<String>)>>, AccessError> {
+        if !self.lists(filter) || !self.is_closed() {
+            return Ok(None);
+        }
+        let mut found = Vec::new();
+        for result in results {
+            let texts = match &result.summary {
+                Summary::Texts(texts) => texts,
+                Summary::Choices { other_texts, .. } => other_texts,
+                _ => continue,
+            };
+            if texts.is_empty() {
+                continue;
+            }
+            let question = result.id.as_str();
+            self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }).await?;
+            found.push((result.id.clone(), texts.clone()));
+        }
+        Ok(Some(found))
+    }
+
     /// A closed round's sheet as a file, recorded in the audit log before it leaves. Refused
     /// while the round is open, and when the group may not be shown (for the responses: the
     /// round's own scope, everyone or its wijk).

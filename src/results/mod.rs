@@ -11,6 +11,7 @@ pub mod access;
 pub mod export;
 pub mod feasibility;
 pub mod figures;
+pub mod glance;
 pub mod history;
 pub mod labels;
 pub mod load;

@@ -14,6 +14,7 @@ mod headers;
 mod link;
 mod overview_view;
 mod register;
+mod report;
 mod respond;
 mod results;
 mod results_view;
@@ -106,6 +107,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", auth::routes())
         .mount("/", admin::routes())
         .mount("/", results::routes())
+        .mount("/", report::routes())
         .mount("/", trends::routes())
         .mount("/static", FileServer::new(static_dir, Options::Missing | Options::NormalizeDirs))
         .register("/", errors::catchers())

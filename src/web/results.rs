@@ -39,7 +39,7 @@ async fn overview(member: Member, app: &State<App>) -> Page {
 }
 
 /// The round as this member may read it now; a round that is not there is a 404.
-async fn access(app: &App, id: i64, member: &Member) -> Result<Access, Error> {
+pub(super) async fn access(app: &App, id: i64, member: &Member) -> Result<Access, Error> {
     let reader = Reader::Member { email: member.email.clone(), admin: member.is_admin() };
     let access =
         Access::open(&app.db, &app.seal, RoundId(id), reader, app.settings.min_group_size, app.now()).await;
@@ -48,7 +48,7 @@ async fn access(app: &App, id: i64, member: &Member) -> Result<Access, Error> {
 
 /// What `Access` refuses (no such round, still open, a group too small) is not there: a 404
 /// that says no more.
-fn refused(e: AccessError) -> Error {
+pub(super) fn refused(e: AccessError) -> Error {
     if e.is_not_there() { Error::NotFound } else { Error::from(e) }
 }
 
@@ -93,6 +93,15 @@ async fn render_round(
     let filters = view::filter_view(&invited, access.disclosure(), &filter, &head.part).named(&labels);
     let results = access.results(&app.db, &filter).await.map_err(refused)?;
     let respondents = results.as_ref().map(|r| r.respondents);
+    let print = template == "werkgroep/report";
+    let (mut glance, mut texts) = (None, None);
+    if let Some(r) = &results {
+        let counts = (r.respondents, r.questions.as_slice());
+        glance = Some(super::report::glance(app, &access, &filter, counts, &invited).await?);
+        if print {
+            texts = access.free_texts(&app.db, &filter, &r.questions).await.map_err(refused)?;
+        }
+    }
     let mut questions: Vec<QuestionView> =
         results.map(|r| r.questions.iter().map(view::question).collect()).unwrap_or_default();
     for q in &mut questions {
@@ -108,7 +117,10 @@ async fn render_round(
         questions,
         threshold: access.threshold().0,
         too_few: crate::results::TOO_FEW,
-        print: template == "werkgroep/report",
+        print,
+        glance,
+        // Free texts by question id, for the report; its lists refused when `null` there.
+        texts: texts.as_ref().map(|t| t.iter().cloned().collect::<std::collections::BTreeMap<_, _>>()),
         account: super::results::account(&member),
     };
     Ok((Status::Ok, Template::render(template, context)))

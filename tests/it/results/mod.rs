@@ -4,12 +4,14 @@
 mod dates;
 mod differencing;
 mod export;
+mod glance;
 mod numbers;
 pub(crate) mod pages;
 mod per_question;
 mod pooled;
 mod reachable;
 pub(crate) mod readers;
+mod report;
 mod scales;
 mod scenario;
 mod stored;
