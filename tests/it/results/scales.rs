@@ -78,9 +78,11 @@ async fn round() -> (TestApp, peil::rounds::RoundId, tempfile::TempDir) {
     (app, round, forms)
 }
 
-/// The `<section>` of the question labelled `label`.
+/// The `<section>` of the question labelled `label` (its heading, not the glance above that may
+/// name it too).
 fn section<'p>(page: &'p str, label: &str) -> &'p str {
-    let start = page.find(label).unwrap_or_else(|| panic!("no {label}: {page}"));
+    let heading = format!("\">{label}</h3>");
+    let start = page.find(&heading).unwrap_or_else(|| panic!("no {label}: {page}"));
     let start = page[..start].rfind("<section").expect("its section");
     let end = page[start..].find("</section>").map_or(page.len(), |e| start + e);
     &page[start..end]
