@@ -229,11 +229,7 @@ pub fn lowest<'q>(
             let Some(mean) = trend::value(&figure.measure, &r.summary) else { continue };
             let low = figure.measure.y_range.map_or(0.0, |(lo, _)| lo);
             let agree = figure.agree.as_ref().and_then(|a| trend::value(a, &r.summary));
-            let label = if figure.label == question.label.nl {
-                figure.label
-            } else {
-                format!("{} – {}", question.label.nl, figure.label)
-            };
+            let label = statement(&question.label.nl, figure.label);
             found.push(Statement {
                 label,
                 mean: decimal(mean, 1),
@@ -245,4 +241,16 @@ pub fn lowest<'q>(
     found.sort_by(|a, b| a.position.total_cmp(&b.position));
     found.truncate(limit);
     found
+}
+
+/// How a statement is named in the list: a matrix item that is a sentence of its own stands
+/// alone (its question, "In hoeverre bent u het eens met deze stellingen?", adds nothing); a short
+/// item ("anw") needs its question. A closing full stop is dropped, since ": gemiddelde" follows.
+fn statement(question: &str, item: String) -> String {
+    let label = if item == question || item.split_whitespace().count() < 4 {
+        if item == question { item } else { format!("{question} – {item}") }
+    } else {
+        item
+    };
+    label.trim_end_matches('.').to_string()
 }

@@ -117,3 +117,14 @@ fn the_lowest_statements_include_matrix_items_on_their_own_scale() {
     let shown: Vec<_> = found.iter().map(|s| (s.label.as_str(), s.mean.as_str(), s.agree.as_str())).collect();
     assert_eq!(shown, vec![("Vraag m – WACHT", "1,5", "0%"), ("Vraag a", "2", "0%")]);
 }
+
+#[test]
+fn a_sentence_item_stands_alone_without_its_full_stop_and_a_short_item_keeps_its_question() {
+    let q = "In hoeverre bent u het eens met deze stellingen?";
+    assert_eq!(
+        super::statement(q, "Er zijn korte lijnen: ik weet wie ik moet bellen.".into()),
+        "Er zijn korte lijnen: ik weet wie ik moet bellen"
+    );
+    assert_eq!(super::statement("Bereikbaarheid", "anw".into()), "Bereikbaarheid – anw");
+    assert_eq!(super::statement(q, q.into()), q);
+}

@@ -87,7 +87,7 @@ async fn the_round_page_opens_with_the_response_the_largest_changes_and_the_lowe
     let mean = g.find("gemiddelde (1–5) <span class=\"was\">1,6</span> → <strong>3,1</strong> (hoger)");
     assert!(telephone.is_some() && mean.is_some() && telephone < mean, "{g}");
     // Agreement: 4 and 5 were given 5 + 2 times of 13.
-    assert!(g.contains("De samenwerking met de ggz verloopt goed.: gemiddelde 3,1, 54% (zeer) eens"), "{g}");
+    assert!(g.contains("De samenwerking met de ggz verloopt goed: gemiddelde 3,1, 54% (zeer) eens"), "{g}");
 }
 
 #[tokio::test]
