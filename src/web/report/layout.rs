@@ -91,8 +91,11 @@ fn header(w: &mut Writer, report: &Report) {
         w.lines(0.0, 9.0, Weight::Regular, Some(MUTED), name);
     }
     let head = &report.head;
-    let title =
-        if head.part.is_empty() { head.title.clone() } else { format!("{} – {}", head.title, head.part) };
+    let title = if head.part.is_empty() {
+        head.title.clone()
+    } else {
+        format!("{} – {}", head.title, head.part_label)
+    };
     w.y += 8.0;
     w.lines(0.0, 16.0, Weight::Bold, None, &title);
     let mut meta = vec![head.period.clone()];

@@ -18,6 +18,7 @@ use super::{App, Error};
 use crate::charts::Chart;
 use crate::results::access::Access;
 use crate::results::glance::{self, Glance};
+use crate::results::labels::Labels;
 use crate::results::load::{self, Invited};
 use crate::results::{Filter, QuestionResult, figures};
 
@@ -52,10 +53,10 @@ pub(super) async fn glance(
     Ok(Glance::new(&questions, results, counts, previous.as_ref()))
 }
 
-/// The filter in words for a heading: "wijk noord, rol huisarts".
-fn group(filter: &Filter) -> String {
-    let wijk = filter.wijk.as_ref().map(|w| format!("wijk {w}"));
-    let role = filter.role.as_ref().map(|r| format!("rol {r}"));
+/// The filter in words for a heading, as people name the groups: "wijk Noord, rol Huisarts".
+fn group(filter: &Filter, labels: &Labels) -> String {
+    let wijk = filter.wijk.as_ref().map(|w| format!("wijk {}", labels.wijk(w)));
+    let role = filter.role.as_ref().map(|r| format!("rol {}", labels.role(r)));
     wijk.into_iter().chain(role).collect::<Vec<_>>().join(", ")
 }
 
@@ -69,12 +70,13 @@ async fn pdf(
 ) -> Download {
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
-    let head = view::head(&access);
+    let labels = Labels::of(&app.catalog.forms());
+    let head = view::head(&access).named(&labels);
     let results = access.results(&app.db, &filter).await.map_err(refused)?;
     let mut report = layout::Report {
         organisation: app.settings.organisation.name().map(str::to_owned),
         head,
-        group: group(&filter),
+        group: group(&filter, &labels),
         threshold: access.threshold().0,
         glance: None,
         questions: Vec::new(),

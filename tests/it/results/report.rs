@@ -151,7 +151,7 @@ async fn the_report_pdf_of_a_group_too_small_holds_no_figure_and_no_text_of_it()
     let pdf = session.get_bytes(&format!("/werkgroep/ronde/{}/rapport.pdf?wijk=zuid", round.0)).await;
     let flat = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("te weinig antwoorden"), "{flat}");
-    assert!(flat.contains("wijk zuid"), "{flat}");
+    assert!(flat.contains("wijk Zuid"), "the wijk by its label, as on the pages: {flat}");
     for absent in ["Zuid-opmerking", "Stelling 1", "respondenten van", "gemiddelde"] {
         assert!(!flat.contains(absent), "{absent:?} in {flat}");
     }
