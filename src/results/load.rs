@@ -168,6 +168,16 @@ pub struct Invited {
     pub answered: Table,
 }
 
+impl Invited {
+    /// How many of the group `filter` names were invited: the base of its response rate.
+    pub fn count(&self, filter: &Filter) -> u64 {
+        let matches = |(w, r): &(String, String)| {
+            filter.wijk.as_ref().is_none_or(|x| x == w) && filter.role.as_ref().is_none_or(|x| x == r)
+        };
+        self.invited.iter().filter(|(k, _)| matches(k)).map(|(_, n)| n).sum()
+    }
+}
+
 pub async fn invited(pool: &Pool, rounds: &[RoundId]) -> Result<Invited, LoadError> {
     let mut result = Invited::default();
     for round in rounds {

@@ -86,10 +86,7 @@ pub struct Rates {
 /// Response rates overall, per wijk and per role, with the answered counts the threshold hides.
 pub fn rates(invited: &Invited, disclosure: &Disclosure) -> Rates {
     let row = |group: String, filter: Filter| {
-        let matches = |(w, r): &(String, String)| {
-            filter.wijk.as_ref().is_none_or(|x| x == w) && filter.role.as_ref().is_none_or(|x| x == r)
-        };
-        let invited_n: u64 = invited.invited.iter().filter(|(k, _)| matches(k)).map(|(_, n)| n).sum();
+        let invited_n = invited.count(&filter);
         let answered = disclosure.count(&filter);
         let rate = answered.map(|a| percent(a, invited_n)).unwrap_or_default();
         RateRow { group, invited: invited_n, answered, rate }

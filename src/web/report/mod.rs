@@ -29,14 +29,6 @@ pub fn routes() -> Vec<Route> {
 /// Free texts by question id, in form order; `None` when the group's lists may not be read.
 pub(super) type Texts = Option<Vec<(String, Vec<String>)>>;
 
-/// How many of the group were invited (the response's base).
-fn invited_in(invited: &Invited, filter: &Filter) -> u64 {
-    let matches = |(w, r): &(String, String)| {
-        filter.wijk.as_ref().is_none_or(|x| x == w) && filter.role.as_ref().is_none_or(|x| x == r)
-    };
-    invited.invited.iter().filter(|(k, _)| matches(k)).map(|(_, n)| n).sum()
-}
-
 /// The glance at a group's results: response, changes since the job's previous round, the
 /// lowest-scoring statements.
 pub(super) async fn glance(
@@ -49,7 +41,7 @@ pub(super) async fn glance(
     let configured = app.settings.min_group_size;
     let previous = glance::previous(app.db.read(), access.row(), filter, configured, app.now()).await?;
     let questions: Vec<_> = access.round().form.questions().collect();
-    let counts = (respondents, invited_in(invited, filter));
+    let counts = (respondents, invited.count(filter));
     Ok(Glance::new(&questions, results, counts, previous.as_ref()))
 }
 
