@@ -71,6 +71,16 @@ impl Page<'_> {
     ) {
         self.doc.shape(Shape { points, closed, fill, stroke });
     }
+
+    /// A closed outline (a rectangle, a circle) filled with the style's colour or stroked in it.
+    fn closed<S: BackendStyle>(&mut self, points: Vec<(f32, f32)>, style: &S, fill: bool) {
+        let color = rgb(style.color());
+        if fill {
+            self.shape(points, true, color, None);
+        } else {
+            self.shape(points, true, None, color.map(|c| (c, self.width(style))));
+        }
+    }
 }
 
 impl DrawingBackend for Page<'_> {
@@ -112,12 +122,7 @@ impl DrawingBackend for Page<'_> {
         let (l, t) = upper_left;
         let (r, b) = bottom_right;
         let points = [(l, t), (r, t), (r, b), (l, b)].iter().map(|c| self.at(*c)).collect();
-        let color = rgb(style.color());
-        if fill {
-            self.shape(points, true, color, None);
-        } else {
-            self.shape(points, true, None, color.map(|c| (c, self.width(style))));
-        }
+        self.closed(points, style, fill);
         Ok(())
     }
 
@@ -148,12 +153,7 @@ impl DrawingBackend for Page<'_> {
                 (cx + r * angle.cos(), cy + r * angle.sin())
             })
             .collect();
-        let color = rgb(style.color());
-        if fill {
-            self.shape(points, true, color, None);
-        } else {
-            self.shape(points, true, None, color.map(|c| (c, self.width(style))));
-        }
+        self.closed(points, style, fill);
         Ok(())
     }
 
