@@ -2,6 +2,10 @@
 //! `Member` (any logged-in account), `Admin` (administrators only), `SameOrigin` and the CSRF data
 //! guard `CsrfForm<T>`. Rocket has no CSRF protection of its own; this module is it.
 //!
+//! With `require_2fa`, an administrator without two-step login is logged in but `Member` (and so
+//! `Admin` and `CsrfForm`) refuses them; only `Enrolling` and `EnrolForm` (the enrolment page and
+//! logout) let them through, and the 403 catcher sends a page request to enrolment.
+//!
 //! CSRF defence, in two layers. (1) Every state-changing form of a logged-in user carries the
 //! session's synchronizer token (`csrf` field), compared in constant time before the form's own
 //! fields are typed. (2) A POST must come from peil's own pages: `Sec-Fetch-Site`, when sent,
@@ -25,16 +29,18 @@ use super::body::{self, BodyError, Fields};
 use super::client::ClientAddress;
 use super::link::{self, Admitted};
 use super::{App, Error};
-use crate::accounts::{self, AccountsError, Role, UserId};
+use crate::accounts::{self, AccountsError, LoginStep, Role, UserId};
 
 /// The session cookie: a random token whose SHA-256 is the session's key in the database.
 pub const SESSION_COOKIE: &str = "peil_sessie";
 /// Where a login goes when the login page was not reached from another page.
-const HOME: &str = "/werkgroep";
+pub(super) const HOME: &str = "/werkgroep";
+/// The enrolment page for two-step login.
+pub(super) const ENROL: &str = "/account/tweestaps";
 
 /// A redirect, or a page with its status.
 #[derive(rocket::Responder)]
-enum Answer {
+pub(super) enum Answer {
     Redirect(Redirect),
     Page((Status, Template)),
 }
@@ -56,6 +62,8 @@ pub struct Member {
     pub role: Role,
     csrf: String,
     token_hash: String,
+    /// `require_2fa` holds for this account and it has no two-step login yet.
+    must_enrol: bool,
 }
 
 impl Member {
@@ -86,6 +94,8 @@ pub enum AuthError {
     Body(#[from] BodyError),
     #[error("could not look up the session")]
     Lookup,
+    #[error("two-step login must be turned on first")]
+    MustEnrol,
 }
 
 #[rocket::async_trait]
@@ -93,8 +103,29 @@ impl<'r> FromRequest<'r> for Member {
     type Error = AuthError;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match Enrolling::from_request(req).await {
+            Outcome::Success(Enrolling(member)) if member.must_enrol => {
+                Outcome::Error((Status::Forbidden, AuthError::MustEnrol))
+            }
+            Outcome::Success(Enrolling(member)) => Outcome::Success(member),
+            Outcome::Error(e) => Outcome::Error(e),
+            Outcome::Forward(status) => Outcome::Forward(status),
+        }
+    }
+}
+
+/// A logged-in account, also one that `require_2fa` keeps out of every other page until it has
+/// turned two-step login on: for the enrolment page and logout only.
+#[derive(Clone, Debug)]
+pub struct Enrolling(pub Member);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Enrolling {
+    type Error = AuthError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         match &req.local_cache_async(async { Looked(look_up(req).await) }).await.0 {
-            Ok(Some(member)) => Outcome::Success(member.clone()),
+            Ok(Some(member)) => Outcome::Success(Enrolling(member.clone())),
             Ok(None) => Outcome::Error((Status::Unauthorized, AuthError::NotLoggedIn)),
             Err(()) => Outcome::Error((Status::InternalServerError, AuthError::Lookup)),
         }
@@ -106,9 +137,11 @@ async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
         return Ok(None);
     };
     let app = req.rocket().state::<App>().ok_or(())?;
+    let require_2fa = app.settings.require_2fa;
     match accounts::session_user(&app.db, &token, app.now()).await {
         Ok(found) => Ok(found.map(|s| Member {
             id: s.user,
+            must_enrol: !s.two_factor && accounts::two_factor::required_for(s.role, require_2fa),
             email: s.email,
             role: s.role,
             csrf: s.csrf,
@@ -199,25 +232,50 @@ impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
     type Error = AuthError;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        let refuse = |e: AuthError| rocket::data::Outcome::Error((Status::Forbidden, e));
         let Outcome::Success(member) = req.guard::<Member>().await else {
-            return refuse(AuthError::NotLoggedIn);
+            return rocket::data::Outcome::Error((Status::Forbidden, AuthError::NotLoggedIn));
         };
-        if !matches!(req.guard::<SameOrigin>().await, Outcome::Success(_)) {
-            return refuse(AuthError::CrossSite);
-        }
-        let unreadable = |e: BodyError| rocket::data::Outcome::Error((e.status(), e.into()));
-        let posted = match body::decoded(req, data).await {
-            Ok(posted) => posted,
-            Err(e) => return unreadable(e),
+        checked(req, data, member).await
+    }
+}
+
+/// `CsrfForm` for the enrolment page and logout: the same checks, for `Enrolling` accounts.
+pub struct EnrolForm<T = NoFields>(pub CsrfForm<T>);
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r>> FromData<'r> for EnrolForm<T> {
+    type Error = AuthError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        let Outcome::Success(Enrolling(member)) = req.guard::<Enrolling>().await else {
+            return rocket::data::Outcome::Error((Status::Forbidden, AuthError::NotLoggedIn));
         };
-        if !accounts::csrf_matches(member.csrf(), body::first(posted, "csrf")) {
-            return refuse(AuthError::BadToken);
-        }
-        match body::typed(posted) {
-            Ok(fields) => rocket::data::Outcome::Success(CsrfForm { member, fields }),
-            Err(e) => unreadable(e),
-        }
+        checked(req, data, member).await.map(EnrolForm)
+    }
+}
+
+/// The checks of `CsrfForm` after the guard found `member`: same origin, then the CSRF token,
+/// then the form's own fields.
+async fn checked<'r, T: FromForm<'r>>(
+    req: &'r Request<'_>,
+    data: Data<'r>,
+    member: Member,
+) -> rocket::data::Outcome<'r, CsrfForm<T>, AuthError> {
+    let refuse = |e: AuthError| rocket::data::Outcome::Error((Status::Forbidden, e));
+    if !matches!(req.guard::<SameOrigin>().await, Outcome::Success(_)) {
+        return refuse(AuthError::CrossSite);
+    }
+    let unreadable = |e: BodyError| rocket::data::Outcome::Error((e.status(), e.into()));
+    let posted = match body::decoded(req, data).await {
+        Ok(posted) => posted,
+        Err(e) => return unreadable(e),
+    };
+    if !accounts::csrf_matches(member.csrf(), body::first(posted, "csrf")) {
+        return refuse(AuthError::BadToken);
+    }
+    match body::typed(posted) {
+        Ok(fields) => rocket::data::Outcome::Success(CsrfForm { member, fields }),
+        Err(e) => unreadable(e),
     }
 }
 
@@ -266,7 +324,7 @@ impl<'r> FromForm<'r> for NoFields {
 /// `/\evil`) would turn the login into an open redirect. It must also be a valid URI path as it
 /// stands (no space, no non-ASCII): the redirect sends it unchanged, and Rocket answers a
 /// `Location` it cannot parse with a 500.
-fn local_path(terug: &str) -> Option<&str> {
+pub(super) fn local_path(terug: &str) -> Option<&str> {
     let local = terug.starts_with('/')
         && !terug.starts_with("//")
         && !terug.contains('\\')
@@ -301,14 +359,16 @@ async fn login(
     let Fields(Login { email, password, terug }) = form;
     let terug = local_path(terug).unwrap_or(HOME);
     match accounts::login(&app.db, email, password, &client.describe(), app.now()).await {
-        Ok(session) => {
-            let cookie = Cookie::build((SESSION_COOKIE, session.token))
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .path("/")
-                .secure(app.settings.base_url.starts_with("https://"));
-            cookies.add(cookie);
-            Ok(Answer::Redirect(Redirect::to(terug.to_owned())))
+        Ok(LoginStep::Done(session)) => {
+            cookies.add(cookie(app, SESSION_COOKIE, session.token));
+            // Without two-step login (else this would be `Code`): an administrator who must have
+            // it goes to enrolment first.
+            let must_enrol = accounts::two_factor::required_for(session.role, app.settings.require_2fa);
+            Ok(Answer::Redirect(Redirect::to(if must_enrol { ENROL } else { terug }.to_owned())))
+        }
+        Ok(LoginStep::Code(pending)) => {
+            cookies.add(cookie(app, super::two_factor::PENDING_COOKIE, pending.token));
+            Ok(Answer::Redirect(Redirect::to(super::two_factor::code_page_uri(terug))))
         }
         Err(e @ (AccountsError::WrongCredentials | AccountsError::TooManyAttempts)) => {
             let status = match e {
@@ -322,8 +382,20 @@ async fn login(
     }
 }
 
+/// A cookie of peil's: only for HTTP (no script reads it), only from peil's own pages, secure on
+/// https.
+pub(super) fn cookie(app: &App, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .secure(app.settings.base_url.starts_with("https://"))
+        .build()
+}
+
 #[post("/uitloggen", data = "<form>")]
-async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, Error> {
+async fn logout(form: EnrolForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, Error> {
+    let EnrolForm(form) = form;
     accounts::logout(&app.db, &form.member.token_hash, &form.member.email, app.now()).await?;
     cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
@@ -388,9 +460,16 @@ fn not_logged_in(req: &Request<'_>) -> Answer {
     }
 }
 
+/// Refused. An administrator whom `require_2fa` keeps out is sent to enrolment instead, when the
+/// request was for a page.
 #[catch(403)]
-fn forbidden() -> (Status, Template) {
-    forbidden_page()
+fn forbidden(req: &Request<'_>) -> Answer {
+    let must_enrol = matches!(&req.local_cache(|| Looked(Ok(None))).0, Ok(Some(m)) if m.must_enrol);
+    if must_enrol && req.method() == Method::Get {
+        Answer::Redirect(Redirect::to(ENROL))
+    } else {
+        Answer::Page(forbidden_page())
+    }
 }
 
 fn forbidden_page() -> (Status, Template) {
