@@ -6,6 +6,7 @@
 use std::process::{Command, Output};
 
 use peil::accounts::Role;
+use rocket::http::Method;
 
 use super::{Browser, audited, element, enrol, now_code};
 use crate::helpers::{TestApp, repo};
@@ -57,6 +58,27 @@ async fn with_require_2fa_an_administrator_without_it_reaches_only_enrolment() {
     // Werkgroep accounts may enrol but are not forced.
     let werkgroep = app.login_as("wim@example.org", Role::Werkgroep).await;
     assert_eq!(werkgroep.get("/werkgroep").await.0, 200);
+}
+
+#[tokio::test]
+async fn with_require_2fa_every_beheer_page_sends_an_administrator_without_it_to_enrolment() {
+    let app = TestApp::spawn_configured(|s| s.require_2fa = true).await;
+    let admin = app.login_as("ada@example.org", Role::Admin).await;
+    let routes: Vec<_> = app.routes.iter().filter(|r| r.uri.starts_with("/beheer")).collect();
+    assert!(routes.len() >= 30, "{routes:#?}");
+    let users = app.count("SELECT COUNT(*) FROM users").await;
+    for route in routes {
+        let path = route.example_path();
+        if route.method == Method::Get {
+            let response = admin.client.get(format!("{}{path}", app.url)).send().await.unwrap();
+            assert_eq!(response.status(), 303, "GET {path}");
+            assert_eq!(crate::helpers::location(&response), "/account/tweestaps", "GET {path}");
+        } else {
+            let (status, _) = admin.post(&path, &[("email", "eve@example.org"), ("role", "admin")]).await;
+            assert_eq!(status, 403, "{} {path}", route.method);
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users, "nothing was written");
 }
 
 #[tokio::test]
