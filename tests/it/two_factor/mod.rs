@@ -1,6 +1,7 @@
 //! Two-step login over real HTTP, with the app's clock: enrolling with the secret the page shows,
 //! the codes an authenticator app would compute from it (in the test, with `totp-rs`), the login's
-//! second step and its refusals, recovery codes, and that the pending login opens no page.
+//! second step and its refusals, recovery codes, that the pending login opens no page, and that
+//! a copy of the database gives away neither the secret nor the recovery codes.
 //! `require_2fa` and the resets for a lost phone are in `required`.
 
 mod required;
@@ -246,4 +247,42 @@ async fn an_account_turns_two_step_login_off_with_a_current_code() {
 
     let browser = Browser::new(&app);
     assert_eq!(browser.password("wim@example.org", "/werkgroep").await, "/werkgroep");
+}
+
+#[tokio::test]
+async fn a_copy_of_the_database_holds_neither_the_secret_nor_the_recovery_codes() {
+    let app = TestApp::spawn().await;
+    let session = app.login_as("wim@example.org", Role::Werkgroep).await;
+    let (totp, codes) = enrol(&app, &session).await;
+    let secret = totp.secret().as_ref().to_vec();
+    let base32 = totp.secret().to_base32();
+
+    // Every value two-step login stored, as text.
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT nonce, last_step FROM two_factor").fetch_all(&app.pool).await.unwrap();
+    let hashes: Vec<String> =
+        sqlx::query_scalar("SELECT code_hash FROM recovery_codes").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(hashes.len(), 10);
+    let stored = format!("{rows:?} {hashes:?}").to_lowercase();
+    assert!(!stored.contains(&base32.to_lowercase()));
+    for code in &codes {
+        assert!(!stored.contains(&code.replace('-', "")) && !stored.contains(code.as_str()), "{code}");
+    }
+    if crate::pg::on_postgres() {
+        return;
+    }
+    // On SQLite, the files themselves (the database and its write-ahead log).
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(app.dir.path()).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("peil.db") {
+            bytes.extend(std::fs::read(entry.path()).unwrap());
+        }
+    }
+    assert!(!bytes.is_empty());
+    let found = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(!found(&secret), "the raw secret");
+    assert!(!found(base32.as_bytes()), "the secret in base32");
+    for code in &codes {
+        assert!(!found(code.as_bytes()) && !found(code.replace('-', "").as_bytes()), "{code}");
+    }
 }
