@@ -56,10 +56,21 @@ pub enum AuditAction {
     /// The answers of an identified round read with the names of those who gave them
     /// (`/beheer/rondes/<id>/antwoorden`).
     AnswersViewed,
+    /// Two-step login turned on by the account itself (enrolment confirmed with a code).
+    TwoFactorEnabled,
+    /// Two-step login turned off by the account itself, with a current code.
+    TwoFactorDisabled,
+    /// Two-step login turned off for someone else (a lost phone), by an administrator or
+    /// `peil user reset-2fa`.
+    TwoFactorReset,
+    /// A recovery code used for a login's second step.
+    RecoveryCodeUsed,
+    /// A wrong or reused code at a login's second step (the password was right).
+    TwoFactorFailed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -93,6 +104,11 @@ impl AuditAction {
         AuditAction::RegisterEntered,
         AuditAction::RegisterEntryUndone,
         AuditAction::AnswersViewed,
+        AuditAction::TwoFactorEnabled,
+        AuditAction::TwoFactorDisabled,
+        AuditAction::TwoFactorReset,
+        AuditAction::RecoveryCodeUsed,
+        AuditAction::TwoFactorFailed,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -136,6 +152,11 @@ impl AuditAction {
             AuditAction::RegisterEntered => "Ingevoerd in register",
             AuditAction::RegisterEntryUndone => "Invoer in register ongedaan gemaakt",
             AuditAction::AnswersViewed => "Antwoorden met naam gelezen",
+            AuditAction::TwoFactorEnabled => "Tweestapsverificatie aangezet",
+            AuditAction::TwoFactorDisabled => "Tweestapsverificatie uitgezet",
+            AuditAction::TwoFactorReset => "Tweestapsverificatie gereset",
+            AuditAction::RecoveryCodeUsed => "Herstelcode gebruikt",
+            AuditAction::TwoFactorFailed => "Tweede stap mislukt",
         }
     }
 
@@ -174,6 +195,11 @@ impl AuditAction {
             AuditAction::RegisterEntered => "register_entered",
             AuditAction::RegisterEntryUndone => "register_entry_undone",
             AuditAction::AnswersViewed => "answers_viewed",
+            AuditAction::TwoFactorEnabled => "two_factor_enabled",
+            AuditAction::TwoFactorDisabled => "two_factor_disabled",
+            AuditAction::TwoFactorReset => "two_factor_reset",
+            AuditAction::RecoveryCodeUsed => "recovery_code_used",
+            AuditAction::TwoFactorFailed => "two_factor_failed",
         }
     }
 }

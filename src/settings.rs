@@ -82,6 +82,10 @@ pub struct Settings {
     pub header_timeout_secs: u64,
     /// Seconds a connection may be silent in both directions after its first head.
     pub idle_timeout_secs: u64,
+    /// Administrators must use two-step login (a code from an authenticator app after the
+    /// password): one without it reaches only the enrolment page. Werkgroep accounts may turn it
+    /// on but are never forced.
+    pub require_2fa: bool,
     /// `[organisation]`: the name that signs the mails and is the sender's display name, and
     /// the address and number pages and mails give for "neem contact op". All optional.
     pub organisation: Organisation,
@@ -115,6 +119,7 @@ impl Default for Settings {
             max_connections_per_client: 64,
             header_timeout_secs: 10,
             idle_timeout_secs: 30,
+            require_2fa: false,
             organisation: Organisation::default(),
         }
     }

@@ -11,7 +11,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::password::verify;
-use super::session::{self, LoginSession};
+use super::session;
+use super::two_factor::{self, LoginStep};
 use super::{AccountsError, Role, UserId};
 use crate::audit::{self, AuditAction};
 use crate::db::{Backend, Db, Timestamp, Write};
@@ -40,7 +41,8 @@ struct Account {
     password_hash: String,
 }
 
-/// Checks `email` and `password` and starts a session. `ip` is the client's address as the web
+/// Checks `email` and `password` and starts a session, or, for an account with two-step login,
+/// a pending login that waits for its code (`two_factor::second_step`). `ip` is the client's address as the web
 /// edge decides it; it is only counted and written to the audit log. Text that is no address (by
 /// the rule accounts are added with) finds no account, is counted and answered like one, and is
 /// recorded as `NOT_AN_ADDRESS`, never as typed.
@@ -50,7 +52,7 @@ pub async fn login(
     password: &str,
     ip: &str,
     now: DateTime<Utc>,
-) -> Result<LoginSession, AccountsError> {
+) -> Result<LoginStep, AccountsError> {
     let capped: String = email.chars().take(MAX_EMAIL_CHARS).collect();
     let address = EmailAddress::parse(&capped).ok();
     let typed = address.as_ref().map_or(NOT_AN_ADDRESS, EmailAddress::as_str);
@@ -77,6 +79,14 @@ pub async fn login(
         w.commit().await?;
         return Err(AccountsError::WrongCredentials);
     };
+    if two_factor::enabled(&mut w, account.id).await? {
+        // Not forgiven yet, and this attempt stays counted: otherwise someone who knows the
+        // password could reset the limit on codes by typing it again between guesses. The
+        // second step forgives once it passes.
+        let pending = two_factor::start(&mut w, account.id, now).await?;
+        w.commit().await?;
+        return Ok(LoginStep::Code(pending));
+    }
     // A success forgives this client's typos for the address, this attempt's reservation
     // included. Other clients' failures stay: a guesser is not reset by the real user's login.
     sqlx::query("DELETE FROM login_attempts WHERE email = $1 AND ip = $2")
@@ -88,12 +98,17 @@ pub async fn login(
     let started = session::create(&mut w, account.id, typed.to_owned(), account.role, now).await?;
     audit::record(&mut w, now, Some(typed), AuditAction::Login, &detail).await?;
     w.commit().await?;
-    Ok(started)
+    Ok(LoginStep::Done(started))
 }
 
 /// Records an attempt on `email` from `ip`, unless one of the limits is used up: then `false`
 /// and nothing recorded. Old attempts are deleted on the way, which keeps the table at one window.
-async fn reserve(db: &Db, email: &str, ip: &str, now: DateTime<Utc>) -> Result<bool, AccountsError> {
+pub(super) async fn reserve(
+    db: &Db,
+    email: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountsError> {
     let mut w = db.write().await?;
     if db.backend() == Backend::Postgres {
         // SQLite's write turn already lets one transaction count at a time. PostgreSQL's would

@@ -1,7 +1,8 @@
 //! Accounts of the people who work in peil: administrators and werkgroep members. Owns users and
 //! their roles, one-time password links (`password`), logging in with its rate limit (`login`),
 //! login sessions with their expiry (`session`), and removing accounts and changing roles without
-//! ever leaving no administrator (`manage`). The web guards and the CLI are thin edges
+//! ever leaving no administrator (`manage`), and the optional two-step login with an
+//! authenticator app (`two_factor`). The web guards and the CLI are thin edges
 //! over these functions; every change writes its audit row in the same transaction.
 
 mod login;
@@ -9,6 +10,7 @@ mod manage;
 mod password;
 mod session;
 pub mod setup;
+pub mod two_factor;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -26,6 +28,7 @@ pub use password::{LINK_VALID_HOURS, LinkInfo, new_password_link, password_link,
 pub use session::{
     ABSOLUTE_HOURS, IDLE_MINUTES, LoginSession, SessionUser, csrf_matches, logout, session_user,
 };
+pub use two_factor::{LoginStep, TwoFactorError};
 
 crate::db::id!(
     /// A row of `users`.
@@ -116,6 +119,8 @@ pub struct User {
     pub role: Role,
     /// False until the password link has been used.
     pub has_password: bool,
+    /// Two-step login is on.
+    pub two_factor: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -196,19 +201,24 @@ struct UserRow {
     role: Role,
     password_hash: String,
     created_at: Timestamp,
+    /// `two_factor.enabled_at`: NULL while two-step login is off or unfinished.
+    enabled_at: Option<String>,
 }
 
 /// Every account, oldest first. A `created_at` that is not a stored moment is an error, not 1970.
 pub async fn list_users(pool: &Pool) -> Result<Vec<User>, AccountsError> {
-    let rows: Vec<UserRow> =
-        sqlx::query_as("SELECT id, email, role, password_hash, created_at FROM users ORDER BY id")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<UserRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.role, u.password_hash, u.created_at, t.enabled_at \
+         FROM users u LEFT JOIN two_factor t ON t.user_id = u.id ORDER BY u.id",
+    )
+    .fetch_all(pool)
+    .await?;
     let users = rows.into_iter().map(|row| User {
         id: row.id,
         email: row.email,
         role: row.role,
         has_password: !row.password_hash.is_empty(),
+        two_factor: row.enabled_at.is_some(),
         created_at: row.created_at.at(),
     });
     Ok(users.collect())

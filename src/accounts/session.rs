@@ -35,6 +35,8 @@ pub struct SessionUser {
     pub csrf: String,
     /// SHA-256 of the cookie's token: enough to end the session, useless to start one.
     pub token_hash: String,
+    /// Whether the account has two-step login on (for `require_2fa`).
+    pub two_factor: bool,
 }
 
 /// Stores a new session for `user`, in the caller's transaction.
@@ -69,6 +71,8 @@ struct Live {
     email: String,
     #[sqlx(try_from = "String")]
     role: Role,
+    /// `two_factor.enabled_at`, NULL when two-step login is off or unfinished.
+    enabled_at: Option<String>,
 }
 
 /// The account behind the cookie `token`, if its session is live; refreshes `last_seen_at`.
@@ -81,8 +85,9 @@ pub async fn session_user(
 ) -> Result<Option<SessionUser>, AccountsError> {
     let token_hash = crypto::sha256_hex(token);
     let live: Option<Live> = sqlx::query_as(
-        "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id, u.email, u.role \
-         FROM login_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.id, u.email, u.role, t.enabled_at \
+         FROM login_sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN two_factor t ON t.user_id = u.id WHERE s.token_hash = $1",
     )
     .bind(&token_hash)
     .fetch_optional(db.read())
@@ -113,6 +118,7 @@ pub async fn session_user(
         role: live.role,
         csrf: live.csrf_token,
         token_hash,
+        two_factor: live.enabled_at.is_some(),
     }))
 }
 

@@ -1,6 +1,6 @@
 //! `peil user ...` (also `peil accounts ...`) and `peil audit`: accounts from the command line, for
 //! the administrator who has shell access (adding the first werkgroep members, removing someone
-//! who left, or an administrator who lost access), and the audit log for whoever has to answer
+//! who left, or an administrator who lost access or their phone), and the audit log for whoever has to answer
 //! "who saw what, when".
 
 use std::process::ExitCode;
@@ -26,6 +26,11 @@ pub enum UserCommand {
     /// Remove an account: its login sessions and password link end at once. The last
     /// administrator cannot be removed.
     Remove { email: String },
+    /// Turn two-step login off for an account whose phone is lost (for the last administrator,
+    /// whom no other can reset on the accounts page). It logs in with its password alone and can
+    /// turn it on again.
+    #[command(name = "reset-2fa")]
+    Reset2fa { email: String },
     /// Give an account another role; it holds from the account's next request. The last
     /// administrator cannot be made werkgroep.
     Role {
@@ -105,11 +110,29 @@ pub async fn run(command: UserCommand, settings: &Settings, db: &Db) -> anyhow::
                 Err(e) => refuse(&e),
             }
         }
+        UserCommand::Reset2fa { email } => {
+            match accounts::two_factor::reset(db, &email, None, super::now()).await {
+                Ok(true) => {
+                    println!(
+                        "two-step login of {} is reset; it logs in with its password alone and can turn it on again",
+                        email.trim()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(false) => {
+                    println!("{} has no two-step login; nothing changed", email.trim());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(accounts::TwoFactorError::Accounts(e)) => refuse(&e),
+                Err(e) => Err(e.into()),
+            }
+        }
         UserCommand::List => {
             let users = accounts::list_users(db.read()).await?;
             super::output::print_lines(users.iter().map(|user| {
                 let password = if user.has_password { "" } else { "\t(no password yet)" };
-                format!("{}\t{}{password}", user.email, user.role.as_str())
+                let two_step = if user.two_factor { "\t(two-step login)" } else { "" };
+                format!("{}\t{}{password}{two_step}", user.email, user.role.as_str())
             }))?;
             Ok(ExitCode::SUCCESS)
         }

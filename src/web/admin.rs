@@ -2,7 +2,7 @@
 //! `/beheer/gebruikers` with the recent audit log, the whole log (`logbook`) and the mail's
 //! delivery (`mail`). The accounts page adds an account, showing its one-time password link to hand over (peil does not mail it: the link is
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
-//! account (after a confirmation page) are in `manage`.
+//! account (after a confirmation page) are in `manage`, with resetting someone's two-step login.
 
 mod attendance;
 mod contacts;
@@ -52,6 +52,7 @@ pub fn routes() -> Vec<Route> {
         manage::change_role,
         manage::remove,
         manage::password_link,
+        manage::reset_two_factor,
         logbook::logbook,
         start::start,
         jobs::list,
@@ -148,6 +149,7 @@ struct UserRow {
     /// As the role select sends it (`Role::as_str`).
     role_name: &'static str,
     has_password: bool,
+    two_factor: bool,
     created: String,
     /// The administrator looking at the page.
     is_you: bool,
@@ -199,6 +201,7 @@ async fn page(admin: &Admin, app: &App, status: Status, form: Form, outcome: Out
             role: u.role.label(),
             role_name: u.role.as_str(),
             has_password: u.has_password,
+            two_factor: u.two_factor,
             created: crate::time::dutch(u.created_at),
             is_you: u.id == admin.id,
         })

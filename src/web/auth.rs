@@ -1,19 +1,13 @@
 //! Logging in and out, setting a password through a link, and the guards every staff page uses:
-//! `Member` (any logged-in account), `Admin` (administrators only), `SameOrigin` and the CSRF data
-//! guard `CsrfForm<T>`. Rocket has no CSRF protection of its own; this module is it.
+//! `Member` (any logged-in account), `Admin` (administrators only), and from `csrf` `SameOrigin`
+//! and the CSRF data guard `CsrfForm<T>`. Rocket has no CSRF protection of its own; these are it.
 //!
-//! CSRF defence, in two layers. (1) Every state-changing form of a logged-in user carries the
-//! session's synchronizer token (`csrf` field), compared in constant time before the form's own
-//! fields are typed. (2) A POST must come from peil's own pages: `Sec-Fetch-Site`, when sent,
-//! must be `same-origin` or `none`, and `Origin`, when sent, must equal the origin of `base_url`.
-//! Browsers set both headers themselves and scripts cannot forge them. The login form has no
-//! session yet, so it is protected by (2) alone (login CSRF, logging a victim into an attacker's
-//! account): every browser that could be lured into a cross-site POST sends `Origin` with it,
-//! which made a signed double-submit cookie unnecessary. The session cookie's `SameSite=Strict`
-//! is a third layer, not relied on alone.
+//! With `require_2fa`, an administrator without two-step login is logged in but `Member` (and so
+//! `Admin` and `CsrfForm`) refuses them; only `Enrolling` and `EnrolForm` (the enrolment page and
+//! logout) let them through, and the 403 catcher sends a page request to enrolment.
+//!
+//! The CSRF defence (`SameOrigin`, `CsrfForm`, `EnrolForm`, `CsrfBody`) is in `csrf`.
 
-use rocket::data::{Data, FromData};
-use rocket::form::{self, FromForm, ValueField};
 use rocket::http::uri::Origin;
 use rocket::http::{Cookie, CookieJar, Method, SameSite, Status};
 use rocket::request::{FromRequest, Outcome};
@@ -21,20 +15,26 @@ use rocket::response::Redirect;
 use rocket::{Catcher, Request, Route, State, catch, catchers, get, post, routes, uri};
 use rocket_dyn_templates::{Template, context};
 
-use super::body::{self, BodyError, Fields};
+use super::body::{BodyError, Fields};
 use super::client::ClientAddress;
 use super::link::{self, Admitted};
 use super::{App, Error};
-use crate::accounts::{self, AccountsError, Role, UserId};
+use crate::accounts::{self, AccountsError, LoginStep, Role, UserId};
+
+mod csrf;
+
+pub use csrf::{CsrfBody, CsrfForm, EnrolForm, NoFields, SameOrigin};
 
 /// The session cookie: a random token whose SHA-256 is the session's key in the database.
 pub const SESSION_COOKIE: &str = "peil_sessie";
 /// Where a login goes when the login page was not reached from another page.
-const HOME: &str = "/werkgroep";
+pub(super) const HOME: &str = "/werkgroep";
+/// The enrolment page for two-step login.
+pub(super) const ENROL: &str = "/account/tweestaps";
 
 /// A redirect, or a page with its status.
 #[derive(rocket::Responder)]
-enum Answer {
+pub(super) enum Answer {
     Redirect(Redirect),
     Page((Status, Template)),
 }
@@ -56,6 +56,8 @@ pub struct Member {
     pub role: Role,
     csrf: String,
     token_hash: String,
+    /// `require_2fa` holds for this account and it has no two-step login yet.
+    must_enrol: bool,
 }
 
 impl Member {
@@ -86,6 +88,8 @@ pub enum AuthError {
     Body(#[from] BodyError),
     #[error("could not look up the session")]
     Lookup,
+    #[error("two-step login must be turned on first")]
+    MustEnrol,
 }
 
 #[rocket::async_trait]
@@ -93,8 +97,29 @@ impl<'r> FromRequest<'r> for Member {
     type Error = AuthError;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match Enrolling::from_request(req).await {
+            Outcome::Success(Enrolling(member)) if member.must_enrol => {
+                Outcome::Error((Status::Forbidden, AuthError::MustEnrol))
+            }
+            Outcome::Success(Enrolling(member)) => Outcome::Success(member),
+            Outcome::Error(e) => Outcome::Error(e),
+            Outcome::Forward(status) => Outcome::Forward(status),
+        }
+    }
+}
+
+/// A logged-in account, also one that `require_2fa` keeps out of every other page until it has
+/// turned two-step login on: for the enrolment page and logout only.
+#[derive(Clone, Debug)]
+pub struct Enrolling(pub Member);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Enrolling {
+    type Error = AuthError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         match &req.local_cache_async(async { Looked(look_up(req).await) }).await.0 {
-            Ok(Some(member)) => Outcome::Success(member.clone()),
+            Ok(Some(member)) => Outcome::Success(Enrolling(member.clone())),
             Ok(None) => Outcome::Error((Status::Unauthorized, AuthError::NotLoggedIn)),
             Err(()) => Outcome::Error((Status::InternalServerError, AuthError::Lookup)),
         }
@@ -106,9 +131,11 @@ async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
         return Ok(None);
     };
     let app = req.rocket().state::<App>().ok_or(())?;
+    let require_2fa = app.settings.require_2fa;
     match accounts::session_user(&app.db, &token, app.now()).await {
         Ok(found) => Ok(found.map(|s| Member {
             id: s.user,
+            must_enrol: !s.two_factor && accounts::two_factor::required_for(s.role, require_2fa),
             email: s.email,
             role: s.role,
             csrf: s.csrf,
@@ -147,126 +174,11 @@ impl<'r> FromRequest<'r> for Admin {
     }
 }
 
-/// The request came from peil's own pages (see the module comment); 403 otherwise.
-pub struct SameOrigin;
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for SameOrigin {
-    type Error = AuthError;
-
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let base_url =
-            req.rocket().state::<App>().map(|app| app.settings.base_url.as_str()).unwrap_or_default();
-        if same_origin(req.headers().get_one("Sec-Fetch-Site"), req.headers().get_one("Origin"), base_url) {
-            Outcome::Success(SameOrigin)
-        } else {
-            Outcome::Error((Status::Forbidden, AuthError::CrossSite))
-        }
-    }
-}
-
-fn same_origin(fetch_site: Option<&str>, origin: Option<&str>, base_url: &str) -> bool {
-    let site_ok = fetch_site.is_none_or(|site| matches!(site, "same-origin" | "none"));
-    // Under `Referrer-Policy: no-referrer` (every peil page) browsers send `Origin: null` even
-    // for a same-origin form post; then `Sec-Fetch-Site`, which they also send, must vouch.
-    let vouched_null = origin == Some("null") && fetch_site == Some("same-origin");
-    let origin_ok =
-        vouched_null || origin.is_none_or(|origin| origin.eq_ignore_ascii_case(origin_of(base_url)));
-    site_ok && origin_ok
-}
-
-/// `https://host:port` of a URL, without path or trailing slash.
-fn origin_of(url: &str) -> &str {
-    let Some(scheme_end) = url.find("://") else { return url };
-    let authority_start = scheme_end + 3;
-    match url[authority_start..].find(['/', '?', '#']) {
-        Some(end) => &url[..authority_start + end],
-        None => url,
-    }
-}
-
-/// A form posted by a logged-in user from peil's own pages with the session's CSRF token: the
-/// data guard for every state-changing POST. Refuses with 403 otherwise, before the handler runs
-/// and before `T` sees the fields. `T` types the form's own fields and passes over `csrf`, checked
-/// here; the logout button has none of its own.
-pub struct CsrfForm<T = NoFields> {
-    pub member: Member,
-    pub fields: T,
-}
-
-#[rocket::async_trait]
-impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
-    type Error = AuthError;
-
-    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        let refuse = |e: AuthError| rocket::data::Outcome::Error((Status::Forbidden, e));
-        let Outcome::Success(member) = req.guard::<Member>().await else {
-            return refuse(AuthError::NotLoggedIn);
-        };
-        if !matches!(req.guard::<SameOrigin>().await, Outcome::Success(_)) {
-            return refuse(AuthError::CrossSite);
-        }
-        let unreadable = |e: BodyError| rocket::data::Outcome::Error((e.status(), e.into()));
-        let posted = match body::decoded(req, data).await {
-            Ok(posted) => posted,
-            Err(e) => return unreadable(e),
-        };
-        if !accounts::csrf_matches(member.csrf(), body::first(posted, "csrf")) {
-            return refuse(AuthError::BadToken);
-        }
-        match body::typed(posted) {
-            Ok(fields) => rocket::data::Outcome::Success(CsrfForm { member, fields }),
-            Err(e) => unreadable(e),
-        }
-    }
-}
-
-/// `CsrfForm` for a form whose fields are not fixed (the form preview posts a form's questions):
-/// the same checks, then every field as posted, without `csrf`.
-pub struct CsrfBody {
-    pub posted: crate::forms::validate::Posted,
-}
-
-#[rocket::async_trait]
-impl<'r> FromData<'r> for CsrfBody {
-    type Error = AuthError;
-
-    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> rocket::data::Outcome<'r, Self> {
-        match CsrfForm::<NoFields>::from_data(req, data).await {
-            rocket::data::Outcome::Success(_) => {
-                let mut posted = body::decoded_again(req);
-                posted.remove("csrf");
-                rocket::data::Outcome::Success(CsrfBody { posted })
-            }
-            rocket::data::Outcome::Error(e) => rocket::data::Outcome::Error(e),
-            rocket::data::Outcome::Forward(f) => rocket::data::Outcome::Forward(f),
-        }
-    }
-}
-
-/// The fields of a form that posts nothing but its CSRF token.
-pub struct NoFields;
-
-#[rocket::async_trait]
-impl<'r> FromForm<'r> for NoFields {
-    type Context = ();
-
-    fn init(_: form::Options) {}
-
-    fn push_value((): &mut (), _: ValueField<'r>) {}
-
-    async fn push_data((): &mut (), _: form::DataField<'r, '_>) {}
-
-    fn finalize((): ()) -> form::Result<'r, Self> {
-        Ok(NoFields)
-    }
-}
-
 /// `terug` when it is a path on this site; anything else (`//evil.example`, `https://...`,
 /// `/\evil`) would turn the login into an open redirect. It must also be a valid URI path as it
 /// stands (no space, no non-ASCII): the redirect sends it unchanged, and Rocket answers a
 /// `Location` it cannot parse with a 500.
-fn local_path(terug: &str) -> Option<&str> {
+pub(super) fn local_path(terug: &str) -> Option<&str> {
     let local = terug.starts_with('/')
         && !terug.starts_with("//")
         && !terug.contains('\\')
@@ -301,14 +213,16 @@ async fn login(
     let Fields(Login { email, password, terug }) = form;
     let terug = local_path(terug).unwrap_or(HOME);
     match accounts::login(&app.db, email, password, &client.describe(), app.now()).await {
-        Ok(session) => {
-            let cookie = Cookie::build((SESSION_COOKIE, session.token))
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .path("/")
-                .secure(app.settings.base_url.starts_with("https://"));
-            cookies.add(cookie);
-            Ok(Answer::Redirect(Redirect::to(terug.to_owned())))
+        Ok(LoginStep::Done(session)) => {
+            cookies.add(cookie(app, SESSION_COOKIE, session.token));
+            // Without two-step login (else this would be `Code`): an administrator who must have
+            // it goes to enrolment first.
+            let must_enrol = accounts::two_factor::required_for(session.role, app.settings.require_2fa);
+            Ok(Answer::Redirect(Redirect::to(if must_enrol { ENROL } else { terug }.to_owned())))
+        }
+        Ok(LoginStep::Code(pending)) => {
+            cookies.add(cookie(app, super::two_factor::PENDING_COOKIE, pending.token));
+            Ok(Answer::Redirect(Redirect::to(super::two_factor::code_page_uri(terug))))
         }
         Err(e @ (AccountsError::WrongCredentials | AccountsError::TooManyAttempts)) => {
             let status = match e {
@@ -322,8 +236,20 @@ async fn login(
     }
 }
 
+/// A cookie of peil's: only for HTTP (no script reads it), only from peil's own pages, secure on
+/// https.
+pub(super) fn cookie(app: &App, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .secure(app.settings.base_url.starts_with("https://"))
+        .build()
+}
+
 #[post("/uitloggen", data = "<form>")]
-async fn logout(form: CsrfForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, Error> {
+async fn logout(form: EnrolForm, cookies: &CookieJar<'_>, app: &State<App>) -> Result<Redirect, Error> {
+    let EnrolForm(form) = form;
     accounts::logout(&app.db, &form.member.token_hash, &form.member.email, app.now()).await?;
     cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok(Redirect::to(uri!(login_page(terug = Option::<&str>::None))))
@@ -388,9 +314,16 @@ fn not_logged_in(req: &Request<'_>) -> Answer {
     }
 }
 
+/// Refused. An administrator whom `require_2fa` keeps out is sent to enrolment instead, when the
+/// request was for a page.
 #[catch(403)]
-fn forbidden() -> (Status, Template) {
-    forbidden_page()
+fn forbidden(req: &Request<'_>) -> Answer {
+    let must_enrol = matches!(&req.local_cache(|| Looked(Ok(None))).0, Ok(Some(m)) if m.must_enrol);
+    if must_enrol && req.method() == Method::Get {
+        Answer::Redirect(Redirect::to(ENROL))
+    } else {
+        Answer::Page(forbidden_page())
+    }
 }
 
 fn forbidden_page() -> (Status, Template) {
@@ -416,29 +349,5 @@ mod tests {
         {
             assert_eq!(local_path(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn the_origin_of_the_base_url_is_scheme_and_authority() {
-        assert_eq!(origin_of("https://peil.example.org/"), "https://peil.example.org");
-        assert_eq!(origin_of("http://127.0.0.1:8000"), "http://127.0.0.1:8000");
-        assert_eq!(origin_of("https://example.org/peil?x"), "https://example.org");
-    }
-
-    #[test]
-    fn posts_from_other_sites_are_refused() {
-        let base = "https://peil.example.org";
-        assert!(same_origin(None, None, base));
-        assert!(same_origin(Some("same-origin"), Some("https://peil.example.org"), base));
-        assert!(same_origin(Some("none"), None, base));
-        assert!(!same_origin(Some("cross-site"), None, base));
-        assert!(!same_origin(Some("same-site"), None, base));
-        assert!(!same_origin(None, Some("https://evil.example"), base));
-        assert!(!same_origin(None, Some("null"), base));
-        assert!(!same_origin(Some("cross-site"), Some("null"), base));
-        assert!(
-            same_origin(Some("same-origin"), Some("null"), base),
-            "what Chromium sends under no-referrer"
-        );
     }
 }

@@ -21,6 +21,7 @@ mod results_view;
 mod setup;
 mod signup;
 mod trends;
+mod two_factor;
 mod unsubscribe;
 mod upload;
 mod view;
@@ -105,6 +106,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .mount("/", setup::routes())
         .mount("/", unsubscribe::routes())
         .mount("/", auth::routes())
+        .mount("/", two_factor::routes())
         .mount("/", admin::routes())
         .mount("/", results::routes())
         .mount("/", report::routes())

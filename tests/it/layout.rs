@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::helpers::repo;
 
 /// Each table and the one top-level module of `src/` whose code may INSERT, UPDATE or DELETE it.
-const OWNERS: [(&str, &str); 23] = [
+const OWNERS: [(&str, &str); 26] = [
     ("anonymous_pool", "responses"),
     ("audit_log", "audit"),
     ("certificates", "certificates"),
@@ -21,6 +21,8 @@ const OWNERS: [(&str, &str); 23] = [
     ("login_sessions", "accounts"),
     ("outbox", "outbox"),
     ("password_links", "accounts"),
+    ("pending_logins", "accounts"),
+    ("recovery_codes", "accounts"),
     ("register_entries", "accreditation"),
     ("register_numbers", "contacts"),
     ("registration_attempts", "signup"),
@@ -30,6 +32,7 @@ const OWNERS: [(&str, &str); 23] = [
     ("session_notices", "signup"),
     ("sessions", "signup"),
     ("setup_tokens", "accounts"),
+    ("two_factor", "accounts"),
     ("users", "accounts"),
 ];
 

@@ -39,5 +39,6 @@ mod signup;
 mod signup_cli;
 mod signup_mail;
 mod start_page;
+mod two_factor;
 mod unlinkable;
 mod without_script;

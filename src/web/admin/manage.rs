@@ -3,6 +3,9 @@
 //! administrator. Removing asks for confirmation first: the form without `bevestigd=ja` shows
 //! what will happen, with the button that posts it again with `bevestigd=ja`.
 //!
+//! Resetting someone's two-step login (a lost phone) is one button, without confirmation: it
+//! takes nothing away but the second step, and is in the audit log.
+//!
 //! An administrator who removes or demotes themself (allowed while another administrator
 //! remains) cannot see `/beheer` any more, so they get a page of their own saying what happened.
 
@@ -11,7 +14,7 @@ use rocket::{State, post};
 use rocket_dyn_templates::{Template, context};
 
 use super::{Outcome, page};
-use crate::accounts::{self, AccountsError, Role};
+use crate::accounts::{self, AccountsError, Role, TwoFactorError, two_factor};
 use crate::web::auth::{Admin, CsrfForm, SESSION_COOKIE};
 use crate::web::{App, Error};
 
@@ -117,6 +120,28 @@ pub(super) async fn password_link(admin: Admin, form: CsrfForm<LinkFor<'_>>, app
             Ok((Status::Ok, Template::render("admin/password_link", context)))
         }
         Err(e) => refused(&admin, app, format!("Er is geen nieuwe link gemaakt voor {email}."), e).await,
+    }
+}
+
+/// The "reset two-step login" button of one account: a lost phone, as `peil user reset-2fa`.
+#[post("/beheer/gebruikers/tweestaps-resetten", data = "<form>")]
+pub(super) async fn reset_two_factor(admin: Admin, form: CsrfForm<LinkFor<'_>>, app: &State<App>) -> Page {
+    let email = form.fields.email;
+    let shown = accounts::normalise_email(email).map(String::from).unwrap_or_else(|_| email.to_owned());
+    match two_factor::reset(&app.db, email, Some(&admin.email), app.now()).await {
+        Ok(true) => {
+            let notice = format!(
+                "De tweestapsverificatie van {shown} is gereset. Die gebruiker logt nu in met alleen het wachtwoord en kan haar opnieuw instellen."
+            );
+            told(&admin, app, notice).await
+        }
+        Ok(false) => {
+            told(&admin, app, format!("{shown} had geen tweestapsverificatie. Er is niets gewijzigd.")).await
+        }
+        Err(TwoFactorError::Accounts(e)) => {
+            refused(&admin, app, format!("De tweestapsverificatie van {shown} is niet gereset."), e).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -17,6 +17,7 @@ mod organisation;
 mod respondent;
 mod rounds;
 mod sessions;
+mod two_factor;
 mod werkgroep;
 
 use std::path::PathBuf;
