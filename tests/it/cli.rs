@@ -120,9 +120,9 @@ fn check_reports_every_problem_with_its_position_and_exits_1() {
     assert!(!report.contains("goed.toml"), "{report}");
 }
 
-/// An anonymous form that asks for an e-mail address, on line 5 from column 9.
-const ASKS_AN_ADDRESS: &str =
-    "title = \"A\"\nanonymous = true\n[[questions]]\nid = \"mail\"\ntype = \"email\"\nlabel = \"E-mail\"\n";
+/// An anonymous form that asks for an e-mail address, on line 6 from column 9.
+const ASKS_AN_ADDRESS: &str = "title = \"A\"\npurpose = \"P\"\nanonymous = true\n[[questions]]\nid = \"mail\"\n\
+     type = \"email\"\nlabel = \"E-mail\"\n";
 
 #[test]
 fn check_prints_a_warning_with_its_position_and_still_passes() {
@@ -133,7 +133,7 @@ fn check_prints_a_warning_with_its_position_and_still_passes() {
     assert!(output.status.success(), "{}", stderr(&output));
     let file = forms.path().join("anoniem.toml").display().to_string();
     let expected =
-        format!("{file}:5:9: warning: this question of an anonymous form asks for an e-mail address");
+        format!("{file}:6:9: warning: this question of an anonymous form asks for an e-mail address");
     assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("1 forms OK: anoniem"), "{}", stdout(&output));
 }
@@ -241,7 +241,7 @@ fn the_service_logs_a_form_files_warning_when_it_starts() {
     let line = warning_rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the warning in the log");
     assert!(
         line.contains(
-            "anoniem.toml:5:9: warning: this question of an anonymous form asks for an e-mail address"
+            "anoniem.toml:6:9: warning: this question of an anonymous form asks for an e-mail address"
         ),
         "{line}"
     );
