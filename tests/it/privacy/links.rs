@@ -96,8 +96,8 @@ async fn the_invitation_and_the_reminder_link_to_the_statement_in_both_parts() {
     assert_eq!(queue_reminders(&app, opened.round, 1, clock.now()).await, 3);
     assert_eq!(mailer.run_once().await.expect("run"), sent(3));
 
-    // `open` opens the round identified, and a mail's links are absolute.
-    let statement = format!("{}/privacy/crisisdienst?ronde=niet-anoniem", app.url);
+    // crisisdienst is anonymous, so is its round; a mail's links are absolute.
+    let statement = format!("{}/privacy/crisisdienst?ronde=anoniem", app.url);
     for mail in server.to("anna@example.org") {
         let body = decoded(&mail);
         assert!(body.contains(&format!("leest u op:\r\n{statement}\r\n")), "the text part:\n{body}");

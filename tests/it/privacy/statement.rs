@@ -33,7 +33,7 @@ async fn an_anonymous_forms_statement_says_nobody_can_tie_the_answers_to_you() {
     }
     assert!(!page.contains("De coördinator ziet uw antwoorden met uw naam"), "{page}");
     // A question of the form, as it is asked.
-    assert!(page.contains("Hoe tevreden bent u"), "{page}");
+    assert!(page.contains("Heeft u de afgelopen 3 maanden contact gehad met de crisisdienst ggz?"), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
