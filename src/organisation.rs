@@ -46,9 +46,7 @@ pub enum OrganisationError {
          after a leading +)"
     )]
     Phone(String),
-    #[error(
-        "organisation.privacy_contact \"{0}\" is not an e-mail address like privacy@example.org"
-    )]
+    #[error("organisation.privacy_contact \"{0}\" is not an e-mail address like privacy@example.org")]
     PrivacyContact(String),
 }
 

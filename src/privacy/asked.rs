@@ -31,10 +31,23 @@ const CATEGORIES: &[(&[&str], &str)] = &[
     (&["big", "big-nummer", "bignummer", "big-registratienummer"], "uw BIG-nummer"),
     (&["agb", "agb-code"], "uw AGB-code"),
     (&["email", "e-mail", "mail", "mailadres", "e-mailadres", "emailadres"], "uw e-mailadres"),
-    (&["telefoon", "telefoonnummer", "mobiel", "06-nummer", "phone", "telephone", "mobile"], "uw telefoonnummer"),
+    (
+        &["telefoon", "telefoonnummer", "mobiel", "06-nummer", "phone", "telephone", "mobile"],
+        "uw telefoonnummer",
+    ),
     (&["adres", "postcode", "woonplaats", "straat", "huisnummer", "address", "zip"], "een adres"),
     (
-        &["naam", "namen", "voornaam", "achternaam", "voorletters", "praktijknaam", "organisatienaam", "name", "surname"],
+        &[
+            "naam",
+            "namen",
+            "voornaam",
+            "achternaam",
+            "voorletters",
+            "praktijknaam",
+            "organisatienaam",
+            "name",
+            "surname",
+        ],
         "uw naam of die van uw praktijk",
     ),
 ];
@@ -60,8 +73,9 @@ impl Asked {
         let mut asked = Asked::default();
         for question in form.questions() {
             let identifies = identifies(question);
-            let free_text = matches!(question.kind, QuestionKind::Text { .. } | QuestionKind::Textarea { .. })
-                && identifies.is_none();
+            let free_text =
+                matches!(question.kind, QuestionKind::Text { .. } | QuestionKind::Textarea { .. })
+                    && identifies.is_none();
             if let Some(what) = identifies
                 && !asked.identifying.contains(&what)
             {

@@ -57,7 +57,8 @@ pub enum Anonymity {
 impl Anonymity {
     /// How the form is used: by its own default (rounds opened by hand) and by every job.
     pub fn of(form: &Form, jobs: &[&Job]) -> Anonymity {
-        let mut uses = std::iter::once(form.anonymous).chain(jobs.iter().map(|j| j.anonymous.unwrap_or(form.anonymous)));
+        let mut uses =
+            std::iter::once(form.anonymous).chain(jobs.iter().map(|j| j.anonymous.unwrap_or(form.anonymous)));
         let first = form.anonymous;
         match uses.all(|a| a == first) {
             true if first => Anonymity::Anonymous,

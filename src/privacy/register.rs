@@ -48,7 +48,9 @@ pub fn entries(forms: &Forms, jobs: &Jobs, setup: Setup<'_>, roles: &[(String, S
             let anonymity = if form.anonymous { Anonymity::Anonymous } else { Anonymity::Identified };
             let mut entry = entry(form, None, anonymity, setup);
             entry.people = all_roles.clone();
-            entry.people.push("wie een coördinator met de hand uitnodigt (elke functie uit de contactlijst)".into());
+            entry
+                .people
+                .push("wie een coördinator met de hand uitnodigt (elke functie uit de contactlijst)".into());
             entry
         })
         .collect();
@@ -79,9 +81,14 @@ fn entry(form: &Form, job: Option<&Job>, anonymity: Anonymity, setup: Setup<'_>)
 
 /// The job's roles as their labels (all roles when it names none), and who registers openly.
 fn audience(job: &Job, roles: &[(String, String)], all: &[String]) -> Vec<String> {
-    let label = |role: &String| roles.iter().find(|(v, _)| v == role).map_or_else(|| role.clone(), |(_, l)| l.clone());
-    let mut people: Vec<String> =
-        if job.audience.roles.is_empty() { all.to_vec() } else { job.audience.roles.iter().map(label).collect() };
+    let label = |role: &String| {
+        roles.iter().find(|(v, _)| v == role).map_or_else(|| role.clone(), |(_, l)| l.clone())
+    };
+    let mut people: Vec<String> = if job.audience.roles.is_empty() {
+        all.to_vec()
+    } else {
+        job.audience.roles.iter().map(label).collect()
+    };
     if !job.audience.wijken.is_empty() {
         people.push(format!("alleen in de wijk(en) {}", job.audience.wijken.join(", ")));
     }
@@ -99,7 +106,9 @@ fn data(form: &Form, job: Option<&Job>, anonymity: Anonymity) -> Vec<String> {
     ];
     data.push(match (form.kind, anonymity) {
         (FormKind::Signup, _) => "aanmeldingen voor bijeenkomsten, de wachtlijst en de aanwezigheid".into(),
-        (_, Anonymity::Anonymous) => "antwoorden, anoniem: zonder naam, uitnodiging of tijdstip (alleen de dag)".into(),
+        (_, Anonymity::Anonymous) => {
+            "antwoorden, anoniem: zonder naam, uitnodiging of tijdstip (alleen de dag)".into()
+        }
         (_, Anonymity::Identified) => "antwoorden, gekoppeld aan de persoon".into(),
         (_, Anonymity::Both) => "antwoorden: anoniem of gekoppeld aan de persoon, per ronde".into(),
     });
@@ -109,8 +118,10 @@ fn data(form: &Form, job: Option<&Job>, anonymity: Anonymity) -> Vec<String> {
     if asked.free_text {
         data.push("open tekst, die gegevens over de persoon of anderen kan bevatten".into());
     }
-    let registers: Vec<&str> =
-        job.and_then(|j| j.signup.as_ref()).map(|s| s.registers.iter().map(|r| r.name.as_str()).collect()).unwrap_or_default();
+    let registers: Vec<&str> = job
+        .and_then(|j| j.signup.as_ref())
+        .map(|s| s.registers.iter().map(|r| r.name.as_str()).collect())
+        .unwrap_or_default();
     if !registers.is_empty() {
         data.push(format!(
             "voor accreditatie: voorletters, achternaam, BIG-nummer of lidnummer ({})",
@@ -125,14 +136,23 @@ fn recipients(form: &Form, job: Option<&Job>, anonymity: Anonymity, setup: Setup
     let mut recipients = Vec::new();
     if form.kind == FormKind::Survey {
         recipients.push(format!("werkgroep: uitkomsten van groepen van ten minste {threshold} mensen"));
-        if anonymity != Anonymity::Anonymous && form.questions().any(|q| q.reading.read_by == ReadBy::Werkgroep) {
+        if anonymity != Anonymity::Anonymous
+            && form.questions().any(|q| q.reading.read_by == ReadBy::Werkgroep)
+        {
             recipients.push("werkgroep: de e-mailadressen die de vragenlijst vraagt".into());
         }
     }
     recipients.push(match (form.kind, anonymity) {
-        (FormKind::Signup, _) => "coördinator (beheerder in peil): aanmeldingen, wachtlijst en aanwezigheid".into(),
-        (_, Anonymity::Anonymous) => "coördinator (beheerder in peil): wie is uitgenodigd en of die antwoordde".into(),
-        _ => "coördinator (beheerder in peil): wie is uitgenodigd, of die antwoordde en de antwoorden met naam".into(),
+        (FormKind::Signup, _) => {
+            "coördinator (beheerder in peil): aanmeldingen, wachtlijst en aanwezigheid".into()
+        }
+        (_, Anonymity::Anonymous) => {
+            "coördinator (beheerder in peil): wie is uitgenodigd en of die antwoordde".into()
+        }
+        _ => {
+            "coördinator (beheerder in peil): wie is uitgenodigd, of die antwoordde en de antwoorden met naam"
+                .into()
+        }
     });
     if let Some(job) = job {
         for register in job.signup.iter().flat_map(|s| &s.registers) {
@@ -140,7 +160,9 @@ fn recipients(form: &Form, job: Option<&Job>, anonymity: Anonymity, setup: Setup
         }
     }
     if setup.mail_relay {
-        recipients.push("de mailprovider die de e-mails aflevert: naam, e-mailadres en de tekst van de e-mail".into());
+        recipients.push(
+            "de mailprovider die de e-mails aflevert: naam, e-mailadres en de tekst van de e-mail".into(),
+        );
     }
     recipients.push("technisch beheerder van de server: de database en de geheime sleutel".into());
     recipients
@@ -151,7 +173,11 @@ pub fn markdown(entries: &[Entry], organisation: &str) -> String {
     let mut out = format!("# Verwerkingsregister van {organisation}: peil\n");
     for e in entries {
         let _ = write!(out, "\n## {} `{}`: {}\n\n", capitalised(e.kind), e.id, e.title);
-        let _ = writeln!(out, "- **Doel:** {}", e.purpose.as_deref().unwrap_or("(niet beschreven in het formulier)"));
+        let _ = writeln!(
+            out,
+            "- **Doel:** {}",
+            e.purpose.as_deref().unwrap_or("(niet beschreven in het formulier)")
+        );
         list(&mut out, "Betrokkenen", &e.people);
         list(&mut out, "Persoonsgegevens", &e.data);
         list(&mut out, "Ontvangers", &e.recipients);
@@ -213,5 +239,9 @@ pub fn sheet(entries: &[Entry]) -> Sheet {
             ]
         })
         .collect();
-    Sheet { name: "verwerkingsregister".into(), headers: HEADERS.iter().map(|h| (*h).to_owned()).collect(), rows }
+    Sheet {
+        name: "verwerkingsregister".into(),
+        headers: HEADERS.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    }
 }

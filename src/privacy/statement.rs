@@ -80,7 +80,9 @@ impl Statement {
             identifying: asked.identifying,
             free_text: asked.free_text,
             registers: registers(&jobs),
-            open_registration: jobs.iter().any(|j| j.open_link || j.signup.as_ref().is_some_and(|s| s.open_registration)),
+            open_registration: jobs
+                .iter()
+                .any(|j| j.open_link || j.signup.as_ref().is_some_and(|s| s.open_registration)),
             werkgroep_reads_addresses: form.questions().any(|q| q.reading.read_by == ReadBy::Werkgroep),
             retention: retention_lines(form, None),
             mail_relay: setup.mail_relay,

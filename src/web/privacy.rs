@@ -43,7 +43,8 @@ fn statement(form: &str, ronde: Option<&str>, app: &State<App>) -> (Status, Temp
     let Some(form) = forms.get(form) else {
         // Not the generic 404 ("Deze link werkt niet"): this address is typed or followed from
         // a page, and the index lists the statements there are.
-        let text = "Er is geen vragenlijst met dit adres. Op /privacy staan de vragenlijsten die in gebruik zijn.";
+        let text =
+            "Er is geen vragenlijst met dit adres. Op /privacy staan de vragenlijsten die in gebruik zijn.";
         let context = context! { title: "Deze vragenlijst bestaat niet", text };
         return (Status::NotFound, Template::render("errors/error", context));
     };

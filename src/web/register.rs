@@ -85,7 +85,10 @@ async fn register(
         return Err(Error::TooManyRegistrations);
     }
     let (signup, privacy) = (facts.signup, &facts.privacy);
-    Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title, signup, privacy }))))
+    Ok(Reply::Page((
+        Status::Ok,
+        Template::render("register/sent", context! { form_title: title, signup, privacy }),
+    )))
 }
 
 /// What the pages say about the round besides its title.

@@ -172,7 +172,8 @@ fn thanks(round: &Round, again: bool) -> Reply {
     let text = round.form.thanks.as_ref().map(|t| t.nl.clone());
     let closes = crate::time::dutch(round.closes_at);
     let privacy = crate::privacy::round_link(round);
-    let context = context! { form_title: &round.title, text, again, anonymous: round.anonymous, closes, privacy };
+    let context =
+        context! { form_title: &round.title, text, again, anonymous: round.anonymous, closes, privacy };
     Reply::Page((Status::Ok, Template::render("respond/thanks", context)))
 }
 

@@ -100,7 +100,10 @@ max = 1
 fn check_reports_every_problem_with_its_position_and_exits_1() {
     let forms = forms_dir(&[
         ("kapot", BROKEN),
-        ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n"),
+        (
+            "goed",
+            "title = \"Goed\"\npurpose = \"P\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n",
+        ),
     ]);
     let mut cli = Cli::new();
     cli.forms = forms.path().to_path_buf();
@@ -391,7 +394,10 @@ fn output_to_a_pipe_carries_no_colour_codes_even_without_no_color() {
 fn check_reports_the_problems_of_forms_and_of_jobs_in_one_run() {
     let forms = forms_dir(&[
         ("kapot", BROKEN),
-        ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n"),
+        (
+            "goed",
+            "title = \"Goed\"\npurpose = \"P\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n",
+        ),
     ]);
     let jobs = tempfile::tempdir().unwrap();
     for (name, text) in [

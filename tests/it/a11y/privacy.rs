@@ -36,4 +36,3 @@ async fn the_statements_and_the_register_pass_axe_and_read_on_a_phone() {
     assert!(too_wide.is_empty(), "pages that scroll sideways:\n{}", too_wide.join("\n"));
     audit.finish().await;
 }
-

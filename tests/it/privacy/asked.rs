@@ -35,7 +35,10 @@ fn a_form_of_choices_only_asks_nothing_identifying_and_no_free_text() {
 #[test]
 fn a_privacy_contact_is_checked_like_the_organisations_address() {
     let with = |value: &str| {
-        Organisation::parse(RawOrganisation { privacy_contact: Some(value.into()), ..RawOrganisation::default() })
+        Organisation::parse(RawOrganisation {
+            privacy_contact: Some(value.into()),
+            ..RawOrganisation::default()
+        })
     };
     assert_eq!(with("fg@").expect_err("no domain"), OrganisationError::PrivacyContact("fg@".into()));
     let organisation = with(" FG@HANoord.nl ").expect("valid");
@@ -46,16 +49,24 @@ fn a_privacy_contact_is_checked_like_the_organisations_address() {
 fn a_form_without_a_purpose_is_warned_at_its_first_line_and_still_passes() {
     let lists = peil::forms::lists_from(&[]).expect("no lists");
     let question = "[[questions]]\nid = \"ok\"\ntype = \"yesno\"\nlabel = \"Tevreden?\"\n";
-    for text in [format!("title = \"T\"\n{question}"), format!("title = \"T\"\npurpose = \" \"\n{question}")] {
-        let (form, warnings) = peil::forms::check_text_warned("forms/t.toml", &text, &lists).expect("it passes");
+    for text in [format!("title = \"T\"\n{question}"), format!("title = \"T\"\npurpose = \" \"\n{question}")]
+    {
+        let (form, warnings) =
+            peil::forms::check_text_warned("forms/t.toml", &text, &lists).expect("it passes");
         assert!(form.purpose.is_none());
         let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].starts_with("forms/t.toml:1:1: warning: the form has no `purpose`"), "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("forms/t.toml:1:1: warning: the form has no `purpose`"),
+            "{warnings:?}"
+        );
     }
-    let (form, warnings) =
-        peil::forms::check_text_warned("forms/t.toml", &format!("title = \"T\"\npurpose = \"Waarom\"\n{question}"), &lists)
-            .expect("it passes");
+    let (form, warnings) = peil::forms::check_text_warned(
+        "forms/t.toml",
+        &format!("title = \"T\"\npurpose = \"Waarom\"\n{question}"),
+        &lists,
+    )
+    .expect("it passes");
     assert_eq!(form.purpose.map(|p| p.nl), Some("Waarom".to_owned()));
     assert!(warnings.is_empty());
 }

@@ -43,10 +43,12 @@ async fn every_page_of_a_survey_links_to_the_statement_of_its_round() {
     let (status, first) = app.get(&links[0]).await;
     assert_eq!(status, 200);
     assert!(links_to(&first, statement), "{first}");
-    let (status, refused) = app.post(&links[0], &[("_page", "0"), ("opmerking", ""), ("_nav", "submit")]).await;
+    let (status, refused) =
+        app.post(&links[0], &[("_page", "0"), ("opmerking", ""), ("_nav", "submit")]).await;
     assert_eq!(status, 422);
     assert!(links_to(&refused, statement), "{refused}");
-    let (status, thanks) = app.post(&links[0], &[("_page", "0"), ("opmerking", "Goed"), ("_nav", "submit")]).await;
+    let (status, thanks) =
+        app.post(&links[0], &[("_page", "0"), ("opmerking", "Goed"), ("_nav", "submit")]).await;
     assert_eq!(status, 200, "{thanks}");
     assert!(links_to(&thanks, statement), "{thanks}");
 

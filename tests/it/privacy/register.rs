@@ -32,13 +32,18 @@ fn register(cli: &Cli, args: &[&str]) -> String {
 fn the_markdown_register_has_an_entry_per_form_and_per_job_with_every_column() {
     let markdown = register(&Cli::new(), &[]);
     for form in ids("forms") {
-        assert!(markdown.contains(&format!("## Formulier `{form}`: ")), "no entry for form {form}:\n{markdown}");
+        assert!(
+            markdown.contains(&format!("## Formulier `{form}`: ")),
+            "no entry for form {form}:\n{markdown}"
+        );
     }
     for job in ids("jobs") {
         assert!(markdown.contains(&format!("## Job `{job}`: ")), "no entry for job {job}:\n{markdown}");
     }
     let entries = ids("forms").len() + ids("jobs").len();
-    for column in ["Doel", "Betrokkenen", "Persoonsgegevens", "Ontvangers", "Bewaartermijn", "Anoniem", "Beveiliging"] {
+    for column in
+        ["Doel", "Betrokkenen", "Persoonsgegevens", "Ontvangers", "Bewaartermijn", "Anoniem", "Beveiliging"]
+    {
         assert_eq!(markdown.matches(&format!("- **{column}:**")).count(), entries, "{column}:\n{markdown}");
     }
     assert!(markdown.contains("## Beveiligingsmaatregelen"), "{markdown}");
@@ -88,7 +93,10 @@ async fn administrators_read_the_register_on_a_page_and_download_it_and_no_one_e
     assert!(start.contains("Verwerkingsregister"), "{start}");
     let (status, page) = admin.get("/beheer/verwerkingsregister").await;
     assert_eq!(status, 200);
-    assert!(page.contains("Formulier <code>crisisdienst</code>: Samenwerking met de crisisdienst ggz"), "{page}");
+    assert!(
+        page.contains("Formulier <code>crisisdienst</code>: Samenwerking met de crisisdienst ggz"),
+        "{page}"
+    );
     assert!(page.contains("<dt>Bewaartermijn</dt>"), "{page}");
     let csv = admin.get_bytes("/beheer/verwerkingsregister.csv").await;
     assert!(csv.starts_with("\u{feff}soort;id;titel;doel;".as_bytes()));

@@ -63,7 +63,10 @@ async fn without_organisation_settings_the_statement_still_names_who_to_ask() {
     let (status, page) = app.get("/privacy/crisisdienst").await;
     assert_eq!(status, 200);
     assert!(page.contains("Verantwoordelijk voor uw gegevens is de organisatie"), "{page}");
-    assert!(page.contains("Neem daarvoor contact op met de organisatie. U krijgt binnen een maand antwoord."), "{page}");
+    assert!(
+        page.contains("Neem daarvoor contact op met de organisatie. U krijgt binnen een maand antwoord."),
+        "{page}"
+    );
     assert!(!page.contains("mailto:"), "{page}");
 }
 
@@ -76,7 +79,10 @@ async fn an_unknown_form_gets_the_dutch_not_found_page_and_the_index_lists_the_f
     let (status, index) = app.get("/privacy").await;
     assert_eq!(status, 200);
     let index = unescaped(&index);
-    assert!(index.contains(r#"<a href="/privacy/crisisdienst">Samenwerking met de crisisdienst ggz</a>"#), "{index}");
+    assert!(
+        index.contains(r#"<a href="/privacy/crisisdienst">Samenwerking met de crisisdienst ggz</a>"#),
+        "{index}"
+    );
     assert!(index.contains(r#"<a href="/privacy/scholing">"#), "{index}");
 }
 
@@ -108,7 +114,10 @@ async fn a_form_a_job_makes_anonymous_explains_both_ways_until_the_link_says_whi
 
     let (_, both) = app.get("/privacy/bekend").await;
     assert!(both.contains("soms anoniem uitgezet en soms niet"), "{both}");
-    assert!(both.contains("Als de ronde anoniem is") && both.contains("Als de ronde niet anoniem is"), "{both}");
+    assert!(
+        both.contains("Als de ronde anoniem is") && both.contains("Als de ronde niet anoniem is"),
+        "{both}"
+    );
     assert!(both.contains("Om te weten wie mee wil denken."), "{both}");
     assert!(both.contains("uw e-mailadres"), "{both}");
 
