@@ -21,6 +21,7 @@ async fn an_anonymous_forms_statement_says_nobody_can_tie_the_answers_to_you() {
         "De werkgroep ggz bespreekt twee keer per jaar met de crisisdienst",
         "Uw antwoorden zijn anoniem.",
         "Niemand kan uw antwoorden aan u koppelen",
+        "ziet wie is uitgenodigd en of u geantwoord heeft, maar niet wat u antwoordde",
         // The threat model: what a copy of the database gives, and what remains possible.
         "Wie een kopie van de database in handen krijgt",
         "wie de server beheert én de geheime sleutel van peil heeft",
@@ -135,4 +136,20 @@ async fn a_link_cannot_make_a_form_used_one_way_look_the_other_way() {
     let (_, page) = app.get("/privacy/crisisdienst?ronde=niet-anoniem").await;
     assert!(page.contains("Uw antwoorden zijn anoniem."), "{page}");
     assert!(!page.contains("De coördinator ziet uw antwoorden met uw naam"), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_ups_statement_says_it_is_not_anonymous_and_who_sees_the_attendance() {
+    let app = TestApp::spawn().await;
+    let (status, page) = app.get("/privacy/scholing").await;
+    assert_eq!(status, 200);
+    for said in [
+        "Een aanmelding is niet anoniem",
+        "ziet wie is uitgenodigd, uw aanmelding met wat u invult, de wachtlijst en of u aanwezig was",
+        "we vragen naar uw BIG-nummer",
+    ] {
+        assert!(page.contains(said), "missing {said:?} in\n{page}");
+    }
+    assert!(!page.contains("De werkgroep</strong> ziet"), "a sign-up has no results: {page}");
+    assert!(!page.contains("anonieme"), "{page}");
 }
