@@ -70,6 +70,9 @@ async fn a_sign_ups_registration_status_and_seat_pages_link_to_its_statement() {
 
     let (_, form) = app.get(&address).await;
     assert!(links_to(&form, statement), "{form}");
+    // Where the details are asked, too, not only in the footer.
+    let asked_here = format!(r#"leest u in de <a href="{statement}">privacyverklaring</a>."#);
+    assert!(unescaped(&form).contains(&asked_here), "{form}");
     let fields = [("naam", "Eva Nieuw"), ("email", "eva@example.org"), ("rol", "poh-ggz"), ("praktijk", "")];
     let (_, sent_page) = app.post(&address, &fields).await;
     assert!(links_to(&sent_page, statement), "{sent_page}");
