@@ -6,6 +6,10 @@
 //! The raw keys are parsed once, at start-up (`Settings::load`), into checked values: an address
 //! through [`EmailAddress`], a number through [`Phone`]. A mistake stops the start with the key
 //! and what is wrong with it.
+//!
+//! `privacy_contact` is the address of the privacy officer (functionaris gegevensbescherming),
+//! named by the privacy statement (`/privacy/<form>`) where people ask to see or erase their
+//! data; without it, the statement sends them to `email`.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +22,7 @@ pub struct Organisation {
     name: Option<String>,
     email: Option<EmailAddress>,
     phone: Option<Phone>,
+    privacy_contact: Option<EmailAddress>,
 }
 
 /// `[organisation]` as written in the file (or `PEIL_ORGANISATION__NAME` and the like).
@@ -27,6 +32,7 @@ pub struct RawOrganisation {
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub privacy_contact: Option<String>,
 }
 
 /// Why `[organisation]` was refused; the text names the key and the way to write it.
@@ -40,6 +46,8 @@ pub enum OrganisationError {
          after a leading +)"
     )]
     Phone(String),
+    #[error("organisation.privacy_contact \"{0}\" is not an e-mail address like privacy@example.org")]
+    PrivacyContact(String),
 }
 
 impl TryFrom<RawOrganisation> for Organisation {
@@ -51,7 +59,10 @@ impl TryFrom<RawOrganisation> for Organisation {
             .map(|e| EmailAddress::parse(&e).map_err(|_| OrganisationError::Email(e)))
             .transpose()?;
         let phone = given(raw.phone).map(|p| Phone::parse(&p)).transpose()?;
-        Ok(Organisation { name: given(raw.name), email, phone })
+        let privacy_contact = given(raw.privacy_contact)
+            .map(|e| EmailAddress::parse(&e).map_err(|_| OrganisationError::PrivacyContact(e)))
+            .transpose()?;
+        Ok(Organisation { name: given(raw.name), email, phone, privacy_contact })
     }
 }
 
@@ -61,6 +72,7 @@ impl From<Organisation> for RawOrganisation {
             name: organisation.name,
             email: organisation.email.map(String::from),
             phone: organisation.phone.map(|p| p.shown),
+            privacy_contact: organisation.privacy_contact.map(String::from),
         }
     }
 }
@@ -81,6 +93,11 @@ impl Organisation {
 
     pub fn phone(&self) -> Option<&Phone> {
         self.phone.as_ref()
+    }
+
+    /// The privacy officer's address, when one is configured.
+    pub fn privacy_contact(&self) -> Option<&EmailAddress> {
+        self.privacy_contact.as_ref()
     }
 
     /// What pages and mails show: the name or "de organisatie", and how to reach it.
@@ -174,6 +191,7 @@ mod tests {
             name: name.map(String::from),
             email: email.map(String::from),
             phone: phone.map(String::from),
+            privacy_contact: None,
         }
     }
 

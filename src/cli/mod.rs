@@ -1,12 +1,13 @@
 //! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
 //! `peil round ...`, `peil session ...` (in `session`), `peil user ...` (alias `peil accounts`) and
-//! `peil audit` (in `user`).
+//! `peil audit` (in `user`) and `peil privacy register` (in `privacy`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 mod estimate;
 mod export;
 mod output;
 mod overview;
+mod privacy;
 mod round;
 mod session;
 mod user;
@@ -83,6 +84,9 @@ pub enum Command {
     /// The secret key the database is used with.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// What peil tells about personal data: the processing register's entries.
+    #[command(subcommand)]
+    Privacy(privacy::PrivacyCommand),
 }
 
 #[derive(Subcommand)]
@@ -202,6 +206,7 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
             user::run(command, &settings, &db).await
         }
         Command::Export(args) => export::run(args, &mut settings).await,
+        Command::Privacy(command) => privacy::run(command, &settings),
         Command::Audit { limit } => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             user::audit(db.read(), limit).await

@@ -42,6 +42,10 @@ pub struct Form {
     pub id: FormId,
     pub title: Text,
     pub intro: Option<Text>,
+    /// `purpose`: why the organisation asks this, for the privacy statement and the processing
+    /// register. Missing in rounds stored before the key existed, and warned about when absent.
+    #[serde(default)]
+    pub purpose: Option<Text>,
     pub kind: FormKind,
     pub anonymous: bool,
     pub thanks: Option<Text>,

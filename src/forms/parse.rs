@@ -16,6 +16,8 @@ const FORM_KEYS: &[&str] = &[
     "title_en",
     "intro",
     "intro_en",
+    "purpose",
+    "purpose_en",
     "kind",
     "anonymous",
     "thanks",
@@ -57,6 +59,11 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
         ctx.report(0, "missing `title`; add e.g. title = \"Samenwerking in de wijk\"");
     }
     let intro = f.text("intro");
+    // An empty purpose says no more than a missing one.
+    let purpose = f.text("purpose").filter(|p| !p.nl.is_empty());
+    if purpose.is_none() && (f.has("purpose") || f.lacks("purpose", FORM_KEYS)) {
+        ctx.warn(0, MISSING_PURPOSE);
+    }
     let kind_value = f.str("kind");
     let kind = match kind_value {
         None => Some(FormKind::Survey),
@@ -94,8 +101,14 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     if ctx.has_errors() {
         return None;
     }
-    Some(Form { id, title: title?, intro, kind: kind?, anonymous, thanks, min_group_size, pages })
+    Some(Form { id, title: title?, intro, purpose, kind: kind?, anonymous, thanks, min_group_size, pages })
 }
+
+/// Without a purpose the privacy statement and the register cannot say why the form asks what
+/// it asks (AVG articles 13 and 30); the form still works, so this is a warning.
+const MISSING_PURPOSE: &str = "the form has no `purpose`: the privacy statement (/privacy/<form>) and the \
+     processing register cannot say why it asks this; add e.g. purpose = \"De werkgroep wil weten hoe \
+     de samenwerking met de crisisdienst loopt, om die te verbeteren.\"";
 
 /// Why a sign-up form or job cannot be anonymous (also `jobs::parse`).
 pub(crate) const SIGNUP_IS_PERSONAL: &str = "a sign-up cannot be anonymous: its seats, waiting list and attendance list \

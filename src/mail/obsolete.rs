@@ -75,6 +75,7 @@ mod tests {
             answered: status.is_some(),
             nonce: "n".into(),
             title: "Intervisie".into(),
+            form_id: "intervisie".into(),
             closes_at: now() + chrono::Duration::days(7),
             anonymous: false,
             signup: true,

@@ -16,6 +16,8 @@ pub const EXAMPLE_NAME: &str = "Voorbeeld Naam";
 /// What a preview is about: the round the mail would be for.
 pub struct Example<'a> {
     pub kind: MailKind,
+    /// The form, whose privacy statement the mail links to.
+    pub form: &'a str,
     pub title: &'a str,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
@@ -30,6 +32,7 @@ impl Mailer {
     pub fn preview(&self, example: &Example<'_>) -> Result<Rendered, MailError> {
         let link = format!("{}/r/voorbeeldlink", self.base_url());
         let unsubscribe = format!("{link}/afmelden");
+        let privacy = format!("{}{}", self.base_url(), crate::privacy::link(example.form, example.anonymous));
         let sender = self.sender();
         let letter = Letter {
             kind: example.kind,
@@ -40,6 +43,7 @@ impl Mailer {
             signup: example.signup,
             link: &link,
             unsubscribe: &unsubscribe,
+            privacy: &privacy,
             sender: &sender,
             contact: self.contact(),
             seat: None,

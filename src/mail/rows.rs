@@ -17,6 +17,8 @@ pub struct Details {
     pub answered: bool,
     pub nonce: String,
     pub title: String,
+    /// The round's form, whose privacy statement the mail links to.
+    pub form_id: String,
     pub closes_at: DateTime<Utc>,
     pub anonymous: bool,
     /// A sign-up round (it has sessions).
@@ -61,6 +63,7 @@ struct DetailsRow {
     answered: i64,
     nonce: String,
     title: String,
+    form_id: String,
     closes_at: Timestamp,
     anonymous: i64,
     signup: i64,
@@ -73,7 +76,7 @@ struct DetailsRow {
 /// The row's invitation, contact and round; `None` when it has no invitation.
 pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailError> {
     let row: Option<DetailsRow> = sqlx::query_as(
-        "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.closes_at, r.anonymous, \
+        "SELECT c.name, c.email, c.opted_out, i.answered, i.nonce, r.title, r.form_id, r.closes_at, r.anonymous, \
          (SELECT COUNT(*) FROM sessions s WHERE s.round_id = r.id) AS signup, \
          r.job_id, o.seat_id, n.subject AS notice_subject, n.body AS notice_body \
          FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
@@ -95,6 +98,7 @@ pub async fn details(pool: &Pool, id: OutboxId) -> Result<Option<Details>, MailE
         answered: row.answered != 0,
         nonce: row.nonce,
         title: row.title,
+        form_id: row.form_id,
         closes_at: row.closes_at.at(),
         anonymous: row.anonymous != 0,
         signup: row.signup != 0,

@@ -319,6 +319,8 @@ impl Mailer {
         let token = InvitationToken::derive(&self.secret, &details.nonce);
         let link = format!("{}/r/{}", self.base_url, token.as_str());
         let unsubscribe = format!("{link}/afmelden");
+        let privacy =
+            format!("{}{}", self.base_url, crate::privacy::link(&details.form_id, details.anonymous));
         let sender = self.sender();
         let domain = self.from.email.domain();
         let facts = details.seat.as_ref();
@@ -335,6 +337,7 @@ impl Mailer {
             signup: details.signup,
             link: &link,
             unsubscribe: &unsubscribe,
+            privacy: &privacy,
             sender: &sender,
             contact: &self.contact,
             seat: seat_and_page.map(|(facts, page)| SeatLetter { facts, page, calendar: calendar.is_some() }),

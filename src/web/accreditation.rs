@@ -110,7 +110,9 @@ pub(super) async fn block(app: &App, visit: &Visit) -> Result<Option<DetailsView
 }
 
 fn page(visit: &Visit, view: DetailsView, status: Status, saved: bool) -> Answer {
-    let context = context! { form_title: &visit.round.title, accreditation: view, back: &visit.path, saved };
+    let privacy = crate::privacy::round_link(&visit.round);
+    let context =
+        context! { form_title: &visit.round.title, accreditation: view, back: &visit.path, saved, privacy };
     Ok(Reply::Page((status, Template::render("respond/accreditation", context))))
 }
 

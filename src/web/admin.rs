@@ -2,7 +2,8 @@
 //! `/beheer/gebruikers` with the recent audit log, the whole log (`logbook`) and the mail's
 //! delivery (`mail`). The accounts page adds an account, showing its one-time password link to hand over (peil does not mail it: the link is
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
-//! account (after a confirmation page) are in `manage`, with resetting someone's two-step login.
+//! account (after a confirmation page) are in `manage`, with resetting someone's two-step login;
+//! the processing register in `processing`.
 
 mod attendance;
 mod contacts;
@@ -11,6 +12,7 @@ mod jobs;
 mod logbook;
 mod mail;
 mod manage;
+mod processing;
 mod rounds;
 mod sessions;
 mod start;
@@ -61,7 +63,9 @@ pub fn routes() -> Vec<Route> {
         jobs::start,
         forms::list,
         forms::show,
-        forms::answer
+        forms::answer,
+        processing::page,
+        processing::csv
     ];
     all.extend(mail::routes());
     all.extend(contacts::routes());

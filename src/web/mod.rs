@@ -13,6 +13,7 @@ mod errors;
 mod headers;
 mod link;
 mod overview_view;
+mod privacy;
 mod register;
 mod report;
 mod respond;
@@ -97,6 +98,7 @@ pub fn build(app: App) -> Rocket<Build> {
         .manage(app)
         .mount("/", routes![health, home])
         .mount("/", accessibility::routes())
+        .mount("/", privacy::routes())
         .mount("/", link::routes())
         .mount("/", respond::routes())
         .mount("/", signup::routes())

@@ -53,8 +53,8 @@ impl Entered<'_> {
 async fn show(slug: &str, app: &State<App>) -> Answer {
     let (round, title) =
         registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
-    let signup = is_signup(app, round).await?;
-    Ok(page(app, &title, slug, signup, &RegistrationForm::default(), &[], Status::Ok))
+    let facts = facts(app, round).await?;
+    Ok(page(app, &title, slug, &facts, &RegistrationForm::default(), &[], Status::Ok))
 }
 
 #[post("/f/<slug>", data = "<form>")]
@@ -68,13 +68,13 @@ async fn register(
     from_our_pages(origin)?;
     let (round, title) =
         registration::round_of(app.db.read(), slug, app.now()).await?.ok_or(Error::NotFound)?;
-    let signup = is_signup(app, round).await?;
+    let facts = facts(app, round).await?;
     let typed = form.0.value.ok_or(Error::BadRequest)?.trimmed();
     let person = match typed.parse(&app.catalog.forms().list_pairs("rollen")) {
         Ok(person) => person,
         Err(problems) => {
             let problems: Vec<_> = problems.into_iter().map(|p| p.dutch()).collect();
-            return Ok(page(app, &title, slug, signup, &typed, &problems, Status::UnprocessableEntity));
+            return Ok(page(app, &title, slug, &facts, &typed, &problems, Status::UnprocessableEntity));
         }
     };
     // The client's address as the login and wrong-link limits read it: forwarded only by a
@@ -84,21 +84,33 @@ async fn register(
     if registered == Registered::TooMany {
         return Err(Error::TooManyRegistrations);
     }
-    Ok(Reply::Page((Status::Ok, Template::render("register/sent", context! { form_title: title, signup }))))
+    let (signup, privacy) = (facts.signup, &facts.privacy);
+    Ok(Reply::Page((
+        Status::Ok,
+        Template::render("register/sent", context! { form_title: title, signup, privacy }),
+    )))
 }
 
-/// Whether the round offers sessions (a sign-up) or a form to answer (a survey's open link): the
-/// pages say what the mailed link leads to.
-async fn is_signup(app: &App, round: crate::rounds::RoundId) -> Result<bool, Error> {
+/// What the pages say about the round besides its title.
+struct Facts {
+    /// The round offers sessions (a sign-up), not a form to answer (a survey's open link): the
+    /// pages say what the mailed link leads to.
+    signup: bool,
+    /// The form's privacy statement, linked from the page's footer.
+    privacy: String,
+}
+
+async fn facts(app: &App, round: crate::rounds::RoundId) -> Result<Facts, Error> {
     let round = app.rounds.get(app.db.read(), round).await?;
-    Ok(round.form.kind == crate::forms::FormKind::Signup)
+    let signup = round.form.kind == crate::forms::FormKind::Signup;
+    Ok(Facts { signup, privacy: crate::privacy::round_link(&round) })
 }
 
 fn page(
     app: &App,
     title: &str,
     slug: &str,
-    signup: bool,
+    facts: &Facts,
     person: &RegistrationForm,
     problems: &[&str],
     status: Status,
@@ -111,7 +123,8 @@ fn page(
         .map(|(value, label)| context! { selected: value == person.role, value, label })
         .collect();
     let context = context! {
-        form_title: title, action: format!("/f/{slug}"), problems, roles, signup,
+        form_title: title, action: format!("/f/{slug}"), problems, roles, signup: facts.signup,
+        privacy: &facts.privacy,
         name: &person.name, email: &person.email, practice: &person.practice,
     };
     Reply::Page((status, Template::render("register/form", context)))

@@ -161,14 +161,19 @@ fn closed(round: &Round) -> Reply {
     let closes = crate::time::dutch(round.closes_at);
     Reply::Page((
         Status::Gone,
-        Template::render("respond/closed", context! { form_title: &round.title, closes }),
+        Template::render(
+            "respond/closed",
+            context! { form_title: &round.title, closes, privacy: crate::privacy::round_link(round) },
+        ),
     ))
 }
 
 fn thanks(round: &Round, again: bool) -> Reply {
     let text = round.form.thanks.as_ref().map(|t| t.nl.clone());
     let closes = crate::time::dutch(round.closes_at);
-    let context = context! { form_title: &round.title, text, again, anonymous: round.anonymous, closes };
+    let privacy = crate::privacy::round_link(round);
+    let context =
+        context! { form_title: &round.title, text, again, anonymous: round.anonymous, closes, privacy };
     Reply::Page((Status::Ok, Template::render("respond/thanks", context)))
 }
 
@@ -419,5 +424,6 @@ pub(super) fn page_view(
         errors: view::error_views(current, errors),
         questions,
         preview: shown.preview.clone(),
+        privacy: Some(crate::privacy::link(&form.id.0, shown.anonymous)),
     }
 }

@@ -29,6 +29,9 @@ pub fn organisation(contact: Contact) -> impl tera::Function {
 #[derive(Serialize)]
 pub struct PageView {
     pub form_title: String,
+    /// The form's privacy statement, linked from the footer (`base.html.tera`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<String>,
     pub intro: Option<String>,
     pub page_title: Option<String>,
     pub page_intro: Option<String>,

@@ -100,7 +100,10 @@ max = 1
 fn check_reports_every_problem_with_its_position_and_exits_1() {
     let forms = forms_dir(&[
         ("kapot", BROKEN),
-        ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n"),
+        (
+            "goed",
+            "title = \"Goed\"\npurpose = \"P\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n",
+        ),
     ]);
     let mut cli = Cli::new();
     cli.forms = forms.path().to_path_buf();
@@ -120,9 +123,9 @@ fn check_reports_every_problem_with_its_position_and_exits_1() {
     assert!(!report.contains("goed.toml"), "{report}");
 }
 
-/// An anonymous form that asks for an e-mail address, on line 5 from column 9.
-const ASKS_AN_ADDRESS: &str =
-    "title = \"A\"\nanonymous = true\n[[questions]]\nid = \"mail\"\ntype = \"email\"\nlabel = \"E-mail\"\n";
+/// An anonymous form that asks for an e-mail address, on line 6 from column 9.
+const ASKS_AN_ADDRESS: &str = "title = \"A\"\npurpose = \"P\"\nanonymous = true\n[[questions]]\nid = \"mail\"\n\
+     type = \"email\"\nlabel = \"E-mail\"\n";
 
 #[test]
 fn check_prints_a_warning_with_its_position_and_still_passes() {
@@ -133,7 +136,7 @@ fn check_prints_a_warning_with_its_position_and_still_passes() {
     assert!(output.status.success(), "{}", stderr(&output));
     let file = forms.path().join("anoniem.toml").display().to_string();
     let expected =
-        format!("{file}:5:9: warning: this question of an anonymous form asks for an e-mail address");
+        format!("{file}:6:9: warning: this question of an anonymous form asks for an e-mail address");
     assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("1 forms OK: anoniem"), "{}", stdout(&output));
 }
@@ -241,7 +244,7 @@ fn the_service_logs_a_form_files_warning_when_it_starts() {
     let line = warning_rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the warning in the log");
     assert!(
         line.contains(
-            "anoniem.toml:5:9: warning: this question of an anonymous form asks for an e-mail address"
+            "anoniem.toml:6:9: warning: this question of an anonymous form asks for an e-mail address"
         ),
         "{line}"
     );
@@ -391,7 +394,10 @@ fn output_to_a_pipe_carries_no_colour_codes_even_without_no_color() {
 fn check_reports_the_problems_of_forms_and_of_jobs_in_one_run() {
     let forms = forms_dir(&[
         ("kapot", BROKEN),
-        ("goed", "title = \"Goed\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n"),
+        (
+            "goed",
+            "title = \"Goed\"\npurpose = \"P\"\n[[questions]]\nid = \"a\"\ntype = \"yesno\"\nlabel = \"A?\"\n",
+        ),
     ]);
     let jobs = tempfile::tempdir().unwrap();
     for (name, text) in [

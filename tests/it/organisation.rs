@@ -16,6 +16,7 @@ pub(crate) fn noord(settings: &mut Settings) {
         name: Some("Huisartsen Noord".into()),
         email: Some("secretariaat@hanoord.nl".into()),
         phone: Some("020 123 4567".into()),
+        privacy_contact: None,
     })
     .expect("a valid organisation");
 }

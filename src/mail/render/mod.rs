@@ -42,6 +42,8 @@ pub struct Letter<'a> {
     pub signup: bool,
     pub link: &'a str,
     pub unsubscribe: &'a str,
+    /// The round's privacy statement (`/privacy/<form>`), absolute.
+    pub privacy: &'a str,
     /// The name that signs the mail (see [`signature`]).
     pub sender: &'a str,
     /// The organisation's name and how to reach it, for the contact line and "laat het ... weten".
@@ -81,6 +83,7 @@ struct View<'a> {
     signup: bool,
     link: &'a str,
     unsubscribe: &'a str,
+    privacy: &'a str,
     sender: String,
     contact: &'a Contact,
     /// A job's own text: as is for the plain part, as paragraphs of lines for the HTML part.
@@ -174,6 +177,7 @@ impl Templates {
                 signup: false,
                 link: "https://example.org/r/x",
                 unsubscribe: "https://example.org/r/x/afmelden",
+                privacy: "https://example.org/privacy/x?ronde=anoniem",
                 sender: "peil",
                 contact: &unknown,
                 seat: None,
@@ -228,6 +232,7 @@ impl Templates {
             signup: letter.signup,
             link: letter.link,
             unsubscribe: letter.unsubscribe,
+            privacy: letter.privacy,
             sender: one_line(letter.sender),
             contact: letter.contact,
             paragraphs: text.as_deref().map(paragraphs).unwrap_or_default(),

@@ -34,6 +34,7 @@ fn letter(kind: MailKind) -> Letter<'static> {
         signup: false,
         link: "https://peil.example.org/r/abc",
         unsubscribe: "https://peil.example.org/r/abc/afmelden",
+        privacy: "https://peil.example.org/privacy/crisisdienst?ronde=anoniem",
         sender: "GGZ-werkgroep",
         contact: &UNKNOWN,
         seat: None,
@@ -297,6 +298,7 @@ mod organisation {
             name: Some("Huisartsen Noord".into()),
             email: Some("info@hanoord.nl".into()),
             phone: Some("020 123 4567".into()),
+            privacy_contact: None,
         })
         .expect("a valid organisation")
     }

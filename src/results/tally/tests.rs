@@ -22,6 +22,7 @@ pub(crate) fn form(questions: Vec<Question>) -> Form {
         id: FormId("test".into()),
         title: Text::nl("Test"),
         intro: None,
+        purpose: None,
         kind: FormKind::Survey,
         anonymous: true,
         thanks: None,

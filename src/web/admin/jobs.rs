@@ -135,6 +135,7 @@ pub(super) async fn show(admin: Admin, id: &str, app: &State<App>) -> Page {
     ] {
         let example = Example {
             kind,
+            form: &job.form,
             title: &title,
             closes_at: start.closes_at,
             anonymous,

@@ -76,8 +76,10 @@ async fn status_with(app: &App, visit: &Visit, status: Status, message: Option<S
     let failed = status != Status::Ok;
     let proofs = super::certificates::own_links(app, visit).await?;
     let accreditation = super::accreditation::block(app, visit).await?;
+    let privacy = crate::privacy::round_link(&visit.round);
     let context = context! {
-        form_title: &visit.round.title, seats: views, message, failed, offers, active, proofs, accreditation
+        form_title: &visit.round.title, seats: views, message, failed, offers, active, proofs, accreditation,
+        privacy
     };
     Ok(Reply::Page((status, Template::render("respond/signup_status", context))))
 }
@@ -92,7 +94,8 @@ async fn seat(seat: i64, visit: Result<Visit, Error>, app: &State<App>) -> Answe
     let visit = visit?;
     let seat = my_seat(app, &visit, seat).await?;
     let view = seat_view(&visit, &seat, app.now());
-    let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path };
+    let privacy = crate::privacy::round_link(&visit.round);
+    let context = context! { form_title: &visit.round.title, seat: view, back: &visit.path, privacy };
     Ok(Reply::Page((Status::Ok, Template::render("respond/seat", context))))
 }
 
@@ -149,7 +152,9 @@ async fn cancel_seat(app: &App, visit: &Visit, seat: i64) -> Answer {
         }
         _ => (Vec::new(), true),
     };
-    let context =
-        context! { form_title: &visit.round.title, seat: view, back: &visit.path, message, offers, active };
+    let privacy = crate::privacy::round_link(&visit.round);
+    let context = context! {
+        form_title: &visit.round.title, seat: view, back: &visit.path, message, offers, active, privacy
+    };
     Ok(Reply::Page((status, Template::render("respond/seat", context))))
 }

@@ -14,6 +14,7 @@ mod contacts;
 mod jobs;
 mod keyboard;
 mod organisation;
+mod privacy;
 mod respondent;
 mod rounds;
 mod sessions;

@@ -59,6 +59,7 @@ impl Desk {
                 name: Some(ORGANISATION.into()),
                 email: None,
                 phone: None,
+                privacy_contact: None,
             })
             .expect("organisation");
         })
