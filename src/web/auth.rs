@@ -56,6 +56,8 @@ pub struct Member {
     pub role: Role,
     csrf: String,
     token_hash: String,
+    /// Where the request came from (see `web::client`), for the access log's "via".
+    address: ClientAddress,
 }
 
 impl Member {
@@ -66,6 +68,11 @@ impl Member {
 
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// This account as the access log names it: who, in what capacity, via the web from where.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::web(&self.email, self.is_admin(), self.address.0)
     }
 }
 
@@ -113,6 +120,7 @@ async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
             role: s.role,
             csrf: s.csrf,
             token_hash: s.token_hash,
+            address: super::client::of(req),
         })),
         Err(e) => {
             tracing::error!(error = %e, "session look-up failed");
