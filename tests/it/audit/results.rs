@@ -6,7 +6,7 @@ use std::process::Command;
 use peil::accounts::Role;
 
 use super::{WEB, mark, nothing_personal, the_one, who, written_now};
-use crate::helpers::{TestApp, repo};
+use crate::helpers::repo;
 use crate::results::{pages, readers};
 
 #[tokio::test]
