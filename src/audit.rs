@@ -68,10 +68,12 @@ pub enum AuditAction {
     PresenceListViewed,
     /// The mail pages' list of failed mails, which names their addresses.
     MailAddressesViewed,
+    /// A session's page with the names and addresses of who signed up.
+    ParticipantsViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -108,6 +110,7 @@ impl AuditAction {
         AuditAction::ContactsViewed,
         AuditAction::PresenceListViewed,
         AuditAction::MailAddressesViewed,
+        AuditAction::ParticipantsViewed,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -154,6 +157,7 @@ impl AuditAction {
             AuditAction::ContactsViewed => "Contactgegevens bekeken",
             AuditAction::PresenceListViewed => "Presentielijst bekeken",
             AuditAction::MailAddressesViewed => "Mailadressen bekeken",
+            AuditAction::ParticipantsViewed => "Deelnemers bekeken",
         }
     }
 
@@ -195,6 +199,7 @@ impl AuditAction {
             AuditAction::ContactsViewed => "contacts_viewed",
             AuditAction::PresenceListViewed => "presence_list_viewed",
             AuditAction::MailAddressesViewed => "mail_addresses_viewed",
+            AuditAction::ParticipantsViewed => "participants_viewed",
         }
     }
 }

@@ -135,11 +135,13 @@ async fn the_logbook_filtered_on_a_contact_shows_the_entries_about_them_with_eve
 }
 
 #[tokio::test]
-async fn the_presentielijst_shown_or_downloaded_is_an_entry_about_the_session_and_its_people() {
+async fn a_sessions_people_shown_or_their_list_downloaded_is_an_entry_about_the_session() {
     let desk = Desk::with(3).await;
     let start = mark(&desk.app).await;
     let subject = format!("bijeenkomst {}: 3 personen", desk.session);
     let steps = [
+        ("", "participants_viewed"),
+        ("/aanwezigheid", "presence_list_viewed"),
         ("/presentielijst", "presence_list_viewed"),
         ("/presentielijst.pdf", "exported"),
         ("/presentielijst.xlsx", "exported"),
