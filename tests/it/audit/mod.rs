@@ -3,6 +3,7 @@
 //! no entry holds answers, tokens or addresses. The logbook finds a person's entries by their
 //! contact number.
 
+mod mail;
 mod results;
 mod staff;
 

@@ -25,12 +25,13 @@ fn peil(app: &TestApp, args: &[&str]) -> std::process::Output {
         .env("PEIL_FORMS_DIR", repo("forms"))
         .env("PEIL_DATA_DIR", app.dir.path().join("data"))
         .env("PEIL_TEMPLATES_DIR", repo("templates"))
+        .env("PEIL_SECRET_KEY", app.secret.expose())
         .output()
         .expect("peil runs")
 }
 
 #[tokio::test]
-async fn names_with_answers_and_the_personal_links_are_read_in_the_administrators_capacity() {
+async fn names_with_answers_and_the_personal_links_are_read_in_the_administrators_capacity_on_web_and_cli() {
     let (app, round, _forms) = pages::closed_round().await;
     let admin = app.login_as("beheer@example.org", Role::Admin).await;
     let start = mark(&app).await;
@@ -43,6 +44,12 @@ async fn names_with_answers_and_the_personal_links_are_read_in_the_administrator
         assert_eq!(entry.subject.as_deref(), Some(format!("ronde {round}: 13 personen").as_str()), "{tail}");
         written_now(&app, &entry);
     }
+    let before = mark(&app).await;
+    let output = peil(&app, &["round", "links", &round.0.to_string()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let cli = the_one(&app, before, "links_viewed").await;
+    assert_eq!(who(&cli), (None, Some("beheerder"), Some("cli")));
+    assert_eq!(cli.subject.as_deref(), Some(format!("ronde {round}: 13 personen").as_str()));
     let tokens: Vec<String> = app
         .links(round)
         .await
