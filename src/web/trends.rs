@@ -232,7 +232,10 @@ async fn job_chart(
     app: &State<App>,
 ) -> Download {
     let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
-    let rounds = history.len();
+    // Whose data: the job's rounds and the people of the region's figures (a suppressed
+    // occasion shows none of them).
+    let rounds: usize = history.iter().map(|o| o.rounds.len()).sum();
+    let people: u64 = history.iter().filter_map(|o| o.region.as_ref()).map(|r| r.respondents).sum();
     let q = history::questions(&history).into_iter().find(|q| q.id == question).ok_or(Error::NotFound)?;
     let measure = trend::measures(&q).into_iter().find(|m| m.key == maat).ok_or(Error::NotFound)?;
     let h = history::follow(&history, &q, &measure).named(&Labels::of(&app.catalog.forms()));
@@ -244,8 +247,8 @@ async fn job_chart(
     let file = chart_file(&chart, &format!("{job}-{question}-{kind}"), format)?;
     // Figures of many rounds' answers taken away: an export, as a round's chart is.
     let actor = member.actor();
-    let entry =
-        Entry::new(AuditAction::Exported, &actor, app.now()).about(format!("job {job}: {rounds} rondes"));
+    let entry = Entry::new(AuditAction::Exported, &actor, app.now())
+        .about(format!("job {job}: {rounds} rondes, {people} personen"));
     entry.detail(format!("grafiek {question} ({maat}, {kind}).{format}")).log(&app.db).await?;
     Ok(file)
 }
