@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::audit::{Actor, AuditAction, Entry};
 use crate::certificates::{self, Issuer};
 use crate::contacts::ContactId;
 use crate::db::Db;
@@ -30,6 +31,10 @@ pub async fn write(
     };
     let bytes = certificates::pdf::overview(&overview, &Issuer::of(settings))?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("jaaroverzicht-{year}.pdf")));
+    // Written before the file is: a person's attendance leaves the database here.
+    let actor = Actor::cli();
+    let entry = Entry::new(AuditAction::Exported, &actor, super::now()).contact(contact);
+    entry.detail(format!("jaaroverzicht {year}.pdf")).log(db).await?;
     std::fs::write(&out, bytes)?;
     let count = overview.lines.len();
     println!(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::{now, output};
-use crate::audit::{self, AuditAction};
+use crate::audit::{Actor, AuditAction, Entry, round_subject};
 use crate::forms::Forms;
 use crate::rounds::{self, LateInvitation, OpenRequest, RoundId, RoundsError};
 use crate::settings::{Secret, Settings};
@@ -108,7 +108,10 @@ pub(super) async fn run(
             match rounds::links(db.read(), secret, &settings.base_url, round).await {
                 Ok(links) => {
                     let detail = format!("ronde {round}: {} persoonlijke links", links.len());
-                    audit::log(db, now, None, AuditAction::LinksViewed, &detail).await?;
+                    let actor = Actor::cli();
+                    let subject = round_subject(round, links.len());
+                    let entry = Entry::new(AuditAction::LinksViewed, &actor, now).about(subject);
+                    entry.detail(detail).log(db).await?;
                     output::print_lines(links.iter().map(|l| format!("{}\t{}\t{}", l.name, l.email, l.url)))?;
                     Ok(())
                 }

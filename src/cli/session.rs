@@ -12,6 +12,7 @@ use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
 mod people;
 
+use crate::audit::{Actor, AuditAction, Entry, session_subject};
 use crate::db::{Db, Pool};
 use crate::rounds::{self, RoundId};
 use crate::settings::{Secret, Settings};
@@ -181,7 +182,7 @@ pub async fn run(
             people::mail(db, SessionId(session), &subject, &text, waiting).await
         }
         SessionCommand::Attendance { session, format, output } => {
-            attendance(settings, db.read(), SessionId(session), format, output.as_deref()).await
+            attendance(settings, db, SessionId(session), format, output.as_deref()).await
         }
         SessionCommand::Attended { session, emails, absent } => {
             attended(db, SessionId(session), &emails, !absent).await
@@ -341,7 +342,7 @@ async fn cancel(db: &Db, id: SessionId) -> anyhow::Result<()> {
 
 async fn attendance(
     settings: &Settings,
-    pool: &Pool,
+    db: &Db,
     id: SessionId,
     format: Option<Format>,
     output: Option<&Path>,
@@ -353,11 +354,16 @@ async fn attendance(
     }
     // The role names people read; without readable forms the codes do.
     let roles = crate::forms::load(&settings.forms_dir).map(|f| f.list_pairs("rollen")).unwrap_or_default();
-    let sheet = attendance::list(pool, id, &roles).await?;
-    let bytes = match format {
-        Format::Csv => spreadsheet::csv(&sheet),
-        Format::Xlsx => spreadsheet::xlsx(&sheet)?,
+    let sheet = attendance::list(db.read(), id, &roles).await?;
+    let (bytes, extension) = match format {
+        Format::Csv => (spreadsheet::csv(&sheet), "CSV"),
+        Format::Xlsx => (spreadsheet::xlsx(&sheet)?, "XLSX"),
     };
+    // Written before the list leaves, as the page's downloads are.
+    let actor = Actor::cli();
+    let entry = Entry::new(AuditAction::Exported, &actor, super::now());
+    let entry = entry.about(session_subject(id, sheet.rows.len()));
+    entry.detail(format!("presentielijst van bijeenkomst {id} ({extension})")).log(db).await?;
     let Some(path) = output else {
         std::io::stdout().lock().write_all(&bytes)?;
         return Ok(());

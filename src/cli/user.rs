@@ -154,12 +154,24 @@ fn refuse(e: &AccountsError) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// `peil audit`: the newest `limit` rows, newest first, tab-separated.
+/// `peil audit`: the newest `limit` rows, newest first, tab-separated: time, who, what, detail,
+/// and then on whose behalf, via, whose data (contact id) and whose data in words, `-` where
+/// a row has none. The first four columns are as they were before the NEN 7513 fields came.
 pub async fn audit(pool: &Pool, limit: i64) -> anyhow::Result<ExitCode> {
     let entries = crate::audit::list(pool, limit).await?;
     super::output::print_lines(entries.iter().map(|entry| {
-        let actor = entry.actor.as_deref().unwrap_or("-");
-        format!("{}\t{actor}\t{}\t{}", crate::db::Timestamp::from(entry.at), entry.action, entry.detail)
+        let or_dash = |field: &Option<String>| field.clone().unwrap_or_else(|| "-".to_owned());
+        let contact = entry.subject_contact.map_or_else(|| "-".to_owned(), |c| c.to_string());
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{contact}\t{}",
+            crate::db::Timestamp::from(entry.at),
+            or_dash(&entry.actor),
+            entry.action,
+            entry.detail,
+            or_dash(&entry.on_behalf),
+            or_dash(&entry.via),
+            or_dash(&entry.subject),
+        )
     }))?;
     Ok(ExitCode::SUCCESS)
 }

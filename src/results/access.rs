@@ -10,25 +10,26 @@ use super::load::{self, LoadError, RoundResults, RoundRow};
 use super::privacy::Disclosure;
 use super::readers::{self, Address};
 use super::{Filter, QuestionResult, Summary, Threshold};
-use crate::audit::{self, AuditAction};
+use crate::audit::{Actor, AuditAction, Entry, round_subject};
 use crate::db::{Db, Pool};
 use crate::rounds::{self, Round, RoundId, RoundsError};
 use crate::spreadsheet::{self, ExportError, Sheet};
 
-/// Who reads: what they may see of a round's people, and what the audit log names them.
+/// Who reads: what they may see of a round's people, and how the audit log names them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reader {
-    /// A logged-in werkgroep member, by e-mail; `admin` when they are an administrator.
-    Member { email: String, admin: bool },
+    /// A logged-in werkgroep member (who, capacity, from where); `admin` when they are an
+    /// administrator.
+    Member { actor: Actor, admin: bool },
     /// The administrator at the command line (`peil export`), who has no account.
     Cli,
 }
 
 impl Reader {
-    fn actor(&self) -> Option<&str> {
+    fn actor(&self) -> Actor {
         match self {
-            Reader::Member { email, .. } => Some(email),
-            Reader::Cli => None,
+            Reader::Member { actor, .. } => actor.clone(),
+            Reader::Cli => Actor::cli(),
         }
     }
 
@@ -131,10 +132,22 @@ pub struct File {
 /// views by different filters (an attempt to subtract one group from another) shows in the log.
 #[derive(Clone, Copy, Debug)]
 enum Read<'a> {
-    Results { filter: &'a Filter },
-    FreeText { question: &'a str, filter: &'a Filter },
-    Addresses { question: &'a str },
-    File { name: &'a str, format: Format, filter: Option<&'a Filter> },
+    Results {
+        filter: &'a Filter,
+    },
+    FreeText {
+        question: &'a str,
+        filter: &'a Filter,
+    },
+    Addresses {
+        question: &'a str,
+    },
+    /// A file: its name and extension (`antwoorden`, `csv`), and the group for a summary.
+    File {
+        name: &'a str,
+        extension: &'a str,
+        filter: Option<&'a Filter>,
+    },
 }
 
 /// One round as one reader may see it at one moment.
@@ -206,8 +219,9 @@ impl Access {
     /// open or when the group may not be shown (then nothing was read, and nothing is recorded).
     pub async fn results(&self, db: &Db, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
         let results = self.load_results(db.read(), filter).await?;
-        if results.is_some() {
-            self.record(db, AuditAction::ResultsViewed, Read::Results { filter }).await?;
+        if let Some(results) = &results {
+            let people = results.respondents;
+            self.record(db, AuditAction::ResultsViewed, Read::Results { filter }, people).await?;
         }
         Ok(results)
     }
@@ -259,7 +273,8 @@ impl Access {
             Summary::Withheld(_) => return Ok(None),
             _ => Vec::new(),
         };
-        self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }).await?;
+        let people = texts.len() as u64;
+        self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }, people).await?;
         Ok(Some(texts))
     }
 
@@ -279,7 +294,8 @@ impl Access {
             return Ok(None);
         }
         let addresses = readers::addresses(db.read(), &self.round, &scope, question).await?;
-        self.record(db, AuditAction::FreeTextViewed, Read::Addresses { question }).await?;
+        let people = addresses.len() as u64;
+        self.record(db, AuditAction::FreeTextViewed, Read::Addresses { question }, people).await?;
         Ok(Some(addresses))
     }
 
@@ -307,7 +323,8 @@ impl Access {
                 continue;
             }
             let question = result.id.as_str();
-            self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }).await?;
+            let people = texts.len() as u64;
+            self.record(db, AuditAction::FreeTextViewed, Read::FreeText { question, filter }, people).await?;
             found.push((result.id.clone(), texts.clone()));
         }
         Ok(Some(found))
@@ -320,32 +337,58 @@ impl Access {
         if !self.is_closed() {
             return Err(AccessError::StillOpen(self.round.id));
         }
+        // With the sheet, how many people's answers it holds: a row each, or the group's count.
         let sheet = match what {
             Export::Responses => {
                 let scope = self.scope(None, None);
                 let audience = self.reader.audience();
-                export::responses(db.read(), &self.round, &self.disclosure, &scope, audience).await?
+                let sheet =
+                    export::responses(db.read(), &self.round, &self.disclosure, &scope, audience).await?;
+                sheet.map(|s| (s.rows.len() as u64, s))
             }
             Export::Summary(filter) => {
                 let results = self.load_results(db.read(), filter).await?;
-                results.map(|r| export::summary(&r.questions))
+                results.map(|r| (r.respondents, export::summary(&r.questions)))
             }
         };
         let too_few = AccessError::TooFew { round: self.round.id, threshold: self.threshold.0 };
-        let sheet = sheet.ok_or(too_few)?;
+        let (people, sheet) = sheet.ok_or(too_few)?;
         let bytes = format.write(&sheet)?;
         let filter = match what {
             Export::Responses => None,
             Export::Summary(filter) => Some(filter),
         };
-        self.record(db, AuditAction::Exported, Read::File { name: what.name(), format, filter }).await?;
+        let file = Read::File { name: what.name(), extension: format.extension(), filter };
+        self.record(db, AuditAction::Exported, file, people).await?;
         Ok(File { bytes, rows: sheet.rows.len() })
     }
 
-    /// The audit entry for what this reader read of this round.
-    async fn record(&self, db: &Db, action: AuditAction, read: Read<'_>) -> Result<(), AccessError> {
+    /// Records a file made of the group's results elsewhere (a chart, the PDF report) as an
+    /// export named `name.extension`, of `people` people's answers.
+    pub async fn exported(
+        &self,
+        db: &Db,
+        (name, extension): (&str, &str),
+        filter: &Filter,
+        people: u64,
+    ) -> Result<(), AccessError> {
+        let file = Read::File { name, extension, filter: Some(filter) };
+        self.record(db, AuditAction::Exported, file, people).await
+    }
+
+    /// The access-log entry for what this reader read of this round, of `people` people.
+    async fn record(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        read: Read<'_>,
+        people: u64,
+    ) -> Result<(), AccessError> {
         let detail = detail(self.round.id, &self.reader, read);
-        audit::log(db, self.now, self.reader.actor(), action, &detail).await?;
+        let actor = self.reader.actor();
+        let people = usize::try_from(people).unwrap_or(usize::MAX);
+        let entry = Entry::new(action, &actor, self.now).about(round_subject(self.round.id, people));
+        entry.detail(detail).log(db).await?;
         Ok(())
     }
 }
@@ -368,8 +411,8 @@ pub fn closed(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 fn detail(round: RoundId, reader: &Reader, read: Read<'_>) -> String {
     match (reader, read) {
         (Reader::Cli, Read::File { .. }) => format!("ronde {round} (peil export)"),
-        (_, Read::File { name, format, filter }) => {
-            format!("ronde {round}, {name}.{}{}", format.extension(), filter.map(group).unwrap_or_default())
+        (_, Read::File { name, extension, filter }) => {
+            format!("ronde {round}, {name}.{extension}{}", filter.map(group).unwrap_or_default())
         }
         (_, Read::FreeText { question, filter }) => {
             format!("ronde {round}, vraag {question}{}", group(filter))
@@ -387,72 +430,4 @@ fn group(filter: &Filter) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{Duration, TimeZone, Utc};
-
-    use super::*;
-
-    fn some(text: &str) -> Option<String> {
-        Some(text.to_owned())
-    }
-
-    #[test]
-    fn a_per_wijk_round_is_always_read_as_its_own_wijk() {
-        assert_eq!(scope("noord", some("zuid"), None), Filter { wijk: some("noord"), role: None });
-        assert_eq!(
-            scope("noord", None, some("huisarts")),
-            Filter { wijk: some("noord"), role: some("huisarts") }
-        );
-    }
-
-    #[test]
-    fn a_round_for_everyone_is_read_as_asked_and_a_blank_choice_is_none() {
-        assert_eq!(scope("", some("zuid"), some("poh")), Filter { wijk: some("zuid"), role: some("poh") });
-        assert_eq!(scope("", some("  "), some("")), Filter::default());
-        assert_eq!(scope("", None, None), Filter::default());
-    }
-
-    #[test]
-    fn a_round_is_closed_from_its_closing_moment_on() {
-        let closes = Utc.with_ymd_and_hms(2026, 10, 22, 7, 0, 0).unwrap();
-        assert!(!closed(closes, closes - Duration::seconds(1)));
-        assert!(closed(closes, closes));
-        assert!(closed(closes, closes + Duration::days(30)));
-    }
-
-    #[test]
-    fn the_audit_detail_names_the_round_and_what_was_read() {
-        let member = Reader::Member { email: "lid@example.org".into(), admin: false };
-        let file = Read::File { name: "antwoorden", format: Format::Csv, filter: None };
-        assert_eq!(detail(RoundId(7), &member, file), "ronde 7, antwoorden.csv");
-        assert_eq!(detail(RoundId(7), &Reader::Cli, file), "ronde 7 (peil export)");
-        let everyone = Filter::default();
-        let text = Read::FreeText { question: "opmerking", filter: &everyone };
-        assert_eq!(detail(RoundId(7), &member, text), "ronde 7, vraag opmerking");
-    }
-
-    #[test]
-    fn the_audit_detail_names_the_group_read_so_differencing_shows() {
-        let member = Reader::Member { email: "lid@example.org".into(), admin: false };
-        let noord = Filter { wijk: some("noord"), role: None };
-        let both = Filter { wijk: some("noord"), role: some("huisarts") };
-        assert_eq!(detail(RoundId(7), &member, Read::Results { filter: &noord }), "ronde 7, wijk noord");
-        let text = Read::FreeText { question: "opmerking", filter: &both };
-        assert_eq!(detail(RoundId(7), &member, text), "ronde 7, vraag opmerking, wijk noord, rol huisarts");
-        let file = Read::File { name: "samenvatting", format: Format::Xlsx, filter: Some(&noord) };
-        assert_eq!(detail(RoundId(7), &member, file), "ronde 7, samenvatting.xlsx, wijk noord");
-        let role = Filter { wijk: None, role: some("poh-ggz") };
-        assert_eq!(detail(RoundId(7), &member, Read::Results { filter: &role }), "ronde 7, rol poh-ggz");
-    }
-
-    #[test]
-    fn only_administrators_see_who_answered() {
-        let admin = Reader::Member { email: "beheer@example.org".into(), admin: true };
-        let member = Reader::Member { email: "lid@example.org".into(), admin: false };
-        assert_eq!(admin.audience(), Audience::Admin);
-        assert_eq!(Reader::Cli.audience(), Audience::Admin);
-        assert_eq!(member.audience(), Audience::Werkgroep);
-        assert_eq!(Reader::Cli.actor(), None);
-        assert_eq!(member.actor(), Some("lid@example.org"));
-    }
-}
+mod tests;

@@ -160,13 +160,18 @@ struct UserRow {
 }
 
 /// An audit entry as the beheer pages show it: a Dutch time and action, "opdrachtregel" for the
-/// command line.
+/// command line; the NEN 7513 fields empty where a row does not have them.
 #[derive(Serialize)]
 struct AuditRow {
     at: String,
     actor: String,
     action: String,
     detail: String,
+    /// Whose data in words, and the contact id to filter the log on.
+    subject: String,
+    subject_contact: Option<i64>,
+    on_behalf: String,
+    via: String,
 }
 
 impl From<audit::AuditEntry> for AuditRow {
@@ -176,6 +181,10 @@ impl From<audit::AuditEntry> for AuditRow {
             actor: e.actor.unwrap_or_else(|| "opdrachtregel".to_owned()),
             action: audit::label_of(&e.action),
             detail: e.detail,
+            subject: e.subject.unwrap_or_default(),
+            subject_contact: e.subject_contact,
+            on_behalf: e.on_behalf.unwrap_or_default(),
+            via: e.via.unwrap_or_default(),
         }
     }
 }

@@ -58,6 +58,8 @@ pub struct Member {
     token_hash: String,
     /// `require_2fa` holds for this account and it has no two-step login yet.
     must_enrol: bool,
+    /// Where the request came from (see `web::client`), for the access log's "via".
+    address: ClientAddress,
 }
 
 impl Member {
@@ -68,6 +70,11 @@ impl Member {
 
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// This account as the access log names it: who, in what capacity, via the web from where.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::web(&self.email, self.is_admin(), self.address.0)
     }
 }
 
@@ -140,6 +147,7 @@ async fn look_up(req: &Request<'_>) -> Result<Option<Member>, ()> {
             role: s.role,
             csrf: s.csrf,
             token_hash: s.token_hash,
+            address: super::client::of(req),
         })),
         Err(e) => {
             tracing::error!(error = %e, "session look-up failed");

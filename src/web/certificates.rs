@@ -13,6 +13,7 @@ use super::link::Admitted;
 use super::respond::Visit;
 use super::results::{Download, File, attachment};
 use super::{App, Error};
+use crate::audit::{AuditAction, Entry};
 use crate::certificates::{self, Certificate, Code, Issuer, overview};
 use crate::contacts::ContactId;
 use crate::signup::SeatId;
@@ -48,8 +49,13 @@ async fn own_overview(file: &str, visit: Result<Visit, Error>, app: &State<App>)
 }
 
 #[get("/beheer/contacten/<id>/jaaroverzicht/<file>")]
-async fn contact_overview(_admin: Admin, id: i64, file: &str, app: &State<App>) -> Download {
-    year_pdf(app, ContactId(id), file).await
+async fn contact_overview(admin: Admin, id: i64, file: &str, app: &State<App>) -> Download {
+    let download = year_pdf(app, ContactId(id), file).await?;
+    // Staff taking a person's attendance away: an export about that one person.
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::Exported, &actor, app.now()).contact(ContactId(id));
+    entry.detail(format!("jaaroverzicht {file}")).log(&app.db).await?;
+    Ok(download)
 }
 
 /// The year overview named `<year>.pdf` of `contact`.

@@ -40,7 +40,7 @@ async fn overview(member: Member, app: &State<App>) -> Page {
 
 /// The round as this member may read it now; a round that is not there is a 404.
 pub(super) async fn access(app: &App, id: i64, member: &Member) -> Result<Access, Error> {
-    let reader = Reader::Member { email: member.email.clone(), admin: member.is_admin() };
+    let reader = Reader::Member { actor: member.actor(), admin: member.is_admin() };
     let access =
         Access::open(&app.db, &app.seal, RoundId(id), reader, app.settings.min_group_size, app.now()).await;
     access.map_err(refused)
@@ -191,8 +191,14 @@ async fn chart(
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
     let result = access.question(app.db.read(), &filter, question).await.map_err(refused)?;
-    let chart = result.as_ref().and_then(figures::chart).ok_or(Error::NotFound)?;
-    chart_file(&chart, &format!("ronde-{id}-{question}"), format)
+    let result = result.ok_or(Error::NotFound)?;
+    let chart = figures::chart(&result).ok_or(Error::NotFound)?;
+    let file = chart_file(&chart, &format!("ronde-{id}-{question}"), format)?;
+    // A chart is a figure of the group's answers taken away: an export like any other file.
+    let name = format!("grafiek {question}");
+    let people = result.summary.answered();
+    access.exported(&app.db, (&name, format), &filter, people).await.map_err(refused)?;
+    Ok(file)
 }
 
 /// A chart as an SVG or PNG download named `name`; any other format is not there.

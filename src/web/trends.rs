@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::auth::Member;
 use super::results::{Download, chart_file};
 use super::{App, Error};
+use crate::audit::{AuditAction, Entry};
 use crate::charts::{self, Chart, Series};
 use crate::forms::Question;
 use crate::results::figures::decimal;
@@ -227,10 +228,14 @@ async fn job_chart(
     maat: &str,
     kind: &str,
     format: &str,
-    _member: Member,
+    member: Member,
     app: &State<App>,
 ) -> Download {
     let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
+    // Whose data: the job's rounds and the people of the region's figures (a suppressed
+    // occasion shows none of them).
+    let rounds: usize = history.iter().map(|o| o.rounds.len()).sum();
+    let people: u64 = history.iter().filter_map(|o| o.region.as_ref()).map(|r| r.respondents).sum();
     let q = history::questions(&history).into_iter().find(|q| q.id == question).ok_or(Error::NotFound)?;
     let measure = trend::measures(&q).into_iter().find(|m| m.key == maat).ok_or(Error::NotFound)?;
     let h = history::follow(&history, &q, &measure).named(&Labels::of(&app.catalog.forms()));
@@ -239,5 +244,11 @@ async fn job_chart(
         "wijken" => Chart::Multiples(h.wijken_chart()),
         _ => return Err(Error::NotFound),
     };
-    chart_file(&chart, &format!("{job}-{question}-{kind}"), format)
+    let file = chart_file(&chart, &format!("{job}-{question}-{kind}"), format)?;
+    // Figures of many rounds' answers taken away: an export, as a round's chart is.
+    let actor = member.actor();
+    let entry = Entry::new(AuditAction::Exported, &actor, app.now())
+        .about(format!("job {job}: {rounds} rondes, {people} personen"));
+    entry.detail(format!("grafiek {question} ({maat}, {kind}).{format}")).log(&app.db).await?;
+    Ok(file)
 }

@@ -8,6 +8,7 @@ mod a11y;
 mod accounts;
 mod answering;
 mod attendance;
+mod audit;
 mod backup;
 mod browser;
 mod certificates;

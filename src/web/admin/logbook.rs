@@ -1,5 +1,6 @@
 //! `/beheer/logboek`: the whole audit log for administrators, newest first, a page at a time,
-//! filtered by what happened and by who; in Dutch, with the stored codes kept for `peil audit`.
+//! filtered by what happened, by who and by whose data (a contact id, as a person's page links
+//! here); in Dutch, with the stored codes kept for `peil audit`.
 
 use rocket::http::Status;
 use rocket::{State, get};
@@ -11,6 +12,7 @@ use super::super::results_view::encode;
 use super::super::{App, Error};
 use super::AuditRow;
 use crate::audit::{self, AuditAction, AuditFilter};
+use crate::contacts::ContactId;
 
 /// Rows per page.
 const ROWS: i64 = 50;
@@ -22,17 +24,20 @@ struct Choice {
     selected: bool,
 }
 
-#[get("/beheer/logboek?<wat>&<wie>&<pagina>")]
+#[get("/beheer/logboek?<wat>&<wie>&<contact>&<pagina>")]
 pub(super) async fn logbook(
     admin: Admin,
     wat: Option<&str>,
     wie: Option<&str>,
+    contact: Option<&str>,
     pagina: Option<u32>,
     app: &State<App>,
 ) -> Result<(Status, Template), Error> {
     let filter = AuditFilter {
         action: wat.and_then(AuditAction::parse),
         actor: wie.map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned),
+        // A blank or mistyped number is no filter, as a blank "wie" is none.
+        contact: contact.and_then(|c| c.trim().parse().ok()).map(ContactId),
     };
     let page = pagina.unwrap_or(1).max(1);
     let offset = i64::from(page - 1) * ROWS;
@@ -50,6 +55,9 @@ pub(super) async fn logbook(
         if let Some(actor) = &filter.actor {
             pairs.push(format!("wie={}", encode(actor)));
         }
+        if let Some(contact) = filter.contact {
+            pairs.push(format!("contact={contact}"));
+        }
         pairs.push(format!("pagina={page}"));
         format!("/beheer/logboek?{}", pairs.join("&"))
     };
@@ -57,6 +65,7 @@ pub(super) async fn logbook(
         rows,
         choices,
         actor: filter.actor.clone().unwrap_or_default(),
+        contact: filter.contact.map(|c| c.0),
         filtered: filter != AuditFilter::default(),
         page,
         newer: (page > 1).then(|| query(page - 1)),

@@ -1,13 +1,15 @@
 //! `/beheer/mail`: how the mail is getting on. The whole outbox (waiting, with the relay's last
 //! error and the next attempt; failed, with the reason), the rounds with mail, and per round
 //! (`/beheer/mail/ronde/<id>`) the way from invitation to answer per wijk. A failed mail is put
-//! back in the queue one at a time or a round's at once (`outbox::retry`, audited).
+//! back in the queue one at a time or a round's at once (`outbox::retry`, audited). The list of
+//! failed mails names their addresses, so a page that shows any is in the access log.
 
 use rocket::http::Status;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
+use crate::audit::{AuditAction, Entry};
 use crate::outbox::{self, OutboxError, OutboxId, delivery};
 use crate::results::load;
 use crate::rounds::RoundId;
@@ -56,6 +58,9 @@ pub(super) struct TroubleRow {
     status: &'static str,
     failed: bool,
     email: String,
+    /// Whether `email` is someone's address (not "(geen contactpersoon)").
+    #[serde(skip)]
+    addressed: bool,
     attempts: u32,
     reason: String,
     /// The next attempt of a waiting mail; when a failed one was given up.
@@ -70,6 +75,7 @@ impl From<delivery::Trouble> for TroubleRow {
             kind: t.kind.label(),
             status: t.status.label(),
             failed: t.status == outbox::Status::Failed,
+            addressed: t.email.is_some(),
             email: t.email.unwrap_or_else(|| "(geen contactpersoon)".to_owned()),
             attempts: t.attempts,
             reason: t.last_error.unwrap_or_default(),
@@ -124,6 +130,24 @@ struct Outcome {
     error: Option<String>,
 }
 
+/// The access-log entry for a page (`place`: "mail", "start", "mail ronde 3") that lists
+/// `troubles`; none when no address is among them.
+pub(super) async fn addresses_shown(
+    app: &App,
+    admin: &Admin,
+    troubles: &[TroubleRow],
+    place: &str,
+) -> Result<(), sqlx::Error> {
+    let shown = troubles.iter().filter(|t| t.addressed).count();
+    if shown == 0 {
+        return Ok(());
+    }
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::MailAddressesViewed, &actor, app.now());
+    let entry = entry.about(format!("mail met een fout: {shown} adressen"));
+    entry.detail(format!("pagina {place}")).log(&app.db).await
+}
+
 #[get("/beheer/mail")]
 async fn overview(admin: Admin, app: &State<App>) -> Page {
     overview_page(&admin, app, Status::Ok, Outcome::default()).await
@@ -148,6 +172,7 @@ async fn overview_page(admin: &Admin, app: &App, status: Status, outcome: Outcom
             failed: r.failed,
         })
         .collect();
+    addresses_shown(app, admin, &troubles, "/beheer/mail").await?;
     let context = context! {
         mail: summary,
         troubles,
@@ -181,6 +206,7 @@ async fn round_delivery(admin: &Admin, app: &App, round: RoundId, status: Status
     let troubles: Vec<TroubleRow> =
         delivery::troubles(pool, Some(round), LISTED).await?.into_iter().map(TroubleRow::from).collect();
     let failed = troubles.iter().filter(|t| t.failed).count();
+    addresses_shown(app, admin, &troubles, &format!("/beheer/mail/ronde/{round}")).await?;
     let context = context! {
         round: context! {
             id: round.0,

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::super::auth::{Admin, CsrfForm, NoFields};
 use super::super::{App, Error};
 use super::Confirm;
-use crate::audit::{self, AuditAction};
+use crate::audit::{AuditAction, Entry, round_subject};
 use crate::rounds::{self, LateInvitation, RoundId, RoundSummary, RoundsError};
 
 pub(super) type Page = Result<(Status, Template), Error>;
@@ -306,7 +306,9 @@ async fn links(admin: Admin, id: i64, app: &State<App>) -> Page {
     };
     let links = rounds::links(app.db.read(), &app.secret, &app.settings.base_url, id).await?;
     let detail = format!("ronde {id}: {} persoonlijke links", links.len());
-    audit::log(&app.db, app.now(), Some(&admin.email), AuditAction::LinksViewed, &detail).await?;
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::LinksViewed, &actor, app.now()).about(round_subject(id, links.len()));
+    entry.detail(detail).log(&app.db).await?;
     let links: Vec<LinkView> =
         links.into_iter().map(|l| LinkView { name: l.name, email: l.email, url: l.url }).collect();
     let context = context! {

@@ -101,6 +101,7 @@ pub(super) async fn start(admin: Admin, app: &State<App>) -> Page {
     let mail = MailSummary::from(delivery::summary(pool).await?);
     let troubles: Vec<TroubleRow> =
         delivery::troubles(pool, None, TROUBLES).await?.into_iter().map(TroubleRow::from).collect();
+    super::mail::addresses_shown(app, &admin, &troubles, "/beheer").await?;
     let sessions: Vec<SessionRow> = sessions::this_week(pool, now)
         .await?
         .into_iter()

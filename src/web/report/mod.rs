@@ -65,6 +65,7 @@ async fn pdf(
     let labels = Labels::of(&app.catalog.forms());
     let head = view::head(&access).named(&labels);
     let results = access.results(&app.db, &filter).await.map_err(refused)?;
+    let people = results.as_ref().map_or(0, |r| r.respondents);
     let mut report = layout::Report {
         organisation: app.settings.organisation.name().map(str::to_owned),
         head,
@@ -82,6 +83,8 @@ async fn pdf(
         report.questions = results.questions.iter().map(pdf_question).collect();
     }
     let bytes = layout::write(&report)?;
+    // The file leaves with the group's figures (and texts, each read recorded above): one export.
+    access.exported(&app.db, ("rapport", "pdf"), &filter, people).await.map_err(refused)?;
     Ok(File(bytes, ContentType::PDF, attachment(&format!("rapport-ronde-{id}"), "pdf")))
 }
 

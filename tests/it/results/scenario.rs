@@ -78,6 +78,17 @@ async fn the_werkgroep_reads_per_wijk_charts_and_the_trend_against_last_quarter(
         .get_bytes(&format!("/werkgroep/job/{JOB}/grafiek/contact_wijkteam/optie-ja/wijken/png"))
         .await;
     assert_eq!(&png[..4], b"\x89PNG");
+    // The download is an export in the access log: the job's six rounds, the region's 30 people.
+    let (subject, via): (String, String) = sqlx::query_as(
+        "SELECT subject, via FROM audit_log WHERE action = 'exported' AND actor = 'lid@example.org'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("one export entry");
+    assert_eq!(
+        (subject.as_str(), via.as_str()),
+        (format!("job {JOB}: 6 rondes, 30 personen").as_str(), "web 127.0.0.1")
+    );
 }
 
 /// The round ids of October's per-wijk rounds, by wijk.

@@ -1,6 +1,7 @@
 //! The presentielijst of a session: a printable A4 page (landscape, the header repeated on
 //! every printed page), the same as PDF, and as XLSX with the BIG number as text. Only the
-//! confirmed people are on it. Each download is written to the audit log: it holds personal data.
+//! confirmed people are on it. Each showing and each download is written to the audit log, with
+//! how many people are on it: it holds personal data.
 
 use rocket::http::{ContentType, Status};
 use rocket::{State, get};
@@ -11,7 +12,7 @@ use super::super::super::auth::Admin;
 use super::super::super::results::{File, attachment};
 use super::super::super::{App, Error};
 use super::{Page, load};
-use crate::audit::{self, AuditAction};
+use crate::audit::{AuditAction, Entry, session_subject};
 use crate::signup::attendance::{self, Attendee, PresenceHeader};
 use crate::signup::{SeatStatus, SessionId};
 
@@ -46,6 +47,11 @@ pub(super) async fn page(admin: Admin, id: i64, app: &State<App>) -> Page {
             registers: p.registers_text(&registers),
         })
         .collect();
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::PresenceListViewed, &actor, app.now());
+    let entry =
+        entry.about(session_subject(id, lines.len())).detail(format!("presentielijst van bijeenkomst {id}"));
+    entry.log(&app.db).await?;
     let context = context! {
         session: &session,
         header: PresenceHeader::of(&session, app.settings.organisation.name()),
@@ -73,13 +79,14 @@ pub(super) async fn pdf(admin: Admin, id: i64, app: &State<App>) -> Download {
     let roles = app.catalog.forms().list_pairs("rollen");
     let header = PresenceHeader::of(&session, app.settings.organisation.name());
     let people: Vec<Attendee> = confirmed(&people).into_iter().cloned().collect();
+    let count = people.len();
     // Drawing and embedding the font is CPU work: off the request threads.
     let bytes = tokio::task::spawn_blocking(move || {
         let people: Vec<&Attendee> = people.iter().collect();
         attendance::presence_pdf(&header, &registers, &people, &roles)
     })
     .await??;
-    exported(app, &admin, id, "PDF").await?;
+    exported(app, &admin, (id, count), "PDF").await?;
     Ok(Ok(File(bytes, ContentType::PDF, attachment(&format!("presentielijst-{id}"), "pdf"))))
 }
 
@@ -93,13 +100,21 @@ pub(super) async fn xlsx(admin: Admin, id: i64, app: &State<App>) -> Download {
     let roles = app.catalog.forms().list_pairs("rollen");
     let people: Vec<Attendee> = confirmed(&people).into_iter().cloned().collect();
     let bytes = crate::spreadsheet::xlsx(&attendance::sheet(&session, &registers, &people, &roles))?;
-    exported(app, &admin, id, "XLSX").await?;
+    exported(app, &admin, (id, people.len()), "XLSX").await?;
     let kind = ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     Ok(Ok(File(bytes, kind, attachment(&format!("presentielijst-{id}"), "xlsx"))))
 }
 
-async fn exported(app: &App, admin: &Admin, id: SessionId, format: &str) -> Result<(), Error> {
+/// The export's entry: session `id` with its `people` confirmed people.
+async fn exported(
+    app: &App,
+    admin: &Admin,
+    (id, people): (SessionId, usize),
+    format: &str,
+) -> Result<(), Error> {
     let detail = format!("presentielijst van bijeenkomst {id} ({format})");
-    audit::log(&app.db, app.now(), Some(&admin.email), AuditAction::Exported, &detail).await?;
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::Exported, &actor, app.now()).about(session_subject(id, people));
+    entry.detail(detail).log(&app.db).await?;
     Ok(())
 }

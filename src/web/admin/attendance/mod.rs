@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::super::auth::{Admin, CsrfForm, NoFields};
 use super::super::{App, Error};
+use crate::audit::{AuditAction, Entry, session_subject};
 use crate::signup::attendance::{self, AttendanceError, Attendee, Ticking};
 use crate::signup::{SeatId, SessionId, SignupError};
 
@@ -72,6 +73,13 @@ async fn tablet_page(admin: &Admin, app: &App, id: SessionId, status: Status, er
         .map(|p: &Attendee| Row { seat: p.seat.0, name: p.name.clone(), present: p.attended == Some(true) })
         .collect();
     let present = rows.iter().filter(|r| r.present).count();
+    // The tablet lists the confirmed people by name: an attendance list shown, as the
+    // presentielijst is.
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::PresenceListViewed, &actor, app.now());
+    let entry =
+        entry.about(session_subject(id, rows.len())).detail(format!("aanwezigheid van bijeenkomst {id}"));
+    entry.log(&app.db).await?;
     let context = context! {
         session: &session,
         when: session.when(),

@@ -1,7 +1,8 @@
 //! `/beheer/contacten`: the contact list, searchable and filtered, a page at a time; a contact's
 //! page with their invitations, seats and mails; editing a contact and undoing an opt-out. The
 //! import of a list, with its preview, is in `import`; what the pages show is shaped in `view`;
-//! the contact's register details are changed in `accreditation`.
+//! the contact's register details are changed in `accreditation`. Every showing of the list and
+//! of a contact's page is in the access log, with how many people or which contact (by id).
 
 mod accreditation;
 mod import;
@@ -12,6 +13,7 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
 use self::view::{ContactView, EditForm, HistoryView, ListQuery, Options};
+use crate::audit::{AuditAction, Entry};
 use crate::contacts::{self, ContactFilter, ContactId, EditError, PAGE_SIZE, RawContact, Vocabulary};
 use crate::web::auth::{Admin, CsrfForm};
 use crate::web::{App, Error};
@@ -60,6 +62,15 @@ async fn list(
     let gemeenten = contacts::gemeenten(app.db.read()).await?;
     let options = Options::new(&vocab, &gemeenten, &query);
     let rows: Vec<ContactView> = found.contacts.iter().map(|c| ContactView::new(c, &vocab)).collect();
+    // Not the search text: it may be a name or an address.
+    let (actor, shown) = (admin.actor(), rows.len());
+    let entry = Entry::new(AuditAction::ContactsViewed, &actor, app.now());
+    let detail = format!(
+        "contactenlijst, pagina {}{}",
+        query.page,
+        if query.is_filtered() { ", gefilterd" } else { "" }
+    );
+    entry.about(format!("contactenlijst: {shown} personen")).detail(detail).log(&app.db).await?;
     let pages = (found.total.max(0) as u64).div_ceil(PAGE_SIZE as u64).max(1);
     let context = context! {
         rows,
@@ -81,7 +92,12 @@ async fn list(
 
 #[get("/beheer/contacten/<id>")]
 async fn contact(admin: Admin, id: i64, app: &State<App>) -> Page {
-    page(&admin, app, ContactId(id), Status::Ok, None, Notice::default()).await
+    let shown = page(&admin, app, ContactId(id), Status::Ok, None, Notice::default()).await?;
+    // After the page was found: a contact that is not there was not seen.
+    let actor = admin.actor();
+    let entry = Entry::new(AuditAction::ContactsViewed, &actor, app.now()).contact(ContactId(id));
+    entry.detail("contactpagina").log(&app.db).await?;
+    Ok(shown)
 }
 
 /// The edit form of a contact's page.

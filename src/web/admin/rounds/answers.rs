@@ -10,7 +10,7 @@ use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
 use super::{Page, RoundView, missing};
-use crate::audit::{self, AuditAction};
+use crate::audit::{AuditAction, Entry, round_subject};
 use crate::responses::identified::{self, Identified};
 use crate::rounds::{self, RoundId, RoundsError};
 use crate::web::App;
@@ -60,7 +60,10 @@ pub(super) async fn answers(admin: Admin, id: i64, app: &State<App>) -> Page {
     let loaded = app.rounds.get(app.db.read(), id).await?;
     let found = identified::identified(app.db.read(), &loaded).await?;
     let detail = format!("ronde {id}: {} antwoorden met naam", found.len());
-    audit::log(&app.db, app.now(), Some(&admin.email), AuditAction::AnswersViewed, &detail).await?;
+    let actor = admin.actor();
+    let entry =
+        Entry::new(AuditAction::AnswersViewed, &actor, app.now()).about(round_subject(id, found.len()));
+    entry.detail(detail).log(&app.db).await?;
     let open_link = open_link(app, id).await?;
     let answers: Vec<AnswerView> = found.into_iter().map(AnswerView::from).collect();
     let context = context! {

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::super::auth::{Admin, CsrfForm};
 use super::super::{App, Error};
 use super::Confirm;
+use crate::audit::{AuditAction, Entry, session_subject};
 use crate::contacts;
 use crate::signup::planning::{self, PlanningError};
 use crate::signup::{Session, SessionId, SignupError, roster, sessions};
@@ -153,6 +154,13 @@ async fn session_page(
         Err(e) => return Err(e.into()),
     };
     let roster = roster::of_session(app.db.read(), id).await?;
+    // The page names everyone on the session (and what a search found): each showing is logged.
+    let shown = roster.confirmed.len() + roster.waiting.len() + roster.cancelled.len();
+    let found = outcome.search.as_ref().map(|s| format!(", zoekresultaten: {}", s.found.len()));
+    let actor = admin.actor();
+    let entry =
+        Entry::new(AuditAction::ParticipantsViewed, &actor, app.now()).about(session_subject(id, shown));
+    entry.detail(format!("bijeenkomst {id}{}", found.unwrap_or_default())).log(&app.db).await?;
     let others: Vec<SessionView> = sessions::of_round(app.db.read(), session.round)
         .await?
         .iter()
