@@ -56,10 +56,13 @@ pub enum AuditAction {
     /// The answers of an identified round read with the names of those who gave them
     /// (`/beheer/rondes/<id>/antwoorden`).
     AnswersViewed,
+    /// The retention terms carried out by hand ("Nu uitvoeren" on `/beheer/bewaartermijnen`,
+    /// or `peil retention`); the daily run is in `retention_runs` instead.
+    RetentionRun,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -93,6 +96,7 @@ impl AuditAction {
         AuditAction::RegisterEntered,
         AuditAction::RegisterEntryUndone,
         AuditAction::AnswersViewed,
+        AuditAction::RetentionRun,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -136,6 +140,7 @@ impl AuditAction {
             AuditAction::RegisterEntered => "Ingevoerd in register",
             AuditAction::RegisterEntryUndone => "Invoer in register ongedaan gemaakt",
             AuditAction::AnswersViewed => "Antwoorden met naam gelezen",
+            AuditAction::RetentionRun => "Bewaartermijnen uitgevoerd",
         }
     }
 
@@ -174,6 +179,7 @@ impl AuditAction {
             AuditAction::RegisterEntered => "register_entered",
             AuditAction::RegisterEntryUndone => "register_entry_undone",
             AuditAction::AnswersViewed => "answers_viewed",
+            AuditAction::RetentionRun => "retention_run",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod pdf;
 pub mod private;
 pub mod responses;
 pub mod results;
+pub mod retention;
 pub mod rounds;
 pub mod schedule;
 pub mod settings;

@@ -23,6 +23,7 @@ const FORM_KEYS: &[&str] = &[
     "min_group_size",
     "pages",
     "questions",
+    "retention",
 ];
 const PAGE_KEYS: &[&str] = &["title", "title_en", "intro", "intro_en", "show_if", "questions"];
 
@@ -81,6 +82,7 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
             None
         })
     });
+    let (retention, _) = crate::retention::declared::read(&mut f, crate::retention::declared::FORM_KEYS);
     let mut seen = Seen { anonymous, ..Seen::default() };
     let pages = pages(&mut f, lists, &mut seen);
     f.finish(FORM_KEYS, |k| {
@@ -94,7 +96,7 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     if ctx.has_errors() {
         return None;
     }
-    Some(Form { id, title: title?, intro, kind: kind?, anonymous, thanks, min_group_size, pages })
+    Some(Form { id, title: title?, intro, kind: kind?, anonymous, thanks, min_group_size, pages, retention })
 }
 
 /// Why a sign-up form or job cannot be anonymous (also `jobs::parse`).

@@ -11,6 +11,7 @@ mod jobs;
 mod logbook;
 mod mail;
 mod manage;
+mod retention;
 mod rounds;
 mod sessions;
 mod start;
@@ -67,6 +68,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(rounds::routes());
     all.extend(sessions::routes());
     all.extend(attendance::routes());
+    all.extend(retention::routes());
     all
 }
 

@@ -31,6 +31,7 @@ mod organisation;
 mod private_files;
 mod respondent_pages;
 mod results;
+mod retention;
 mod rounds;
 mod schedule;
 mod service;
