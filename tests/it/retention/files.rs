@@ -18,7 +18,7 @@ async fn table_files(app: &TestApp) -> Option<Vec<Vec<u8>>> {
     let data: String =
         sqlx::query_scalar("SELECT current_setting('data_directory')").fetch_one(&app.pool).await.ok()?;
     let mut files = Vec::new();
-    for relation in ["responses", "(SELECT reltoastrelid FROM pg_class WHERE relname = 'responses')"] {
+    for relation in ["'responses'", "(SELECT reltoastrelid FROM pg_class WHERE relname = 'responses')"] {
         let sql = format!("SELECT pg_relation_filepath({relation}::regclass)");
         let path: Option<String> =
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&app.pool).await.ok()?;
