@@ -3,6 +3,7 @@
 //! identified responses lose who gave them (or go) while the round's figures stay; a dry run
 //! changes nothing and a second run removes nothing more; deleted text is gone from the files.
 
+mod attendance;
 mod files;
 mod page;
 mod responses;

@@ -103,3 +103,32 @@ fn the_shipped_forms_and_jobs_declare_terms_that_check() {
     let output = peil_check(&repo("jobs"), &repo("forms"), "");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn peil_retention_says_what_a_dry_run_would_remove_and_a_real_run_is_in_the_audit_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let peil = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_peil"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("PEIL_FORMS_DIR", repo("forms"))
+            .env("PEIL_JOBS_DIR", repo("jobs"))
+            .env("PEIL_DATA_DIR", dir.path().join("data"))
+            .env("PEIL_DATABASE_URL", format!("sqlite://{}", dir.path().join("peil.db").display()))
+            .output()
+            .expect("peil runs")
+    };
+    let dry = peil(&["retention", "--dry-run"]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert!(out.starts_with("would remove (dry run, nothing changed):"), "{out}");
+    assert!(out.contains("persoonlijke links beëindigd"), "{out}");
+    let audit = peil(&["audit"]);
+    assert!(!String::from_utf8_lossy(&audit.stdout).contains("retention_run"), "a dry run is not a run");
+
+    let done = peil(&["retention"]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(String::from_utf8_lossy(&done.stdout).starts_with("removed:"));
+    let audit = peil(&["audit"]);
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("retention_run"), "the run by hand is audited");
+}
