@@ -127,8 +127,8 @@ pub async fn run(
     report.mail_files = sweep::mail_files(&setup.mail_dir, setup.defaults.outbox.cutoff(now), dry_run)
         .map_err(RetentionError::MailFiles)?;
     drop(steps);
-    if !dry_run && report.removed_anything() {
-        files::scrub(db, &report.tables()).await?;
+    if !dry_run {
+        files::after_run(db, &report).await?;
     }
     Ok(report)
 }

@@ -132,8 +132,15 @@ impl Scheduler {
         if released > 0 {
             tracing::info!(released, "released the last anonymous responses of closed rounds");
         }
-        // Open registrations whose link was never used go after a week (issue 22).
-        let expired = crate::signup::registration::expire(&self.db, now).await?;
+        // Open registrations whose link was never used go after a week (issue 22), or after
+        // `peil.toml`'s `[retention] registrations`.
+        let expired = match &self.retention {
+            Some(setup) => {
+                let before = setup.defaults.registrations.cutoff(now);
+                crate::signup::registration::expire_before(&self.db, before).await?
+            }
+            None => crate::signup::registration::expire(&self.db, now).await?,
+        };
         if expired > 0 {
             tracing::info!(expired, "removed open registrations that were never confirmed");
         }

@@ -185,8 +185,14 @@ pub async fn register(
 /// contact when the registration was all it was there for. Returns how many. The scheduler's
 /// tick calls it, so that a flood of registrations does not stay in the database for good.
 pub async fn expire(db: &Db, now: DateTime<Utc>) -> Result<usize, SignupError> {
+    expire_before(db, now - EXPIRES_AFTER).await
+}
+
+/// [`expire`] for the registrations made at or before `before` (`peil.toml`'s retention term for
+/// them, when the scheduler has one).
+pub async fn expire_before(db: &Db, before: DateTime<Utc>) -> Result<usize, SignupError> {
     let mut tx = db.write().await?;
-    let removed = remove_unconfirmed(&mut tx, now - EXPIRES_AFTER).await?;
+    let removed = remove_unconfirmed(&mut tx, before).await?;
     tx.commit().await?;
     Ok(removed)
 }

