@@ -114,7 +114,13 @@ impl<'r> FromRequest<'r> for Visit {
 }
 
 pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Error> {
-    let found = responses::visit(app.db.read(), &app.seal, token).await?.ok_or(Error::NotFound)?;
+    let Some(found) = responses::visit(app.db.read(), &app.seal, token).await? else {
+        // A link opened before its term ended, visited again from its cookie afterwards.
+        return Err(match crate::retention::expired_link(app.db.read(), token).await? {
+            Some(title) => Error::Expired(title),
+            None => Error::NotFound,
+        });
+    };
     let round = app.rounds.get(app.db.read(), found.invitation.round).await?;
     let sessions = match round.form.kind {
         FormKind::Signup => signup::sessions::of_round(app.db.read(), round.id).await?,

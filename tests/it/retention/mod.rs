@@ -92,6 +92,8 @@ async fn a_link_past_its_term_shows_a_dutch_page_that_says_the_retention_term_en
     assert_eq!(run(&app, false).await.links, 0, "two months after closing the link is still kept");
     let (_, page) = app.get(&link).await;
     assert!(page.contains("gesloten") && !page.contains("bewaartermijn"), "the closed round's page: {page}");
+    let exchanged = app.client.get(format!("{}{link}", app.url)).send().await.expect("GET");
+    let handle_page = crate::helpers::location(&exchanged);
 
     past_closing(&app, round, 3).await;
     let report = run(&app, false).await;
@@ -103,6 +105,10 @@ async fn a_link_past_its_term_shows_a_dutch_page_that_says_the_retention_term_en
     assert!(page.contains("Deze link is verlopen"), "{page}");
     assert!(page.contains("De bewaartermijn van die vragenlijst is voorbij"), "{page}");
     assert!(page.contains("Samenwerking in de wijk"), "{page}");
+    // The browser that opened it before, with the link's cookie, is told the same.
+    let again = app.client.get(format!("{}{handle_page}", app.url)).send().await.expect("GET");
+    assert_eq!(again.status().as_u16(), 410, "{handle_page}");
+    assert!(again.text().await.expect("body").contains("Deze link is verlopen"));
     assert_eq!(app.count("SELECT COUNT(*) FROM drafts").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations WHERE nonce <> ''").await, 0);
     // An expired link is no wrong guess: nobody is throttled for opening their old mail.
