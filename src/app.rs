@@ -109,8 +109,10 @@ pub async fn build(
         clock.clone(),
         catalog.clone(),
     )?);
-    let scheduler =
-        Arc::new(Scheduler::with_catalog(db.clone(), catalog.clone(), secret.clone(), clock.clone()));
+    let scheduler = Arc::new(
+        Scheduler::with_catalog(db.clone(), catalog.clone(), secret.clone(), clock.clone())
+            .with_retention(crate::retention::Setup::of(&settings)),
+    );
     let state = crate::web::App {
         db: db.clone(),
         catalog: catalog.clone(),

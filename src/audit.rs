@@ -81,10 +81,13 @@ pub enum AuditAction {
     MailAddressesViewed,
     /// A session's page with the names and addresses of who signed up.
     ParticipantsViewed,
+    /// The retention terms carried out by hand ("Nu uitvoeren" on `/beheer/bewaartermijnen`,
+    /// or `peil retention`); the daily run is in `retention_runs` instead.
+    RetentionRun,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 42] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -127,6 +130,7 @@ impl AuditAction {
         AuditAction::PresenceListViewed,
         AuditAction::MailAddressesViewed,
         AuditAction::ParticipantsViewed,
+        AuditAction::RetentionRun,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -179,6 +183,7 @@ impl AuditAction {
             AuditAction::PresenceListViewed => "Presentielijst bekeken",
             AuditAction::MailAddressesViewed => "Mailadressen bekeken",
             AuditAction::ParticipantsViewed => "Deelnemers bekeken",
+            AuditAction::RetentionRun => "Bewaartermijnen uitgevoerd",
         }
     }
 
@@ -226,6 +231,7 @@ impl AuditAction {
             AuditAction::PresenceListViewed => "presence_list_viewed",
             AuditAction::MailAddressesViewed => "mail_addresses_viewed",
             AuditAction::ParticipantsViewed => "participants_viewed",
+            AuditAction::RetentionRun => "retention_run",
         }
     }
 }

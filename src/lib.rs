@@ -26,6 +26,7 @@ pub mod privacy;
 pub mod private;
 pub mod responses;
 pub mod results;
+pub mod retention;
 pub mod rounds;
 pub mod schedule;
 pub mod settings;

@@ -89,6 +89,8 @@ pub struct Settings {
     /// `[organisation]`: the name that signs the mails and is the sender's display name, and
     /// the address and number pages and mails give for "neem contact op". All optional.
     pub organisation: Organisation,
+    /// `[retention]`: how long what is kept where a form or job does not say (see `retention`).
+    pub retention: crate::retention::Defaults,
 }
 
 impl Default for Settings {
@@ -121,6 +123,7 @@ impl Default for Settings {
             idle_timeout_secs: 30,
             require_2fa: false,
             organisation: Organisation::default(),
+            retention: crate::retention::Defaults::default(),
         }
     }
 }
@@ -275,6 +278,22 @@ mod tests {
             let refused = Settings::load(Some(&file)).expect_err(toml).to_string();
             assert!(refused.contains(key), "{refused}");
         }
+    }
+
+    #[test]
+    fn retention_defaults_are_read_from_their_section_and_a_bad_term_stops_the_start() {
+        use crate::retention::Term;
+        assert_eq!(loaded("").retention.links, Term::months(3));
+        let set = loaded("[retention]\nresponses = \"12 months\"\naudit = \"7 years\"").retention;
+        assert_eq!(
+            (set.responses, set.audit, set.attendance),
+            (Term::months(12), Term::years(7), Term::years(6))
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("peil.toml");
+        std::fs::write(&file, "[retention]\nlinks = \"3 weeks\"").expect("peil.toml");
+        let refused = Settings::load(Some(&file)).expect_err("a bad term").to_string();
+        assert!(refused.contains("\"weeks\" is not a unit"), "{refused}");
     }
 
     #[test]

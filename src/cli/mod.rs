@@ -1,6 +1,7 @@
 //! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
-//! `peil round ...`, `peil session ...` (in `session`), `peil user ...` (alias `peil accounts`) and
-//! `peil audit` (in `user`) and `peil privacy register` (in `privacy`).
+//! `peil round ...`, `peil session ...` (in `session`), `peil user ...` (alias `peil accounts`),
+//! `peil audit` (in `user`), `peil privacy register` (in `privacy`) and `peil retention` (in
+//! `retention`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 mod estimate;
@@ -8,6 +9,7 @@ mod export;
 mod output;
 mod overview;
 mod privacy;
+mod retention;
 mod round;
 mod session;
 mod user;
@@ -87,6 +89,14 @@ pub enum Command {
     /// What peil tells about personal data: the processing register's entries.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Carry out the retention terms now (links, drafts, identified responses, seats, mail,
+    /// audit entries past their term), with counts per category and per form. The service does
+    /// this once a day by itself.
+    Retention {
+        /// Only say what would go; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -207,6 +217,7 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Export(args) => export::run(args, &mut settings).await,
         Command::Privacy(command) => privacy::run(command, &settings),
+        Command::Retention { dry_run } => retention::run(&settings, dry_run).await,
         Command::Audit { limit } => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             user::audit(db.read(), limit).await
@@ -302,12 +313,14 @@ pub fn check(settings: &Settings) -> ExitCode {
         eprintln!("{}", forms::FormsError::Invalid(checked.problems));
     }
     let Some(jobs) = load_jobs(settings, &checked.forms) else { return ExitCode::FAILURE };
+    let short = crate::retention::declared::short_defaults(&settings.retention, &jobs);
+    short.iter().for_each(|problem| eprintln!("{problem}"));
     let ids: Vec<&str> = jobs.jobs.iter().map(|j| j.id.as_str()).collect();
     match ids.len() {
         0 => println!("no jobs in {}", settings.jobs_dir.display()),
         n => println!("{n} jobs OK: {}", ids.join(", ")),
     }
-    if forms_pass { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if forms_pass && short.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// The checked jobs, or `None` after printing their problems.

@@ -51,6 +51,10 @@ pub struct Form {
     pub thanks: Option<Text>,
     pub min_group_size: Option<u32>,
     pub pages: Vec<Page>,
+    /// `[retention]`: the terms this form declares (see `retention`); a snapshot from before
+    /// the key existed reads as none.
+    #[serde(default)]
+    pub retention: crate::retention::Declared,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -25,6 +25,7 @@ const FORM_KEYS: &[&str] = &[
     "min_group_size",
     "pages",
     "questions",
+    "retention",
 ];
 const PAGE_KEYS: &[&str] = &["title", "title_en", "intro", "intro_en", "show_if", "questions"];
 
@@ -88,6 +89,7 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
             None
         })
     });
+    let (retention, _) = crate::retention::declared::read(&mut f, crate::retention::declared::FORM_KEYS);
     let mut seen = Seen { anonymous, ..Seen::default() };
     let pages = pages(&mut f, lists, &mut seen);
     f.finish(FORM_KEYS, |k| {
@@ -101,7 +103,7 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     if ctx.has_errors() {
         return None;
     }
-    Some(Form { id, title: title?, intro, purpose, kind: kind?, anonymous, thanks, min_group_size, pages })
+    Some(Form { id, title: title?, intro, purpose, kind: kind?, anonymous, thanks, min_group_size, pages, retention })
 }
 
 /// Without a purpose the privacy statement and the register cannot say why the form asks what

@@ -38,6 +38,8 @@ pub struct Job {
     /// `open_link = true`, for a survey: the round also has a public link (`/f/<slug>`) where
     /// anyone may ask for a personal link by mail, as open registration does for a sign-up.
     pub open_link: bool,
+    /// `[retention]`: terms for this job's rounds over its form's (see `retention`).
+    pub retention: crate::retention::Declared,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

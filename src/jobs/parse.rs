@@ -28,6 +28,7 @@ pub const JOB_KEYS: &[&str] = &[
     "sessions",
     "accreditation",
     "open_link",
+    "retention",
 ];
 
 const DEFAULT_OPEN_FOR: Duration = Duration::days(14);
@@ -49,6 +50,7 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
         .unwrap_or_default();
     let signup = signup(&mut f, form, forms);
     let open_link = open_link(&mut f, form, anonymous);
+    let retention = retention(&mut f, form, signup.as_ref());
     f.finish(JOB_KEYS, |key| sections::belongs_elsewhere(key, Section::Top));
     if ctx.has_errors() {
         return None;
@@ -64,7 +66,39 @@ pub fn read_job(ctx: &Ctx<'_>, id: String, forms: &Forms) -> Option<Job> {
         mail,
         signup,
         open_link,
+        retention,
     })
+}
+
+/// `[retention]`: `attendance` only for a sign-up, and then long enough for the registers the
+/// job counts for, which check attendance over five years.
+fn retention(
+    f: &mut Fields<'_, '_, '_, '_>,
+    form: Option<&Arc<Form>>,
+    signup: Option<&SignupRules>,
+) -> crate::retention::Declared {
+    use crate::retention::declared::{self, ACCREDITATION_TERM};
+    let (declared, at) = declared::read(f, declared::JOB_KEYS);
+    let ctx = f.ctx();
+    let is_signup = form.is_some_and(|form| form.kind == crate::forms::FormKind::Signup);
+    match (declared.attendance, at.attendance) {
+        (Some(_), Some(at)) if form.is_some() && !is_signup => {
+            ctx.report(at, "`attendance` is for a sign-up job, which has sessions to attend; remove it here")
+        }
+        (Some(term), Some(at))
+            if signup.is_some_and(|rules| !rules.registers.is_empty())
+                && term.approx_days() < ACCREDITATION_TERM.approx_days() =>
+        {
+            let message = format!(
+                "attendance = \"{term}\" is shorter than the five years over which a register \
+                 ([[accreditation]]) may ask for proof of attendance; write at least \"5 years\" \
+                 (\"6 years\" leaves a year for the sample check itself)"
+            );
+            ctx.report(at, message);
+        }
+        _ => {}
+    }
+    declared
 }
 
 /// `open_link = true`: only for an identified survey. A sign-up has its own

@@ -31,6 +31,8 @@ pub struct Setup<'a> {
     pub min_group_size: u32,
     /// Mail goes through a relay (`smtp_url`), so a mail provider receives it.
     pub mail_relay: bool,
+    /// The retention terms where a form or job does not declare its own.
+    pub retention: &'a crate::retention::Defaults,
 }
 
 impl<'a> Setup<'a> {
@@ -39,6 +41,7 @@ impl<'a> Setup<'a> {
             organisation: &settings.organisation,
             min_group_size: settings.min_group_size,
             mail_relay: settings.smtp_url.is_some(),
+            retention: &settings.retention,
         }
     }
 }

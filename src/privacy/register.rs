@@ -17,9 +17,6 @@ use crate::jobs::{Job, Jobs};
 use crate::results::Threshold;
 use crate::spreadsheet::{Cell, Sheet};
 
-/// What the register says while no retention term is recorded in peil.
-pub const NO_RETENTION: &str = "nog niet in peil vastgelegd";
-
 /// One processing: a form's rounds opened by hand, or a job's rounds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
@@ -65,7 +62,7 @@ pub fn entries(forms: &Forms, jobs: &Jobs, setup: Setup<'_>, roles: &[(String, S
 }
 
 fn entry(form: &Form, job: Option<&Job>, anonymity: Anonymity, setup: Setup<'_>) -> Entry {
-    let retention = retention_lines(form, job);
+    let retention = retention_lines(form, job, setup);
     Entry {
         kind: if job.is_some() { "job" } else { "formulier" },
         id: job.map_or_else(|| form.id.0.clone(), |j| j.id.clone()),
@@ -74,7 +71,7 @@ fn entry(form: &Form, job: Option<&Job>, anonymity: Anonymity, setup: Setup<'_>)
         people: Vec::new(),
         data: data(form, job, anonymity),
         recipients: recipients(form, job, anonymity, setup),
-        retention: if retention.is_empty() { vec![NO_RETENTION.to_owned()] } else { retention },
+        retention,
         anonymous: anonymity.dutch(),
     }
 }

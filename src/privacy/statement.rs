@@ -84,7 +84,8 @@ impl Statement {
                 .iter()
                 .any(|j| j.open_link || j.signup.as_ref().is_some_and(|s| s.open_registration)),
             werkgroep_reads_addresses: form.questions().any(|q| q.reading.read_by == ReadBy::Werkgroep),
-            retention: retention_lines(form, None),
+            // One job: its terms (it may override the form's); several: the form's own.
+            retention: retention_lines(form, if jobs.len() == 1 { Some(jobs[0]) } else { None }, setup),
             mail_relay: setup.mail_relay,
         }
     }
@@ -101,10 +102,14 @@ fn registers(jobs: &[&Job]) -> Vec<String> {
     names
 }
 
-/// How long what of `form` (or of `job`'s rounds) is kept, a line each ("Antwoorden: 24
-/// maanden na het sluiten van de ronde"). The retention terms are declared and carried out by
-/// `crate::retention`, built alongside this module; until it is wired in here this says nothing,
-/// and the statement and the register say that no term is recorded in peil.
-pub fn retention_lines(_form: &Form, _job: Option<&Job>) -> Vec<String> {
-    Vec::new()
+/// How long what of `form` (or of `job`'s rounds) is kept, a line each ("Persoonlijke links:
+/// 3 maanden na het sluiten van de ronde; ..."), as `crate::retention` carries the terms out.
+pub fn retention_lines(form: &Form, job: Option<&Job>, setup: Setup<'_>) -> Vec<String> {
+    let policy = crate::retention::policy(setup.retention, form, job);
+    policy.describe().into_iter().map(|(what, text)| format!("{}: {text}", capitalised(what))).collect()
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

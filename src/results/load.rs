@@ -53,7 +53,9 @@ impl RoundRow {
 const ROUND_ROWS: &str = "SELECT r.id, r.title, r.form_id, r.job_id, r.occurrence, r.part, r.anonymous, \
      r.opens_at, r.closes_at, r.form_json, CAST(COALESCE(c.invited, 0) AS BIGINT) AS invited, \
      CAST(COALESCE(c.answered, 0) AS BIGINT) AS answered FROM rounds r LEFT JOIN \
-     (SELECT round_id, COUNT(*) AS invited, SUM(answered) AS answered FROM invitations GROUP BY round_id) c \
+     (SELECT round_id, SUM(invited) AS invited, SUM(answered) AS answered FROM \
+     (SELECT round_id, 1 AS invited, answered FROM invitations \
+      UNION ALL SELECT round_id, invited, answered FROM round_tallies) u GROUP BY round_id) c \
      ON c.round_id = r.id";
 
 /// Every round, newest first, with its invitation and answer counts.
@@ -160,8 +162,9 @@ struct WijkAnswers {
     answers: String,
 }
 
-/// Who was invited and who answered, per (wijk, role), from the invitations: the basis of the
-/// response rates. `answered` is what the threshold protects.
+/// Who was invited and who answered, per (wijk, role), from the invitations and the counts of
+/// those removed at their retention term (`round_tallies`): the basis of the response rates.
+/// `answered` is what the threshold protects.
 #[derive(Clone, Debug, Default)]
 pub struct Invited {
     pub invited: BTreeMap<(String, String), u64>,
@@ -188,7 +191,13 @@ pub async fn invited(pool: &Pool, rounds: &[RoundId]) -> Result<Invited, LoadErr
         .bind(round)
         .fetch_all(pool)
         .await?;
-        for row in rows {
+        // Invitations removed at their retention term left their counts behind.
+        let tallied: Vec<InvitedRecord> =
+            sqlx::query_as("SELECT wijk, role, invited, answered FROM round_tallies WHERE round_id = $1")
+                .bind(round)
+                .fetch_all(pool)
+                .await?;
+        for row in rows.into_iter().chain(tallied) {
             result.answered.add(&row.wijk, &row.role, count(row.answered));
             *result.invited.entry((row.wijk, row.role)).or_default() += count(row.invited);
         }

@@ -114,8 +114,10 @@ macro_rules! summary {
         concat!(
             "SELECT r.id, r.form_id, r.title, r.anonymous, r.audience, r.job_id, r.part, \
      r.opens_at, r.closes_at, \
-     (SELECT COUNT(*) FROM invitations i WHERE i.round_id = r.id) AS invited, \
-     (SELECT COUNT(*) FROM invitations i WHERE i.round_id = r.id AND i.answered <> 0) AS answered, \
+     (SELECT COUNT(*) FROM invitations i WHERE i.round_id = r.id) \
+       + (SELECT CAST(COALESCE(SUM(t.invited), 0) AS BIGINT) FROM round_tallies t WHERE t.round_id = r.id) AS invited, \
+     (SELECT COUNT(*) FROM invitations i WHERE i.round_id = r.id AND i.answered <> 0) \
+       + (SELECT CAST(COALESCE(SUM(t.answered), 0) AS BIGINT) FROM round_tallies t WHERE t.round_id = r.id) AS answered, \
      (SELECT COUNT(*) FROM outbox o WHERE o.round_id = r.id AND o.status IN ('pending', 'sending')) AS pending, \
      (SELECT COUNT(*) FROM outbox o WHERE o.round_id = r.id AND o.status = 'failed') AS failed \
      FROM rounds r ",

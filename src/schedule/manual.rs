@@ -103,6 +103,7 @@ mod tests {
             mail: MailTexts::default(),
             signup: None,
             open_link: false,
+            retention: Default::default(),
         }
     }
 

@@ -79,6 +79,9 @@ pub struct Scheduler {
     refused: Mutex<HashSet<(String, DateTime<Utc>, String)>>,
     /// Ticks do not overlap within one process (across processes the database decides).
     running: tokio::sync::Mutex<()>,
+    /// The retention terms, carried out once a day by the first tick of the day; `None`: not
+    /// by this scheduler (see [`Scheduler::with_retention`]).
+    retention: Option<crate::retention::Setup>,
 }
 
 impl Scheduler {
@@ -90,7 +93,22 @@ impl Scheduler {
     /// A scheduler on the shared catalog: it follows the form and job files as they change.
     pub fn with_catalog(db: Db, catalog: Catalog, secret: Secret, clock: SharedClock) -> Self {
         let seal = crate::responses::Seal::new(&secret);
-        Scheduler { db, catalog, secret, seal, clock, refused: Mutex::default(), running: Default::default() }
+        Scheduler {
+            db,
+            catalog,
+            secret,
+            seal,
+            clock,
+            refused: Mutex::default(),
+            running: Default::default(),
+            retention: None,
+        }
+    }
+
+    /// This scheduler, also carrying out the retention terms once a day.
+    pub fn with_retention(mut self, setup: crate::retention::Setup) -> Self {
+        self.retention = Some(setup);
+        self
     }
 
     /// Records everything that is due at the clock's now.
@@ -114,12 +132,44 @@ impl Scheduler {
         if released > 0 {
             tracing::info!(released, "released the last anonymous responses of closed rounds");
         }
-        // Open registrations whose link was never used go after a week (issue 22).
-        let expired = crate::signup::registration::expire(&self.db, now).await?;
+        // Open registrations whose link was never used go after a week (issue 22), or after
+        // `peil.toml`'s `[retention] registrations`.
+        let expired = match &self.retention {
+            Some(setup) => {
+                let before = setup.defaults.registrations.cutoff(now);
+                crate::signup::registration::expire_before(&self.db, before).await?
+            }
+            None => crate::signup::registration::expire(&self.db, now).await?,
+        };
         if expired > 0 {
             tracing::info!(expired, "removed open registrations that were never confirmed");
         }
+        if let Some(setup) = &self.retention {
+            self.retain(&set, setup, now).await;
+        }
         Ok(tick)
+    }
+
+    /// The day's retention run, if this instance claims it. Its failure is logged, not passed
+    /// on: it must not keep rounds from opening, and the next tick tries again.
+    async fn retain(&self, set: &Loaded, setup: &crate::retention::Setup, now: DateTime<Utc>) {
+        match crate::retention::daily(&self.db, set, setup, now).await {
+            Ok(Some(report)) => {
+                // Counts only: what was removed is nobody's business in a log.
+                tracing::info!(
+                    removed = report.total(),
+                    links = report.links,
+                    anonymised = report.anonymised,
+                    responses_removed = report.removed,
+                    invitations = report.invitations,
+                    seats = report.seats,
+                    mails = report.outbox,
+                    "retention terms carried out"
+                );
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "retention run failed; the next tick tries again"),
+        }
     }
 
     /// Opens the rounds of `job_id` now, by hand: how one-off jobs (no `schedule`) are started,

@@ -185,14 +185,30 @@ pub async fn register(
 /// contact when the registration was all it was there for. Returns how many. The scheduler's
 /// tick calls it, so that a flood of registrations does not stay in the database for good.
 pub async fn expire(db: &Db, now: DateTime<Utc>) -> Result<usize, SignupError> {
+    expire_before(db, now - EXPIRES_AFTER).await
+}
+
+/// [`expire`] for the registrations made at or before `before` (`peil.toml`'s retention term for
+/// them, when the scheduler has one).
+pub async fn expire_before(db: &Db, before: DateTime<Utc>) -> Result<usize, SignupError> {
     let mut tx = db.write().await?;
-    let stale = rounds::unconfirmed_registrations(&mut tx, now - EXPIRES_AFTER).await?;
-    for (invitation, contact) in &stale {
-        outbox::forget_invitation(&mut tx, *invitation).await?;
-        rounds::remove_invitation(&mut tx, *invitation).await?;
-        contacts::remove_if_only_registered(&mut tx, *contact).await?;
-    }
+    let removed = remove_unconfirmed(&mut tx, before).await?;
     tx.commit().await?;
+    Ok(removed)
+}
+
+/// [`expire`]'s work in the caller's transaction, for registrations made at or before `before`
+/// (the retention run's term for them, see `retention`).
+pub async fn remove_unconfirmed(
+    tx: &mut crate::db::Write,
+    before: DateTime<Utc>,
+) -> Result<usize, SignupError> {
+    let stale = rounds::unconfirmed_registrations(tx, before).await?;
+    for (invitation, contact) in &stale {
+        outbox::forget_invitation(tx, *invitation).await?;
+        rounds::remove_invitation(tx, *invitation).await?;
+        contacts::remove_if_only_registered(tx, *contact).await?;
+    }
     Ok(stale.len())
 }
 

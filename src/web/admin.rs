@@ -13,6 +13,7 @@ mod logbook;
 mod mail;
 mod manage;
 mod processing;
+mod retention;
 mod rounds;
 mod sessions;
 mod start;
@@ -72,6 +73,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(rounds::routes());
     all.extend(sessions::routes());
     all.extend(attendance::routes());
+    all.extend(retention::routes());
     all
 }
 

@@ -28,6 +28,8 @@ pub enum Error {
     CrossSite,
     /// Too many registrations from this caller, or from everyone, within the hour (429).
     TooManyRegistrations,
+    /// A personal link that ended at its round's retention term (410), with the round's title.
+    Expired(String),
     /// Something failed that the person cannot fix (500). The cause is logged once, when the
     /// page is rendered.
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -41,6 +43,7 @@ impl Error {
             Error::OpenLinkAgain => Status::Forbidden,
             Error::Throttled | Error::TooManyRegistrations => Status::TooManyRequests,
             Error::CrossSite => Status::Forbidden,
+            Error::Expired(_) => Status::Gone,
             Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -64,6 +67,7 @@ impl fmt::Display for Error {
             Error::Throttled => f.write_str("too many wrong links"),
             Error::CrossSite => f.write_str("a respondent's form posted from another site"),
             Error::TooManyRegistrations => f.write_str("too many registrations"),
+            Error::Expired(_) => f.write_str("a link past its retention term"),
             Error::Internal(cause) => write!(f, "{cause}"),
         }
     }
@@ -84,6 +88,7 @@ impl<'r> Responder<'r, 'static> for Error {
         match self {
             Error::CrossSite => errors::cross_site(),
             Error::TooManyRegistrations => errors::too_many_registrations(),
+            Error::Expired(title) => errors::expired(&title),
             _ => errors::page(self.status()),
         }
         .respond_to(req)

@@ -55,6 +55,17 @@ pub fn too_many_registrations() -> (Status, Template) {
     render(Status::TooManyRequests, "Te veel aanmeldingen", text)
 }
 
+/// A personal link past its round's retention term (`Error::Expired`): not a mistake of the
+/// person's, so the page says what happened instead of "check the link".
+pub fn expired(form_title: &str) -> (Status, Template) {
+    let text = format!(
+        "Deze link hoorde bij \u{201c}{form_title}\u{201d}. De bewaartermijn van die vragenlijst is \
+         voorbij: de link werkt daarom niet meer, en wat er met naam bij bewaard werd, is verwijderd \
+         of anoniem gemaakt zoals de organisatie heeft vastgelegd. U hoeft niets te doen."
+    );
+    render(Status::Gone, "Deze link is verlopen", &text)
+}
+
 fn render(status: Status, title: &str, text: &str) -> (Status, Template) {
     (status, Template::render("errors/error", context! { title, text, code: status.code }))
 }

@@ -67,12 +67,13 @@ pub(super) fn from_our_pages(origin: Result<SameOrigin, AuthError>) -> Result<()
 /// The invitation behind `token`, for a caller with wrong links left; a miss counts against it.
 pub(super) async fn invitation(app: &App, token: &str, caller: &Admitted) -> Result<InvitationToken, Error> {
     let Admitted(caller) = caller;
-    let found = match InvitationToken::parse(token) {
-        Some(token) => crate::rounds::find_invitation(app.db.read(), &token).await?.map(|_| token),
-        None => None,
-    };
-    match found {
-        Some(token) => Ok(token),
+    let Some(token) = InvitationToken::parse(token) else { return Err(link::missed(app, caller).await) };
+    if crate::rounds::find_invitation(app.db.read(), &token).await?.is_some() {
+        return Ok(token);
+    }
+    // A real link that ended at its retention term says so, and is no wrong guess.
+    match crate::retention::expired_link(app.db.read(), &token).await? {
+        Some(title) => Err(Error::Expired(title)),
         None => Err(link::missed(app, caller).await),
     }
 }
@@ -113,7 +114,13 @@ impl<'r> FromRequest<'r> for Visit {
 }
 
 pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, Error> {
-    let found = responses::visit(app.db.read(), &app.seal, token).await?.ok_or(Error::NotFound)?;
+    let Some(found) = responses::visit(app.db.read(), &app.seal, token).await? else {
+        // A link opened before its term ended, visited again from its cookie afterwards.
+        return Err(match crate::retention::expired_link(app.db.read(), token).await? {
+            Some(title) => Error::Expired(title),
+            None => Error::NotFound,
+        });
+    };
     let round = app.rounds.get(app.db.read(), found.invitation.round).await?;
     let sessions = match round.form.kind {
         FormKind::Signup => signup::sessions::of_round(app.db.read(), round.id).await?,

@@ -390,6 +390,7 @@ async fn a_scheduled_round_opens_by_itself_and_its_mails_carry_the_jobs_texts_an
         mail: texts.clone(),
         signup: None,
         open_link: false,
+        retention: Default::default(),
     };
     let jobs = Arc::new(Jobs { jobs: vec![job] });
     let scheduler = peil::schedule::Scheduler::new(

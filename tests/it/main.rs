@@ -33,6 +33,7 @@ mod privacy;
 mod private_files;
 mod respondent_pages;
 mod results;
+mod retention;
 mod rounds;
 mod schedule;
 mod service;

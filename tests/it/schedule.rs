@@ -35,6 +35,7 @@ fn job(cron: &str, open_for: Duration, reminders: &[i64]) -> Job {
         mail: MailTexts::default(),
         signup: None,
         open_link: false,
+        retention: Default::default(),
     }
 }
 

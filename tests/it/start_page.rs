@@ -75,7 +75,9 @@ async fn the_start_page_shows_an_open_round_a_failed_mail_with_its_reason_and_a_
             "{problem} as peil check prints it: {page}"
         );
     }
-    for section in ["rondes", "contacten", "jobs", "formulieren", "mail", "gebruikers", "logboek"] {
+    for section in
+        ["rondes", "contacten", "jobs", "formulieren", "mail", "gebruikers", "logboek", "bewaartermijnen"]
+    {
         assert!(page.contains(&format!(r#"href="/beheer/{section}""#)), "a link to {section}");
     }
 }

@@ -28,6 +28,7 @@ pub(crate) fn form(questions: Vec<Question>) -> Form {
         thanks: None,
         min_group_size: None,
         pages: vec![Page { title: None, intro: None, show_if: None, questions }],
+        retention: Default::default(),
     }
 }
 

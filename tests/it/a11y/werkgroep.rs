@@ -35,6 +35,7 @@ async fn every_werkgroep_and_beheer_page_passes_axe_and_the_html_checker() {
         ("/beheer/logboek".to_string(), "logboek"),
         ("/beheer/logboek?wat=login&wie=niemand".to_string(), "logboek zonder regels"),
         ("/beheer".to_string(), "beheer"),
+        ("/beheer/bewaartermijnen".to_string(), "bewaartermijnen"),
         // Last: the checks below go on from the accounts page.
         ("/beheer/gebruikers".to_string(), "gebruikers"),
     ] {

@@ -70,7 +70,7 @@ label = "A"
         ),
         [format!(
             "{FILE}:2:1: unknown key `colour`; valid here: title, title_en, intro, intro_en, purpose, \
-             purpose_en, kind, anonymous, thanks, thanks_en, min_group_size, pages, questions"
+             purpose_en, kind, anonymous, thanks, thanks_en, min_group_size, pages, questions, retention"
         )]
     );
 }

@@ -81,7 +81,10 @@ fn the_csv_register_has_a_row_per_form_and_job_that_says_what_each_processes() {
     let visit = row("formulier", "blended-care-bezoek");
     assert!(visit[5].contains("uw telefoonnummer") && visit[5].contains("open tekst"), "{}", &visit[5]);
     assert!(visit[6].contains("de antwoorden met naam"), "{}", &visit[6]);
-    assert!(rows.iter().all(|r| &r[7] == peil::privacy::register::NO_RETENTION), "until retention is wired");
+    // The terms the retention task carries out: the defaults of peil.toml, and scholing's own
+    // six years of attendance (jobs/scholing.toml).
+    assert!(crisis[7].contains("3 maanden na het sluiten van de ronde"), "{}", &crisis[7]);
+    assert!(scholing[7].contains("Inschrijvingen en aanwezigheid: 6 jaar na de bijeenkomst"), "{}", &scholing[7]);
     assert!(rows.iter().all(|r| r[9].contains("CSRF")));
 }
 
