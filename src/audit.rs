@@ -56,10 +56,16 @@ pub enum AuditAction {
     /// The answers of an identified round read with the names of those who gave them
     /// (`/beheer/rondes/<id>/antwoorden`).
     AnswersViewed,
+    /// Everything peil holds about a person looked at (`/beheer/personen`), by contact number.
+    PersonViewed,
+    /// The same taken away as a JSON file, on the page or by `peil person export`.
+    PersonExported,
+    /// A person erased on request (`peil person erase`, or on the page), by contact number.
+    PersonErased,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -93,6 +99,9 @@ impl AuditAction {
         AuditAction::RegisterEntered,
         AuditAction::RegisterEntryUndone,
         AuditAction::AnswersViewed,
+        AuditAction::PersonViewed,
+        AuditAction::PersonExported,
+        AuditAction::PersonErased,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -136,6 +145,9 @@ impl AuditAction {
             AuditAction::RegisterEntered => "Ingevoerd in register",
             AuditAction::RegisterEntryUndone => "Invoer in register ongedaan gemaakt",
             AuditAction::AnswersViewed => "Antwoorden met naam gelezen",
+            AuditAction::PersonViewed => "Persoonsgegevens bekeken",
+            AuditAction::PersonExported => "Persoonsgegevens geëxporteerd",
+            AuditAction::PersonErased => "Persoon gewist op verzoek",
         }
     }
 
@@ -174,6 +186,9 @@ impl AuditAction {
             AuditAction::RegisterEntered => "register_entered",
             AuditAction::RegisterEntryUndone => "register_entry_undone",
             AuditAction::AnswersViewed => "answers_viewed",
+            AuditAction::PersonViewed => "person_viewed",
+            AuditAction::PersonExported => "person_exported",
+            AuditAction::PersonErased => "person_erased",
         }
     }
 }

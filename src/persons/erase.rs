@@ -1,0 +1,257 @@
+//! Erasing a person (article 17) in one transaction: their seats are given up through the seat
+//! code (a confirmed seat in a session still to come goes to the first on the waiting list, who is
+//! mailed), then their mails, certificates, seats, drafts, identified answers, invitations,
+//! register numbers and contact are deleted, the address is taken out of the audit log's details
+//! and put on the suppression list. Attendance a register may still check is kept (see
+//! [`keeps_attendance`]). Afterwards the database files are rid of the old rows too: SQLite
+//! overwrites deleted content (`secure_delete`) and its WAL is truncated; PostgreSQL vacuums.
+//!
+//! `plan` runs the very same steps and rolls them back, so the confirmation page shows exactly
+//! what the erasure will do.
+
+use chrono::{DateTime, Utc};
+
+use super::{Address, Erasure, Kept, PersonsError, Tally, about, suppression};
+use crate::audit::{self, AuditAction};
+use crate::contacts::ContactId;
+use crate::db::{Backend, Db, Timestamp, Write};
+use crate::settings::Secret;
+use crate::signup::{SeatId, SeatStatus, SessionId, seats, sessions};
+
+/// What an erasure of `address` would do, without doing it.
+pub async fn plan(db: &Db, address: &Address, now: DateTime<Utc>) -> Result<Erasure, PersonsError> {
+    let mut tx = db.write().await?;
+    // Dropped uncommitted: rolled back, promotions and their mails included.
+    carry_out(&mut tx, address, now).await
+}
+
+/// Erases `address`: all or nothing, audited by contact number, then scrubbed from the files.
+pub async fn erase(
+    db: &Db,
+    secret: &Secret,
+    address: &Address,
+    actor: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Erasure, PersonsError> {
+    let mut tx = db.write().await?;
+    let erasure = carry_out(&mut tx, address, now).await?;
+    suppression::add(&mut tx, secret, address, now).await?;
+    let detail = audit_detail(&erasure);
+    audit::record(&mut tx, now, actor, AuditAction::PersonErased, &detail).await?;
+    tx.commit().await?;
+    scrub(db).await?;
+    Ok(erasure)
+}
+
+fn audit_detail(erasure: &Erasure) -> String {
+    let t = &erasure.removed;
+    format!(
+        "{}: gewist ({} uitnodigingen, {} antwoorden, {} concepten, {} plaatsen, {} bewijzen, {} mails); \
+         {} aanwezigheden bewaard als accreditatiebewijs",
+        super::audit_name(Some(erasure.contact)),
+        t.invitations,
+        t.answers,
+        t.drafts,
+        t.seats,
+        t.certificates,
+        t.mails_waiting + t.mails_sent,
+        erasure.kept.len()
+    )
+}
+
+/// Rids the database files of what the transaction deleted.
+async fn scrub(db: &Db) -> Result<(), sqlx::Error> {
+    match db.backend() {
+        Backend::Sqlite => db.truncate_wal().await,
+        Backend::Postgres => {
+            // Outside any transaction, as VACUUM must be; as one plain statement.
+            sqlx::Executor::execute(
+                db.read(),
+                "VACUUM contacts, register_numbers, invitations, drafts, responses, seats, certificates, \
+                 outbox, sessions, audit_log, login_attempts",
+            )
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+/// A seat of the person's, as the erasure decides about it.
+#[derive(sqlx::FromRow)]
+struct Held {
+    id: SeatId,
+    session_id: SessionId,
+    #[sqlx(try_from = "String")]
+    status: SeatStatus,
+    attended: Option<i64>,
+    #[sqlx(try_from = "Timestamp")]
+    starts_at: DateTime<Utc>,
+    cancelled: i64,
+    accreditation_json: String,
+    round_title: String,
+    session_title: String,
+}
+
+/// Whether a seat is kept as accreditation proof: attended, in a round whose activity counts for
+/// a register. (A job's `[retention] attendance` term, once there, bounds how long; the daily
+/// retention task removes it after that.)
+fn keeps_attendance(seat: &Held) -> bool {
+    let registers: Vec<serde_json::Value> =
+        serde_json::from_str(&seat.accreditation_json).unwrap_or_default();
+    seat.attended == Some(1) && !registers.is_empty()
+}
+
+async fn carry_out(tx: &mut Write, address: &Address, now: DateTime<Utc>) -> Result<Erasure, PersonsError> {
+    let contact: ContactId = sqlx::query_scalar("SELECT id FROM contacts WHERE email = $1")
+        .bind(address.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(PersonsError::NoContact)?;
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(address.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+    let held: Vec<Held> = sqlx::query_as(
+        "SELECT st.id, st.session_id, st.status, st.attended, s.starts_at, s.cancelled, r.accreditation_json, \
+         r.title AS round_title, s.title AS session_title FROM seats st \
+         JOIN invitations i ON i.id = st.invitation_id JOIN sessions s ON s.id = st.session_id \
+         JOIN rounds r ON r.id = s.round_id WHERE i.contact_id = $1 ORDER BY st.id",
+    )
+    .bind(contact)
+    .fetch_all(&mut **tx)
+    .await?;
+    let (kept, gone): (Vec<Held>, Vec<Held>) = held.into_iter().partition(keeps_attendance);
+    let mut removed = Tally::default();
+    for seat in &gone {
+        give_up(tx, seat, now, &mut removed).await?;
+    }
+    remove_mails(tx, contact, &mut removed).await?;
+    for seat in &gone {
+        removed.certificates += delete(tx, "DELETE FROM certificates WHERE seat_id = $1", seat.id.0).await?;
+        removed.seats += delete(tx, "DELETE FROM seats WHERE id = $1", seat.id.0).await?;
+    }
+    let (drafts, answers) = (
+        "DELETE FROM drafts WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
+        "DELETE FROM responses WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
+    );
+    removed.drafts += delete(tx, drafts, contact.0).await?;
+    removed.answers += delete(tx, answers, contact.0).await?;
+    // An invitation a kept seat names stays with it.
+    removed.invitations += delete(
+        tx,
+        "DELETE FROM invitations WHERE contact_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM seats st WHERE st.invitation_id = invitations.id)",
+        contact.0,
+    )
+    .await?;
+    let kept = kept_with_certificates(tx, kept).await?;
+    let contact_removed = kept.is_empty();
+    if contact_removed {
+        removed.register_numbers +=
+            delete(tx, "DELETE FROM register_numbers WHERE contact_id = $1", contact.0).await?;
+        delete(tx, "DELETE FROM contacts WHERE id = $1", contact.0).await?;
+    } else {
+        restrict(tx, contact, now).await?;
+    }
+    sqlx::query("DELETE FROM login_attempts WHERE email = $1")
+        .bind(address.as_str())
+        .execute(&mut **tx)
+        .await?;
+    removed.audit_entries = about::forget_address(tx, address).await?;
+    Ok(Erasure { contact, removed, contact_removed, kept, account_kept: accounts > 0 })
+}
+
+/// One statement with the one id it needs; the rows it removed.
+async fn delete(tx: &mut Write, sql: &'static str, id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(sql).bind(id).execute(&mut **tx).await?.rows_affected())
+}
+
+/// Ends a seat the way a cancellation does, without the cancellation mail (there is no one to
+/// send it to any more): a confirmed seat in a session still to come passes to the first person
+/// waiting; one in a past session only stops counting as taken.
+async fn give_up(
+    tx: &mut Write,
+    seat: &Held,
+    now: DateTime<Utc>,
+    tally: &mut Tally,
+) -> Result<(), PersonsError> {
+    if seat.status != SeatStatus::Confirmed || seat.cancelled != 0 {
+        return Ok(());
+    }
+    sessions::lock(tx, seat.session_id).await?;
+    seats::end(tx, seat.id, now).await?;
+    if seat.starts_at > now {
+        tally.seats_freed += 1;
+        if seats::pass_on(tx, seat.session_id, SeatStatus::Confirmed, now).await?.is_some() {
+            tally.promoted += 1;
+        }
+    } else {
+        sqlx::query(
+            "UPDATE sessions SET taken = CASE WHEN taken > 0 THEN taken - 1 ELSE 0 END WHERE id = $1",
+        )
+        .bind(seat.session_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every mail for the person, sent or not: its row names their invitation or seat.
+async fn remove_mails(tx: &mut Write, contact: ContactId, tally: &mut Tally) -> Result<(), sqlx::Error> {
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') \
+         AND (invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1) \
+         OR seat_id IN (SELECT st.id FROM seats st JOIN invitations i ON i.id = st.invitation_id \
+         WHERE i.contact_id = $1))",
+    )
+    .bind(contact)
+    .fetch_one(&mut **tx)
+    .await?;
+    let all = delete(
+        tx,
+        "DELETE FROM outbox WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1) \
+         OR seat_id IN (SELECT st.id FROM seats st JOIN invitations i ON i.id = st.invitation_id \
+         WHERE i.contact_id = $1)",
+        contact.0,
+    )
+    .await?;
+    tally.mails_waiting = u64::try_from(waiting).unwrap_or(0);
+    tally.mails_sent = all.saturating_sub(tally.mails_waiting);
+    Ok(())
+}
+
+/// The kept seats as the result names them, with their certificate's code.
+async fn kept_with_certificates(tx: &mut Write, kept: Vec<Held>) -> Result<Vec<Kept>, sqlx::Error> {
+    let mut out = Vec::with_capacity(kept.len());
+    for seat in kept {
+        let certificate: Option<String> =
+            sqlx::query_scalar("SELECT code FROM certificates WHERE seat_id = $1")
+                .bind(seat.id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        out.push(Kept {
+            round_title: seat.round_title,
+            session_title: seat.session_title,
+            starts_at: seat.starts_at,
+            certificate,
+        });
+    }
+    Ok(out)
+}
+
+/// The contact behind kept attendance keeps what the presentielijst and the registers need (name,
+/// initials, surname, role, BIG and register numbers) and loses the rest: the address becomes a
+/// placeholder that reaches no one, and it is never invited again (opted out, and self-registered
+/// so no audience picks it).
+async fn restrict(tx: &mut Write, contact: ContactId, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE contacts SET email = $2, practice = '', wijk = '', gemeente = '', opted_out = 1, \
+         self_registered = 1, updated_at = $3 WHERE id = $1",
+    )
+    .bind(contact)
+    .bind(format!("gewist-{contact}@gewist.invalid"))
+    .bind(Timestamp::from(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
