@@ -28,6 +28,7 @@ mod layout;
 mod links;
 mod mail;
 mod organisation;
+mod persons;
 mod private_files;
 mod respondent_pages;
 mod results;
