@@ -4,7 +4,8 @@
 //! register numbers and contact are deleted, the address is taken out of the audit log's details
 //! and put on the suppression list. Attendance a register may still check is kept (see
 //! [`keeps_attendance`]). Afterwards the database files are rid of the old rows too: SQLite
-//! overwrites deleted content (`secure_delete`) and its WAL is truncated; PostgreSQL vacuums.
+//! overwrites deleted content (`secure_delete`) and its WAL is truncated; PostgreSQL rewrites the
+//! touched tables (`VACUUM FULL`).
 //!
 //! `plan` runs the very same steps and rolls them back, so the confirmation page shows exactly
 //! what the erasure will do.
@@ -64,11 +65,14 @@ async fn scrub(db: &Db) -> Result<(), sqlx::Error> {
     match db.backend() {
         Backend::Sqlite => db.truncate_wal().await,
         Backend::Postgres => {
+            // FULL: a plain VACUUM marks the dead rows' space free but leaves their bytes in the
+            // files; FULL writes each table and its indexes anew. It locks each table while it
+            // does, which for tables of this size is a moment, and erasures are rare.
             // Outside any transaction, as VACUUM must be; as one plain statement.
             sqlx::Executor::execute(
                 db.read(),
-                "VACUUM contacts, register_numbers, invitations, drafts, responses, seats, certificates, \
-                 outbox, sessions, audit_log, login_attempts",
+                "VACUUM FULL contacts, register_numbers, invitations, drafts, responses, seats, certificates, \
+                 outbox, audit_log, login_attempts",
             )
             .await?;
             Ok(())
