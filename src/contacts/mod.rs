@@ -162,10 +162,11 @@ pub async fn import_bytes(
     let suppression = crate::persons::suppression::load(&mut *tx, secret).await?;
     let summary = upsert(&mut tx, &contacts, &suppression, now).await?;
     let ImportSummary { added, updated, unchanged, opted_out, suppressed } = summary;
-    let detail = format!(
-        "{label}: {added} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {opted_out} afgemeld, \
-         {suppressed} overgeslagen (gewist op verzoek)"
-    );
+    let mut detail =
+        format!("{label}: {added} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {opted_out} afgemeld");
+    if suppressed > 0 {
+        detail.push_str(&format!(", {suppressed} overgeslagen (gewist op verzoek)"));
+    }
     crate::audit::record(&mut tx, now, actor, crate::audit::AuditAction::ContactsImported, &detail).await?;
     tx.commit().await?;
     Ok(summary)
