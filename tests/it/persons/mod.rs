@@ -3,6 +3,7 @@
 //! it in the database files, moves the waiting list up, keeps accredited attendance and says so,
 //! and puts the address on the list that an import skips.
 
+mod cli;
 mod erase;
 mod export;
 mod files;
