@@ -213,7 +213,7 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Person(command) => {
             // Drafts are sealed and erased addresses listed under the database's own key.
             let (db, secret) = keyed(&mut settings).await?;
-            person::run(command, &db, &secret).await
+            person::run(command, &db, &secret, &settings.data_dir.join("outbox")).await
         }
         Command::Audit { limit } => {
             let db = crate::db::Db::connect(&settings.database_url).await?;

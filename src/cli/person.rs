@@ -3,7 +3,7 @@
 //! exactly as `/beheer/personen` answers it (`crate::persons`), audited without an actor.
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -31,7 +31,12 @@ pub enum PersonCommand {
     },
 }
 
-pub async fn run(command: PersonCommand, db: &Db, secret: &Secret) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    command: PersonCommand,
+    db: &Db,
+    secret: &Secret,
+    mail_dir: &Path,
+) -> anyhow::Result<ExitCode> {
     let now = super::now();
     let (PersonCommand::Export { email, .. } | PersonCommand::Erase { email, .. }) = &command;
     let address = match Address::parse(email) {
@@ -54,13 +59,14 @@ pub async fn run(command: PersonCommand, db: &Db, secret: &Secret) -> anyhow::Re
             }
             Ok(ExitCode::SUCCESS)
         }
-        PersonCommand::Erase { yes, .. } => erase(db, secret, &address, yes, now).await,
+        PersonCommand::Erase { yes, .. } => erase(db, secret, mail_dir, &address, yes, now).await,
     }
 }
 
 async fn erase(
     db: &Db,
     secret: &Secret,
+    mail_dir: &Path,
     address: &Address,
     yes: bool,
     now: chrono::DateTime<chrono::Utc>,
@@ -84,7 +90,7 @@ async fn erase(
             return Ok(ExitCode::FAILURE);
         }
     }
-    let erased: Erasure = match persons::erase(db, secret, address, None, now).await {
+    let erased: Erasure = match persons::erase(db, secret, mail_dir, address, None, now).await {
         Ok(erased) => erased,
         Err(e @ PersonsError::NoContact) => return Ok(refused(&e)),
         Err(e) => return Err(e.into()),

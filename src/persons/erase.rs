@@ -12,7 +12,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Address, Erasure, Kept, PersonsError, Tally, about, suppression};
+use std::path::Path;
+
+use super::{Address, Erasure, Kept, PersonsError, Tally, about, mail_files, suppression};
 use crate::audit::{self, AuditAction};
 use crate::contacts::ContactId;
 use crate::db::{Backend, Db, Timestamp, Write};
@@ -26,21 +28,25 @@ pub async fn plan(db: &Db, address: &Address, now: DateTime<Utc>) -> Result<Eras
     carry_out(&mut tx, address, now).await
 }
 
-/// Erases `address`: all or nothing, audited by contact number, then scrubbed from the files.
+/// Erases `address`: all or nothing, audited by contact number, then scrubbed from the database
+/// files, and from the `.eml` files in `mail_dir` (`data_dir/outbox`, used without SMTP).
 pub async fn erase(
     db: &Db,
     secret: &Secret,
+    mail_dir: &Path,
     address: &Address,
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Erasure, PersonsError> {
     let mut tx = db.write().await?;
-    let erasure = carry_out(&mut tx, address, now).await?;
+    let mut erasure = carry_out(&mut tx, address, now).await?;
     suppression::add(&mut tx, secret, address, now).await?;
     let detail = audit_detail(&erasure);
     audit::record(&mut tx, now, actor, AuditAction::PersonErased, &detail).await?;
     tx.commit().await?;
     scrub(db).await?;
+    erasure.removed.mail_files =
+        mail_files::remove(mail_dir, address).await.map_err(PersonsError::MailFiles)?;
     Ok(erasure)
 }
 

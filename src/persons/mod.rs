@@ -15,6 +15,7 @@ mod access;
 mod answers;
 mod erase;
 mod find;
+mod mail_files;
 mod outcome;
 mod record;
 pub mod suppression;
@@ -61,6 +62,8 @@ pub enum PersonsError {
     NoContact,
     #[error("a stored form or draft could not be read: {0}")]
     Stored(String),
+    #[error("removing mail files: {0}")]
+    MailFiles(std::io::Error),
     #[error("sign-ups: {0}")]
     Signup(#[from] crate::signup::SignupError),
     #[error("database: {0}")]

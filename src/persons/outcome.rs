@@ -23,6 +23,8 @@ pub struct Tally {
     pub register_numbers: u64,
     /// Audit entries that named the address: they stay, without it.
     pub audit_entries: u64,
+    /// `.eml` files written instead of sent (no SMTP) that named the address.
+    pub mail_files: u64,
 }
 
 /// Attendance kept as accreditation proof.
@@ -85,6 +87,7 @@ impl Erasure {
         add(t.certificates, n(t.certificates, "bewijs van deelname", "bewijzen van deelname"));
         let mails = t.mails_waiting + t.mails_sent;
         add(mails, format!("{}, waarvan {} nog niet verstuurd", n(mails, "mail", "mails"), t.mails_waiting));
+        add(t.mail_files, n(t.mail_files, "mailbestand (.eml)", "mailbestanden (.eml)"));
         add(
             t.audit_entries,
             format!(

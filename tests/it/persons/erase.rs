@@ -115,7 +115,16 @@ async fn an_import_after_the_erasure_skips_the_address_and_says_so() {
     let app = TestApp::spawn().await;
     scene(&app, vec![]).await;
     let address = Address::parse(EMAIL).expect("an address");
-    peil::persons::erase(&app.db, &app.secret, &address, None, app.now()).await.expect("erased");
+    peil::persons::erase(
+        &app.db,
+        &app.secret,
+        &app.settings.data_dir.join("outbox"),
+        &address,
+        None,
+        app.now(),
+    )
+    .await
+    .expect("erased");
 
     let admin = admin(&app).await;
     let (status, preview) = crate::contacts::upload(&admin, Some(admin.csrf()), None, PEOPLE).await;

@@ -28,6 +28,17 @@ async fn a_person_erased_leaves_no_trace_in_the_database_files() {
         admin.post("/beheer/personen/wissen/bevestigen", &[("email", EMAIL), ("bevestigd", "ja")]).await;
     assert_eq!(status, 200, "{page}");
 
+    // Without SMTP the mails were written as .eml files: those naming the person go too.
+    let mails: Vec<std::path::PathBuf> = std::fs::read_dir(app.settings.data_dir.join("outbox"))
+        .expect("the mail folder")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    assert!(!mails.is_empty(), "Bert's mails stay");
+    for mail in mails {
+        assert!(!holds(&std::fs::read(&mail).expect("a mail"), EMAIL), "{} names the person", mail.display());
+    }
+    assert!(page.contains("mailbestanden (.eml)"), "{page}");
+
     if crate::pg::on_postgres() {
         for (file, bytes) in postgres_files(&app).await {
             for trace in TRACES {

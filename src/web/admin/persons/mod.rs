@@ -116,7 +116,8 @@ async fn erase(admin: Admin, form: CsrfForm<Posted<'_>>, app: &State<App>) -> Pa
         Ok(address) => address,
         Err(e) => return refused(&admin, typed, e),
     };
-    match persons::erase(&app.db, &app.secret, &address, Some(&admin.email), app.now()).await {
+    let mail_dir = app.settings.data_dir.join("outbox");
+    match persons::erase(&app.db, &app.secret, &mail_dir, &address, Some(&admin.email), app.now()).await {
         // The address is not shown again: it is what was just erased.
         Ok(erased) => Ok((Status::Ok, outcome_page(&admin, "admin/persons/erased", "", &erased))),
         Err(e) => refused(&admin, typed, e),
