@@ -121,25 +121,10 @@ async fn carry_out(tx: &mut Write, address: &Address, now: DateTime<Utc>) -> Res
         .bind(address.as_str())
         .fetch_one(&mut **tx)
         .await?;
-    let held: Vec<Held> = sqlx::query_as(
-        "SELECT st.id, st.session_id, st.status, st.attended, s.starts_at, s.cancelled, r.accreditation_json, \
-         r.title AS round_title, s.title AS session_title FROM seats st \
-         JOIN invitations i ON i.id = st.invitation_id JOIN sessions s ON s.id = st.session_id \
-         JOIN rounds r ON r.id = s.round_id WHERE i.contact_id = $1 ORDER BY st.id",
-    )
-    .bind(contact)
-    .fetch_all(&mut **tx)
-    .await?;
-    let (kept, gone): (Vec<Held>, Vec<Held>) = held.into_iter().partition(keeps_attendance);
+    let (kept, gone): (Vec<Held>, Vec<Held>) =
+        held(tx, contact).await?.into_iter().partition(keeps_attendance);
     let mut removed = Tally::default();
-    for seat in &gone {
-        give_up(tx, seat, now, &mut removed).await?;
-    }
-    remove_mails(tx, contact, &mut removed).await?;
-    for seat in &gone {
-        removed.certificates += delete(tx, "DELETE FROM certificates WHERE seat_id = $1", seat.id.0).await?;
-        removed.seats += delete(tx, "DELETE FROM seats WHERE id = $1", seat.id.0).await?;
-    }
+    remove_seats(tx, contact, &gone, now, &mut removed).await?;
     let (drafts, answers) = (
         "DELETE FROM drafts WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
         "DELETE FROM responses WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
@@ -169,6 +154,39 @@ async fn carry_out(tx: &mut Write, address: &Address, now: DateTime<Utc>) -> Res
         .await?;
     removed.audit_entries = about::forget_address(tx, address).await?;
     Ok(Erasure { contact, removed, contact_removed, kept, account_kept: accounts > 0 })
+}
+
+/// Every seat the person holds or held.
+async fn held(tx: &mut Write, contact: ContactId) -> Result<Vec<Held>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT st.id, st.session_id, st.status, st.attended, s.starts_at, s.cancelled, r.accreditation_json, \
+         r.title AS round_title, s.title AS session_title FROM seats st \
+         JOIN invitations i ON i.id = st.invitation_id JOIN sessions s ON s.id = st.session_id \
+         JOIN rounds r ON r.id = s.round_id WHERE i.contact_id = $1 ORDER BY st.id",
+    )
+    .bind(contact)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Gives up the `gone` seats (the waiting lists move up), then removes the person's mails (which
+/// name those seats) and the seats with their certificates.
+async fn remove_seats(
+    tx: &mut Write,
+    contact: ContactId,
+    gone: &[Held],
+    now: DateTime<Utc>,
+    removed: &mut Tally,
+) -> Result<(), PersonsError> {
+    for seat in gone {
+        give_up(tx, seat, now, removed).await?;
+    }
+    remove_mails(tx, contact, removed).await?;
+    for seat in gone {
+        removed.certificates += delete(tx, "DELETE FROM certificates WHERE seat_id = $1", seat.id.0).await?;
+        removed.seats += delete(tx, "DELETE FROM seats WHERE id = $1", seat.id.0).await?;
+    }
+    Ok(())
 }
 
 /// One statement with the one id it needs; the rows it removed.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::outbox::{MailKind, Status};
-use crate::persons::{AnswerItem, PersonRecord};
+use crate::persons::{AnswerItem, ContactData, InvitationData, MailData, PersonRecord, SeatData};
 use crate::signup::SeatStatus;
 use crate::time::dutch;
 
@@ -74,78 +74,15 @@ fn yes_no(flag: bool) -> String {
 
 impl From<&PersonRecord> for PersonView {
     fn from(r: &PersonRecord) -> PersonView {
-        let contact = r.contact.as_ref().map(|c| ContactView {
-            name: c.name.clone(),
-            initials: c.initials.clone(),
-            surname: c.surname.clone(),
-            role: c.role.clone(),
-            practice: c.practice.clone(),
-            wijk: c.wijk.clone(),
-            gemeente: c.gemeente.clone(),
-            big_number: c.big_number.clone(),
-            register_numbers: c
-                .register_numbers
-                .iter()
-                .map(|n| format!("{}: {}", n.register, n.number))
-                .collect(),
-            opted_out: c.opted_out,
-            self_registered: c.self_registered,
-            created: dutch(c.created_at),
-            updated: dutch(c.updated_at),
-        });
-        let invitations = r.invitations.iter().map(|i| {
-            let answered = match (i.anonymous, i.answered) {
-                (true, true) => "ja (anoniem: de antwoorden zijn niet aan deze persoon te koppelen)",
-                (true, false) => "nee (anonieme ronde)",
-                (false, answered) => {
-                    if answered {
-                        "ja"
-                    } else {
-                        "nee"
-                    }
-                }
-            };
-            line([
-                i.round_title.clone(),
-                dutch(i.invited_at),
-                dutch(i.closes_at),
-                answered.to_owned(),
-                i.link_state.dutch().to_owned(),
-            ])
-        });
         let answered = |round: &str, when: String, items: &[AnswerItem]| Answered {
             round: round.to_owned(),
             when,
             items: items.to_vec(),
         };
-        let seats = r.seats.iter().map(|s| {
-            let status =
-                SeatStatus::parse(&s.status).map_or_else(|| s.status.clone(), |st| st.dutch().to_owned());
-            let attended = s.attended.map_or_else(|| "niet vastgelegd".to_owned(), yes_no);
-            let session = if s.session_cancelled {
-                format!("{} (afgelast)", s.session_title)
-            } else {
-                s.session_title.clone()
-            };
-            line([s.round_title.clone(), session, dutch(s.starts_at), status, attended])
-        });
-        let mails = r.mails.iter().map(|m| {
-            let kind =
-                MailKind::try_from(m.kind.clone()).map_or_else(|_| m.kind.clone(), |k| k.label().to_owned());
-            let status = Status::try_from(m.status.clone())
-                .map_or_else(|_| m.status.clone(), |s| s.label().to_owned());
-            line([
-                kind,
-                m.round_title.clone().unwrap_or_default(),
-                status,
-                dutch(m.created_at),
-                maybe(m.sent_at),
-            ])
-        });
         PersonView {
             email: r.email.clone(),
-            contact,
-            invitations: invitations.collect(),
+            contact: r.contact.as_ref().map(contact),
+            invitations: r.invitations.iter().map(invitation).collect(),
             answers: r
                 .answers
                 .iter()
@@ -156,7 +93,7 @@ impl From<&PersonRecord> for PersonView {
                 .iter()
                 .map(|d| answered(&d.round_title, dutch(d.updated_at), &d.items))
                 .collect(),
-            seats: seats.collect(),
+            seats: r.seats.iter().map(seat).collect(),
             certificates: r
                 .certificates
                 .iter()
@@ -164,7 +101,7 @@ impl From<&PersonRecord> for PersonView {
                     line([c.code.clone(), c.session_title.clone(), dutch(c.issued_at), maybe(c.withdrawn_at)])
                 })
                 .collect(),
-            mails: mails.collect(),
+            mails: r.mails.iter().map(mail).collect(),
             account: r.account.as_ref().map(|a| format!("{}, sinds {}", a.role, dutch(a.created_at))),
             audit: r
                 .audit
@@ -178,4 +115,58 @@ impl From<&PersonRecord> for PersonView {
             anonymous_rounds: r.invitations.iter().filter(|i| i.anonymous).count(),
         }
     }
+}
+
+fn contact(c: &ContactData) -> ContactView {
+    ContactView {
+        name: c.name.clone(),
+        initials: c.initials.clone(),
+        surname: c.surname.clone(),
+        role: c.role.clone(),
+        practice: c.practice.clone(),
+        wijk: c.wijk.clone(),
+        gemeente: c.gemeente.clone(),
+        big_number: c.big_number.clone(),
+        register_numbers: c
+            .register_numbers
+            .iter()
+            .map(|n| format!("{}: {}", n.register, n.number))
+            .collect(),
+        opted_out: c.opted_out,
+        self_registered: c.self_registered,
+        created: dutch(c.created_at),
+        updated: dutch(c.updated_at),
+    }
+}
+
+/// An invitation; of an anonymous round, what "answered" does and does not mean.
+fn invitation(i: &InvitationData) -> Line {
+    let answered = match (i.anonymous, i.answered) {
+        (true, true) => "ja (anoniem: de antwoorden zijn niet aan deze persoon te koppelen)",
+        (true, false) => "nee (anonieme ronde)",
+        (false, true) => "ja",
+        (false, false) => "nee",
+    };
+    line([
+        i.round_title.clone(),
+        dutch(i.invited_at),
+        dutch(i.closes_at),
+        answered.to_owned(),
+        i.link_state.dutch().to_owned(),
+    ])
+}
+
+fn seat(s: &SeatData) -> Line {
+    let status = SeatStatus::parse(&s.status).map_or_else(|| s.status.clone(), |st| st.dutch().to_owned());
+    let attended = s.attended.map_or_else(|| "niet vastgelegd".to_owned(), yes_no);
+    let session =
+        if s.session_cancelled { format!("{} (afgelast)", s.session_title) } else { s.session_title.clone() };
+    line([s.round_title.clone(), session, dutch(s.starts_at), status, attended])
+}
+
+fn mail(m: &MailData) -> Line {
+    let kind = MailKind::try_from(m.kind.clone()).map_or_else(|_| m.kind.clone(), |k| k.label().to_owned());
+    let status =
+        Status::try_from(m.status.clone()).map_or_else(|_| m.status.clone(), |s| s.label().to_owned());
+    line([kind, m.round_title.clone().unwrap_or_default(), status, dutch(m.created_at), maybe(m.sent_at)])
 }
