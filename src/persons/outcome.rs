@@ -144,3 +144,43 @@ impl Erasure {
         lines
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lines_count_what_went_and_say_why_attendance_stayed() {
+        let removed = Tally {
+            answers: 2,
+            seats: 1,
+            seats_freed: 1,
+            promoted: 1,
+            mails_waiting: 1,
+            mails_sent: 3,
+            ..Tally::default()
+        };
+        let kept = vec![Kept {
+            round_title: "Intervisie".into(),
+            session_title: "Groep 1".into(),
+            starts_at: DateTime::parse_from_rfc3339("2027-03-01T09:00:00Z").expect("a moment").into(),
+            certificate: Some("ABCD-EFGH-JK".into()),
+        }];
+        let erasure =
+            Erasure { contact: ContactId(7), removed, contact_removed: false, kept, account_kept: true };
+        let removed = erasure.removed_lines().join("\n");
+        assert!(removed.contains("2 ingevulde vragenlijsten met naam"), "{removed}");
+        assert!(
+            removed.contains("1 komende plaats vrijgegeven; 1 van de wachtlijst doorgeschoven"),
+            "{removed}"
+        );
+        assert!(removed.contains("4 mails, waarvan 1 nog niet verstuurd"), "{removed}");
+        assert!(!removed.contains("uitnodiging"), "kinds without rows are left out: {removed}");
+        let kept = erasure.kept_lines().join("\n");
+        assert!(
+            kept.contains("‘Groep 1’") && kept.contains("ABCD-EFGH-JK") && kept.contains("accreditatie"),
+            "{kept}"
+        );
+        assert!(kept.contains("account van een medewerker"), "{kept}");
+    }
+}
