@@ -264,10 +264,7 @@ pub async fn page(
     limit: i64,
 ) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
     // The typed text is matched literally: `%` and `_` in it are no wildcards.
-    let actor = filter.actor.as_deref().map(|text| {
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let actor = filter.actor.as_deref().map(|text| containing(&text.to_lowercase()));
     let mut rows: Vec<AuditEntry> = sqlx::query_as(
         "SELECT id, at, actor, action, detail FROM audit_log \
          WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR LOWER(actor) LIKE $2 ESCAPE '\\') \
@@ -288,6 +285,30 @@ pub async fn page(
 /// not a row from 1970: the log must not misdate what it answers for.
 pub async fn list(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
     Ok(page(pool, &AuditFilter::default(), 0, limit).await?.0)
+}
+
+/// A LIKE pattern (with `ESCAPE '\\'`) for text that contains `text` literally: `%` and `_`,
+/// common in addresses, are no wildcards.
+pub fn containing(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// Takes an erased person's address out of every entry's detail, in the erasure's transaction
+/// (`persons::erase`): the entry stays (what was done, when, by whom), the address becomes
+/// "[gewist]". Details hold addresses as stored (lower case); a row that still names it in other
+/// capitals is lower-cased whole rather than kept. Returns the rows changed.
+pub async fn forget_address(tx: &mut Write, address: &str) -> Result<u64, sqlx::Error> {
+    let pattern = containing(address);
+    let mut changed = 0;
+    for sql in [
+        "UPDATE audit_log SET detail = REPLACE(detail, $1, '[gewist]') WHERE detail LIKE $2 ESCAPE '\\'",
+        "UPDATE audit_log SET detail = REPLACE(LOWER(detail), $1, '[gewist]') \
+         WHERE LOWER(detail) LIKE $2 ESCAPE '\\'",
+    ] {
+        let done = sqlx::query(sql).bind(address.to_owned()).bind(pattern.clone()).execute(&mut **tx).await?;
+        changed += done.rows_affected();
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! (`history`), and edit one or undo an opt-out (`edit`); each change is in the audit log.
 
 mod edit;
+pub mod erasure;
 mod header;
 mod history;
 mod import;

@@ -14,12 +14,12 @@ use chrono::{DateTime, Utc};
 
 use std::path::Path;
 
-use super::{Address, Erasure, Kept, PersonsError, Tally, about, mail_files, suppression};
+use super::{Address, Erasure, Kept, PersonsError, Tally, mail_files, suppression};
 use crate::audit::{self, AuditAction};
 use crate::contacts::ContactId;
 use crate::db::{Backend, Db, Timestamp, Write};
 use crate::settings::Secret;
-use crate::signup::{SeatId, SeatStatus, SessionId, seats, sessions};
+use crate::signup::{SeatId, SeatStatus, SessionId};
 
 /// What an erasure of `address` would do, without doing it.
 pub async fn plan(db: &Db, address: &Address, now: DateTime<Utc>) -> Result<Erasure, PersonsError> {
@@ -125,34 +125,17 @@ async fn carry_out(tx: &mut Write, address: &Address, now: DateTime<Utc>) -> Res
         held(tx, contact).await?.into_iter().partition(keeps_attendance);
     let mut removed = Tally::default();
     remove_seats(tx, contact, &gone, now, &mut removed).await?;
-    let (drafts, answers) = (
-        "DELETE FROM drafts WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
-        "DELETE FROM responses WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1)",
-    );
-    removed.drafts += delete(tx, drafts, contact.0).await?;
-    removed.answers += delete(tx, answers, contact.0).await?;
-    // An invitation a kept seat names stays with it.
-    removed.invitations += delete(
-        tx,
-        "DELETE FROM invitations WHERE contact_id = $1 \
-         AND NOT EXISTS (SELECT 1 FROM seats st WHERE st.invitation_id = invitations.id)",
-        contact.0,
-    )
-    .await?;
+    (removed.drafts, removed.answers) = crate::responses::erasure::remove_of_contact(tx, contact).await?;
+    removed.invitations = crate::rounds::remove_invitations_of_contact(tx, contact).await?;
     let kept = kept_with_certificates(tx, kept).await?;
     let contact_removed = kept.is_empty();
     if contact_removed {
-        removed.register_numbers +=
-            delete(tx, "DELETE FROM register_numbers WHERE contact_id = $1", contact.0).await?;
-        delete(tx, "DELETE FROM contacts WHERE id = $1", contact.0).await?;
+        removed.register_numbers = crate::contacts::erasure::remove(tx, contact).await?;
     } else {
-        restrict(tx, contact, now).await?;
+        crate::contacts::erasure::restrict(tx, contact, now).await?;
     }
-    sqlx::query("DELETE FROM login_attempts WHERE email = $1")
-        .bind(address.as_str())
-        .execute(&mut **tx)
-        .await?;
-    removed.audit_entries = about::forget_address(tx, address).await?;
+    crate::accounts::forget_login_attempts(tx, address.as_str()).await?;
+    removed.audit_entries = audit::forget_address(tx, address.as_str()).await?;
     Ok(Erasure { contact, removed, contact_removed, kept, account_kept: accounts > 0 })
 }
 
@@ -179,72 +162,27 @@ async fn remove_seats(
     removed: &mut Tally,
 ) -> Result<(), PersonsError> {
     for seat in gone {
-        give_up(tx, seat, now, removed).await?;
-    }
-    remove_mails(tx, contact, removed).await?;
-    for seat in gone {
-        removed.certificates += delete(tx, "DELETE FROM certificates WHERE seat_id = $1", seat.id.0).await?;
-        removed.seats += delete(tx, "DELETE FROM seats WHERE id = $1", seat.id.0).await?;
-    }
-    Ok(())
-}
-
-/// One statement with the one id it needs; the rows it removed.
-async fn delete(tx: &mut Write, sql: &'static str, id: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(sql).bind(id).execute(&mut **tx).await?.rows_affected())
-}
-
-/// Ends a seat the way a cancellation does, without the cancellation mail (there is no one to
-/// send it to any more): a confirmed seat in a session still to come passes to the first person
-/// waiting; one in a past session only stops counting as taken.
-async fn give_up(
-    tx: &mut Write,
-    seat: &Held,
-    now: DateTime<Utc>,
-    tally: &mut Tally,
-) -> Result<(), PersonsError> {
-    if seat.status != SeatStatus::Confirmed || seat.cancelled != 0 {
-        return Ok(());
-    }
-    sessions::lock(tx, seat.session_id).await?;
-    seats::end(tx, seat.id, now).await?;
-    if seat.starts_at > now {
-        tally.seats_freed += 1;
-        if seats::pass_on(tx, seat.session_id, SeatStatus::Confirmed, now).await?.is_some() {
-            tally.promoted += 1;
-        }
-    } else {
-        sqlx::query(
-            "UPDATE sessions SET taken = CASE WHEN taken > 0 THEN taken - 1 ELSE 0 END WHERE id = $1",
+        let given_up = crate::signup::erasure::give_up(
+            tx,
+            seat.id,
+            seat.status,
+            seat.session_id,
+            seat.cancelled != 0,
+            seat.starts_at,
+            now,
         )
-        .bind(seat.session_id)
-        .execute(&mut **tx)
         .await?;
+        removed.seats_freed += u64::from(given_up.freed);
+        removed.promoted += u64::from(given_up.promoted);
     }
-    Ok(())
-}
-
-/// Every mail for the person, sent or not: its row names their invitation or seat.
-async fn remove_mails(tx: &mut Write, contact: ContactId, tally: &mut Tally) -> Result<(), sqlx::Error> {
-    let waiting: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') \
-         AND (invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1) \
-         OR seat_id IN (SELECT st.id FROM seats st JOIN invitations i ON i.id = st.invitation_id \
-         WHERE i.contact_id = $1))",
-    )
-    .bind(contact)
-    .fetch_one(&mut **tx)
-    .await?;
-    let all = delete(
-        tx,
-        "DELETE FROM outbox WHERE invitation_id IN (SELECT id FROM invitations WHERE contact_id = $1) \
-         OR seat_id IN (SELECT st.id FROM seats st JOIN invitations i ON i.id = st.invitation_id \
-         WHERE i.contact_id = $1)",
-        contact.0,
-    )
-    .await?;
-    tally.mails_waiting = u64::try_from(waiting).unwrap_or(0);
-    tally.mails_sent = all.saturating_sub(tally.mails_waiting);
+    (removed.mails_waiting, removed.mails_sent) = {
+        let (waiting, all) = crate::outbox::erasure::remove_for_contact(tx, contact).await?;
+        (waiting, all.saturating_sub(waiting))
+    };
+    for seat in gone {
+        removed.certificates += crate::certificates::remove(tx, seat.id).await?;
+        removed.seats += crate::signup::erasure::remove(tx, seat.id).await?;
+    }
     Ok(())
 }
 
@@ -265,21 +203,4 @@ async fn kept_with_certificates(tx: &mut Write, kept: Vec<Held>) -> Result<Vec<K
         });
     }
     Ok(out)
-}
-
-/// The contact behind kept attendance keeps what the presentielijst and the registers need (name,
-/// initials, surname, role, BIG and register numbers) and loses the rest: the address becomes a
-/// placeholder that reaches no one, and it is never invited again (opted out, and self-registered
-/// so no audience picks it).
-async fn restrict(tx: &mut Write, contact: ContactId, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE contacts SET email = $2, practice = '', wijk = '', gemeente = '', opted_out = 1, \
-         self_registered = 1, updated_at = $3 WHERE id = $1",
-    )
-    .bind(contact)
-    .bind(format!("gewist-{contact}@gewist.invalid"))
-    .bind(Timestamp::from(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::helpers::repo;
 
 /// Each table and the one top-level module of `src/` whose code may INSERT, UPDATE or DELETE it.
-const OWNERS: [(&str, &str); 23] = [
+const OWNERS: [(&str, &str); 24] = [
     ("anonymous_pool", "responses"),
     ("audit_log", "audit"),
     ("certificates", "certificates"),
@@ -30,6 +30,7 @@ const OWNERS: [(&str, &str); 23] = [
     ("session_notices", "signup"),
     ("sessions", "signup"),
     ("setup_tokens", "accounts"),
+    ("suppressed_addresses", "persons"),
     ("users", "accounts"),
 ];
 
