@@ -84,10 +84,16 @@ pub enum AuditAction {
     /// The retention terms carried out by hand ("Nu uitvoeren" on `/beheer/bewaartermijnen`,
     /// or `peil retention`); the daily run is in `retention_runs` instead.
     RetentionRun,
+    /// Everything peil holds about a person looked at (`/beheer/personen`), by contact number.
+    PersonViewed,
+    /// The same taken away as a JSON file, on the page or by `peil person export`.
+    PersonExported,
+    /// A person erased on request (`peil person erase`, or on the page), by contact number.
+    PersonErased,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 43] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -131,6 +137,9 @@ impl AuditAction {
         AuditAction::MailAddressesViewed,
         AuditAction::ParticipantsViewed,
         AuditAction::RetentionRun,
+        AuditAction::PersonViewed,
+        AuditAction::PersonExported,
+        AuditAction::PersonErased,
     ];
 
     /// The kind a stored text names, if this version knows it.
@@ -184,6 +193,9 @@ impl AuditAction {
             AuditAction::MailAddressesViewed => "Mailadressen bekeken",
             AuditAction::ParticipantsViewed => "Deelnemers bekeken",
             AuditAction::RetentionRun => "Bewaartermijnen uitgevoerd",
+            AuditAction::PersonViewed => "Persoonsgegevens bekeken",
+            AuditAction::PersonExported => "Persoonsgegevens geëxporteerd",
+            AuditAction::PersonErased => "Persoon gewist op verzoek",
         }
     }
 
@@ -232,6 +244,9 @@ impl AuditAction {
             AuditAction::MailAddressesViewed => "mail_addresses_viewed",
             AuditAction::ParticipantsViewed => "participants_viewed",
             AuditAction::RetentionRun => "retention_run",
+            AuditAction::PersonViewed => "person_viewed",
+            AuditAction::PersonExported => "person_exported",
+            AuditAction::PersonErased => "person_erased",
         }
     }
 }
@@ -272,6 +287,69 @@ pub async fn log(
     let mut w = db.write().await?;
     record(&mut w, at, actor, action, detail).await?;
     w.commit().await
+}
+
+/// Which rows of the log to read: one kind of action and/or an actor whose address contains a text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub action: Option<AuditAction>,
+    pub actor: Option<String>,
+}
+
+/// Rows `offset..offset + limit` of the log as `filter` selects it, newest first, and whether
+/// older rows follow.
+pub async fn page(
+    pool: &Pool,
+    filter: &AuditFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
+    // The typed text is matched literally: `%` and `_` in it are no wildcards.
+    let actor = filter.actor.as_deref().map(|text| containing(&text.to_lowercase()));
+    let mut rows: Vec<AuditEntry> = sqlx::query_as(
+        "SELECT id, at, actor, action, detail FROM audit_log \
+         WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR LOWER(actor) LIKE $2 ESCAPE '\\') \
+         ORDER BY id DESC LIMIT $3 OFFSET $4",
+    )
+    .bind(filter.action.map(AuditAction::as_str))
+    .bind(actor)
+    .bind(limit.max(0) + 1)
+    .bind(offset.max(0))
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 > limit.max(0);
+    rows.truncate(usize::try_from(limit.max(0)).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// The newest `limit` rows, newest first. A row whose time is not a stored moment is an error,
+/// not a row from 1970: the log must not misdate what it answers for.
+pub async fn list(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    Ok(page(pool, &AuditFilter::default(), 0, limit).await?.0)
+}
+
+/// A LIKE pattern (with `ESCAPE '\\'`) for text that contains `text` literally: `%` and `_`,
+/// common in addresses, are no wildcards.
+pub fn containing(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// Takes an erased person's address out of every entry's detail, in the erasure's transaction
+/// (`persons::erase`): the entry stays (what was done, when, by whom), the address becomes
+/// "[gewist]". Details hold addresses as stored (lower case); a row that still names it in other
+/// capitals is lower-cased whole rather than kept. Returns the rows changed.
+pub async fn forget_address(tx: &mut Write, address: &str) -> Result<u64, sqlx::Error> {
+    let pattern = containing(address);
+    let mut changed = 0;
+    for sql in [
+        "UPDATE audit_log SET detail = REPLACE(detail, $1, '[gewist]') WHERE detail LIKE $2 ESCAPE '\\'",
+        "UPDATE audit_log SET detail = REPLACE(LOWER(detail), $1, '[gewist]') \
+         WHERE LOWER(detail) LIKE $2 ESCAPE '\\'",
+    ] {
+        let done = sqlx::query(sql).bind(address.to_owned()).bind(pattern.clone()).execute(&mut **tx).await?;
+        changed += done.rows_affected();
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod mail;
 pub mod organisation;
 pub mod outbox;
 pub mod pdf;
+pub mod persons;
 pub mod privacy;
 pub mod private;
 pub mod responses;

@@ -234,6 +234,16 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Forgets the failed logins typed with `email`, in the caller's transaction (the person's
+/// erasure, `persons::erase`): the rate limit loses nothing that matters, and the address goes.
+pub async fn forget_login_attempts(tx: &mut Write, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_attempts WHERE email = $1")
+        .bind(email.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -278,6 +278,14 @@ pub fn pdf(certificate: &Certificate, issuer: &Issuer) -> Result<Vec<u8>, Certif
     Ok(pdf::certificate(&certificate.content, &certificate.code, issuer)?)
 }
 
+/// Deletes a seat's certificate in the caller's transaction (the person's erasure,
+/// `persons::erase`): its code then confirms nothing. The rows removed.
+pub async fn remove(tx: &mut Write, seat: SeatId) -> Result<u64, sqlx::Error> {
+    let done =
+        sqlx::query("DELETE FROM certificates WHERE seat_id = $1").bind(seat).execute(&mut **tx).await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

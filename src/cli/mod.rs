@@ -1,13 +1,14 @@
 //! The command line: `peil` (serve), `peil check`, `peil schedule`, `peil contacts import`,
 //! `peil round ...`, `peil session ...` (in `session`), `peil user ...` (alias `peil accounts`),
-//! `peil audit` (in `user`), `peil privacy register` (in `privacy`) and `peil retention` (in
-//! `retention`).
+//! `peil audit` (in `user`), `peil privacy register` (in `privacy`), `peil retention` (in
+//! `retention`) and `peil person export|erase` (in `person`).
 //! Each command loads the settings, does one thing through the domain modules, and reports.
 
 mod estimate;
 mod export;
 mod output;
 mod overview;
+mod person;
 mod privacy;
 mod retention;
 mod round;
@@ -97,6 +98,9 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// A person's request: export everything peil holds about an address, or erase it.
+    #[command(subcommand)]
+    Person(person::PersonCommand),
 }
 
 #[derive(Subcommand)]
@@ -164,17 +168,21 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Job(JobCommand::Start { job }) => start_job(&mut settings, &job).await,
         Command::Contacts(ContactsCommand::Import { file, check }) => {
             let forms = load_forms(&settings)?;
-            let db = crate::db::Db::connect(&settings.database_url).await?;
+            // The key of the list of erased addresses, which an import skips.
+            let (db, secret) = keyed(&mut settings).await?;
             let vocabulary =
                 Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
             if check {
-                return check_contacts(&db, &file, &vocabulary).await;
+                return check_contacts(&db, &file, &vocabulary, &secret).await;
             }
-            match contacts::import_csv(&db, &file, &vocabulary, now()).await {
+            match contacts::import_csv(&db, &file, &vocabulary, &secret, now()).await {
                 Ok(summary) => {
                     println!("{}: {summary}", file.display());
                     if summary.opted_out > 0 {
                         println!("{} of them opted out and stay opted out", summary.opted_out);
+                    }
+                    if summary.suppressed > 0 {
+                        println!("{} adres(sen) overgeslagen: gewist op verzoek", summary.suppressed);
                     }
                     Ok(ExitCode::SUCCESS)
                 }
@@ -218,6 +226,11 @@ async fn command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args, &mut settings).await,
         Command::Privacy(command) => privacy::run(command, &settings),
         Command::Retention { dry_run } => retention::run(&settings, dry_run).await,
+        Command::Person(command) => {
+            // Drafts are sealed and erased addresses listed under the database's own key.
+            let (db, secret) = keyed(&mut settings).await?;
+            person::run(command, &db, &secret, &settings.data_dir.join("outbox")).await
+        }
         Command::Audit { limit } => {
             let db = crate::db::Db::connect(&settings.database_url).await?;
             user::audit(db.read(), limit).await
@@ -240,9 +253,11 @@ async fn check_contacts(
     db: &crate::db::Db,
     file: &Path,
     vocabulary: &Vocabulary,
+    secret: &crate::settings::Secret,
 ) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
-    let preview = contacts::preview(db.read(), &file.display().to_string(), &bytes, vocabulary).await?;
+    let preview =
+        contacts::preview(db.read(), &file.display().to_string(), &bytes, vocabulary, secret).await?;
     if !preview.problems.is_empty() {
         for problem in &preview.problems {
             eprintln!("{problem}");
@@ -250,11 +265,14 @@ async fn check_contacts(
         eprintln!("Nothing would be imported.");
         return Ok(ExitCode::FAILURE);
     }
-    let contacts::Counts { new, changed, unchanged, opted_out } = preview.counts;
+    let contacts::Counts { new, changed, unchanged, opted_out, suppressed } = preview.counts;
     println!(
         "{}: would add {new}, update {changed}, leave {unchanged} unchanged; {opted_out} of them opted out",
         file.display()
     );
+    if suppressed > 0 {
+        println!("{suppressed} adres(sen) overgeslagen: gewist op verzoek");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

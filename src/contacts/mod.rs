@@ -6,6 +6,7 @@
 //! (`history`), and edit one or undo an opt-out (`edit`); each change is in the audit log.
 
 mod edit;
+pub mod erasure;
 mod header;
 mod history;
 mod import;
@@ -22,6 +23,8 @@ use chrono::{DateTime, Utc};
 
 use crate::db::{Db, Pool, Timestamp, Write};
 use crate::email::EmailAddress;
+use crate::persons::suppression::Suppression;
+use crate::settings::Secret;
 
 pub use edit::{EditError, Edited, undo_opt_out, update};
 pub use header::{HeaderCell, suggest_column};
@@ -97,12 +100,18 @@ pub struct ImportSummary {
     pub unchanged: usize,
     /// Of those on the list, how many had opted out; they stay so.
     pub opted_out: usize,
+    /// Addresses on the list that were erased on request (`persons::suppression`): skipped.
+    pub suppressed: usize,
 }
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self { added, updated, unchanged, .. } = self;
-        write!(f, "{added} added, {updated} updated, {unchanged} unchanged")
+        let Self { added, updated, unchanged, suppressed, .. } = self;
+        write!(f, "{added} added, {updated} updated, {unchanged} unchanged")?;
+        if *suppressed > 0 {
+            write!(f, ", {suppressed} skipped (erased on request)")?;
+        }
+        Ok(())
     }
 }
 
@@ -128,30 +137,37 @@ pub async fn import_csv(
     db: &Db,
     path: &Path,
     vocab: &Vocabulary,
+    secret: &Secret,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ContactsError> {
     let label = path.display().to_string();
     let bytes =
         tokio::fs::read(path).await.map_err(|source| ContactsError::Read { path: label.clone(), source })?;
-    import_bytes(db, &label, &bytes, vocab, None, now).await
+    import_bytes(db, &label, &bytes, vocab, secret, None, now).await
 }
 
 /// Imports a list read elsewhere (the import page), all or nothing, as `import_csv` does; `label`
-/// is its file name in messages and in the audit log.
+/// is its file name in messages and in the audit log. Addresses erased on request are skipped
+/// (`secret` is the key of their list).
 pub async fn import_bytes(
     db: &Db,
     label: &str,
     bytes: &[u8],
     vocab: &Vocabulary,
+    secret: &Secret,
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ContactsError> {
     let contacts = parse_csv(label, bytes, vocab)?;
     let mut tx = db.write().await?;
-    let summary = upsert(&mut tx, &contacts, now).await?;
-    let ImportSummary { added, updated, unchanged, opted_out } = summary;
-    let detail =
+    let suppression = crate::persons::suppression::load(&mut *tx, secret).await?;
+    let summary = upsert(&mut tx, &contacts, &suppression, now).await?;
+    let ImportSummary { added, updated, unchanged, opted_out, suppressed } = summary;
+    let mut detail =
         format!("{label}: {added} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd, {opted_out} afgemeld");
+    if suppressed > 0 {
+        detail.push_str(&format!(", {suppressed} overgeslagen (gewist op verzoek)"));
+    }
     crate::audit::record(&mut tx, now, actor, crate::audit::AuditAction::ContactsImported, &detail).await?;
     tx.commit().await?;
     Ok(summary)
@@ -160,12 +176,18 @@ pub async fn import_bytes(
 async fn upsert(
     tx: &mut Write,
     contacts: &[NewContact],
+    suppression: &Suppression<'_>,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ContactsError> {
     let existing = stored(&mut **tx).await?;
     let now = Timestamp::from(now);
     let mut summary = ImportSummary::default();
     for contact in contacts {
+        // Erased on request: not brought back, whether or not they registered themselves since.
+        if suppression.holds(contact.email.as_str()) {
+            summary.suppressed += 1;
+            continue;
+        }
         let known = existing.get(&contact.email);
         summary.opted_out += usize::from(known.is_some_and(|(_, opted_out)| *opted_out));
         let sql = match Change::of(known.map(|(old, _)| old), contact) {

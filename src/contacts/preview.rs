@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{NewContact, RowError, Vocabulary, parse};
 use crate::db::Pool;
+use crate::settings::Secret;
 
 /// How many rows the preview shows as they would be stored.
 pub const SAMPLE_ROWS: usize = 10;
@@ -46,6 +47,8 @@ pub struct Counts {
     /// Rows whose contact opted out (counted in `changed` or `unchanged` too); importing keeps
     /// them opted out.
     pub opted_out: usize,
+    /// Rows whose address was erased on request: importing skips them, so they count nowhere else.
+    pub suppressed: usize,
 }
 
 /// A row as it would be stored.
@@ -82,12 +85,18 @@ pub async fn preview(
     label: &str,
     bytes: &[u8],
     vocab: &Vocabulary,
+    secret: &Secret,
 ) -> Result<Preview, sqlx::Error> {
     let parsed = parse(label, bytes, vocab);
     let stored = super::stored(pool).await?;
+    let suppression = crate::persons::suppression::load(pool, secret).await?;
     let mut counts = Counts::default();
     let mut sample = Vec::new();
     for (line, contact) in &parsed.rows {
+        if suppression.holds(contact.email.as_str()) {
+            counts.suppressed += 1;
+            continue;
+        }
         let known = stored.get(&contact.email);
         let opted_out = known.is_some_and(|(_, opted_out)| *opted_out);
         let change = Change::of(known.map(|(old, _)| old), contact);

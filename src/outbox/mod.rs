@@ -9,6 +9,7 @@
 //! getting on (`delivery`) and puts a failed mail back in the queue (`retry`).
 
 pub mod delivery;
+pub mod erasure;
 mod kind;
 mod lease;
 mod queue;

@@ -71,7 +71,7 @@ pub async fn identified(pool: &Pool, round: &Round) -> Result<Vec<Identified>, R
 
 /// A question's answer as the coordinator reads it: option labels, "ja"/"nee", numbers with the
 /// question's unit, an "Anders" text after the choice. `None` when it was not answered.
-fn in_words(q: &Question, answers: &Answers) -> Option<String> {
+pub(crate) fn in_words(q: &Question, answers: &Answers) -> Option<String> {
     let given = answers.get(&q.id)?;
     let text = match (&q.kind, given) {
         (QuestionKind::Single { options, .. } | QuestionKind::Multi { options, .. }, _) => {

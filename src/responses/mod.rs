@@ -11,6 +11,7 @@ use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::Answers;
 use crate::rounds::{Invitation, InvitationId, InvitationRow, Round};
 
+pub mod erasure;
 pub mod identified;
 mod mixing;
 pub mod pool;

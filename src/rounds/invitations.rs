@@ -81,6 +81,20 @@ pub async fn remove_invitation(tx: &mut Write, invitation: InvitationId) -> Resu
 
 /// Marks `invitation` answered while its round is open, in the caller's transaction, and
 /// returns its (wijk, role). `None` when the round is not open, or, with `once`, when the
+/// Deletes a contact's invitations in the caller's transaction (their erasure, `persons::erase`),
+/// except those a remaining seat still names (attendance kept as accreditation proof); the rows
+/// removed. Their drafts, responses, seats and mails must be gone already.
+pub async fn remove_of_contact(tx: &mut Write, contact: ContactId) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM invitations WHERE contact_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM seats st WHERE st.invitation_id = invitations.id)",
+    )
+    .bind(contact)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// invitation was answered already.
 pub async fn mark_answered(
     tx: &mut Write,

@@ -15,6 +15,7 @@
 
 pub mod attendance;
 pub mod choices;
+pub mod erasure;
 pub mod limit;
 pub mod moving;
 mod name;

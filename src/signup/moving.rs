@@ -80,7 +80,7 @@ pub async fn move_to(
     holds_no_place(&mut tx, to, holder.invitation_id).await?;
     seats::end(&mut tx, seat, now).await?;
     outbox::enqueue(&mut tx, Queue::Seat(MailKind::SeatMoved, seat, ""), now, now).await?;
-    let promoted = leave(&mut tx, from, was, now).await?;
+    let promoted = seats::pass_on(&mut tx, from, was, now).await?;
     let taken = seats::take(&mut tx, new.round, &new.code, holder.invitation_id, now).await?;
     let detail = format!(
         "plaats {seat} van bijeenkomst {from} ({}) naar bijeenkomst {to} ({}): {}",
@@ -91,26 +91,6 @@ pub async fn move_to(
     audit::record(&mut tx, now, actor, AuditAction::SeatMoved, &detail).await?;
     tx.commit().await?;
     Ok(Moved { from, taken, promoted })
-}
-
-/// Gives a confirmed seat that ends to the first person waiting, or frees it.
-async fn leave(
-    tx: &mut Write,
-    session: SessionId,
-    was: SeatStatus,
-    now: DateTime<Utc>,
-) -> Result<Option<SeatId>, SignupError> {
-    if was != SeatStatus::Confirmed {
-        return Ok(None);
-    }
-    let promoted = seats::promote_first(tx, session, now).await?;
-    if promoted.is_none() {
-        sqlx::query("UPDATE sessions SET taken = taken - 1 WHERE id = $1")
-            .bind(session)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(promoted)
 }
 
 /// Refuses a second place in one session for one person (the database would too, less clearly).

@@ -163,18 +163,32 @@ pub async fn cancel(db: &Db, seat: SeatId, by: By, now: DateTime<Utc>) -> Result
     }
     end(&mut tx, seat, now).await?;
     outbox::enqueue(&mut tx, Queue::Seat(MailKind::SeatCancelled, seat, ""), now, now).await?;
-    let mut promoted = None;
-    if was == SeatStatus::Confirmed {
-        promoted = promote_first(&mut tx, session, now).await?;
-        if promoted.is_none() {
-            sqlx::query("UPDATE sessions SET taken = taken - 1 WHERE id = $1")
-                .bind(session)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
+    let promoted = pass_on(&mut tx, session, was, now).await?;
     tx.commit().await?;
     Ok(Cancelled { session, was, promoted })
+}
+
+/// Gives the place of a seat that just ended to the first person waiting (who is mailed), or
+/// frees it; nothing for a seat that held no place (`was` waiting). The caller holds the
+/// session's lock and has ended the seat. Cancelling, moving and erasing a person all come
+/// through here, so the waiting list moves up the same way for each.
+pub(crate) async fn pass_on(
+    tx: &mut Write,
+    session: SessionId,
+    was: SeatStatus,
+    now: DateTime<Utc>,
+) -> Result<Option<SeatId>, SignupError> {
+    if was != SeatStatus::Confirmed {
+        return Ok(None);
+    }
+    let promoted = promote_first(tx, session, now).await?;
+    if promoted.is_none() {
+        sqlx::query("UPDATE sessions SET taken = taken - 1 WHERE id = $1")
+            .bind(session)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(promoted)
 }
 
 /// Marks a seat cancelled; the caller holds its session's lock and keeps `taken` right.

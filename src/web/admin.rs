@@ -1,6 +1,6 @@
 //! The administrator's pages under `/beheer`: the start page (`start`), the accounts at
 //! `/beheer/gebruikers` with the recent audit log, the whole log (`logbook`) and the mail's
-//! delivery (`mail`). The accounts page adds an account, showing its one-time password link to hand over (peil does not mail it: the link is
+//! delivery (`mail`), a person's data on request (`persons`). The accounts page adds an account, showing its one-time password link to hand over (peil does not mail it: the link is
 //! a key, and the administrator knows best how to pass it on). Changing a role and removing an
 //! account (after a confirmation page) are in `manage`, with resetting someone's two-step login;
 //! the processing register in `processing`.
@@ -12,6 +12,7 @@ mod jobs;
 mod logbook;
 mod mail;
 mod manage;
+mod persons;
 mod processing;
 mod retention;
 mod rounds;
@@ -73,6 +74,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(rounds::routes());
     all.extend(sessions::routes());
     all.extend(attendance::routes());
+    all.extend(persons::routes());
     all.extend(retention::routes());
     all
 }

@@ -185,7 +185,7 @@ impl TestApp {
         std::fs::write(&path, csv).expect("write csv");
         let vocabulary =
             Vocabulary { roles: self.forms.list_pairs("rollen"), wijken: self.forms.list_pairs("wijken") };
-        contacts::import_csv(&self.db, &path, &vocabulary, self.now()).await.expect("import")
+        contacts::import_csv(&self.db, &path, &vocabulary, &self.secret, self.now()).await.expect("import")
     }
 
     /// Opens a round of `form` for everyone with `role` (any role when empty), closing in a week.

@@ -29,6 +29,7 @@ mod layout;
 mod links;
 mod mail;
 mod organisation;
+mod persons;
 mod privacy;
 mod private_files;
 mod respondent_pages;

@@ -99,9 +99,15 @@ async fn a_nul_in_a_contact_list_is_refused_at_its_line_on_both_databases() {
     let path = dir.path().join("lijst.csv");
     std::fs::write(&path, "naam;e-mail;rol\nAnna;a@example.nl;huisarts\nB\0s;b@example.nl;huisarts\n")
         .expect("write");
-    let error = peil::contacts::import_csv(&db, &path, &contacts_csv::vocabulary(), chrono::Utc::now())
-        .await
-        .expect_err("a NUL is no name");
+    let error = peil::contacts::import_csv(
+        &db,
+        &path,
+        &contacts_csv::vocabulary(),
+        &peil::settings::Secret::new(peil::crypto::random_b64(48)),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect_err("a NUL is no name");
     assert_eq!(
         error.to_string(),
         format!(

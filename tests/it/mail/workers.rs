@@ -27,7 +27,15 @@ async fn two_workers_share_the_outbox_and_send_every_mail_once() {
     let csv = dir.path().join("contacts.csv");
     std::fs::write(&csv, CONTACTS).expect("csv");
     let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-    contacts::import_csv(&db, &csv, &vocabulary, chrono::Utc::now()).await.expect("import");
+    contacts::import_csv(
+        &db,
+        &csv,
+        &vocabulary,
+        &peil::settings::Secret::new(peil::crypto::random_b64(48)),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("import");
 
     let clock = ManualClock::at(chrono::Utc::now());
     let secret = Secret::new(peil::crypto::random_b64(48));

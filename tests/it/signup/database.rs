@@ -34,7 +34,15 @@ async fn world(pool: Pool, backend: Backend, dir: &tempfile::TempDir, people: us
     let csv = dir.path().join("contacts.csv");
     std::fs::write(&csv, poh_contacts(people)).expect("csv");
     let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-    contacts::import_csv(&db, &csv, &vocabulary, chrono::Utc::now()).await.expect("import");
+    contacts::import_csv(
+        &db,
+        &csv,
+        &vocabulary,
+        &peil::settings::Secret::new(peil::crypto::random_b64(48)),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("import");
     let secret = peil::settings::Secret::new(peil::crypto::random_b64(48));
     let request = peil::rounds::OpenRequest {
         form_id: "intervisie".into(),

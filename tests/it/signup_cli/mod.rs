@@ -47,7 +47,15 @@ impl Desk {
         let csv = dir.path().join("contacts.csv");
         std::fs::write(&csv, PEOPLE).unwrap();
         let vocabulary = Vocabulary { roles: forms.list_pairs("rollen"), wijken: forms.list_pairs("wijken") };
-        contacts::import_csv(&store, &csv, &vocabulary, chrono::Utc::now()).await.unwrap();
+        contacts::import_csv(
+            &store,
+            &csv,
+            &vocabulary,
+            &peil::settings::Secret::new(peil::crypto::random_b64(48)),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         Desk { dir, db, store, pool, forms, secret: Secret::new(peil::crypto::random_b64(48)) }
     }
 

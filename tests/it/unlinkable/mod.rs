@@ -4,7 +4,7 @@
 //! into places that follow their random ids. On SQLite a copy of the files is read as an attacker
 //! would (`sqlite`); on PostgreSQL the rows' transaction ids and physical places are.
 
-mod files;
+pub(crate) mod files;
 mod sqlite;
 
 use crate::helpers::{CONTACTS, TestApp, forms_dir};

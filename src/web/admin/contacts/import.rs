@@ -62,7 +62,7 @@ pub(super) async fn preview(admin: Admin, form: CsrfUpload<Upload<'_>>, app: &St
         return Ok((Status::PayloadTooLarge, form_page(&admin, Some(error), "")));
     }
     let vocab = vocabulary(app);
-    let preview = contacts::preview(app.db.read(), &label, bytes, &vocab).await?;
+    let preview = contacts::preview(app.db.read(), &label, bytes, &vocab, &app.secret).await?;
     Ok(preview_page(&admin, &label, bytes, &preview, &vocab))
 }
 
@@ -91,7 +91,9 @@ pub(super) async fn confirm(admin: Admin, form: CsrfUpload<Confirm<'_>>, app: &S
     }
     let label = file_label(naam);
     let vocab = vocabulary(app);
-    match contacts::import_bytes(&app.db, &label, &bytes, &vocab, Some(&admin.email), app.now()).await {
+    match contacts::import_bytes(&app.db, &label, &bytes, &vocab, &app.secret, Some(&admin.email), app.now())
+        .await
+    {
         Ok(summary) => {
             let context = context! {
                 label,
@@ -103,7 +105,7 @@ pub(super) async fn confirm(admin: Admin, form: CsrfUpload<Confirm<'_>>, app: &S
         }
         // The lists of roles or wijken changed since the preview: show it again as it is now.
         Err(ContactsError::Rows(_)) => {
-            let preview = contacts::preview(app.db.read(), &label, &bytes, &vocab).await?;
+            let preview = contacts::preview(app.db.read(), &label, &bytes, &vocab, &app.secret).await?;
             Ok(preview_page(&admin, &label, &bytes, &preview, &vocab))
         }
         Err(e) => Err(e.into()),
