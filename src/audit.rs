@@ -289,45 +289,6 @@ pub async fn log(
     w.commit().await
 }
 
-/// Which rows of the log to read: one kind of action and/or an actor whose address contains a text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AuditFilter {
-    pub action: Option<AuditAction>,
-    pub actor: Option<String>,
-}
-
-/// Rows `offset..offset + limit` of the log as `filter` selects it, newest first, and whether
-/// older rows follow.
-pub async fn page(
-    pool: &Pool,
-    filter: &AuditFilter,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
-    // The typed text is matched literally: `%` and `_` in it are no wildcards.
-    let actor = filter.actor.as_deref().map(|text| containing(&text.to_lowercase()));
-    let mut rows: Vec<AuditEntry> = sqlx::query_as(
-        "SELECT id, at, actor, action, detail FROM audit_log \
-         WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR LOWER(actor) LIKE $2 ESCAPE '\\') \
-         ORDER BY id DESC LIMIT $3 OFFSET $4",
-    )
-    .bind(filter.action.map(AuditAction::as_str))
-    .bind(actor)
-    .bind(limit.max(0) + 1)
-    .bind(offset.max(0))
-    .fetch_all(pool)
-    .await?;
-    let more = rows.len() as i64 > limit.max(0);
-    rows.truncate(usize::try_from(limit.max(0)).unwrap_or(0));
-    Ok((rows, more))
-}
-
-/// The newest `limit` rows, newest first. A row whose time is not a stored moment is an error,
-/// not a row from 1970: the log must not misdate what it answers for.
-pub async fn list(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    Ok(page(pool, &AuditFilter::default(), 0, limit).await?.0)
-}
-
 /// A LIKE pattern (with `ESCAPE '\\'`) for text that contains `text` literally: `%` and `_`,
 /// common in addresses, are no wildcards.
 pub fn containing(text: &str) -> String {

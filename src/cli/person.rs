@@ -45,11 +45,12 @@ pub async fn run(
     };
     match command {
         PersonCommand::Export { out, .. } => {
-            let (_, json) = match persons::export(db, secret, &address, None, now).await {
-                Ok(done) => done,
-                Err(e @ (PersonsError::Unknown | PersonsError::BadAddress)) => return Ok(refused(&e)),
-                Err(e) => return Err(e.into()),
-            };
+            let (_, json) =
+                match persons::export(db, secret, &address, &crate::audit::Actor::cli(), now).await {
+                    Ok(done) => done,
+                    Err(e @ (PersonsError::Unknown | PersonsError::BadAddress)) => return Ok(refused(&e)),
+                    Err(e) => return Err(e.into()),
+                };
             match out {
                 Some(path) => {
                     crate::private::write_new(&path, json.as_bytes())?;
@@ -90,11 +91,12 @@ async fn erase(
             return Ok(ExitCode::FAILURE);
         }
     }
-    let erased: Erasure = match persons::erase(db, secret, mail_dir, address, None, now).await {
-        Ok(erased) => erased,
-        Err(e @ PersonsError::NoContact) => return Ok(refused(&e)),
-        Err(e) => return Err(e.into()),
-    };
+    let erased: Erasure =
+        match persons::erase(db, secret, mail_dir, address, &crate::audit::Actor::cli(), now).await {
+            Ok(erased) => erased,
+            Err(e @ PersonsError::NoContact) => return Ok(refused(&e)),
+            Err(e) => return Err(e.into()),
+        };
     println!("Gewist:");
     print_lines(&erased.removed_lines());
     println!("Bewaard:");

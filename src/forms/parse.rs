@@ -103,7 +103,18 @@ pub fn read_form(ctx: &Ctx<'_>, id: FormId, lists: &Lists) -> Option<Form> {
     if ctx.has_errors() {
         return None;
     }
-    Some(Form { id, title: title?, intro, purpose, kind: kind?, anonymous, thanks, min_group_size, pages, retention })
+    Some(Form {
+        id,
+        title: title?,
+        intro,
+        purpose,
+        kind: kind?,
+        anonymous,
+        thanks,
+        min_group_size,
+        pages,
+        retention,
+    })
 }
 
 /// Without a purpose the privacy statement and the register cannot say why the form asks what

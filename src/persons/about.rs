@@ -1,8 +1,8 @@
-//! The audit entries about a person. For now the log has no column that says whose data an
-//! entry concerns, so this reads the rows whose detail names the address or the contact number
-//! (`contact 12 ...`, as the contact pages and this module write it) and those the person wrote
-//! as a staff member. When the log gets a proper "whose data" column, this one function is where
-//! it is read; the erasure's `audit::forget_address` goes with it.
+//! The audit entries about a person: those whose "whose data" is their contact (`subject_contact`,
+//! as every view and export of one person's data writes it), and the older rows that only name
+//! the address or the contact number in their detail (`contact 12 ...`), and those the person
+//! wrote as a staff member. The erasure's `audit::forget_address` takes the address out of the
+//! latter.
 
 use chrono::{DateTime, Utc};
 
@@ -35,12 +35,14 @@ pub async fn about(
         "SELECT at, actor, action, detail FROM audit_log \
          WHERE LOWER(detail) LIKE $1 ESCAPE '\\' OR LOWER(actor) = $2 \
          OR ($3 IS NOT NULL AND (detail = $3 OR detail LIKE $3 || ' %' OR detail LIKE $3 || ':%')) \
+         OR ($5 IS NOT NULL AND subject_contact = $5) \
          ORDER BY id DESC LIMIT $4",
     )
     .bind(named)
     .bind(address.as_str())
     .bind(numbered)
     .bind(MAX_ROWS)
+    .bind(contact.map(|id| id.0))
     .fetch_all(pool)
     .await?;
     Ok(rows

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Address, PersonRecord, PersonsError, audit_name, find};
-use crate::audit::{self, AuditAction};
+use crate::audit::{Actor, AuditAction, Entry};
 use crate::db::Db;
 use crate::settings::Secret;
 
@@ -14,11 +14,11 @@ pub async fn view(
     db: &Db,
     secret: &Secret,
     address: &Address,
-    actor: Option<&str>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<PersonRecord, PersonsError> {
     let record = find(db.read(), secret, address, now).await?;
-    audit::log(db, now, actor, AuditAction::PersonViewed, &audit_name(record.contact_id())).await?;
+    entry(AuditAction::PersonViewed, actor, now, record.contact_id()).log(db).await?;
     Ok(record)
 }
 
@@ -27,11 +27,26 @@ pub async fn export(
     db: &Db,
     secret: &Secret,
     address: &Address,
-    actor: Option<&str>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(PersonRecord, String), PersonsError> {
     let record = find(db.read(), secret, address, now).await?;
     let json = serde_json::to_string_pretty(&record).map_err(|e| PersonsError::Stored(e.to_string()))?;
-    audit::log(db, now, actor, AuditAction::PersonExported, &audit_name(record.contact_id())).await?;
+    entry(AuditAction::PersonExported, actor, now, record.contact_id()).log(db).await?;
     Ok((record, json))
+}
+
+/// The entry about a person's record: by contact number where there is a contact, so that the
+/// logbook's "wiens gegevens" finds it, and never by address.
+fn entry(
+    action: AuditAction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    contact: Option<crate::contacts::ContactId>,
+) -> Entry<'_> {
+    let entry = Entry::new(action, actor, now);
+    match contact {
+        Some(id) => entry.contact(id),
+        None => entry.about(audit_name(None)),
+    }
 }

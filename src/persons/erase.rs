@@ -35,14 +35,18 @@ pub async fn erase(
     secret: &Secret,
     mail_dir: &Path,
     address: &Address,
-    actor: Option<&str>,
+    actor: &audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<Erasure, PersonsError> {
     let mut tx = db.write().await?;
     let mut erasure = carry_out(&mut tx, address, now).await?;
     suppression::add(&mut tx, secret, address, now).await?;
     let detail = audit_detail(&erasure);
-    audit::record(&mut tx, now, actor, AuditAction::PersonErased, &detail).await?;
+    audit::Entry::new(AuditAction::PersonErased, actor, now)
+        .contact(erasure.contact)
+        .detail(detail)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     scrub(db).await?;
     erasure.removed.mail_files =

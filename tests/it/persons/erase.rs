@@ -120,7 +120,7 @@ async fn an_import_after_the_erasure_skips_the_address_and_says_so() {
         &app.secret,
         &app.settings.data_dir.join("outbox"),
         &address,
-        None,
+        &peil::audit::Actor::cli(),
         app.now(),
     )
     .await

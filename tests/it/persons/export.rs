@@ -52,6 +52,14 @@ async fn the_json_file_has_each_kind_of_data_under_its_documented_field_names() 
     let app = TestApp::spawn().await;
     scene(&app, vec![]).await;
     let admin = app.login_as(ADMIN, Role::Admin).await;
+    // A look at the contact's page is an access-log entry about them by number (NEN 7513's
+    // "whose data"), and so part of what peil holds about them.
+    let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE email = $1")
+        .bind(EMAIL)
+        .fetch_one(&app.pool)
+        .await
+        .expect("the contact");
+    assert_eq!(admin.get(&format!("/beheer/contacten/{contact}")).await.0, 200);
 
     let (status, body) = admin.post("/beheer/personen/json", &[("email", EMAIL)]).await;
     assert_eq!(status, 200, "{body}");
@@ -81,10 +89,17 @@ async fn the_json_file_has_each_kind_of_data_under_its_documented_field_names() 
             .any(|m| m["kind"] == "seat-confirmed" && m["status"] == "sent" && m["sent_at"].is_string())
     );
     assert!(json["account"].is_null());
-    assert!(json["audit"].is_array());
+    let audit = json["audit"].as_array().expect("audit");
+    assert!(audit.iter().any(|e| e["action"] == "contacts_viewed"), "the look at their page: {audit:?}");
     assert!(json["drafts"].is_array());
     assert!(!body.contains("nonce") && !body.contains("token"), "no key of any link");
     assert_eq!(last_audit(&app).await.0, "person_exported");
+    let whose: Option<i64> =
+        sqlx::query_scalar("SELECT subject_contact FROM audit_log WHERE action = 'person_exported'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("the export's entry");
+    assert_eq!(whose, Some(contact), "the export is an entry about them, by number");
 }
 
 #[tokio::test]

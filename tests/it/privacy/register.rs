@@ -84,7 +84,11 @@ fn the_csv_register_has_a_row_per_form_and_job_that_says_what_each_processes() {
     // The terms the retention task carries out: the defaults of peil.toml, and scholing's own
     // six years of attendance (jobs/scholing.toml).
     assert!(crisis[7].contains("3 maanden na het sluiten van de ronde"), "{}", &crisis[7]);
-    assert!(scholing[7].contains("Inschrijvingen en aanwezigheid: 6 jaar na de bijeenkomst"), "{}", &scholing[7]);
+    assert!(
+        scholing[7].contains("Inschrijvingen en aanwezigheid: 6 jaar na de bijeenkomst"),
+        "{}",
+        &scholing[7]
+    );
     assert!(rows.iter().all(|r| r[9].contains("CSRF")));
 }
 

@@ -66,7 +66,7 @@ async fn show(admin: Admin, form: CsrfForm<Posted<'_>>, app: &State<App>) -> Pag
         Ok(address) => address,
         Err(e) => return refused(&admin, typed, e),
     };
-    match persons::view(&app.db, &app.secret, &address, Some(&admin.email), app.now()).await {
+    match persons::view(&app.db, &app.secret, &address, &admin.actor(), app.now()).await {
         Ok(record) => {
             let context = context! {
                 person: PersonView::from(&record),
@@ -82,7 +82,7 @@ async fn show(admin: Admin, form: CsrfForm<Posted<'_>>, app: &State<App>) -> Pag
 #[post("/beheer/personen/json", data = "<form>")]
 async fn download(admin: Admin, form: CsrfForm<Posted<'_>>, app: &State<App>) -> Result<File, Error> {
     let address = Address::parse(form.fields.email).map_err(|_| Error::BadRequest)?;
-    match persons::export(&app.db, &app.secret, &address, Some(&admin.email), app.now()).await {
+    match persons::export(&app.db, &app.secret, &address, &admin.actor(), app.now()).await {
         Ok((_, json)) => {
             Ok(File(json.into_bytes(), ContentType::JSON, attachment("persoonsgegevens", "json")))
         }
@@ -117,7 +117,7 @@ async fn erase(admin: Admin, form: CsrfForm<Posted<'_>>, app: &State<App>) -> Pa
         Err(e) => return refused(&admin, typed, e),
     };
     let mail_dir = app.settings.data_dir.join("outbox");
-    match persons::erase(&app.db, &app.secret, &mail_dir, &address, Some(&admin.email), app.now()).await {
+    match persons::erase(&app.db, &app.secret, &mail_dir, &address, &admin.actor(), app.now()).await {
         // The address is not shown again: it is what was just erased.
         Ok(erased) => Ok((Status::Ok, outcome_page(&admin, "admin/persons/erased", "", &erased))),
         Err(e) => refused(&admin, typed, e),
