@@ -147,10 +147,9 @@ async fn a_sign_ups_statement_says_it_is_not_anonymous_and_who_sees_the_attendan
         "Een aanmelding is niet anoniem",
         "ziet wie is uitgenodigd, uw aanmelding met wat u invult, de wachtlijst en of u aanwezig was",
         "we vragen naar uw BIG-nummer",
-        // How long, as the retention task carries it out: scholing's job keeps attendance six
-        // years, and its links a year for the certificates (jobs/scholing.toml).
+        // How long, as the retention task carries it out (this app has no jobs: the defaults).
         "Inschrijvingen en aanwezigheid: 6 jaar na de bijeenkomst",
-        "Persoonlijke links: 1 jaar na het sluiten van de ronde",
+        "Persoonlijke links: 3 maanden na het sluiten van de ronde",
     ] {
         assert!(page.contains(said), "missing {said:?} in\n{page}");
     }
