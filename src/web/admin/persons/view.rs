@@ -27,6 +27,8 @@ pub(super) struct PersonView {
 
 #[derive(Serialize)]
 struct ContactView {
+    /// For the links to the contact's page and to the audit entries about them.
+    id: i64,
     name: String,
     initials: String,
     surname: String,
@@ -119,6 +121,7 @@ impl From<&PersonRecord> for PersonView {
 
 fn contact(c: &ContactData) -> ContactView {
     ContactView {
+        id: c.id.0,
         name: c.name.clone(),
         initials: c.initials.clone(),
         surname: c.surname.clone(),
