@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 pub use entry::{Actor, Entry, round_subject, session_subject};
 pub use read::{AuditEntry, AuditFilter, about_contact, list, page};
 
-use crate::db::{Db, Write};
+use crate::db::{Db, Timestamp, Write};
 
 /// What happened. Stored as the lower-case name (`login_failed`), so the log stays readable in
 /// plain SQL and new kinds need no migration.
@@ -311,6 +311,15 @@ pub async fn forget_address(tx: &mut Write, address: &str) -> Result<u64, sqlx::
         changed += done.rows_affected();
     }
     Ok(changed)
+}
+
+/// Entries at or before `cutoff`: the audit term is over. The rows removed.
+pub(crate) async fn remove_before(tx: &mut Write, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM audit_log WHERE at <= $1")
+        .bind(Timestamp::from(cutoff))
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

@@ -244,6 +244,19 @@ pub async fn forget_login_attempts(tx: &mut Write, email: &str) -> Result<(), sq
     Ok(())
 }
 
+/// Failed logins at or before `cutoff`: older than the rate limit's window, they count for
+/// nothing. The rows removed.
+pub(crate) async fn remove_login_attempts_before(
+    tx: &mut Write,
+    cutoff: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM login_attempts WHERE at <= $1")
+        .bind(Timestamp::from(cutoff))
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,6 +286,24 @@ pub async fn remove(tx: &mut Write, seat: SeatId) -> Result<u64, sqlx::Error> {
     Ok(done.rows_affected())
 }
 
+/// The certificates of the seats of `round`'s sessions that ended at or before `cutoff`: the
+/// attendance term is over and the seats go. The rows removed.
+pub(crate) async fn remove_of_past_seats(
+    tx: &mut Write,
+    round: crate::rounds::RoundId,
+    cutoff: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM certificates WHERE seat_id IN (SELECT s.id FROM seats s JOIN sessions x ON x.id = s.session_id \
+         WHERE x.round_id = $1 AND x.ends_at <= $2)",
+    )
+    .bind(round)
+    .bind(Timestamp::from(cutoff))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod erasure;
 mod kind;
 mod lease;
 mod queue;
+pub(crate) mod retention;
 mod retry;
 
 pub use kind::{MailKind, Status, UnknownKind};

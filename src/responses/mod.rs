@@ -15,6 +15,7 @@ pub mod erasure;
 pub mod identified;
 mod mixing;
 pub mod pool;
+pub(crate) mod retention;
 pub mod seal;
 pub mod step;
 

@@ -52,13 +52,7 @@ pub(super) async fn expire_links(
     .bind(round)
     .fetch_all(&mut **tx)
     .await?;
-    let drafts = sqlx::query(
-        "DELETE FROM drafts WHERE invitation_id IN (SELECT id FROM invitations WHERE round_id = $1)",
-    )
-    .bind(round)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let drafts = crate::responses::retention::remove_drafts_of_round(tx, round).await?;
     for (invitation, hash) in &live {
         sqlx::query(
             "INSERT INTO expired_links (token_hash, round_id, expired_on) VALUES ($1, $2, $3) \
@@ -69,16 +63,8 @@ pub(super) async fn expire_links(
         .bind(today)
         .execute(&mut **tx)
         .await?;
-        // The column is UNIQUE and NOT NULL: a value no token hashes to (hex has no ':').
-        sqlx::query("UPDATE invitations SET nonce = '', token_hash = $2 WHERE id = $1")
-            .bind(invitation)
-            .bind(format!("expired:{invitation}"))
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM outbox WHERE invitation_id = $1 AND status = 'pending'")
-            .bind(invitation)
-            .execute(&mut **tx)
-            .await?;
+        crate::rounds::retention::end_link(tx, *invitation).await?;
+        crate::outbox::retention::remove_pending_of_invitation(tx, *invitation).await?;
     }
     Ok((live.len() as u64, drafts))
 }
@@ -95,11 +81,7 @@ pub(super) async fn identified_responses(
         return Ok((0, 0));
     }
     if policy.identified == Identified::Remove {
-        let removed = sqlx::query("DELETE FROM responses WHERE round_id = $1")
-            .bind(round.id)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
+        let removed = crate::responses::retention::remove_of_round(tx, round.id).await?;
         return Ok((0, removed));
     }
     let rows: Vec<(String, String, String)> = sqlx::query_as(
@@ -112,15 +94,7 @@ pub(super) async fn identified_responses(
         let kept = without_identifying(form, answers)?;
         // The day alone, as an anonymous response keeps it: a time of day can tie it to a visit.
         let day = submitted_on.get(..10).unwrap_or(submitted_on);
-        sqlx::query(
-            "UPDATE responses SET invitation_id = NULL, answers = $2, submitted_on = $3, updated_at = NULL \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(kept)
-        .bind(day)
-        .execute(&mut **tx)
-        .await?;
+        crate::responses::retention::anonymise(tx, id, kept, day).await?;
     }
     Ok((rows.len() as u64, 0))
 }
@@ -143,26 +117,10 @@ pub(super) async fn attendance(
     round: RoundId,
     cutoff: DateTime<Utc>,
 ) -> Result<(u64, u64), sqlx::Error> {
-    const PAST: &str = "SELECT s.id FROM seats s JOIN sessions x ON x.id = s.session_id \
-                        WHERE x.round_id = $1 AND x.ends_at <= $2";
-    let mut removed = [0; 3];
-    for (n, table) in ["certificates", "outbox"].iter().enumerate() {
-        let sql = format!("DELETE FROM {table} WHERE seat_id IN ({PAST})");
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(round)
-            .bind(Timestamp::from(cutoff))
-            .execute(&mut **tx)
-            .await?;
-        removed[n] = done.rows_affected();
-    }
-    let sql = format!("DELETE FROM seats WHERE id IN ({PAST})");
-    removed[2] = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(round)
-        .bind(Timestamp::from(cutoff))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    Ok((removed[2], removed[0]))
+    let certificates = crate::certificates::remove_of_past_seats(tx, round, cutoff).await?;
+    crate::outbox::retention::remove_of_past_seats(tx, round, cutoff).await?;
+    let seats = crate::signup::retention::remove_past_seats(tx, round, cutoff).await?;
+    Ok((seats, certificates))
 }
 
 /// The invitations of `round` that nothing needs any more (their link has expired, no response

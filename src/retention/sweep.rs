@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{Timestamp, Write};
+use crate::db::Write;
 
 /// Longer than any rate limit's window (15 minutes for links and logins, an hour for
 /// registrations): rows older than this count for nothing.
@@ -15,35 +15,21 @@ pub const ATTEMPTS_KEPT: chrono::Duration = chrono::Duration::days(1);
 /// Mail rows that were sent, failed for good or were cancelled at or before `cutoff`. Mail that
 /// still waits is not touched: it goes when its link expires.
 pub(super) async fn outbox(tx: &mut Write, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'cancelled') \
-         AND COALESCE(sent_at, created_at) <= $1",
-    )
-    .bind(Timestamp::from(cutoff))
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected())
+    crate::outbox::retention::remove_done_before(tx, cutoff).await
 }
 
 pub(super) async fn audit(tx: &mut Write, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM audit_log WHERE at <= $1")
-        .bind(Timestamp::from(cutoff))
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected())
+    crate::audit::remove_before(tx, cutoff).await
 }
 
+/// The rows the rate limits count (failed logins, failed links, registrations), each removed by
+/// the module that owns its table.
 pub(super) async fn attempts(tx: &mut Write, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let mut removed = 0;
-    for table in ["login_attempts", "link_failures", "registration_attempts"] {
-        let sql = format!("DELETE FROM {table} WHERE at <= $1");
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(Timestamp::from(now - ATTEMPTS_KEPT))
-            .execute(&mut **tx)
-            .await?;
-        removed += done.rows_affected();
-    }
-    Ok(removed)
+    let cutoff = now - ATTEMPTS_KEPT;
+    let logins = crate::accounts::remove_login_attempts_before(tx, cutoff).await?;
+    let links = crate::rounds::retention::remove_link_failures_before(tx, cutoff).await?;
+    let registrations = crate::signup::retention::remove_attempts_before(tx, cutoff).await?;
+    Ok(logins + links + registrations)
 }
 
 /// The `.eml` files in `dir` (the file transport's folder) last written at or before `cutoff`;

@@ -9,6 +9,7 @@
 pub mod guesses;
 mod invitations;
 mod manage;
+pub(crate) mod retention;
 mod summary;
 pub mod token;
 

@@ -23,6 +23,7 @@ pub mod notices;
 mod open;
 pub mod planning;
 pub mod registration;
+pub(crate) mod retention;
 pub mod roster;
 pub mod seats;
 pub mod sessions;
