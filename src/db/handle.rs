@@ -85,6 +85,35 @@ impl Db {
         Ok(())
     }
 
+    /// PostgreSQL: waits, up to `within`, until no other session of this database holds a
+    /// snapshot, and says whether it got there. `VACUUM FULL` keeps every deleted row that such a
+    /// snapshot could still see, so a rewrite meant to take deleted data out of the files waits
+    /// for the queries that began before the delete committed (a mail worker's poll, a page's
+    /// read). A snapshot taken after the commit cannot see the rows, so a quiet moment suffices.
+    /// Nothing to wait for on SQLite.
+    pub async fn wait_for_quiet(&self, within: std::time::Duration) -> Result<bool, sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(true);
+        }
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let busy: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL",
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            if busy == 0 {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(sessions = busy, "rewriting tables while other sessions hold snapshots");
+                return Ok(false);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Closes the pool: every connection is returned and closed (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.pool.close().await

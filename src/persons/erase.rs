@@ -78,7 +78,10 @@ async fn scrub(db: &Db) -> Result<(), sqlx::Error> {
             // FULL: a plain VACUUM marks the dead rows' space free but leaves their bytes in the
             // files; FULL writes each table and its indexes anew. It locks each table while it
             // does, which for tables of this size is a moment, and erasures are rare.
-            // Outside any transaction, as VACUUM must be; as one plain statement.
+            // Outside any transaction, as VACUUM must be; as one plain statement. First the
+            // queries that began before the erasure committed must end: a rewrite keeps every row
+            // such a query could still see.
+            db.wait_for_quiet(std::time::Duration::from_secs(30)).await?;
             sqlx::Executor::execute(
                 db.read(),
                 "VACUUM FULL contacts, register_numbers, invitations, drafts, responses, seats, certificates, \
@@ -130,6 +133,10 @@ async fn carry_out(tx: &mut Write, address: &Address, now: DateTime<Utc>) -> Res
     let mut removed = Tally::default();
     remove_seats(tx, contact, &gone, now, &mut removed).await?;
     (removed.drafts, removed.answers) = crate::responses::erasure::remove_of_contact(tx, contact).await?;
+    // Counted first, so that the rounds' response rates stay what they were (as at a retention
+    // term): the person goes, the figure that they were invited and answered stays.
+    let going = crate::rounds::invitations_to_remove_of_contact(tx, contact).await?;
+    crate::retention::tallies::count(tx, &going).await?;
     removed.invitations = crate::rounds::remove_invitations_of_contact(tx, contact).await?;
     let kept = kept_with_certificates(tx, kept).await?;
     let contact_removed = kept.is_empty();

@@ -24,7 +24,7 @@ async fn scrub(db: &Db, tables: &BTreeSet<&'static str>) -> Result<(), sqlx::Err
     match db.backend() {
         Backend::Sqlite => db.truncate_wal().await,
         Backend::Postgres => {
-            wait_for_quiet(db).await?;
+            db.wait_for_quiet(QUIET_WAIT).await?;
             for table in tables {
                 // Outside any transaction: VACUUM refuses to run in one. `table` is one of
                 // `Report::tables`' fixed names.
@@ -35,29 +35,6 @@ async fn scrub(db: &Db, tables: &BTreeSet<&'static str>) -> Result<(), sqlx::Err
     }
 }
 
-/// How long a rewrite waits for the transactions that could still see a removed row.
+/// How long a rewrite waits for the transactions that could still see a removed row: if one
+/// outlasts it, the rewrite goes ahead, and the next run's rewrite removes what this one kept.
 const QUIET_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Waits, up to [`QUIET_WAIT`], until no other session of this database holds a snapshot:
-/// `VACUUM FULL` keeps every row such a snapshot could still see (an `ANALYZE` of autovacuum,
-/// a long export). If one outlasts the wait, the rewrite goes ahead, and the next run's
-/// rewrite removes what this one had to keep.
-async fn wait_for_quiet(db: &Db) -> Result<(), sqlx::Error> {
-    let deadline = tokio::time::Instant::now() + QUIET_WAIT;
-    loop {
-        let busy: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
-             AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL",
-        )
-        .fetch_one(db.read())
-        .await?;
-        if busy == 0 {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            tracing::warn!(sessions = busy, "rewriting tables while other sessions hold snapshots");
-            return Ok(());
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-}

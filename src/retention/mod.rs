@@ -17,6 +17,7 @@ mod policy;
 mod report;
 mod rounds;
 mod sweep;
+pub mod tallies;
 mod term;
 
 use std::path::PathBuf;

@@ -4,8 +4,6 @@
 //! invitations go too, counted first per (wijk, role) in `round_tallies` so that the round's
 //! response rates and its job's trends read the same afterwards.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::{Identified, Kind, Policy, RetentionError};
@@ -136,27 +134,16 @@ pub(super) async fn invitations(tx: &mut Write, round: RoundId) -> Result<u64, R
     .bind(round)
     .fetch_all(&mut **tx)
     .await?;
-    let mut tally: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
-    for (_, _, wijk, role, answered) in &rows {
-        let entry = tally.entry((wijk, role)).or_default();
-        entry.0 += 1;
-        entry.1 += i64::from(*answered != 0);
-    }
-    for ((wijk, role), (invited, answered)) in tally {
-        sqlx::query(
-            "INSERT INTO round_tallies (round_id, wijk, role, invited, answered) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (round_id, wijk, role) DO UPDATE \
-             SET invited = round_tallies.invited + excluded.invited, \
-                 answered = round_tallies.answered + excluded.answered",
-        )
-        .bind(round)
-        .bind(wijk)
-        .bind(role)
-        .bind(invited)
-        .bind(answered)
-        .execute(&mut **tx)
-        .await?;
-    }
+    let removed: Vec<super::tallies::Removed> = rows
+        .iter()
+        .map(|(_, _, wijk, role, answered)| super::tallies::Removed {
+            round_id: round,
+            wijk: wijk.clone(),
+            role: role.clone(),
+            answered: *answered,
+        })
+        .collect();
+    super::tallies::count(tx, &removed).await?;
     for (invitation, contact, ..) in &rows {
         crate::outbox::forget_invitation(tx, *invitation).await?;
         crate::rounds::remove_invitation(tx, *invitation).await?;

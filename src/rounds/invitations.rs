@@ -79,8 +79,21 @@ pub async fn remove_invitation(tx: &mut Write, invitation: InvitationId) -> Resu
     Ok(())
 }
 
-/// Marks `invitation` answered while its round is open, in the caller's transaction, and
-/// returns its (wijk, role). `None` when the round is not open, or, with `once`, when the
+/// A contact's invitations that [`remove_of_contact`] removes, with what `round_tallies` counts
+/// of them (`persons::erase` counts them first, so response rates stay as they were).
+pub async fn to_remove_of_contact(
+    tx: &mut Write,
+    contact: ContactId,
+) -> Result<Vec<crate::retention::tallies::Removed>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT round_id, wijk, role, answered FROM invitations WHERE contact_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM seats st WHERE st.invitation_id = invitations.id)",
+    )
+    .bind(contact)
+    .fetch_all(&mut **tx)
+    .await
+}
+
 /// Deletes a contact's invitations in the caller's transaction (their erasure, `persons::erase`),
 /// except those a remaining seat still names (attendance kept as accreditation proof); the rows
 /// removed. Their drafts, responses, seats and mails must be gone already.
@@ -95,6 +108,8 @@ pub async fn remove_of_contact(tx: &mut Write, contact: ContactId) -> Result<u64
     Ok(done.rows_affected())
 }
 
+/// Marks `invitation` answered while its round is open, in the caller's transaction, and
+/// returns its (wijk, role). `None` when the round is not open, or, with `once`, when the
 /// invitation was answered already.
 pub async fn mark_answered(
     tx: &mut Write,

@@ -24,7 +24,8 @@ use crate::outbox::{self, Queue};
 use crate::settings::Secret;
 pub use invitations::{
     Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
-    remove_invitation, remove_of_contact as remove_invitations_of_contact, unconfirmed_registrations,
+    remove_invitation, remove_of_contact as remove_invitations_of_contact,
+    to_remove_of_contact as invitations_to_remove_of_contact, unconfirmed_registrations,
 };
 pub use manage::{
     Closed, LateInvitation, close, extend, invite_late, late_contacts, open_by_hand, remind_now, to_remind,

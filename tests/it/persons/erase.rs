@@ -40,6 +40,8 @@ async fn erasing_a_person_who_held_a_seat_moves_the_first_on_the_waiting_list_up
     assert!(confirm.contains("2 ingevulde vragenlijsten met naam"), "{confirm}");
     assert_eq!(contacts_named(&app).await, 1, "the confirmation step changes nothing");
     assert_eq!(crate::signup::seats(&app, second, "s2").await, waiting);
+    let figures = |r: peil::rounds::RoundSummary| (r.invited, r.answered);
+    let before = figures(peil::rounds::summary(&app.pool, second).await.expect("the round"));
 
     let result = erase_on_page(&admin).await;
     assert!(result.contains("1 van de wachtlijst doorgeschoven, met een mail"), "{result}");
@@ -49,6 +51,9 @@ async fn erasing_a_person_who_held_a_seat_moves_the_first_on_the_waiting_list_up
     assert_eq!(crate::signup::mails(&app, "seat-promoted").await, [bert]);
     assert_eq!(crate::signup::taken(&app, second, "s2").await, 1);
     assert_eq!(contacts_named(&app).await, 0);
+    // The person is gone; that the round invited them and they answered is still counted.
+    let after = figures(peil::rounds::summary(&app.pool, second).await.expect("the round"));
+    assert_eq!(after, before, "the round's invited and answered stay what they were");
     for table in ["invitations", "responses", "seats", "certificates", "outbox"] {
         let sql = format!(
             "SELECT COUNT(*) FROM {table} WHERE {}",
