@@ -289,18 +289,12 @@ pub async fn log(
     w.commit().await
 }
 
-/// A LIKE pattern (with `ESCAPE '\\'`) for text that contains `text` literally: `%` and `_`,
-/// common in addresses, are no wildcards.
-pub fn containing(text: &str) -> String {
-    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-}
-
 /// Takes an erased person's address out of every entry's detail, in the erasure's transaction
 /// (`persons::erase`): the entry stays (what was done, when, by whom), the address becomes
 /// "[gewist]". Details hold addresses as stored (lower case); a row that still names it in other
 /// capitals is lower-cased whole rather than kept. Returns the rows changed.
 pub async fn forget_address(tx: &mut Write, address: &str) -> Result<u64, sqlx::Error> {
-    let pattern = containing(address);
+    let pattern = crate::db::like_containing(address);
     let mut changed = 0;
     for sql in [
         "UPDATE audit_log SET detail = REPLACE(detail, $1, '[gewist]') WHERE detail LIKE $2 ESCAPE '\\'",

@@ -51,10 +51,7 @@ pub async fn page(
     limit: i64,
 ) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
     // The typed text is matched literally: `%` and `_` in it are no wildcards.
-    let actor = filter.actor.as_deref().map(|text| {
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let actor = filter.actor.as_deref().map(|text| crate::db::like_containing(&text.to_lowercase()));
     let mut rows: Vec<AuditEntry> = sqlx::query_as(concat!(
         "SELECT ",
         columns!(),

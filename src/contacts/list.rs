@@ -45,10 +45,12 @@ const COUNT: &str = concat!("SELECT COUNT(*) FROM contacts ", filtered!());
 
 /// Contacts `offset..offset + PAGE_SIZE` of those `filter` selects, by name.
 pub async fn search(pool: &Pool, filter: &ContactFilter, offset: i64) -> Result<ContactPage, sqlx::Error> {
-    let pattern = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|text| {
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let pattern = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|text| crate::db::like_containing(&text.to_lowercase()));
     let opted_out = filter.opted_out.map(i64::from);
     let rows: Vec<ContactRow> = sqlx::query_as(PAGE)
         .bind(pattern.clone())

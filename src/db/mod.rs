@@ -15,6 +15,12 @@ use sqlx::{AnyPool, Executor};
 
 pub type Pool = AnyPool;
 
+/// A LIKE pattern (with `ESCAPE '\\'`) for text that contains `text` literally: `%` and `_`,
+/// common in addresses, are no wildcards.
+pub fn like_containing(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("database {0}")]

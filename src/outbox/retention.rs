@@ -38,10 +38,11 @@ pub(crate) async fn remove_of_past_seats(
     round: RoundId,
     cutoff: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "DELETE FROM outbox WHERE seat_id IN (SELECT s.id FROM seats s JOIN sessions x ON x.id = s.session_id \
-         WHERE x.round_id = $1 AND x.ends_at <= $2)",
-    )
+    let done = sqlx::query(concat!(
+        "DELETE FROM outbox WHERE seat_id IN (",
+        crate::signup::retention::past_seats!(),
+        ")"
+    ))
     .bind(round)
     .bind(Timestamp::from(cutoff))
     .execute(&mut **tx)

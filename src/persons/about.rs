@@ -28,7 +28,7 @@ pub async fn about(
     address: &Address,
     contact: Option<ContactId>,
 ) -> Result<Vec<AuditData>, sqlx::Error> {
-    let named = crate::audit::containing(address.as_str());
+    let named = crate::db::like_containing(address.as_str());
     // `contact 12` followed by a space, a colon or nothing: not `contact 123`.
     let numbered = contact.map(|id| format!("contact {id}"));
     let rows: Vec<Row> = sqlx::query_as(

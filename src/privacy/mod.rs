@@ -46,6 +46,13 @@ impl<'a> Setup<'a> {
     }
 }
 
+/// `text` with its first letter a capital, for a line that starts with a word written in lower
+/// case elsewhere ("persoonlijke links" → "Persoonlijke links").
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// Whether the rounds of a form are anonymous: a job may override the form's own `anonymous`,
 /// and a round opened by hand takes the form's, so one form can be used both ways.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::asked::Asked;
 use super::measures::MEASURES;
 use super::statement::retention_lines;
-use super::{Anonymity, Setup, jobs_of};
+use super::{Anonymity, Setup, capitalised, jobs_of};
 use crate::forms::{Form, FormKind, Forms, ReadBy};
 use crate::jobs::{Job, Jobs};
 use crate::results::Threshold;
@@ -194,11 +194,6 @@ fn list(out: &mut String, name: &str, items: &[String]) {
     items.iter().for_each(|item| {
         let _ = writeln!(out, "  - {item}");
     });
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The column headers of the CSV, in Dutch as the register names them.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::asked::{Asked, AskedQuestion};
-use super::{Anonymity, Setup, jobs_of};
+use super::{Anonymity, Setup, capitalised, jobs_of};
 use crate::forms::{Form, FormKind, ReadBy};
 use crate::jobs::{Job, Jobs};
 use crate::results::Threshold;
@@ -107,9 +107,4 @@ fn registers(jobs: &[&Job]) -> Vec<String> {
 pub fn retention_lines(form: &Form, job: Option<&Job>, setup: Setup<'_>) -> Vec<String> {
     let policy = crate::retention::policy(setup.retention, form, job);
     policy.describe().into_iter().map(|(what, text)| format!("{}: {text}", capitalised(what))).collect()
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
