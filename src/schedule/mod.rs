@@ -82,6 +82,9 @@ pub struct Scheduler {
     /// The retention terms, carried out once a day by the first tick of the day; `None`: not
     /// by this scheduler (see [`Scheduler::with_retention`]).
     retention: Option<crate::retention::Setup>,
+    /// The Amsterdam day whose retention run this process has seen done (by itself or another
+    /// instance): later ticks that day need not take the write turn to find the claim taken.
+    retained_on: Mutex<Option<chrono::NaiveDate>>,
 }
 
 impl Scheduler {
@@ -102,6 +105,7 @@ impl Scheduler {
             refused: Mutex::default(),
             running: Default::default(),
             retention: None,
+            retained_on: Mutex::default(),
         }
     }
 
@@ -153,7 +157,17 @@ impl Scheduler {
     /// The day's retention run, if this instance claims it. Its failure is logged, not passed
     /// on: it must not keep rounds from opening, and the next tick tries again.
     async fn retain(&self, set: &Loaded, setup: &crate::retention::Setup, now: DateTime<Utc>) {
-        match crate::retention::daily(&self.db, set, setup, now).await {
+        let today = crate::time::amsterdam_date(now);
+        if self.retained_on.lock().is_ok_and(|day| *day == Some(today)) {
+            return;
+        }
+        let outcome = crate::retention::daily(&self.db, set, setup, now).await;
+        if outcome.is_ok()
+            && let Ok(mut day) = self.retained_on.lock()
+        {
+            *day = Some(today);
+        }
+        match outcome {
             Ok(Some(report)) => {
                 // Counts only: what was removed is nobody's business in a log.
                 tracing::info!(
