@@ -29,6 +29,12 @@ impl Reply {
     }
 }
 
+/// Where an opened link's page lives and the cookie that opens it.
+pub struct Opened {
+    pub path: String,
+    pub cookie: Option<String>,
+}
+
 /// One connection, opened on first use and again after the server closes it.
 pub struct Conn {
     addr: SocketAddr,
@@ -46,13 +52,25 @@ impl Conn {
     }
 
     /// Opens a personal link as a person's browser does: peil exchanges `/r/<token>` for a
-    /// cookie and a redirect to the token-less page, which is fetched with that cookie.
-    pub async fn open_link(&mut self, path: &str) -> anyhow::Result<Reply> {
+    /// cookie and a redirect to the token-less page, which is fetched with that cookie. Also
+    /// returns where the page lives, which is where a browser posts its form.
+    pub async fn open_link(&mut self, path: &str) -> anyhow::Result<(Reply, Opened)> {
         let page = self.get(path).await?;
-        match (page.status, &page.location, &page.cookie) {
-            (303, Some(to), Some(cookie)) => self.get_with_cookie(&to.clone(), &cookie.clone()).await,
-            _ => Ok(page),
+        match (page.status, page.location, page.cookie) {
+            (303, Some(to), Some(cookie)) => {
+                let reply = self.get_with_cookie(&to, &cookie).await?;
+                Ok((reply, Opened { path: to, cookie: Some(cookie) }))
+            }
+            (status, location, cookie) => {
+                let reply = Reply { status, body: page.body, cookie, location };
+                Ok((reply, Opened { path: path.to_string(), cookie: None }))
+            }
         }
+    }
+
+    /// Posts `body` where the opened link's page posts it, with its cookie.
+    pub async fn post_to(&mut self, opened: &Opened, body: &[u8]) -> anyhow::Result<Reply> {
+        self.post(&opened.path, opened.cookie.as_deref(), body).await
     }
 
     /// A GET with a session cookie (`name=value`).
@@ -65,8 +83,13 @@ impl Conn {
     }
 
     pub async fn post_form(&mut self, path: &str, body: &[u8]) -> anyhow::Result<Reply> {
+        self.post(path, None, body).await
+    }
+
+    async fn post(&mut self, path: &str, cookie: Option<&str>, body: &[u8]) -> anyhow::Result<Reply> {
+        let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
         let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: peil-bench\r\nOrigin: http://{}\r\n\
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: peil-bench\r\nOrigin: http://{}\r\n{cookie}\
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
             self.addr,
             self.addr,

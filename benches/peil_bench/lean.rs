@@ -43,12 +43,7 @@ impl Lean {
 pub async fn run_workload(paths: &Paths, rss: (f64, f64)) -> anyhow::Result<Lean> {
     let forms = Scratch::new("lean-forms")?;
     many_forms(&paths.repo.join("forms"), forms.path())?;
-    let mut startup_runs_ms = Vec::new();
-    for _ in 0..RUNS {
-        let site = Site::with_forms(paths, "lean", forms.path())?;
-        let (_server, took) = site.serve().await?;
-        startup_runs_ms.push(took.as_secs_f64() * 1000.0);
-    }
+    let startup_runs_ms = startups(paths, forms.path()).await?;
     let mut check_runs_ms = Vec::new();
     for _ in 0..RUNS {
         let site = Site::with_forms(paths, "lean-check", forms.path())?;
@@ -69,6 +64,24 @@ pub async fn run_workload(paths: &Paths, rss: (f64, f64)) -> anyhow::Result<Lean
         check_ms: median(&check_runs_ms),
         binary_mib: binary as f64 / (1024.0 * 1024.0),
     })
+}
+
+/// The median time from starting `peil serve` with `FORMS` forms to its first 200 on `/health`.
+pub async fn startup_ms(paths: &Paths) -> anyhow::Result<f64> {
+    let forms = Scratch::new("lean-forms")?;
+    many_forms(&paths.repo.join("forms"), forms.path())?;
+    Ok(median(&startups(paths, forms.path()).await?))
+}
+
+/// `RUNS` start-ups, each on a fresh database, in milliseconds.
+async fn startups(paths: &Paths, forms: &Path) -> anyhow::Result<Vec<f64>> {
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        let site = Site::with_forms(paths, "lean", forms)?;
+        let (_server, took) = site.serve().await?;
+        runs.push(took.as_secs_f64() * 1000.0);
+    }
+    Ok(runs)
 }
 
 /// `FORMS` form files made of the shipped ones under new names (`crisisdienst-007.toml`), and

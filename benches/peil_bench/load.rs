@@ -110,11 +110,12 @@ async fn worker(
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(path) = paths.get(i) else { return Ok(latencies) };
         let started = Instant::now();
-        let page = conn.open_link(path).await.with_context(|| format!("GET {path}"))?;
+        let (page, opened) = conn.open_link(path).await.with_context(|| format!("GET {path}"))?;
         if page.status != 200 {
             bail!("GET {path}: status {}, expected 200:\n{}", page.status, page.excerpt());
         }
-        let reply = conn.post_form(path, &body).await.with_context(|| format!("POST {path}"))?;
+        // Where a browser posts: the page's own address, with the link's cookie.
+        let reply = conn.post_to(&opened, &body).await.with_context(|| format!("POST {path}"))?;
         if reply.status != 200 || !reply.contains(ACKNOWLEDGED) {
             bail!(
                 "POST {path}: status {}, expected 200 with “{ACKNOWLEDGED}”:\n{}",

@@ -10,6 +10,7 @@
 //! Run with `cargo run --release -p peil-bench` (add `-- --quick` for a shorter run); it is its own
 //! package in the workspace (`benches/peil_bench/Cargo.toml`), so `cargo test` does not build it.
 
+mod aims;
 mod backend;
 mod beheer;
 mod certificates;
@@ -73,6 +74,16 @@ struct Args {
     /// Run only the PostgreSQL workloads; writes `target/bench-postgres.json`.
     #[arg(long)]
     only_postgres: bool,
+    /// Run issue 27's table: every path people wait on, for the binary `--baseline` names and for
+    /// this build, with the floor, `--runs` times; writes `target/bench-aims.json`.
+    #[arg(long, requires = "baseline", conflicts_with_all = ["only_postgres", "only_results", "only_beheer"])]
+    aims: bool,
+    /// The peil binary to compare this build with in `--aims` (e.g. a release build of an older commit).
+    #[arg(long, value_name = "PEIL")]
+    baseline: Option<PathBuf>,
+    /// How many times `--aims` measures both binaries and the floor; the table shows medians.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
     #[command(subcommand)]
     command: Option<Hidden>,
 }
@@ -95,7 +106,14 @@ fn main() -> ExitCode {
         Some(Hidden::FloorServer { port, db }) => floor::serve(port, &db),
         None => tokio::runtime::Runtime::new().map_err(anyhow::Error::from).and_then(|rt| {
             rt.block_on(async {
-                if args.only_driver {
+                if args.aims {
+                    let postgres = if args.no_postgres {
+                        None
+                    } else {
+                        postgres::server(args.postgres.as_deref())?.ok()
+                    };
+                    bench_aims(args.quick, args.baseline.unwrap_or_default(), args.runs, postgres).await
+                } else if args.only_driver {
                     bench_driver().await
                 } else if args.only_pdf {
                     bench_pdf(args.quick)
@@ -215,6 +233,31 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
         );
     }
     println!("took {seconds:.0} s; written to {}", json.display());
+    Ok(())
+}
+
+/// Issue 27's table: the baseline and this build side by side with the floor and the aims.
+async fn bench_aims(
+    quick: bool,
+    baseline: PathBuf,
+    runs: usize,
+    postgres: Option<String>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, quick);
+    println!("peil-bench --aims: baseline {} against {}", baseline.display(), paths.peil.display());
+    println!("{}", report.meta_line());
+    if postgres.is_none() {
+        println!("postgres: no server answered, the sign-up rows are left out");
+    }
+    let aims = aims::run(&paths, baseline, runs.max(1), quick, postgres).await?;
+    report.add("aims", aims.to_json());
+    report.set_seconds(started.elapsed().as_secs_f64());
+    let json = paths.target.join("bench-aims.json");
+    report.write(&json)?;
+    println!("\n{}\n\n{}", report.meta_line(), aims.table());
+    println!("took {:.0} s; written to {}", started.elapsed().as_secs_f64(), json.display());
     Ok(())
 }
 

@@ -28,6 +28,9 @@ pub struct Level {
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub first_ms: f64,
+    /// The p50 of the last third of the requests over that of the first third (the very first
+    /// request left out): above 1 when asking again gets slower.
+    pub repeat: f64,
     pub bytes: usize,
 }
 
@@ -87,7 +90,14 @@ pub async fn run_workload(paths: &Paths, quick: bool, backend: &Backend) -> anyh
     Ok(Results { levels })
 }
 
-async fn level(paths: &Paths, backend: &Backend, responses: usize, requests: usize) -> anyhow::Result<Level> {
+/// One size: a round of `responses` answers, and its results page asked for `requests` times after
+/// a first request.
+pub async fn level(
+    paths: &Paths,
+    backend: &Backend,
+    responses: usize,
+    requests: usize,
+) -> anyhow::Result<Level> {
     let site = Site::on(paths, &format!("results-{responses}"), backend)?;
     std::fs::write(site.forms_dir().join("bench-results.toml"), form())?;
     crate::server::copy_files(&paths.repo.join("forms/lists"), &site.forms_dir().join("lists"))?;
@@ -118,6 +128,7 @@ async fn level(paths: &Paths, backend: &Backend, responses: usize, requests: usi
         bytes = reply.body.len();
     }
     let first = times.remove(0);
+    let repeat = repeat(&times);
     times.sort_unstable();
     Ok(Level {
         responses,
@@ -125,8 +136,20 @@ async fn level(paths: &Paths, backend: &Backend, responses: usize, requests: usi
         p50_ms: percentile(&times, 0.50),
         p95_ms: percentile(&times, 0.95),
         first_ms: first.as_secs_f64() * 1000.0,
+        repeat,
         bytes,
     })
+}
+
+/// The p50 of the last third of `times` (in the order asked) over that of the first third.
+fn repeat(times: &[std::time::Duration]) -> f64 {
+    let third = (times.len() / 3).max(1);
+    let p50 = |part: &[std::time::Duration]| {
+        let mut sorted = part.to_vec();
+        sorted.sort_unstable();
+        percentile(&sorted, 0.50)
+    };
+    p50(&times[times.len().saturating_sub(third)..]) / p50(&times[..third.min(times.len())])
 }
 
 /// Sets the password through the link `peil user add` printed for `email` and logs in; returns

@@ -161,12 +161,12 @@ fn round_id(started: &str) -> anyhow::Result<String> {
 async fn sign_up(addr: SocketAddr, path: String, at: tokio::time::Instant) -> anyhow::Result<Duration> {
     tokio::time::sleep_until(at).await;
     let mut conn = Conn::new(addr);
-    let page = conn.open_link(&path).await.with_context(|| format!("GET {path}"))?;
+    let (page, opened) = conn.open_link(&path).await.with_context(|| format!("GET {path}"))?;
     if page.status != 200 || !page.contains("bijeenkomst") {
         bail!("GET {path}: status {}, expected the sign-up page:\n{}", page.status, page.excerpt());
     }
     let started = Instant::now();
-    let reply = conn.post_form(&path, BODY).await.with_context(|| format!("POST {path}"))?;
+    let reply = conn.post_to(&opened, BODY).await.with_context(|| format!("POST {path}"))?;
     let latency = started.elapsed();
     // A sign-up redirects to the person's own page with their seat.
     if reply.status != 303 {

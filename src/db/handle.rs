@@ -10,8 +10,11 @@
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-use sqlx::AnyConnection;
-use sqlx::{Any, Transaction};
+use sqlx::any::AnyArguments;
+use sqlx::any::AnyRow;
+use sqlx::pool::PoolConnection;
+use sqlx::query::QueryAs;
+use sqlx::{Any, AnyConnection, FromRow, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{Backend, DbError, Pool};
@@ -68,6 +71,35 @@ impl Db {
         Ok(Write { tx, _turn: turn })
     }
 
+    /// SQLite only: a whole write transaction sent as one script, `BEGIN IMMEDIATE; ...; COMMIT;`,
+    /// in this process's write turn. sqlx runs each SQLite statement on the connection's own
+    /// thread and answers over a channel; a script is one such hand-off where a [`Db::write`]
+    /// transaction of three statements costs five (issue 27). Parameters are numbered (`$1`) across
+    /// the whole script. Returns every row the statements return: all are read, because SQLite
+    /// stops a script whose reader stops listening, and then it would not reach its `COMMIT`.
+    ///
+    /// A script that fails, or whose caller goes away before it ends, may leave its transaction
+    /// open: that connection is then closed rather than returned to the pool, and closing it
+    /// rolls back (after anything it still had to run: a connection runs its commands in order).
+    pub async fn script<'q, T>(
+        &self,
+        script: QueryAs<'q, Any, T, AnyArguments>,
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin + 'q,
+    {
+        debug_assert_eq!(self.backend, Backend::Sqlite, "a script is one SQLite call");
+        let _turn = match &self.turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        };
+        let mut running = Unfinished(Some(self.pool.acquire().await?));
+        let Some(connection) = running.0.as_mut() else { unreachable!("just acquired") };
+        let rows = script.fetch_all(&mut **connection).await?;
+        running.finished();
+        Ok(rows)
+    }
+
     /// Moves everything in SQLite's WAL into the main file and truncates the WAL to nothing, so
     /// that a copy of the files taken afterwards holds no history of the writes before (issue 22:
     /// the WAL's frames are the pages as each commit left them). Called after anonymous writes;
@@ -120,6 +152,25 @@ impl Db {
     }
 }
 
+/// A connection running a script that has not been seen to end; see [`Db::script`].
+struct Unfinished(Option<PoolConnection<Any>>);
+
+impl Unfinished {
+    /// The script ran to its end: the connection goes back to the pool.
+    fn finished(mut self) {
+        drop(self.0.take());
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(connection) = self.0.take() {
+            // Out of the pool's count, and closed when dropped here: SQLite rolls back on close.
+            drop(connection.detach());
+        }
+    }
+}
+
 impl Write {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
@@ -137,5 +188,77 @@ impl Deref for Write {
 impl DerefMut for Write {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.tx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use sqlx::Executor;
+    use sqlx::any::AnyPoolOptions;
+
+    use super::*;
+
+    /// A database with one connection, so that a connection left inside a transaction would be
+    /// the one the next write gets.
+    async fn one_connection(dir: &std::path::Path) -> Db {
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("script.db").display());
+        let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await.expect("a SQLite file");
+        pool.execute("CREATE TABLE t (x INTEGER UNIQUE)").await.expect("a table");
+        Db::new(pool, Backend::Sqlite)
+    }
+
+    async fn rows(db: &Db) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(db.read()).await.expect("a count")
+    }
+
+    /// The next write must begin a transaction of its own, not find itself inside another.
+    async fn write_one(db: &Db, x: i64) {
+        let mut tx = db.write().await.expect("a new transaction");
+        sqlx::query("INSERT INTO t VALUES ($1)").bind(x).execute(&mut *tx).await.expect("an insert");
+        tx.commit().await.expect("a commit");
+    }
+
+    #[tokio::test]
+    async fn a_script_that_fails_halfway_keeps_nothing_and_leaves_no_transaction_open() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let db = one_connection(dir.path()).await;
+        let script = "BEGIN IMMEDIATE; INSERT INTO t VALUES (1); INSERT INTO t VALUES (1); COMMIT;";
+        let failed = db.script(sqlx::query_as::<_, (i64,)>(script)).await;
+        assert!(failed.is_err(), "the second insert breaks the unique key");
+        assert_eq!(rows(&db).await, 0);
+        write_one(&db, 7).await;
+        assert_eq!(rows(&db).await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_script_whose_caller_goes_away_keeps_all_or_nothing_and_the_next_write_works() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let db = one_connection(dir.path()).await;
+        // Many rows between the two inserts: the caller is gone long before the COMMIT.
+        let script = "BEGIN IMMEDIATE; INSERT INTO t VALUES (1); \
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT i FROM n; \
+            INSERT INTO t VALUES (2); COMMIT;";
+        let gone =
+            tokio::time::timeout(Duration::from_millis(20), db.script(sqlx::query_as::<_, (i64,)>(script)));
+        assert!(gone.await.is_err(), "the script outlasted its caller");
+        write_one(&db, 3).await;
+        let kept: Vec<i64> =
+            sqlx::query_scalar("SELECT x FROM t ORDER BY x").fetch_all(db.read()).await.expect("rows");
+        assert!(kept == [3] || kept == [1, 2, 3], "half a script was kept: {kept:?}");
+    }
+
+    #[tokio::test]
+    async fn a_script_returns_its_rows_and_commits() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let db = one_connection(dir.path()).await;
+        let script =
+            "BEGIN IMMEDIATE; INSERT INTO t VALUES ($1) RETURNING x; INSERT INTO t VALUES ($1 + 1); COMMIT;";
+        let returned = db.script(sqlx::query_as::<_, (i64,)>(script).bind(5_i64)).await.expect("a script");
+        assert_eq!(returned, [(5,)]);
+        write_one(&db, 9).await;
+        assert_eq!(rows(&db).await, 3);
     }
 }
