@@ -48,14 +48,14 @@ struct Shared {
     connections: usize,
     /// The user of every login that succeeded.
     logins: Vec<String>,
-    tls: Tls,
+    tls: Security,
 }
 
 /// How the server speaks TLS.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub enum Tls {
+pub enum Security {
     #[default]
-    None,
+    Plain,
     /// Offers STARTTLS, and AUTH only after it.
     StartTls,
     /// TLS from the first byte (`smtps`).
@@ -91,7 +91,7 @@ impl SmtpServer {
 
     /// A server speaking `tls` that takes mail only after a login as `user` with `password`;
     /// its `url` says how to reach it.
-    pub async fn started_with_tls(tls: Tls, user: &str, password: &str) -> SmtpServer {
+    pub async fn started_with_tls(tls: Security, user: &str, password: &str) -> SmtpServer {
         let mut server = SmtpServer::on(crate::helpers::free_port());
         server.lock().login = Some((user.to_string(), password.to_string()));
         server.lock().tls = tls;
@@ -102,7 +102,7 @@ impl SmtpServer {
     pub async fn start(&mut self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await.expect("bind the SMTP port");
         let shared = self.shared.clone();
-        let acceptor = (self.lock().tls != Tls::None).then(acceptor);
+        let acceptor = (self.lock().tls != Security::Plain).then(acceptor);
         self.task = Some(tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 tokio::spawn(serve(stream, shared.clone(), acceptor.clone()));
@@ -115,9 +115,9 @@ impl SmtpServer {
         let login =
             shared.login.as_ref().map_or(String::new(), |(user, password)| format!("{user}:{password}@"));
         match shared.tls {
-            Tls::None => format!("smtp://{login}127.0.0.1:{}", self.port),
-            Tls::StartTls => format!("smtp://{login}127.0.0.1:{}?tls=required", self.port),
-            Tls::Implicit => format!("smtps://{login}127.0.0.1:{}", self.port),
+            Security::Plain => format!("smtp://{login}127.0.0.1:{}", self.port),
+            Security::StartTls => format!("smtp://{login}127.0.0.1:{}?tls=required", self.port),
+            Security::Implicit => format!("smtps://{login}127.0.0.1:{}", self.port),
         }
     }
 
@@ -200,18 +200,18 @@ async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>, acceptor: Option<T
     };
     if login.is_some() {
         builder.enable_auth(AuthMechanism::Plain).enable_auth(AuthMechanism::Login);
-        if tls == Tls::None {
+        if tls == Security::Plain {
             // Plain text is fine on loopback; a relay on the network offers AUTH after STARTTLS.
             builder.insecure_enable_plaintext_auth();
         }
     }
-    if tls == Tls::StartTls {
+    if tls == Security::StartTls {
         builder.enable_start_tls();
     }
     let handler = Connection { shared, login, to: Vec::new(), data: Vec::new() };
     let mut session = builder.build(IpAddr::V4(Ipv4Addr::LOCALHOST), handler);
     let mut stream: Box<dyn Stream> = match (tls, &acceptor) {
-        (Tls::Implicit, Some(acceptor)) => match acceptor.accept(stream).await {
+        (Security::Implicit, Some(acceptor)) => match acceptor.accept(stream).await {
             Ok(encrypted) => {
                 session.tls_active();
                 Box::new(encrypted)

@@ -12,7 +12,7 @@ use peil::mail::{Delivery, Mailer, SendError, Transport};
 use peil::settings::{Secret, Settings};
 use peil::time::clock::ManualClock;
 
-use super::smtp::{SmtpServer, Tls, ca_file};
+use super::smtp::{Security, SmtpServer, ca_file};
 use super::support::*;
 use crate::helpers::TestApp;
 
@@ -33,7 +33,7 @@ fn tls_mailer(app: &TestApp, clock: &Arc<ManualClock>, url: String, ca: Option<P
 }
 
 /// The round's four invitations go out through `server`, each once, over logged-in connections.
-async fn each_mail_arrives_once_after_a_login(tls: Tls) {
+async fn each_mail_arrives_once_after_a_login(tls: Security) {
     let (app, clock) = app().await;
     let server = SmtpServer::started_with_tls(tls, USER, PASSWORD).await;
     let mailer = tls_mailer(&app, &clock, server.url(), Some(ca_file()));
@@ -55,18 +55,18 @@ async fn each_mail_arrives_once_after_a_login(tls: Tls) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rounds_mails_go_out_over_starttls_with_a_login_each_exactly_once() {
-    each_mail_arrives_once_after_a_login(Tls::StartTls).await;
+    each_mail_arrives_once_after_a_login(Security::StartTls).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rounds_mails_go_out_over_smtps_with_a_login_each_exactly_once() {
-    each_mail_arrives_once_after_a_login(Tls::Implicit).await;
+    each_mail_arrives_once_after_a_login(Security::Implicit).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_whose_certificate_is_not_trusted_keeps_the_mails_queued_until_it_is() {
     let (app, clock) = app().await;
-    let server = SmtpServer::started_with_tls(Tls::StartTls, USER, PASSWORD).await;
+    let server = SmtpServer::started_with_tls(Security::StartTls, USER, PASSWORD).await;
     let untrusting = tls_mailer(&app, &clock, server.url(), None);
     open(&app, &clock, "crisisdienst", &["huisarts", "poh-ggz"]).await;
 
@@ -91,7 +91,7 @@ async fn a_relay_whose_certificate_is_not_trusted_keeps_the_mails_queued_until_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_refused_for_good_as_the_relay_answers_5xx() {
-    let server = SmtpServer::started_with_tls(Tls::StartTls, USER, PASSWORD).await;
+    let server = SmtpServer::started_with_tls(Security::StartTls, USER, PASSWORD).await;
     let url = server.url().replace(PASSWORD, "verkeerd-wachtwoord");
     let transport = Transport::smtp(&url, &trust(), 1).expect("transport");
     let Err(SendError::Permanent(reason)) = transport.send(message(0)).await else {
@@ -103,7 +103,7 @@ async fn a_wrong_password_is_refused_for_good_as_the_relay_answers_5xx() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_mails_over_one_tls_connection_are_not_held_back_by_nagle() {
-    let server = SmtpServer::started_with_tls(Tls::StartTls, USER, PASSWORD).await;
+    let server = SmtpServer::started_with_tls(Security::StartTls, USER, PASSWORD).await;
     let transport = Transport::smtp(&server.url(), &trust(), 1).expect("transport");
     transport.send(message(0)).await.expect("the first mail, with the handshake");
     let started = Instant::now();
