@@ -375,7 +375,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn lettre_delivers_through_its_pool_and_every_message_is_counted_once() {
+    async fn lettre_delivers_side_by_side_and_every_message_is_counted_once() {
         let sink = Sink::start().await.unwrap();
         let transport =
             AsyncSmtpTransport::<Tokio1Executor>::from_url(&format!("smtp://{}", sink.addr)).unwrap().build();
@@ -443,7 +443,7 @@ mod tests {
         assert_eq!(tally.logins.load(Ordering::SeqCst), 1);
     }
 
-    /// Runs the sends side by side, so the pool opens more than one connection.
+    /// Runs the sends side by side, so the sink serves more than one connection at a time.
     async fn futures_join<F: std::future::Future + Send + 'static>(
         sends: impl Iterator<Item = F>,
     ) -> Vec<F::Output>
