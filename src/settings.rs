@@ -57,6 +57,9 @@ pub struct Settings {
     /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`; unset: mails are
     /// written as `.eml` files to `data_dir/outbox/`. May hold a password, hence a `Secret`.
     pub smtp_url: Option<Secret>,
+    /// A PEM file with the certificate(s) of an organisation's own CA, trusted for the relay's
+    /// TLS besides the usual public roots. peil does not start when it cannot use the file.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The sender of every mail, e.g. `GGZ-werkgroep <peil@example.org>`.
     pub mail_from: String,
     /// At most this many mails per second leave the outbox.
@@ -110,6 +113,7 @@ impl Default for Settings {
             max_body_bytes: 256 * 1024,
             min_group_size: 5,
             smtp_url: None,
+            smtp_ca_file: None,
             mail_from: "peil <peil@localhost>".into(),
             mail_per_second: 20,
             mail_poll_ms: 1000,

@@ -63,7 +63,29 @@ pub fn count(quick: bool) -> usize {
 }
 
 pub async fn run_workload(paths: &Paths, count: usize, target: &Target) -> anyhow::Result<Mail> {
-    let site = Site::on(paths, "mail", &target.backend)?;
+    let sink = Sink::start().await?;
+    // Plain SMTP: without `?tls=`, `smtp://` neither offers nor requires STARTTLS.
+    let relay = Relay { label: "mail", smtp_url: format!("smtp://{}", sink.addr), settings: Vec::new() };
+    deliver(paths, count, target, &sink, &relay).await
+}
+
+/// How peil reaches the sink: its `smtp_url` and any further `PEIL_` settings.
+pub struct Relay {
+    /// The name of the scratch folder.
+    pub label: &'static str,
+    pub smtp_url: String,
+    pub settings: Vec<(&'static str, String)>,
+}
+
+/// `count` invitations queued by the CLI and delivered by `peil serve` to `sink` as `relay` says.
+pub async fn deliver(
+    paths: &Paths,
+    count: usize,
+    target: &Target,
+    sink: &Sink,
+    relay: &Relay,
+) -> anyhow::Result<Mail> {
+    let site = Site::on(paths, relay.label, &target.backend)?;
     install_form(paths, &site)?;
     invite(&site, count)?;
     let url = site.database_url();
@@ -71,22 +93,20 @@ pub async fn run_workload(paths: &Paths, count: usize, target: &Target) -> anyho
     if queued != count as i64 {
         bail!("{count} contacts invited but the outbox holds {queued} pending mails");
     }
-    let sink = Sink::start().await?;
-    // Plain SMTP: without `?tls=`, lettre's `smtp://` neither offers nor requires STARTTLS.
-    let smtp_url = format!("smtp://{}", sink.addr);
-    let settings = [
-        ("PEIL_SMTP_URL", smtp_url.as_str()),
+    let mut settings = vec![
+        ("PEIL_SMTP_URL", relay.smtp_url.as_str()),
         ("PEIL_MAIL_PER_SECOND", "100000"),
         ("PEIL_MAIL_POLL_MS", "50"),
     ];
+    settings.extend(relay.settings.iter().map(|(name, value)| (*name, value.as_str())));
     let started = Instant::now();
     let mut servers = site.serve_many(target.instances, &settings).await?;
-    wait_for(&sink, count as u64, &mut servers).await?;
+    wait_for(sink, count as u64, &mut servers).await?;
     let (first, last) = sink.first_message().zip(sink.last_message()).context("the sink saw no message")?;
     let seconds = last.duration_since(started).as_secs_f64();
     let peak_rss_mib = peak_rss_mib(&servers)?;
     let cpu = servers_cpu_seconds(&servers)?;
-    verify(&sink, count, &url, &servers).await?;
+    verify(sink, count, &url, &servers).await?;
     let messages = sink.messages();
     Ok(Mail {
         messages,

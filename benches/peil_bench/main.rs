@@ -2,7 +2,7 @@
 //! respond (the real `peil serve` answering personal links), floor (a bare Rocket + SQLite server
 //! under the same load, to see what share of the cost is peil's own), lean (memory, start-up,
 //! check time, binary size), mail (a round's invitation mails from the outbox to a local SMTP
-//! sink), signup (500 people racing for 40 seats within a second), results (a round's results
+//! sink; `mail_tls` the same to a sink that asks for a login, and for STARTTLS), signup (500 people racing for 40 seats within a second), results (a round's results
 //! page) and beheer (the coordinator's contacts and rounds lists). Then respond, mail, signup and
 //! results again on PostgreSQL, with one and two instances on one database (`postgres`). Prints
 //! Markdown tables and writes `target/bench.json`.
@@ -22,6 +22,7 @@ mod floor;
 mod lean;
 mod load;
 mod mail;
+mod mail_tls;
 mod postgres;
 mod presence;
 mod report;
@@ -63,6 +64,14 @@ struct Args {
     /// (when it answers at the local default) PostgreSQL.
     #[arg(long)]
     only_driver: bool,
+    /// Run only the mail_tls workload: invitation mails to a sink that asks for a login, over
+    /// plain SMTP and over STARTTLS.
+    #[arg(long, conflicts_with_all = ["only_postgres", "only_results", "only_beheer", "only_pdf", "only_driver"])]
+    only_mail_tls: bool,
+    /// With --only-mail-tls: also measure this older peil binary, on the login over plain SMTP
+    /// (it cannot be told to trust the sink's certificate), side by side in the same run.
+    #[arg(long, value_name = "PEIL", requires = "only_mail_tls")]
+    mail_tls_baseline: Option<PathBuf>,
     /// The PostgreSQL server for the PostgreSQL workloads, as the URL of a database on it to
     /// connect to for `CREATE DATABASE` [default: postgres://postgres@127.0.0.1:5432/postgres,
     /// skipped with a note when it does not answer].
@@ -115,6 +124,8 @@ fn main() -> ExitCode {
                     bench_aims(args.quick, args.baseline.unwrap_or_default(), args.runs, postgres).await
                 } else if args.only_driver {
                     bench_driver().await
+                } else if args.only_mail_tls {
+                    bench_mail_tls(args.quick, args.mail_tls_baseline).await
                 } else if args.only_pdf {
                     bench_pdf(args.quick)
                 } else if args.only_beheer {
@@ -164,6 +175,11 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     let messages = mail::count(quick);
     println!("mail: {messages} invitation mails from the outbox over SMTP to a local sink");
     let mail = mail::run_workload(&paths, messages, &Target::sqlite()).await?;
+    println!("mail_tls: the same to a sink that asks for a login, plain and over STARTTLS");
+    let mail_tls = vec![
+        mail_tls::run_workload(&paths, messages, mail_tls::Relay::Login).await?,
+        mail_tls::run_workload(&paths, messages, mail_tls::Relay::StartTls).await?,
+    ];
     println!(
         "signup: {} people sign up for one session of {} seats within one second",
         signup::PEOPLE,
@@ -195,6 +211,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     report.add("floor", floor.to_json());
     report.add("lean", lean.to_json());
     report.add("mail", mail.to_json());
+    report.add("mail_tls", mail_tls.iter().map(mail_tls::MailTls::to_json).collect());
     report.add("signup", signup.to_json());
     report.add("results", results.to_json());
     report.add("beheer", beheer.to_json());
@@ -212,6 +229,7 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
         "anonymous respond beside identified and the floor:\n\n{}",
         report::anonymous_table(&respond, &anonymous, &floor)
     );
+    println!("mail through a relay that asks for a login:\n\n{}", mail_tls::table(&mail_tls));
     println!("results page:\n\n{}", results.table());
     println!("beheer pages:\n\n{}", beheer.table());
     println!("certificate PDFs ({} runs each):\n\n{}", certificates.runs, certificates.table());
@@ -225,6 +243,11 @@ async fn bench(quick: bool, postgres: Result<String, String>) -> anyhow::Result<
     println!("targets:\n{}", report::targets(&respond, &floor, &lean, &mail, &signup));
     println!("- results page under 100 ms at 10,000 responses: {}", verdict(results.target_met()));
     println!("- beheer pages under 100 ms (p95): {}", verdict(Some(beheer.target_met())));
+    println!(
+        "- mail over STARTTLS with a login, {} mails/s or more, none doubled: {}",
+        mail_tls::AIM_PER_SECOND,
+        verdict(mail_tls.last().map(mail_tls::MailTls::met))
+    );
     if let Ok(pg) = &pg {
         println!(
             "- PostgreSQL signup: exactly {} seats, no errors: {}",
@@ -293,6 +316,31 @@ async fn bench_beheer(quick: bool) -> anyhow::Result<()> {
     report.write(&paths.target.join("bench-beheer.json"))?;
     println!("\n{}", beheer.table());
     println!("- beheer pages under 100 ms (p95): {}", verdict(Some(beheer.target_met())));
+    Ok(())
+}
+
+/// Only the mail_tls workload: its table, and `target/bench-mail-tls.json`. With `baseline`,
+/// that binary first, on the plain login (the only relay it can be pointed at with trust).
+async fn bench_mail_tls(quick: bool, baseline: Option<PathBuf>) -> anyhow::Result<()> {
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, quick);
+    println!("{}", report.meta_line());
+    let messages = mail::count(quick);
+    let mut runs = Vec::new();
+    if let Some(peil) = baseline {
+        let old = server::Paths { peil, repo: paths.repo.clone(), target: paths.target.clone() };
+        println!("mail_tls: {messages} mails, login over plain SMTP, {}", old.peil.display());
+        runs.push(mail_tls::run_workload(&old, messages, mail_tls::Relay::Login).await?);
+    }
+    for relay in [mail_tls::Relay::Login, mail_tls::Relay::StartTls] {
+        println!("mail_tls: {messages} mails, {relay:?}, {}", paths.peil.display());
+        runs.push(mail_tls::run_workload(&paths, messages, relay).await?);
+    }
+    report.add("mail_tls", runs.iter().map(mail_tls::MailTls::to_json).collect());
+    report.write(&paths.target.join("bench-mail-tls.json"))?;
+    println!("\n{}", mail_tls::table(&runs));
+    let met = runs.last().map(mail_tls::MailTls::met);
+    println!("- over STARTTLS, {} mails/s or more, none doubled: {}", mail_tls::AIM_PER_SECOND, verdict(met));
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 //! every well-formed message, keeps none of them, and counts what arrived (messages, distinct
 //! recipients, connections, the time of the last message). It speaks what a relay must:
 //! EHLO/HELO, MAIL FROM, RCPT TO, DATA ending in `<CRLF>.<CRLF>`, RSET, NOOP and QUIT, with 503
-//! for commands out of order. One task per connection, so lettre's pool can open several.
+//! for commands out of order. One task per connection, so peil can open several. For the
+//! `mail_tls` workload it also offers STARTTLS (with the test certificate of `tests/fixtures/`)
+//! and asks for AUTH PLAIN, after TLS when it offers TLS, as a provider's relay does.
 
 use std::collections::HashSet;
 use std::io;
@@ -11,18 +13,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
 use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
 };
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
 
 /// RFC 5321 allows 1000 octets a line; a longer line ends the session instead of growing a buffer.
 const MAX_LINE: u64 = 64 * 1024;
 
-/// Commands are processed line by line and answered in order, which is all PIPELINING asks.
-const EHLO_REPLY: &[u8] =
-    b"250-peil-bench\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 10485760\r\n";
+/// What the sink asks of its clients beyond plain SMTP.
+#[derive(Clone, Default)]
+pub struct Demands {
+    /// Offer STARTTLS with this server configuration.
+    pub tls: Option<TlsAcceptor>,
+    /// Take mail only after `AUTH PLAIN` with this user and password.
+    pub login: Option<(String, String)>,
+}
 
 /// The running sink; stops accepting, and ends its sessions, when dropped.
 pub struct Sink {
@@ -36,6 +45,7 @@ struct Tally {
     messages: AtomicU64,
     bytes: AtomicU64,
     connections: AtomicU64,
+    logins: AtomicU64,
     /// Nanoseconds from `started` to the first and the last accepted message; 0 before the first.
     first_nanos: AtomicU64,
     last_nanos: AtomicU64,
@@ -44,11 +54,20 @@ struct Tally {
 
 impl Sink {
     pub async fn start() -> anyhow::Result<Sink> {
+        Sink::demanding(Demands::default()).await
+    }
+
+    pub async fn demanding(demands: Demands) -> anyhow::Result<Sink> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let tally = Arc::new(Tally::new());
-        let accept = tokio::spawn(accept_loop(listener, tally.clone()));
+        let accept = tokio::spawn(accept_loop(listener, tally.clone(), Arc::new(demands)));
         Ok(Sink { addr, tally, accept })
+    }
+
+    /// Successful logins: one per connection when a login is demanded.
+    pub fn logins(&self) -> u64 {
+        self.tally.logins.load(Ordering::SeqCst)
     }
 
     /// Messages accepted: each counted before its 250 goes out, so a sender never sees an
@@ -95,6 +114,7 @@ impl Tally {
             messages: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             connections: AtomicU64::new(0),
+            logins: AtomicU64::new(0),
             first_nanos: AtomicU64::new(0),
             last_nanos: AtomicU64::new(0),
             recipients: Mutex::new(HashSet::new()),
@@ -118,13 +138,13 @@ impl Tally {
     }
 }
 
-async fn accept_loop(listener: TcpListener, tally: Arc<Tally>) {
+async fn accept_loop(listener: TcpListener, tally: Arc<Tally>, demands: Arc<Demands>) {
     let mut sessions = JoinSet::new();
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
                 tally.connections.fetch_add(1, Ordering::SeqCst);
-                sessions.spawn(session(stream, tally.clone()));
+                sessions.spawn(session(stream, tally.clone(), demands.clone()));
             }
             // Out of file descriptors, say: wait rather than spin.
             Err(e) => {
@@ -138,36 +158,124 @@ async fn accept_loop(listener: TcpListener, tally: Arc<Tally>) {
 }
 
 /// One SMTP session, until QUIT, the client hanging up or a protocol error.
-async fn session(stream: TcpStream, tally: Arc<Tally>) -> io::Result<()> {
+async fn session(stream: TcpStream, tally: Arc<Tally>, demands: Arc<Demands>) -> io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
     write.write_all(b"220 peil-bench ESMTP sink\r\n").await?;
-    converse(&mut read, &mut write, &tally).await
+    let mut state = State::new(&demands, false);
+    if converse(&mut read, &mut write, &tally, &mut state).await? == Ending::Quit {
+        return Ok(());
+    }
+    let Some(acceptor) = &demands.tls else { return Ok(()) };
+    // The client waits for the 220 before its handshake, so the buffer is empty.
+    let stream = read.into_inner().reunite(write).map_err(io::Error::other)?;
+    let (read, mut write) = tokio::io::split(acceptor.accept(stream).await?);
+    let mut state = State::new(&demands, true);
+    converse(&mut BufReader::new(read), &mut write, &tally, &mut state).await?;
+    Ok(())
 }
 
-async fn converse<R, W>(read: &mut R, write: &mut W, tally: &Tally) -> io::Result<()>
+/// What a session has been through, and what it still demands.
+struct State<'d> {
+    demands: &'d Demands,
+    encrypted: bool,
+    logged_in: bool,
+    greeted: bool,
+}
+
+impl State<'_> {
+    fn new(demands: &Demands, encrypted: bool) -> State<'_> {
+        State { demands, encrypted, logged_in: demands.login.is_none(), greeted: false }
+    }
+
+    /// Commands are processed line by line and answered in order, which is all PIPELINING asks.
+    fn ehlo_reply(&self) -> Vec<u8> {
+        let mut lines = vec!["peil-bench", "PIPELINING", "8BITMIME", "SMTPUTF8"];
+        if self.demands.tls.is_some() && !self.encrypted {
+            lines.push("STARTTLS");
+        }
+        if self.may_log_in() {
+            lines.push("AUTH PLAIN");
+        }
+        lines.push("SIZE 10485760");
+        let last = lines.len() - 1;
+        let dash = |i: usize| if i == last { ' ' } else { '-' };
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| format!("250{}{line}\r\n", dash(i)))
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    /// A login only over TLS when TLS is on offer.
+    fn may_log_in(&self) -> bool {
+        self.demands.login.is_some() && !self.logged_in && (self.encrypted || self.demands.tls.is_none())
+    }
+
+    /// `AUTH PLAIN <base64 of authzid NUL user NUL password>`, the form lettre sends; the
+    /// two-step form (an empty 334 prompt) is not offered.
+    fn log_in(&mut self, argument: &str) -> bool {
+        let Some((user, password)) = &self.demands.login else { return false };
+        let (mechanism, response) = argument.split_once(' ').unwrap_or((argument, ""));
+        let decoded = base64::engine::general_purpose::STANDARD.decode(response.trim()).unwrap_or_default();
+        let mut parts = decoded.split(|&b| b == 0).skip(1);
+        let given = (parts.next(), parts.next());
+        let right = given == (Some(user.as_bytes()), Some(password.as_bytes()));
+        self.logged_in = self.may_log_in() && mechanism.eq_ignore_ascii_case("PLAIN") && right;
+        self.logged_in
+    }
+}
+
+/// How a conversation ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ending {
+    /// QUIT, a hang-up, or the end of the input.
+    Quit,
+    /// STARTTLS was answered with 220: the caller encrypts and converses again.
+    StartTls,
+}
+
+async fn converse<R, W>(
+    read: &mut R,
+    write: &mut W,
+    tally: &Tally,
+    state: &mut State<'_>,
+) -> io::Result<Ending>
 where
     R: AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let mut greeted = false;
     // `Some` between MAIL FROM and the end of its DATA (or RSET).
     let mut recipients: Option<Vec<String>> = None;
     let mut line = Vec::new();
     loop {
         if read_line(read, &mut line).await? == 0 {
-            return Ok(());
+            return Ok(Ending::Quit);
         }
         let text = String::from_utf8_lossy(&line);
         let command = text.trim_end_matches(['\r', '\n']);
         let (verb, argument) = command.split_once(' ').unwrap_or((command, ""));
+        let ehlo;
         let reply: &[u8] = match verb.to_ascii_uppercase().as_str() {
             "EHLO" | "HELO" => {
-                greeted = true;
+                state.greeted = true;
                 recipients = None;
-                if verb.eq_ignore_ascii_case("EHLO") { EHLO_REPLY } else { b"250 peil-bench\r\n" }
+                ehlo = state.ehlo_reply();
+                if verb.eq_ignore_ascii_case("EHLO") { ehlo.as_slice() } else { b"250 peil-bench\r\n" }
             }
-            "MAIL" if !greeted => b"503 5.5.1 EHLO first\r\n",
+            "STARTTLS" if state.demands.tls.is_some() && !state.encrypted && recipients.is_none() => {
+                write.write_all(b"220 2.0.0 ready to start TLS\r\n").await?;
+                return Ok(Ending::StartTls);
+            }
+            "AUTH" if !state.greeted => b"503 5.5.1 EHLO first\r\n",
+            "AUTH" if state.log_in(argument) => {
+                tally.logins.fetch_add(1, Ordering::SeqCst);
+                b"235 2.7.0 authenticated\r\n"
+            }
+            "AUTH" => b"535 5.7.8 authentication failed\r\n",
+            "MAIL" if !state.greeted => b"503 5.5.1 EHLO first\r\n",
+            "MAIL" if !state.logged_in => b"530 5.7.0 authentication required\r\n",
             "MAIL" if recipients.is_some() => b"503 5.5.1 a mail transaction is already open\r\n",
             "MAIL" => match path(argument, "FROM:") {
                 Some(_) => {
@@ -203,7 +311,7 @@ where
             "NOOP" => b"250 2.0.0 OK\r\n",
             "QUIT" => {
                 write.write_all(b"221 2.0.0 bye\r\n").await?;
-                return Ok(());
+                return Ok(Ending::Quit);
             }
             _ => b"500 5.5.2 unknown command\r\n",
         };
@@ -267,7 +375,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn lettre_delivers_through_its_pool_and_every_message_is_counted_once() {
+    async fn lettre_delivers_side_by_side_and_every_message_is_counted_once() {
         let sink = Sink::start().await.unwrap();
         let transport =
             AsyncSmtpTransport::<Tokio1Executor>::from_url(&format!("smtp://{}", sink.addr)).unwrap().build();
@@ -300,7 +408,10 @@ mod tests {
                       DATA\r\nMAIL FROM:<a@b>\r\nRCPT TO:<C@d>\r\nDATA\r\n..x\r\n.\r\nNOOP\r\nQUIT\r\n";
         let mut read = BufReader::new(script.as_bytes());
         let mut written = Vec::new();
-        converse(&mut read, &mut written, &tally).await.unwrap();
+        let demands = Demands::default();
+        let ending =
+            converse(&mut read, &mut written, &tally, &mut State::new(&demands, false)).await.unwrap();
+        assert_eq!(ending, Ending::Quit);
         let replies: Vec<&str> =
             std::str::from_utf8(&written).unwrap().lines().filter_map(|l| l.get(..4)).collect();
         let codes = [
@@ -313,7 +424,26 @@ mod tests {
         assert!(tally.recipients.lock().unwrap().contains("c@d"));
     }
 
-    /// Runs the sends side by side, so the pool opens more than one connection.
+    #[tokio::test]
+    async fn a_login_is_asked_before_mail_and_only_the_right_password_passes() {
+        let tally = Tally::new();
+        let demands = Demands { tls: None, login: Some(("bench".into(), "secret".into())) };
+        let right = base64::engine::general_purpose::STANDARD.encode("\0bench\0secret");
+        let wrong = base64::engine::general_purpose::STANDARD.encode("\0bench\0guess");
+        let script = format!(
+            "EHLO me\r\nMAIL FROM:<a@b>\r\nAUTH PLAIN {wrong}\r\nAUTH PLAIN {right}\r\nMAIL FROM:<a@b>\r\nQUIT\r\n"
+        );
+        let mut read = BufReader::new(script.as_bytes());
+        let mut written = Vec::new();
+        converse(&mut read, &mut written, &tally, &mut State::new(&demands, false)).await.unwrap();
+        let written = String::from_utf8(written).unwrap();
+        assert!(written.contains("250-AUTH PLAIN\r\n"), "{written}");
+        let codes: Vec<&str> = written.lines().filter_map(|l| l.get(..4)).skip(6).collect();
+        assert_eq!(codes, ["530 ", "535 ", "235 ", "250 ", "221 "]);
+        assert_eq!(tally.logins.load(Ordering::SeqCst), 1);
+    }
+
+    /// Runs the sends side by side, so the sink serves more than one connection at a time.
     async fn futures_join<F: std::future::Future + Send + 'static>(
         sends: impl Iterator<Item = F>,
     ) -> Vec<F::Output>

@@ -338,7 +338,26 @@ pub fn check(settings: &Settings) -> ExitCode {
         0 => println!("no jobs in {}", settings.jobs_dir.display()),
         n => println!("{n} jobs OK: {}", ids.join(", ")),
     }
-    if forms_pass && short.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let relay = check_relay(settings);
+    if forms_pass && short.is_empty() && relay { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// `smtp_url` and `smtp_ca_file`, read as `peil serve` reads them at start-up. Without a relay
+/// there is nothing to check: mails become `.eml` files.
+fn check_relay(settings: &Settings) -> bool {
+    let Some(url) = &settings.smtp_url else { return true };
+    let checked = crate::mail::Trust::load(settings.smtp_ca_file.as_deref())
+        .and_then(|trust| crate::mail::Transport::smtp(url.expose(), &trust, 1));
+    match checked {
+        Ok(transport) => {
+            println!("mail: {}", transport.describe());
+            true
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            false
+        }
+    }
 }
 
 /// The checked jobs, or `None` after printing their problems.

@@ -5,12 +5,13 @@
 //! (`worker`) claims due rows through `outbox`, reads what each needs (`rows`), checks they still
 //! make sense (`obsolete`), renders
 //! them (`render`, `message`, `calendar` with `ics`) and hands them to SMTP or to `.eml` files
-//! (`transport`). The outbox never holds a personal link or a body: both are derived again at
+//! (`transport`, on peil's own connections to the relay: `relay`, `endpoint`, `tls`). The outbox never holds a personal link or a body: both are derived again at
 //! send time.
 
 mod backoff;
 mod calendar;
 mod certificate;
+mod endpoint;
 mod ics;
 mod message;
 mod obsolete;
@@ -20,6 +21,7 @@ mod relay;
 mod render;
 mod report;
 mod rows;
+mod tls;
 mod transport;
 mod worker;
 
@@ -30,6 +32,7 @@ pub use optout::opt_out;
 pub use preview::{EXAMPLE_NAME, Example};
 pub use render::{Rendered, one_line};
 pub use report::{Failure, Report, RoundCounts, report};
+pub use tls::Trust;
 pub use transport::{SendError, Transport};
 pub use worker::{Delivery, Mailer};
 
@@ -53,6 +56,13 @@ pub enum MailError {
     From(String),
     #[error("the SMTP URL is not usable: {0}")]
     SmtpUrl(String),
+    /// The organisation's own CA for the relay; the start stops rather than fail every send.
+    #[error(
+        "smtp_ca_file {path} {reason}; give a PEM file with the CA certificate(s) the relay's certificate is signed by"
+    )]
+    CaFile { path: String, reason: String },
+    #[error("TLS to the relay: {0}")]
+    Tls(String),
     #[error("cannot create the mail folder {0}: {1}")]
     Folder(String, std::io::Error),
     #[error("outbox row {0} has an unknown {1}")]

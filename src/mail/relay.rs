@@ -1,19 +1,23 @@
-//! Plain SMTP to a relay on our own sockets, with TCP_NODELAY.
+//! SMTP to the relay on peil's own sockets, with TCP_NODELAY, for every URL peil accepts.
 //!
 //! lettre 0.11 writes a message's body and its closing `.` in two writes and never sets
 //! TCP_NODELAY, so Nagle's algorithm holds the `.` back until the relay acknowledges the body,
 //! and relays delay that acknowledgement by up to 40 ms: about 23 messages a second per
-//! connection, measured with strace against a local relay (fixed upstream after 0.11.23). For
-//! `smtp://host:port` without credentials or TLS options (the usual local MTA) peil opens the
-//! connections itself, with NODELAY, and lets lettre speak SMTP over them.
+//! connection, measured with strace against a local relay (fixed upstream after 0.11.23); over
+//! TLS the body and the `.` are two records, so the same. peil therefore opens the connections
+//! itself, with NODELAY, encrypts them (`tls`) and lets lettre speak SMTP over them: its
+//! `AsyncSmtpConnection` does STARTTLS, AUTH (PLAIN, then LOGIN) and the transaction.
 
 use std::time::{Duration, Instant};
 
 use lettre::Message;
-use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::authentication::DEFAULT_MECHANISMS;
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use tokio::sync::Mutex;
 
+use super::MailError;
+use super::endpoint::{Endpoint, Security};
+use super::tls::{Implicit, Trust};
 use super::transport::{SendError, classify};
 
 /// A connection unused for this long is closed and opened again: relays hang up idle clients,
@@ -23,31 +27,45 @@ const IDLE: Duration = Duration::from_secs(20);
 type Slot = Mutex<Option<(AsyncSmtpConnection, Instant)>>;
 
 pub struct Relay {
-    address: String,
+    endpoint: Endpoint,
+    encryption: Encryption,
     timeout: Duration,
     slots: Vec<Slot>,
+}
+
+/// The endpoint's `Security` with what it needs, built once.
+enum Encryption {
+    None,
+    StartTls { parameters: TlsParameters, required: bool },
+    Implicit(Implicit),
 }
 
 impl std::fmt::Debug for Relay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Relay")
-            .field("address", &self.address)
+            .field("address", &self.endpoint.address())
+            .field("security", &self.endpoint.security)
             .field("connections", &self.slots.len())
             .finish()
     }
 }
 
 impl Relay {
-    /// The relay of a plain `smtp://host:port` URL, or `None` when the URL asks for more
-    /// (credentials, TLS options, a path) than a plain connection gives.
-    pub fn for_url(url: &str, connections: u32, timeout: Duration) -> Option<Relay> {
-        let address = url.strip_prefix("smtp://")?.trim_end_matches('/');
-        if address.is_empty() || address.contains(['@', '?', '/', '#']) {
-            return None;
-        }
-        let address = if address.contains(':') { address.to_string() } else { format!("{address}:25") };
+    pub fn new(
+        endpoint: Endpoint,
+        trust: &Trust,
+        connections: u32,
+        timeout: Duration,
+    ) -> Result<Relay, MailError> {
+        let encryption = match endpoint.security {
+            Security::Plain => Encryption::None,
+            Security::StartTls { required } => {
+                Encryption::StartTls { parameters: trust.starttls(&endpoint.host)?, required }
+            }
+            Security::Implicit => Encryption::Implicit(trust.implicit(&endpoint.host)?),
+        };
         let slots = (0..connections.max(1)).map(|_| Mutex::new(None)).collect();
-        Some(Relay { address, timeout, slots })
+        Ok(Relay { endpoint, encryption, timeout, slots })
     }
 
     pub async fn send(&self, message: &Message) -> Result<(), SendError> {
@@ -77,35 +95,51 @@ impl Relay {
         }
     }
 
+    /// A new connection, greeted, encrypted and logged in as the URL asks, within one timeout.
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
-        let unreachable = |reason: String| SendError::Temporary { reason, connection: true };
-        let stream = tokio::time::timeout(self.timeout, tokio::net::TcpStream::connect(&self.address))
+        let address = self.endpoint.address();
+        tokio::time::timeout(self.timeout, self.handshake()).await.map_err(|_| {
+            unreachable(format!("{address} did not complete the greeting, TLS and login in time"))
+        })?
+    }
+
+    async fn handshake(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let Endpoint { host, port, hello, .. } = &self.endpoint;
+        let address = self.endpoint.address();
+        let stream = tokio::net::TcpStream::connect((host.as_str(), *port))
             .await
-            .map_err(|_| unreachable(format!("connecting to {} timed out", self.address)))?
-            .map_err(|e| unreachable(format!("connecting to {}: {e}", self.address)))?;
+            .map_err(|e| unreachable(format!("connecting to {address}: {e}")))?;
         stream.set_nodelay(true).map_err(|e| unreachable(format!("TCP_NODELAY: {e}")))?;
-        let hello = ClientId::default();
-        tokio::time::timeout(
-            self.timeout,
-            AsyncSmtpConnection::connect_with_transport(Box::new(stream), &hello),
-        )
-        .await
-        .map_err(|_| unreachable(format!("{} did not greet in time", self.address)))?
-        .map_err(classify)
+        let mut conn = match &self.encryption {
+            Encryption::Implicit(tls) => {
+                let stream =
+                    tls.wrap(stream).await.map_err(|e| unreachable(format!("TLS with {address}: {e}")))?;
+                AsyncSmtpConnection::connect_with_transport(Box::new(stream), hello).await
+            }
+            _ => AsyncSmtpConnection::connect_with_transport(Box::new(stream), hello).await,
+        }
+        .map_err(classify)?;
+        if let Encryption::StartTls { parameters, required } = &self.encryption
+            && (*required || conn.can_starttls())
+        {
+            conn.starttls(parameters.clone(), hello).await.map_err(classify)?;
+        }
+        if let Some(credentials) = &self.endpoint.credentials {
+            // lettre sees only a stream under an `smtps` connection, not that it is TLS.
+            let encrypted = conn.is_encrypted() || matches!(self.encryption, Encryption::Implicit(_));
+            if !encrypted && self.endpoint.security != Security::Plain {
+                // Only `smtp://` without `tls=` asks for a login in the clear.
+                return Err(unreachable(format!(
+                    "{address} offers no STARTTLS, and the password is only sent encrypted"
+                )));
+            }
+            conn.auth(DEFAULT_MECHANISMS, credentials).await.map_err(classify)?;
+        }
+        Ok(conn)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_urls_take_the_direct_path() {
-        let relay = |url| Relay::for_url(url, 2, Duration::from_secs(1)).map(|r| r.address);
-        assert_eq!(relay("smtp://127.0.0.1:2525"), Some("127.0.0.1:2525".into()));
-        assert_eq!(relay("smtp://localhost"), Some("localhost:25".into()));
-        assert_eq!(relay("smtp://user:pass@mail.example.org:587"), None);
-        assert_eq!(relay("smtp://mail.example.org:587?tls=required"), None);
-        assert_eq!(relay("smtps://mail.example.org"), None);
-    }
+/// The relay is not there for any message right now.
+fn unreachable(reason: String) -> SendError {
+    SendError::Temporary { reason, connection: true }
 }

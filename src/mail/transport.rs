@@ -1,34 +1,26 @@
-//! Where messages go: an SMTP relay (with lettre's connection pool) when `smtp_url` is set,
-//! otherwise `.eml` files in `data_dir/outbox/`, so a fresh install shows its mails without any
+//! Where messages go: an SMTP relay (on peil's own connections, see `relay`) when `smtp_url` is
+//! set, otherwise `.eml` files in `data_dir/outbox/`, so a fresh install shows its mails without any
 //! mail server. Failures are sorted into the ones worth retrying and the ones that are final.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
 
 use super::MailError;
+use super::endpoint::{Endpoint, redact};
+use super::tls::Trust;
 use crate::settings::Settings;
 
 /// An SMTP conversation that hangs longer than this counts as a temporary failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub enum Transport {
-    /// Plain SMTP on peil's own NODELAY connections; see `relay`.
-    Relay {
-        relay: super::relay::Relay,
-        described: String,
-    },
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        described: String,
-    },
+    /// SMTP, with or without TLS and a login, on peil's own NODELAY connections; see `relay`.
+    Relay { relay: super::relay::Relay, described: String },
     /// Written by peil itself rather than by lettre's file transport, which makes its files
     /// with the umask's mode: each holds a personal link, so only peil's user may read it.
-    Files {
-        dir: PathBuf,
-        described: String,
-    },
+    Files { dir: PathBuf, described: String },
 }
 
 /// How a send failed, as far as retrying is concerned.
@@ -44,23 +36,22 @@ pub enum SendError {
 impl Transport {
     pub fn from_settings(settings: &Settings) -> Result<Transport, MailError> {
         match &settings.smtp_url {
-            Some(url) => Transport::smtp(url.expose(), settings.mail_concurrency.max(1)),
+            Some(url) => {
+                let trust = Trust::load(settings.smtp_ca_file.as_deref())?;
+                Transport::smtp(url.expose(), &trust, settings.mail_concurrency.max(1))
+            }
             None => Transport::files(&settings.data_dir.join("outbox")),
         }
     }
 
     /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`, ...
-    pub fn smtp(url: &str, connections: u32) -> Result<Transport, MailError> {
-        if let Some(relay) = super::relay::Relay::for_url(url, connections, SMTP_TIMEOUT) {
-            return Ok(Transport::Relay { relay, described: format!("SMTP via {url}") });
-        }
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            // lettre's message would quote the URL, password included.
-            .map_err(|_| MailError::SmtpUrl(redact(url)))?
-            .timeout(Some(SMTP_TIMEOUT))
-            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(connections))
-            .build();
-        Ok(Transport::Smtp { transport, described: format!("SMTP via {}", redact(url)) })
+    pub fn smtp(url: &str, trust: &Trust, connections: u32) -> Result<Transport, MailError> {
+        let relay = super::relay::Relay::new(Endpoint::parse(url)?, trust, connections, SMTP_TIMEOUT)?;
+        let anchors = match trust.extra() {
+            0 => String::new(),
+            n => format!(", trusting {n} certificate(s) from smtp_ca_file"),
+        };
+        Ok(Transport::Relay { relay, described: format!("SMTP via {}{anchors}", redact(url)) })
     }
 
     pub fn files(dir: &Path) -> Result<Transport, MailError> {
@@ -72,16 +63,13 @@ impl Transport {
     /// For the log: the kind and address of the transport, never a password.
     pub fn describe(&self) -> &str {
         match self {
-            Transport::Relay { described, .. }
-            | Transport::Smtp { described, .. }
-            | Transport::Files { described, .. } => described,
+            Transport::Relay { described, .. } | Transport::Files { described, .. } => described,
         }
     }
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
             Transport::Relay { relay, .. } => relay.send(&message).await,
-            Transport::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(classify),
             Transport::Files { dir, .. } => write_eml(dir, &message).await.map_err(|e| {
                 SendError::Temporary { reason: format!("writing the .eml file: {e}"), connection: true }
             }),
@@ -108,29 +96,20 @@ pub(super) fn classify(e: lettre::transport::smtp::Error) -> SendError {
     }
 }
 
-/// The URL without its user and password.
-fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return "an unreadable URL".into() };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    format!("{scheme}://{host}{tail}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn credentials_never_reach_the_description() {
-        assert_eq!(redact("smtps://user:p%40ss@mail.example.org:465"), "smtps://mail.example.org:465");
-        assert_eq!(redact("smtp://relay:25?tls=required"), "smtp://relay:25?tls=required");
-        assert_eq!(redact("nonsense"), "an unreadable URL");
+    fn an_unknown_scheme_is_refused_without_echoing_the_password() {
+        let Err(e) = Transport::smtp("ftp://u:secret@host", &Trust::default(), 1) else { panic!("accepted") };
+        assert!(!e.to_string().contains("secret"), "{e}");
     }
 
     #[test]
-    fn an_unknown_scheme_is_refused_without_echoing_the_password() {
-        let Err(e) = Transport::smtp("ftp://u:secret@host", 1) else { panic!("accepted") };
-        assert!(!e.to_string().contains("secret"), "{e}");
+    fn the_description_names_the_relay_but_not_the_password() {
+        let transport =
+            Transport::smtp("smtps://u:secret@mail.example.org", &Trust::default(), 1).expect("smtps");
+        assert_eq!(transport.describe(), "SMTP via smtps://mail.example.org");
     }
 }

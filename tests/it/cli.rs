@@ -455,3 +455,24 @@ fn printing_the_links_into_a_pipe_closed_after_the_first_line_ends_without_a_pan
     assert!(!log.contains("panicked") && !log.contains("Broken pipe"), "{log}");
     assert!(output.status.success(), "{:?}: {log}", output.status);
 }
+
+#[test]
+fn check_reads_the_relay_and_its_ca_file_and_names_a_file_that_holds_no_certificate() {
+    let cli = Cli::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let url = "smtp://peil:geheim@127.0.0.1:2525?tls=required";
+    let ca = fixtures.join("smtp-ca.pem");
+    let good =
+        cli.command(&["check"]).env("PEIL_SMTP_URL", url).env("PEIL_SMTP_CA_FILE", &ca).output().unwrap();
+    assert!(good.status.success(), "{}", stderr(&good));
+    let said = stdout(&good);
+    assert!(said.contains("mail: SMTP via smtp://127.0.0.1:2525?tls=required, trusting 1"), "{said}");
+    assert!(!said.contains("geheim"), "{said}");
+
+    let key = fixtures.join("smtp-server.key");
+    let bad =
+        cli.command(&["check"]).env("PEIL_SMTP_URL", url).env("PEIL_SMTP_CA_FILE", &key).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let said = stderr(&bad);
+    assert!(said.contains(&format!("smtp_ca_file {} holds no certificate", key.display())), "{said}");
+}

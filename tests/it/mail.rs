@@ -4,12 +4,13 @@
 
 mod delivery;
 mod lease;
+mod login;
 mod look;
-mod pooled;
 mod queue;
 mod received;
 pub(crate) mod smtp;
 pub(crate) mod support;
+mod tls;
 mod workers;
 
 use std::collections::HashMap;

@@ -1,7 +1,8 @@
 //! A real SMTP server on loopback for the mail tests: mailin's protocol engine (the state machine
 //! of mailin-embedded, with its dot-unstuffing) on a tokio listener. Tests choose its port, start
 //! it late to play a relay that is down, refuse chosen recipients with 4xx or 5xx, ask for a login
-//! (AUTH PLAIN or LOGIN, without TLS on loopback) as a provider's relay does, and read every
+//! (AUTH PLAIN or LOGIN) as a provider's relay does, speak TLS (STARTTLS or from the first byte,
+//! with the test certificate of `tests/fixtures/`, a login then only after TLS), and read every
 //! message and every RCPT it was offered.
 
 use std::collections::HashMap;
@@ -9,8 +10,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 
 use mailin::{Action, AuthMechanism, Handler, Response, SessionBuilder};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// A message as the server took it in, dot-unstuffed.
 #[derive(Clone, Debug)]
@@ -43,6 +48,18 @@ struct Shared {
     connections: usize,
     /// The user of every login that succeeded.
     logins: Vec<String>,
+    tls: Security,
+}
+
+/// How the server speaks TLS.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Security {
+    #[default]
+    Plain,
+    /// Offers STARTTLS, and AUTH only after it.
+    StartTls,
+    /// TLS from the first byte (`smtps`).
+    Implicit,
 }
 
 pub struct SmtpServer {
@@ -72,20 +89,35 @@ impl SmtpServer {
         server
     }
 
+    /// A server speaking `tls` that takes mail only after a login as `user` with `password`;
+    /// its `url` says how to reach it.
+    pub async fn started_with_tls(tls: Security, user: &str, password: &str) -> SmtpServer {
+        let mut server = SmtpServer::on(crate::helpers::free_port());
+        server.lock().login = Some((user.to_string(), password.to_string()));
+        server.lock().tls = tls;
+        server.start().await;
+        server
+    }
+
     pub async fn start(&mut self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await.expect("bind the SMTP port");
         let shared = self.shared.clone();
+        let acceptor = (self.lock().tls != Security::Plain).then(acceptor);
         self.task = Some(tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, shared.clone()));
+                tokio::spawn(serve(stream, shared.clone(), acceptor.clone()));
             }
         }));
     }
 
     pub fn url(&self) -> String {
-        match &self.lock().login {
-            Some((user, password)) => format!("smtp://{user}:{password}@127.0.0.1:{}", self.port),
-            None => format!("smtp://127.0.0.1:{}", self.port),
+        let shared = self.lock();
+        let login =
+            shared.login.as_ref().map_or(String::new(), |(user, password)| format!("{user}:{password}@"));
+        match shared.tls {
+            Security::Plain => format!("smtp://{login}127.0.0.1:{}", self.port),
+            Security::StartTls => format!("smtp://{login}127.0.0.1:{}?tls=required", self.port),
+            Security::Implicit => format!("smtps://{login}127.0.0.1:{}", self.port),
         }
     }
 
@@ -132,42 +164,99 @@ impl Drop for SmtpServer {
     }
 }
 
-async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
-    let (reader, mut writer) = stream.into_split();
-    let mut reader = BufReader::new(reader);
+/// The test CA that signed the server's certificate, for `smtp_ca_file`.
+pub fn ca_file() -> std::path::PathBuf {
+    fixture("smtp-ca.pem")
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// TLS with the test certificate for `localhost` and 127.0.0.1.
+fn acceptor() -> TlsAcceptor {
+    let chain = CertificateDer::pem_file_iter(fixture("smtp-server.pem"))
+        .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
+        .expect("the test certificate");
+    let key = PrivateKeyDer::from_pem_file(fixture("smtp-server.key")).expect("the test key");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|config| config.with_no_client_auth().with_single_cert(chain, key))
+        .expect("a TLS server configuration");
+    TlsAcceptor::from(Arc::new(config))
+}
+
+/// A plain or encrypted connection, so one loop serves both and STARTTLS can swap them.
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<S: AsyncRead + AsyncWrite + Unpin + Send> Stream for S {}
+
+async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>, acceptor: Option<TlsAcceptor>) {
     let mut builder = SessionBuilder::new("smtp.test");
-    let login = {
+    let (login, tls) = {
         let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.connections += 1;
-        shared.login.clone()
+        (shared.login.clone(), shared.tls)
     };
     if login.is_some() {
-        // Plain text is fine on loopback; a relay on the network would offer AUTH after STARTTLS.
-        builder
-            .enable_auth(AuthMechanism::Plain)
-            .enable_auth(AuthMechanism::Login)
-            .insecure_enable_plaintext_auth();
+        builder.enable_auth(AuthMechanism::Plain).enable_auth(AuthMechanism::Login);
+        if tls == Security::Plain {
+            // Plain text is fine on loopback; a relay on the network offers AUTH after STARTTLS.
+            builder.insecure_enable_plaintext_auth();
+        }
+    }
+    if tls == Security::StartTls {
+        builder.enable_start_tls();
     }
     let handler = Connection { shared, login, to: Vec::new(), data: Vec::new() };
     let mut session = builder.build(IpAddr::V4(Ipv4Addr::LOCALHOST), handler);
-    if writer.write_all(&session.greeting().buffer().expect("greeting")).await.is_err() {
+    let mut stream: Box<dyn Stream> = match (tls, &acceptor) {
+        (Security::Implicit, Some(acceptor)) => match acceptor.accept(stream).await {
+            Ok(encrypted) => {
+                session.tls_active();
+                Box::new(encrypted)
+            }
+            Err(_) => return,
+        },
+        _ => Box::new(stream),
+    };
+    if stream.write_all(&session.greeting().buffer().expect("greeting")).await.is_err() {
         return;
     }
+    loop {
+        let Some(plain) = converse(stream, &mut session).await else { return };
+        let Some(acceptor) = &acceptor else { return };
+        let Ok(encrypted) = acceptor.accept(plain).await else { return };
+        session.tls_active();
+        stream = Box::new(encrypted);
+    }
+}
+
+/// Commands and replies until the client leaves (`None`) or STARTTLS was answered (the stream,
+/// to be encrypted).
+async fn converse(
+    stream: Box<dyn Stream>,
+    session: &mut mailin::Session<Connection>,
+) -> Option<Box<dyn Stream>> {
+    let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     loop {
         line.clear();
         match reader.read_until(b'\n', &mut line).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(_) => {}
         }
         let response = session.process(&line);
         if response.action != Action::NoReply
-            && writer.write_all(&response.buffer().expect("response")).await.is_err()
+            && reader.get_mut().write_all(&response.buffer().expect("response")).await.is_err()
         {
-            return;
+            return None;
         }
-        if matches!(response.action, Action::Close | Action::UpgradeTls) {
-            return;
+        match response.action {
+            Action::Close => return None,
+            // The client waits for this reply before its handshake, so nothing is buffered.
+            Action::UpgradeTls => return Some(reader.into_inner()),
+            _ => {}
         }
     }
 }

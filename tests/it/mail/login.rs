@@ -1,7 +1,6 @@
-//! The path production takes for a relay with credentials or TLS options: lettre's pooled SMTP
-//! transport (`Transport::Smtp`), not peil's own plain connections (`mail/relay.rs`, which every
-//! other mail test uses). The test relay asks for a login, so a mail that arrives came over a
-//! pooled connection that logged in.
+//! A relay that asks for a login over plain SMTP (`smtp://user:pass@host`, which says the login
+//! may go in the clear): peil's own connections log in once each and keep the connection for the
+//! next mails. (Over TLS: `tls`.)
 
 use std::sync::Arc;
 
@@ -16,21 +15,21 @@ const USER: &str = "peil";
 const PASSWORD: &str = "geheim-relay-wachtwoord";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mails_to_a_relay_with_a_login_go_through_the_pool_and_each_arrives_once() {
+async fn mails_to_a_relay_with_a_login_go_over_logged_in_connections_and_each_arrives_once() {
     let (app, clock) = app().await;
     let server = SmtpServer::started_with_login(USER, PASSWORD).await;
     let settings = Settings {
         smtp_url: Some(Secret::new(server.url())),
         mail_from: "GGZ-werkgroep <peil@example.org>".into(),
         mail_per_second: 1000,
-        // Two at a time, so that the pool holds more than one connection.
+        // Two at a time, so that peil holds more than one connection.
         mail_concurrency: 2,
         ..app.settings.clone()
     };
     let mailer = Mailer::new(app.db.clone(), &settings, app.secret.clone(), clock.clone(), Arc::default())
         .expect("mailer");
     let transport = mailer.transport();
-    assert!(matches!(transport, Transport::Smtp { .. }), "not the pool: {}", transport.describe());
+    assert!(matches!(transport, Transport::Relay { .. }), "not SMTP: {}", transport.describe());
     assert!(!transport.describe().contains(PASSWORD), "{}", transport.describe());
 
     let everyone = ["anna@example.org", "bram@example.org", "cor@example.org", "dina@example.org"];
@@ -44,7 +43,7 @@ async fn mails_to_a_relay_with_a_login_go_through_the_pool_and_each_arrives_once
         assert_eq!(mails[0].to, vec![address.to_string()], "one recipient per message");
     }
 
-    // The reminders of a later run go over the connections the pool kept.
+    // The reminders of a later run go over the connections peil kept.
     assert_eq!(queue_reminders(&app, opened.round, 1, clock.now()).await, 4);
     assert_eq!(mailer.run_once().await.expect("run"), sent(4));
     assert_eq!(server.received().len(), 8);
