@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::backend::{Backend, Target};
 use crate::load::{Level, round2};
+use crate::mail_tls::Relay;
 use crate::respond::Linkage;
 use crate::server::Paths;
 use crate::signup::Signup;
@@ -29,6 +30,11 @@ struct Sample {
     /// One and two instances on one PostgreSQL database; empty when there is no server.
     signup: Vec<Signup>,
     startup_ms: f64,
+    /// Mails per second to a sink that wants a login: over STARTTLS for this build, in the clear
+    /// for the baseline (which cannot be told to trust the sink's certificate; see `mail_tls`).
+    mail_per_second: f64,
+    /// Every mail arrived once.
+    mail_exact: bool,
 }
 
 /// How many responses each level sends: identified, then anonymous. The anonymous round is kept
@@ -59,9 +65,9 @@ pub async fn run(
     let mut done = Vec::new();
     for run in 1..=runs {
         println!("run {run} of {runs}: the baseline");
-        let before = sample(&old, quick, postgres.as_deref()).await?;
+        let before = sample(&old, quick, postgres.as_deref(), Relay::Login).await?;
         println!("run {run} of {runs}: this build");
-        let after = sample(paths, quick, postgres.as_deref()).await?;
+        let after = sample(paths, quick, postgres.as_deref(), Relay::StartTls).await?;
         println!("run {run} of {runs}: the floor");
         let floor = crate::floor::run_workload(&identified).await?.levels;
         let floor_anonymous = crate::floor::run_workload(&anonymous).await?.levels;
@@ -70,7 +76,7 @@ pub async fn run(
     Ok(Aims { runs: done, postgres: postgres.is_some() })
 }
 
-async fn sample(paths: &Paths, quick: bool, postgres: Option<&str>) -> anyhow::Result<Sample> {
+async fn sample(paths: &Paths, quick: bool, postgres: Option<&str>, relay: Relay) -> anyhow::Result<Sample> {
     let (identified, anonymous) = plans(quick);
     let sqlite = Target::sqlite();
     let identified = crate::respond::run_workload(paths, &identified, &sqlite, Linkage::Identified).await?;
@@ -94,7 +100,11 @@ async fn sample(paths: &Paths, quick: bool, postgres: Option<&str>) -> anyhow::R
     }
     let startup_ms = crate::lean::startup_ms(paths).await?;
     println!("  start-up with 100 forms: {startup_ms:.1} ms");
+    let mail = crate::mail_tls::run_workload(paths, crate::mail::count(quick), relay).await?;
+    println!("  mail to a relay that wants a login ({relay:?}): {:.0}/s", mail.mail.per_second);
     Ok(Sample {
+        mail_per_second: mail.mail.per_second,
+        mail_exact: mail.mail.verified,
         identified: identified.levels,
         anonymous: anonymous.levels,
         results_first_ms: results.first_ms,
@@ -121,6 +131,7 @@ enum Unit {
     OfFloor,
     Ms,
     Times,
+    PerSecond,
 }
 
 impl Unit {
@@ -129,6 +140,7 @@ impl Unit {
             Unit::OfFloor => format!("{x:.2} of floor"),
             Unit::Ms => format!("{x:.1} ms"),
             Unit::Times => format!("x{x:.2}"),
+            Unit::PerSecond => format!("{x:.0}/s"),
         }
     }
 }
@@ -235,7 +247,19 @@ impl Aims {
             );
         }
         push("start-up with 100 forms", Unit::Ms, each(&|s, _, _| s.startup_ms), "< 30 ms", |x| x < 30.0);
+        push(
+            "mail through a relay with a login (baseline in the clear, this build over STARTTLS)",
+            Unit::PerSecond,
+            each(&|s, _, _| s.mail_per_second),
+            "≥ 500/s, 0 doubles",
+            |x| x >= 500.0,
+        );
         rows
+    }
+
+    /// Whether every mail run of both binaries delivered each mail exactly once.
+    pub fn mail_exact(&self) -> bool {
+        self.runs.iter().all(|(b, a, _, _)| b.mail_exact && a.mail_exact)
     }
 
     /// Whether every sign-up run of both binaries gave exactly the session's seats.
@@ -264,9 +288,11 @@ impl Aims {
         let floor: Vec<f64> = self.runs.iter().map(|(_, _, fl, _)| fl[1].per_second).collect();
         let _ = writeln!(
             out,
-            "\nThe floor at 8 at a time: {:.0} responses/s (median); seats exact in every sign-up run: {}.",
+            "\nThe floor at 8 at a time: {:.0} responses/s (median); seats exact in every sign-up run: {}; \
+             every mail once: {}.",
             median(&floor),
-            if self.seats_right() { "yes" } else { "NO" }
+            if self.seats_right() { "yes" } else { "NO" },
+            if self.mail_exact() { "yes" } else { "NO" }
         );
         out
     }
@@ -285,7 +311,12 @@ impl Aims {
                 })
             })
             .collect();
-        json!({ "runs": self.runs.len(), "rows": rows, "seats_right": self.seats_right() })
+        json!({
+            "runs": self.runs.len(),
+            "rows": rows,
+            "seats_right": self.seats_right(),
+            "mail_exact": self.mail_exact(),
+        })
     }
 }
 
