@@ -70,6 +70,14 @@ struct Args {
     /// Leave the PostgreSQL workloads out.
     #[arg(long, conflicts_with_all = ["postgres", "only_postgres"])]
     no_postgres: bool,
+    /// Run only the signup workload, on SQLite and (when it answers) PostgreSQL with one and two
+    /// instances; writes `target/bench-signup.json`.
+    #[arg(long, conflicts_with_all = ["only_postgres", "only_results", "only_beheer", "only_pdf"])]
+    only_signup: bool,
+    /// With `--only-signup`: also run each signup race with this peil binary (an older build),
+    /// just before this build's, and print both.
+    #[arg(long, value_name = "PEIL", requires = "only_signup")]
+    baseline: Option<PathBuf>,
     /// Run only the PostgreSQL workloads; writes `target/bench-postgres.json`.
     #[arg(long)]
     only_postgres: bool,
@@ -103,6 +111,8 @@ fn main() -> ExitCode {
                     bench_beheer(args.quick).await
                 } else if args.only_results {
                     bench_results(args.quick).await
+                } else if args.only_signup {
+                    bench_signup(args.postgres.as_deref(), args.baseline.clone()).await
                 } else if args.only_postgres {
                     bench_postgres(args.quick, args.postgres.as_deref()).await
                 } else {
@@ -269,6 +279,44 @@ async fn bench_driver() -> anyhow::Result<()> {
     report.add("driver", cost.to_json());
     report.write(&paths.target.join("bench-driver.json"))?;
     println!("\n{}", cost.table());
+    Ok(())
+}
+
+/// Only the signup workload, with this build and, if given, a baseline binary: one table, and
+/// `target/bench-signup.json`. PostgreSQL is left out with a note when it does not answer.
+async fn bench_signup(asked: Option<&str>, baseline: Option<PathBuf>) -> anyhow::Result<()> {
+    let postgres = postgres::server(asked)?;
+    if let Err(reason) = &postgres {
+        println!("postgres: skipped, {reason}");
+    }
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, false);
+    println!("{}", report.meta_line());
+    let started = Instant::now();
+    let old =
+        baseline.map(|peil| server::Paths { repo: paths.repo.clone(), peil, target: paths.target.clone() });
+    let mut binaries: Vec<(&str, &server::Paths)> = Vec::new();
+    if let Some(old) = &old {
+        binaries.push(("baseline", old));
+    }
+    binaries.push(("this build", &paths));
+    let runs = signup::compare(&binaries, postgres.as_deref().ok()).await?;
+    let json: Vec<serde_json::Value> = runs
+        .iter()
+        .map(|(label, target, s)| {
+            let mut value = s.to_json();
+            value["peil"] = label.as_str().into();
+            value["backend"] = target.backend_name().into();
+            value["instances"] = target.instances.into();
+            value
+        })
+        .collect();
+    report.add("signup", json.into());
+    report.set_seconds(started.elapsed().as_secs_f64());
+    report.write(&paths.target.join("bench-signup.json"))?;
+    println!("\n{}\n\n{}", report.meta_line(), signup::compare_table(&runs));
+    let right = runs.iter().all(|(_, _, s)| s.errors == 0 && s.seats_right());
+    println!("- signup: exactly {} seats, no errors: {}", signup::SEATS, verdict(Some(right)));
     Ok(())
 }
 
