@@ -68,10 +68,6 @@ struct Args {
     /// plain SMTP and over STARTTLS.
     #[arg(long, conflicts_with_all = ["only_postgres", "only_results", "only_beheer", "only_pdf", "only_driver"])]
     only_mail_tls: bool,
-    /// With --only-mail-tls: also measure this older peil binary, on the login over plain SMTP
-    /// (it cannot be told to trust the sink's certificate), side by side in the same run.
-    #[arg(long, value_name = "PEIL", requires = "only_mail_tls")]
-    mail_tls_baseline: Option<PathBuf>,
     /// The PostgreSQL server for the PostgreSQL workloads, as the URL of a database on it to
     /// connect to for `CREATE DATABASE` [default: postgres://postgres@127.0.0.1:5432/postgres,
     /// skipped with a note when it does not answer].
@@ -80,6 +76,10 @@ struct Args {
     /// Leave the PostgreSQL workloads out.
     #[arg(long, conflicts_with_all = ["postgres", "only_postgres"])]
     no_postgres: bool,
+    /// Run only the signup workload, on SQLite and (when it answers) PostgreSQL with one and two
+    /// instances; writes `target/bench-signup.json`.
+    #[arg(long, conflicts_with_all = ["only_postgres", "only_results", "only_beheer", "only_pdf"])]
+    only_signup: bool,
     /// Run only the PostgreSQL workloads; writes `target/bench-postgres.json`.
     #[arg(long)]
     only_postgres: bool,
@@ -87,7 +87,8 @@ struct Args {
     /// this build, with the floor, `--runs` times; writes `target/bench-aims.json`.
     #[arg(long, requires = "baseline", conflicts_with_all = ["only_postgres", "only_results", "only_beheer"])]
     aims: bool,
-    /// The peil binary to compare this build with in `--aims` (e.g. a release build of an older commit).
+    /// A peil binary to measure beside this build (a release build of an older commit): required
+    /// by `--aims`; with `--only-signup` and `--only-mail-tls` each race or run is also made with it.
     #[arg(long, value_name = "PEIL")]
     baseline: Option<PathBuf>,
     /// How many times `--aims` measures both binaries and the floor; the table shows medians.
@@ -121,17 +122,19 @@ fn main() -> ExitCode {
                     } else {
                         postgres::server(args.postgres.as_deref())?.ok()
                     };
-                    bench_aims(args.quick, args.baseline.unwrap_or_default(), args.runs, postgres).await
+                    bench_aims(args.quick, args.baseline.clone().unwrap_or_default(), args.runs, postgres).await
                 } else if args.only_driver {
                     bench_driver().await
                 } else if args.only_mail_tls {
-                    bench_mail_tls(args.quick, args.mail_tls_baseline).await
+                    bench_mail_tls(args.quick, args.baseline.clone()).await
                 } else if args.only_pdf {
                     bench_pdf(args.quick)
                 } else if args.only_beheer {
                     bench_beheer(args.quick).await
                 } else if args.only_results {
                     bench_results(args.quick).await
+                } else if args.only_signup {
+                    bench_signup(args.postgres.as_deref(), args.baseline.clone()).await
                 } else if args.only_postgres {
                     bench_postgres(args.quick, args.postgres.as_deref()).await
                 } else {
@@ -360,6 +363,44 @@ async fn bench_driver() -> anyhow::Result<()> {
     report.add("driver", cost.to_json());
     report.write(&paths.target.join("bench-driver.json"))?;
     println!("\n{}", cost.table());
+    Ok(())
+}
+
+/// Only the signup workload, with this build and, if given, a baseline binary: one table, and
+/// `target/bench-signup.json`. PostgreSQL is left out with a note when it does not answer.
+async fn bench_signup(asked: Option<&str>, baseline: Option<PathBuf>) -> anyhow::Result<()> {
+    let postgres = postgres::server(asked)?;
+    if let Err(reason) = &postgres {
+        println!("postgres: skipped, {reason}");
+    }
+    let paths = server::Paths::find()?;
+    let mut report = report::Report::new(&paths.repo, false);
+    println!("{}", report.meta_line());
+    let started = Instant::now();
+    let old =
+        baseline.map(|peil| server::Paths { repo: paths.repo.clone(), peil, target: paths.target.clone() });
+    let mut binaries: Vec<(&str, &server::Paths)> = Vec::new();
+    if let Some(old) = &old {
+        binaries.push(("baseline", old));
+    }
+    binaries.push(("this build", &paths));
+    let runs = signup::compare(&binaries, postgres.as_deref().ok()).await?;
+    let json: Vec<serde_json::Value> = runs
+        .iter()
+        .map(|(label, target, s)| {
+            let mut value = s.to_json();
+            value["peil"] = label.as_str().into();
+            value["backend"] = target.backend_name().into();
+            value["instances"] = target.instances.into();
+            value
+        })
+        .collect();
+    report.add("signup", json.into());
+    report.set_seconds(started.elapsed().as_secs_f64());
+    report.write(&paths.target.join("bench-signup.json"))?;
+    println!("\n{}\n\n{}", report.meta_line(), signup::compare_table(&runs));
+    let right = runs.iter().all(|(_, _, s)| s.errors == 0 && s.seats_right());
+    println!("- signup: exactly {} seats, no errors: {}", signup::SEATS, verdict(Some(right)));
     Ok(())
 }
 

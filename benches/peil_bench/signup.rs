@@ -175,6 +175,52 @@ async fn sign_up(addr: SocketAddr, path: String, at: tokio::time::Instant) -> an
     Ok(latency)
 }
 
+/// `--only-signup`: the race on SQLite, then on PostgreSQL with one and two instances, once with
+/// each of `binaries` (a label and the `Paths` whose `peil` it runs) per target, one after the
+/// other, so that an older build and this one meet the same load in the same minutes. Without a
+/// PostgreSQL server (`postgres` is `None`) only SQLite runs.
+pub async fn compare(
+    binaries: &[(&str, &Paths)],
+    postgres: Option<&str>,
+) -> anyhow::Result<Vec<(String, Target, Signup)>> {
+    let mut targets = vec![Target::sqlite()];
+    if let Some(admin) = postgres {
+        targets.extend(crate::postgres::INSTANCES.map(|n| Target::postgres(admin, n)));
+    }
+    let mut runs = Vec::new();
+    for target in targets {
+        for (label, paths) in binaries {
+            println!("signup: {PEOPLE} people for {SEATS} seats within one second, {target}, {label}");
+            let signup = run_workload(paths, &target).await?;
+            runs.push((label.to_string(), target.clone(), signup));
+        }
+    }
+    Ok(runs)
+}
+
+/// The runs of [`compare`] as one Markdown table.
+pub fn compare_table(runs: &[(String, Target, Signup)]) -> String {
+    let mut out = String::from(
+        "| peil | backend | instances | errors | seats (confirmed / taken) | seat mails | POST p50 ms \
+         | POST p99 ms | wall s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for (label, target, s) in runs {
+        out.push_str(&format!(
+            "| {label} | {} | {} | {} | {} / {} of {SEATS} | {} | {:.2} | {:.2} | {:.2} |\n",
+            target.backend_name(),
+            target.instances,
+            s.errors,
+            s.confirmed,
+            s.taken,
+            s.seat_mails,
+            s.p50_ms,
+            s.p99_ms,
+            s.wall_s
+        ));
+    }
+    out
+}
+
 /// The workload's lines in the printed tables.
 pub fn table(signup: &Signup) -> String {
     let mut out = String::from("| signup | value |\n| --- | ---: |\n");

@@ -1,11 +1,13 @@
 //! The database: one `sqlx::AnyPool` that is SQLite by default and PostgreSQL when the URL says
 //! so, with the migrations of the matching backend run at start.
 
+mod flush;
 mod handle;
 mod id;
 pub mod keycheck;
 mod timestamp;
 
+pub use flush::Unflushed;
 pub use handle::{Db, Write};
 pub(crate) use id::id;
 pub use timestamp::{BadTimestamp, Timestamp};

@@ -1,5 +1,6 @@
 //! The outbox: its vocabulary (`MailKind`, `Status`, `OutboxId`), and every statement that writes
-//! its rows. Nothing else writes the `outbox` table.
+//! its rows. Nothing else writes the `outbox` table (a seat's mail is queued by the statement that
+//! takes the seat on PostgreSQL, from `mail_about_new_seat!` here).
 //!
 //! Whatever causes a mail queues its outbox row with [`enqueue`] in the caller's own transaction,
 //! so the business change and its mail exist together or not at all: `rounds` queues invitations
@@ -18,6 +19,7 @@ mod retry;
 
 pub use kind::{MailKind, Status, UnknownKind};
 pub use lease::{Claimed, claim, finish, mark_sent, renew, retry_at};
+pub(crate) use queue::mail_about_new_seat;
 pub use queue::{
     Queue, cancel_for_closed_round, cancel_for_opt_out, enqueue, forget_invitation,
     requeue_cancelled_seat_mail, waiting_for_contact,

@@ -34,6 +34,23 @@ pub enum Queue<'a> {
     Registration(InvitationId, chrono::Duration),
 }
 
+/// The mail about each seat that a PostgreSQL statement has just inserted, as a part of its `WITH`:
+/// it reads a part named `new_seat` with the seat's `id`, `session_id`, `invitation_id`, `status`
+/// and `created_at`, and queues `seat-confirmed` or `seat-waiting`, due at once, keyed as
+/// [`Queue::Seat`] keys them (so an `enqueue` of the same mail afterwards adds nothing). Lets
+/// `signup::seats::take` take a seat and queue its mail in one statement; SQLite has no
+/// data-modifying `WITH`, and there `enqueue` does it. A literal, so the statement stays static.
+macro_rules! mail_about_new_seat {
+    () => {
+        "INSERT INTO outbox (dedupe_key, kind, round_id, invitation_id, seat_id, status, attempts, due_at, created_at) \
+         SELECT m.kind || ':' || CAST(n.id AS TEXT), m.kind, x.round_id, n.invitation_id, n.id, 'pending', 0, \
+         n.created_at, n.created_at FROM new_seat n JOIN sessions x ON x.id = n.session_id \
+         CROSS JOIN LATERAL (SELECT CASE n.status WHEN 'confirmed' THEN 'seat-confirmed' ELSE 'seat-waiting' END AS kind) m \
+         ON CONFLICT (dedupe_key) DO NOTHING"
+    };
+}
+pub(crate) use mail_about_new_seat;
+
 /// Queues `what`, due at `due_at`, in the caller's transaction; returns how many rows are new.
 pub async fn enqueue(
     tx: &mut Write,

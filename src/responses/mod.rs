@@ -171,6 +171,9 @@ pub async fn submit(
         tx.commit().await?;
         return Ok(Submitted::Stored);
     }
+    // Everyone signing up for a session waits for its row's lock: that lock is held for the
+    // statement that takes the seat and the COMMIT, not for the flush (see `db::flush`).
+    let unflushed = db.unlock_before_flush(&mut tx).await?;
     let mut taken = Vec::new();
     let chosen = crate::signup::choices::chosen(&round.form, answers);
     for code in crate::signup::choices::in_lock_order(&mut tx, round.id, chosen).await? {
@@ -184,6 +187,7 @@ pub async fn submit(
         }
     }
     tx.commit().await?;
+    unflushed.flush(db).await?;
     Ok(Submitted::SignedUp(taken))
 }
 

@@ -33,6 +33,11 @@ pub struct Cancelled {
 
 /// Takes a seat in the session `code` of `round` for `invitation`, or a place on its waiting
 /// list when it is full, and queues the mail that says which, all in the caller's transaction.
+///
+/// The session row stays locked from the first statement here to the caller's COMMIT, so on
+/// PostgreSQL, where each statement is a round trip and sign-ups for one session wait for that
+/// lock one after another, it is all one statement, and the caller commits at once. SQLite has
+/// one writer at a time anyway and no round trips; there it goes step by step.
 pub async fn take(
     tx: &mut Write,
     round: RoundId,
@@ -40,6 +45,10 @@ pub async fn take(
     invitation: InvitationId,
     now: DateTime<Utc>,
 ) -> Result<Taken, SignupError> {
+    if tx.backend_name() == "PostgreSQL" {
+        let taken = take_in_one_statement(tx, round, code, invitation, now).await?;
+        return taken.ok_or_else(|| SignupError::NotOffered(code.to_string()));
+    }
     // The one step that gives a seat: the row is only updated while a seat is left.
     let confirmed: Option<SessionId> = sqlx::query_scalar(
         "UPDATE sessions SET taken = taken + 1 \
@@ -63,6 +72,56 @@ pub async fn take(
         }
     };
     seat_in(tx, session, invitation, status, now).await
+}
+
+/// A seat as [`take_in_one_statement`] returns it.
+#[derive(sqlx::FromRow)]
+struct TakenRow {
+    id: SeatId,
+    session_id: SessionId,
+    #[sqlx(try_from = "String")]
+    status: SeatStatus,
+    position: Option<i64>,
+}
+
+/// [`take`] on PostgreSQL: locks the session's row, counts a confirmed seat while one is left,
+/// inserts the seat and queues its mail, in one statement. `None` when the round offers no such
+/// session (cancelled, or an unknown code). `FOR UPDATE` reads the row as the last holder of the
+/// lock committed it, and the `UPDATE` of `taken` acts on that same version, so the count stays
+/// exact; the waiting place comes from `waiting_before` (migration 0019), which reads after the
+/// lock is held.
+async fn take_in_one_statement(
+    tx: &mut Write,
+    round: RoundId,
+    code: &str,
+    invitation: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<Option<Taken>, SignupError> {
+    let row: Option<TakenRow> = sqlx::query_as(concat!(
+        "WITH chosen AS MATERIALIZED (SELECT id, taken < capacity AS free FROM sessions \
+         WHERE round_id = $1 AND code = $2 AND cancelled = 0 FOR UPDATE), \
+         counted AS (UPDATE sessions SET taken = taken + 1 FROM chosen \
+         WHERE sessions.id = chosen.id AND chosen.free), \
+         new_seat AS (INSERT INTO seats (session_id, invitation_id, status, created_at, updated_at) \
+         SELECT id, $3, CASE WHEN free THEN 'confirmed' ELSE 'waiting' END, $4, $4 FROM chosen \
+         RETURNING id, session_id, invitation_id, status, created_at), \
+         mail AS (",
+        crate::outbox::mail_about_new_seat!(),
+        ") SELECT id, session_id, status, \
+         CASE WHEN status = 'waiting' THEN waiting_before(session_id, id) + 1 END AS position FROM new_seat"
+    ))
+    .bind(round)
+    .bind(code)
+    .bind(invitation)
+    .bind(Timestamp::from(now))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|row| Taken {
+        seat: row.id,
+        session: row.session_id,
+        status: row.status,
+        position: row.position.and_then(|p| u32::try_from(p).ok()),
+    }))
 }
 
 /// Writes a seat of `status` in `session` for `invitation` and queues the mail that says which.

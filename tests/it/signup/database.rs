@@ -8,6 +8,7 @@ use chrono::{Duration, Utc};
 use futures_util::future::join_all;
 use peil::contacts::{self, Vocabulary};
 use peil::db::{Backend, Db, Pool};
+use peil::outbox::{self, MailKind, Queue};
 use peil::rounds::{InvitationId, RoundId};
 use peil::signup::seats::{self, By};
 use peil::signup::{SeatId, SeatStatus};
@@ -139,4 +140,75 @@ async fn concurrent_transactions_never_overbook_and_promote_once_each() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = TestDb::new(dir.path());
     races(world(database.pool().await, Backend::of(&database.url), &dir, 60, 8).await).await;
+}
+
+/// A take of its own that may find the session cancelled.
+async fn try_take(world: Arc<World>, invitation: InvitationId) -> Option<seats::Taken> {
+    let mut tx = own_db(&world).write().await.expect("begin");
+    match seats::take(&mut tx, world.round, "s1", invitation, Utc::now()).await {
+        Ok(taken) => {
+            tx.commit().await.expect("commit");
+            Some(taken)
+        }
+        Err(peil::signup::SignupError::NotOffered(_)) => None,
+        Err(e) => panic!("take: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_cancelled_during_a_rush_ends_every_seat_taken_before_and_gives_none_after() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDb::new(dir.path());
+    let world = Arc::new(world(database.pool().await, Backend::of(&database.url), &dir, 40, 8).await);
+    let session: i64 =
+        sqlx::query_scalar("SELECT id FROM sessions").fetch_one(&world.pool).await.expect("id");
+    // Twenty take before, twenty race the cancellation.
+    for invitation in &world.invitations[..20] {
+        try_take(world.clone(), *invitation).await.expect("offered before the cancellation");
+    }
+    let racing: Vec<_> =
+        world.invitations[20..].iter().map(|i| tokio::spawn(try_take(world.clone(), *i))).collect();
+    let db = own_db(&world);
+    let cancelled = peil::signup::sessions::cancel(&db, peil::signup::SessionId(session), Utc::now(), None)
+        .await
+        .expect("cancel");
+    let racers: Vec<_> = join_all(racing).await.into_iter().map(|r| r.expect("task")).collect();
+
+    let seated = 20 + racers.iter().filter(|t| t.is_some()).count();
+    assert_eq!(cancelled as usize, seated, "each seat taken before the cancellation is told, none after");
+    let (seats, count) = state(&world.pool).await;
+    assert_eq!(seats.len(), seated);
+    assert!(seats.iter().all(|(_, s)| s == "cancelled"), "{seats:?}");
+    assert_eq!(count, 0, "a cancelled session holds no seats");
+}
+
+#[tokio::test]
+async fn a_seat_taken_queues_its_mail_once_under_the_key_every_enqueue_uses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDb::new(dir.path());
+    let world = Arc::new(world(database.pool().await, Backend::of(&database.url), &dir, 3, 1).await);
+    let now = Utc::now();
+    let db = own_db(&world);
+    for (invitation, kind) in world.invitations.iter().zip([MailKind::SeatConfirmed, MailKind::SeatWaiting]) {
+        let mut tx = db.write().await.expect("begin");
+        let taken = seats::take(&mut tx, world.round, "s1", *invitation, now).await.expect("take");
+        // The statement that took the seat (on PostgreSQL) queued the mail the step-by-step path
+        // (SQLite) queues: the same kind, key, round, person and moment, so this adds nothing.
+        let again =
+            outbox::enqueue(&mut tx, Queue::Seat(kind, taken.seat, ""), now, now).await.expect("enqueue");
+        tx.commit().await.expect("commit");
+        assert_eq!(again, 0, "{kind:?}");
+        let row: (String, i64, i64, String, String) = sqlx::query_as(
+            "SELECT kind, round_id, invitation_id, due_at, status FROM outbox WHERE seat_id = $1",
+        )
+        .bind(taken.seat.0)
+        .fetch_one(&world.pool)
+        .await
+        .expect("one mail for the seat");
+        let due = peil::db::Timestamp::from(now);
+        assert_eq!(
+            row,
+            (kind.as_str().into(), world.round.0, invitation.0, due.to_string(), "pending".into())
+        );
+    }
 }

@@ -1,0 +1,3 @@
+-- Nothing on SQLite: PostgreSQL's 0019 adds `waiting_before`, which only its one-statement
+-- sign-up uses. SQLite takes a seat step by step under its write lock, where a plain count sees
+-- every earlier seat.
