@@ -139,13 +139,25 @@ pub(super) async fn verify(password: String, stored: Option<String>) -> bool {
     outcome.unwrap_or(false)
 }
 
-/// A hash of a random password, made once per process with the parameters real hashes use.
+/// A stored hash that no password matches, with the parameters real hashes use, made once per
+/// process. Checking a password against it costs one argon2 run, as a real account does; its
+/// salt and output are random bytes rather than the hash of a random password, because only
+/// the parameters decide that cost, and hashing one took an argon2 run at every start.
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| setup::hash_password(&crypto::random_b64(24)).unwrap_or_default())
+    DUMMY.get_or_init(|| {
+        use base64::Engine;
+        let b64 = |n| base64::engine::general_purpose::STANDARD_NO_PAD.encode(crypto::random_bytes(n));
+        let p = argon2::Params::DEFAULT;
+        let (salt, output) = (b64(SALT_LEN), b64(argon2::Params::DEFAULT_OUTPUT_LEN));
+        format!("$argon2id$v=19$m={},t={},p={}${salt}${output}", p.m_cost(), p.t_cost(), p.p_cost())
+    })
 }
 
-/// Hashes the dummy now, so the first unknown address at a login is not slower than the rest.
+/// The salt length `setup::hash_password` draws (password-hash's recommended length).
+const SALT_LEN: usize = 16;
+
+/// Makes the dummy now, before the first login, so the first unknown address does not pay for it.
 pub fn warm_up() {
     let _ = dummy_hash();
 }
@@ -160,6 +172,21 @@ mod tests {
         assert!(check_length("twaalf tekens").is_ok());
         assert!(check_length(&"é".repeat(128)).is_ok());
         assert!(check_length(&"é".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn the_dummy_hash_has_the_form_and_parameters_of_a_real_one() {
+        let real = setup::hash_password("een lange zin als wachtwoord").unwrap();
+        let dummy = dummy_hash();
+        let head = |hash: &str| hash.rsplitn(3, '$').nth(2).map(str::to_owned);
+        assert_eq!(head(dummy), head(&real), "{dummy} against {real}");
+        let lengths = |hash: &str| hash.rsplitn(3, '$').take(2).map(str::len).collect::<Vec<_>>();
+        assert_eq!(lengths(dummy), lengths(&real), "{dummy} against {real}");
+        // Parsed and hashed, not refused unread: only then does it cost what a real hash costs.
+        let parsed = argon2::PasswordHash::new(dummy).expect("the dummy parses as a PHC string");
+        use argon2::PasswordVerifier;
+        let refused = argon2::Argon2::default().verify_password(b"een lange zin als wachtwoord", &parsed);
+        assert!(matches!(refused, Err(argon2::password_hash::Error::PasswordInvalid)), "{refused:?}");
     }
 
     #[tokio::test]

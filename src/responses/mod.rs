@@ -53,13 +53,17 @@ pub enum Submitted {
     Closed,
 }
 
-/// Everything a visit to a personal link needs, read in one query: the invitation, its draft and
-/// (identified rounds) its stored response. `None` for an unknown token.
+/// Everything a visit to a personal link needs, read in one query: the invitation, its draft,
+/// (identified rounds) its stored response and its round's dates. `None` for an unknown token.
 #[derive(Clone, Debug)]
 pub struct Visit {
     pub invitation: Invitation,
     pub draft: Option<Draft>,
     pub response: Option<Answers>,
+    /// The round's dates as they are now (a round is closed early or extended, maybe by another
+    /// instance); the rest of the round comes from `rounds::RoundCache`.
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
 }
 
 /// A visit as [`visit`] selects it.
@@ -70,6 +74,8 @@ struct VisitRow {
     page: Option<i64>,
     draft: Option<String>,
     response: Option<String>,
+    opens_at: Timestamp,
+    closes_at: Timestamp,
 }
 
 pub async fn visit(
@@ -78,8 +84,9 @@ pub async fn visit(
     token: &crate::rounds::InvitationToken,
 ) -> Result<Option<Visit>, ResponsesError> {
     let row: Option<VisitRow> = sqlx::query_as(
-        "SELECT i.id, i.round_id, i.answered, d.page, d.answers AS draft, r.answers AS response \
-         FROM invitations i LEFT JOIN drafts d ON d.invitation_id = i.id \
+        "SELECT i.id, i.round_id, i.answered, d.page, d.answers AS draft, r.answers AS response, \
+         ro.opens_at, ro.closes_at FROM invitations i JOIN rounds ro ON ro.id = i.round_id \
+         LEFT JOIN drafts d ON d.invitation_id = i.id \
          LEFT JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = $1",
     )
     .bind(token.hash())
@@ -94,7 +101,13 @@ pub async fn visit(
         None => None,
     };
     let response = row.response.as_deref().map(serde_json::from_str).transpose()?;
-    Ok(Some(Visit { invitation: row.invitation.into(), draft, response }))
+    Ok(Some(Visit {
+        invitation: row.invitation.into(),
+        draft,
+        response,
+        opens_at: row.opens_at.at(),
+        closes_at: row.closes_at.at(),
+    }))
 }
 
 /// Keeps `draft`, sealed: a copy of the database files without the key cannot read it, nor match

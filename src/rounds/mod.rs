@@ -422,4 +422,20 @@ impl RoundCache {
                 .ok_or(RoundsError::UnknownRound(id))?;
         Ok(Arc::new(Round { id, form, title, anonymous, opens_at: opens_at.at(), closes_at: closes_at.at() }))
     }
+
+    /// `get` for a caller that read the round's dates itself, just now (a personal link's visit
+    /// reads them with the invitation): no query, once the snapshot is cached.
+    pub async fn with_dates(
+        &self,
+        pool: &Pool,
+        id: RoundId,
+        opens_at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+    ) -> Result<Arc<Round>, RoundsError> {
+        let cached = self.snapshots.read().ok().and_then(|s| s.get(&id).cloned());
+        let Some(Snapshot { form, title, anonymous }) = cached else {
+            return self.get(pool, id).await;
+        };
+        Ok(Arc::new(Round { id, form, title, anonymous, opens_at, closes_at }))
+    }
 }

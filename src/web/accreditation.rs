@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::auth::{AuthError, SameOrigin};
 use super::body::{FormBody, first};
-use super::link::Admitted;
+use super::link::Caller;
 use super::respond::{Answer, Reply, Visit, from_our_pages, open_link, visit};
 use super::{App, Error};
 use crate::accreditation::asked::{self, Asked, FieldErrors, Typed};
@@ -157,12 +157,12 @@ async fn save_by_link(
     token: &str,
     origin: Result<SameOrigin, AuthError>,
     cookies: &CookieJar<'_>,
-    caller: Result<Admitted, Error>,
+    caller: Caller,
     body: FormBody,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
-    let token = open_link(app, token, cookies, &caller?).await?;
+    let token = open_link(app, token, cookies, &caller).await?;
     store(app, &visit(app, &token).await?, &body.0).await
 }
 

@@ -108,8 +108,20 @@ fn caller(req: &Request<'_>) -> Caller {
     Caller { client, secure: app.settings.base_url.starts_with("https://") }
 }
 
-/// A caller with wrong links left (see `admit`): the guard of every route that looks up a link
-/// from its path. Handlers take it as `Result<Admitted, Error>` and apply `?` where they would
+/// The caller without a look at its misses: for a route that asks the limit and the link
+/// together (`respond::invitation`), in one query.
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Caller {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Caller, Self::Error> {
+        Outcome::Success(caller(req))
+    }
+}
+
+/// A caller with wrong links left (see `admit`): the guard of the routes that look up a link
+/// from their path, except the personal link's own, which take `Caller` and ask the limit and
+/// the invitation in one query (`respond::invitation`). Handlers take it as `Result<Admitted, Error>` and apply `?` where they would
 /// look the link up, so that what refused a request before (a path that is not a link's, a body
 /// that is not a form) still refuses it first, with the same page.
 pub struct Admitted(pub Caller);
@@ -148,7 +160,7 @@ impl<'r> FromRequest<'r> for Recalled {
 /// `caller` used up its wrong links. All kinds share one limit, so trying one kind does not buy
 /// more tries of another; and a throttled caller's link is not looked up at all, so the limit
 /// cannot be used to test a link either.
-async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
+pub async fn admit(app: &App, caller: &Caller) -> Result<(), Error> {
     if guesses::throttled(app.db.read(), &caller.client, app.now()).await? {
         return Err(Error::Throttled);
     }

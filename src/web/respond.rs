@@ -14,7 +14,7 @@ use rocket_dyn_templates::{Template, context};
 
 use super::auth::{AuthError, SameOrigin};
 use super::body::FormBody;
-use super::link::{self, Admitted, Recalled};
+use super::link::{self, Caller, Recalled};
 use super::view::{self, PageView};
 use super::{App, Error};
 use crate::forms::Answers;
@@ -22,6 +22,7 @@ use crate::forms::validate::{self, FieldError, Posted};
 use crate::forms::{Form, FormKind};
 use crate::responses::step::{Nav, Step, step};
 use crate::responses::{self, Draft, Submitted};
+use crate::rounds::guesses::{self, Lookup};
 use crate::rounds::{Invitation, InvitationToken, Round};
 use crate::signup::{self, Session};
 
@@ -65,11 +66,17 @@ pub(super) fn from_our_pages(origin: Result<SameOrigin, AuthError>) -> Result<()
 }
 
 /// The invitation behind `token`, for a caller with wrong links left; a miss counts against it.
-pub(super) async fn invitation(app: &App, token: &str, caller: &Admitted) -> Result<InvitationToken, Error> {
-    let Admitted(caller) = caller;
-    let Some(token) = InvitationToken::parse(token) else { return Err(link::missed(app, caller).await) };
-    if crate::rounds::find_invitation(app.db.read(), &token).await?.is_some() {
-        return Ok(token);
+/// The limit and the invitation are asked in one query (`guesses::look_up`): a throttled caller
+/// gets `Throttled` whatever the link, and its link is not looked up.
+pub(super) async fn invitation(app: &App, token: &str, caller: &Caller) -> Result<InvitationToken, Error> {
+    let Some(token) = InvitationToken::parse(token) else {
+        link::admit(app, caller).await?;
+        return Err(link::missed(app, caller).await);
+    };
+    match guesses::look_up(app.db.read(), &caller.client, &token, app.now()).await? {
+        Lookup::Found => return Ok(token),
+        Lookup::Throttled => return Err(Error::Throttled),
+        Lookup::Missing => {}
     }
     // A real link that ended at its retention term says so, and is no wrong guess.
     match crate::retention::expired_link(app.db.read(), &token).await? {
@@ -83,10 +90,10 @@ pub(super) async fn open_link(
     app: &App,
     token: &str,
     cookies: &CookieJar<'_>,
-    caller: &Admitted,
+    caller: &Caller,
 ) -> Result<InvitationToken, Error> {
     let token = invitation(app, token, caller).await?;
-    link::remember(cookies, &token, caller.0.secure);
+    link::remember(cookies, &token, caller.secure);
     Ok(token)
 }
 
@@ -121,7 +128,8 @@ pub(super) async fn visit(app: &App, token: &InvitationToken) -> Result<Visit, E
             None => Error::NotFound,
         });
     };
-    let round = app.rounds.get(app.db.read(), found.invitation.round).await?;
+    let round =
+        app.rounds.with_dates(app.db.read(), found.invitation.round, found.opens_at, found.closes_at).await?;
     let sessions = match round.form.kind {
         FormKind::Signup => signup::sessions::of_round(app.db.read(), round.id).await?,
         FormKind::Survey => Vec::new(),
@@ -143,11 +151,11 @@ async fn exchange(
     token: &str,
     rest: std::path::PathBuf,
     cookies: &CookieJar<'_>,
-    caller: Result<Admitted, Error>,
+    caller: Caller,
     app: &State<App>,
 ) -> Answer {
     let rest = link::rest(&rest).ok_or(Error::NotFound)?;
-    let token = open_link(app, token, cookies, &caller?).await?;
+    let token = open_link(app, token, cookies, &caller).await?;
     Ok(Reply::Redirect(Redirect::to(format!("{}{rest}", link::path(&token)))))
 }
 
@@ -233,11 +241,11 @@ async fn answer_by_link(
     origin: Result<SameOrigin, AuthError>,
     body: FormBody,
     cookies: &CookieJar<'_>,
-    caller: Result<Admitted, Error>,
+    caller: Caller,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
-    let token = open_link(app, token, cookies, &caller?).await?;
+    let token = open_link(app, token, cookies, &caller).await?;
     post_page(app, visit(app, &token).await?, body).await
 }
 

@@ -10,7 +10,7 @@ use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
 use super::auth::{AuthError, SameOrigin};
-use super::link::{self, Admitted, Recalled};
+use super::link::{self, Caller, Recalled};
 use super::respond::{Answer, Reply, from_our_pages, invitation};
 use super::{App, Error};
 use crate::rounds::{self, InvitationToken};
@@ -42,8 +42,8 @@ async fn unsubscribe(
 /// from a page of ours, so it carries no `Origin` of ours. A forged post can only unsubscribe
 /// the owner of the token in its path, which the forger would need to have.
 #[post("/r/<token>/afmelden")]
-async fn one_click(token: &str, caller: Result<Admitted, Error>, app: &State<App>) -> Answer {
-    opt_out(app, &invitation(app, token, &caller?).await?).await
+async fn one_click(token: &str, caller: Caller, app: &State<App>) -> Answer {
+    opt_out(app, &invitation(app, token, &caller).await?).await
 }
 
 async fn opt_out(app: &App, token: &InvitationToken) -> Answer {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::super::auth::{AuthError, SameOrigin};
 use super::super::body::Fields;
-use super::super::link::Admitted;
+use super::super::link::Caller;
 use super::super::respond::{Answer, Visit, from_our_pages, open_link, visit};
 use super::super::{App, Error};
 use crate::signup::switch::{self, Choice, Chosen, Offer};
@@ -100,12 +100,12 @@ pub(super) async fn choose_by_link(
     token: &str,
     origin: Result<SameOrigin, AuthError>,
     cookies: &CookieJar<'_>,
-    caller: Result<Admitted, Error>,
+    caller: Caller,
     form: Fields<Chose<'_>>,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
-    let token = open_link(app, token, cookies, &caller?).await?;
+    let token = open_link(app, token, cookies, &caller).await?;
     chosen(app, &visit(app, &token).await?, &form.0).await
 }
 

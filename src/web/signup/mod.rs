@@ -13,7 +13,7 @@ use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
 use super::auth::{AuthError, SameOrigin};
-use super::link::Admitted;
+use super::link::Caller;
 use super::respond::{Answer, Reply, Visit, from_our_pages, open_link, visit};
 use super::{App, Error};
 use crate::signup::seats::{self, By, MySeat};
@@ -117,11 +117,11 @@ async fn cancel_by_link(
     seat: i64,
     origin: Result<SameOrigin, AuthError>,
     cookies: &CookieJar<'_>,
-    caller: Result<Admitted, Error>,
+    caller: Caller,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
-    let token = open_link(app, token, cookies, &caller?).await?;
+    let token = open_link(app, token, cookies, &caller).await?;
     cancel_seat(app, &visit(app, &token).await?, seat).await
 }
 
