@@ -13,6 +13,7 @@ pub mod feasibility;
 pub mod figures;
 pub mod glance;
 pub mod history;
+pub mod kept;
 pub mod labels;
 pub mod load;
 pub mod pooled;
