@@ -5,8 +5,8 @@
 //! questions may be shown is decided on every request, from the respondents counted then.
 //!
 //! A kept fold is used only while its [`Stamp`] still holds: for each of its rounds the number
-//! of responses, how often they were changed ([`round_changes`], counted by triggers) and the
-//! closing moment. Every writer of `responses` moves one of these (grep `responses` in `src`):
+//! of responses, how often they were changed (`round_changes`, counted by the triggers of
+//! migration 0020) and the closing moment. Every writer of `responses` moves one of these (grep `responses` in `src`):
 //! - `responses::submit` (an answer, `INSERT ... ON CONFLICT DO UPDATE` for an edited one): the
 //!   number, or a change for the edit;
 //! - `responses::pool::release` (anonymous responses released, also when a round closes): the
@@ -23,8 +23,6 @@
 //! [`KEPT_FOR`], so answers a person had erased do not stay in memory long after it; a stale one
 //! is never shown. Kept per database ([`crate::db::Db`]): round ids are only unique within one,
 //! and on PostgreSQL several instances each keep their own, checked against the same stamp.
-//!
-//! [`round_changes`]: ../../../migrations/sqlite/0020_round_changes.sql
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
