@@ -25,6 +25,9 @@ pub struct Db {
     backend: Backend,
     /// `Some` on SQLite: one writer of this process at a time.
     turn: Option<Arc<Mutex<()>>>,
+    /// The results' folds of this database's closed rounds, kept here because round ids are
+    /// only unique within one database (see `results::kept`).
+    kept: crate::results::kept::Kept,
 }
 
 /// A write transaction holding the write turn. Commit it; dropped uncommitted, it rolls back.
@@ -43,7 +46,7 @@ impl Db {
 
     pub fn new(pool: Pool, backend: Backend) -> Db {
         let turn = (backend == Backend::Sqlite).then(Default::default);
-        Db { pool, backend, turn }
+        Db { pool, backend, turn, kept: Default::default() }
     }
 
     /// For reads. A statement that writes belongs in a [`Db::write`] transaction.
@@ -53,6 +56,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The results' kept folds (see `results::kept`).
+    pub fn kept(&self) -> &crate::results::kept::Kept {
+        &self.kept
     }
 
     /// Waits for the write turn, then begins a transaction. On SQLite it is `BEGIN IMMEDIATE`,

@@ -11,7 +11,7 @@ use super::privacy::Disclosure;
 use super::readers::{self, Address};
 use super::{Filter, QuestionResult, Summary, Threshold};
 use crate::audit::{Actor, AuditAction, Entry, round_subject};
-use crate::db::{Db, Pool};
+use crate::db::Db;
 use crate::rounds::{self, Round, RoundId, RoundsError};
 use crate::spreadsheet::{self, ExportError, Sheet};
 
@@ -218,7 +218,7 @@ impl Access {
     /// The group's results, with the view recorded in the audit log; `None` while the round is
     /// open or when the group may not be shown (then nothing was read, and nothing is recorded).
     pub async fn results(&self, db: &Db, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
-        let results = self.load_results(db.read(), filter).await?;
+        let results = self.load_results(db, filter).await?;
         if let Some(results) = &results {
             let people = results.respondents;
             self.record(db, AuditAction::ResultsViewed, Read::Results { filter }, people).await?;
@@ -226,25 +226,25 @@ impl Access {
         Ok(results)
     }
 
-    async fn load_results(&self, pool: &Pool, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
+    async fn load_results(&self, db: &Db, filter: &Filter) -> Result<Option<RoundResults>, AccessError> {
         if !self.is_closed() {
             return Ok(None);
         }
-        Ok(load::round_results(pool, &self.round, filter, &self.disclosure).await?)
+        Ok(load::round_results(db, &self.round, filter, &self.disclosure).await?)
     }
 
     /// One question's result for the group; `None` as for [`Access::results`], or when the
     /// form has no such question.
     pub async fn question(
         &self,
-        pool: &Pool,
+        db: &Db,
         filter: &Filter,
         question: &str,
     ) -> Result<Option<QuestionResult>, AccessError> {
         if !self.is_closed() {
             return Ok(None);
         }
-        Ok(load::question_result(pool, &self.round, filter, &self.disclosure, question).await?)
+        Ok(load::question_result(db, &self.round, filter, &self.disclosure, question).await?)
     }
 
     /// Whether the group's lists (its free texts) may be read: a list can be subtracted from
@@ -265,7 +265,7 @@ impl Access {
         if !self.lists(filter) {
             return Ok(None);
         }
-        let Some(result) = self.question(db.read(), filter, question).await? else { return Ok(None) };
+        let Some(result) = self.question(db, filter, question).await? else { return Ok(None) };
         let texts = match result.summary {
             Summary::Texts(texts) => texts,
             Summary::Choices { other_texts, .. } => other_texts,
@@ -347,7 +347,7 @@ impl Access {
                 sheet.map(|s| (s.rows.len() as u64, s))
             }
             Export::Summary(filter) => {
-                let results = self.load_results(db.read(), filter).await?;
+                let results = self.load_results(db, filter).await?;
                 results.map(|r| (r.respondents, export::summary(&r.questions)))
             }
         };

@@ -3,15 +3,17 @@
 //! [`Tally`] per group, never collected per chart.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 
+use super::kept::{Fold, Folded, Stamp};
 use super::privacy::{Disclosure, Table};
 use super::readers;
 use super::tally::Tally;
 use super::{Filter, QuestionResult, Threshold};
-use crate::db::{Pool, Timestamp};
+use crate::db::{Db, Pool, Timestamp};
 use crate::forms::Form;
 use crate::rounds::{Round, RoundId};
 
@@ -246,9 +248,10 @@ pub struct RoundResults {
     pub questions: Vec<QuestionResult>,
 }
 
-/// Folds the answers of `filter`'s respondents in `round` into summaries, in one pass.
+/// The summaries of `filter`'s respondents in `round`, as the disclosure lets them be shown;
+/// folded in one pass over their answers, or kept from an earlier fold (see [`super::kept`]).
 pub async fn round_results(
-    pool: &Pool,
+    db: &Db,
     round: &Round,
     filter: &Filter,
     disclosure: &Disclosure,
@@ -256,18 +259,16 @@ pub async fn round_results(
     if !disclosure.allows(filter) {
         return Ok(None);
     }
-    let mut tally = Tally::new(&round.form);
-    stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
-    let respondents = tally.respondents();
-    let questions = tally.finish().into_iter();
+    let group = group_results(db, round, filter).await?;
+    let questions = group.questions.iter().cloned();
     let questions = questions.filter_map(|q| readers::shown(&round.form, q)).map(|q| disclosure.question(q));
-    Ok(Some(RoundResults { respondents, questions: questions.collect() }))
+    Ok(Some(RoundResults { respondents: group.respondents, questions: questions.collect() }))
 }
 
-/// One question's result for the group, tallying only that question (a free-text page, a
-/// chart download); `None` when the group may not be shown or the form has no such question.
+/// One question's result for the group (a free-text page, a chart download), from the group's
+/// fold; `None` when the group may not be shown or the form has no such question.
 pub async fn question_result(
-    pool: &Pool,
+    db: &Db,
     round: &Round,
     filter: &Filter,
     disclosure: &Disclosure,
@@ -276,10 +277,27 @@ pub async fn question_result(
     if !disclosure.allows(filter) {
         return Ok(None);
     }
-    let mut tally = Tally::only(&round.form, question);
-    stream_answers(pool, round.id, filter, |json| tally.add(json)).await?;
-    let result = tally.finish().into_iter().next().and_then(|q| readers::shown(&round.form, q));
+    let group = group_results(db, round, filter).await?;
+    let result = group.questions.iter().find(|q| q.id == question).cloned();
+    let result = result.and_then(|q| readers::shown(&round.form, q));
     Ok(result.map(|q| disclosure.question(q)))
+}
+
+/// Every question's summary for the group, before the disclosure: kept, or folded and kept.
+async fn group_results(db: &Db, round: &Round, filter: &Filter) -> Result<Arc<GroupResults>, LoadError> {
+    let rounds = [round.id];
+    let fold = Fold::Group(filter.clone());
+    // Read before the answers: a change during the fold leaves a stamp that no longer holds.
+    let stamp = Stamp::read(db.read(), &rounds).await?;
+    if let Some(kept) = db.kept().get(&rounds, &fold, &stamp) {
+        return Ok(kept.region);
+    }
+    let mut tally = Tally::new(&round.form);
+    stream_answers(db.read(), round.id, filter, |json| tally.add(json)).await?;
+    let group = Arc::new(GroupResults { respondents: tally.respondents(), questions: tally.finish() });
+    let folded = Folded { region: group.clone(), wijken: BTreeMap::new() };
+    db.kept().keep(&rounds, fold, &stamp, &folded);
+    Ok(group)
 }
 
 /// Calls `each` with every stored answer object of the group, without collecting them. Ordered
@@ -318,6 +336,7 @@ pub struct Occasion {
     pub wijken: BTreeMap<String, Option<GroupResults>>,
 }
 
+#[derive(Clone, Debug)]
 pub struct GroupResults {
     pub respondents: u64,
     pub questions: Vec<QuestionResult>,
@@ -325,7 +344,7 @@ pub struct GroupResults {
 
 /// A job's closed occurrences, oldest first, each folded per wijk in one pass over its answers.
 pub async fn job_history(
-    pool: &Pool,
+    db: &Db,
     rounds: &[RoundRow],
     threshold_of: impl Fn(&Form) -> Threshold,
     now: DateTime<Utc>,
@@ -335,11 +354,11 @@ pub async fn job_history(
         if group.iter().any(|r| !r.is_closed(now)) {
             continue;
         }
-        let form = snapshot(pool, group[0].id).await?;
+        let form = snapshot(db.read(), group[0].id).await?;
         let ids: Vec<RoundId> = group.iter().map(|r| r.id).collect();
-        let table = respondents(pool, &ids).await?;
+        let table = respondents(db.read(), &ids).await?;
         let disclosure = Disclosure::new(&table, threshold_of(&form));
-        let (region, wijken) = fold_by_wijk(pool, &ids, &form).await?;
+        let (region, wijken) = fold_by_wijk(db, &ids, &form).await?;
         let shown = |group: GroupResults| GroupResults {
             questions: group
                 .questions
@@ -388,12 +407,29 @@ async fn snapshot(pool: &Pool, round: RoundId) -> Result<Form, LoadError> {
     serde_json::from_str(&json).map_err(|e| LoadError::Snapshot(round.0, e))
 }
 
-/// One pass over the answers of `rounds`: the region's tally and one per wijk.
+/// The region's summaries and every wijk's over the answers of `rounds`: kept, or folded in one
+/// pass and kept (see [`super::kept`]). `form` is the one the callers fold these rounds with
+/// (the first round's for an occasion, the latest's for a pooled block), always the same one.
 pub(super) async fn fold_by_wijk(
-    pool: &Pool,
+    db: &Db,
     rounds: &[RoundId],
     form: &Form,
 ) -> Result<(GroupResults, BTreeMap<String, GroupResults>), LoadError> {
+    let stamp = Stamp::read(db.read(), rounds).await?;
+    let folded = match db.kept().get(rounds, &Fold::ByWijk, &stamp) {
+        Some(kept) => kept,
+        None => {
+            let folded = tally_by_wijk(db.read(), rounds, form).await?;
+            db.kept().keep(rounds, Fold::ByWijk, &stamp, &folded);
+            folded
+        }
+    };
+    let wijken = folded.wijken.iter().map(|(w, g)| (w.clone(), GroupResults::clone(g))).collect();
+    Ok((GroupResults::clone(&folded.region), wijken))
+}
+
+/// One pass over the answers of `rounds`: the region's tally and one per wijk.
+async fn tally_by_wijk(pool: &Pool, rounds: &[RoundId], form: &Form) -> Result<Folded, LoadError> {
     let mut region = Tally::new(form);
     let mut wijken: BTreeMap<String, Tally> = BTreeMap::new();
     for round in rounds {
@@ -407,6 +443,7 @@ pub(super) async fn fold_by_wijk(
             wijken.entry(row.wijk).or_insert_with(|| Tally::new(form)).add(&row.answers)?;
         }
     }
-    let finish = |tally: Tally| GroupResults { respondents: tally.respondents(), questions: tally.finish() };
-    Ok((finish(region), wijken.into_iter().map(|(w, t)| (w, finish(t))).collect()))
+    let finish =
+        |tally: Tally| Arc::new(GroupResults { respondents: tally.respondents(), questions: tally.finish() });
+    Ok(Folded { region: finish(region), wijken: wijken.into_iter().map(|(w, t)| (w, finish(t))).collect() })
 }

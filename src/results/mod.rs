@@ -3,7 +3,8 @@
 //!
 //! The pieces: `tally` folds stored answers into per-question summaries in one pass; `privacy`
 //! decides which groups may be shown (primary and complementary suppression); `trend` turns
-//! summaries into one figure per round for trend lines; `load` reads the database; `export`
+//! summaries into one figure per round for trend lines; `load` reads the database, and `kept`
+//! keeps a closed round's folded summaries for the next reader; `export`
 //! makes CSV/XLSX sheets of responses and summaries; `access` is how a reader (the web pages,
 //! `peil export`) gets at a round: closed rounds only, its scope, and the audit entry.
 
@@ -13,6 +14,7 @@ pub mod feasibility;
 pub mod figures;
 pub mod glance;
 pub mod history;
+pub mod kept;
 pub mod labels;
 pub mod load;
 pub mod pooled;

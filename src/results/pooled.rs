@@ -16,7 +16,7 @@ use super::load::{self, GroupResults, LoadError, Occasion};
 use super::privacy::pooled::{Published, pooled_views};
 use super::privacy::{Disclosure, Table};
 use super::{Filter, Threshold};
-use crate::db::Pool;
+use crate::db::Db;
 use crate::rounds::RoundId;
 
 /// How many closed occasions a block pools: a year of a quarterly job.
@@ -40,7 +40,7 @@ pub fn block(closed: usize, size: usize) -> Option<Range<usize>> {
 /// when its forms ask a question under one id as different kinds (their answers cannot be
 /// added up).
 pub async fn pooled(
-    db: &Pool,
+    db: &Db,
     history: &[Occasion],
     threshold_of: impl Fn(&Occasion) -> Threshold,
 ) -> Result<Option<Pooled>, LoadError> {

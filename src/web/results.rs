@@ -190,7 +190,7 @@ async fn chart(
 ) -> Download {
     let access = access(app, id, &member).await?;
     let filter = access.scope(wijk, rol);
-    let result = access.question(app.db.read(), &filter, question).await.map_err(refused)?;
+    let result = access.question(&app.db, &filter, question).await.map_err(refused)?;
     let result = result.ok_or(Error::NotFound)?;
     let chart = figures::chart(&result).ok_or(Error::NotFound)?;
     let file = chart_file(&chart, &format!("ronde-{id}-{question}"), format)?;

@@ -36,7 +36,7 @@ async fn history_of(app: &App, job: &str) -> Result<Option<Vec<Occasion>>, Error
     }
     let configured = app.settings.min_group_size;
     let history =
-        load::job_history(app.db.read(), &rows, |form| Threshold::of(form, configured), app.now()).await?;
+        load::job_history(&app.db, &rows, |form| Threshold::of(form, configured), app.now()).await?;
     Ok(Some(history))
 }
 
@@ -99,7 +99,7 @@ async fn job_page(
     let history = history_of(app, job).await?.ok_or(Error::NotFound)?;
     let labels = Labels::of(&app.catalog.forms());
     let configured = app.settings.min_group_size;
-    let pooled = pooled::pooled(app.db.read(), &history, |o| Threshold::of(&o.form, configured)).await?;
+    let pooled = pooled::pooled(&app.db, &history, |o| Threshold::of(&o.form, configured)).await?;
     let questions: Vec<QuestionTrend> = history::questions(&history)
         .iter()
         .map(|q| {

@@ -29,6 +29,7 @@ const OWNERS: [(&str, &str); 30] = [
     ("registration_attempts", "signup"),
     ("responses", "responses"),
     ("retention_runs", "retention"),
+    ("round_changes", "results"),
     ("round_tallies", "retention"),
     ("rounds", "rounds"),
     ("seats", "signup"),

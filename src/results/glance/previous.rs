@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::load::{self, LoadError, RoundRow};
 use super::super::{Filter, QuestionResult, Threshold};
-use crate::db::Pool;
+use crate::db::Db;
 
 /// The previous round of a job as the glance compares with it.
 pub struct Previous {
@@ -19,14 +19,14 @@ pub struct Previous {
 /// The closed occasion of `row`'s job opened before `row`'s, for the group `filter`; `None` for
 /// a round without a job or without an earlier closed round.
 pub async fn previous(
-    pool: &Pool,
+    db: &Db,
     row: &RoundRow,
     filter: &Filter,
     configured: u32,
     now: DateTime<Utc>,
 ) -> Result<Option<Previous>, LoadError> {
     let Some(job) = &row.job_id else { return Ok(None) };
-    let rows = load::job_rounds(pool, job).await?;
+    let rows = load::job_rounds(db.read(), job).await?;
     let same = |r: &RoundRow| r.id == row.id || (row.occurrence.is_some() && r.occurrence == row.occurrence);
     let Some(current) = rows.iter().position(same) else { return Ok(None) };
     let earlier: Vec<&RoundRow> = rows[..current].iter().filter(|r| r.is_closed(now)).collect();
@@ -37,7 +37,7 @@ pub async fn previous(
         .filter(|r| r.id == last.id || (last.occurrence.is_some() && r.occurrence == last.occurrence))
         .map(|r| (*r).clone())
         .collect();
-    let history = load::job_history(pool, &group, |f| Threshold::of(f, configured), now).await?;
+    let history = load::job_history(db, &group, |f| Threshold::of(f, configured), now).await?;
     let Some(occasion) = history.into_iter().last() else { return Ok(None) };
     let period = crate::time::dutch_span(occasion.rounds[0].opens_at, occasion.rounds[0].closes_at);
     let questions = match (&filter.wijk, &filter.role) {

@@ -39,7 +39,7 @@ pub(super) async fn glance(
     invited: &Invited,
 ) -> Result<Glance, Error> {
     let configured = app.settings.min_group_size;
-    let previous = glance::previous(app.db.read(), access.row(), filter, configured, app.now()).await?;
+    let previous = glance::previous(&app.db, access.row(), filter, configured, app.now()).await?;
     let questions: Vec<_> = access.round().form.questions().collect();
     let counts = (respondents, invited.count(filter));
     Ok(Glance::new(&questions, results, counts, previous.as_ref()))

@@ -5,6 +5,7 @@ mod dates;
 mod differencing;
 mod export;
 mod glance;
+mod kept;
 mod numbers;
 pub(crate) mod pages;
 mod per_question;
