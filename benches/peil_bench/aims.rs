@@ -37,9 +37,26 @@ struct Sample {
     mail_exact: bool,
 }
 
+/// Concurrency levels and how many responses each sends.
+type Plan = Vec<(usize, usize)>;
+
+/// One run: both binaries, and the floor under the identified and the anonymous plan.
+struct Run {
+    before: Sample,
+    after: Sample,
+    floor: Vec<Level>,
+    floor_anonymous: Vec<Level>,
+}
+
+/// A figure of every run, for the baseline and for this build.
+struct Series {
+    baseline: Vec<f64>,
+    now: Vec<f64>,
+}
+
 /// How many responses each level sends: identified, then anonymous. The anonymous round is kept
 /// near a real one's size: a release rewrites the round, so its cost grows with the round.
-fn plans(quick: bool) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+fn plans(quick: bool) -> (Plan, Plan) {
     if quick {
         (vec![(1, 200), (8, 2000)], vec![(1, 100), (8, 400)])
     } else {
@@ -48,7 +65,7 @@ fn plans(quick: bool) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
 }
 
 pub struct Aims {
-    runs: Vec<(Sample, Sample, Vec<Level>, Vec<Level>)>,
+    runs: Vec<Run>,
     postgres: bool,
 }
 
@@ -71,7 +88,7 @@ pub async fn run(
         println!("run {run} of {runs}: the floor");
         let floor = crate::floor::run_workload(&identified).await?.levels;
         let floor_anonymous = crate::floor::run_workload(&anonymous).await?.levels;
-        done.push((before, after, floor, floor_anonymous));
+        done.push(Run { before, after, floor, floor_anonymous });
     }
     Ok(Aims { runs: done, postgres: postgres.is_some() })
 }
@@ -157,76 +174,75 @@ fn median(values: &[f64]) -> f64 {
 
 impl Aims {
     fn rows(&self) -> Vec<Row> {
-        let each = |f: &dyn Fn(&Sample, &[Level], &[Level]) -> f64| -> (Vec<f64>, Vec<f64>) {
-            let before = self.runs.iter().map(|(b, _, fl, fa)| f(b, fl, fa)).collect();
-            let after = self.runs.iter().map(|(_, a, fl, fa)| f(a, fl, fa)).collect();
-            (before, after)
+        let each = |f: &dyn Fn(&Sample, &Run) -> f64| Series {
+            baseline: self.runs.iter().map(|r| f(&r.before, r)).collect(),
+            now: self.runs.iter().map(|r| f(&r.after, r)).collect(),
         };
         let ratio = |levels: &[Level], floor: &[Level], i: usize| levels[i].per_second / floor[i].per_second;
         let mut rows = Vec::new();
-        let mut push = |path, unit, (baseline, now): (Vec<f64>, Vec<f64>), aim, met: fn(f64) -> bool| {
+        let mut push = |path, unit, Series { baseline, now }: Series, aim, met: fn(f64) -> bool| {
             rows.push(Row { path, unit, baseline, now, aim, met });
         };
         push(
             "respond, identified, 8 at a time",
             Unit::OfFloor,
-            each(&|s, fl, _| ratio(&s.identified, fl, 1)),
+            each(&|s, r| ratio(&s.identified, &r.floor, 1)),
             "≥ 0.6 of floor",
             |x| x >= 0.6,
         );
         push(
             "respond, identified, 8 at a time: p99",
             Unit::Ms,
-            each(&|s, _, _| s.identified[1].p99_ms),
+            each(&|s, _| s.identified[1].p99_ms),
             "< 20 ms",
             |x| x < 20.0,
         );
         push(
             "respond, identified, 1 at a time",
             Unit::OfFloor,
-            each(&|s, fl, _| ratio(&s.identified, fl, 0)),
+            each(&|s, r| ratio(&s.identified, &r.floor, 0)),
             "≥ 0.5 of floor",
             |x| x >= 0.5,
         );
         push(
             "respond, anonymous, 8 at a time",
             Unit::OfFloor,
-            each(&|s, _, fa| ratio(&s.anonymous, fa, 1)),
+            each(&|s, r| ratio(&s.anonymous, &r.floor_anonymous, 1)),
             "≥ 0.5 of floor",
             |x| x >= 0.5,
         );
         push(
             "respond, anonymous, 1 at a time",
             Unit::OfFloor,
-            each(&|s, _, fa| ratio(&s.anonymous, fa, 0)),
+            each(&|s, r| ratio(&s.anonymous, &r.floor_anonymous, 0)),
             "≥ 0.5 of floor",
             |x| x >= 0.5,
         );
         push(
             "anonymous over identified, CPU per response, 8 at a time",
             Unit::Times,
-            each(&|s, _, _| s.anonymous[1].cpu_ms / s.identified[1].cpu_ms),
+            each(&|s, _| s.anonymous[1].cpu_ms / s.identified[1].cpu_ms),
             "stated",
             |_| true,
         );
         push(
             "results page, 100,000 responses: p50",
             Unit::Ms,
-            each(&|s, _, _| s.results_p50_ms),
+            each(&|s, _| s.results_p50_ms),
             "< 150 ms",
             |x| x < 150.0,
         );
         push(
             "results page, 100,000 responses: first request",
             Unit::Ms,
-            each(&|s, _, _| s.results_first_ms),
+            each(&|s, _| s.results_first_ms),
             "stated",
             |_| true,
         );
         push(
             "results page, 100,000 responses: last third over first third",
             Unit::Times,
-            each(&|s, _, _| s.results_repeat),
+            each(&|s, _| s.results_repeat),
             "no slowdown (≤ x1.10)",
             |x| x <= 1.10,
         );
@@ -234,23 +250,23 @@ impl Aims {
             push(
                 "sign-up burst on PostgreSQL, 1 instance: POST p50",
                 Unit::Ms,
-                each(&|s, _, _| s.signup[0].p50_ms),
+                each(&|s, _| s.signup[0].p50_ms),
                 "< 30 ms, seats exact",
                 |x| x < 30.0,
             );
             push(
                 "sign-up burst on PostgreSQL, 2 instances: POST p50",
                 Unit::Ms,
-                each(&|s, _, _| s.signup[1].p50_ms),
+                each(&|s, _| s.signup[1].p50_ms),
                 "< 60 ms, seats exact",
                 |x| x < 60.0,
             );
         }
-        push("start-up with 100 forms", Unit::Ms, each(&|s, _, _| s.startup_ms), "< 30 ms", |x| x < 30.0);
+        push("start-up with 100 forms", Unit::Ms, each(&|s, _| s.startup_ms), "< 30 ms", |x| x < 30.0);
         push(
             "mail through a relay with a login (baseline in the clear, this build over STARTTLS)",
             Unit::PerSecond,
-            each(&|s, _, _| s.mail_per_second),
+            each(&|s, _| s.mail_per_second),
             "≥ 500/s, 0 doubles",
             |x| x >= 500.0,
         );
@@ -259,12 +275,12 @@ impl Aims {
 
     /// Whether every mail run of both binaries delivered each mail exactly once.
     pub fn mail_exact(&self) -> bool {
-        self.runs.iter().all(|(b, a, _, _)| b.mail_exact && a.mail_exact)
+        self.runs.iter().all(|r| r.before.mail_exact && r.after.mail_exact)
     }
 
     /// Whether every sign-up run of both binaries gave exactly the session's seats.
     pub fn seats_right(&self) -> bool {
-        self.runs.iter().flat_map(|(b, a, _, _)| b.signup.iter().chain(&a.signup)).all(Signup::seats_right)
+        self.runs.iter().flat_map(|r| r.before.signup.iter().chain(&r.after.signup)).all(Signup::seats_right)
     }
 
     pub fn table(&self) -> String {
@@ -285,7 +301,7 @@ impl Aims {
                 if (row.met)(now) { "yes" } else { "no" }
             );
         }
-        let floor: Vec<f64> = self.runs.iter().map(|(_, _, fl, _)| fl[1].per_second).collect();
+        let floor: Vec<f64> = self.runs.iter().map(|r| r.floor[1].per_second).collect();
         let _ = writeln!(
             out,
             "\nThe floor at 8 at a time: {:.0} responses/s (median); seats exact in every sign-up run: {}; \

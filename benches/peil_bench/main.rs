@@ -122,7 +122,8 @@ fn main() -> ExitCode {
                     } else {
                         postgres::server(args.postgres.as_deref())?.ok()
                     };
-                    bench_aims(args.quick, args.baseline.clone().unwrap_or_default(), args.runs, postgres).await
+                    bench_aims(args.quick, args.baseline.clone().unwrap_or_default(), args.runs, postgres)
+                        .await
                 } else if args.only_driver {
                     bench_driver().await
                 } else if args.only_mail_tls {
