@@ -215,9 +215,8 @@ macro_rules! while_open {
 /// `$1` the response's id, `$2` the round, `$3` the invitation, `$4` the answers, `$5` now.
 const STORE_SCRIPT: &str = concat!(
     "BEGIN IMMEDIATE; ",
-    "UPDATE invitations SET answered = 1 WHERE id = $3 AND ",
-    while_open!(),
-    " RETURNING wijk, role; ",
+    crate::rounds::mark_survey_answered!(),
+    "; ",
     "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) ",
     "SELECT $1, $2, id, $4, wijk, role, $5, $5 FROM invitations WHERE id = $3 AND ",
     while_open!(),

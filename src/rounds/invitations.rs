@@ -129,6 +129,17 @@ pub async fn mark_answered(
     .await
 }
 
+/// [`mark_answered`] for a survey as SQL text, for a script that stores the response in the same
+/// hand-off to SQLite (`responses::submit`): `$3` the invitation, `$5` the moment; returns the
+/// invitation's `wijk, role` while its round is open. A literal, so the script stays static.
+macro_rules! mark_survey_answered {
+    () => {
+        "UPDATE invitations SET answered = 1 WHERE id = $3 \
+         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $5 AND closes_at > $5) RETURNING wijk, role"
+    };
+}
+pub(crate) use mark_survey_answered;
+
 /// An invitation found by its link.
 #[derive(Clone, Debug)]
 pub struct Invitation {

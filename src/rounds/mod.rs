@@ -22,6 +22,7 @@ use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::{Form, Forms};
 use crate::outbox::{self, Queue};
 use crate::settings::Secret;
+pub(crate) use invitations::mark_survey_answered;
 pub use invitations::{
     Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
     remove_invitation, remove_of_contact as remove_invitations_of_contact,
