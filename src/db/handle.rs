@@ -68,15 +68,20 @@ impl Db {
     /// write, and if another process (a CLI command next to `peil serve`) committed after this
     /// transaction's first read, that write fails with SQLITE_BUSY instead of waiting.
     pub async fn write(&self) -> Result<Write, sqlx::Error> {
-        let turn = match &self.turn {
-            Some(turn) => Some(turn.clone().lock_owned().await),
-            None => None,
-        };
+        let turn = self.take_turn().await;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(Write { tx, _turn: turn })
+    }
+
+    /// This process's write turn on SQLite, once it comes; nothing to wait for on PostgreSQL.
+    async fn take_turn(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// SQLite only: a whole write transaction sent as one script, `BEGIN IMMEDIATE; ...; COMMIT;`,
@@ -97,10 +102,7 @@ impl Db {
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin + 'q,
     {
         debug_assert_eq!(self.backend, Backend::Sqlite, "a script is one SQLite call");
-        let _turn = match &self.turn {
-            Some(turn) => Some(turn.clone().lock_owned().await),
-            None => None,
-        };
+        let _turn = self.take_turn().await;
         let mut running = Unfinished(Some(self.pool.acquire().await?));
         let Some(connection) = running.0.as_mut() else { unreachable!("just acquired") };
         let rows = script.fetch_all(&mut **connection).await?;

@@ -204,14 +204,6 @@ pub async fn submit(
     Ok(Submitted::SignedUp(taken))
 }
 
-/// Whether the invitation's round (`$5` the moment) is open, as every statement of
-/// [`STORE_SCRIPT`] asks.
-macro_rules! while_open {
-    () => {
-        "round_id IN (SELECT id FROM rounds WHERE opens_at <= $5 AND closes_at > $5)"
-    };
-}
-
 /// `$1` the response's id, `$2` the round, `$3` the invitation, `$4` the answers, `$5` now.
 const STORE_SCRIPT: &str = concat!(
     "BEGIN IMMEDIATE; ",
@@ -219,10 +211,10 @@ const STORE_SCRIPT: &str = concat!(
     "; ",
     "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on, updated_at) ",
     "SELECT $1, $2, id, $4, wijk, role, $5, $5 FROM invitations WHERE id = $3 AND ",
-    while_open!(),
+    crate::rounds::while_round_open!(),
     " ON CONFLICT (invitation_id) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at; ",
     "DELETE FROM drafts WHERE invitation_id = $3 AND EXISTS (SELECT 1 FROM invitations WHERE id = $3 AND ",
-    while_open!(),
+    crate::rounds::while_round_open!(),
     "); COMMIT;"
 );
 

@@ -134,11 +134,23 @@ pub async fn mark_answered(
 /// invitation's `wijk, role` while its round is open. A literal, so the script stays static.
 macro_rules! mark_survey_answered {
     () => {
-        "UPDATE invitations SET answered = 1 WHERE id = $3 \
-         AND round_id IN (SELECT id FROM rounds WHERE opens_at <= $5 AND closes_at > $5) RETURNING wijk, role"
+        concat!(
+            "UPDATE invitations SET answered = 1 WHERE id = $3 AND ",
+            crate::rounds::while_round_open!(),
+            " RETURNING wijk, role"
+        )
     };
 }
 pub(crate) use mark_survey_answered;
+
+/// The condition, on a row with a `round_id`, that its round is open at `$5`: for the statements
+/// of a script around [`mark_survey_answered`], which each must store nothing once it has closed.
+macro_rules! while_round_open {
+    () => {
+        "round_id IN (SELECT id FROM rounds WHERE opens_at <= $5 AND closes_at > $5)"
+    };
+}
+pub(crate) use while_round_open;
 
 /// An invitation found by its link.
 #[derive(Clone, Debug)]

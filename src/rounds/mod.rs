@@ -22,12 +22,12 @@ use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::{Form, Forms};
 use crate::outbox::{self, Queue};
 use crate::settings::Secret;
-pub(crate) use invitations::mark_survey_answered;
 pub use invitations::{
     Invitation, InvitationRow, Link, find_invitation, invitation_for, links, mark_answered,
     remove_invitation, remove_of_contact as remove_invitations_of_contact,
     to_remove_of_contact as invitations_to_remove_of_contact, unconfirmed_registrations,
 };
+pub(crate) use invitations::{mark_survey_answered, while_round_open};
 pub use manage::{
     Closed, LateInvitation, close, extend, invite_late, late_contacts, open_by_hand, remind_now, to_remind,
     waiting_mail,
