@@ -84,7 +84,8 @@ async fn fifty_sign_ups_spread_over_three_instances_fill_eight_seats_exactly() {
         if page.contains("U bent aangemeld.") {
             confirmed += 1;
         } else {
-            let at = page.find("op plaats ").expect("a place on the waiting list") + "op plaats ".len();
+            let Some(at) = page.find("op plaats ") else { panic!("neither a seat nor a place in:\n{page}") };
+            let at = at + "op plaats ".len();
             let place: u32 = page[at..].split('.').next().and_then(|n| n.parse().ok()).expect("a number");
             places.push(place);
         }
