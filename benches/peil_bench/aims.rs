@@ -109,8 +109,16 @@ async fn sample(paths: &Paths, quick: bool, postgres: Option<&str>, relay: Relay
         for instances in [1, 2] {
             let figures = crate::signup::run_workload(paths, &Target::postgres(admin, instances)).await?;
             println!(
-                "  sign-up burst on PostgreSQL, {instances} instance(s): POST p50 {:.1} ms, seats {} / {}",
-                figures.p50_ms, figures.confirmed, figures.taken
+                "  sign-up burst on PostgreSQL, {instances} instance(s): POST p50 {:.1} ms, seats {} / {}; \
+                 CPU per sign-up {:.2} ms (peil {:.2}, PostgreSQL {:.2}, load {:.2}) over {:.2} s",
+                figures.p50_ms,
+                figures.confirmed,
+                figures.taken,
+                figures.cpu.total_ms(),
+                figures.cpu.peil_ms,
+                figures.cpu.database_ms,
+                figures.cpu.load_ms,
+                figures.wall_s
             );
             signup.push(figures);
         }

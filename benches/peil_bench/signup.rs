@@ -44,6 +44,44 @@ pub struct Signup {
     pub p99_ms: f64,
     /// From the first client's start to the last reply.
     pub wall_s: f64,
+    /// CPU per sign-up over the burst (its GETs included): peil's instances, the database's
+    /// server processes (PostgreSQL's backends; nothing on SQLite) and this load generator.
+    pub cpu: BurstCpu,
+}
+
+/// Where the CPU of a burst went, in milliseconds per sign-up: what shows whether the POST waits
+/// on a lock or on two cores shared by everything the race runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BurstCpu {
+    pub peil_ms: f64,
+    pub database_ms: f64,
+    pub load_ms: f64,
+}
+
+impl BurstCpu {
+    pub fn total_ms(&self) -> f64 {
+        self.peil_ms + self.database_ms + self.load_ms
+    }
+}
+
+/// CPU seconds used so far by peil's instances, by every PostgreSQL server process, and by this
+/// process.
+fn cpu_now(servers: &[crate::server::ChildGuard]) -> anyhow::Result<(f64, f64, f64)> {
+    let peil = crate::load::servers_cpu_seconds(servers)?;
+    Ok((peil, postgres_cpu_seconds(), crate::server::cpu_seconds(std::process::id())?))
+}
+
+/// The CPU of every process named `postgres` (the postmaster and its backends), in seconds. A
+/// backend that exits during the burst takes its time with it; peil's pool keeps them open.
+fn postgres_cpu_seconds() -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0.0 };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "postgres")
+        })
+        .filter_map(|pid| crate::server::cpu_seconds(pid).ok())
+        .sum()
 }
 
 impl Signup {
@@ -58,6 +96,11 @@ impl Signup {
             "waiting": self.waiting,
             "seat_mails": self.seat_mails,
             "post_p50_ms": round2(self.p50_ms),
+            "cpu_ms_per_signup": {
+                "peil": round2(self.cpu.peil_ms),
+                "database": round2(self.cpu.database_ms),
+                "load": round2(self.cpu.load_ms),
+            },
             "post_p99_ms": round2(self.p99_ms),
             "wall_seconds": round2(self.wall_s),
         })
@@ -79,6 +122,7 @@ pub async fn run_workload(paths: &Paths, target: &Target) -> anyhow::Result<Sign
     let servers = site.serve_many(target.instances, &[]).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
 
+    let cpu_before = cpu_now(&servers)?;
     let release = tokio::time::Instant::now() + Duration::from_millis(50);
     let step = RELEASE / PEOPLE as u32;
     let clients: Vec<_> = links
@@ -100,6 +144,17 @@ pub async fn run_workload(paths: &Paths, target: &Target) -> anyhow::Result<Sign
         }
     }
     let wall_s = release.elapsed().as_secs_f64();
+    let cpu_after = cpu_now(&servers)?;
+    let per_signup = |before: f64, after: f64| (after - before) * 1000.0 / PEOPLE as f64;
+    let cpu = BurstCpu {
+        peil_ms: per_signup(cpu_before.0, cpu_after.0),
+        database_ms: if matches!(target.backend, crate::backend::Backend::Postgres(_)) {
+            per_signup(cpu_before.1, cpu_after.1)
+        } else {
+            0.0
+        },
+        load_ms: per_signup(cpu_before.2, cpu_after.2),
+    };
     latencies.sort_unstable();
 
     let url = site.database_url();
@@ -117,6 +172,7 @@ pub async fn run_workload(paths: &Paths, target: &Target) -> anyhow::Result<Sign
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
         wall_s,
+        cpu,
     };
     if signup.confirmed > SEATS || signup.taken > SEATS || signup.confirmed != signup.taken {
         bail!(
@@ -202,11 +258,12 @@ pub async fn compare(
 pub fn compare_table(runs: &[(String, Target, Signup)]) -> String {
     let mut out = String::from(
         "| peil | backend | instances | errors | seats (confirmed / taken) | seat mails | POST p50 ms \
-         | POST p99 ms | wall s |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+         | POST p99 ms | wall s | CPU ms per sign-up (peil / database / load) |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for (label, target, s) in runs {
         out.push_str(&format!(
-            "| {label} | {} | {} | {} | {} / {} of {SEATS} | {} | {:.2} | {:.2} | {:.2} |\n",
+            "| {label} | {} | {} | {} | {} / {} of {SEATS} | {} | {:.2} | {:.2} | {:.2} | {:.2} / {:.2} / {:.2} |\n",
             target.backend_name(),
             target.instances,
             s.errors,
@@ -215,7 +272,10 @@ pub fn compare_table(runs: &[(String, Target, Signup)]) -> String {
             s.seat_mails,
             s.p50_ms,
             s.p99_ms,
-            s.wall_s
+            s.wall_s,
+            s.cpu.peil_ms,
+            s.cpu.database_ms,
+            s.cpu.load_ms
         ));
     }
     out
@@ -236,6 +296,10 @@ pub fn table(signup: &Signup) -> String {
     row("sign-up POST p50", format!("{:.2} ms", signup.p50_ms));
     row("sign-up POST p99", format!("{:.2} ms", signup.p99_ms));
     row("first start to last reply", format!("{:.2} s", signup.wall_s));
+    row(
+        "CPU per sign-up, its GETs included (peil / database / load)",
+        format!("{:.2} / {:.2} / {:.2} ms", signup.cpu.peil_ms, signup.cpu.database_ms, signup.cpu.load_ms),
+    );
     if let Some(e) = &signup.first_error {
         row("first error", e.lines().next().unwrap_or_default().replace('|', "/"));
     }
