@@ -28,6 +28,8 @@ pub struct Db {
     /// The results' folds of this database's closed rounds, kept here because round ids are
     /// only unique within one database (see `results::kept`).
     kept: crate::results::kept::Kept,
+    /// The anonymous submissions waiting to be written together (see `responses::batch`).
+    batches: crate::responses::batch::Batches,
 }
 
 /// A write transaction holding the write turn. Commit it; dropped uncommitted, it rolls back.
@@ -46,7 +48,7 @@ impl Db {
 
     pub fn new(pool: Pool, backend: Backend) -> Db {
         let turn = (backend == Backend::Sqlite).then(Default::default);
-        Db { pool, backend, turn, kept: Default::default() }
+        Db { pool, backend, turn, kept: Default::default(), batches: Default::default() }
     }
 
     /// For reads. A statement that writes belongs in a [`Db::write`] transaction.
@@ -61,6 +63,11 @@ impl Db {
     /// The results' kept folds (see `results::kept`).
     pub fn kept(&self) -> &crate::results::kept::Kept {
         &self.kept
+    }
+
+    /// The anonymous submissions queued for their batch (see `responses::batch`).
+    pub fn batches(&self) -> &crate::responses::batch::Batches {
+        &self.batches
     }
 
     /// Waits for the write turn, then begins a transaction. On SQLite it is `BEGIN IMMEDIATE`,

@@ -11,6 +11,7 @@ use crate::db::{Db, Pool, Timestamp, Write};
 use crate::forms::Answers;
 use crate::rounds::{Invitation, InvitationId, InvitationRow, Round};
 
+pub mod batch;
 pub mod erasure;
 pub mod identified;
 mod mixing;
@@ -31,6 +32,13 @@ pub enum ResponsesError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Sealed(#[from] seal::SealError),
+    /// The batch of anonymous submissions this one was written in failed as a whole (see
+    /// [`batch`]): nothing of it was stored.
+    #[error("the batch this submission was in failed: {0}")]
+    Batch(std::sync::Arc<ResponsesError>),
+    /// The writer of anonymous submissions stopped before this one's batch was written.
+    #[error("the writer of anonymous submissions stopped")]
+    WriterStopped,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -243,9 +251,13 @@ async fn store_by_script(
 }
 
 /// An anonymous response: the invitation marked answered and the response added to the round's
-/// pool, in one transaction; the pool released once `min_group` wait. A release that fails is
-/// logged and tried again at the next submission or when the round closes: the response is
-/// stored either way.
+/// pool, in one transaction; the pool released once `min_group` wait. On SQLite the submission
+/// joins the next batch of them (see [`batch`]), whose transaction also writes the release. On
+/// PostgreSQL each submission keeps a transaction of its own and a release one apart from any
+/// submission: there every row carries the id of the transaction that wrote it, so a release
+/// written with submissions would share their invitations' `xmin`; and its commits already share
+/// their WAL flushes. A release that fails is logged and tried again at the next submission or when the
+/// round closes: the response is stored either way.
 async fn submit_anonymous(
     db: &Db,
     seal: &Seal,
@@ -255,17 +267,21 @@ async fn submit_anonymous(
     min_group: u32,
     now: DateTime<Utc>,
 ) -> Result<Submitted, ResponsesError> {
+    let answers = serde_json::to_string(answers)?;
+    if db.backend() == crate::db::Backend::Sqlite {
+        let submission =
+            batch::Submission { seal: seal.clone(), invitation: invitation.clone(), answers, min_group, now };
+        return Ok(match batch::submit(db, submission).await? {
+            batch::Outcome::Stored => Submitted::Stored,
+            batch::Outcome::NotMarked => not_marked(round, now),
+        });
+    }
     let mut tx = db.write().await?;
     mixing::lock_round(&mut tx, round.id).await?;
-    let marked = crate::rounds::mark_answered(&mut tx, invitation.id, true, now).await?;
-    let Some((wijk, role)) = marked else {
+    let Some(entry) = mark_and_keep(&mut tx, invitation, answers, min_group, now).await? else {
         return Ok(not_marked(round, now));
     };
-    let (wijk, role) = anonymous_groups(&mut tx, invitation, wijk, role, min_group).await?;
-    let day = crate::time::amsterdam_date(now).format("%Y-%m-%d").to_string();
-    let entry = pool::Waiting { answers: serde_json::to_string(answers)?, wijk, role, day };
     let waiting = pool::add(&mut tx, seal, round.id, entry).await?;
-    delete_draft(&mut tx, invitation.id).await?;
     tx.commit().await?;
     db.truncate_wal().await?;
     if waiting >= min_group as usize
@@ -274,6 +290,24 @@ async fn submit_anonymous(
         tracing::error!(round = round.id.0, "releasing the anonymous pool failed, tried again later: {e}");
     }
     Ok(Submitted::Stored)
+}
+
+/// An anonymous submission's writes before its pool entry, within `tx`: the invitation marked
+/// answered and its draft deleted. Returns the entry for the pool, with the groups it may keep;
+/// `None` when the invitation was answered already or its round is closed.
+async fn mark_and_keep(
+    tx: &mut Write,
+    invitation: &Invitation,
+    answers: String,
+    min_group: u32,
+    now: DateTime<Utc>,
+) -> Result<Option<pool::Waiting>, ResponsesError> {
+    let marked = crate::rounds::mark_answered(tx, invitation.id, true, now).await?;
+    let Some((wijk, role)) = marked else { return Ok(None) };
+    let (wijk, role) = anonymous_groups(tx, invitation, wijk, role, min_group).await?;
+    let day = crate::time::amsterdam_date(now).format("%Y-%m-%d").to_string();
+    delete_draft(tx, invitation.id).await?;
+    Ok(Some(pool::Waiting { answers, wijk, role, day }))
 }
 
 /// Why an invitation could not be marked answered: its round has closed, or (a double click, a

@@ -2,8 +2,11 @@
 //! answered and adds its response to the round's pool in one transaction; the pool is one row per
 //! round, sealed under the secret key (see [`super::seal`]) and re-sealed whole, in a new random
 //! order, on every write. Once at least `min_group_size` responses wait, or the round has closed,
-//! a separate transaction releases them all into `responses` in random order and rewrites the
-//! round's responses so that none keeps a place that tells when it came (see [`mix`]).
+//! they are all released into `responses` in random order and the round's responses rewritten so
+//! that none keeps a place that tells when it came (see [`mix`]). On PostgreSQL a release is a
+//! transaction of its own; on SQLite a release reached by a batch of submissions is written in
+//! that batch's transaction ([`add_batch`], see `super::batch`), where a copy of the files shows
+//! the same: the responses appear all at once, among at least `min_group_size`, in random places.
 //!
 //! What that leaves to someone holding copies of the database files:
 //! - without the key, a copy shows which invitations were answered, an opaque pool and the
@@ -44,15 +47,7 @@ pub async fn add(
     let mut waiting = read(tx, seal, round).await?;
     waiting.push(entry);
     crate::crypto::shuffle(&mut waiting);
-    let sealed = seal.seal(&serde_json::to_vec(&waiting)?);
-    sqlx::query(
-        "INSERT INTO anonymous_pool (round_id, sealed) VALUES ($1, $2) \
-         ON CONFLICT (round_id) DO UPDATE SET sealed = excluded.sealed",
-    )
-    .bind(round)
-    .bind(sealed)
-    .execute(&mut **tx)
-    .await?;
+    write(tx, seal, round, &waiting).await?;
     Ok(waiting.len())
 }
 
@@ -78,7 +73,69 @@ pub async fn release(db: &Db, seal: &Seal, round: RoundId) -> Result<usize, Resp
         return Ok(0);
     }
     crate::crypto::shuffle(&mut waiting);
-    for entry in &waiting {
+    release_within(&mut tx, round, &waiting).await?;
+    tx.commit().await?;
+    db.truncate_wal().await?;
+    Ok(waiting.len())
+}
+
+/// Adds a batch of anonymous submissions' `entries` to the round's pool within `tx`: the pool is
+/// read and re-sealed once for them all (see `super::batch`). Once at least `min_group` wait,
+/// they are released in the same transaction instead; a release that fails is rolled back alone
+/// and logged, the responses then wait in the pool until the next submission or the round's
+/// close. The caller holds the round's lock ([`super::mixing::lock_round`]).
+pub(super) async fn add_batch(
+    tx: &mut Write,
+    seal: &Seal,
+    round: RoundId,
+    entries: Vec<Waiting>,
+    min_group: u32,
+) -> Result<(), ResponsesError> {
+    let mut waiting = read(tx, seal, round).await?;
+    waiting.extend(entries);
+    crate::crypto::shuffle(&mut waiting);
+    if waiting.len() >= min_group as usize {
+        sqlx::query("SAVEPOINT release").execute(&mut **tx).await?;
+        match release_within(tx, round, &waiting).await {
+            Ok(()) => {
+                sqlx::query("RELEASE SAVEPOINT release").execute(&mut **tx).await?;
+                return Ok(());
+            }
+            Err(e) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT release").execute(&mut **tx).await?;
+                sqlx::query("RELEASE SAVEPOINT release").execute(&mut **tx).await?;
+                tracing::error!(
+                    round = round.0,
+                    "releasing the anonymous pool failed, tried again later: {e}"
+                );
+            }
+        }
+    }
+    write(tx, seal, round, &waiting).await
+}
+
+async fn write(
+    tx: &mut Write,
+    seal: &Seal,
+    round: RoundId,
+    waiting: &[Waiting],
+) -> Result<(), ResponsesError> {
+    let sealed = seal.seal(&serde_json::to_vec(waiting)?);
+    sqlx::query(
+        "INSERT INTO anonymous_pool (round_id, sealed) VALUES ($1, $2) \
+         ON CONFLICT (round_id) DO UPDATE SET sealed = excluded.sealed",
+    )
+    .bind(round)
+    .bind(sealed)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Moves `waiting` (shuffled) into `responses`, empties the round's pool and rewrites the round's
+/// responses (see [`super::mixing`]), all within `tx`.
+async fn release_within(tx: &mut Write, round: RoundId, waiting: &[Waiting]) -> Result<(), ResponsesError> {
+    for entry in waiting {
         sqlx::query(
             "INSERT INTO responses (id, round_id, invitation_id, answers, wijk, role, submitted_on) \
              VALUES ($1, $2, NULL, $3, $4, $5, $6)",
@@ -89,14 +146,12 @@ pub async fn release(db: &Db, seal: &Seal, round: RoundId) -> Result<usize, Resp
         .bind(&entry.wijk)
         .bind(&entry.role)
         .bind(&entry.day)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("DELETE FROM anonymous_pool WHERE round_id = $1").bind(round).execute(&mut *tx).await?;
-    super::mixing::mix(&mut tx, round).await?;
-    tx.commit().await?;
-    db.truncate_wal().await?;
-    Ok(waiting.len())
+    sqlx::query("DELETE FROM anonymous_pool WHERE round_id = $1").bind(round).execute(&mut **tx).await?;
+    super::mixing::mix(tx, round).await?;
+    Ok(())
 }
 
 /// Releases the pools of every round that has closed by `now`: what waits there is all that round

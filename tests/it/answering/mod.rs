@@ -1,6 +1,7 @@
 //! Answering by personal link over HTTP: pages, drafts, validation, submission, refusals.
 
 mod hints;
+mod together;
 
 use crate::helpers::{CONTACTS, TestApp, forms_dir};
 
