@@ -9,8 +9,9 @@ use std::sync::Arc;
 use rocket::http::{CookieJar, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
+use rocket::response::content::RawHtml;
 use rocket::{Responder, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
+use rocket_dyn_templates::{Metadata, Template, context};
 
 use super::auth::{AuthError, SameOrigin};
 use super::body::FormBody;
@@ -33,7 +34,25 @@ pub fn routes() -> Vec<Route> {
 #[derive(Responder)]
 pub enum Reply {
     Page((Status, Template)),
+    /// A page rendered in the handler, through the templates' `Metadata`: its context is
+    /// serialized once, where `Template::render` serializes it twice (into figment's values
+    /// when the page is made, into Tera's when it is sent). The form page and the thank-you
+    /// page are rendered so: the two of every response (issue 27).
+    Html((Status, RawHtml<String>)),
     Redirect(Redirect),
+}
+
+/// `name` rendered with `context` now; a template that is missing or fails is a 500, as it is
+/// for a `Template` sent.
+fn rendered(
+    pages: &Metadata<'_>,
+    status: Status,
+    name: &'static str,
+    context: impl serde::Serialize,
+) -> Answer {
+    let failed = || Error::Internal(format!("the template {name} could not be rendered").into());
+    let (_, html) = pages.render(name, context).ok_or_else(failed)?;
+    Ok(Reply::Html((status, RawHtml(html))))
 }
 
 /// The round and invitation behind a link, with the draft and response as they were read.
@@ -161,7 +180,7 @@ async fn exchange(
 
 /// The pages that end a visit early: a sign-up already made (its seats, to see or cancel),
 /// closed rounds, and anonymous responses already in.
-async fn finished(app: &App, visit: &Visit) -> Result<Option<Reply>, Error> {
+async fn finished(app: &App, pages: &Metadata<'_>, visit: &Visit) -> Result<Option<Reply>, Error> {
     let round = &visit.round;
     if visit.is_signup() && visit.invitation.answered {
         return Ok(Some(super::signup::status(app, visit).await?));
@@ -169,7 +188,10 @@ async fn finished(app: &App, visit: &Visit) -> Result<Option<Reply>, Error> {
     if !round.is_open(app.now()) {
         return Ok(Some(closed(round)));
     }
-    Ok((round.anonymous && visit.invitation.answered).then(|| thanks(round, true)))
+    if round.anonymous && visit.invitation.answered {
+        return thanks(pages, round, true).map(Some);
+    }
+    Ok(None)
 }
 
 fn closed(round: &Round) -> Reply {
@@ -183,13 +205,13 @@ fn closed(round: &Round) -> Reply {
     ))
 }
 
-fn thanks(round: &Round, again: bool) -> Reply {
+fn thanks(pages: &Metadata<'_>, round: &Round, again: bool) -> Answer {
     let text = round.form.thanks.as_ref().map(|t| t.nl.clone());
     let closes = crate::time::dutch(round.closes_at);
     let privacy = crate::privacy::round_link(round);
     let context =
         context! { form_title: &round.title, text, again, anonymous: round.anonymous, closes, privacy };
-    Reply::Page((Status::Ok, Template::render("respond/thanks", context)))
+    rendered(pages, Status::Ok, "respond/thanks", context)
 }
 
 /// Where this person stands: their draft, else their earlier response (to change it), else empty.
@@ -204,9 +226,9 @@ fn state(visit: &Visit) -> (Draft, bool) {
 }
 
 #[get("/antwoord/<_>")]
-async fn show(visit: Result<Visit, Error>, app: &State<App>) -> Answer {
+async fn show(visit: Result<Visit, Error>, pages: Metadata<'_>, app: &State<App>) -> Answer {
     let visit = visit?;
-    if let Some(reply) = finished(app, &visit).await? {
+    if let Some(reply) = finished(app, &pages, &visit).await? {
         return Ok(reply);
     }
     let (draft, resubmitting) = state(&visit);
@@ -219,7 +241,7 @@ async fn show(visit: Result<Visit, Error>, app: &State<App>) -> Answer {
         )
     });
     let posted = view::posted_from(&visit.round.form.pages[page], &draft.answers);
-    Ok(render(&visit, page, &posted, &draft.answers, &[], notice, Status::Ok))
+    render(&pages, &visit, page, &posted, &draft.answers, &[], notice)
 }
 
 #[post("/antwoord/<_>", data = "<body>")]
@@ -227,10 +249,11 @@ async fn answer(
     origin: Result<SameOrigin, AuthError>,
     visit: Result<Visit, Error>,
     body: FormBody,
+    pages: Metadata<'_>,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
-    post_page(app, visit?, body).await
+    post_page(app, &pages, visit?, body).await
 }
 
 /// A page posted to the mailed address itself (a page opened before links were exchanged for
@@ -242,14 +265,15 @@ async fn answer_by_link(
     body: FormBody,
     cookies: &CookieJar<'_>,
     caller: Caller,
+    pages: Metadata<'_>,
     app: &State<App>,
 ) -> Answer {
     from_our_pages(origin)?;
     let token = open_link(app, token, cookies, &caller).await?;
-    post_page(app, visit(app, &token).await?, body).await
+    post_page(app, &pages, visit(app, &token).await?, body).await
 }
 
-async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
+async fn post_page(app: &App, pages: &Metadata<'_>, visit: Visit, body: FormBody) -> Answer {
     // A sign-up already made: a second post (a double click) lands on the same page as the first.
     if visit.is_signup() && visit.invitation.answered {
         return Ok(Reply::Redirect(Redirect::to(visit.path.clone())));
@@ -257,9 +281,9 @@ async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
     // An anonymous response already in: a replayed or double-clicked send gets the thank-you
     // page the first one got, and stores nothing.
     if visit.round.anonymous && visit.invitation.answered && visit.round.is_open(app.now()) {
-        return Ok(thanks(&visit.round, false));
+        return thanks(pages, &visit.round, false);
     }
-    if let Some(reply) = finished(app, &visit).await? {
+    if let Some(reply) = finished(app, pages, &visit).await? {
         return Ok(reply);
     }
     let (page, nav, posted) = controls(body.0, visit.round.form.pages.len()).ok_or(Error::BadRequest)?;
@@ -280,10 +304,8 @@ async fn post_page(app: &App, visit: Visit, body: FormBody) -> Answer {
     });
     match step(form, draft.answers, page, nav, checked) {
         Step::MoveTo(draft) => move_to(app, &visit, draft.page, draft.answers).await,
-        Step::Mistakes(errors) => {
-            Ok(render(&visit, page, &posted, &before, &errors, None, Status::UnprocessableEntity))
-        }
-        Step::Submit(answers) => submit(app, &visit, answers).await,
+        Step::Mistakes(errors) => render(pages, &visit, page, &posted, &before, &errors, None),
+        Step::Submit(answers) => submit(app, pages, &visit, answers).await,
     }
 }
 
@@ -313,14 +335,14 @@ async fn move_to(app: &App, visit: &Visit, page: usize, answers: Answers) -> Ans
     Ok(Reply::Redirect(Redirect::to(visit.path.clone())))
 }
 
-async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
+async fn submit(app: &App, pages: &Metadata<'_>, visit: &Visit, answers: Answers) -> Answer {
     let form = &visit.round.form;
     if let Some(page) = validate::first_incomplete_page(form, &answers) {
         let errors = validate::missing(&form.pages[page], &answers);
         let draft = Draft { page, answers: answers.clone() };
         responses::save_draft(&app.db, &app.seal, visit.invitation.id, &draft, app.now()).await?;
         let posted = view::posted_from(&form.pages[page], &answers);
-        return Ok(render(visit, page, &posted, &answers, &errors, None, Status::UnprocessableEntity));
+        return render(pages, visit, page, &posted, &answers, &errors, None);
     }
     // The same threshold the results use: a form may raise the configured one, never lower it.
     let min_group = crate::results::Threshold::of(form, app.settings.min_group_size).0;
@@ -335,20 +357,20 @@ async fn submit(app: &App, visit: &Visit, answers: Answers) -> Answer {
     )
     .await?;
     Ok(match submitted {
-        Submitted::Stored => thanks(&visit.round, false),
+        Submitted::Stored => thanks(pages, &visit.round, false)?,
         // The sign-up's own page shows the seats; a reload there takes no second seat.
         Submitted::SignedUp(_) => Reply::Redirect(Redirect::to(visit.path.clone())),
         Submitted::AlreadyAnswered if visit.is_signup() => Reply::Redirect(Redirect::to(visit.path.clone())),
         // The same page as the first send got: this was a double click or a replay.
-        Submitted::AlreadyAnswered => thanks(&visit.round, false),
-        Submitted::NotOffered(_) => not_offered(app, visit, &answers).await?,
+        Submitted::AlreadyAnswered => thanks(pages, &visit.round, false)?,
+        Submitted::NotOffered(_) => not_offered(app, pages, visit, &answers).await?,
         Submitted::Closed => closed(&visit.round),
     })
 }
 
 /// A chosen session was cancelled while this person was filling in the form: back to its page,
 /// with the sessions as they are now and a message at the question.
-async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Answer {
+async fn not_offered(app: &App, pages: &Metadata<'_>, visit: &Visit, answers: &Answers) -> Answer {
     let sessions = signup::sessions::of_round(app.db.read(), visit.round.id).await?;
     let form = &visit.round.form;
     let page = form
@@ -359,18 +381,20 @@ async fn not_offered(app: &App, visit: &Visit, answers: &Answers) -> Answer {
     let errors = signup::choices::check(&form.pages[page], answers, &sessions);
     let posted = view::posted_from(&form.pages[page], answers);
     let visit = Visit { sessions, ..visit.clone() };
-    Ok(render(&visit, page, &posted, answers, &errors, None, Status::UnprocessableEntity))
+    render(pages, &visit, page, &posted, answers, &errors, None)
 }
 
+/// A page of the form; a 422 when it shows mistakes.
 fn render(
+    pages: &Metadata<'_>,
     visit: &Visit,
     page: usize,
     posted: &Posted,
     answers: &Answers,
     errors: &[FieldError],
     notice: Option<String>,
-    status: Status,
-) -> Reply {
+) -> Answer {
+    let status = if errors.is_empty() { Status::Ok } else { Status::UnprocessableEntity };
     let shown = Shown {
         form: &visit.round.form,
         title: &visit.round.title,
@@ -381,7 +405,7 @@ fn render(
         anonymous: visit.round.anonymous,
     };
     let view = page_view(&shown, page, posted, answers, errors, notice);
-    Reply::Page((status, Template::render("respond/page", view)))
+    rendered(pages, status, "respond/page", view)
 }
 
 /// Where a page of a form is shown: a person's round, or the coordinator's preview of the form.
