@@ -12,25 +12,11 @@ use std::task::Poll;
 use futures_util::future::join_all;
 use peil::forms::{Answer, Answers};
 use peil::responses::Submitted;
-use peil::rounds::{self, Invitation, InvitationToken, RoundId};
+use peil::rounds::{self, Invitation, RoundId};
 
-use crate::helpers::{TestApp, forms_dir};
+use crate::helpers::TestApp;
 use crate::pg::on_postgres;
-
-const FORM: &str = r#"
-title = "Anoniem"
-anonymous = true
-
-[[pages]]
-[[pages.questions]]
-id = "opmerking"
-type = "text"
-label = "Wat wilt u kwijt?"
-required = true
-"#;
-
-/// The smallest group, as production has it.
-const K: u32 = 5;
+use crate::unlinkable::sqlite::K;
 
 struct Round {
     app: TestApp,
@@ -38,24 +24,13 @@ struct Round {
     /// The round as the app has it loaded: loading it is no part of the moment of sending.
     loaded: rounds::Round,
     invitations: Vec<Invitation>,
-    _forms: tempfile::TempDir,
 }
 
-/// An open anonymous round of `n` invited huisartsen.
+/// An open anonymous round of `n` invited huisartsen (the unlinkability tests' round).
 async fn round_of(n: usize) -> Round {
-    let forms = forms_dir(&[("anoniem", FORM)]);
-    let app = TestApp::spawn_with_forms(forms.path()).await;
-    app.import_contacts(&crate::results::huisartsen(&[("noord", n)])).await;
-    let id = app.open_round("anoniem", &[], true).await;
-    let mut invitations = Vec::new();
-    for link in app.links(id).await {
-        let token = InvitationToken::parse(link.url.rsplit('/').next().expect("token")).expect("token");
-        invitations
-            .push(rounds::find_invitation(&app.pool, &token).await.expect("lookup").expect("invitation"));
-    }
-    assert_eq!(invitations.len(), n);
+    let (app, id, invitations) = crate::unlinkable::sqlite::round_of(n).await;
     let loaded = rounds::load(&app.pool, id).await.expect("round");
-    Round { app, id, loaded, invitations, _forms: forms }
+    Round { app, id, loaded, invitations }
 }
 
 type Sending<'a> = Pin<Box<dyn Future<Output = Submitted> + Send + 'a>>;

@@ -5,7 +5,8 @@
 //! would (`sqlite`); on PostgreSQL the rows' transaction ids and physical places are.
 
 pub(crate) mod files;
-mod sqlite;
+/// Its round set-up serves `answering::together` too.
+pub(crate) mod sqlite;
 
 use crate::helpers::{CONTACTS, TestApp, forms_dir};
 use crate::pg::on_postgres;

@@ -14,7 +14,7 @@ use super::files::{self, Copy, KeyHolder, Watcher};
 use crate::helpers::{TestApp, forms_dir};
 use crate::pg::on_postgres;
 
-const FORM: &str = r#"
+pub(crate) const FORM: &str = r#"
 title = "Anoniem"
 anonymous = true
 
@@ -27,10 +27,10 @@ required = true
 "#;
 
 /// The smallest group, as production has it: responses are released five at a time.
-const K: u32 = 5;
+pub(crate) const K: u32 = 5;
 
 /// A round of `n` invited huisartsen, anonymous, with each person's invitation.
-async fn round_of(n: usize) -> (TestApp, RoundId, Vec<Invitation>) {
+pub(crate) async fn round_of(n: usize) -> (TestApp, RoundId, Vec<Invitation>) {
     let forms = forms_dir(&[("anoniem", FORM)]);
     let app = TestApp::spawn_with_forms(forms.path()).await;
     app.import_contacts(&crate::results::huisartsen(&[("noord", n)])).await;
